@@ -1,0 +1,80 @@
+/**
+ * Reading a directory file. Errors name the file and the JSON path of every bad value, e.g.
+ * `directory/sample-ane.json: people[3].manager: unknown person "tm-gateshed"`.
+ */
+import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+import { type Directory, directorySchema } from './schema.ts';
+
+export interface DirectoryIssue {
+  /** JSON path such as `people[3].manager`; empty for the whole file. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export type ParseDirectoryResult =
+  | { readonly ok: true; readonly directory: Directory }
+  | { readonly ok: false; readonly issues: readonly DirectoryIssue[] };
+
+/** A directory file that cannot be read or is invalid. Not retryable: fix the file. */
+export class DirectoryFileError extends Error {
+  override readonly name = 'DirectoryFileError';
+  constructor(
+    readonly file: string,
+    readonly issues: readonly DirectoryIssue[],
+  ) {
+    super(
+      `invalid directory file ${file}:\n${issues.map((i) => `  ${file}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n')}`,
+    );
+  }
+}
+
+/**
+ * Validates already-parsed JSON.
+ * @example
+ * const result = parseDirectory(JSON.parse(text));
+ * if (!result.ok) console.error(result.issues);
+ */
+export function parseDirectory(data: unknown): ParseDirectoryResult {
+  const parsed = directorySchema.safeParse(data);
+  if (parsed.success) return { ok: true, directory: parsed.data };
+  return { ok: false, issues: parsed.error.issues.map(toIssue) };
+}
+
+/**
+ * Reads and validates a directory file.
+ * @throws DirectoryFileError naming the file and each bad path.
+ * @example const directory = await loadDirectory(process.env.DIRECTORY_FILE ?? 'directory/sample-ane.json');
+ */
+export async function loadDirectory(file: string): Promise<Directory> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new DirectoryFileError(file, [{ path: '', message: `cannot read: ${(error as Error).message}` }]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new DirectoryFileError(file, [
+      { path: '', message: `not valid JSON: ${(error as Error).message}` },
+    ]);
+  }
+  const result = parseDirectory(data);
+  if (!result.ok) throw new DirectoryFileError(file, result.issues);
+  return result.directory;
+}
+
+function toIssue(issue: z.core.$ZodIssue): DirectoryIssue {
+  return { path: formatPath(issue.path), message: issue.message };
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
