@@ -1,0 +1,170 @@
+/**
+ * Configuration: the environment names in CONTRACT.md, read once into a frozen, validated object.
+ * Nothing else in Concord reads `process.env`; it takes a `Config` (or the piece it needs).
+ *
+ * @example
+ * const config = loadConfig(); // throws ConfigError listing every problem at once
+ * config.port; // 3978
+ * config.mode; // 'local' (no BOT_ID) or 'cloud'
+ */
+import { z } from 'zod';
+
+export type ClockMode = 'system' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The Entra app used by the bot and for app-only Graph. Absent in local mode. */
+export interface BotCredentials {
+  readonly id: string;
+  readonly password: string | null;
+  readonly tenantId: string | null;
+  readonly type: string | null;
+}
+
+export interface Config {
+  readonly port: number;
+  /** PostgreSQL connection string; null means embedded PGlite in `dataDir`. */
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly bot: BotCredentials | null;
+  /** `local` when no BOT_ID is configured: inbound JWT checks are off only then. */
+  readonly mode: 'local' | 'cloud';
+  readonly graphBaseUrl: string;
+  readonly authorityHost: string;
+  readonly publicUrl: string;
+  /** Null means the bundled sample directory (local mode only). */
+  readonly directoryFile: string | null;
+  readonly clock: ClockMode;
+  readonly nodeEnv: string;
+  readonly logLevel: LogLevel;
+}
+
+/** One or more configuration problems, each naming the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** CONTRACT.md names and their `MicrosoftApp*` aliases. The BOT_* name wins only if both agree. */
+const BOT_ALIASES = {
+  BOT_ID: 'MicrosoftAppId',
+  BOT_PASSWORD: 'MicrosoftAppPassword',
+  BOT_TENANT_ID: 'MicrosoftAppTenantId',
+  BOT_TYPE: 'MicrosoftAppType',
+} as const;
+
+const optionalText = z
+  .string()
+  .transform((value) => value.trim())
+  .optional()
+  .transform((value) => (value === undefined || value === '' ? undefined : value));
+
+const httpUrl = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => isUrl(value, ['http:', 'https:']), `${name} must be an http(s) URL`)
+    .transform((value) => value.replace(/\/+$/, ''));
+
+const envSchema = z.object({
+  PORT: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'PORT must be a whole number')
+    .transform(Number)
+    .refine((port) => port >= 1 && port <= 65_535, 'PORT must be between 1 and 65535')
+    .default(3978),
+  DATABASE_URL: optionalText.refine(
+    (value) => value === undefined || isUrl(value, ['postgres:', 'postgresql:']),
+    'DATABASE_URL must be a postgres:// or postgresql:// URL',
+  ),
+  DATA_DIR: optionalText.transform((value) => value ?? './.data'),
+  BOT_ID: optionalText,
+  BOT_PASSWORD: optionalText,
+  BOT_TENANT_ID: optionalText,
+  BOT_TYPE: optionalText,
+  GRAPH_BASE_URL: httpUrl('GRAPH_BASE_URL').default('https://graph.microsoft.com/v1.0'),
+  AUTHORITY_HOST: httpUrl('AUTHORITY_HOST').default('https://login.microsoftonline.com'),
+  PUBLIC_URL: httpUrl('PUBLIC_URL').optional(),
+  DIRECTORY_FILE: optionalText,
+  CLOCK: optionalText.pipe(z.enum(['system', 'test'], 'CLOCK must be "test" or unset').optional()),
+  NODE_ENV: optionalText.transform((value) => value ?? 'development'),
+  LOG_LEVEL: optionalText.pipe(
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'LOG_LEVEL must be a pino level')
+      .optional(),
+  ),
+});
+
+/**
+ * Reads and validates the configuration from `env` (default `process.env`). Call it once at start
+ * and pass the result down. Throws `ConfigError` naming every bad variable.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const problems: string[] = [];
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const [name, alias] of Object.entries(BOT_ALIASES)) {
+    const primary = env[name]?.trim() || undefined;
+    const secondary = env[alias]?.trim() || undefined;
+    if (primary && secondary && primary !== secondary) {
+      problems.push(`${name} and its alias ${alias} are both set, to different values; set only one`);
+    }
+    merged[name] = primary ?? secondary;
+  }
+
+  const parsed = envSchema.safeParse(merged);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.') || 'environment';
+      problems.push(issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.BOT_ID) {
+    problems.push('NODE_ENV=production needs BOT_ID (or MicrosoftAppId): local mode is for development only');
+  }
+  if (production && !e.DATABASE_URL) {
+    problems.push('NODE_ENV=production needs DATABASE_URL: embedded PGlite is for development only');
+  }
+  if (production && e.CLOCK === 'test') {
+    problems.push('CLOCK=test is refused when NODE_ENV=production');
+  }
+  if (e.BOT_ID === undefined && (e.BOT_PASSWORD || e.BOT_TENANT_ID)) {
+    problems.push('BOT_PASSWORD or BOT_TENANT_ID is set without BOT_ID');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const config: Config = {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL ?? null,
+    dataDir: e.DATA_DIR,
+    bot: e.BOT_ID
+      ? Object.freeze({
+          id: e.BOT_ID,
+          password: e.BOT_PASSWORD ?? null,
+          tenantId: e.BOT_TENANT_ID ?? null,
+          type: e.BOT_TYPE ?? null,
+        })
+      : null,
+    mode: e.BOT_ID ? 'cloud' : 'local',
+    graphBaseUrl: e.GRAPH_BASE_URL,
+    authorityHost: e.AUTHORITY_HOST,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    directoryFile: e.DIRECTORY_FILE ?? null,
+    clock: e.CLOCK ?? 'system',
+    nodeEnv: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+  return Object.freeze(config);
+}
+
+function isUrl(value: string, protocols: readonly string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The numbered migrations, listed statically (no directory scan, so bundlers and tsx agree).
+ * Add `NNNN-name.ts` beside this file and one line here; never edit a migration that has shipped.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001-initial.ts';
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-initial': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};

@@ -1,0 +1,159 @@
+/**
+ * The store's tables as Kysely types. Migrations in `./migrations/` create them; this file is the
+ * read/write view the rest of the code compiles against.
+ *
+ * Glossary
+ * - **dispute row**: the current `DisputeState` plus columns copied out of it for listing.
+ * - **audit row**: one accepted event, in order (`seq`); replaying them through `decide` rebuilds
+ *   the state.
+ * - **record row**: one line of the case record (a `record` effect), for the child's or adult's file.
+ * - **timer**: a `set-timer` effect waiting for its instant (domain time, the `Clock`).
+ * - **outbox row**: an effect that touches the outside world, waiting to be performed; its key is
+ *   the idempotency key handed to the performer.
+ * - **lease**: `locked_by`/`locked_until` on an outbox row that a worker is performing (wall time).
+ */
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type {
+  DisputeEvent,
+  DisputeState,
+  Effect,
+  EventSource,
+  RecordEntry,
+  TimerKind,
+} from '../domain/dispute/types.ts';
+
+/** A timestamptz: read as Date, written as Date or ISO string. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A jsonb column: read as the value, written as JSON text (so arrays stay JSON, not SQL arrays). */
+export type Json<T> = ColumnType<T, string, string>;
+
+export type OutboxStatus = 'pending' | 'done' | 'parked';
+
+export interface DisputesTable {
+  id: string;
+  procedure_id: string;
+  procedure_version: string;
+  status: string;
+  stage_id: string;
+  phase: string;
+  case_reference: string;
+  owner_id: string | null;
+  state: Json<DisputeState>;
+  /** The open stage's due instant; null when closed or the stage has no timescale. */
+  next_due: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  /** Bumped on every accepted event: optimistic concurrency for readers outside the row lock. */
+  version: number;
+}
+
+export interface AuditTable {
+  dispute_id: string;
+  /** 1, 2, 3 … per dispute, in the order the events were accepted. */
+  seq: number;
+  /** Domain time (the Clock) when the event was decided; replay passes it as `now`. */
+  at: Timestamp;
+  actor: string | null;
+  source: EventSource;
+  stage_id: string | null;
+  event_type: string;
+  event: Json<DisputeEvent>;
+}
+
+export interface RecordsTable {
+  key: string;
+  dispute_id: string;
+  /** The audit seq whose decision wrote it: orders the record. */
+  seq: number;
+  at: Timestamp;
+  stage_id: string;
+  entry: Json<RecordEntry>;
+}
+
+export interface TimersTable {
+  key: string;
+  dispute_id: string;
+  kind: TimerKind;
+  stage_id: string;
+  due_at: Timestamp;
+  created_at: Timestamp;
+  fired_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  /** 'applied' or 'refused:<reason>' once fired. */
+  outcome: string | null;
+  /** The last scheduler that tried it, and a hold-off after a failed attempt (wall time). */
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface OutboxTable {
+  key: string;
+  dispute_id: string;
+  type: Effect['type'];
+  effect: Json<Effect>;
+  status: OutboxStatus;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  result: Json<unknown> | null;
+  created_at: Timestamp;
+  done_at: Timestamp | null;
+}
+
+export interface GraphSubscriptionsTable {
+  id: string;
+  resource: string;
+  mailbox: string | null;
+  client_state: string;
+  expires_at: Timestamp;
+  delta_link: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ConversationRefsTable {
+  person_id: string;
+  aad_object_id: string | null;
+  reference: Json<unknown>;
+  updated_at: Timestamp;
+}
+
+export interface DirectoryCacheTable {
+  kind: 'person' | 'organisation' | 'manager';
+  id: string;
+  data: Json<unknown>;
+  fetched_at: Timestamp;
+}
+
+export interface KvTable {
+  key: string;
+  value: Json<unknown>;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  disputes: DisputesTable;
+  audit: AuditTable;
+  records: RecordsTable;
+  timers: TimersTable;
+  outbox: OutboxTable;
+  graph_subscriptions: GraphSubscriptionsTable;
+  conversation_refs: ConversationRefsTable;
+  directory_cache: DirectoryCacheTable;
+  kv: KvTable;
+}
+
+export type DisputeRow = Selectable<DisputesTable>;
+export type AuditRow = Selectable<AuditTable>;
+export type TimerRow = Selectable<TimersTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type RecordRow = Selectable<RecordsTable>;
+
+/** Serialises a value for a jsonb column. */
+export function json<T>(value: T): string {
+  return JSON.stringify(value);
+}
