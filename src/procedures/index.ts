@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseProcedure, type ProcedureDefinition } from '../domain/procedure/schema.ts';
+import { type ProcedureDefinition, parseProcedure } from '../domain/procedure/schema.ts';
 
-export { stageWorkingDays } from '../domain/procedure/schema.ts';
 export type { ProcedureDefinition } from '../domain/procedure/schema.ts';
+export { stageWorkingDays } from '../domain/procedure/schema.ts';
 
 /** The procedure ids Concord ships, in the order CONTRACT.md lists them. */
 export const PROCEDURE_IDS = ['ane', 'dudley-dscb', 'iro-drp', 'nel-lscb-sab', 'solihull-ssab'] as const;
@@ -17,7 +17,10 @@ export type ProcedureId = (typeof PROCEDURE_IDS)[number];
 let cache: Map<string, ProcedureDefinition> | undefined;
 
 /** Reads one definition file from `dir` (defaults to this folder) and validates it. */
-export function loadProcedureFile(id: string, dir: URL = new URL('./', import.meta.url)): ProcedureDefinition {
+export function loadProcedureFile(
+  id: string,
+  dir: URL = new URL('./', import.meta.url),
+): ProcedureDefinition {
   const file = new URL(`${id}.json`, dir);
   const text = readFileSync(fileURLToPath(file), 'utf8');
   const procedure = parseProcedure(JSON.parse(text), `${id}.json`);

@@ -137,6 +137,8 @@ export interface DisputeState {
   readonly formalStartedAt: Instant | null;
   readonly overallDue: Instant | null;
   readonly outcomes: readonly StageOutcome[];
+  /** Everyone who has taken part so far; the written confirmation of the outcome goes to all of them. */
+  readonly participants: readonly PersonRef[];
   /** People already informed under a stage's `inform` rule (role ids). */
   readonly informed: readonly string[];
   readonly exceptionalRoute: string | null;
@@ -179,7 +181,12 @@ export type DisputeEvent = EventBase &
         readonly details: DisputeDetails;
       }
     /** The outcome of an informal contact (the decider's "raise informally with the counterpart"). */
-    | { readonly type: 'informal-outcome'; readonly by: PersonRef; readonly resolved: boolean; readonly summary: string }
+    | {
+        readonly type: 'informal-outcome';
+        readonly by: PersonRef;
+        readonly resolved: boolean;
+        readonly summary: string;
+      }
     | {
         readonly type: 'decision';
         readonly by: PersonRef;
@@ -206,10 +213,20 @@ export type DisputeEvent = EventBase &
         readonly fromEmail: string;
         readonly text: string;
       }
-    | { readonly type: 'acknowledged'; readonly by: PersonRef; readonly agreed: boolean; readonly note?: string }
+    | {
+        readonly type: 'acknowledged';
+        readonly by: PersonRef;
+        readonly agreed: boolean;
+        readonly note?: string;
+      }
     /** After the deadline passed without a reply: chase on the thread. */
     | { readonly type: 'chase'; readonly by: PersonRef; readonly note?: string }
-    | { readonly type: 'timer-fired'; readonly key: string; readonly kind: TimerKind; readonly stageId: string }
+    | {
+        readonly type: 'timer-fired';
+        readonly key: string;
+        readonly kind: TimerKind;
+        readonly stageId: string;
+      }
     | {
         readonly type: 'meeting-booked';
         readonly effectKey: string;
@@ -227,6 +244,8 @@ export type DisputeEvent = EventBase &
         readonly response: MeetingAttendee['response'];
       }
     | { readonly type: 'meeting-move'; readonly by: PersonRef; readonly start: Instant }
+    /** A stage whose meeting is "if needed" (NEL stage 2, IRO stage 3): the actor asks for one. */
+    | { readonly type: 'meeting-requested'; readonly by: PersonRef }
     | { readonly type: 'meeting-held'; readonly eventId: string }
     | {
         readonly type: 'outcome-recorded';
@@ -236,9 +255,19 @@ export type DisputeEvent = EventBase &
         readonly actions?: readonly AgreedAction[];
         readonly minutes?: string;
       }
-    | { readonly type: 'exceptional-referral'; readonly by: PersonRef; readonly routeId: string; readonly reason: string }
+    | {
+        readonly type: 'exceptional-referral';
+        readonly by: PersonRef;
+        readonly routeId: string;
+        readonly reason: string;
+      }
     | { readonly type: 'withdrawn'; readonly by: PersonRef; readonly reason: string }
-    | { readonly type: 'resolved'; readonly by: PersonRef; readonly summary: string; readonly actions?: readonly AgreedAction[] }
+    | {
+        readonly type: 'resolved';
+        readonly by: PersonRef;
+        readonly summary: string;
+        readonly actions?: readonly AgreedAction[];
+      }
     | { readonly type: 'closed'; readonly by: PersonRef; readonly note?: string }
   );
 
@@ -294,7 +323,11 @@ export type Effect =
       readonly type: 'book-meeting';
       readonly key: string;
       readonly convener: PersonRef;
-      readonly attendees: readonly { readonly person: PersonRef; readonly required: boolean; readonly external: boolean }[];
+      readonly attendees: readonly {
+        readonly person: PersonRef;
+        readonly required: boolean;
+        readonly external: boolean;
+      }[];
       readonly window: { readonly start: Instant; readonly end: Instant };
       readonly durationMinutes: number;
       readonly subject: string;
@@ -305,8 +338,19 @@ export type Effect =
       /** A start chosen by the convener instead of the earliest viable slot. */
       readonly preferredStart?: Instant;
     }
-  | { readonly type: 'cancel-meeting'; readonly key: string; readonly convener: PersonRef; readonly eventId: string }
-  | { readonly type: 'set-timer'; readonly key: string; readonly at: Instant; readonly kind: TimerKind; readonly stageId: string }
+  | {
+      readonly type: 'cancel-meeting';
+      readonly key: string;
+      readonly convener: PersonRef;
+      readonly eventId: string;
+    }
+  | {
+      readonly type: 'set-timer';
+      readonly key: string;
+      readonly at: Instant;
+      readonly kind: TimerKind;
+      readonly stageId: string;
+    }
   | { readonly type: 'cancel-timer'; readonly key: string }
   | { readonly type: 'record'; readonly key: string; readonly entry: RecordEntry };
 
@@ -330,8 +374,18 @@ export interface EmailView {
   readonly subject: string;
   readonly paragraphs: readonly string[];
   readonly fields: readonly { readonly label: string; readonly value: string }[];
-  readonly responseDue?: { readonly due: Instant; readonly dueDate: string; readonly workingDays: number | null };
+  readonly responseDue?: {
+    readonly due: Instant;
+    readonly dueDate: string;
+    readonly workingDays: number | null;
+  };
   readonly overallDue?: string | null;
+}
+
+/** A button on a card. Verbs: see `VERBS` in stage-flow.ts; `refer:<routeId>` for exceptional routes. */
+export interface CardAction {
+  readonly verb: string;
+  readonly title: string;
 }
 
 export interface CardView {
@@ -346,7 +400,7 @@ export interface CardView {
   readonly overallDue: Instant | null;
   readonly overallWorkingDays: number | null;
   /** Buttons the card offers; `verb` is routed by the bot to an event. */
-  readonly actions: readonly { readonly verb: string; readonly title: string }[];
+  readonly actions: readonly CardAction[];
   readonly facts: readonly { readonly label: string; readonly value: string }[];
 }
 

@@ -26,9 +26,7 @@ export const partySchema = z.object({
   side: sideSchema,
   /** `line-manager`: the line manager of the previous stage's actor on that side, who should hold `role`. */
   relation: z.enum(['line-manager']).optional(),
-  substitutes: z
-    .array(z.object({ role: slug, when: quote }))
-    .default([]),
+  substitutes: z.array(z.object({ role: slug, when: quote })).default([]),
   /** Shown to people: how the procedure names this party, e.g. "their counterpart". */
   label: quote.optional(),
 });
@@ -37,7 +35,11 @@ export const timescaleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('working-days'), workingDays: z.number().int().min(0), quote }),
   z.object({ kind: z.literal('hours'), hours: z.number().positive(), quote }),
   /** Proportionate to risk and need, with an ideal maximum when the procedure gives one (NEL 15). */
-  z.object({ kind: z.literal('proportionate'), idealMaxWorkingDays: z.number().int().positive().nullable(), quote }),
+  z.object({
+    kind: z.literal('proportionate'),
+    idealMaxWorkingDays: z.number().int().positive().nullable(),
+    quote,
+  }),
   /** Set per dispute from the procedure's urgency levels (Dudley: immediately / 24 hours / longer). */
   z.object({ kind: z.literal('urgency-led'), quote }),
   z.object({ kind: z.literal('none'), quote: quote.optional() }),
@@ -108,7 +110,9 @@ export const stageSchema = z.object({
   /** People copied into the stage's correspondence (Dudley: Head of Safeguarding at 3a). */
   copy: z.array(partySchema.extend({ quote })).default([]),
   /** People who must be told when the stage is reached (IRO: CSSU service manager by stage 3). */
-  inform: z.array(partySchema.extend({ quote, unlessAlreadyInformed: z.boolean().default(true) })).default([]),
+  inform: z
+    .array(partySchema.extend({ quote, unlessAlreadyInformed: z.boolean().default(true) }))
+    .default([]),
   /** Solihull 2.8: "At each stage ... the person who originally raised the concern is given feedback". */
   feedbackToRaiser: z.object({ quote }).optional(),
   /** Written confirmation of the outcome to the other side when resolved at this stage. */
@@ -154,7 +158,9 @@ export const procedureSchema = z
     immediateRisk: z.object({
       quote: quote.optional(),
       guidance: z.string().min(1),
-      contacts: z.array(z.object({ name: z.string().min(1), for: z.string().min(1), when: z.string().min(1) })).min(1),
+      contacts: z
+        .array(z.object({ name: z.string().min(1), for: z.string().min(1), when: z.string().min(1) }))
+        .min(1),
     }),
     /** Things the procedure says are not for it (Solihull: conduct concerns). */
     outOfScope: z.array(z.object({ quote, instead: z.string().optional() })).default([]),
@@ -188,9 +194,17 @@ export const procedureSchema = z
       quote: quote.optional(),
       mustNotRecord: z.array(quote).default([]),
       headings: z.array(z.object({ id: slug, label: quote })).default([]),
-      stageTable: z.object({ columns: z.array(z.object({ id: slug, label: quote })).min(1), quote: quote.optional() }).optional(),
+      stageTable: z
+        .object({ columns: z.array(z.object({ id: slug, label: quote })).min(1), quote: quote.optional() })
+        .optional(),
       agendas: z
-        .array(z.object({ id: slug, name: z.string().min(1), items: z.array(z.object({ label: quote, children: z.array(quote).default([]) })).min(1) }))
+        .array(
+          z.object({
+            id: slug,
+            name: z.string().min(1),
+            items: z.array(z.object({ label: quote, children: z.array(quote).default([]) })).min(1),
+          }),
+        )
         .default([]),
     }),
     writtenConfirmation: z.object({ quote }).optional(),
@@ -210,22 +224,57 @@ export const procedureSchema = z
   .superRefine((p, ctx) => {
     const roles = new Set(p.roles.map((r) => r.id));
     const stages = new Set<string>();
-    const checkParty = (party: { role: string; substitutes?: { role: string }[] } | undefined, path: (string | number)[]) => {
+    const checkParty = (
+      party: { role: string; substitutes?: { role: string }[] } | undefined,
+      path: (string | number)[],
+    ) => {
       if (!party) return;
-      if (!roles.has(party.role)) ctx.addIssue({ code: 'custom', path: [...path, 'role'], message: `unknown role "${party.role}"` });
+      if (!roles.has(party.role))
+        ctx.addIssue({ code: 'custom', path: [...path, 'role'], message: `unknown role "${party.role}"` });
       party.substitutes?.forEach((s, i) => {
-        if (!roles.has(s.role)) ctx.addIssue({ code: 'custom', path: [...path, 'substitutes', i, 'role'], message: `unknown role "${s.role}"` });
+        if (!roles.has(s.role))
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'substitutes', i, 'role'],
+            message: `unknown role "${s.role}"`,
+          });
       });
     };
     p.stages.forEach((s, i) => {
       const at = ['stages', i];
-      if (stages.has(s.id)) ctx.addIssue({ code: 'custom', path: [...at, 'id'], message: `duplicate stage id "${s.id}"` });
+      if (stages.has(s.id))
+        ctx.addIssue({ code: 'custom', path: [...at, 'id'], message: `duplicate stage id "${s.id}"` });
       stages.add(s.id);
-      if (i > 0 && !s.entry) ctx.addIssue({ code: 'custom', path: [...at, 'entry'], message: 'every stage after the first needs an entry decision' });
-      if (s.channel === 'email' && !s.email) ctx.addIssue({ code: 'custom', path: [...at, 'email'], message: 'an email stage needs email settings' });
-      if (s.channel === 'meeting' && !s.meeting) ctx.addIssue({ code: 'custom', path: [...at, 'meeting'], message: 'a meeting stage needs meeting settings' });
-      if (s.channel === 'reassignment' && !s.reassignment) ctx.addIssue({ code: 'custom', path: [...at, 'reassignment'], message: 'a reassignment stage needs reassignment settings' });
-      if (s.timescale.kind === 'urgency-led' && !p.urgencyLevels?.length) ctx.addIssue({ code: 'custom', path: [...at, 'timescale'], message: 'an urgency-led timescale needs urgencyLevels' });
+      if (i > 0 && !s.entry)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'entry'],
+          message: 'every stage after the first needs an entry decision',
+        });
+      if (s.channel === 'email' && !s.email)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'email'],
+          message: 'an email stage needs email settings',
+        });
+      if (s.channel === 'meeting' && !s.meeting)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'meeting'],
+          message: 'a meeting stage needs meeting settings',
+        });
+      if (s.channel === 'reassignment' && !s.reassignment)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'reassignment'],
+          message: 'a reassignment stage needs reassignment settings',
+        });
+      if (s.timescale.kind === 'urgency-led' && !p.urgencyLevels?.length)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'timescale'],
+          message: 'an urgency-led timescale needs urgencyLevels',
+        });
       checkParty(s.actor, [...at, 'actor']);
       checkParty(s.entry?.decidedBy, [...at, 'entry', 'decidedBy']);
       checkParty(s.entry?.informalOption?.with, [...at, 'entry', 'informalOption', 'with']);
@@ -235,14 +284,28 @@ export const procedureSchema = z
       checkParty(s.meeting?.convener, [...at, 'meeting', 'convener']);
       s.meeting?.attendees.forEach((w, j) => checkParty(w, [...at, 'meeting', 'attendees', j]));
       if (s.meeting?.agenda && !p.record.agendas.some((a) => a.id === s.meeting?.agenda)) {
-        ctx.addIssue({ code: 'custom', path: [...at, 'meeting', 'agenda'], message: `unknown agenda "${s.meeting.agenda}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'meeting', 'agenda'],
+          message: `unknown agenda "${s.meeting.agenda}"`,
+        });
       }
     });
     const last = p.stages[p.stages.length - 1];
-    if (last && !last.final) ctx.addIssue({ code: 'custom', path: ['stages', p.stages.length - 1, 'final'], message: 'the last stage must be final' });
+    if (last && !last.final)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', p.stages.length - 1, 'final'],
+        message: 'the last stage must be final',
+      });
     p.exceptionalRoutes.forEach((r, i) => {
       r.from.forEach((f, j) => {
-        if (!stages.has(f)) ctx.addIssue({ code: 'custom', path: ['exceptionalRoutes', i, 'from', j], message: `unknown stage "${f}"` });
+        if (!stages.has(f))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['exceptionalRoutes', i, 'from', j],
+            message: `unknown stage "${f}"`,
+          });
       });
       checkParty(r.decidedBy, ['exceptionalRoutes', i, 'decidedBy']);
       checkParty(r.to, ['exceptionalRoutes', i, 'to']);

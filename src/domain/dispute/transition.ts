@@ -1,0 +1,334 @@
+/**
+ * The working context of one transition: the state being built, the effects emitted so far, and
+ * the helpers every handler shares (party resolution, deadlines, keys). Pure: time comes from
+ * `ctx.now`, people from `ctx.resolver`.
+ */
+import { addWorkingDays, londonDay } from '../calendar/index.ts';
+import type { Party, ProcedureDefinition, Stage, Timescale } from '../procedure/schema.ts';
+import type { DecideContext } from './decide-types.ts';
+import type {
+  CardKind,
+  CardView,
+  DisputeState,
+  Effect,
+  EmailTemplate,
+  EmailView,
+  Instant,
+  PersonRef,
+  RecordEntry,
+  Refusal,
+  RefusalReason,
+  ThreadMessage,
+  TimerKind,
+} from './types.ts';
+
+/** Thrown only inside `decide` to unwind a handler; `decide` turns it into a returned refusal. */
+export class RefusalSignal {
+  constructor(readonly refusal: Refusal) {}
+}
+
+export function refuse(reason: RefusalReason, message: string): never {
+  throw new RefusalSignal({ reason, message });
+}
+
+export const STAGE_TIMER_KINDS: readonly TimerKind[] = [
+  'stage-deadline',
+  'stage-warning-50',
+  'stage-warning-75',
+];
+export const OVERALL_TIMER_KINDS: readonly TimerKind[] = [
+  'overall-deadline',
+  'overall-warning-50',
+  'overall-warning-75',
+];
+
+type EffectInput = Effect extends infer E ? (E extends { key: string } ? Omit<E, 'key'> : never) : never;
+
+export interface Deadline {
+  readonly due: Instant | null;
+  readonly dueDate: string | null;
+  readonly workingDays: number | null;
+}
+
+export class Transition {
+  readonly effects: Effect[] = [];
+  private counter = 0;
+
+  constructor(
+    public state: DisputeState,
+    readonly ctx: DecideContext,
+  ) {}
+
+  get procedure(): ProcedureDefinition {
+    return this.ctx.procedure;
+  }
+
+  get stage(): Stage {
+    const stage = this.procedure.stages[this.state.stage.index];
+    if (!stage)
+      refuse(
+        'unknown-stage',
+        `This dispute is at a stage (${this.state.stage.id}) its procedure no longer has.`,
+      );
+    return stage;
+  }
+
+  update(patch: Partial<DisputeState>): void {
+    this.state = { ...this.state, ...patch };
+  }
+
+  updateStage(patch: Partial<DisputeState['stage']>): void {
+    this.state = { ...this.state, stage: { ...this.state.stage, ...patch } };
+  }
+
+  /** Emits an effect with a key that is stable for this event (dispute, event sequence, position). */
+  emit(effect: EffectInput): void {
+    this.counter += 1;
+    this.effects.push({ ...effect, key: `${this.state.id}:${this.state.seq}:${this.counter}` } as Effect);
+  }
+
+  setTimer(kind: TimerKind, at: Instant, stageId: string, suffix = ''): void {
+    this.effects.push({
+      type: 'set-timer',
+      key: timerKey(this.state.id, stageId, kind, suffix),
+      at,
+      kind,
+      stageId,
+    });
+  }
+
+  cancelStageTimers(): void {
+    const { id, stage } = this.state;
+    for (const kind of STAGE_TIMER_KINDS)
+      this.effects.push({ type: 'cancel-timer', key: timerKey(id, stage.id, kind) });
+    if (stage.meeting) {
+      this.effects.push({
+        type: 'cancel-timer',
+        key: timerKey(id, stage.id, 'meeting-end', String(stage.meeting.attempts)),
+      });
+    }
+  }
+
+  cancelOverallTimers(): void {
+    for (const kind of OVERALL_TIMER_KINDS) {
+      this.effects.push({ type: 'cancel-timer', key: timerKey(this.state.id, 'overall', kind) });
+    }
+  }
+
+  record(
+    entry: Omit<RecordEntry, 'at' | 'stageId' | 'stageName'> & { stageId?: string; stageName?: string },
+  ): void {
+    this.emit({
+      type: 'record',
+      entry: {
+        stageId: entry.stageId ?? this.state.stage.id,
+        stageName: entry.stageName ?? this.stage.name,
+        at: this.ctx.now,
+        ...entry,
+      },
+    });
+  }
+
+  /** Resolves a party to a person, trying the procedure's substitutes in order. */
+  resolve(party: Party, relativeTo?: PersonRef): PersonRef | null {
+    const dispute = this.state;
+    const attempt = (role: string) =>
+      this.ctx.resolver.resolve({
+        party: { ...party, role },
+        dispute,
+        ...(relativeTo ? { relativeTo } : {}),
+      });
+    const first = attempt(party.role);
+    if (first) return first;
+    for (const substitute of party.substitutes) {
+      const found = attempt(substitute.role);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  mustResolve(party: Party, relativeTo?: PersonRef): PersonRef {
+    const person = this.resolve(party, relativeTo);
+    if (!person) {
+      const organisation =
+        party.side === 'counterpart'
+          ? this.state.counterpartOrganisationId
+          : this.state.raisingOrganisationId;
+      refuse(
+        'role-unresolved',
+        `No ${this.roleLabel(party.role)} is configured for ${party.side === 'independent' ? 'this procedure' : organisation}. Ask your Concord administrator to add one to the directory.`,
+      );
+    }
+    return person;
+  }
+
+  roleLabel(roleId: string): string {
+    return this.procedure.roles.find((r) => r.id === roleId)?.label ?? roleId;
+  }
+
+  addParticipants(...people: (PersonRef | null | undefined)[]): void {
+    const known = new Map(this.state.participants.map((p) => [p.id, p]));
+    for (const person of people) if (person && !known.has(person.id)) known.set(person.id, person);
+    this.update({ participants: [...known.values()] });
+  }
+
+  /** The absolute deadline of a timescale that starts now. */
+  deadline(timescale: Timescale, agreedWorkingDays?: number): Deadline {
+    const from = new Date(this.ctx.now);
+    const byWorkingDays = (workingDays: number): Deadline => {
+      const { due, dueDate } = addWorkingDays({ calendar: this.ctx.calendar, from, workingDays });
+      return { due: due.toISOString(), dueDate, workingDays };
+    };
+    switch (timescale.kind) {
+      case 'working-days':
+        return byWorkingDays(timescale.workingDays);
+      case 'hours': {
+        const due = new Date(from.getTime() + timescale.hours * 3_600_000);
+        return { due: due.toISOString(), dueDate: londonDay(due), workingDays: null };
+      }
+      case 'proportionate': {
+        const days = agreedWorkingDays ?? timescale.idealMaxWorkingDays;
+        return days === null ? { due: null, dueDate: null, workingDays: null } : byWorkingDays(days);
+      }
+      case 'urgency-led': {
+        const level = this.procedure.urgencyLevels?.find((u) => u.id === this.state.urgency);
+        if (!level)
+          refuse('urgency-required', 'Choose how urgent this disagreement is before it can move on.');
+        return this.deadline(level.timescale, agreedWorkingDays);
+      }
+      case 'none':
+        return { due: null, dueDate: null, workingDays: null };
+    }
+  }
+
+  /** Stage deadline timers: the deadline itself and the 50% and 75% warnings. */
+  setStageTimers(stageId: string, deadline: Deadline): void {
+    if (!deadline.due) return;
+    this.setTimer('stage-deadline', deadline.due, stageId);
+    this.setWarningTimers(stageId, deadline, 'stage');
+  }
+
+  setWarningTimers(stageId: string, deadline: Deadline, scope: 'stage' | 'overall'): void {
+    const from = new Date(this.ctx.now);
+    const kinds =
+      scope === 'stage'
+        ? (['stage-warning-50', 'stage-warning-75'] as const)
+        : (['overall-warning-50', 'overall-warning-75'] as const);
+    const fractions = [0.5, 0.75];
+    kinds.forEach((kind, i) => {
+      const fraction = fractions[i] ?? 1;
+      let at: Instant | null = null;
+      if (deadline.workingDays !== null) {
+        const days = Math.floor(deadline.workingDays * fraction);
+        if (days > 0)
+          at = addWorkingDays({ calendar: this.ctx.calendar, from, workingDays: days }).due.toISOString();
+      } else if (deadline.due) {
+        const span = new Date(deadline.due).getTime() - from.getTime();
+        if (span > 0) at = new Date(from.getTime() + span * fraction).toISOString();
+      }
+      if (at && deadline.due && at < deadline.due) this.setTimer(kind, at, stageId);
+    });
+  }
+
+  emailView(
+    subject: string,
+    paragraphs: string[],
+    fields: { label: string; value: string }[],
+    due?: Deadline,
+  ): EmailView {
+    return {
+      disputeId: this.state.id,
+      caseReference: this.state.caseReference,
+      procedureName: this.procedure.name,
+      stageName: this.stage.name,
+      subject,
+      paragraphs,
+      fields,
+      ...(due?.due && due.dueDate
+        ? { responseDue: { due: due.due, dueDate: due.dueDate, workingDays: due.workingDays } }
+        : {}),
+      overallDue: this.state.overallDue,
+    };
+  }
+
+  sendEmail(input: {
+    from: PersonRef;
+    to: PersonRef[];
+    cc?: PersonRef[];
+    importance: 'high' | 'normal';
+    template: EmailTemplate;
+    kind: ThreadMessage['kind'] | 'notice';
+    view: EmailView;
+    inReplyTo?: ThreadMessage;
+  }): void {
+    const last = input.inReplyTo;
+    this.emit({
+      type: 'send-email',
+      from: input.from,
+      to: input.to,
+      cc: (input.cc ?? []).filter((c) => !input.to.some((t) => t.id === c.id) && c.id !== input.from.id),
+      importance: input.importance,
+      template: input.template,
+      kind: input.kind,
+      ...(last
+        ? {
+            inReplyTo: {
+              internetMessageId: last.internetMessageId,
+              ...(last.conversationId ? { conversationId: last.conversationId } : {}),
+            },
+          }
+        : {}),
+      view: input.view,
+    });
+  }
+
+  cardView(
+    title: string,
+    text: string[],
+    actions: { verb: string; title: string }[] = [],
+    facts: { label: string; value: string }[] = [],
+  ): CardView {
+    const s = this.state;
+    return {
+      disputeId: s.id,
+      caseReference: s.caseReference,
+      procedureName: this.procedure.name,
+      stageName: this.stage.name,
+      title,
+      text,
+      due: s.stage.due,
+      dueDate: s.stage.dueDate,
+      overallDue: s.overallDue,
+      overallWorkingDays: this.procedure.overall?.workingDays ?? null,
+      actions,
+      facts: [
+        { label: 'Case reference', value: s.caseReference },
+        { label: 'Stage', value: this.stage.name },
+        ...facts,
+      ],
+    };
+  }
+
+  /**
+   * Sends a card. Actionable cards share the dispute's `step` slot, so a newer step replaces the
+   * older card in place and a stale card cannot act twice. Notices get a slot of their own.
+   */
+  sendCard(to: PersonRef, card: CardKind, view: CardView, slot: 'step' | string = 'step'): void {
+    this.emit({
+      type: 'send-card',
+      to,
+      card,
+      slot: slot === 'step' ? `${this.state.id}:step` : `${this.state.id}:${slot}:${to.id}`,
+      view,
+    });
+  }
+}
+
+export function timerKey(disputeId: string, stageId: string, kind: TimerKind, suffix = ''): string {
+  return `${disputeId}:${stageId}:${kind}${suffix ? `:${suffix}` : ''}`;
+}
+
+/** Whether `by` is the person the dispute is waiting on. */
+export function isSamePerson(a: PersonRef | null | undefined, b: PersonRef | null | undefined): boolean {
+  return !!a && !!b && a.id === b.id;
+}
