@@ -1,0 +1,357 @@
+/**
+ * `applyEvent`: the one way a dispute changes. In ONE transaction it locks the dispute row
+ * (`SELECT … FOR UPDATE`), calls `decide`, writes the new state, appends the audit row, applies
+ * timer effects to `timers`, writes `record` effects to `records`, and puts every effect that
+ * touches the outside world into the outbox. A refusal is returned as a value and writes nothing.
+ *
+ * The decide context (procedure version, calendar, resolver) comes from the injected `contextFor`,
+ * which is called *before* the transaction opens: it may do I/O (a directory lookup) without
+ * holding a lock, and on PGlite's single connection it could not query inside the transaction
+ * anyway. Contract: `contextFor` depends only on the dispute's facts that never change after the
+ * raise (procedure id and version, organisations, raiser), so its answer stays valid while
+ * other events land on the dispute between `prepare` and the locked write; `decide` always sees
+ * the state read under the lock.
+ *
+ * @example
+ * const service = createDisputeService({ store, decide, contextFor, clock: systemClock });
+ * const result = await service.applyEvent('d-1', event, { source: 'teams' });
+ * if (!result.ok) reply(result.refusal.message);
+ */
+import type { Transaction } from 'kysely';
+import type { Decide, DecideContext } from '../domain/dispute/decide-types.ts';
+import type { DisputeEvent, DisputeState, Effect, EventSource, Refusal } from '../domain/dispute/types.ts';
+import { describeEvent, type Logger, silentLogger } from '../log/index.ts';
+import type { Store } from '../store/open-store.ts';
+import { type Database, json } from '../store/schema.ts';
+import { type Clock, systemClock } from './clock.ts';
+
+/** What `contextFor` is told about the dispute the event is for. */
+export interface ContextSubject {
+  readonly disputeId: string;
+  readonly procedureId: string;
+  /** The version the dispute started under; null for a dispute being raised (use the current one). */
+  readonly procedureVersion: string | null;
+  readonly state: DisputeState | null;
+}
+
+/** The decide context minus `now`, which the service takes from its Clock. */
+export type DecideEnvironment = Omit<DecideContext, 'now'>;
+export type ContextFor = (subject: ContextSubject) => DecideEnvironment | Promise<DecideEnvironment>;
+
+export interface ApplyOptions {
+  readonly source: EventSource;
+  /** Required when the event raises a new dispute: the procedure chosen for it. */
+  readonly procedureId?: string;
+}
+
+export type ApplyResult =
+  | {
+      readonly ok: true;
+      readonly state: DisputeState;
+      readonly effects: readonly Effect[];
+      /** The audit seq of this event (1 for the raise). */
+      readonly seq: number;
+    }
+  | { readonly ok: false; readonly refusal: Refusal };
+
+/** A dispute read outside the lock, with its context computed. `state` is informational: decide gets the locked one. */
+export interface Prepared {
+  readonly disputeId: string;
+  readonly version: number | null;
+  readonly environment: DecideEnvironment | null;
+  readonly state: DisputeState | null;
+}
+
+/** Returned by `applyPrepared` when the dispute was raised by someone else after `prepare`: prepare again. */
+export const STALE = Symbol('stale');
+
+export interface DisputeServiceOptions {
+  readonly store: Store;
+  readonly decide: Decide;
+  readonly contextFor: ContextFor;
+  /** Domain time: `now` for decide, audit `at`, timer creation. */
+  readonly clock: Clock;
+  /** Real time for outbox availability (effects are due as soon as they commit). */
+  readonly wallClock?: Clock;
+  readonly log?: Logger;
+}
+
+export interface DisputeService {
+  applyEvent(disputeId: string, event: DisputeEvent, options: ApplyOptions): Promise<ApplyResult>;
+  /** Step 1 of applying inside a caller's transaction (the scheduler, the outbox worker). */
+  prepare(disputeId: string, options?: Pick<ApplyOptions, 'procedureId'>): Promise<Prepared>;
+  /** Step 2: inside `trx`, lock, check `prepared` is current, decide and write. */
+  applyPrepared(
+    trx: Transaction<Database>,
+    prepared: Prepared,
+    event: DisputeEvent,
+    options: ApplyOptions,
+  ): Promise<ApplyResult | typeof STALE>;
+  get(disputeId: string): Promise<DisputeState | null>;
+  /** Rebuilds a dispute's state by replaying its audit log through `decide` (each event at its `at`). */
+  replay(disputeId: string): Promise<DisputeState | null>;
+}
+
+/** Where each effect type goes when its decision commits. Everything else is the outbox's. */
+const LOCAL_EFFECTS = { 'set-timer': 'timers', 'cancel-timer': 'timers', record: 'records' } as const;
+type LocalEffectType = keyof typeof LOCAL_EFFECTS;
+
+function isLocal(effect: Effect): effect is Extract<Effect, { type: LocalEffectType }> {
+  return effect.type in LOCAL_EFFECTS;
+}
+
+const NOT_RAISED: Refusal = { reason: 'not-raised', message: 'There is no dispute with that id.' };
+const MAX_STALE_RETRIES = 8;
+
+export function createDisputeService(options: DisputeServiceOptions): DisputeService {
+  const { store, decide, contextFor, clock } = options;
+  const wallClock = options.wallClock ?? systemClock;
+  const log = (options.log ?? silentLogger()).child({ component: 'dispute-service' });
+
+  async function prepare(disputeId: string, opts: Pick<ApplyOptions, 'procedureId'> = {}): Promise<Prepared> {
+    const row = await store.db
+      .selectFrom('disputes')
+      .select(['version', 'procedure_id', 'procedure_version', 'state'])
+      .where('id', '=', disputeId)
+      .executeTakeFirst();
+    const procedureId = row?.procedure_id ?? opts.procedureId;
+    if (procedureId === undefined) return { disputeId, version: null, environment: null, state: null };
+    const state = row?.state ?? null;
+    const environment = await contextFor({
+      disputeId,
+      procedureId,
+      procedureVersion: row?.procedure_version ?? null,
+      state,
+    });
+    return { disputeId, version: row?.version ?? null, environment, state };
+  }
+
+  async function applyPrepared(
+    trx: Transaction<Database>,
+    prepared: Prepared,
+    event: DisputeEvent,
+    opts: ApplyOptions,
+  ): Promise<ApplyResult | typeof STALE> {
+    const { disputeId } = prepared;
+    const row = await trx
+      .selectFrom('disputes')
+      .select(['version', 'state', 'created_at'])
+      .where('id', '=', disputeId)
+      .forUpdate()
+      .executeTakeFirst();
+    // The environment depends only on what never changes after the raise (procedure version,
+    // organisations, raiser), so it stays valid while the row exists; only a raise that raced
+    // another raise of the same id must be prepared again.
+    if ((row === undefined) !== (prepared.version === null)) return STALE;
+    if (prepared.environment === null) return { ok: false, refusal: NOT_RAISED };
+
+    const now = clock.now();
+    const state = row?.state ?? null;
+    const decision = decide(state, event, { ...prepared.environment, now: now.toISOString() });
+    if (!decision.ok) return decision;
+
+    const next = decision.state;
+    if (next.id !== disputeId) {
+      throw new Error(`decide returned dispute ${next.id} for an event on ${disputeId}`);
+    }
+    const seq = (row?.version ?? 0) + 1;
+    const columns = {
+      procedure_id: next.procedureId,
+      procedure_version: next.procedureVersion,
+      status: next.status,
+      stage_id: next.stage.id,
+      phase: next.stage.phase,
+      case_reference: next.caseReference,
+      owner_id: next.owner?.id ?? null,
+      state: json(next),
+      next_due: next.status === 'open' ? next.stage.due : null,
+      updated_at: now,
+      version: seq,
+    };
+    if (row) {
+      const updated = await trx
+        .updateTable('disputes')
+        .set(columns)
+        .where('id', '=', disputeId)
+        .where('version', '=', row.version)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) return STALE;
+    } else {
+      await trx
+        .insertInto('disputes')
+        .values({ id: disputeId, created_at: now, ...columns })
+        .execute();
+    }
+
+    await trx
+      .insertInto('audit')
+      .values({
+        dispute_id: disputeId,
+        seq,
+        at: now,
+        actor: event.by?.id ?? null,
+        source: opts.source,
+        stage_id: state?.stage.id ?? next.stage.id,
+        event_type: event.type,
+        event: json(event),
+      })
+      .execute();
+
+    const available = wallClock.now();
+    for (const effect of decision.effects) {
+      if (isLocal(effect)) await applyLocalEffect(trx, disputeId, seq, now, effect);
+      else {
+        await trx
+          .insertInto('outbox')
+          .values({
+            key: effect.key,
+            dispute_id: disputeId,
+            type: effect.type,
+            effect: json(effect),
+            status: 'pending',
+            next_attempt_at: available,
+            locked_by: null,
+            locked_until: null,
+            last_error: null,
+            result: null,
+            created_at: available,
+            done_at: null,
+          })
+          // The key is the idempotency key: an effect already queued (or done) is never queued again.
+          .onConflict((oc) => oc.column('key').doNothing())
+          .execute();
+      }
+    }
+    return { ok: true, state: next, effects: decision.effects, seq };
+  }
+
+  async function applyEvent(
+    disputeId: string,
+    event: DisputeEvent,
+    opts: ApplyOptions,
+  ): Promise<ApplyResult> {
+    for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt += 1) {
+      const prepared = await prepare(disputeId, opts);
+      let result: ApplyResult | typeof STALE;
+      try {
+        result = await store.db.transaction().execute((trx) => applyPrepared(trx, prepared, event, opts));
+      } catch (error) {
+        // Two raises of one id raced: the loser retries and is refused by decide ('already-raised').
+        if (isUniqueViolation(error) && prepared.version === null) continue;
+        throw error;
+      }
+      if (result === STALE) continue;
+      if (result.ok) log.debug({ disputeId, seq: result.seq, event: describeEvent(event) }, 'event applied');
+      else
+        log.info({ disputeId, event: describeEvent(event), refusal: result.refusal.reason }, 'event refused');
+      return result;
+    }
+    throw new Error(`dispute ${disputeId} kept changing; gave up after ${MAX_STALE_RETRIES} attempts`);
+  }
+
+  async function get(disputeId: string): Promise<DisputeState | null> {
+    const row = await store.db
+      .selectFrom('disputes')
+      .select('state')
+      .where('id', '=', disputeId)
+      .executeTakeFirst();
+    return row?.state ?? null;
+  }
+
+  async function replay(disputeId: string): Promise<DisputeState | null> {
+    const row = await store.db
+      .selectFrom('disputes')
+      .select(['procedure_id', 'procedure_version'])
+      .where('id', '=', disputeId)
+      .executeTakeFirst();
+    if (!row) return null;
+    const audit = await store.db
+      .selectFrom('audit')
+      .select(['seq', 'at', 'event'])
+      .where('dispute_id', '=', disputeId)
+      .orderBy('seq')
+      .execute();
+    let state: DisputeState | null = null;
+    for (const entry of audit) {
+      const environment = await contextFor({
+        disputeId,
+        procedureId: row.procedure_id,
+        procedureVersion: row.procedure_version,
+        state,
+      });
+      const decision = decide(state, entry.event, { ...environment, now: entry.at.toISOString() });
+      if (!decision.ok) {
+        throw new Error(`replay of ${disputeId} refused audit seq ${entry.seq}: ${decision.refusal.reason}`);
+      }
+      state = decision.state;
+    }
+    return state;
+  }
+
+  return { applyEvent, prepare, applyPrepared, get, replay };
+}
+
+async function applyLocalEffect(
+  trx: Transaction<Database>,
+  disputeId: string,
+  seq: number,
+  now: Date,
+  effect: Extract<Effect, { type: LocalEffectType }>,
+): Promise<void> {
+  switch (effect.type) {
+    case 'set-timer': {
+      const fields = { kind: effect.kind, stage_id: effect.stageId, due_at: effect.at };
+      await trx
+        .insertInto('timers')
+        .values({
+          key: effect.key,
+          dispute_id: disputeId,
+          created_at: now,
+          fired_at: null,
+          cancelled_at: null,
+          outcome: null,
+          locked_by: null,
+          locked_until: null,
+          last_error: null,
+          ...fields,
+        })
+        // Setting a pending timer again moves it; a fired or cancelled timer is history and stays.
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet(fields)
+            .where('timers.fired_at', 'is', null)
+            .where('timers.cancelled_at', 'is', null),
+        )
+        .execute();
+      return;
+    }
+    case 'cancel-timer':
+      await trx
+        .updateTable('timers')
+        .set({ cancelled_at: now })
+        .where('key', '=', effect.key)
+        .where('fired_at', 'is', null)
+        .where('cancelled_at', 'is', null)
+        .execute();
+      return;
+    case 'record':
+      await trx
+        .insertInto('records')
+        .values({
+          key: effect.key,
+          dispute_id: disputeId,
+          seq,
+          at: effect.entry.at,
+          stage_id: effect.entry.stageId,
+          entry: json(effect.entry),
+        })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+      return;
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
