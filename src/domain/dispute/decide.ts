@@ -603,10 +603,14 @@ function onDecision(t: Transition, event: Extract<DisputeEvent, { type: 'decisio
       return;
     }
     case 'accept': {
-      const finalWithRoutes =
-        !next && t.procedure.exceptionalRoutes.some((r) => r.from.includes(t.state.stage.id));
-      if (!next?.entry?.acceptOption && !finalWithRoutes)
+      if (!next) {
+        // After the final stage: end here without a further referral.
+        endUnresolved(t, event.reason ?? `${by.name} ended the dispute after the final stage without a further referral.`);
+        return;
+      }
+      if (!next.entry?.acceptOption) {
         refuse('option-not-available', 'Accepting the decision is not an option at this point.');
+      }
       t.cancelStageTimers();
       t.cancelOverallTimers();
       t.update({ status: 'accepted', endedAt: t.ctx.now });
@@ -870,18 +874,11 @@ function onOutcome(t: Transition, event: Extract<DisputeEvent, { type: 'outcome-
   const stage = t.stage;
   const summary = validateText(event.summary, 'Outcome', 4000);
   const minutes = event.minutes?.trim() ? validateText(event.minutes, 'Minutes', 20_000) : undefined;
-  if (stage.meeting?.minutes && t.state.stage.meeting?.status === 'held' && !minutes) {
+  const heldMeeting = t.state.stage.meeting?.status === 'held' && t.state.stage.phase !== 'exceptional';
+  if (stage.meeting?.minutes && heldMeeting && !minutes) {
     refuse('invalid-input', 'Minutes of the meeting are required at this stage.');
   }
   const actions = validateActions(event.actions ?? []);
-  if (
-    event.resolved &&
-    stage.content.response?.required.some((r) => r.id === 'smart-actions') &&
-    actions.length === 0 &&
-    t.state.stage.phase !== 'exceptional'
-  ) {
-    // Email stages carry SMART actions in the reply; other stages ask for them in the outcome.
-  }
   const outcome = {
     resolved: event.resolved,
     summary,
@@ -919,6 +916,7 @@ function onOutcome(t: Transition, event: Extract<DisputeEvent, { type: 'outcome-
     if (next) actionsOut.push({ verb: VERBS.escalate, title: `Escalate to ${next.name}` });
     for (const r of t.procedure.exceptionalRoutes.filter((r) => r.from.includes(stage.id)))
       actionsOut.push({ verb: `${VERBS.refer}:${r.id}`, title: r.name });
+    if (!next) actionsOut.push({ verb: VERBS.accept, title: 'End without further referral' });
     t.sendCard(
       owner,
       'owner-decision',

@@ -107,6 +107,22 @@ export function enterStage(
 
   const copies = stage.copy.map((p) => t.resolve(p, actor)).filter((p): p is PersonRef => !!p);
   t.addParticipants(...copies);
+  if (copies.length > 0 && stage.channel !== 'email' && stage.channel !== 'written') {
+    // Stages without an email of their own still copy the people the procedure names (Dudley 3a).
+    t.sendEmail({
+      from: actor,
+      to: copies,
+      importance: 'high',
+      template: 'inform',
+      kind: 'notice',
+      view: t.emailView(
+        `${t.procedure.shortName} dispute ${t.state.caseReference}: ${stage.name}`,
+        stage.copy.map((c) => c.quote),
+        detailFields(t, details),
+        deadline,
+      ),
+    });
+  }
 
   switch (stage.channel) {
     case 'email': {
@@ -324,7 +340,10 @@ export function stageUnresolved(t: Transition, reason: string): void {
   });
   feedbackToRaiser(t, current, `${current.name} did not resolve the disagreement.`);
 
-  const routes = t.procedure.exceptionalRoutes.filter((r) => r.from.includes(current.id) && !r.insteadOf);
+  // Routes open after this stage; a route "instead of" the next stage is offered beside it.
+  const routes = t.procedure.exceptionalRoutes.filter(
+    (r) => r.from.includes(current.id) && (!r.insteadOf || r.insteadOf === next?.id),
+  );
   if (next?.entry) {
     const decider = t.mustResolve(next.entry.decidedBy, actor);
     t.addParticipants(decider);

@@ -130,7 +130,9 @@ export const exceptionalRouteSchema = z.object({
   to: partySchema,
   channel: channelSchema,
   condition: quote.optional(),
-  /** The route is instead of another route under a condition (Solihull: conflict of interest). */
+  /** The id of a stage this route replaces under its condition (Solihull: the Independent Chair
+   * instead of the sub-committee chair's Stage 4 when there is a conflict of interest). It is
+   * offered beside that stage when the dispute is about to enter it. */
   insteadOf: slug.optional(),
   quote,
   /** For routes that must go by a particular means (IRO: Egress secure email). */
@@ -307,6 +309,7 @@ export const procedureSchema = z
             message: `unknown stage "${f}"`,
           });
       });
+      if (r.insteadOf && !stages.has(r.insteadOf)) ctx.addIssue({ code: 'custom', path: ['exceptionalRoutes', i, 'insteadOf'], message: `unknown stage "${r.insteadOf}"` });
       checkParty(r.decidedBy, ['exceptionalRoutes', i, 'decidedBy']);
       checkParty(r.to, ['exceptionalRoutes', i, 'to']);
     });
