@@ -238,6 +238,8 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
       } catch (error) {
         // Two raises of one id raced: the loser retries and is refused by decide ('already-raised').
         if (isUniqueViolation(error) && prepared.version === null) continue;
+        // PostgreSQL chose this transaction as a deadlock victim (or a serialization failure): nothing was written.
+        if (isTransient(error)) continue;
         throw error;
       }
       if (result === STALE) continue;
@@ -350,6 +352,11 @@ async function applyLocalEffect(
         .execute();
       return;
   }
+}
+
+function isTransient(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === '40P01' || code === '40001';
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -1,0 +1,41 @@
+/**
+ * The port the outbox worker performs effects through. The Graph and Teams adapters implement it;
+ * tests use a fake sink. Owned here, by the code that calls it.
+ *
+ * Idempotency contract: `key` is stable for an effect forever. The worker may call `perform`
+ * more than once with the same key (a crash between performing and recording it done, or a lease
+ * that ran out), so the performer must make a repeat a no-op: Graph events carry it as
+ * `transactionId`, drafts are tagged with it and looked up before creating another.
+ */
+import type { DisputeEvent, Effect } from '../domain/dispute/types.ts';
+
+/** The effects that touch the outside world; timers and records are written by `applyEvent` itself. */
+export type OutboxEffect = Exclude<Effect, { type: 'set-timer' | 'cancel-timer' | 'record' }>;
+
+export interface PerformMeta {
+  readonly key: string;
+  readonly disputeId: string;
+  /** 1 for the first try. */
+  readonly attempt: number;
+}
+
+export type PerformResult =
+  | {
+      readonly ok: true;
+      /** Kept on the outbox row (ids Graph returned, for example). No case content. */
+      readonly result?: unknown;
+      /** Fed back through `applyEvent` in the transaction that marks the effect done. */
+      readonly events?: readonly DisputeEvent[];
+    }
+  | {
+      readonly ok: false;
+      /** False for a failure that will not heal (403, 400): park at once. */
+      readonly retryable: boolean;
+      /** The service's Retry-After, when it gave one. */
+      readonly retryAfterMs?: number;
+      readonly error: string;
+    };
+
+export interface EffectPerformer {
+  perform(effect: OutboxEffect, meta: PerformMeta): Promise<PerformResult>;
+}

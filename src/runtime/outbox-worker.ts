@@ -1,0 +1,342 @@
+/**
+ * The outbox worker: performs the effects `applyEvent` queued, at least once per attempt and
+ * exactly once in effect (the performer dedupes by the effect's key).
+ *
+ * One round (`runOnce`):
+ * 1. **Claim** (short transaction): due pending rows, `FOR UPDATE SKIP LOCKED`, get a lease
+ *    (`locked_by`, `locked_until`) and `attempts + 1`. Other workers skip them.
+ * 2. **Perform** outside any transaction, through the `EffectPerformer`, passing the key.
+ * 3. **Complete** (transaction, dispute row locked first): mark the row done (only while we still
+ *    hold the lease) and feed the returned events (`message-sent`, `meeting-booked` …) through
+ *    `applyPrepared`, so "done" and its consequences commit together. On failure: back off
+ *    (exponential, full jitter, ≥ Retry-After) or park.
+ *
+ * A crash after perform and before complete leaves the row leased; when the lease runs out it is
+ * claimed again and performed again with the same key, which the performer turns into a no-op.
+ * A row marked done is never claimed again.
+ *
+ * Parking: after `maxAttempts`, or at once for a non-retryable failure, the row becomes `parked`
+ * (it stays in the table, with its last error, and is counted by `concord disputes`), and a
+ * `warning` card to the dispute's owner is queued in the same transaction (key `<key>:parked`).
+ * A parked notice that itself fails is parked without another notice.
+ *
+ * Why SKIP LOCKED rather than pg-boss: pg-boss ≥ 11 needs Node 22 (we run on Node 20), and we
+ * need the claim, the completion and the dispute's state change in one transaction on our own
+ * connection, which a job library's separate queue tables cannot give us. Lease times are wall
+ * time (they are about processes, not about the case), so the test clock never strands a lease.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CardView, DisputeState } from '../domain/dispute/types.ts';
+import { describeEvent, type Logger, silentLogger } from '../log/index.ts';
+import type { Store } from '../store/open-store.ts';
+import { json, type OutboxRow } from '../store/schema.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './backoff.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { type DisputeService, type Prepared, STALE } from './dispute-service.ts';
+import type { EffectPerformer, OutboxEffect, PerformResult } from './effect-performer.ts';
+
+export interface OutboxWorkerOptions {
+  readonly store: Store;
+  readonly service: DisputeService;
+  readonly performer: EffectPerformer;
+  /** Identifies this worker in `locked_by`. Default: a random id. */
+  readonly workerId?: string;
+  /** Real time, for leases and backoff. */
+  readonly wallClock?: Clock;
+  /** How long a claim is held before another worker may take it over. Default 5 minutes. */
+  readonly leaseMs?: number;
+  readonly retry?: RetryPolicy;
+  /** Rows claimed per round. Default: the backend profile's `claimBatch`. */
+  readonly batchSize?: number;
+  readonly random?: () => number;
+  readonly log?: Logger;
+}
+
+export interface OutboxRound {
+  readonly claimed: number;
+  readonly done: number;
+  readonly retried: number;
+  readonly parked: number;
+}
+
+export interface OutboxWorker {
+  readonly workerId: string;
+  /** Claims and performs one batch of due effects. */
+  runOnce(): Promise<OutboxRound>;
+  /** Runs rounds until none claims anything; returns the total. */
+  drain(maxRounds?: number): Promise<OutboxRound>;
+}
+
+const PARKED_SUFFIX = ':parked';
+
+export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const { store, service, performer } = options;
+  const workerId = options.workerId ?? `outbox-${randomUUID().slice(0, 8)}`;
+  const wallClock = options.wallClock ?? systemClock;
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  const batchSize = options.batchSize ?? store.profile.claimBatch;
+  const random = options.random ?? Math.random;
+  const log = (options.log ?? silentLogger()).child({ component: 'outbox', workerId });
+
+  async function claim(): Promise<OutboxRow[]> {
+    const now = wallClock.now();
+    return store.db.transaction().execute(async (trx) => {
+      const due = await trx
+        .selectFrom('outbox')
+        .select('key')
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+        .orderBy('next_attempt_at')
+        .orderBy('key')
+        .limit(batchSize)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (due.length === 0) return [];
+      return trx
+        .updateTable('outbox')
+        .set((eb) => ({
+          locked_by: workerId,
+          locked_until: new Date(now.getTime() + leaseMs),
+          attempts: eb('attempts', '+', 1),
+        }))
+        .where(
+          'key',
+          'in',
+          due.map((row) => row.key),
+        )
+        .returningAll()
+        .execute();
+    });
+  }
+
+  async function perform(row: OutboxRow): Promise<PerformResult> {
+    try {
+      return await performer.perform(row.effect as OutboxEffect, {
+        key: row.key,
+        disputeId: row.dispute_id,
+        attempt: row.attempts,
+      });
+    } catch (error) {
+      // A performer that throws has not told us whether it is worth retrying; assume it is.
+      return { ok: false, retryable: true, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /** Marks done and applies the returned events. Returns false if the lease was lost meanwhile. */
+  async function complete(row: OutboxRow, result: Extract<PerformResult, { ok: true }>): Promise<boolean> {
+    const events = result.events ?? [];
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      // The dispute exists (the effect belongs to it), so one preparation serves every event.
+      const prepared: Prepared | null = events.length > 0 ? await service.prepare(row.dispute_id) : null;
+      const outcome = await store.db
+        .transaction()
+        .execute(async (trx) => {
+          await trx
+            .selectFrom('disputes')
+            .select('id')
+            .where('id', '=', row.dispute_id)
+            .forUpdate()
+            .execute();
+          const marked = await trx
+            .updateTable('outbox')
+            .set({
+              status: 'done',
+              done_at: wallClock.now(),
+              result: result.result === undefined ? null : json(result.result),
+              locked_by: null,
+              locked_until: null,
+              last_error: null,
+            })
+            .where('key', '=', row.key)
+            .where('status', '=', 'pending')
+            .where('locked_by', '=', workerId)
+            .executeTakeFirst();
+          if (Number(marked.numUpdatedRows) !== 1) return 'lost' as const;
+          for (const event of events) {
+            if (prepared === null) break;
+            const applied = await service.applyPrepared(trx, prepared, event, { source: 'system' });
+            if (applied === STALE) throw new StaleRetry();
+            if (!applied.ok) {
+              log.warn(
+                { key: row.key, event: describeEvent(event), refusal: applied.refusal.reason },
+                'feedback refused',
+              );
+            }
+          }
+          return 'done' as const;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof StaleRetry) return 'stale' as const;
+          throw error;
+        });
+      if (outcome !== 'stale') return outcome === 'done';
+    }
+    throw new Error(`could not apply the events returned for ${row.key}`);
+  }
+
+  async function fail(
+    row: OutboxRow,
+    failure: Extract<PerformResult, { ok: false }>,
+  ): Promise<'retried' | 'parked'> {
+    const now = wallClock.now();
+    const park = !failure.retryable || row.attempts >= policy.maxAttempts;
+    const error = failure.error.slice(0, 2000);
+    return store.db.transaction().execute(async (trx) => {
+      if (!park) {
+        const delay = retryDelayMs({
+          attempt: row.attempts,
+          policy,
+          random,
+          ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+        });
+        await trx
+          .updateTable('outbox')
+          .set({
+            next_attempt_at: new Date(now.getTime() + delay),
+            last_error: error,
+            locked_by: null,
+            locked_until: null,
+          })
+          .where('key', '=', row.key)
+          .where('locked_by', '=', workerId)
+          .execute();
+        log.warn(
+          { key: row.key, type: row.type, attempt: row.attempts, delayMs: delay },
+          'effect failed; will retry',
+        );
+        return 'retried';
+      }
+      await trx
+        .updateTable('outbox')
+        .set({ status: 'parked', last_error: error, locked_by: null, locked_until: null })
+        .where('key', '=', row.key)
+        .where('locked_by', '=', workerId)
+        .execute();
+      log.error(
+        { key: row.key, type: row.type, attempts: row.attempts, disputeId: row.dispute_id },
+        'effect parked',
+      );
+      if (!row.key.endsWith(PARKED_SUFFIX)) {
+        const dispute = await trx
+          .selectFrom('disputes')
+          .select('state')
+          .where('id', '=', row.dispute_id)
+          .executeTakeFirst();
+        if (dispute) {
+          const notice = parkedNotice(row, dispute.state);
+          await trx
+            .insertInto('outbox')
+            .values({
+              key: notice.key,
+              dispute_id: row.dispute_id,
+              type: notice.type,
+              effect: json(notice),
+              status: 'pending',
+              next_attempt_at: now,
+              locked_by: null,
+              locked_until: null,
+              last_error: null,
+              result: null,
+              created_at: now,
+              done_at: null,
+            })
+            .onConflict((oc) => oc.column('key').doNothing())
+            .execute();
+        }
+      }
+      return 'parked';
+    });
+  }
+
+  async function runOnce(): Promise<OutboxRound> {
+    const rows = await claim();
+    let done = 0;
+    let retried = 0;
+    let parked = 0;
+    await Promise.all(
+      rows.map(async (row) => {
+        const result = await perform(row);
+        if (result.ok) {
+          try {
+            if (await complete(row, result)) done += 1;
+            else log.warn({ key: row.key }, 'lease lost before completion; another worker owns it');
+            return;
+          } catch (error) {
+            // The effect happened but its consequences could not be applied: retry (the performer dedupes).
+            const outcome = await fail(row, {
+              ok: false,
+              retryable: true,
+              error: `performed, but applying its result failed: ${error instanceof Error ? error.message : String(error)}`,
+            });
+            if (outcome === 'parked') parked += 1;
+            else retried += 1;
+            return;
+          }
+        }
+        const outcome = await fail(row, result);
+        if (outcome === 'parked') parked += 1;
+        else retried += 1;
+      }),
+    );
+    return { claimed: rows.length, done, retried, parked };
+  }
+
+  async function drain(maxRounds = 1_000): Promise<OutboxRound> {
+    const total = { claimed: 0, done: 0, retried: 0, parked: 0 };
+    for (let round = 0; round < maxRounds; round += 1) {
+      const result = await runOnce();
+      if (result.claimed === 0) break;
+      total.claimed += result.claimed;
+      total.done += result.done;
+      total.retried += result.retried;
+      total.parked += result.parked;
+    }
+    return total;
+  }
+
+  return { workerId, runOnce, drain };
+}
+
+class StaleRetry extends Error {}
+
+/** The owner's card saying an action is stuck. Case reference only; no case content. */
+function parkedNotice(row: OutboxRow, state: DisputeState): Extract<OutboxEffect, { type: 'send-card' }> {
+  const view: CardView = {
+    disputeId: state.id,
+    caseReference: state.caseReference,
+    procedureName: state.procedureId,
+    stageName: state.stage.id,
+    title: 'An action on this dispute could not be completed',
+    text: [
+      `Concord tried to ${ACTION_WORDS[row.type as OutboxEffect['type']] ?? 'perform an action'} ${row.attempts} times and has stopped trying.`,
+      'The step is on hold until an administrator resolves it. You may need to act by other means before the deadline.',
+    ],
+    due: state.stage.due,
+    dueDate: state.stage.dueDate,
+    overallDue: state.overallDue,
+    overallWorkingDays: null,
+    actions: [],
+    facts: [
+      { label: 'Action', value: row.type },
+      { label: 'Reference', value: row.key },
+    ],
+  };
+  return {
+    type: 'send-card',
+    key: `${row.key}${PARKED_SUFFIX}`,
+    to: state.owner,
+    card: 'warning',
+    slot: `parked:${row.key}`,
+    view,
+  };
+}
+
+const ACTION_WORDS: Record<OutboxEffect['type'], string> = {
+  'send-email': 'send an email',
+  'send-card': 'send a Teams card',
+  'book-meeting': 'book a meeting',
+  'cancel-meeting': 'cancel a meeting',
+};

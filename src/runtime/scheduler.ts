@@ -1,0 +1,181 @@
+/**
+ * The scheduler: fires due timers (`due_at <= clock.now()`, domain time) as `timer-fired` events
+ * through `decide`, in the same transaction that marks the timer fired.
+ *
+ * Per timer: prepare the dispute's context (outside any transaction), then in one transaction
+ * lock the dispute row, lock the timer `FOR UPDATE SKIP LOCKED` (still unfired, not cancelled),
+ * apply the event and set `fired_at`. Locks are always taken dispute first, then timer, the same
+ * order `applyEvent` uses, so two schedulers cannot deadlock; the second one to reach a timer
+ * finds it locked or already fired and skips it. A timer is fired once even when `decide`
+ * refuses the event (a stale timer): the refusal is kept in `outcome`.
+ *
+ * If applying throws (a bug, an unreachable database), the timer is held off with backoff
+ * (`locked_until`, wall time) and retried; it is never lost.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TimerKind } from '../domain/dispute/types.ts';
+import type { Logger } from '../log/index.ts';
+import { silentLogger } from '../log/index.ts';
+import type { Store } from '../store/open-store.ts';
+import { DEFAULT_RETRY_POLICY, retryDelayMs } from './backoff.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { type DisputeService, STALE } from './dispute-service.ts';
+
+/** A timer the scheduler fired. `at` is the domain instant it fired at. */
+export interface FiredTimer {
+  readonly key: string;
+  readonly kind: TimerKind;
+  readonly disputeId: string;
+  readonly stageId: string;
+  readonly dueAt: string;
+  readonly at: string;
+  /** 'applied', or 'refused:<reason>' when decide refused it (e.g. a stale timer). */
+  readonly outcome: string;
+}
+
+export interface SchedulerOptions {
+  readonly store: Store;
+  readonly service: DisputeService;
+  /** Domain time: what "due" means. */
+  readonly clock: Clock;
+  /** Real time, for the hold-off after a failure. */
+  readonly wallClock?: Clock;
+  readonly schedulerId?: string;
+  readonly batchSize?: number;
+  readonly random?: () => number;
+  readonly log?: Logger;
+}
+
+export interface Scheduler {
+  readonly schedulerId: string;
+  /** Fires one batch of due timers, in due order. */
+  runOnce(): Promise<FiredTimer[]>;
+  /** The earliest pending timer due after `after` and no later than `until`, if any. */
+  nextDue(after: Date, until: Date): Promise<Date | null>;
+}
+
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const { store, service, clock } = options;
+  const wallClock = options.wallClock ?? systemClock;
+  const schedulerId = options.schedulerId ?? `scheduler-${randomUUID().slice(0, 8)}`;
+  const batchSize = options.batchSize ?? store.profile.claimBatch;
+  const random = options.random ?? Math.random;
+  const log = (options.log ?? silentLogger()).child({ component: 'scheduler', schedulerId });
+
+  async function fire(key: string, disputeId: string): Promise<FiredTimer | null> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const prepared = await service.prepare(disputeId);
+      const outcome = await store.db.transaction().execute(async (trx) => {
+        await trx.selectFrom('disputes').select('id').where('id', '=', disputeId).forUpdate().execute();
+        const timer = await trx
+          .selectFrom('timers')
+          .selectAll()
+          .where('key', '=', key)
+          .where('fired_at', 'is', null)
+          .where('cancelled_at', 'is', null)
+          .forUpdate()
+          .skipLocked()
+          .executeTakeFirst();
+        if (!timer) return null;
+        const now = clock.now();
+        const applied = await service.applyPrepared(
+          trx,
+          prepared,
+          { type: 'timer-fired', key: timer.key, kind: timer.kind, stageId: timer.stage_id },
+          { source: 'timer' },
+        );
+        if (applied === STALE) return STALE;
+        const result = applied.ok ? 'applied' : `refused:${applied.refusal.reason}`;
+        await trx
+          .updateTable('timers')
+          .set((eb) => ({
+            fired_at: now,
+            outcome: result,
+            locked_by: schedulerId,
+            locked_until: null,
+            attempts: eb('attempts', '+', 1),
+          }))
+          .where('key', '=', key)
+          .execute();
+        return {
+          key,
+          kind: timer.kind,
+          disputeId,
+          stageId: timer.stage_id,
+          dueAt: timer.due_at.toISOString(),
+          at: now.toISOString(),
+          outcome: result,
+        } satisfies FiredTimer;
+      });
+      if (outcome !== STALE) return outcome;
+    }
+    return null;
+  }
+
+  async function holdOff(key: string, error: unknown): Promise<void> {
+    const row = await store.db
+      .selectFrom('timers')
+      .select('attempts')
+      .where('key', '=', key)
+      .executeTakeFirst();
+    const attempts = (row?.attempts ?? 0) + 1;
+    const delay = retryDelayMs({ attempt: attempts, policy: DEFAULT_RETRY_POLICY, random });
+    await store.db
+      .updateTable('timers')
+      .set({
+        attempts,
+        last_error: (error instanceof Error ? error.message : String(error)).slice(0, 2000),
+        locked_by: schedulerId,
+        locked_until: new Date(wallClock.now().getTime() + delay),
+      })
+      .where('key', '=', key)
+      .where('fired_at', 'is', null)
+      .execute();
+  }
+
+  async function runOnce(): Promise<FiredTimer[]> {
+    const now = clock.now();
+    const wallNow = wallClock.now();
+    const due = await store.db
+      .selectFrom('timers')
+      .select(['key', 'dispute_id'])
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null)
+      .where('due_at', '<=', now)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', wallNow)]))
+      .orderBy('due_at')
+      .orderBy('key')
+      .limit(batchSize)
+      .execute();
+    const fired: FiredTimer[] = [];
+    // In due order, one at a time: a timer's consequences (new timers, cancellations) are visible to the next.
+    for (const { key, dispute_id } of due) {
+      try {
+        const result = await fire(key, dispute_id);
+        if (result) {
+          fired.push(result);
+          log.info({ key, kind: result.kind, disputeId: dispute_id, outcome: result.outcome }, 'timer fired');
+        }
+      } catch (error) {
+        log.error({ err: error, key, disputeId: dispute_id }, 'timer failed; will retry');
+        await holdOff(key, error);
+      }
+    }
+    return fired;
+  }
+
+  async function nextDue(after: Date, until: Date): Promise<Date | null> {
+    const row = await store.db
+      .selectFrom('timers')
+      .select((eb) => eb.fn.min('due_at').as('next'))
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null)
+      .where('due_at', '>', after)
+      .where('due_at', '<=', until)
+      .executeTakeFirst();
+    const next = row?.next as Date | string | null | undefined;
+    return next ? new Date(next) : null;
+  }
+
+  return { schedulerId, runOnce, nextDue };
+}
