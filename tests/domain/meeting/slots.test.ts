@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { bundledCalendar } from '../../../src/domain/calendar/index.ts';
+import { type FindSlotsInput, findSlots } from '../../../src/domain/meeting/slots.ts';
+
+const ew = bundledCalendar('england-and-wales');
+const base: FindSlotsInput = {
+  // Monday 23 November 2026 (GMT: London = UTC) 08:00 to the end of Monday 30 November.
+  window: { start: '2026-11-23T08:00:00.000Z', end: '2026-11-30T23:59:59.999Z' },
+  durationMinutes: 60,
+  workingHours: { start: '09:00', end: '17:00' },
+  calendar: ew,
+  busy: [],
+};
+const first = (input: Partial<FindSlotsInput>) => findSlots({ ...base, ...input })[0]?.start ?? null;
+
+describe('findSlots', () => {
+  it.each<[string, Partial<FindSlotsInput>, string | null]>([
+    ['the first slot of working hours', {}, '2026-11-23T09:00:00.000Z'],
+    [
+      'after a busy block',
+      { busy: [{ start: '2026-11-23T09:00:00Z', end: '2026-11-23T10:15:00Z' }] },
+      '2026-11-23T10:30:00.000Z',
+    ],
+    [
+      'busy blocks of several attendees combine',
+      {
+        busy: [
+          { start: '2026-11-23T09:00:00Z', end: '2026-11-23T12:00:00Z' },
+          { start: '2026-11-23T12:30:00Z', end: '2026-11-23T17:00:00Z' },
+        ],
+      },
+      '2026-11-24T09:00:00.000Z',
+    ],
+    [
+      'a window opening mid-morning snaps to the 30-minute grid',
+      { window: { ...base.window, start: '2026-11-23T10:17:00Z' } },
+      '2026-11-23T10:30:00.000Z',
+    ],
+    [
+      'a window opening after hours moves to the next working day',
+      { window: { ...base.window, start: '2026-11-23T16:30:00Z' } },
+      '2026-11-24T09:00:00.000Z',
+    ],
+    [
+      'weekends are skipped',
+      { window: { ...base.window, start: '2026-11-27T16:30:00Z' } },
+      '2026-11-30T09:00:00.000Z',
+    ],
+    [
+      'bank holidays are skipped (Christmas and Boxing Day substitute 2026)',
+      { window: { start: '2026-12-24T17:00:00Z', end: '2027-01-08T00:00:00Z' } },
+      '2026-12-29T09:00:00.000Z',
+    ],
+    [
+      'closure days are skipped',
+      {
+        calendar: bundledCalendar('england-and-wales', ['2026-12-29', '2026-12-30', '2026-12-31']),
+        window: { start: '2026-12-24T17:00:00Z', end: '2027-01-08T00:00:00Z' },
+      },
+      '2027-01-04T09:00:00.000Z',
+    ],
+    [
+      'avoidStarts are never offered',
+      { avoidStarts: ['2026-11-23T09:00:00.000Z'] },
+      '2026-11-23T09:30:00.000Z',
+    ],
+    ['notBefore gives notice', { notBefore: '2026-11-23T13:05:00Z' }, '2026-11-23T13:30:00.000Z'],
+    [
+      'the window end is the deadline: nothing after it',
+      {
+        window: { start: '2026-11-23T08:00:00Z', end: '2026-11-23T23:59:59.999Z' },
+        busy: [{ start: '2026-11-23T00:00:00Z', end: '2026-11-23T23:59:59Z' }],
+      },
+      null,
+    ],
+    ['a meeting longer than the working day has no slot', { durationMinutes: 9 * 60 }, null],
+    [
+      'Northumberland hours 08:30–16:30',
+      { workingHours: { start: '08:30', end: '16:30' } },
+      '2026-11-23T08:30:00.000Z',
+    ],
+    [
+      'British Summer Time: 09:00 London is 08:00 UTC',
+      { window: { start: '2026-06-01T00:00:00Z', end: '2026-06-05T23:00:00Z' } },
+      '2026-06-01T08:00:00.000Z',
+    ],
+    [
+      'working weekdays can be fewer than Monday–Friday',
+      { workingHours: { start: '09:00', end: '17:00', days: ['wednesday'] } },
+      '2026-11-25T09:00:00.000Z',
+    ],
+  ])('%s', (_name, input, expected) => {
+    expect(first(input)).toBe(expected);
+  });
+
+  it('ranks every viable slot earliest first, ending by the close of working hours', () => {
+    const slots = findSlots({
+      ...base,
+      window: { start: '2026-11-23T08:00:00Z', end: '2026-11-23T23:59:59.999Z' },
+    });
+    expect(slots).toHaveLength(15); // 09:00 … 16:00 every 30 minutes
+    expect(slots.at(-1)).toEqual({ start: '2026-11-23T16:00:00.000Z', end: '2026-11-23T17:00:00.000Z' });
+    const starts = slots.map((s) => s.start);
+    expect([...starts].sort()).toEqual(starts);
+  });
+
+  it('a slot must end by the window end even inside working hours', () => {
+    const slots = findSlots({
+      ...base,
+      window: { start: '2026-11-23T08:00:00Z', end: '2026-11-23T10:30:00Z' },
+    });
+    expect(slots.map((s) => s.start)).toEqual(['2026-11-23T09:00:00.000Z', '2026-11-23T09:30:00.000Z']);
+  });
+
+  it('limit caps the list', () => {
+    expect(findSlots({ ...base, limit: 3 })).toHaveLength(3);
+  });
+
+  it('a busy block touching the slot edge does not block it', () => {
+    expect(first({ busy: [{ start: '2026-11-23T08:00:00Z', end: '2026-11-23T09:00:00Z' }] })).toBe(
+      '2026-11-23T09:00:00.000Z',
+    );
+  });
+});
