@@ -13,7 +13,10 @@ const FORBIDDEN: [RegExp, string][] = [
   [/new Date\(\)/, 'reads the wall clock'],
   [/Math\.random\(/, 'is not deterministic'],
   [/from ['"](node:)?(fs|http|https|net|child_process|dgram|dns|tls)['"]/, 'imports I/O'],
-  [/from ['"](pg|kysely|@electric-sql\/pglite|botbuilder|@microsoft\/microsoft-graph-client|@azure\/msal-node|pino)['"]/, 'imports an adapter SDK'],
+  [
+    /from ['"](pg|kysely|@electric-sql\/pglite|botbuilder|@microsoft\/microsoft-graph-client|@azure\/msal-node|pino)['"]/,
+    'imports an adapter SDK',
+  ],
   [/\bfetch\(/, 'does network I/O'],
   [/setTimeout|setInterval/, 'schedules work outside the runtime'],
 ];

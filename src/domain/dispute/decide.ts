@@ -182,7 +182,8 @@ function requirePhase(t: Transition, ...phases: DisputeState['stage']['phase'][]
 function apply(t: Transition, event: Exclude<DisputeEvent, { type: 'raised' }>): void {
   switch (event.type) {
     case 'decision':
-      return onDecision(t, event);
+      onDecision(t, event);
+      return;
     case 'informal-outcome': {
       requireOpen(t);
       requirePhase(t, 'informal-contact');
@@ -206,7 +207,8 @@ function apply(t: Transition, event: Exclude<DisputeEvent, { type: 'raised' }>):
       return;
     }
     case 'bypass':
-      return onBypass(t, event);
+      onBypass(t, event);
+      return;
     case 'message-sent': {
       const kind = event.kind;
       t.updateStage({
@@ -276,7 +278,8 @@ function apply(t: Transition, event: Exclude<DisputeEvent, { type: 'raised' }>):
       return;
     }
     case 'acknowledged':
-      return onAcknowledged(t, event);
+      onAcknowledged(t, event);
+      return;
     case 'chase': {
       requireOpen(t);
       requirePhase(t, 'awaiting-response');
@@ -307,7 +310,8 @@ function apply(t: Transition, event: Exclude<DisputeEvent, { type: 'raised' }>):
       return;
     }
     case 'timer-fired':
-      return onTimer(t, event);
+      onTimer(t, event);
+      return;
     case 'meeting-booked': {
       requireOpen(t);
       requirePhase(t, 'booking');
@@ -428,11 +432,14 @@ function apply(t: Transition, event: Exclude<DisputeEvent, { type: 'raised' }>):
       return;
     }
     case 'meeting-held':
-      return onMeetingHeld(t, event.eventId);
+      onMeetingHeld(t, event.eventId);
+      return;
     case 'outcome-recorded':
-      return onOutcome(t, event);
+      onOutcome(t, event);
+      return;
     case 'exceptional-referral':
-      return onReferral(t, event);
+      onReferral(t, event);
+      return;
     case 'withdrawn': {
       requireOpen(t);
       const allowed = [t.state.raisedBy, t.state.owner];
@@ -605,7 +612,10 @@ function onDecision(t: Transition, event: Extract<DisputeEvent, { type: 'decisio
     case 'accept': {
       if (!next) {
         // After the final stage: end here without a further referral.
-        endUnresolved(t, event.reason ?? `${by.name} ended the dispute after the final stage without a further referral.`);
+        endUnresolved(
+          t,
+          event.reason ?? `${by.name} ended the dispute after the final stage without a further referral.`,
+        );
         return;
       }
       if (!next.entry?.acceptOption) {

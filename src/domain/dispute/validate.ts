@@ -16,7 +16,7 @@ export function validateText(value: unknown, label: string, max: number): string
   if (text.length > max)
     refuse('invalid-input', `${label} is too long (${text.length} characters; the limit is ${max}).`);
   // Control characters other than line breaks and tabs have no place in a case record.
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text))
+  if ([...text].some(isForbiddenControl))
     refuse('invalid-input', `${label} contains characters that cannot be stored.`);
   return text;
 }
@@ -64,4 +64,10 @@ export function validateRaise(
       resolutionSought: validateText(event.details?.resolutionSought, 'Resolution sought', 4000),
     },
   };
+}
+
+/** Control characters other than tab, line feed and carriage return. */
+function isForbiddenControl(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f;
 }

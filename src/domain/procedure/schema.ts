@@ -280,11 +280,19 @@ export const procedureSchema = z
       checkParty(s.actor, [...at, 'actor']);
       checkParty(s.entry?.decidedBy, [...at, 'entry', 'decidedBy']);
       checkParty(s.entry?.informalOption?.with, [...at, 'entry', 'informalOption', 'with']);
-      s.with.forEach((w, j) => checkParty(w, [...at, 'with', j]));
-      s.copy.forEach((w, j) => checkParty(w, [...at, 'copy', j]));
-      s.inform.forEach((w, j) => checkParty(w, [...at, 'inform', j]));
+      s.with.forEach((w, j) => {
+        checkParty(w, [...at, 'with', j]);
+      });
+      s.copy.forEach((w, j) => {
+        checkParty(w, [...at, 'copy', j]);
+      });
+      s.inform.forEach((w, j) => {
+        checkParty(w, [...at, 'inform', j]);
+      });
       checkParty(s.meeting?.convener, [...at, 'meeting', 'convener']);
-      s.meeting?.attendees.forEach((w, j) => checkParty(w, [...at, 'meeting', 'attendees', j]));
+      s.meeting?.attendees.forEach((w, j) => {
+        checkParty(w, [...at, 'meeting', 'attendees', j]);
+      });
       if (s.meeting?.agenda && !p.record.agendas.some((a) => a.id === s.meeting?.agenda)) {
         ctx.addIssue({
           code: 'custom',
@@ -309,12 +317,19 @@ export const procedureSchema = z
             message: `unknown stage "${f}"`,
           });
       });
-      if (r.insteadOf && !stages.has(r.insteadOf)) ctx.addIssue({ code: 'custom', path: ['exceptionalRoutes', i, 'insteadOf'], message: `unknown stage "${r.insteadOf}"` });
+      if (r.insteadOf && !stages.has(r.insteadOf))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['exceptionalRoutes', i, 'insteadOf'],
+          message: `unknown stage "${r.insteadOf}"`,
+        });
       checkParty(r.decidedBy, ['exceptionalRoutes', i, 'decidedBy']);
       checkParty(r.to, ['exceptionalRoutes', i, 'to']);
     });
     checkParty(p.record.owner, ['record', 'owner']);
-    p.record.closedBy.forEach((c, i) => checkParty(c, ['record', 'closedBy', i]));
+    p.record.closedBy.forEach((c, i) => {
+      checkParty(c, ['record', 'closedBy', i]);
+    });
     if (p.stageOrder.bypass) checkParty(p.stageOrder.bypass.by, ['stageOrder', 'bypass', 'by']);
   });
 

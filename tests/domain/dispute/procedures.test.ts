@@ -9,7 +9,8 @@ import { person } from './fixtures.ts';
 import { raise, settle, step, walkTo } from './walker.ts';
 
 const urgencyFor = (id: string) => (id === 'dudley-dscb' ? 'within-24-hours' : undefined);
-const emails = (effects: Effect[]) => effects.filter((e): e is Extract<Effect, { type: 'send-email' }> => e.type === 'send-email');
+const emails = (effects: Effect[]) =>
+  effects.filter((e): e is Extract<Effect, { type: 'send-email' }> => e.type === 'send-email');
 
 describe.each(PROCEDURE_IDS.map((id) => [id]))('%s', (id) => {
   const procedure = getProcedure(id)!;
@@ -45,7 +46,9 @@ describe.each(PROCEDURE_IDS.map((id) => [id]))('%s', (id) => {
     const w = raise(procedure, urgency ? { urgency } : {});
     walkTo(w, procedure.stages.length - 1);
     settle(w, false);
-    const finalRoutes = procedure.exceptionalRoutes.filter((r) => r.from.includes(procedure.stages.at(-1)!.id));
+    const finalRoutes = procedure.exceptionalRoutes.filter((r) =>
+      r.from.includes(procedure.stages.at(-1)!.id),
+    );
     if (finalRoutes.length > 0) {
       expect(w.s.status).toBe('open');
       expect(['awaiting-decision', 'awaiting-owner']).toContain(w.s.stage.phase);
@@ -56,24 +59,33 @@ describe.each(PROCEDURE_IDS.map((id) => [id]))('%s', (id) => {
     }
   });
 
-  it.each(procedure.exceptionalRoutes.map((r) => [r.id]))('can take the exceptional route %s and record its outcome', (routeId) => {
-    const route = procedure.exceptionalRoutes.find((r) => r.id === routeId)!;
-    const from = procedure.stages.findIndex((s) => s.id === route.from[0]);
-    const w = raise(procedure, urgency ? { urgency } : {});
-    walkTo(w, from);
-    // End the stage unresolved, so its routes open.
-    for (let i = 0; i < 10 && !['awaiting-decision', 'awaiting-owner'].includes(w.s.stage.phase); i++) step(w, false);
-    const by = w.s.stage.awaiting!;
-    w.send({ type: 'exceptional-referral', by, routeId: route.id, reason: 'The matter remains unresolved.' });
-    expect(w.s.stage.phase).toBe('exceptional');
-    const [referral] = w.lastOf('send-email');
-    expect(referral).toMatchObject({ template: 'referral', importance: 'high' });
-    expect(referral?.to[0]?.organisationId).toBe('board');
-    expect(referral?.view.paragraphs).toContain(route.quote);
-    if (route.means) expect(referral?.view.paragraphs.join(' ')).toContain(route.means);
-    w.send({ type: 'outcome-recorded', by, resolved: true, summary: 'Resolved by the referral.' });
-    expect(w.s.status).toBe('resolved');
-  });
+  it.each(procedure.exceptionalRoutes.map((r) => [r.id]))(
+    'can take the exceptional route %s and record its outcome',
+    (routeId) => {
+      const route = procedure.exceptionalRoutes.find((r) => r.id === routeId)!;
+      const from = procedure.stages.findIndex((s) => s.id === route.from[0]);
+      const w = raise(procedure, urgency ? { urgency } : {});
+      walkTo(w, from);
+      // End the stage unresolved, so its routes open.
+      for (let i = 0; i < 10 && !['awaiting-decision', 'awaiting-owner'].includes(w.s.stage.phase); i++)
+        step(w, false);
+      const by = w.s.stage.awaiting!;
+      w.send({
+        type: 'exceptional-referral',
+        by,
+        routeId: route.id,
+        reason: 'The matter remains unresolved.',
+      });
+      expect(w.s.stage.phase).toBe('exceptional');
+      const [referral] = w.lastOf('send-email');
+      expect(referral).toMatchObject({ template: 'referral', importance: 'high' });
+      expect(referral?.to[0]?.organisationId).toBe('board');
+      expect(referral?.view.paragraphs).toContain(route.quote);
+      if (route.means) expect(referral?.view.paragraphs.join(' ')).toContain(route.means);
+      w.send({ type: 'outcome-recorded', by, resolved: true, summary: 'Resolved by the referral.' });
+      expect(w.s.status).toBe('resolved');
+    },
+  );
 });
 
 describe('procedure-specific rules', () => {
@@ -82,10 +94,15 @@ describe('procedure-specific rules', () => {
     const w = raise(dudley, { urgency: 'within-24-hours' });
     expect(w.s.stage.due).toBe('2026-11-24T10:00:00.000Z');
     const immediate = raise(dudley, { urgency: 'immediately' });
-    expect(Date.parse(immediate.s.stage.due!) - Date.parse('2026-11-23T10:00:00Z')).toBeLessThanOrEqual(3_600_000);
+    expect(Date.parse(immediate.s.stage.due!) - Date.parse('2026-11-23T10:00:00Z')).toBeLessThanOrEqual(
+      3_600_000,
+    );
     const longer = raise(dudley, { urgency: 'longer-period' });
     expect(longer.s.stage.due).toBeNull();
-    walkTo(w, dudley.stages.findIndex((s) => s.id === 'stage-3a'));
+    walkTo(
+      w,
+      dudley.stages.findIndex((s) => s.id === 'stage-3a'),
+    );
     const copied = emails(w.effects).filter((e) => e.to.some((p) => p.id.endsWith('head-of-safeguarding')));
     expect(copied).toHaveLength(1);
     expect(copied[0]?.view.paragraphs.join(' ')).toMatch(/Head of Safeguarding should be copied/);
@@ -126,15 +143,28 @@ describe('procedure-specific rules', () => {
     w.send({ type: 'outcome-recorded', by: w.s.stage.awaiting!, resolved: true, summary: 'Agreed.' });
     w.send({ type: 'resolved', by: owner, summary: 'Authorised.' });
     expect(w.s.status).toBe('resolved');
-    expect(w.refused({ type: 'closed', by: person('partner', 'service-manager') }).reason).toBe('not-allowed-to-close');
+    expect(w.refused({ type: 'closed', by: person('partner', 'service-manager') }).reason).toBe(
+      'not-allowed-to-close',
+    );
     w.send({ type: 'closed', by: owner });
     expect(w.s.status).toBe('closed');
 
     const b = raise(iro);
-    b.send({ type: 'bypass', by: owner, toStageId: 'stage-4', reason: 'Drift is harming the child; escalating to the Assistant Director.' });
+    b.send({
+      type: 'bypass',
+      by: owner,
+      toStageId: 'stage-4',
+      reason: 'Drift is harming the child; escalating to the Assistant Director.',
+    });
     expect(b.s.stage.id).toBe('stage-4');
-    expect(emails(b.effects).filter((e) => e.template === 'inform').map((e) => e.to[0]?.id)).toEqual([]);
-    expect(b.refused({ type: 'bypass', by: owner, toStageId: 'stage-2', reason: 'back' }).reason).toBe('stage-skip-not-allowed');
+    expect(
+      emails(b.effects)
+        .filter((e) => e.template === 'inform')
+        .map((e) => e.to[0]?.id),
+    ).toEqual([]);
+    expect(b.refused({ type: 'bypass', by: owner, toStageId: 'stage-2', reason: 'back' }).reason).toBe(
+      'stage-skip-not-allowed',
+    );
   });
 
   it('NEL: the 25-working-day usual limit runs from raising, and Stage 2 is ideally within 15 working days unless agreed otherwise', () => {
@@ -157,12 +187,16 @@ describe('procedure-specific rules', () => {
     const w = raise(solihull);
     const raiser = w.s.raisedBy;
     walkTo(w, 3);
-    const feedback = w.effects.filter((e) => e.type === 'send-card' && e.card === 'feedback' && e.to.id === raiser.id);
+    const feedback = w.effects.filter(
+      (e) => e.type === 'send-card' && e.card === 'feedback' && e.to.id === raiser.id,
+    );
     expect(feedback.length).toBeGreaterThanOrEqual(3);
     const c = raise(solihull);
     walkTo(c, 2);
     for (let i = 0; i < 10 && c.s.stage.phase !== 'awaiting-decision'; i++) step(c, false);
     const verbs = c.lastOf('send-card').flatMap((card) => card.view.actions.map((a) => a.verb));
-    expect(verbs).toEqual(expect.arrayContaining(['escalate', 'refer:independent-chair-conflict-of-interest']));
+    expect(verbs).toEqual(
+      expect.arrayContaining(['escalate', 'refer:independent-chair-conflict-of-interest']),
+    );
   });
 });

@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bundledCalendar } from '../../../src/domain/calendar/index.ts';
 import { decide } from '../../../src/domain/dispute/decide.ts';
 import type { DisputeEvent, DisputeState } from '../../../src/domain/dispute/types.ts';
 import { getProcedure, PROCEDURE_IDS } from '../../../src/procedures/index.ts';
-import { bundledCalendar } from '../../../src/domain/calendar/index.ts';
 import { fixtureResolver, person, RAISE_DETAILS } from './fixtures.ts';
 
 const KINDS = [
@@ -50,7 +50,12 @@ const GUIDED: Record<DisputeState['stage']['phase'], (typeof KINDS)[number]> = {
   ended: 'resolved',
 };
 
-function eventFor(kind: (typeof KINDS)[number], pick: number, s: DisputeState, procedureId: string): DisputeEvent {
+function eventFor(
+  kind: (typeof KINDS)[number],
+  pick: number,
+  s: DisputeState,
+  procedureId: string,
+): DisputeEvent {
   const procedure = getProcedure(procedureId)!;
   const by = s.stage.awaiting ?? s.stage.actor ?? s.owner;
   const meeting = s.stage.meeting;
@@ -61,27 +66,65 @@ function eventFor(kind: (typeof KINDS)[number], pick: number, s: DisputeState, p
       return { type: 'decision', by, choice: kind, agreedWorkingDays: 5 };
     case 'informal-resolved':
     case 'informal-unresolved':
-      return { type: 'informal-outcome', by, resolved: kind === 'informal-resolved', summary: 'Informal contact.' };
+      return {
+        type: 'informal-outcome',
+        by,
+        resolved: kind === 'informal-resolved',
+        summary: 'Informal contact.',
+      };
     case 'sent':
-      return { type: 'message-sent', effectKey: `k${pick}`, kind: 'statement', internetMessageId: `<m${pick}@x>`, conversationId: 'c' };
+      return {
+        type: 'message-sent',
+        effectKey: `k${pick}`,
+        kind: 'statement',
+        internetMessageId: `<m${pick}@x>`,
+        conversationId: 'c',
+      };
     case 'reply':
-      return { type: 'reply-received', internetMessageId: `<r${pick}@x>`, fromEmail: 'x@gateshead.example', text: 'Reply.' };
+      return {
+        type: 'reply-received',
+        internetMessageId: `<r${pick}@x>`,
+        fromEmail: 'x@gateshead.example',
+        text: 'Reply.',
+      };
     case 'agreed':
     case 'not-agreed':
       return { type: 'acknowledged', by, agreed: kind === 'agreed' };
     case 'chase':
       return { type: 'chase', by };
     case 'deadline':
-      return { type: 'timer-fired', key: `${s.id}:${s.stage.id}:stage-deadline`, kind: 'stage-deadline', stageId: s.stage.id };
+      return {
+        type: 'timer-fired',
+        key: `${s.id}:${s.stage.id}:stage-deadline`,
+        kind: 'stage-deadline',
+        stageId: s.stage.id,
+      };
     case 'booked':
-      return { type: 'meeting-booked', effectKey: 'k', eventId: `e${pick}`, start: '2026-12-01T10:00:00.000Z', end: '2026-12-01T11:00:00.000Z' };
+      return {
+        type: 'meeting-booked',
+        effectKey: 'k',
+        eventId: `e${pick}`,
+        start: '2026-12-01T10:00:00.000Z',
+        end: '2026-12-01T11:00:00.000Z',
+      };
     case 'declined':
-      return { type: 'meeting-response', eventId: meeting?.eventId ?? 'none', attendeeEmail: meeting?.attendees[pick % Math.max(1, meeting.attendees.length)]?.person.email ?? '', response: 'declined' };
+      return {
+        type: 'meeting-response',
+        eventId: meeting?.eventId ?? 'none',
+        attendeeEmail: meeting?.attendees[pick % Math.max(1, meeting.attendees.length)]?.person.email ?? '',
+        response: 'declined',
+      };
     case 'held':
       return { type: 'meeting-held', eventId: meeting?.eventId ?? 'none' };
     case 'outcome-resolved':
     case 'outcome-unresolved':
-      return { type: 'outcome-recorded', by, resolved: kind === 'outcome-resolved', summary: 'Outcome.', minutes: 'Minutes.' };
+      return {
+        type: 'outcome-recorded',
+        by,
+        resolved: kind === 'outcome-resolved',
+        summary: 'Outcome.',
+        minutes: 'Minutes.',
+      };
     case 'bypass': {
       const target = procedure.stages[pick % procedure.stages.length]!;
       return { type: 'bypass', by: s.owner, toStageId: target.id, reason: 'Bypass.' };
@@ -100,10 +143,26 @@ function eventFor(kind: (typeof KINDS)[number], pick: number, s: DisputeState, p
 }
 
 const ALL_ROLES = [
-  'practitioner', 'allocated-social-worker', 'team-manager', 'service-manager', 'group-manager', 'head-of-service',
-  'assistant-director', 'director', 'chief-executive', 'safeguarding-lead', 'head-teacher', 'iro', 'cssu-service-manager',
-  'head-of-safeguarding', 'board-independent-chair', 'sub-committee-chair', 'board-business-team', 'independent-panel',
-  'cafcass', 'board-chair',
+  'practitioner',
+  'allocated-social-worker',
+  'team-manager',
+  'service-manager',
+  'group-manager',
+  'head-of-service',
+  'assistant-director',
+  'director',
+  'chief-executive',
+  'safeguarding-lead',
+  'head-teacher',
+  'iro',
+  'cssu-service-manager',
+  'head-of-safeguarding',
+  'board-independent-chair',
+  'sub-committee-chair',
+  'board-business-team',
+  'independent-panel',
+  'cafcass',
+  'board-chair',
 ];
 
 describe.each(PROCEDURE_IDS.map((id) => [id]))('%s: stage order', (procedureId) => {
@@ -115,54 +174,72 @@ describe.each(PROCEDURE_IDS.map((id) => [id]))('%s: stage order', (procedureId) 
   it('never moves past a stage unless the procedure allows a bypass, and never leaves an ending', () => {
     let deepest = 0;
     fc.assert(
-      fc.property(fc.array(fc.record({ kind: fc.constantFrom(...KINDS), guided: fc.nat(11), pick: fc.nat(50), days: fc.nat(3) }), { minLength: 30, maxLength: 100 }), (steps) => {
-        let now = new Date('2026-11-23T10:00:00Z');
-        const ctx = () => ({ procedure, calendar: bundledCalendar('england-and-wales'), now: now.toISOString(), resolver });
-        const raised = decide(
-          null,
-          {
-            type: 'raised',
-            disputeId: 'p1',
-            by: person('ane', raiserRole),
-            immediateRiskChecked: true,
-            caseReference: 'REF-1',
-            raisingOrganisationId: 'ane',
-            counterpartOrganisationId: 'gateshead',
-            category: procedure.categories[0]!.id,
-            ...(procedure.urgencyLevels ? { urgency: procedure.urgencyLevels[procedure.urgencyLevels.length - 1]!.id } : {}),
-            details: RAISE_DETAILS,
-          },
-          ctx(),
-        );
-        expect(raised.ok).toBe(true);
-        if (!raised.ok) return;
-        let state = raised.state;
-        for (const step of steps) {
-          now = new Date(now.getTime() + step.days * 86_400_000);
-          const kind = step.guided > 0 ? GUIDED[state.stage.phase] : step.kind;
-          const event = eventFor(kind, step.pick, state, procedureId);
-          const result = decide(state, event, ctx());
-          if (!result.ok) continue;
-          const before = state;
-          const after = result.state;
-          const jump = after.stage.index - before.stage.index;
-          if (jump > 1) {
-            expect(event.type).toBe('bypass');
-            expect(procedure.stageOrder.bypass).not.toBe(false);
+      fc.property(
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom(...KINDS),
+            guided: fc.nat(11),
+            pick: fc.nat(50),
+            days: fc.nat(3),
+          }),
+          { minLength: 30, maxLength: 100 },
+        ),
+        (steps) => {
+          let now = new Date('2026-11-23T10:00:00Z');
+          const ctx = () => ({
+            procedure,
+            calendar: bundledCalendar('england-and-wales'),
+            now: now.toISOString(),
+            resolver,
+          });
+          const raised = decide(
+            null,
+            {
+              type: 'raised',
+              disputeId: 'p1',
+              by: person('ane', raiserRole),
+              immediateRiskChecked: true,
+              caseReference: 'REF-1',
+              raisingOrganisationId: 'ane',
+              counterpartOrganisationId: 'gateshead',
+              category: procedure.categories[0]!.id,
+              ...(procedure.urgencyLevels
+                ? { urgency: procedure.urgencyLevels[procedure.urgencyLevels.length - 1]!.id }
+                : {}),
+              details: RAISE_DETAILS,
+            },
+            ctx(),
+          );
+          expect(raised.ok).toBe(true);
+          if (!raised.ok) return;
+          let state = raised.state;
+          for (const step of steps) {
+            now = new Date(now.getTime() + step.days * 86_400_000);
+            const kind = step.guided > 0 ? GUIDED[state.stage.phase] : step.kind;
+            const event = eventFor(kind, step.pick, state, procedureId);
+            const result = decide(state, event, ctx());
+            if (!result.ok) continue;
+            const before = state;
+            const after = result.state;
+            const jump = after.stage.index - before.stage.index;
+            if (jump > 1) {
+              expect(event.type).toBe('bypass');
+              expect(procedure.stageOrder.bypass).not.toBe(false);
+            }
+            expect(jump).toBeGreaterThanOrEqual(0);
+            if (before.status !== 'open') {
+              // After an ending only the record can be closed; a late delivery report just joins the thread.
+              expect(['closed', 'message-sent']).toContain(event.type);
+              if (event.type === 'message-sent') expect(after.status).toBe(before.status);
+              expect(after.stage.id).toBe(before.stage.id);
+            }
+            expect(after.seq).toBe(before.seq + 1);
+            for (const effect of result.effects) expect(effect.key.startsWith('p1:')).toBe(true);
+            state = after;
+            deepest = Math.max(deepest, state.stage.index);
           }
-          expect(jump).toBeGreaterThanOrEqual(0);
-          if (before.status !== 'open') {
-            // After an ending only the record can be closed; a late delivery report just joins the thread.
-            expect(['closed', 'message-sent']).toContain(event.type);
-            if (event.type === 'message-sent') expect(after.status).toBe(before.status);
-            expect(after.stage.id).toBe(before.stage.id);
-          }
-          expect(after.seq).toBe(before.seq + 1);
-          for (const effect of result.effects) expect(effect.key.startsWith('p1:')).toBe(true);
-          state = after;
-          deepest = Math.max(deepest, state.stage.index);
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
     // The walks are only evidence if they reach the final stage.

@@ -38,7 +38,12 @@ export function step(w: Walk, resolve: boolean): void {
       w.delivered();
       return;
     case 'awaiting-response':
-      w.send({ type: 'reply-received', internetMessageId: `<reply-${s.id}@partner.example>`, fromEmail: 'x@partner.example', text: 'Our response.' });
+      w.send({
+        type: 'reply-received',
+        internetMessageId: `<reply-${s.id}@partner.example>`,
+        fromEmail: 'x@partner.example',
+        text: 'Our response.',
+      });
       return;
     case 'awaiting-acknowledgement':
       w.send({ type: 'acknowledged', by, agreed: resolve });
@@ -51,7 +56,13 @@ export function step(w: Walk, resolve: boolean): void {
       return;
     case 'awaiting-outcome':
     case 'exceptional':
-      w.send({ type: 'outcome-recorded', by, resolved: resolve, summary: resolve ? 'Agreed a way forward.' : 'No agreement.', minutes: 'Minutes of the meeting.' });
+      w.send({
+        type: 'outcome-recorded',
+        by,
+        resolved: resolve,
+        summary: resolve ? 'Agreed a way forward.' : 'No agreement.',
+        minutes: 'Minutes of the meeting.',
+      });
       return;
     case 'awaiting-owner':
       if (resolve) w.send({ type: 'resolved', by, summary: 'Authorised as resolved.' });
@@ -64,10 +75,20 @@ export function step(w: Walk, resolve: boolean): void {
 
 /** Escalates until the dispute is in stage `index` and waiting on someone in it. */
 export function walkTo(w: Walk, index: number): Walk {
-  for (let i = 0; i < 60 && !(w.s.stage.index === index && w.s.stage.phase !== 'awaiting-decision' && w.s.stage.phase !== 'awaiting-owner'); i++) {
+  for (
+    let i = 0;
+    i < 60 &&
+    !(
+      w.s.stage.index === index &&
+      w.s.stage.phase !== 'awaiting-decision' &&
+      w.s.stage.phase !== 'awaiting-owner'
+    );
+    i++
+  ) {
     step(w, false);
   }
-  if (w.s.stage.index !== index) throw new Error(`did not reach stage ${index}: at ${w.s.stage.id} ${w.s.stage.phase}`);
+  if (w.s.stage.index !== index)
+    throw new Error(`did not reach stage ${index}: at ${w.s.stage.id} ${w.s.stage.phase}`);
   return w;
 }
 
