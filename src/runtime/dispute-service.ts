@@ -74,6 +74,8 @@ export interface DisputeServiceOptions {
   /** Real time for outbox availability (effects are due as soon as they commit). */
   readonly wallClock?: Clock;
   readonly log?: Logger;
+  /** Called after an event commits (e.g. to wake the outbox worker instead of waiting for its poll). */
+  readonly onCommitted?: (disputeId: string) => void;
 }
 
 export interface DisputeService {
@@ -243,8 +245,10 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
         throw error;
       }
       if (result === STALE) continue;
-      if (result.ok) log.debug({ disputeId, seq: result.seq, event: describeEvent(event) }, 'event applied');
-      else
+      if (result.ok) {
+        log.debug({ disputeId, seq: result.seq, event: describeEvent(event) }, 'event applied');
+        options.onCommitted?.(disputeId);
+      } else
         log.info({ disputeId, event: describeEvent(event), refusal: result.refusal.reason }, 'event refused');
       return result;
     }

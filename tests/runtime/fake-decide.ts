@@ -161,7 +161,7 @@ function email(key: string, disputeId: string): Effect {
     cc: [],
     importance: 'high',
     template: 'inform',
-    kind: 'notice',
+    kind: 'statement',
     view: {
       disputeId,
       caseReference: 'CR',

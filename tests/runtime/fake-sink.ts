@@ -39,12 +39,12 @@ export function createFakeSink(): FakeSink {
 
 /** The event the Graph adapter would report back for an email: the message ids. */
 export function feedback(effect: OutboxEffect): DisputeEvent[] {
-  if (effect.type !== 'send-email') return [];
+  if (effect.type !== 'send-email' || effect.kind === 'notice') return [];
   return [
     {
       type: 'message-sent',
       effectKey: effect.key,
-      kind: effect.kind === 'notice' ? 'statement' : effect.kind,
+      kind: effect.kind,
       internetMessageId: `<${effect.key}@mail.example>`,
     },
   ];

@@ -1,0 +1,192 @@
+/**
+ * The HTTP server skeleton (node:http) with a small declarative router. Other parts of Concord
+ * register their routes (`/api/messages`, `/api/graph/*`) through `createServer({ routes })` or
+ * `server.route(...)`; this file knows none of them.
+ *
+ * A handler either returns a `RouteResponse` (status plus JSON or text), or writes to the raw
+ * `ServerResponse` itself and returns undefined (the Bot Framework adapter needs the raw objects).
+ *
+ * @example
+ * const server = createServer({ routes: [...healthRoutes({ store })], log });
+ * const { port } = await server.listen(3978);
+ */
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../log/index.ts';
+import { silentLogger } from '../log/index.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteRequest {
+  readonly raw: IncomingMessage;
+  readonly method: HttpMethod;
+  readonly url: URL;
+  /** The body as text (read once, limited in size). */
+  text(): Promise<string>;
+  /** The body parsed as JSON; throws `HttpError(400)` when it is not JSON. */
+  json(): Promise<unknown>;
+}
+
+export interface RouteResponse {
+  readonly status: number;
+  readonly json?: unknown;
+  readonly text?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type RouteHandler = (
+  request: RouteRequest,
+  response: ServerResponse,
+) => Promise<RouteResponse | undefined> | RouteResponse | undefined;
+
+export interface Route {
+  readonly method: HttpMethod;
+  /** An exact path such as `/healthz`. */
+  readonly path: string;
+  readonly handler: RouteHandler;
+}
+
+/** An expected failure with a status, thrown by a handler or by `json()`. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ConcordServer {
+  readonly server: Server;
+  route(route: Route): void;
+  listen(port: number, host?: string): Promise<{ port: number }>;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  readonly routes?: readonly Route[];
+  readonly log?: Logger;
+  /** The largest body accepted, in bytes. Default 1 MiB. */
+  readonly bodyLimit?: number;
+}
+
+export function createServer(options: ServerOptions = {}): ConcordServer {
+  const log = (options.log ?? silentLogger()).child({ component: 'http' });
+  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  const table = new Map<string, Map<HttpMethod, RouteHandler>>();
+
+  function route(entry: Route): void {
+    const methods = table.get(entry.path) ?? new Map<HttpMethod, RouteHandler>();
+    if (methods.has(entry.method))
+      throw new Error(`route ${entry.method} ${entry.path} is already registered`);
+    methods.set(entry.method, entry.handler);
+    table.set(entry.path, methods);
+  }
+  for (const entry of options.routes ?? []) route(entry);
+
+  const server = createHttpServer((req, res) => {
+    void handle(req, res);
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase() as HttpMethod;
+    const methods = table.get(url.pathname);
+    try {
+      if (!methods) throw new HttpError(404, 'not found');
+      const handler = methods.get(method);
+      if (!handler) {
+        res.setHeader('allow', [...methods.keys()].join(', '));
+        throw new HttpError(405, 'method not allowed');
+      }
+      const result = await handler(requestOf(req, method, url, bodyLimit), res);
+      if (result) send(res, result);
+    } catch (error) {
+      if (error instanceof HttpError) send(res, { status: error.status, json: { error: error.message } });
+      else {
+        log.error({ err: error, method, path: url.pathname }, 'handler failed');
+        if (!res.headersSent) send(res, { status: 500, json: { error: 'internal error' } });
+        else res.end();
+      }
+    } finally {
+      log.debug({ method, path: url.pathname, status: res.statusCode, ms: Date.now() - started }, 'request');
+    }
+  }
+
+  return {
+    server,
+    route,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve({ port: (server.address() as AddressInfo).port });
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function requestOf(raw: IncomingMessage, method: HttpMethod, url: URL, limit: number): RouteRequest {
+  let body: Promise<string> | undefined;
+  const text = () => {
+    body ??= new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      raw.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) {
+          reject(new HttpError(413, 'request body too large'));
+          raw.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      raw.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      raw.on('error', reject);
+    });
+    return body;
+  };
+  return {
+    raw,
+    method,
+    url,
+    text,
+    async json() {
+      const value = await text();
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        throw new HttpError(400, 'the body must be JSON');
+      }
+    },
+  };
+}
+
+function send(res: ServerResponse, response: RouteResponse): void {
+  const headers: Record<string, string> = { ...response.headers };
+  let payload = '';
+  if (response.json !== undefined) {
+    headers['content-type'] ??= 'application/json; charset=utf-8';
+    payload = JSON.stringify(response.json);
+  } else if (response.text !== undefined) {
+    headers['content-type'] ??= 'text/plain; charset=utf-8';
+    payload = response.text;
+  }
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}

@@ -1,0 +1,59 @@
+/**
+ * A `contextFor` for the real `decide` and the bundled procedures, with fictional people: every
+ * role exists in the raising organisation `ane` and the counterpart `gateshead`.
+ */
+import { bundledCalendar } from '../../src/domain/calendar/index.ts';
+import type { PersonRef, RoleResolver } from '../../src/domain/dispute/types.ts';
+import { getProcedure } from '../../src/procedures/index.ts';
+import type { ContextFor } from '../../src/runtime/dispute-service.ts';
+
+export function person(org: string, role: string): PersonRef {
+  return {
+    id: `${org}.${role}`,
+    name: `${role}, ${org}`,
+    email: `${role}@${org}.example`,
+    organisationId: org,
+  };
+}
+
+const resolver: RoleResolver = {
+  resolve({ party, dispute }) {
+    const org =
+      party.side === 'raising'
+        ? dispute.raisingOrganisationId
+        : party.side === 'counterpart'
+          ? dispute.counterpartOrganisationId
+          : 'board';
+    return person(org, party.role);
+  },
+};
+
+export const aneContextFor: ContextFor = ({ procedureId, procedureVersion }) => {
+  const procedure = getProcedure(procedureId);
+  if (!procedure) throw new Error(`unknown procedure ${procedureId}`);
+  if (procedureVersion !== null && procedureVersion !== procedure.version) {
+    throw new Error(`procedure ${procedureId} ${procedureVersion} is not bundled`);
+  }
+  return { procedure, calendar: bundledCalendar('england-and-wales'), resolver };
+};
+
+export const practitioner = person('ane', 'practitioner');
+export const teamManager = person('ane', 'team-manager');
+
+export function aneRaise(disputeId: string) {
+  return {
+    type: 'raised' as const,
+    disputeId,
+    by: practitioner,
+    immediateRiskChecked: true as const,
+    caseReference: `ANE-2026-${disputeId}`,
+    raisingOrganisationId: 'ane',
+    counterpartOrganisationId: 'gateshead',
+    category: 'drift-and-delay',
+    details: {
+      issue: 'The agreed plan for life-story work has not been acted upon.',
+      informalAttempts: 'Discussed with the allocated social worker; no change.',
+      resolutionSought: 'Life-story work started within two weeks.',
+    },
+  };
+}
