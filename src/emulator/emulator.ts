@@ -1,0 +1,170 @@
+/**
+ * `startEmulator`: a local Microsoft 365 on one HTTPS port.
+ *
+ *   /{tenant}/…            OIDC issuer (token-issuer.ts) for msal-node's client-credentials flow
+ *   /v1.0/…                the Graph subset (graph-server.ts and routes/)
+ *   /_emulator/…           the admin/test API (admin-api.ts); no auth, local use only
+ *   /_emulator/ui/…        the web UI (ui/)
+ *
+ * @example
+ * const m365 = await startEmulator({ directory: 'directory/sample-ane.json' });
+ * // msal: authority `${m365.authorityHost}/${m365.tenantId}`, knownAuthorities [m365.knownAuthority],
+ * //       system.protocolMode 'OIDC'; graph-client: baseUrl m365.graphBaseUrl, customHosts m365.customHosts
+ * await m365.close();
+ */
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { loadDirectory } from '../directory/load.ts';
+import type { Directory } from '../directory/schema.ts';
+import { createAdminApi } from './admin-api.ts';
+import { createEmulatorClock } from './clock.ts';
+import { createValidator, loadCsdl } from './csdl.ts';
+import { createFaultController, type FaultConfig, type FaultController } from './faults.ts';
+import { createGraphHandler } from './graph-server.ts';
+import { type HttpResponse, readRequest, writeResponse } from './http.ts';
+import { createNotifier, type Notifier, type NotifierOptions } from './notifier.ts';
+import type { Services } from './router.ts';
+import { GRAPH_ROUTES } from './routes/index.ts';
+import { createState, type EmulatorState } from './state.ts';
+import { loadOrCreateTls } from './tls.ts';
+import { type ClientRegistration, createTokenIssuer } from './token-issuer.ts';
+import { createUi } from './ui/ui.ts';
+
+export interface StartEmulatorOptions {
+  /** A directory object or the path of a directory file. Without one, only ad-hoc mailboxes exist. */
+  directory?: Directory | string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  faults?: Partial<FaultConfig>;
+  /** Where the CA and certificate are kept (and reused); without it they are made in memory. */
+  certDir?: string;
+  /** App registrations; default one client (DEFAULT_CLIENT). */
+  clients?: ClientRegistration[];
+  /** A CSDL file to validate against; default the bundled subset. */
+  csdlPath?: string;
+  notifier?: NotifierOptions;
+  /** Token audiences Graph accepts besides https://graph.microsoft.com. */
+  extraAudiences?: string[];
+  /** Teams apps in the tenant's app catalog. */
+  teamsApps?: { id?: string; externalId: string; displayName: string; version?: string }[];
+}
+
+export interface Emulator {
+  /** https://127.0.0.1:PORT */
+  readonly origin: string;
+  /** GRAPH_BASE_URL: https://127.0.0.1:PORT/v1.0 */
+  readonly graphBaseUrl: string;
+  /** AUTHORITY_HOST: https://127.0.0.1:PORT (msal authority = `${authorityHost}/${tenantId}`) */
+  readonly authorityHost: string;
+  /** msal `knownAuthorities` entry: 127.0.0.1:PORT */
+  readonly knownAuthority: string;
+  /** graph-client `customHosts`. */
+  readonly customHosts: readonly string[];
+  /** The host tenant (the directory's hostTenant.tenantId). */
+  readonly tenantId: string;
+  readonly caPem: string;
+  /** Set when certDir was given: point NODE_EXTRA_CA_CERTS here. */
+  readonly caPath?: string;
+  readonly clients: readonly ClientRegistration[];
+  readonly uiUrl: string;
+  readonly adminUrl: string;
+  readonly state: EmulatorState;
+  readonly faults: FaultController;
+  readonly notifier: Notifier;
+  close(): Promise<void>;
+}
+
+/** The default app registration (local use only). */
+export const DEFAULT_CLIENT: ClientRegistration = {
+  clientId: '5c0e0c0d-0000-4000-8000-00000000c0de',
+  clientSecret: 'concord-local-emulator-secret',
+  displayName: 'Concord (local)',
+};
+
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
+  const directory =
+    typeof options.directory === 'string' ? await loadDirectory(options.directory) : options.directory;
+  const tls = await loadOrCreateTls(options.certDir);
+  const host = options.host ?? '127.0.0.1';
+  let origin = '';
+  const clock = createEmulatorClock();
+  const state = createState({ ...(directory ? { directory } : {}), clock });
+  for (const app of options.teamsApps ?? []) {
+    const id = app.id ?? app.externalId;
+    state.catalog.set(id, {
+      id,
+      externalId: app.externalId,
+      displayName: app.displayName,
+      version: app.version ?? '1.0.0',
+    });
+  }
+  const clients = options.clients ?? [DEFAULT_CLIENT];
+  const faults = createFaultController(options.faults);
+  const notifier = createNotifier(state, faults, options.notifier);
+  const issuer = await createTokenIssuer({
+    origin: () => origin,
+    tenants: state.tenants,
+    clients,
+    ...(options.extraAudiences ? { extraAudiences: options.extraAudiences } : {}),
+  });
+  const services: Services = {
+    state,
+    validator: createValidator(loadCsdl(options.csdlPath)),
+    notifier,
+    faults,
+    issuer,
+    origin: () => origin,
+  };
+  const graph = createGraphHandler(services, GRAPH_ROUTES);
+  const admin = createAdminApi(services);
+  const ui = createUi(services);
+
+  const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, async (req, res) => {
+    try {
+      const request = await readRequest(req, origin);
+      const path = request.url.pathname;
+      let response: HttpResponse | undefined;
+      if (/^\/v1\.0(\/|$)/i.test(path)) response = await graph.handle(request);
+      else if (path.startsWith('/_emulator/ui') || path === '/') response = await ui.handle(request);
+      else if (path.startsWith('/_emulator')) response = await admin.handle(request);
+      else response = await issuer.handle(request);
+      writeResponse(res, response ?? { status: 404, body: { error: 'not_found', path } });
+    } catch (error) {
+      console.error('[emulator] request failed', error);
+      if (!res.headersSent) writeResponse(res, { status: 500, body: { error: (error as Error).message } });
+    }
+  });
+  server.keepAliveTimeout = 1000;
+  server.on('secureConnection', (socket) => socket.setNoDelay(true));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const hostForUrl = host.includes(':') ? `[${host}]` : host;
+  origin = `https://${hostForUrl}:${port}`;
+
+  return {
+    origin,
+    graphBaseUrl: `${origin}/v1.0`,
+    authorityHost: origin,
+    knownAuthority: `${hostForUrl}:${port}`,
+    customHosts: ['127.0.0.1', 'localhost'],
+    tenantId: state.hostTenantId,
+    caPem: tls.caPem,
+    ...(tls.caPath ? { caPath: tls.caPath } : {}),
+    clients,
+    uiUrl: `${origin}/_emulator/ui`,
+    adminUrl: `${origin}/_emulator`,
+    state,
+    faults,
+    notifier,
+    async close() {
+      notifier.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,224 @@
+/**
+ * The Graph side of the emulator: `/v1.0/...` requests go through
+ *   bearer-token check → route match → per-mailbox concurrency slot → latency → injected fault → handler
+ * and errors come back in Graph's shape. `$batch` runs its inner requests through the same pipeline
+ * (so they are throttled individually) and answers 200 whatever the inner statuses.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GraphError, graphErrorBody } from './graph-error.ts';
+import { type HttpRequest, type HttpResponse, header } from './http.ts';
+import { createContext, matchRoute, normalisePath, type Route, type Services } from './router.ts';
+import type { TokenClaims } from './token-issuer.ts';
+
+const JSON_TYPE =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+
+export interface InnerRequest {
+  method: string;
+  /** Path and query after the version, e.g. `/users/x/messages?$top=1`. */
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+export interface GraphHandler {
+  handle(req: HttpRequest): Promise<HttpResponse>;
+}
+
+export function createGraphHandler(services: Services, routes: readonly Route[]): GraphHandler {
+  const errorResponse = (
+    error: { status: number; code: string; message: string; headers?: Record<string, string> },
+    req: HttpRequest,
+    requestId: string,
+  ): HttpResponse => ({
+    status: error.status,
+    headers: { 'content-type': JSON_TYPE, ...(error.headers ?? {}) },
+    body: graphErrorBody(error, requestId, header(req, 'client-request-id'), services.state.clock.now()),
+  });
+
+  async function authenticate(req: HttpRequest) {
+    const auth = header(req, 'authorization');
+    if (!auth?.toLowerCase().startsWith('bearer '))
+      return { ok: false as const, message: 'Access token is empty.' };
+    return services.issuer.verify(auth.slice(7).trim());
+  }
+
+  async function dispatch(req: HttpRequest, claims: TokenClaims, requestId: string): Promise<HttpResponse> {
+    const pathname = req.url.pathname.replace(/^\/v1\.0/i, '');
+    let release: (() => void) | undefined;
+    try {
+      const segments = normalisePath(pathname);
+      if (segments.length === 1 && segments[0] === '$batch' && req.method === 'POST')
+        return await batch(req, claims);
+      const match = matchRoute(routes, req.method, segments);
+      if (match.kind === 'none')
+        throw new GraphError(
+          400,
+          'BadRequest',
+          `Resource not found for the segment '${segments.at(-1) ?? ''}'.`,
+        );
+      if (match.kind === 'method-not-allowed')
+        throw new GraphError(
+          405,
+          'BadRequest',
+          `The HTTP method '${req.method}' is not allowed for this resource.`,
+        );
+      const user = match.params.user;
+      const mailbox = user ? services.state.find(user) : undefined;
+      if (mailbox) {
+        release = services.faults.acquire(mailbox.id);
+        if (!release) {
+          const retryAfter = String(services.faults.config().retryAfterSeconds);
+          throw new GraphError(
+            429,
+            'ApplicationThrottled',
+            'Application is over its MailboxConcurrency limit.',
+            {
+              'retry-after': retryAfter,
+            },
+          );
+        }
+      }
+      const latency = services.faults.latency();
+      if (latency > 0) await sleep(latency);
+      const fault = services.faults.pick(req.method, pathname);
+      if (fault)
+        throw new GraphError(
+          fault.status,
+          fault.code,
+          fault.message,
+          fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {},
+        );
+      const ctx = createContext({ req, params: match.params, services, claims });
+      const response = await match.route.handler(ctx);
+      return {
+        ...response,
+        headers: {
+          ...(response.body !== undefined && typeof response.body !== 'string'
+            ? { 'content-type': JSON_TYPE }
+            : {}),
+          ...(response.headers ?? {}),
+        },
+      };
+    } catch (error) {
+      if (error instanceof GraphError)
+        return errorResponse(
+          { ...error, message: error.message, headers: { ...error.headers } },
+          req,
+          requestId,
+        );
+      console.error('[emulator] unhandled error', error);
+      return errorResponse(
+        { status: 500, code: 'InternalServerError', message: (error as Error).message },
+        req,
+        requestId,
+      );
+    } finally {
+      release?.();
+    }
+  }
+
+  async function batch(req: HttpRequest, claims: TokenClaims): Promise<HttpResponse> {
+    let payload: { requests?: unknown };
+    try {
+      payload = JSON.parse(req.rawBody || '{}');
+    } catch {
+      throw new GraphError(400, 'BadRequest', 'Invalid batch payload format.');
+    }
+    const requests = payload.requests;
+    if (!Array.isArray(requests) || requests.length === 0)
+      throw new GraphError(400, 'BadRequest', 'Invalid batch payload format.');
+    if (requests.length > 20)
+      throw new GraphError(400, 'BadRequest', 'Number of batch request steps exceeds the maximum of 20.');
+    const ids = new Set<string>();
+    for (const r of requests as Record<string, unknown>[]) {
+      if (typeof r.id !== 'string' || typeof r.method !== 'string' || typeof r.url !== 'string')
+        throw new GraphError(
+          400,
+          'BadRequest',
+          'Invalid batch payload format: each request needs id, method and url.',
+        );
+      if (ids.has(r.id))
+        throw new GraphError(400, 'BadRequest', `Batch request ids must be unique: '${r.id}'.`);
+      ids.add(r.id);
+    }
+    const results = new Map<string, Promise<HttpResponse>>();
+    const run = (r: Record<string, unknown>): Promise<HttpResponse> => {
+      const existing = results.get(String(r.id));
+      if (existing) return existing;
+      const promise = (async () => {
+        const deps = Array.isArray(r.dependsOn) ? (r.dependsOn as string[]) : [];
+        for (const dep of deps) {
+          const target = (requests as Record<string, unknown>[]).find((x) => x.id === dep);
+          if (!target)
+            return {
+              status: 400,
+              body: { error: { code: 'BadRequest', message: `Unknown dependsOn id '${dep}'.` } },
+            };
+          const depResult = await run(target);
+          if (depResult.status >= 400)
+            return {
+              status: 424,
+              body: { error: { code: 'FailedDependency', message: 'Failed dependency.' } },
+            };
+        }
+        const url = String(r.url).replace(/^\/?(v1\.0\/)?/i, '/v1.0/');
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries((r.headers as Record<string, string>) ?? {}))
+          headers[k.toLowerCase()] = String(v);
+        headers.authorization = header(req, 'authorization') ?? '';
+        const inner: HttpRequest = {
+          method: String(r.method).toUpperCase(),
+          url: new URL(url, services.origin()),
+          headers,
+          rawBody: r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body),
+        };
+        return dispatch(inner, claims, randomUUID());
+      })();
+      results.set(String(r.id), promise);
+      return promise;
+    };
+    const responses = await Promise.all(
+      (requests as Record<string, unknown>[]).map(async (r) => {
+        const res = await run(r);
+        return {
+          id: r.id,
+          status: res.status,
+          headers: res.headers ?? {},
+          ...(res.body !== undefined ? { body: res.body } : {}),
+        };
+      }),
+    );
+    return { status: 200, headers: { 'content-type': JSON_TYPE }, body: { responses } };
+  }
+
+  return {
+    async handle(req) {
+      const requestId = randomUUID();
+      const common = {
+        'request-id': requestId,
+        'client-request-id': header(req, 'client-request-id') ?? requestId,
+        'cache-control': 'private',
+      };
+      const auth = await authenticate(req);
+      if (!auth.ok) {
+        const res = errorResponse(
+          { status: 401, code: 'InvalidAuthenticationToken', message: auth.message },
+          req,
+          requestId,
+        );
+        return {
+          ...res,
+          headers: {
+            ...res.headers,
+            ...common,
+            'www-authenticate': `Bearer realm="", authorization_uri="${services.origin()}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
+          },
+        };
+      }
+      const res = await dispatch(req, auth.claims, requestId);
+      return { ...res, headers: { ...common, ...(res.headers ?? {}) } };
+    },
+  };
+}

@@ -1,0 +1,253 @@
+/**
+ * Mail: messages, mail folders, actions (send, createReply, createReplyAll, reply, replyAll, move),
+ * sendMail, and delta on a folder's messages.
+ *
+ * Paths (also with `mailFolders('inbox')` key syntax, and under /mailFolders/{folder}/messages):
+ *   GET|POST  /users/{u}/messages                 GET|PATCH|DELETE /users/{u}/messages/{id}
+ *   POST      /users/{u}/messages/{id}/send|createReply|createReplyAll|reply|replyAll|move
+ *   POST      /users/{u}/sendMail
+ *   GET       /users/{u}/mailFolders[/{folder}]   GET /users/{u}/mailFolders/{folder}/messages/delta
+ */
+import { badRequest } from '../graph-error.ts';
+import type { HttpResponse } from '../http.ts';
+import {
+  createMessage,
+  createReplyDraft,
+  deleteMessage,
+  getMessage,
+  moveMessage,
+  renderMessage,
+  replyNow,
+  sendDraft,
+  sendMail,
+  updateMessage,
+} from '../mail.ts';
+import { type Json, orderAndPage } from '../odata.ts';
+import { type Route, type RouteContext, route } from '../router.ts';
+import { FOLDER_DISPLAY_NAMES, type FolderName, type Mailbox, type StoredMessage } from '../state.ts';
+import { accepted, collection, entity, folderOf, mailboxOf, objectBody } from './common.ts';
+
+const messageContext = (mailbox: Mailbox) => `users('${mailbox.id}')/messages/$entity`;
+
+function render(ctx: RouteContext, stored: StoredMessage): Json {
+  const q = ctx.query();
+  return renderMessage(stored, { select: q.select, expand: q.expand, prefer: ctx.prefer });
+}
+
+function listMessages(ctx: RouteContext, folder?: FolderName): HttpResponse {
+  const mailbox = mailboxOf(ctx);
+  const q = ctx.query();
+  const items = [...mailbox.messages.values()].filter((m) => !folder || m.folder === folder);
+  const byId = new Map(items.map((m) => [String(m.data.id), m]));
+  const query = q.orderBy ? q : { ...q, orderBy: { property: 'receivedDateTime', descending: true } };
+  const pageSize = preferredPageSize(ctx.prefer) ?? 10;
+  const { page, more, nextSkip } = orderAndPage(
+    items.map((m) => m.data),
+    query,
+    pageSize,
+  );
+  const rendered = page.map((d) => render(ctx, byId.get(String(d.id)) as StoredMessage));
+  return collection(ctx, `users('${mailbox.id}')/messages`, rendered, more ? { skip: nextSkip } : undefined);
+}
+
+function preferredPageSize(prefer: string | undefined): number | undefined {
+  const m = /odata\.maxpagesize=(\d+)/i.exec(prefer ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+function create(ctx: RouteContext, folder: FolderName): HttpResponse {
+  const mailbox = mailboxOf(ctx);
+  const input = ctx.services.validator.entity('message', objectBody(ctx));
+  const stored = createMessage(ctx.services.state, mailbox, input, { folder });
+  return entity(ctx, messageContext(mailbox), render(ctx, stored), 201);
+}
+
+function actionBody(ctx: RouteContext, action: string): Json {
+  return ctx.services.validator.action(action, 'message', ctx.body());
+}
+
+// ------------------------------------------------------------------- delta
+
+interface DeltaToken {
+  /** Folder. */
+  f: FolderName;
+  /** Changes after this seq… */
+  s: number;
+  /** …up to this one (the snapshot of this round). */
+  u: number;
+  /** Offset within the round. */
+  o: number;
+  sel?: string;
+  ps?: number;
+}
+
+const encodeToken = (t: DeltaToken) => Buffer.from(JSON.stringify(t)).toString('base64url');
+function decodeToken(value: string, folder: FolderName): DeltaToken {
+  try {
+    const t = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as DeltaToken;
+    if (t.f !== folder || typeof t.s !== 'number') throw new Error('folder');
+    return t;
+  } catch {
+    throw badRequest('The sync state is invalid or corrupted.', 'SyncStateInvalid');
+  }
+}
+
+function delta(ctx: RouteContext): HttpResponse {
+  const mailbox = mailboxOf(ctx);
+  const folder = folderOf(mailbox, ctx.params.folder ?? '');
+  const params = ctx.req.url.searchParams;
+  const deltaToken = params.get('$deltatoken') ?? params.get('$deltaToken');
+  const skipToken = params.get('$skiptoken') ?? params.get('$skipToken');
+  const select = params.get('$select') ?? undefined;
+  let token: DeltaToken;
+  if (skipToken) token = decodeToken(skipToken, folder);
+  else if (deltaToken) token = { ...decodeToken(deltaToken, folder), u: mailbox.seq, o: 0 };
+  else
+    token = {
+      f: folder,
+      s: 0,
+      u: mailbox.seq,
+      o: 0,
+      ...(select ? { sel: select } : {}),
+      ...(preferredPageSize(ctx.prefer) ? { ps: preferredPageSize(ctx.prefer) } : {}),
+    };
+  const pageSize = preferredPageSize(ctx.prefer) ?? token.ps ?? 10;
+  const selectList = token.sel?.split(',').map((s) => s.trim());
+  type Entry = { seq: number; json: Json };
+  const entries: Entry[] = [];
+  for (const m of mailbox.messages.values())
+    if (m.folder === folder && m.seq > token.s && m.seq <= token.u)
+      entries.push({ seq: m.seq, json: renderMessage(m, { select: selectList, prefer: ctx.prefer }) });
+  if (token.s > 0) {
+    const present = new Set(entries.map((e) => String(e.json.id)));
+    const removed = new Map<string, number>();
+    for (const r of mailbox.removed)
+      if (r.folder === folder && r.seq > token.s && r.seq <= token.u && !present.has(r.id))
+        removed.set(r.id, r.seq);
+    for (const [id, seq] of removed)
+      if (!(mailbox.messages.get(id)?.folder === folder))
+        entries.push({
+          seq,
+          json: { '@odata.type': '#microsoft.graph.message', id, '@removed': { reason: 'deleted' } },
+        });
+  }
+  entries.sort((a, b) => a.seq - b.seq);
+  const page = entries.slice(token.o, token.o + pageSize).map((e) => e.json);
+  const base = `${ctx.baseUrl}/users/${mailbox.id}/mailFolders('${folder}')/messages/delta`;
+  const body: Json = { '@odata.context': `${ctx.baseUrl}/$metadata#Collection(message)`, value: page };
+  if (token.o + pageSize < entries.length)
+    body['@odata.nextLink'] = `${base}?$skiptoken=${encodeToken({ ...token, o: token.o + pageSize })}`;
+  else {
+    const { o: _o, u: _u, ...rest } = token;
+    body['@odata.deltaLink'] =
+      `${base}?$deltatoken=${encodeToken({ ...rest, s: token.u, u: token.u, o: 0 })}`;
+  }
+  return { status: 200, body };
+}
+
+// ------------------------------------------------------------------- routes
+
+function messageRoutes(prefix: string): Route[] {
+  const folderParam = (ctx: RouteContext) =>
+    ctx.params.folder ? folderOf(mailboxOf(ctx), ctx.params.folder) : undefined;
+  return [
+    route('GET', `${prefix}/messages/delta`, delta),
+    route('GET', `${prefix}/messages`, (ctx) => listMessages(ctx, folderParam(ctx))),
+    route('POST', `${prefix}/messages`, (ctx) => create(ctx, folderParam(ctx) ?? 'drafts')),
+    route('GET', `${prefix}/messages/:id`, (ctx) => {
+      const mailbox = mailboxOf(ctx);
+      return entity(ctx, messageContext(mailbox), render(ctx, getMessage(mailbox, ctx.params.id ?? '')));
+    }),
+    route('PATCH', `${prefix}/messages/:id`, (ctx) => {
+      const mailbox = mailboxOf(ctx);
+      const patch = ctx.services.validator.entity('message', objectBody(ctx));
+      const stored = updateMessage(ctx.services.state, mailbox, ctx.params.id ?? '', patch);
+      return entity(ctx, messageContext(mailbox), render(ctx, stored));
+    }),
+    route('DELETE', `${prefix}/messages/:id`, (ctx) => {
+      deleteMessage(ctx.services.state, mailboxOf(ctx), ctx.params.id ?? '');
+      return { status: 204 };
+    }),
+    route('POST', `${prefix}/messages/:id/send`, (ctx) => {
+      const mailbox = mailboxOf(ctx);
+      actionBody(ctx, 'send');
+      sendDraft(ctx.services.state, mailbox, ctx.params.id ?? '');
+      return accepted();
+    }),
+    ...(['createReply', 'createReplyAll'] as const).map((action) =>
+      route('POST', `${prefix}/messages/:id/${action}`, (ctx) => {
+        const mailbox = mailboxOf(ctx);
+        const body = actionBody(ctx, action);
+        const draft = createReplyDraft(ctx.services.state, mailbox, ctx.params.id ?? '', {
+          ...(typeof body.comment === 'string' ? { comment: body.comment } : {}),
+          ...(body.message ? { message: body.message as Json } : {}),
+          all: action === 'createReplyAll',
+        });
+        return entity(ctx, messageContext(mailbox), render(ctx, draft), 201);
+      }),
+    ),
+    ...(['reply', 'replyAll'] as const).map((action) =>
+      route('POST', `${prefix}/messages/:id/${action}`, (ctx) => {
+        const mailbox = mailboxOf(ctx);
+        const body = actionBody(ctx, action);
+        replyNow(ctx.services.state, mailbox, ctx.params.id ?? '', {
+          ...(typeof body.comment === 'string' ? { comment: body.comment } : {}),
+          ...(body.message ? { message: body.message as Json } : {}),
+          all: action === 'replyAll',
+        });
+        return accepted();
+      }),
+    ),
+    route('POST', `${prefix}/messages/:id/move`, (ctx) => {
+      const mailbox = mailboxOf(ctx);
+      const body = actionBody(ctx, 'move');
+      const stored = moveMessage(
+        ctx.services.state,
+        mailbox,
+        ctx.params.id ?? '',
+        folderOf(mailbox, String(body.destinationId ?? '')),
+      );
+      return entity(ctx, messageContext(mailbox), render(ctx, stored), 201);
+    }),
+  ];
+}
+
+function folderJson(mailbox: Mailbox, folder: FolderName): Json {
+  const items = [...mailbox.messages.values()].filter((m) => m.folder === folder);
+  return {
+    id: mailbox.folderIds[folder],
+    displayName: FOLDER_DISPLAY_NAMES[folder],
+    parentFolderId: `AAMkA${Buffer.from(`${mailbox.id}:root`).toString('base64url')}AAA=`,
+    childFolderCount: 0,
+    unreadItemCount: items.filter((m) => m.data.isRead === false).length,
+    totalItemCount: items.length,
+    isHidden: false,
+  };
+}
+
+export const mailRoutes: Route[] = [
+  ...messageRoutes('users/:user'),
+  ...messageRoutes('users/:user/mailFolders/:folder'),
+  route('POST', 'users/:user/sendMail', (ctx) => {
+    const mailbox = mailboxOf(ctx);
+    const body = ctx.services.validator.action('sendMail', 'user', ctx.body());
+    if (!body.message) throw badRequest('Empty Payload. JSON content expected.', 'ErrorInvalidRequest');
+    sendMail(ctx.services.state, mailbox, body.message as Json, body.saveToSentItems !== false);
+    return accepted();
+  }),
+  route('GET', 'users/:user/mailFolders', (ctx) => {
+    const mailbox = mailboxOf(ctx);
+    const folders = (
+      ['inbox', 'drafts', 'sentitems', 'deleteditems', 'outbox', 'junkemail', 'archive'] as const
+    ).map((f) => folderJson(mailbox, f));
+    return collection(ctx, `users('${mailbox.id}')/mailFolders`, folders);
+  }),
+  route('GET', 'users/:user/mailFolders/:folder', (ctx) => {
+    const mailbox = mailboxOf(ctx);
+    return entity(
+      ctx,
+      `users('${mailbox.id}')/mailFolders/$entity`,
+      folderJson(mailbox, folderOf(mailbox, ctx.params.folder ?? '')),
+    );
+  }),
+];

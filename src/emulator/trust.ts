@@ -1,0 +1,24 @@
+/**
+ * Trusting the emulator's CA inside a running Node process.
+ *
+ * msal-node 7 and graph-client 3 both use the global `fetch`, whose TLS roots are fixed when the
+ * process starts (NODE_EXTRA_CA_CERTS). A test runner is already running, so this installs a global
+ * undici dispatcher that trusts Node's usual roots plus the emulator's CA. Verification stays on.
+ */
+import { rootCertificates } from 'node:tls';
+import { Agent, type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
+
+/**
+ * Makes global `fetch` trust `caPem` (in addition to the public roots). Returns a function that
+ * restores the previous dispatcher.
+ * @example const untrust = trustEmulatorCa(emulator.caPem); … untrust();
+ */
+export function trustEmulatorCa(caPem: string): () => void {
+  const previous: Dispatcher = getGlobalDispatcher();
+  const agent = new Agent({ connect: { ca: [...rootCertificates, caPem] } });
+  setGlobalDispatcher(agent);
+  return () => {
+    setGlobalDispatcher(previous);
+    void agent.close();
+  };
+}
