@@ -52,7 +52,7 @@ describe('renderEmail', () => {
 
   it('says nothing about a deadline when no response is due', () => {
     const { responseDue: _r, ...rest } = view;
-    expect(responseDeadline(rest)).toBeNull();
+    expect(responseDeadline(rest as Pick<EmailView, 'responseDue'>)).toBeNull();
     expect(responseDeadline({ responseDue: { ...view.responseDue!, workingDays: null } })).toBe(
       'Please respond by Monday 30 November 2026.',
     );
