@@ -48,9 +48,13 @@ export function collection(
 ): HttpResponse {
   const body: Json = { '@odata.context': `${ctx.baseUrl}/$metadata#${contextPath}`, value: page };
   if (next) {
-    const url = new URL(ctx.req.url.href);
-    url.searchParams.set('$skip', String(next.skip));
-    body['@odata.nextLink'] = `${ctx.baseUrl}${url.pathname.replace(/^\/v1\.0/i, '')}${url.search}`;
+    const params = new URLSearchParams(ctx.req.url.search);
+    params.set('$skip', String(next.skip));
+    // Graph writes OData option names with a literal "$".
+    const search = [...params]
+      .map(([k, v]) => `${encodeURIComponent(k).replace(/^%24/, '$')}=${encodeURIComponent(v)}`)
+      .join('&');
+    body['@odata.nextLink'] = `${ctx.baseUrl}${ctx.req.url.pathname.replace(/^\/v1\.0/i, '')}?${search}`;
   }
   return { status: 200, body };
 }
