@@ -462,6 +462,8 @@ export interface RenderOptions {
   select?: readonly string[];
   expand?: readonly ExpandItem[];
   prefer?: string;
+  /** Renders the event an eventMessage points to, for `$expand=microsoft.graph.eventMessage/event`. */
+  renderEvent?: (eventId: string) => Json | undefined;
 }
 
 const HIDDEN_BY_DEFAULT = [
@@ -493,6 +495,11 @@ export function renderMessage(stored: StoredMessage, options: RenderOptions = {}
     if (selected.has('internetmessageheaders')) out.internetMessageHeaders = [];
   for (const expand of options.expand ?? []) {
     const name = expand.name.replace(/^microsoft\.graph\.\w+\//, '');
+    if (name.toLowerCase() === 'event' && typeof d._eventId === 'string') {
+      const event = options.renderEvent?.(d._eventId);
+      if (event) out.event = event;
+      continue;
+    }
     const key = HIDDEN_BY_DEFAULT.find((k) => k.toLowerCase() === name.toLowerCase());
     if (!key || key === 'internetMessageHeaders' || key === 'uniqueBody') continue;
     let items = Array.isArray(d[key]) ? (d[key] as Json[]) : [];
@@ -502,7 +509,7 @@ export function renderMessage(stored: StoredMessage, options: RenderOptions = {}
     }
     out[key] = items;
   }
-  return applySelect(out, options.select, ['id', ...(options.expand ?? []).map((e) => e.name)]);
+  return applySelect(out, options.select, ['id', 'event', ...(options.expand ?? []).map((e) => e.name)]);
 }
 
 /** Plain text of a message body (for the UI). */

@@ -8,6 +8,7 @@
  *   POST      /users/{u}/sendMail
  *   GET       /users/{u}/mailFolders[/{folder}]   GET /users/{u}/mailFolders/{folder}/messages/delta
  */
+import { renderEvent } from '../calendar.ts';
 import { badRequest } from '../graph-error.ts';
 import type { HttpResponse } from '../http.ts';
 import {
@@ -31,7 +32,16 @@ const messageContext = (mailbox: Mailbox) => `users('${mailbox.id}')/messages/$e
 
 function render(ctx: RouteContext, stored: StoredMessage): Json {
   const q = ctx.query();
-  return renderMessage(stored, { select: q.select, expand: q.expand, prefer: ctx.prefer });
+  const mailbox = mailboxOf(ctx);
+  return renderMessage(stored, {
+    select: q.select,
+    expand: q.expand,
+    prefer: ctx.prefer,
+    renderEvent: (id) => {
+      const event = mailbox.events.get(id);
+      return event ? renderEvent(event, { prefer: ctx.prefer }) : undefined;
+    },
+  });
 }
 
 function listMessages(ctx: RouteContext, folder?: FolderName): HttpResponse {
