@@ -1,0 +1,78 @@
+/**
+ * App-only tokens for Graph: msal-node's ConfidentialClientApplication with client credentials (a
+ * certificate or a secret). msal-node caches tokens in memory and refreshes them before expiry.
+ *
+ * For a non-Microsoft authority host (the local emulator, a sovereign cloud proxy) msal-node 7 needs
+ * the host in `knownAuthorities` and `system.protocolMode: 'OIDC'`, and the authority must be https.
+ */
+import { ConfidentialClientApplication, type Configuration, ProtocolMode } from '@azure/msal-node';
+import type { AuthenticationProvider } from '@microsoft/microsoft-graph-client';
+
+export type ClientCredential =
+  | { readonly kind: 'secret'; readonly secret: string }
+  | {
+      readonly kind: 'certificate';
+      /** PEM private key. */
+      readonly privateKey: string;
+      /** SHA-256 thumbprint of the certificate (hex). */
+      readonly thumbprintSha256: string;
+      /** PEM certificate chain, sent as x5c for subject-name/issuer authentication. */
+      readonly x5c?: string;
+    };
+
+export interface AppCredentials {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly credential: ClientCredential;
+  /** AUTHORITY_HOST, e.g. https://login.microsoftonline.com. */
+  readonly authorityHost: string;
+  /** The token audience; default Graph. */
+  readonly scope?: string;
+}
+
+const MICROSOFT_AUTHORITY_HOSTS = new Set([
+  'login.microsoftonline.com',
+  'login.microsoftonline.us',
+  'login.chinacloudapi.cn',
+  'login.partner.microsoftonline.cn',
+]);
+
+/** The msal-node configuration for `credentials` (exported for tests and docs). */
+export function msalConfiguration(credentials: AppCredentials): Configuration {
+  const host = new URL(credentials.authorityHost);
+  const microsoft = MICROSOFT_AUTHORITY_HOSTS.has(host.hostname.toLowerCase());
+  const c = credentials.credential;
+  return {
+    auth: {
+      clientId: credentials.clientId,
+      authority: `${credentials.authorityHost.replace(/\/+$/, '')}/${credentials.tenantId}`,
+      ...(c.kind === 'secret'
+        ? { clientSecret: c.secret }
+        : {
+            clientCertificate: {
+              thumbprintSha256: c.thumbprintSha256,
+              privateKey: c.privateKey,
+              ...(c.x5c ? { x5c: c.x5c } : {}),
+            },
+          }),
+      ...(microsoft ? {} : { knownAuthorities: [host.host] }),
+    },
+    ...(microsoft ? {} : { system: { protocolMode: ProtocolMode.OIDC } }),
+  };
+}
+
+/**
+ * A graph-client `AuthenticationProvider` backed by msal-node client credentials.
+ * @example const auth = createAppTokenProvider({ tenantId, clientId, credential: { kind: 'secret', secret }, authorityHost });
+ */
+export function createAppTokenProvider(credentials: AppCredentials): AuthenticationProvider {
+  const cca = new ConfidentialClientApplication(msalConfiguration(credentials));
+  const scopes = [credentials.scope ?? 'https://graph.microsoft.com/.default'];
+  return {
+    async getAccessToken() {
+      const result = await cca.acquireTokenByClientCredential({ scopes });
+      if (!result?.accessToken) throw new Error('msal-node returned no access token');
+      return result.accessToken;
+    },
+  };
+}

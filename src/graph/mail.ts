@@ -1,0 +1,177 @@
+/**
+ * Sending a dispute email through Graph, idempotently.
+ *
+ * 1. Choose the mailbox: the acting manager's own (app-only Mail.Send, scoped by RBAC for
+ *    Applications), or the organisation's shared mailbox with the manager copied.
+ * 2. Look for an item already tagged with the effect key (extended property filter) in that mailbox:
+ *    a sent item means the effect is done; a draft is finished (sent). Only then create a draft.
+ * 3. Create the draft: a reply (`createReply` on the message being answered, found by its
+ *    internetMessageId in the mailbox, so In-Reply-To/References are right) or a new message.
+ *    Importance, the `x-concord-dispute` header and the extended properties (effect key, dispute id)
+ *    are set at creation, so the draft is tagged from the moment it exists.
+ * 4. Keep `internetMessageId` and `conversationId`, then `POST …/send`.
+ * All calls ask for immutable ids, so the draft keeps its id when it moves to Sent Items.
+ */
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { Effect, PersonRef } from '../domain/dispute/types.ts';
+import { renderEmail } from '../email/render.ts';
+import type { Logger } from '../log/index.ts';
+import {
+  DISPUTE_HEADER,
+  DISPUTE_ID_PROPERTY,
+  EFFECT_KEY_PROPERTY,
+  extendedPropertyFilter,
+  IMMUTABLE_IDS,
+  odataString,
+  userPath,
+} from './ids.ts';
+
+export type SendEmailEffect = Extract<Effect, { type: 'send-email' }>;
+
+export interface SentMessage {
+  /** The mailbox it was sent from. */
+  readonly mailbox: string;
+  /** Graph's (immutable) item id in that mailbox. */
+  readonly messageId: string;
+  readonly internetMessageId: string;
+  readonly conversationId?: string;
+  /** True when this call found the message already sent (a retry). */
+  readonly alreadySent: boolean;
+  /** True when it went as a reply on the thread (createReply). */
+  readonly threaded: boolean;
+}
+
+/** Which mailbox sends: the person's own, or their organisation's shared mailbox (with them copied). */
+export type SenderPolicy = 'own-mailbox' | 'shared-mailbox';
+
+export interface GraphMailOptions {
+  readonly client: Client;
+  readonly log: Logger;
+  /** Default `own-mailbox`. */
+  readonly senderPolicy?: SenderPolicy;
+  /** The organisation's shared mailbox, if it has one (from the directory). */
+  readonly sharedMailboxOf?: (person: PersonRef) => string | undefined;
+}
+
+export interface GraphMail {
+  send(effect: SendEmailEffect, meta: { readonly disputeId: string }): Promise<SentMessage>;
+}
+
+interface MessageJson {
+  id: string;
+  isDraft?: boolean;
+  internetMessageId?: string;
+  conversationId?: string;
+}
+
+const PREFER = { Prefer: IMMUTABLE_IDS };
+
+export function createGraphMail(options: GraphMailOptions): GraphMail {
+  const { client } = options;
+  const log = options.log.child({ component: 'graph-mail' });
+
+  function recipients(list: readonly PersonRef[]) {
+    return list.map((p) => ({ emailAddress: { address: p.email, name: p.name } }));
+  }
+
+  async function findTagged(mailbox: string, key: string): Promise<MessageJson | undefined> {
+    const result = (await client
+      .api(`${userPath(mailbox)}/messages`)
+      .headers(PREFER)
+      .filter(extendedPropertyFilter(EFFECT_KEY_PROPERTY, key))
+      .select('id,isDraft,internetMessageId,conversationId')
+      .top(5)
+      .get()) as { value?: MessageJson[] };
+    const items = result.value ?? [];
+    return items.find((m) => m.isDraft === false) ?? items[0];
+  }
+
+  async function findByInternetMessageId(mailbox: string, internetMessageId: string) {
+    const result = (await client
+      .api(`${userPath(mailbox)}/messages`)
+      .headers(PREFER)
+      .filter(`internetMessageId eq ${odataString(internetMessageId)}`)
+      .select('id')
+      .top(1)
+      .get()) as { value?: { id: string }[] };
+    return result.value?.[0];
+  }
+
+  return {
+    async send(effect, meta) {
+      const shared =
+        options.senderPolicy === 'shared-mailbox' ? options.sharedMailboxOf?.(effect.from) : undefined;
+      const mailbox = (shared ?? effect.from.email).toLowerCase();
+      const cc =
+        shared && !effect.cc.some((p) => p.id === effect.from.id) ? [...effect.cc, effect.from] : effect.cc;
+
+      const existing = await findTagged(mailbox, effect.key);
+      if (existing?.isDraft === false && existing.internetMessageId) {
+        log.info({ key: effect.key, mailbox }, 'email already sent; nothing to do');
+        return sent(mailbox, existing, true, false);
+      }
+
+      let draft = existing;
+      let threaded = false;
+      if (!draft) {
+        const { subject, html } = renderEmail({ template: effect.template, view: effect.view });
+        const message = {
+          subject,
+          importance: effect.importance,
+          body: { contentType: 'html', content: html },
+          toRecipients: recipients(effect.to),
+          ccRecipients: recipients(cc),
+          internetMessageHeaders: [{ name: DISPUTE_HEADER, value: meta.disputeId }],
+          singleValueExtendedProperties: [
+            { id: EFFECT_KEY_PROPERTY, value: effect.key },
+            { id: DISPUTE_ID_PROPERTY, value: meta.disputeId },
+          ],
+        };
+        const original = effect.inReplyTo
+          ? await findByInternetMessageId(mailbox, effect.inReplyTo.internetMessageId)
+          : undefined;
+        if (original) {
+          threaded = true;
+          draft = (await client
+            .api(`${userPath(mailbox)}/messages/${encodeURIComponent(original.id)}/createReply`)
+            .headers(PREFER)
+            .post({ message })) as MessageJson;
+        } else {
+          if (effect.inReplyTo)
+            log.warn(
+              { key: effect.key, mailbox },
+              'message to reply to is not in the sender’s mailbox; new thread',
+            );
+          draft = (await client
+            .api(`${userPath(mailbox)}/messages`)
+            .headers(PREFER)
+            .post(message)) as MessageJson;
+        }
+      }
+      if (!draft.internetMessageId) {
+        draft = (await client
+          .api(`${userPath(mailbox)}/messages/${encodeURIComponent(draft.id)}`)
+          .headers(PREFER)
+          .select('id,isDraft,internetMessageId,conversationId')
+          .get()) as MessageJson;
+      }
+      await client
+        .api(`${userPath(mailbox)}/messages/${encodeURIComponent(draft.id)}/send`)
+        .headers(PREFER)
+        .post({});
+      log.info({ key: effect.key, mailbox, threaded }, 'email sent');
+      return sent(mailbox, draft, false, threaded);
+    },
+  };
+}
+
+function sent(mailbox: string, m: MessageJson, alreadySent: boolean, threaded: boolean): SentMessage {
+  return {
+    mailbox,
+    messageId: m.id,
+    internetMessageId: m.internetMessageId ?? '',
+    ...(m.conversationId ? { conversationId: m.conversationId } : {}),
+    alreadySent,
+    threaded,
+  };
+}
