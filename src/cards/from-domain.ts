@@ -1,0 +1,273 @@
+/**
+ * Builders from domain data (`DisputeState`, `CardView`, a procedure) to card view-models. Pure;
+ * the caller passes `now` and who is viewing. The bot router calls these, then `renderCard`.
+ */
+import type { CardView, DisputeState, RecordEntry, Refusal } from '../domain/dispute/types.ts';
+import type { ProcedureDefinition, Stage } from '../domain/procedure/schema.ts';
+import type {
+  Deadlines,
+  DecisionViewModel,
+  DisputeDetailViewModel,
+  DisputeHeader,
+  DisputeSummary,
+  ErrorViewModel,
+  ImmediateRiskViewModel,
+  Option,
+  PersonLabel,
+  RaiseDisputeViewModel,
+  RaiseDraft,
+  RaiseField,
+  ReviewStatementViewModel,
+  StatementField,
+  Viewer,
+} from './view-models.ts';
+
+export function deadlinesOf(state: DisputeState, procedure: ProcedureDefinition): Deadlines {
+  return {
+    stageStartedAt: state.stage.startedAt,
+    stageDue: state.stage.due,
+    stageDueDate: state.stage.dueDate,
+    overallStartedAt: state.formalStartedAt,
+    overallDue: state.overallDue,
+    overallWorkingDays: procedure.overall?.workingDays ?? null,
+  };
+}
+
+export function headerOf(state: DisputeState, procedure: ProcedureDefinition): DisputeHeader {
+  const stage = procedure.stages.find((s) => s.id === state.stage.id);
+  return {
+    disputeId: state.id,
+    seq: state.seq,
+    caseReference: state.caseReference,
+    procedureName: procedure.name,
+    stageName: stage?.name ?? state.stage.id,
+    deadlines: deadlinesOf(state, procedure),
+  };
+}
+
+/**
+ * The generic step card for a `send-card` effect's `CardView`. `awaiting` is the person the card
+ * was sent to act; `stale` when the dispute's `seq` has moved past `seq`.
+ */
+export function decisionFromCardView(
+  view: CardView,
+  ctx: {
+    seq: number;
+    stageStartedAt: string | null;
+    overallStartedAt: string | null;
+    now: string;
+    viewer: Viewer;
+    awaiting: PersonLabel | null;
+    stale: boolean;
+  },
+): DecisionViewModel {
+  return {
+    dispute: {
+      disputeId: view.disputeId,
+      seq: ctx.seq,
+      caseReference: view.caseReference,
+      procedureName: view.procedureName,
+      stageName: view.stageName,
+      deadlines: {
+        stageStartedAt: ctx.stageStartedAt,
+        stageDue: view.due,
+        stageDueDate: view.dueDate,
+        overallStartedAt: ctx.overallStartedAt,
+        overallDue: view.overallDue,
+        overallWorkingDays: view.overallWorkingDays,
+      },
+    },
+    now: ctx.now,
+    viewer: ctx.viewer,
+    awaiting: ctx.awaiting,
+    stale: ctx.stale,
+    title: view.title,
+    text: view.text,
+    // The header already shows the case reference and stage.
+    facts: view.facts.filter((f) => f.label !== 'Case reference' && f.label !== 'Stage'),
+    actions: view.actions,
+  };
+}
+
+export function immediateRiskModel(
+  procedure: ProcedureDefinition,
+  mode: 'ask' | 'contacts',
+): ImmediateRiskViewModel {
+  return {
+    procedureId: procedure.id,
+    procedureName: procedure.name,
+    guidance: procedure.immediateRisk.guidance,
+    quote: procedure.immediateRisk.quote ?? null,
+    contacts: procedure.immediateRisk.contacts,
+    mode,
+  };
+}
+
+const DEFAULT_RAISE_LABELS: Readonly<Record<RaiseField, string>> = {
+  procedureId: 'Procedure',
+  caseReference: "Case reference (not the child's or adult's name)",
+  counterpartOrganisationId: 'Partner organisation',
+  category: 'Category',
+  urgency: 'Urgency',
+  issue: 'What is in dispute and its impact on the care plan',
+  informalAttempts: 'Informal attempts so far (with the allocated social worker: when, outcome)',
+  resolutionSought: 'Resolution sought',
+};
+
+/** The procedure's `raise.required` ids that name a raise field. */
+const RAISE_IDS: Readonly<Record<string, RaiseField>> = {
+  'case-reference': 'caseReference',
+  'partner-organisation': 'counterpartOrganisationId',
+  category: 'category',
+  urgency: 'urgency',
+  issue: 'issue',
+  'informal-attempts': 'informalAttempts',
+  'resolution-sought': 'resolutionSought',
+};
+
+export const EMPTY_RAISE_DRAFT: RaiseDraft = {
+  procedureId: '',
+  caseReference: '',
+  counterpartOrganisationId: '',
+  category: '',
+  urgency: '',
+  issue: '',
+  informalAttempts: '',
+  resolutionSought: '',
+};
+
+/** The raise wizard for `procedure`, pre-filled from a saved draft. */
+export function raiseDisputeModel(input: {
+  draftId: string;
+  seq: number;
+  procedure: ProcedureDefinition;
+  procedures: readonly ProcedureDefinition[];
+  partners: readonly Option[];
+  draft?: Partial<RaiseDraft>;
+  errors?: RaiseDisputeViewModel['errors'];
+  savedAt?: string | null;
+  viewer: Viewer;
+}): RaiseDisputeViewModel {
+  const p = input.procedure;
+  const labels: Record<RaiseField, string> = { ...DEFAULT_RAISE_LABELS };
+  for (const item of p.raise.required) {
+    const field = RAISE_IDS[item.id];
+    if (field) labels[field] = item.label;
+  }
+  return {
+    draftId: input.draftId,
+    seq: input.seq,
+    procedures: input.procedures.map((x) => ({ value: x.id, title: x.name })),
+    procedureId: p.id,
+    partners: input.partners,
+    categories: p.categories.map((c) => ({ value: c.id, title: c.label })),
+    urgencyLevels: (p.urgencyLevels ?? []).map((u) => ({ value: u.id, title: u.label })),
+    labels,
+    guidance: p.raise.quote ?? null,
+    draft: { ...EMPTY_RAISE_DRAFT, ...input.draft, procedureId: input.draft?.procedureId || p.id },
+    errors: input.errors ?? {},
+    savedAt: input.savedAt ?? null,
+    viewer: input.viewer,
+  };
+}
+
+/** "Formal Resolution Process – Stage 1" → "Stage 1"; other names as they are. */
+export function shortStageName(stage: Pick<Stage, 'name'>): string {
+  return /(Stage\s+\S+)$/i.exec(stage.name)?.[1] ?? stage.name;
+}
+
+/** The Team Manager's review of the pre-filled Stage email (while the dispute awaits the entry decision). */
+export function reviewStatementModel(input: {
+  state: DisputeState;
+  procedure: ProcedureDefinition;
+  nextStage: Stage;
+  recipients: readonly string[];
+  now: string;
+  viewer: Viewer;
+  stale: boolean;
+  errors?: ReviewStatementViewModel['errors'];
+}): ReviewStatementViewModel {
+  const { state, procedure, nextStage } = input;
+  const labels: Record<StatementField, string> = {
+    issue: 'The problem identified',
+    informalAttempts: 'Details of attempts to resolve the problem informally',
+    resolutionSought: 'The resolution sought',
+  };
+  for (const c of nextStage.content.required) {
+    if (c.id === 'problem') labels.issue = c.label;
+    if (c.id === 'informal-attempts') labels.informalAttempts = c.label;
+    if (c.id === 'resolution-sought') labels.resolutionSought = c.label;
+  }
+  return {
+    dispute: headerOf(state, procedure),
+    now: input.now,
+    viewer: input.viewer,
+    awaiting: state.stage.awaiting ? { id: state.stage.awaiting.id, name: state.stage.awaiting.name } : null,
+    stale: input.stale,
+    stageToRaise: shortStageName(nextStage),
+    recipients: input.recipients,
+    responseWorkingDays: nextStage.timescale.kind === 'working-days' ? nextStage.timescale.workingDays : null,
+    statement: state.details,
+    labels,
+    options: { informal: !!nextStage.entry?.informalOption, accept: !!nextStage.entry?.acceptOption },
+    errors: input.errors ?? {},
+  };
+}
+
+export function summaryOf(state: DisputeState, procedure: ProcedureDefinition): DisputeSummary {
+  return {
+    disputeId: state.id,
+    caseReference: state.caseReference,
+    procedureShortName: procedure.shortName,
+    stageName: procedure.stages.find((s) => s.id === state.stage.id)?.name ?? state.stage.id,
+    status: state.status,
+    deadlines: deadlinesOf(state, procedure),
+    awaiting: state.stage.awaiting?.name ?? null,
+  };
+}
+
+export function disputeDetailModel(input: {
+  state: DisputeState;
+  procedure: ProcedureDefinition;
+  records: readonly RecordEntry[];
+  partnerOrganisation: string;
+  now: string;
+  viewer: Viewer;
+}): DisputeDetailViewModel {
+  const { state, procedure } = input;
+  return {
+    dispute: headerOf(state, procedure),
+    now: input.now,
+    viewer: input.viewer,
+    status: state.status,
+    category: procedure.categories.find((c) => c.id === state.category)?.label ?? state.category,
+    partnerOrganisation: input.partnerOrganisation,
+    raisedBy: state.raisedBy.name,
+    raisedAt: state.raisedAt,
+    awaiting: state.stage.awaiting?.name ?? null,
+    timeline: input.records.map((r) => ({
+      at: r.at,
+      stageName: r.stageName,
+      summary: r.summary,
+      outcome: r.outcome ?? null,
+      between: r.between,
+    })),
+  };
+}
+
+const REFUSAL_TITLES: Partial<Record<Refusal['reason'], string>> = {
+  'not-your-step': 'This step is for someone else',
+  'wrong-phase': 'This card is out of date',
+  'invalid-input': 'Some answers need correcting',
+  'dispute-not-open': 'This dispute is no longer open',
+};
+
+/** The card for a refusal from `decide()`: its message, shown to the person. */
+export function errorFromRefusal(refusal: Refusal, disputeId: string | null = null): ErrorViewModel {
+  return {
+    title: REFUSAL_TITLES[refusal.reason] ?? 'That could not be done',
+    message: refusal.message,
+    reason: refusal.reason,
+    disputeId,
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * Renders every card in Chromium with the adaptivecards browser bundle (markdown through
+ * markdown-it with linkify, as Teams renders TextBlock markdown), screenshots each into
+ * tests/cards/__screenshots__/output/, and checks what a person sees: visible text, the expected
+ * buttons, and no link, markup or formatting from hostile text.
+ *
+ * Needs Debian chromium at /usr/bin/chromium (.ci/run installs it). Without it the tests are
+ * skipped, and the run says so plainly.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderCard } from '../../src/cards/render.ts';
+import { TEMPLATE_NAMES } from '../../src/cards/view-models.ts';
+import { BROWSER_BUNDLES } from './adaptive-cards-lib.ts';
+import { EXPECTED_BUTTONS, FIXTURES } from './fixtures.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+const SKIP_REASON = `${CHROMIUM} not found; install it with "apt-get install -y chromium" (.ci/run does)`;
+if (!available)
+  console.warn(`SKIPPED: browser card tests (Chromium rendering and screenshots): ${SKIP_REASON}`);
+
+const OUTPUT = fileURLToPath(new URL('./__screenshots__/output/', import.meta.url));
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost',
+];
+
+/**
+ * Runs in the page: renders a card the way a host does, with TextBlock markdown through markdown-it
+ * (linkify on, HTML off), and reports what a person sees.
+ */
+const PAGE_RENDERER = `
+window.renderConcordCard = function (json) {
+  var md = window.markdownit({ html: false, linkify: true });
+  window.AdaptiveCards.AdaptiveCard.onProcessMarkdown = function (text, result) {
+    result.outputHtml = md.render(text);
+    result.didProcess = true;
+  };
+  var card = new window.AdaptiveCards.AdaptiveCard();
+  card.parse(json);
+  var root = document.getElementById('root');
+  root.replaceChildren();
+  var el = card.render();
+  root.appendChild(el);
+  var box = root.getBoundingClientRect();
+  return {
+    text: el.innerText,
+    buttons: Array.from(el.querySelectorAll('button')).map(function (b) { return (b.innerText || b.getAttribute('aria-label') || '').trim(); }),
+    links: Array.from(el.querySelectorAll('a')).map(function (a) { return a.getAttribute('href') || ''; }),
+    markup: el.querySelectorAll('script, strong, em, img, iframe, h1, h2, h3, blockquote').length,
+    width: box.width,
+    height: box.height,
+  };
+};
+`;
+
+interface BrowserGlobals {
+  renderConcordCard(json: unknown): Rendered;
+}
+
+interface Rendered {
+  readonly text: string;
+  readonly buttons: readonly string[];
+  readonly links: readonly string[];
+  readonly markup: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+describe.skipIf(!available)(`cards in Chromium${available ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    const { chromium } = await import('playwright-core');
+    mkdirSync(OUTPUT, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 520, height: 800 }, deviceScaleFactor: 1 });
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      return url.hostname === 'localhost' || url.protocol === 'data:' ? route.continue() : route.abort();
+    });
+    await page.setContent(
+      '<!doctype html><html><head><meta charset="utf-8"><style>body{margin:0;padding:12px;background:#f5f5f5;font-family:"Segoe UI",system-ui,sans-serif}#root{width:480px;background:#fff;border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.2);overflow:hidden}</style></head><body><div id="root"></div></body></html>',
+    );
+    await page.addScriptTag({ path: BROWSER_BUNDLES.markdownIt });
+    await page.addScriptTag({ path: BROWSER_BUNDLES.adaptiveCards });
+    await page.addScriptTag({ content: PAGE_RENDERER });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it.each(TEMPLATE_NAMES)(
+    '%s renders with visible text and its buttons, and no injected link or markup',
+    async (name) => {
+      const card = renderCard(name, FIXTURES[name]);
+      const rendered = (await page.evaluate(
+        (json) => (globalThis as unknown as BrowserGlobals).renderConcordCard(json),
+        card,
+      )) as Rendered;
+
+      await page.locator('#root').screenshot({ path: `${OUTPUT}${name}.png` });
+
+      expect(rendered.text.trim().length).toBeGreaterThan(20);
+      expect(rendered.height).toBeGreaterThan(40);
+      for (const title of EXPECTED_BUTTONS[name])
+        expect(rendered.buttons, `button "${title}"`).toContain(title);
+      expect(rendered.links).toEqual([]);
+      expect(rendered.markup).toBe(0);
+      expect(rendered.text).not.toMatch(/\\[[*_<(]/);
+      if (JSON.stringify(FIXTURES[name]).includes('<script>')) {
+        // Hostile text shows as the characters typed.
+        expect(rendered.text.replace(/\u200B/g, '')).toContain(
+          '<script>alert(1)</script> [click](http://evil) **bold**',
+        );
+      }
+    },
+  );
+
+  it('a read-only step card shows whose step it is and no buttons but refresh', async () => {
+    const card = renderCard('decision', {
+      ...FIXTURES.decision,
+      viewer: { personId: 'someone-else', refreshUserIds: [] },
+    });
+    const rendered = (await page.evaluate(
+      (json) => (globalThis as unknown as BrowserGlobals).renderConcordCard(json),
+      card,
+    )) as Rendered;
+    await page.locator('#root').screenshot({ path: `${OUTPUT}decision-read-only.png` });
+    expect(rendered.buttons).toEqual([]);
+    expect(rendered.text).toContain('This step is for Alex Wilber.');
+  });
+});

@@ -1,0 +1,397 @@
+/**
+ * Every card template, rendered from a representative view-model (hostile text included), parses
+ * with the adaptivecards library without parse or validation events, keeps its properties, and
+ * follows the card rules: Action.Execute with an Action.Submit fallback carrying the same data,
+ * refresh for the acting person, labelled and validated inputs, deadlines and the overall cap on
+ * every dispute card, read-only for everyone but the person whose step it is.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { escapeCardText, unescapeCardText } from '../../src/cards/escape.ts';
+import { CASE_REFERENCE_PATTERN } from '../../src/cards/inputs.ts';
+import { presentDeadlines } from '../../src/cards/present.ts';
+import { rag } from '../../src/cards/rag.ts';
+import { CardRenderError, fillTemplate, renderCard, TEMPLATES } from '../../src/cards/render.ts';
+import { CARD_VERBS, isCardVerb, parseVerb, UI_VERBS, VERBS } from '../../src/cards/verbs.ts';
+import { TEMPLATE_NAMES, type TemplateName } from '../../src/cards/view-models.ts';
+import { parseCard } from './adaptive-cards-lib.ts';
+import { DISPUTE_TEMPLATES, FIXTURES, HOSTILE, HOSTILE_MARKERS, MEGAN, WATCHING_VIEWER } from './fixtures.ts';
+
+type Json = Record<string, unknown>;
+
+const render = <K extends TemplateName>(name: K) => renderCard(name, FIXTURES[name]);
+
+function walk(v: unknown, visit: (o: Json, path: string) => void, path = '$'): void {
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) walk(x, visit, `${path}[${i}]`);
+  } else if (v && typeof v === 'object') {
+    visit(v as Json, path);
+    for (const [k, x] of Object.entries(v)) walk(x, visit, `${path}.${k}`);
+  }
+}
+
+function objectsOfType(card: object, type: string): Json[] {
+  const out: Json[] = [];
+  walk(card, (o) => {
+    if (o.type === type) out.push(o);
+  });
+  return out;
+}
+
+/** Every string a person reads as (markdown) text: TextBlock text and FactSet titles/values. */
+function displayedText(card: object): string[] {
+  const out: string[] = [];
+  walk(card, (o) => {
+    if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
+    if (o.type === 'FactSet')
+      for (const f of o.facts as { title: string; value: string }[]) out.push(f.title, f.value);
+  });
+  return out;
+}
+
+/** Values the library drops on a round trip because they are defaults; anything else dropped is a typo. */
+const DEFAULTS = new Set<unknown>([false, '', 'default', 'none', 'auto', 'compact']);
+
+function droppedProperties(original: object, roundTripped: object): string[] {
+  const present = new Map<string, unknown>();
+  const collect = (v: unknown, p: string) => {
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) collect(x, `${p}[${i}]`);
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        // The JS library keeps an action's `fallback` only for unknown types; hosts use it.
+        if (k === 'fallback') continue;
+        present.set(`${p}.${k}`, x);
+        collect(x, `${p}.${k}`);
+      }
+    }
+  };
+  collect(original, '$');
+  const keptLeaves = new Set<string>();
+  const collectKept = (v: unknown, p: string) => {
+    keptLeaves.add(p);
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) collectKept(x, `${p}[${i}]`);
+    } else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) collectKept(x, `${p}.${k}`);
+  };
+  collectKept(roundTripped, '$');
+  return [...present.entries()]
+    .filter(
+      ([p, v]) => !keptLeaves.has(p) && !DEFAULTS.has(v as never) && !(Array.isArray(v) && v.length === 0),
+    )
+    .filter(([p]) => ![...present.keys()].some((q) => p.startsWith(`${q}.`) && !keptLeaves.has(q)))
+    .map(([p]) => p);
+}
+
+describe.each(TEMPLATE_NAMES)('template %s', (name) => {
+  const card = render(name);
+
+  it('is an Adaptive Card 1.5 with its $schema', () => {
+    const raw = JSON.parse(
+      readFileSync(new URL(`../../adaptive-cards/${name}.json`, import.meta.url), 'utf8'),
+    );
+    expect(raw.$schema).toBe('http://adaptivecards.io/schemas/adaptive-card.json');
+    expect(raw.version).toBe('1.5');
+    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
+  });
+
+  it('parses with the adaptivecards library without parse or validation events', () => {
+    const report = parseCard(card);
+    expect(report.parseEvents).toEqual([]);
+    expect(report.validationEvents).toEqual([]);
+  });
+
+  it('loses no property on a parse round trip (no misspelt or unknown properties)', () => {
+    expect(droppedProperties(card, parseCard(card).card.toJSON() as object)).toEqual([]);
+  });
+
+  it('has no unbound template expression and shows hostile text only escaped', () => {
+    const texts = displayedText(card);
+    expect(texts.join('\n')).not.toContain('${');
+    for (const marker of HOSTILE_MARKERS) expect(texts.join('\n')).not.toContain(marker);
+  });
+
+  it('makes every Action.Execute carry verb, dispute, seq, and an Action.Submit fallback with the same data', () => {
+    const executes = objectsOfType(card, 'Action.Execute').filter(
+      (a) => a.verb !== UI_VERBS.refresh || a.title !== 'Refresh' || a.fallback,
+    );
+    for (const a of executes) {
+      expect(isCardVerb(a.verb as string), `verb ${String(a.verb)}`).toBe(true);
+      const data = a.data as Json;
+      expect(data).toMatchObject({ verb: a.verb, seq: expect.any(Number) });
+      expect(data).toHaveProperty('disputeId');
+      expect(a.fallback).toMatchObject({ type: 'Action.Submit', title: a.title, data });
+    }
+  });
+
+  it('labels every input, and gives required or pattern-checked inputs an error message', () => {
+    for (const type of ['Input.Text', 'Input.ChoiceSet', 'Input.Date']) {
+      for (const input of objectsOfType(card, type)) {
+        expect(input.label, `${String(input.id)} label`).toEqual(expect.any(String));
+        if (input.isRequired || input.regex)
+          expect(input.errorMessage, `${String(input.id)} errorMessage`).toEqual(expect.any(String));
+      }
+    }
+  });
+});
+
+describe.each(DISPUTE_TEMPLATES)('dispute card %s', (name) => {
+  it('shows the stage deadline and the overall cap', () => {
+    const texts = displayedText(render(name)).join('\n');
+    expect(texts).toMatch(/Stage due by \w{3} \d{1,2} \w{3} \d{4}|No stage deadline/);
+    expect(texts).toMatch(/20-working-day limit: (\w{3} \d{1,2} \w{3} \d{4}|not started yet)/);
+  });
+});
+
+describe('step cards', () => {
+  it('the decision card shows "Stage due by … · 20-working-day limit: …" and the actions from CardView', () => {
+    const card = renderCard('review-statement', FIXTURES['review-statement']);
+    expect(displayedText(card)).toContain(
+      'Stage due by Mon 7 Dec 2026 · 20-working-day limit: Mon 4 Jan 2027',
+    );
+    const verbs = objectsOfType(card, 'Action.Execute')
+      .map((a) => a.verb)
+      .filter((v) => v !== UI_VERBS.refresh);
+    expect(verbs).toEqual([VERBS.escalate, VERBS.informal, VERBS.accept]);
+  });
+
+  it.each(['decision', 'review-statement', 'review-reply', 'meeting', 'outcome'] as const)(
+    '%s is read-only for someone whose step it is not, and says whose it is',
+    (name) => {
+      const card = renderCard(name, { ...FIXTURES[name], viewer: WATCHING_VIEWER } as never);
+      expect(objectsOfType(card, 'Action.Execute').filter((a) => a.verb !== UI_VERBS.refresh)).toEqual([]);
+      expect(displayedText(card)).toContain('This step is for Alex Wilber.');
+      expect(parseCard(card).validationEvents).toEqual([]);
+    },
+  );
+
+  it('a stale card is read-only even for the actor', () => {
+    const card = renderCard('decision', { ...FIXTURES.decision, stale: true });
+    expect(card.actions ?? []).toEqual([]);
+    expect(displayedText(card).join()).toMatch(/out of date/);
+  });
+
+  it("the refresh block refreshes the acting person's card in place", () => {
+    const card = render('decision');
+    expect(card.refresh).toEqual({
+      action: {
+        type: 'Action.Execute',
+        verb: 'refresh',
+        title: 'Refresh',
+        data: { verb: 'refresh', disputeId: 'd-0001', seq: 7 },
+      },
+      userIds: ['29:alex-teams-id'],
+    });
+    const none = renderCard('decision', {
+      ...FIXTURES.decision,
+      viewer: { personId: MEGAN.id, refreshUserIds: [] },
+    });
+    expect(none).not.toHaveProperty('refresh');
+  });
+
+  it('the meeting card lists attendees with responses, the join link and the other slots', () => {
+    const card = render('meeting');
+    const texts = displayedText(card).join('\n');
+    expect(texts).toMatch(/Accepted/);
+    expect(texts).toMatch(/Declined/);
+    expect(texts).toMatch(/No response yet/);
+    expect(objectsOfType(card, 'Action.OpenUrl')[0]?.url).toMatch(/^https:\/\/teams\.microsoft\.com\//);
+    const slots = objectsOfType(card, 'Input.ChoiceSet').find((i) => i.id === 'start');
+    expect(((slots?.choices ?? []) as { title: string }[]).map((c) => c.title)).toEqual([
+      'Tue 8 Dec 2026, 14:00–15:00',
+      'Wed 9 Dec 2026, 09:30–10:30',
+    ]);
+  });
+
+  it('the outcome card has three action rows with owner and date', () => {
+    const card = render('outcome');
+    const ids = objectsOfType(card, 'Input.Text').map((i) => i.id);
+    expect(ids).toEqual(
+      expect.arrayContaining(['action1Description', 'action1Owner', 'action3Description', 'action3Owner']),
+    );
+    expect(objectsOfType(card, 'Input.Date').map((i) => i.id)).toEqual([
+      'action1Due',
+      'action2Due',
+      'action3Due',
+    ]);
+    expect(objectsOfType(card, 'Input.Date')[0]?.value).toBe('2026-12-11');
+  });
+});
+
+describe('raise wizard', () => {
+  const card = render('raise-dispute');
+  const inputs = [...objectsOfType(card, 'Input.Text'), ...objectsOfType(card, 'Input.ChoiceSet')];
+  const input = (id: string) => inputs.find((i) => i.id === id) as Json;
+
+  it('checks the case reference with the shared pattern and says it is a reference, never a name', () => {
+    expect(input('caseReference')).toMatchObject({ regex: CASE_REFERENCE_PATTERN, isRequired: true });
+    expect(input('caseReference').errorMessage).toMatch(/never a name/);
+    const re = new RegExp(CASE_REFERENCE_PATTERN);
+    expect(['GH-2026/0412', 'AB', 'x1.2/3'].every((r) => re.test(r))).toBe(true);
+    expect(['J', 'Jane Smith', '-ab', 'a'.repeat(41), '<b>'].some((r) => re.test(r))).toBe(false);
+  });
+
+  it("offers the procedure (defaulted), partner, and the procedure's categories, quoted", () => {
+    expect(input('procedureId').value).toBe('ane');
+    const titles = (input('category').choices as { title: string }[]).map((c) => c.title);
+    expect(titles).toContain("Where there is 'drift and delay'");
+    expect(input('counterpartOrganisationId').choices).toHaveLength(2);
+  });
+
+  it('pre-fills from the draft, keeping typed text as typed in input values', () => {
+    expect(input('caseReference').value).toBe('GH-2026/0412');
+    expect(input('issue').value).toBe(`Contact plan changed without review. ${HOSTILE}`);
+  });
+
+  it('shows server-side errors in red next to their fields', () => {
+    const errors = objectsOfType(card, 'TextBlock')
+      .filter((t) => t.color === 'attention')
+      .map((t) => t.text);
+    expect(errors).toContain('Choose a category from the ANE procedure.');
+    expect(errors).toContain(escapeCardText(`Say what has been tried informally. ${HOSTILE}`));
+  });
+
+  it('shows urgency only when the procedure has urgency levels', () => {
+    expect(inputs.some((i) => i.id === 'urgency')).toBe(false);
+    const dudley = renderCard('raise-dispute', {
+      ...FIXTURES['raise-dispute'],
+      urgencyLevels: [{ value: 'immediately', title: 'Immediately' }],
+    });
+    expect(objectsOfType(dudley, 'Input.ChoiceSet').some((i) => i.id === 'urgency')).toBe(true);
+  });
+
+  it('Submit and Save draft send the inputs', () => {
+    const actions = objectsOfType(card, 'Action.Execute');
+    expect(actions.map((a) => [a.verb, a.associatedInputs])).toEqual([
+      [UI_VERBS.submitRaise, 'auto'],
+      [UI_VERBS.saveDraft, 'auto'],
+    ]);
+    expect(actions[0]?.data).toEqual({ verb: 'submit-raise', disputeId: 'draft-1', seq: 2 });
+  });
+});
+
+describe('immediate risk', () => {
+  it('shows the guidance and contacts before anything else, with the two answers', () => {
+    const card = render('immediate-risk');
+    const texts = displayedText(card);
+    expect(texts[0]).toBe('First: is anyone at immediate risk?');
+    expect(texts.join('\n')).toMatch(/MASH/);
+    expect(texts.join('\n')).toMatch(/999/);
+    expect(objectsOfType(card, 'Action.Execute').map((a) => a.verb)).toEqual([
+      UI_VERBS.immediateRiskYes,
+      UI_VERBS.immediateRiskNo,
+    ]);
+  });
+});
+
+describe('my disputes', () => {
+  it('lists each dispute with RAG and an Open button', () => {
+    const card = render('my-disputes');
+    const texts = displayedText(card);
+    expect(texts).toEqual(expect.arrayContaining(['On track', 'Half the time or more used', 'Overdue']));
+    const opens = objectsOfType(card, 'Action.Execute').filter((a) => a.verb === UI_VERBS.openDispute);
+    expect(opens.map((a) => (a.data as Json).disputeId)).toEqual(['d-0001', 'd-0002', 'd-0003']);
+  });
+
+  it('says so when there are none', () => {
+    const card = renderCard('my-disputes', { ...FIXTURES['my-disputes'], disputes: [] });
+    expect(displayedText(card).join()).toMatch(/You have no disputes/);
+  });
+});
+
+describe('rag', () => {
+  const startedAt = '2026-12-01T00:00:00.000Z';
+  const due = '2026-12-11T00:00:00.000Z';
+  it.each([
+    ['2026-12-02T00:00:00.000Z', 'green'],
+    ['2026-12-05T23:59:59.000Z', 'green'],
+    ['2026-12-06T00:00:00.000Z', 'amber'],
+    ['2026-12-11T00:00:00.000Z', 'amber'],
+    ['2026-12-11T00:00:00.001Z', 'red'],
+  ])('at %s is %s', (now, expected) => {
+    expect(rag({ startedAt, due, now })).toBe(expected);
+  });
+  it('is none without a deadline, and green or red without a start', () => {
+    expect(rag({ startedAt, due: null, now: due })).toBe('none');
+    expect(rag({ startedAt: null, due, now: '2026-12-10T00:00:00.000Z' })).toBe('green');
+    expect(rag({ startedAt: null, due, now: '2026-12-12T00:00:00.000Z' })).toBe('red');
+  });
+  it('warns about the overall cap once half is used', () => {
+    const d = presentDeadlines(
+      {
+        stageStartedAt: null,
+        stageDue: null,
+        stageDueDate: null,
+        overallStartedAt: '2026-12-01T00:00:00.000Z',
+        overallDue: '2026-12-29T23:59:59.999Z',
+        overallWorkingDays: 20,
+      },
+      '2026-12-20T00:00:00.000Z',
+    );
+    expect(d.overallWarning).toBe('Half or more of the 20-working-day limit is used.');
+  });
+});
+
+describe('escapeCardText', () => {
+  it.each([
+    ['<script>alert(1)</script>', '\\<script\\>alert\\(1\\)\\</script\\>'],
+    ['[click](http://evil)', '\\[click\\]\\(http:/\u200B/evil\\)'],
+    ['**bold** _it_', '\\*\\*bold\\*\\* \\_it\\_'],
+    ['- item\n1. one', '\\- item\n1\\. one'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: template syntax in user text is the point
+    ['${$root.x}', '$\\{$root.\u200Bx\\}'],
+    ['GH-2026/0412', 'GH-2026/0412'],
+    ['a@b.com', 'a\u200B@b.\u200Bcom'],
+  ])('%j', (input, expected) => {
+    expect(escapeCardText(input)).toBe(expected);
+    expect(unescapeCardText(escapeCardText(input))).toBe(input);
+  });
+  it('removes control characters', () => {
+    expect(escapeCardText('a\u0000b\u0007c\r\nd')).toBe('abc\nd');
+  });
+});
+
+describe('verbs', () => {
+  it('re-exports the domain verbs and adds the UI verbs without clashes', () => {
+    expect(CARD_VERBS.escalate).toBe(VERBS.escalate);
+    const all = Object.values(CARD_VERBS);
+    expect(new Set(all).size).toBe(all.length);
+    expect(parseVerb('ack-agreed')).toEqual({ kind: 'domain', verb: 'ack-agreed' });
+    expect(parseVerb('open-dispute')).toEqual({ kind: 'ui', verb: 'open-dispute' });
+    expect(parseVerb('refer:board-chair')).toEqual({ kind: 'refer', verb: 'refer', routeId: 'board-chair' });
+    expect(parseVerb('drop table')).toEqual({ kind: 'unknown', verb: 'drop table' });
+  });
+});
+
+describe('renderCard', () => {
+  it('has one template per name and nothing else in adaptive-cards/', () => {
+    expect(Object.keys(TEMPLATES).sort()).toEqual([...TEMPLATE_NAMES].sort());
+  });
+
+  it('refuses a view-model that leaves a template expression unbound', () => {
+    const template = {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an unbound card template expression
+      body: [{ type: 'TextBlock', text: '${missing}' }],
+    };
+    expect(() => fillTemplate('help', template, {})).toThrow(CardRenderError);
+    expect(() => fillTemplate('help', template, {})).toThrow(
+      /unbound template expressions at \$\.body\[0\]\.text/,
+    );
+  });
+
+  it('the validation harness does report problems', () => {
+    const report = parseCard({
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        { type: 'TextBlok', text: 'x' },
+        { type: 'Input.Text', id: 'a', isRequired: true },
+      ],
+    });
+    expect(report.parseEvents.join()).toMatch(/UnknownElementType/);
+    expect(report.validationEvents.join()).toMatch(/RequiredInputsShouldHaveLabel/);
+  });
+});
