@@ -159,12 +159,10 @@ describe('events', () => {
     const e: GraphEvent = await h.graph
       .api(`/users/${people.headOfService}/events`)
       .post(meeting('outbox-job-3'));
-    const moved = await h.graph
-      .api(`/users/${people.headOfService}/events/${e.id}`)
-      .patch({
-        start: { dateTime: '2026-03-11T14:00:00', timeZone: 'Europe/London' },
-        end: { dateTime: '2026-03-11T15:00:00', timeZone: 'Europe/London' },
-      });
+    const moved = await h.graph.api(`/users/${people.headOfService}/events/${e.id}`).patch({
+      start: { dateTime: '2026-03-11T14:00:00', timeZone: 'Europe/London' },
+      end: { dateTime: '2026-03-11T15:00:00', timeZone: 'Europe/London' },
+    });
     expect(moved.start.dateTime).toBe('2026-03-11T14:00:00.0000000');
     await h.graph.api(`/users/${people.headOfService}/events/${e.id}`).delete();
     const tmEvents = await h.graph.api(`/users/${people.teamManager}/events`).top(50).get();
@@ -310,11 +308,9 @@ describe('$batch', () => {
     expect(byId['4'].status).toBe(404);
     expect(byId['5'].status).toBe(424);
     const tooMany = await graphError(
-      h.graph
-        .api('/$batch')
-        .post({
-          requests: Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/users' })),
-        }),
+      h.graph.api('/$batch').post({
+        requests: Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/users' })),
+      }),
     );
     expect(tooMany.statusCode).toBe(400);
   });

@@ -96,7 +96,10 @@ describe('change notifications', () => {
       (p) => p.json?.value.some((n) => n.subscriptionId === sub.id) ?? false,
     );
     expect(post.path).toBe('/api/graph/notifications');
-    const n = post.json?.value.find((x) => x.subscriptionId === sub.id) as Record<string, any>;
+    const n = post.json?.value.find((x) => x.subscriptionId === sub.id) as {
+      resource: string;
+      resourceData: Record<string, string>;
+    };
     expect(n).toMatchObject({
       changeType: 'created',
       clientState: 'secret-state',
