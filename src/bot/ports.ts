@@ -1,0 +1,127 @@
+/**
+ * The small ports the Teams bot depends on. Everything outside `src/bot/` talks to the bot through
+ * these (and the bot talks to the rest of Concord through them), so botbuilder types never leave
+ * this folder and hosting can move to @microsoft/agents-hosting later.
+ *
+ * Glossary
+ * - **Teams identity**: who Teams says sent an activity (`from.aadObjectId`, `from.id`). The bot
+ *   resolves it to a directory person; card data never names the actor.
+ * - **conversation reference**: what the bot keeps per person to message them proactively later.
+ * - **slot**: a place a card lives (`send-card.slot`). A newer card in a slot turns the older one
+ *   read-only, so a stale card cannot act twice.
+ * - **draft**: a half-finished raise wizard, kept per person until submitted.
+ */
+import type { RaiseDraft } from '../cards/view-models.ts';
+import type { DisputeEvent, DisputeState, PersonRef, RecordEntry, Refusal } from '../domain/dispute/types.ts';
+
+/** A person as the bot needs them: the domain's PersonRef plus how Teams knows them. */
+export interface BotPerson extends PersonRef {
+  readonly roles: readonly string[];
+  readonly teamsUserId: string | null;
+  readonly aadObjectId: string | null;
+  /** Only host-tenant people can use the bot; partners are reached by email. */
+  readonly inHostTenant: boolean;
+}
+
+export interface BotOrganisation {
+  readonly id: string;
+  readonly name: string;
+  readonly procedures: readonly string[];
+  readonly host: boolean;
+}
+
+/** Who Teams says is acting. Both may be present; `aadObjectId` is preferred. */
+export interface TeamsIdentity {
+  readonly aadObjectId?: string | undefined;
+  /** The Teams user id (`from.id`); the local Agents Playground uses "user-id-0". */
+  readonly teamsUserId?: string | undefined;
+}
+
+/** People lookups the bot needs. Implemented over the directory file or Graph. */
+export interface PeopleDirectory {
+  byTeamsIdentity(identity: TeamsIdentity): Promise<BotPerson | null>;
+  person(personId: string): Promise<BotPerson | null>;
+  organisation(organisationId: string): Promise<BotOrganisation | null>;
+  organisations(): Promise<readonly BotOrganisation[]>;
+  /** Everyone in the host tenant (local mode's "act as" picks from these). */
+  people(): Promise<readonly BotPerson[]>;
+}
+
+/** An opaque, JSON-serialisable Bot Framework conversation reference. */
+export type StoredReference = Readonly<Record<string, unknown>>;
+
+/** Conversation references per person, refreshed on every turn. Backed by `conversation_refs`. */
+export interface ConversationRefStore {
+  save(entry: { personId: string; aadObjectId: string | null; reference: StoredReference }): Promise<void>;
+  get(personId: string): Promise<StoredReference | null>;
+}
+
+/** A raise wizard in progress. `draftId` becomes the dispute id on submit. */
+export interface SavedDraft {
+  readonly draftId: string;
+  /** Increments on every save; the card carries it for stale-card detection. */
+  readonly seq: number;
+  readonly fields: Partial<RaiseDraft>;
+  readonly immediateRiskChecked: boolean;
+  readonly savedAt: string | null;
+}
+
+/** One half-finished raise per person. */
+export interface DraftStore {
+  get(personId: string): Promise<SavedDraft | null>;
+  save(personId: string, draft: SavedDraft): Promise<void>;
+  delete(personId: string): Promise<void>;
+}
+
+/** The card last delivered into a slot, so the next card in that slot can turn it read-only. */
+export interface SlotRecord {
+  readonly personId: string;
+  readonly reference: StoredReference;
+  readonly activityId: string;
+  /** The same card rendered read-only, sent over the old one when a newer card takes the slot. */
+  readonly readOnlyCard: Readonly<Record<string, unknown>>;
+}
+
+/** Card slots and the step each rendered `seq` belonged to (stale-card detection). */
+export interface CardStateStore {
+  getSlot(slot: string): Promise<SlotRecord | null>;
+  setSlot(slot: string, record: SlotRecord): Promise<void>;
+  /** Remembers which step a card rendered at `seq` was for. */
+  rememberStep(disputeId: string, seq: number, stepKey: string): Promise<void>;
+  stepAt(disputeId: string, seq: number): Promise<string | null>;
+  /** The activity id a `send-card` effect key was delivered as, so a repeat sends nothing. */
+  deliveredAs(effectKey: string): Promise<string | null>;
+  markDelivered(effectKey: string, activityId: string): Promise<void>;
+}
+
+export type ApplyOutcome =
+  | { readonly ok: true; readonly state: DisputeState }
+  | { readonly ok: false; readonly refusal: Refusal };
+
+/** The disputes the bot reads and changes. Changes go through `DisputeService.applyEvent`. */
+export interface DisputeGateway {
+  apply(disputeId: string, event: DisputeEvent, options?: { procedureId?: string }): Promise<ApplyOutcome>;
+  get(disputeId: string): Promise<DisputeState | null>;
+  /** Disputes the person raised, owns, is waiting on or took part in; newest first. */
+  listFor(personId: string): Promise<readonly DisputeState[]>;
+  /** The record entries (timeline), oldest first. */
+  records(disputeId: string): Promise<readonly RecordEntry[]>;
+}
+
+/** Installs the app for a person who never chatted with the bot (Graph `teamwork/installedApps`). */
+export interface TeamsInstaller {
+  install(person: PersonRef): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: string }>;
+}
+
+/**
+ * Local mode only: which directory person the Playground user is playing. Absent in the cloud, so
+ * identity always comes from the authenticated Teams user there.
+ */
+export interface ActingAs {
+  get(teamsUserId: string): string | null;
+  set(teamsUserId: string, personId: string | null): void;
+}
+
+export interface BotClock {
+  now(): Date;
+}

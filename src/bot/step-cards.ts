@@ -1,0 +1,204 @@
+/**
+ * Which card template shows a dispute step, and its view-model, from the domain's `send-card`
+ * effect (kind + `CardView`) and the dispute's current state. Pure: `now` and the viewer are
+ * passed in. Used by the card sender (proactive cards) and the router (cards updated in place).
+ *
+ * Stale-card detection: a card carries the dispute `seq` it was rendered at. `stepKey` names the
+ * step a state is at (stage, phase, who is awaited); the card is current while the step it was
+ * rendered for is still the dispute's step, even if system events (an email sent, a warning) have
+ * moved `seq` on since.
+ */
+import {
+  type AdaptiveCardJson,
+  decisionFromCardView,
+  headerOf,
+  renderCard,
+  reviewStatementModel,
+} from '../cards/index.ts';
+import type { FieldErrors, OutcomeField, StatementField, StepContext, Viewer } from '../cards/view-models.ts';
+import { VERBS } from '../domain/dispute/stage-flow.ts';
+import type { CardAction, CardKind, CardView, DisputeState } from '../domain/dispute/types.ts';
+import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
+
+/** The step a dispute is at: changes whenever someone's turn starts or ends. */
+export function stepKey(state: DisputeState): string {
+  return [state.status, state.stage.id, state.stage.phase, state.stage.awaiting?.id ?? '-'].join('|');
+}
+
+export function viewerOf(personId: string | null): Viewer {
+  // No `refresh` block: the Agents Playground and older clients ignore it, and the slot mechanism
+  // turns superseded cards read-only instead.
+  return { personId, refreshUserIds: [] };
+}
+
+interface StepInput {
+  readonly state: DisputeState;
+  readonly procedure: ProcedureDefinition;
+  readonly viewerId: string | null;
+  readonly now: string;
+  readonly stale?: boolean;
+}
+
+function stepContext(input: StepInput): StepContext {
+  const { state, procedure } = input;
+  const awaiting = state.stage.awaiting;
+  return {
+    dispute: headerOf(state, procedure),
+    now: input.now,
+    viewer: viewerOf(input.viewerId),
+    awaiting: awaiting ? { id: awaiting.id, name: awaiting.name } : null,
+    stale: input.stale ?? false,
+  };
+}
+
+const STATEMENT_VERBS = new Set<string>([VERBS.escalate, VERBS.informal, VERBS.accept]);
+
+/**
+ * The card for a `send-card` effect, rendered for its recipient from the current state.
+ * The domain's `CardView` supplies the wording and buttons; richer templates are used where the
+ * step has inputs (review the statement, the reply, the meeting, the outcome).
+ */
+export function cardForEffect(
+  input: StepInput & { kind: CardKind; view: CardView; errors?: Readonly<Record<string, string>> },
+): AdaptiveCardJson {
+  const { state, procedure, kind, view } = input;
+  const ctx = stepContext(input);
+  const errors = input.errors ?? {};
+  const phase = state.stage.phase;
+  const verbs = view.actions.map((a) => a.verb);
+
+  if (kind === 'decision' && phase === 'awaiting-decision' && state.stage.nextStageId) {
+    const next = procedure.stages.find((s) => s.id === state.stage.nextStageId);
+    if (
+      next?.channel === 'email' &&
+      verbs.includes(VERBS.escalate) &&
+      verbs.every((v) => STATEMENT_VERBS.has(v))
+    ) {
+      const model = reviewStatementModel({
+        state,
+        procedure,
+        nextStage: next,
+        recipients: next.with.map((p) => partyLabel(procedure, p.role, p.label)),
+        now: input.now,
+        viewer: ctx.viewer,
+        stale: ctx.stale,
+        errors: errors as FieldErrors<StatementField>,
+      });
+      return renderCard('review-statement', {
+        ...model,
+        options: { informal: verbs.includes(VERBS.informal), accept: verbs.includes(VERBS.accept) },
+      });
+    }
+  }
+  if (kind === 'review-reply' && phase === 'awaiting-acknowledgement') {
+    const reply = [...state.stage.thread].reverse().find((m) => m.kind === 'reply');
+    if (reply) {
+      const stage = procedure.stages.find((s) => s.id === state.stage.id);
+      return renderCard('review-reply', {
+        ...ctx,
+        reply: { from: reply.from ?? 'the counterpart', at: reply.at, text: reply.text ?? '' },
+        responseMustInclude: stage?.content.required.map((c) => c.label) ?? [],
+        errors: errors as FieldErrors<'note'>,
+      });
+    }
+  }
+  if (
+    kind === 'meeting' &&
+    state.stage.meeting?.start &&
+    state.stage.meeting.end &&
+    verbs.includes(VERBS.moveMeeting)
+  ) {
+    const m = state.stage.meeting;
+    const stage = procedure.stages.find((s) => s.id === state.stage.id);
+    return renderCard('meeting', {
+      // The convener may move the meeting whatever phase-holder the dispute names while it is booked.
+      ...ctx,
+      awaiting: { id: m.convener.id, name: m.convener.name },
+      meeting: {
+        subject: `${stage?.name ?? state.stage.id}: case ${state.caseReference}`,
+        start: m.start ?? '',
+        end: m.end ?? '',
+        joinUrl: m.joinUrl ?? null,
+        convener: m.convener.name,
+        attendees: m.attendees.map((a) => ({
+          name: a.person.name,
+          required: a.required,
+          external: a.external,
+          response: a.response,
+        })),
+      },
+      otherSlots: otherSlots(m.start ?? '', m.end ?? '', state.stage.due, input.now),
+      errors: errors as FieldErrors<'start'>,
+    });
+  }
+  if (
+    (kind === 'outcome' || kind === 'informal-outcome') &&
+    verbs.some((v) => v === VERBS.outcome || v === VERBS.informalOutcome)
+  ) {
+    const stage = procedure.stages.find((s) => s.id === state.stage.id);
+    const held = state.stage.meeting?.status === 'held';
+    return renderCard('outcome', {
+      ...ctx,
+      askMinutes: kind === 'outcome' && held && !!stage?.meeting?.minutes,
+      draft: { minutes: '', resolved: '', summary: '', actions: [] },
+      mustInclude: kind === 'outcome' ? (stage?.content.required.map((c) => c.label) ?? []) : [],
+      errors: errors as FieldErrors<OutcomeField>,
+    });
+  }
+  return renderCard(
+    'decision',
+    decisionFromCardView(view, {
+      seq: state.seq,
+      stageStartedAt: state.stage.startedAt,
+      overallStartedAt: state.formalStartedAt,
+      now: input.now,
+      viewer: ctx.viewer,
+      awaiting: ctx.awaiting,
+      stale: ctx.stale,
+    }),
+  );
+}
+
+/** A read-only card saying where the dispute is now (after an action, or for a stale card). */
+export function statusCard(input: StepInput & { title: string; text?: readonly string[] }): AdaptiveCardJson {
+  const { state, procedure } = input;
+  const ctx = stepContext(input);
+  const stageName = procedure.stages.find((s) => s.id === state.stage.id)?.name ?? state.stage.id;
+  const where =
+    state.status === 'open'
+      ? `The dispute is at ${stageName}${state.stage.awaiting ? `, waiting for ${state.stage.awaiting.name}` : ''}.`
+      : `The dispute is ${state.status}.`;
+  return renderCard('decision', {
+    ...ctx,
+    title: input.title,
+    text: [...(input.text ?? []), where],
+    facts: [],
+    actions: [] as CardAction[],
+  });
+}
+
+function partyLabel(procedure: ProcedureDefinition, role: string, label: string | undefined): string {
+  return label ?? procedure.roles.find((r) => r.id === role)?.label ?? role;
+}
+
+/** Up to three alternative starts on the following weekdays at the same time, before the stage is due. */
+function otherSlots(
+  start: string,
+  end: string,
+  due: string | null,
+  now: string,
+): { start: string; end: string }[] {
+  const s = Date.parse(start);
+  const e = Date.parse(end);
+  if (Number.isNaN(s) || Number.isNaN(e)) return [];
+  const out: { start: string; end: string }[] = [];
+  for (let day = 1; day <= 10 && out.length < 3; day += 1) {
+    const candidate = new Date(s + day * 86_400_000);
+    const weekday = candidate.getUTCDay();
+    if (weekday === 0 || weekday === 6) continue;
+    if (due && candidate.toISOString() > due) break;
+    if (candidate.toISOString() <= now) continue;
+    out.push({ start: candidate.toISOString(), end: new Date(e + day * 86_400_000).toISOString() });
+  }
+  return out;
+}
