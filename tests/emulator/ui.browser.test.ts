@@ -1,0 +1,115 @@
+/**
+ * The emulator's web UI in Debian Chromium (playwright-core): read a message, reply, accept an
+ * invitation. Skips, saying so, when /usr/bin/chromium is not installed.
+ */
+import { existsSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, people, startHarness } from './helpers.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium)
+  console.warn(
+    `SKIPPED: emulator UI browser tests — ${CHROMIUM} is not installed (apt-get install -y chromium).`,
+  );
+
+describe.skipIf(!hasChromium)('emulator web UI in Chromium', () => {
+  let h: Harness;
+  let browser: Browser;
+  let page: Page;
+  // The resolver rules map every host but localhost to NOTFOUND (IP literals included), so browse via localhost.
+  const ui = () => h.m365.uiUrl.replace('127.0.0.1', 'localhost');
+
+  beforeAll(async () => {
+    h = await startHarness();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost',
+      ],
+    });
+    // The emulator's CA is not in Chromium's store; this browser context trusts it by ignoring HTTPS errors.
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    await context.route('**/*', (route) => {
+      const host = new URL(route.request().url()).hostname;
+      return host === '127.0.0.1' || host === 'localhost' ? route.continue() : route.abort();
+    });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('reads a Stage 1 email as the Gateshead counterpart and replies on the thread', async () => {
+    const draft = await h.graph.api(`/users/${people.teamManager}/messages`).post({
+      subject: 'Dispute D-UI: Stage 1 <review>',
+      importance: 'high',
+      body: {
+        contentType: 'html',
+        content: '<p>Please reply by <b>Friday</b> & confirm.</p><script>alert(1)</script>',
+      },
+      toRecipients: [{ emailAddress: { address: people.gatesheadTeamManager } }],
+    });
+    await h.graph.api(`/users/${people.teamManager}/messages/${draft.id}/send`).post(null);
+
+    await page.goto(ui());
+    await page.getByRole('link', { name: 'Team Manager, Gateshead' }).click();
+    await page.getByRole('link', { name: 'Dispute D-UI: Stage 1 <review>' }).click();
+    await expect
+      .poll(() => page.getByTestId('body').textContent())
+      .toContain('Please reply by Friday & confirm.');
+    expect(await page.locator('script').count()).toBe(0);
+    await page.getByLabel('Your reply').fill('Agreed: we will review the placement plan by Friday.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Reply sent.');
+
+    const replies = await h.graph
+      .api(`/users/${people.teamManager}/mailFolders/inbox/messages`)
+      .filter(`conversationId eq '${draft.conversationId}'`)
+      .header('Prefer', 'outlook.body-content-type="text"')
+      .get();
+    expect(replies.value).toHaveLength(1);
+    expect(replies.value[0].body.content).toContain('Agreed: we will review the placement plan by Friday.');
+  });
+
+  it('accepts a meeting invitation from the inbox; the organiser sees the response', async () => {
+    const event = await h.graph.api(`/users/${people.headOfService}/events`).post({
+      subject: 'Stage 3 meeting (UI)',
+      start: { dateTime: '2026-04-14T10:00:00', timeZone: 'Europe/London' },
+      end: { dateTime: '2026-04-14T11:00:00', timeZone: 'Europe/London' },
+      attendees: [{ emailAddress: { address: people.gatesheadTeamManager }, type: 'required' }],
+      isOnlineMeeting: true,
+      onlineMeetingProvider: 'teamsForBusiness',
+    });
+    await page.goto(ui());
+    await page.getByRole('link', { name: 'Team Manager, Gateshead' }).click();
+    await page.getByRole('link', { name: 'Stage 3 meeting (UI)' }).click();
+    await page.getByRole('button', { name: 'Accept' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Accepted.');
+    await expect.poll(() => page.getByTestId('response').textContent()).toBe('accepted');
+
+    const organiser = await h.graph
+      .api(`/users/${people.headOfService}/events/${event.id}`)
+      .select('attendees')
+      .get();
+    expect(organiser.attendees[0].status.response).toBe('accepted');
+  });
+
+  it('refuses a cross-site form post', async () => {
+    const res = await page.request.post(`${ui()}/mailbox/${people.gatesheadTeamManager}/send`, {
+      headers: { origin: 'https://evil.example' },
+      form: { to: people.teamManager, subject: 'x' },
+    });
+    expect(res.status()).toBe(403);
+  });
+});
