@@ -67,6 +67,18 @@ export async function openTestClock(
   };
 }
 
+/** The stored test-clock instant, without creating one (for the CLI). Null when none is stored. */
+export async function readTestClockInstant(store: Store): Promise<Date | null> {
+  const row = await store.db
+    .selectFrom('kv')
+    .select('value')
+    .where('key', '=', TEST_CLOCK_KEY)
+    .executeTakeFirst();
+  return row && typeof row.value === 'string' && !Number.isNaN(Date.parse(row.value))
+    ? new Date(row.value)
+    : null;
+}
+
 async function persist(store: Store, instant: Date): Promise<void> {
   const value = json(instant.toISOString());
   await store.db
