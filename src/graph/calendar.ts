@@ -1,0 +1,226 @@
+/**
+ * Calendar calls and their translation to plain data: free/busy (`getSchedule`), event create / get /
+ * cancel. Times go to Graph in UTC (`{ dateTime, timeZone: 'UTC' }`) and come back as ISO instants.
+ */
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { Interval } from '../domain/meeting/slots.ts';
+import { isNotFound } from './errors.ts';
+import {
+  DISPUTE_ID_PROPERTY,
+  EFFECT_KEY_PROPERTY,
+  extendedPropertyFilter,
+  IMMUTABLE_IDS,
+  userPath,
+} from './ids.ts';
+
+export interface DateTimeTimeZone {
+  readonly dateTime: string;
+  readonly timeZone: string;
+}
+
+export interface CalendarEvent {
+  readonly id: string;
+  readonly start: string;
+  readonly end: string;
+  readonly joinUrl?: string;
+  readonly isCancelled: boolean;
+  readonly attendees: readonly {
+    readonly email: string;
+    readonly type: 'required' | 'optional' | 'resource';
+    readonly response:
+      | 'none'
+      | 'organizer'
+      | 'tentativelyAccepted'
+      | 'accepted'
+      | 'declined'
+      | 'notResponded';
+  }[];
+}
+
+export interface NewEvent {
+  readonly subject: string;
+  readonly html: string;
+  readonly start: string;
+  readonly end: string;
+  readonly attendees: readonly {
+    readonly email: string;
+    readonly name: string;
+    readonly required: boolean;
+  }[];
+  readonly transactionId: string;
+  readonly effectKey: string;
+  readonly disputeId: string;
+}
+
+export interface GraphCalendar {
+  /** Busy intervals (busy, tentative, oof) per address; addresses Graph cannot see are left out. */
+  busy(organiser: string, addresses: readonly string[], window: Interval): Promise<Map<string, Interval[]>>;
+  findByEffectKey(organiser: string, key: string): Promise<CalendarEvent | undefined>;
+  create(organiser: string, event: NewEvent): Promise<CalendarEvent>;
+  get(organiser: string, eventId: string): Promise<CalendarEvent | undefined>;
+  /** Cancels (organiser) an event; a missing or already-cancelled event counts as done. */
+  cancel(organiser: string, eventId: string, comment: string): Promise<'cancelled' | 'already-gone'>;
+}
+
+const PREFER = { Prefer: `${IMMUTABLE_IDS}, outlook.timezone="UTC"` };
+const EVENT_SELECT = 'id,start,end,onlineMeeting,isCancelled,attendees';
+const BUSY_STATUSES = new Set(['busy', 'tentative', 'oof']);
+
+export function createGraphCalendar(options: { readonly client: Client }): GraphCalendar {
+  const { client } = options;
+  const events = (organiser: string) => `${userPath(organiser)}/events`;
+
+  const calendar: GraphCalendar = {
+    async busy(organiser, addresses, window) {
+      const result = (await client
+        .api(`${userPath(organiser)}/calendar/getSchedule`)
+        .headers(PREFER)
+        .post({
+          schedules: [...new Set(addresses.map((a) => a.toLowerCase()))],
+          startTime: utc(window.start),
+          endTime: utc(window.end),
+          availabilityViewInterval: 30,
+        })) as {
+        value?: {
+          scheduleId: string;
+          error?: unknown;
+          scheduleItems?: { status: string; start: DateTimeTimeZone; end: DateTimeTimeZone }[];
+        }[];
+      };
+      const out = new Map<string, Interval[]>();
+      for (const info of result.value ?? []) {
+        if (info.error) continue;
+        out.set(
+          info.scheduleId.toLowerCase(),
+          (info.scheduleItems ?? [])
+            .filter((item) => BUSY_STATUSES.has(item.status))
+            .map((item) => ({ start: instant(item.start), end: instant(item.end) })),
+        );
+      }
+      return out;
+    },
+    async findByEffectKey(organiser, key) {
+      const result = (await client
+        .api(events(organiser))
+        .headers(PREFER)
+        .filter(extendedPropertyFilter(EFFECT_KEY_PROPERTY, key))
+        .select(EVENT_SELECT)
+        .top(1)
+        .get()) as { value?: GraphEvent[] };
+      const found = result.value?.[0];
+      return found ? toEvent(found) : undefined;
+    },
+    async create(organiser, event) {
+      const created = (await client
+        .api(events(organiser))
+        .headers(PREFER)
+        .post({
+          subject: event.subject,
+          body: { contentType: 'html', content: event.html },
+          start: utc(event.start),
+          end: utc(event.end),
+          attendees: event.attendees.map((a) => ({
+            emailAddress: { address: a.email, name: a.name },
+            type: a.required ? 'required' : 'optional',
+          })),
+          importance: 'high',
+          isOnlineMeeting: true,
+          onlineMeetingProvider: 'teamsForBusiness',
+          allowNewTimeProposals: false,
+          responseRequested: true,
+          transactionId: event.transactionId,
+          singleValueExtendedProperties: [
+            { id: EFFECT_KEY_PROPERTY, value: event.effectKey },
+            { id: DISPUTE_ID_PROPERTY, value: event.disputeId },
+          ],
+        })) as GraphEvent;
+      return toEvent(created);
+    },
+    async get(organiser, eventId) {
+      try {
+        const found = (await client
+          .api(`${events(organiser)}/${encodeURIComponent(eventId)}`)
+          .headers(PREFER)
+          .select(EVENT_SELECT)
+          .get()) as GraphEvent;
+        return toEvent(found);
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+    async cancel(organiser, eventId, comment) {
+      try {
+        await client
+          .api(`${events(organiser)}/${encodeURIComponent(eventId)}/cancel`)
+          .headers(PREFER)
+          .post({ comment });
+        return 'cancelled';
+      } catch (error) {
+        if (isNotFound(error)) return 'already-gone';
+        if ((error as { statusCode?: number }).statusCode === 400) {
+          // Cancelling twice is refused; check that it is in fact cancelled.
+          const current = await calendar.get(organiser, eventId);
+          if (!current || current.isCancelled) return 'already-gone';
+        }
+        throw error;
+      }
+    },
+  };
+  return calendar;
+}
+
+interface GraphEvent {
+  id: string;
+  start: DateTimeTimeZone;
+  end: DateTimeTimeZone;
+  isCancelled?: boolean;
+  onlineMeeting?: { joinUrl?: string } | null;
+  attendees?: {
+    type?: string;
+    emailAddress?: { address?: string };
+    status?: { response?: string };
+  }[];
+}
+
+const RESPONSES = new Set([
+  'none',
+  'organizer',
+  'tentativelyAccepted',
+  'accepted',
+  'declined',
+  'notResponded',
+]);
+
+function toEvent(e: GraphEvent): CalendarEvent {
+  return {
+    id: e.id,
+    start: instant(e.start),
+    end: instant(e.end),
+    ...(e.onlineMeeting?.joinUrl ? { joinUrl: e.onlineMeeting.joinUrl } : {}),
+    isCancelled: e.isCancelled === true,
+    attendees: (e.attendees ?? []).map((a) => {
+      const response = a.status?.response ?? 'none';
+      return {
+        email: (a.emailAddress?.address ?? '').toLowerCase(),
+        type: a.type === 'optional' ? 'optional' : a.type === 'resource' ? 'resource' : 'required',
+        response: (RESPONSES.has(response)
+          ? response
+          : 'none') as CalendarEvent['attendees'][number]['response'],
+      };
+    }),
+  };
+}
+
+function utc(iso: string): DateTimeTimeZone {
+  return { dateTime: new Date(iso).toISOString().replace(/Z$/, ''), timeZone: 'UTC' };
+}
+
+/** Graph's dateTime + timeZone to an ISO instant. Concord asks for UTC, so that is what it reads. */
+function instant(value: DateTimeTimeZone): string {
+  const zone = value.timeZone.toUpperCase();
+  if (zone !== 'UTC' && zone !== 'ETC/UTC' && zone !== 'COORDINATED UNIVERSAL TIME')
+    throw new Error(`unexpected time zone ${value.timeZone}; Concord asks Graph for UTC`);
+  const text = /[zZ]|[+-]\d\d:\d\d$/.test(value.dateTime) ? value.dateTime : `${value.dateTime}Z`;
+  return new Date(text).toISOString();
+}

@@ -1,0 +1,185 @@
+/**
+ * Keeping change-notification subscriptions alive: one per watched inbox (replies) and one per
+ * convener's events (meeting responses).
+ *
+ * - `ensure` creates what is missing (the POST waits for Graph's validation handshake, so the webhook
+ *   must already answer) and renews what expires within `renewWithinMinutes`.
+ * - `renewDue` (call it from the scheduler, say hourly) PATCHes `expirationDateTime` forward; a 404
+ *   means Graph dropped the subscription, so it is created again.
+ * - Lifecycle: `reauthorizationRequired` → renew (which reauthorizes); `subscriptionRemoved` → create
+ *   again; `missed` → the caller runs delta catch-up (returned as an action).
+ * Each subscription gets a random `clientState` (32 bytes), kept in the store and checked on every
+ * notification in constant time.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { Logger } from '../log/index.ts';
+import { isNotFound } from './errors.ts';
+import { userPath } from './ids.ts';
+import type { SubscriptionRecord, SubscriptionStore } from './ports.ts';
+
+/** Outlook resources: at most 10,080 minutes (7 days). */
+export const MAX_SUBSCRIPTION_MINUTES = 10_080;
+
+export interface SubscriptionManagerOptions {
+  readonly client: Client;
+  readonly store: SubscriptionStore;
+  /** PUBLIC_URL + /api/graph/notifications */
+  readonly notificationUrl: string;
+  /** PUBLIC_URL + /api/graph/lifecycle */
+  readonly lifecycleUrl: string;
+  readonly now: () => Date;
+  readonly log: Logger;
+  /** Default 4,320 (3 days): renewals have room to fail and retry before expiry. */
+  readonly lifetimeMinutes?: number;
+  /** Renew when fewer minutes than this are left. Default 1,440 (1 day). */
+  readonly renewWithinMinutes?: number;
+}
+
+export type LifecycleAction =
+  | { readonly kind: 'renewed'; readonly record: SubscriptionRecord }
+  | { readonly kind: 'recreated'; readonly record: SubscriptionRecord }
+  | { readonly kind: 'catch-up'; readonly record: SubscriptionRecord }
+  | { readonly kind: 'ignored'; readonly reason: string };
+
+export interface SubscriptionManager {
+  /** Loads the store into the cache the webhook reads. Call once at start. */
+  load(): Promise<void>;
+  ensure(mailboxes: readonly string[], kind: SubscriptionRecord['kind']): Promise<SubscriptionRecord[]>;
+  renewDue(): Promise<{ renewed: number; recreated: number }>;
+  onLifecycle(subscriptionId: string, event: string): Promise<LifecycleAction>;
+  /** The cached record of a subscription (synchronous: the webhook acks without I/O). */
+  get(id: string): SubscriptionRecord | undefined;
+  list(): SubscriptionRecord[];
+}
+
+export function createSubscriptionManager(options: SubscriptionManagerOptions): SubscriptionManager {
+  const { client, store } = options;
+  const log = options.log.child({ component: 'graph-subscriptions' });
+  const lifetime = Math.min(options.lifetimeMinutes ?? 4_320, MAX_SUBSCRIPTION_MINUTES);
+  const renewWithin = (options.renewWithinMinutes ?? 1_440) * 60_000;
+  const cache = new Map<string, SubscriptionRecord>();
+  const mailboxIds = new Map<string, string>();
+
+  const expiry = () => new Date(options.now().getTime() + lifetime * 60_000 - 60_000).toISOString();
+  const resourceOf = (mailbox: string, kind: SubscriptionRecord['kind']) =>
+    kind === 'inbox' ? `${userPath(mailbox)}/mailFolders('inbox')/messages` : `${userPath(mailbox)}/events`;
+
+  async function mailboxIdOf(mailbox: string): Promise<string> {
+    const known = mailboxIds.get(mailbox);
+    if (known) return known;
+    const user = (await client.api(userPath(mailbox)).select('id').get()) as { id: string };
+    mailboxIds.set(mailbox, user.id);
+    return user.id;
+  }
+
+  async function create(mailbox: string, kind: SubscriptionRecord['kind']): Promise<SubscriptionRecord> {
+    const clientState = randomBytes(32).toString('base64url');
+    const resource = resourceOf(mailbox, kind);
+    const mailboxId = await mailboxIdOf(mailbox);
+    const created = (await client.api('/subscriptions').post({
+      changeType: kind === 'inbox' ? 'created' : 'updated,deleted',
+      notificationUrl: options.notificationUrl,
+      lifecycleNotificationUrl: options.lifecycleUrl,
+      resource,
+      expirationDateTime: expiry(),
+      clientState,
+      latestSupportedTlsVersion: 'v1_2',
+    })) as { id: string; expirationDateTime: string };
+    const record: SubscriptionRecord = {
+      id: created.id,
+      kind,
+      mailbox,
+      mailboxId,
+      resource,
+      clientState,
+      expiresAt: created.expirationDateTime,
+    };
+    await store.put(record);
+    cache.set(record.id, record);
+    log.info({ subscriptionId: record.id, mailbox, kind }, 'subscription created');
+    return record;
+  }
+
+  async function remove(record: SubscriptionRecord) {
+    cache.delete(record.id);
+    await store.remove(record.id);
+  }
+
+  async function renew(record: SubscriptionRecord): Promise<LifecycleAction> {
+    try {
+      const updated = (await client
+        .api(`/subscriptions/${encodeURIComponent(record.id)}`)
+        .patch({ expirationDateTime: expiry() })) as { expirationDateTime: string };
+      const next = { ...record, expiresAt: updated.expirationDateTime };
+      await store.put(next);
+      cache.set(next.id, next);
+      return { kind: 'renewed', record: next };
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await remove(record);
+      return { kind: 'recreated', record: await create(record.mailbox, record.kind) };
+    }
+  }
+
+  return {
+    async load() {
+      for (const record of await store.list()) {
+        cache.set(record.id, record);
+        mailboxIds.set(record.mailbox, record.mailboxId);
+      }
+    },
+    async ensure(mailboxes, kind) {
+      const out: SubscriptionRecord[] = [];
+      const now = options.now().getTime();
+      for (const address of mailboxes) {
+        const mailbox = address.toLowerCase();
+        const existing = [...cache.values()].find((r) => r.mailbox === mailbox && r.kind === kind);
+        if (!existing || Date.parse(existing.expiresAt) <= now) {
+          if (existing) await remove(existing);
+          out.push(await create(mailbox, kind));
+        } else if (Date.parse(existing.expiresAt) - now < renewWithin) {
+          const action = await renew(existing);
+          out.push('record' in action ? action.record : existing);
+        } else out.push(existing);
+      }
+      return out;
+    },
+    async renewDue() {
+      let renewed = 0;
+      let recreated = 0;
+      const now = options.now().getTime();
+      for (const record of [...cache.values()]) {
+        if (Date.parse(record.expiresAt) - now >= renewWithin) continue;
+        if (Date.parse(record.expiresAt) <= now) {
+          // Expired: Graph has deleted it already.
+          await remove(record);
+          await create(record.mailbox, record.kind);
+          recreated++;
+          continue;
+        }
+        const action = await renew(record);
+        if (action.kind === 'renewed') renewed++;
+        else recreated++;
+      }
+      return { renewed, recreated };
+    },
+    async onLifecycle(subscriptionId, event) {
+      const record = cache.get(subscriptionId);
+      if (!record) return { kind: 'ignored', reason: 'unknown subscription' };
+      switch (event) {
+        case 'reauthorizationRequired':
+          return renew(record);
+        case 'subscriptionRemoved':
+          await remove(record);
+          return { kind: 'recreated', record: await create(record.mailbox, record.kind) };
+        case 'missed':
+          return { kind: 'catch-up', record };
+        default:
+          return { kind: 'ignored', reason: `unknown lifecycle event ${event}` };
+      }
+    },
+    get: (id) => cache.get(id),
+    list: () => [...cache.values()],
+  };
+}
