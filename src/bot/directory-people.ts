@@ -1,43 +1,41 @@
 /**
- * `PeopleDirectory` over a loaded directory file (the sample in local mode, `DIRECTORY_FILE` in the
- * cloud). Teams identities match a person's `aadObjectId`, then their `teamsUserId`.
+ * `PeopleDirectory` over the directory service (the directory file, plus Entra object ids learned
+ * from Graph). Teams identities match a person's `aadObjectId` first, then their `teamsUserId`
+ * (local mode's Agents Playground users).
  *
  * @example
- * const people = directoryPeople(await loadDirectory('directory/sample-ane.json'));
+ * const people = directoryPeople(await createDirectoryService({ directory: 'directory/sample-ane.json' }));
  * await people.byTeamsIdentity({ teamsUserId: 'user-id-0' }); // the ANE practitioner
  */
-import type { Directory } from '../directory/schema.ts';
+import type { DirectoryService } from '../directory/directory-service.ts';
+import type { Person } from '../directory/schema.ts';
 import type { BotOrganisation, BotPerson, PeopleDirectory } from './ports.ts';
 
-export function directoryPeople(directory: Directory): PeopleDirectory {
+export function directoryPeople(service: DirectoryService): PeopleDirectory {
+  const { directory } = service;
   const orgs = new Map<string, BotOrganisation>(
     directory.organisations.map((o) => [
       o.id,
       { id: o.id, name: o.name, procedures: o.procedures, host: o.tenant === 'host' },
     ]),
   );
-  const people: BotPerson[] = directory.people.map((p) => ({
-    id: p.id,
-    name: p.displayName,
-    email: p.email,
-    organisationId: p.organisation,
+  const toBot = (p: Person): BotPerson => ({
+    ...service.personRef(p),
     roles: p.roles,
     teamsUserId: p.teamsUserId ?? null,
     aadObjectId: p.aadObjectId ?? null,
     inHostTenant: orgs.get(p.organisation)?.host ?? false,
-  }));
-  const byId = new Map(people.map((p) => [p.id, p]));
+  });
   return {
     async byTeamsIdentity({ aadObjectId, teamsUserId }) {
-      const aad = aadObjectId?.toLowerCase();
-      return (
-        (aad ? people.find((p) => p.aadObjectId === aad) : undefined) ??
-        (teamsUserId ? people.find((p) => p.teamsUserId === teamsUserId) : undefined) ??
-        null
-      );
+      const p =
+        (aadObjectId ? service.personByAadObjectId(aadObjectId) : undefined) ??
+        (teamsUserId ? service.personByTeamsUserId(teamsUserId) : undefined);
+      return p ? toBot(p) : null;
     },
     async person(personId) {
-      return byId.get(personId) ?? null;
+      const p = service.person(personId);
+      return p ? toBot(p) : null;
     },
     async organisation(id) {
       return orgs.get(id) ?? null;
@@ -46,7 +44,7 @@ export function directoryPeople(directory: Directory): PeopleDirectory {
       return [...orgs.values()];
     },
     async people() {
-      return people.filter((p) => p.inHostTenant);
+      return directory.people.map(toBot).filter((p) => p.inHostTenant);
     },
   };
 }

@@ -9,11 +9,10 @@ import { memoryActingAs } from '../../src/bot/memory-ports.ts';
 import type { PeopleDirectory } from '../../src/bot/ports.ts';
 import { createStorePorts, type StorePorts } from '../../src/bot/store-adapters.ts';
 import { createTurnHandler } from '../../src/bot/teams-bot.ts';
-import { loadDirectory } from '../../src/directory/load.ts';
+import { createDirectoryService } from '../../src/directory/directory-service.ts';
 import type { Directory } from '../../src/directory/schema.ts';
 import { bundledCalendar } from '../../src/domain/calendar/index.ts';
 import { decide } from '../../src/domain/dispute/decide.ts';
-import { directoryResolver } from '../../src/local/directory-resolver.ts';
 import { loadProcedures } from '../../src/procedures/index.ts';
 import { createDisputeService, type DisputeService } from '../../src/runtime/dispute-service.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
@@ -68,9 +67,10 @@ export async function createHarness(
   await migrateToLatest(store);
   let now = T0;
   const clock = { now: () => now, set: (d: Date) => (now = d) };
-  const directory = await loadDirectory('directory/sample-ane.json');
+  const directoryService = await createDirectoryService({ directory: 'directory/sample-ane.json' });
+  const directory = directoryService.directory;
   const procedures = loadProcedures();
-  const resolver = directoryResolver(directory);
+  const resolver = directoryService.resolver;
   const service = createDisputeService({
     store,
     decide,
@@ -83,7 +83,7 @@ export async function createHarness(
     },
   });
   const ports = createStorePorts({ store, service });
-  const people = directoryPeople(directory);
+  const people = directoryPeople(directoryService);
   const actingAs = memoryActingAs();
   const conversation = createConversation({
     people,
