@@ -12,7 +12,7 @@ import type { LifecycleEvent } from './notifier.ts';
 import type { Json } from './odata.ts';
 import type { Services } from './router.ts';
 import { subscriptionJson } from './routes/subscriptions.ts';
-import { type FolderName, type Mailbox, WELL_KNOWN_FOLDERS } from './state.ts';
+import type { Mailbox } from './state.ts';
 
 type AdminHandler = (input: {
   req: HttpRequest;
@@ -306,8 +306,6 @@ export function createAdminApi(services: Services): AdminApi {
     },
   };
 }
-
-export const FOLDERS: readonly FolderName[] = WELL_KNOWN_FOLDERS;
 
 const ENDPOINTS = [
   'GET  /_emulator/mailboxes',

@@ -154,8 +154,6 @@ export interface EmulatorState {
   listMailboxes(): Mailbox[];
 }
 
-const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-
 export function createState(options: { directory?: Directory; clock: EmulatorClock }): EmulatorState {
   const { directory, clock } = options;
   const hostTenantId = directory?.hostTenant.tenantId ?? stableGuid('tenant:host');
@@ -316,9 +314,4 @@ export function createState(options: { directory?: Directory; clock: EmulatorClo
 /** The manager Entra would report for a person: entra.manager first, then the file's manager. */
 export function graphManagerOf(person: Person): string | undefined {
   return person.entra?.manager ?? person.manager;
-}
-
-export function weekdayName(date: Date, timeZone: string): string {
-  const name = new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone }).format(date).toLowerCase();
-  return DAY_NAMES.includes(name) ? name : 'monday';
 }
