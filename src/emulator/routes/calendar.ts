@@ -153,7 +153,7 @@ function getSchedule(ctx: RouteContext) {
           responseCode: 'ErrorNoFreeBusyAccess',
         },
       };
-    return scheduleFor(target, start, end, interval, startTime.timeZone);
+    return { ...scheduleFor(target, start, end, interval, startTime.timeZone), scheduleId: address };
   });
   return {
     status: 200,
