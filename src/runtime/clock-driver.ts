@@ -38,12 +38,16 @@ export function createClockDriver(options: {
   const log = (options.log ?? silentLogger()).child({ component: 'clock-driver' });
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function settle(fired: FiredTimer[]): Promise<void> {
+  async function settle(): Promise<void> {
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       const timers = await scheduler.runOnce();
-      fired.push(...timers);
       const effects = await worker.runOnce();
-      if (timers.length === 0 && effects.claimed === 0) return;
+      if (timers.length === 0 && effects.claimed === 0) {
+        // A polling loop may be mid-way through a timer or an effect we could not take: wait for it,
+        // then look again, so nothing is left running when time moves on.
+        if (worker.inFlight() === 0 && !scheduler.busy()) return;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
     }
     throw new Error(`the clock driver gave up after ${MAX_ROUNDS} rounds at ${clock.now().toISOString()}`);
   }
@@ -55,16 +59,22 @@ export function createClockDriver(options: {
         `the test clock only moves forward: ${target.toISOString()} is before ${clock.now().toISOString()}`,
       );
     }
+    // Collected through the scheduler's listener, so timers its polling loop fires meanwhile are reported too.
     const fired: FiredTimer[] = [];
-    await settle(fired);
-    for (let step = 0; step < MAX_ROUNDS; step += 1) {
-      const next = await scheduler.nextDue(clock.now(), target);
-      if (next === null) break;
-      await clock.advanceTo(next);
-      await settle(fired);
+    const unsubscribe = scheduler.onFired((timer) => fired.push(timer));
+    try {
+      await settle();
+      for (let step = 0; step < MAX_ROUNDS; step += 1) {
+        const next = await scheduler.nextDue(clock.now(), target);
+        if (next === null) break;
+        await clock.advanceTo(next);
+        await settle();
+      }
+      await clock.advanceTo(target);
+      await settle();
+    } finally {
+      unsubscribe();
     }
-    await clock.advanceTo(target);
-    await settle(fired);
     log.info({ now: target.toISOString(), fired: fired.length }, 'test clock advanced');
     return { now: clock.now().toISOString(), fired };
   }

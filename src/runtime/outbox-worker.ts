@@ -65,6 +65,8 @@ export interface OutboxWorker {
   runOnce(): Promise<OutboxRound>;
   /** Runs rounds until none claims anything; returns the total. */
   drain(maxRounds?: number): Promise<OutboxRound>;
+  /** Rows this worker instance is performing right now (any caller of `runOnce`, e.g. its polling loop). */
+  inFlight(): number;
 }
 
 const PARKED_SUFFIX = ':parked';
@@ -251,8 +253,19 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     });
   }
 
+  let inFlight = 0;
+
   async function runOnce(): Promise<OutboxRound> {
     const rows = await claim();
+    inFlight += rows.length;
+    try {
+      return await performAll(rows);
+    } finally {
+      inFlight -= rows.length;
+    }
+  }
+
+  async function performAll(rows: OutboxRow[]): Promise<OutboxRound> {
     let done = 0;
     let retried = 0;
     let parked = 0;
@@ -297,7 +310,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return total;
   }
 
-  return { workerId, runOnce, drain };
+  return { workerId, runOnce, drain, inFlight: () => inFlight };
 }
 
 class StaleRetry extends Error {}

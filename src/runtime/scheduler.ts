@@ -52,6 +52,10 @@ export interface Scheduler {
   runOnce(): Promise<FiredTimer[]>;
   /** The earliest pending timer due after `after` and no later than `until`, if any. */
   nextDue(after: Date, until: Date): Promise<Date | null>;
+  /** True while a `runOnce` of this instance (e.g. its polling loop) is under way. */
+  busy(): boolean;
+  /** Calls `listener` for every timer this scheduler fires, whoever called `runOnce`. Returns an unsubscribe. */
+  onFired(listener: (timer: FiredTimer) => void): () => void;
 }
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
@@ -61,6 +65,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const batchSize = options.batchSize ?? store.profile.claimBatch;
   const random = options.random ?? Math.random;
   const log = (options.log ?? silentLogger()).child({ component: 'scheduler', schedulerId });
+  const listeners = new Set<(timer: FiredTimer) => void>();
 
   async function fire(key: string, disputeId: string): Promise<FiredTimer | null> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -133,7 +138,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       .execute();
   }
 
+  let running = 0;
+
   async function runOnce(): Promise<FiredTimer[]> {
+    running += 1;
+    try {
+      return await fireDue();
+    } finally {
+      running -= 1;
+    }
+  }
+
+  async function fireDue(): Promise<FiredTimer[]> {
     const now = clock.now();
     const wallNow = wallClock.now();
     const due = await store.db
@@ -154,6 +170,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         const result = await fire(key, dispute_id);
         if (result) {
           fired.push(result);
+          for (const listener of listeners) listener(result);
           log.info({ key, kind: result.kind, disputeId: dispute_id, outcome: result.outcome }, 'timer fired');
         }
       } catch (error) {
@@ -177,5 +194,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return next ? new Date(next) : null;
   }
 
-  return { schedulerId, runOnce, nextDue };
+  function onFired(listener: (timer: FiredTimer) => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+
+  return { schedulerId, runOnce, nextDue, onFired, busy: () => running > 0 };
 }
