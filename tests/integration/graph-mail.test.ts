@@ -1,0 +1,309 @@
+/**
+ * Mail and replies against the local Microsoft 365: a Stage 1 email, the counterpart's reply fed back
+ * by webhook and by delta after a dropped notification, the acknowledgement on the thread, idempotent
+ * sending, and the webhook's refusals (wrong clientState, forged mailbox).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addWorkingDays, bundledCalendar } from '../../src/domain/calendar/index.ts';
+import { DISPUTE_HEADER, EFFECT_KEY_PROPERTY, IMMUTABLE_IDS } from '../../src/graph/ids.ts';
+import { acknowledgement, stage1Email } from '../graph/effects.ts';
+import { type GraphWorld, startGraphWorld } from '../graph/world.ts';
+
+interface AdminMessage {
+  id: string;
+  subject: string;
+  importance: string;
+  internetMessageId: string;
+  conversationId: string;
+  folder: string;
+  text: string;
+  from: { emailAddress: { address: string } };
+  toRecipients: { emailAddress: { address: string } }[];
+  internetMessageHeaders: { name: string; value: string }[];
+}
+
+let w: GraphWorld;
+const counterpart = 'team.manager@gateshead.example';
+const due = (() => {
+  const d = addWorkingDays({
+    calendar: bundledCalendar('england-and-wales'),
+    from: new Date(),
+    workingDays: 5,
+  });
+  return { due: d.due.toISOString(), dueDate: d.dueDate };
+})();
+
+beforeAll(async () => {
+  w = await startGraphWorld();
+}, 30_000);
+afterAll(async () => {
+  await w?.close();
+});
+
+const inbox = async (address: string) =>
+  (await w.h.admin<{ value: AdminMessage[] }>('GET', `/mailboxes/${address}/messages?folder=inbox`)).value;
+const header = (m: AdminMessage, name: string) =>
+  m.internetMessageHeaders.find((x) => x.name.toLowerCase() === name.toLowerCase())?.value;
+
+describe('Stage 1 email', () => {
+  const disputeId = 'd-mail-1';
+  let statement: AdminMessage;
+
+  it('arrives in the counterpart’s mailbox: high importance, from the Team Manager, tagged', async () => {
+    const effect = stage1Email(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('gateshead-team-manager'),
+      due,
+    );
+    const result = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.events?.[0]).toMatchObject({
+      type: 'message-sent',
+      effectKey: effect.key,
+      kind: 'statement',
+    });
+
+    const received = (await inbox(counterpart)).filter((m) => m.subject.includes('ANE-2026-0042'));
+    expect(received).toHaveLength(1);
+    statement = received[0] as AdminMessage;
+    expect(statement.importance).toBe('high');
+    expect(statement.from.emailAddress.address).toBe('team.manager@ane.example');
+    expect(statement.toRecipients.map((r) => r.emailAddress.address)).toEqual([counterpart]);
+    expect(header(statement, DISPUTE_HEADER)).toBe(disputeId);
+    expect(statement.text).toMatch(/Please respond by \w+day \d+ \w+ \d{4} \(within 5 working days\)\./);
+    expect(statement.internetMessageId).toBe(
+      (result.events?.[0] as { internetMessageId: string }).internetMessageId,
+    );
+
+    // The extended property is a MAPI property: it stays on the sender's copy (Sent Items).
+    const sent = (await w.h.graph.api
+      .api('/users/team.manager@ane.example/mailFolders/sentitems/messages')
+      .headers({ Prefer: IMMUTABLE_IDS })
+      .filter(`internetMessageId eq '${statement.internetMessageId}'`)
+      .select('id,body')
+      .expand(`singleValueExtendedProperties($filter=id eq '${EFFECT_KEY_PROPERTY}')`)
+      .get()) as {
+      value: { body: { content: string }; singleValueExtendedProperties?: { id: string; value: string }[] }[];
+    };
+    expect(sent.value).toHaveLength(1);
+    expect(sent.value[0]?.singleValueExtendedProperties?.[0]?.value).toBe(effect.key);
+    expect(sent.value[0]?.body.content).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(sent.value[0]?.body.content).not.toContain('<script>');
+  });
+
+  it('performing the same effect again (a crash before it was marked done) sends nothing more', async () => {
+    const effect = stage1Email(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('gateshead-team-manager'),
+      due,
+    );
+    const again = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 2 });
+    expect(again.ok && again.events?.[0]).toMatchObject({ internetMessageId: statement.internetMessageId });
+    expect((await inbox(counterpart)).filter((m) => m.subject.includes('ANE-2026-0042'))).toHaveLength(1);
+  });
+
+  it('a send that failed after the draft was made finishes that draft on retry', async () => {
+    const id = 'd-mail-2';
+    const effect = stage1Email(
+      id,
+      w.person('ane-team-manager'),
+      w.person('north-tyneside-team-manager'),
+      due,
+    );
+    await w.h.admin('POST', '/faults/fail-next', {
+      status: 503,
+      count: 10,
+      pathContains: '/send',
+      method: 'POST',
+    });
+    const first = await w.performer.perform(effect, { key: effect.key, disputeId: id, attempt: 1 });
+    expect(first).toMatchObject({ ok: false, retryable: true });
+    const second = await w.performer.perform(effect, { key: effect.key, disputeId: id, attempt: 2 });
+    expect(second.ok).toBe(true);
+    const got = (await inbox('team.manager@northtyneside.example')).filter(
+      (m) => header(m, DISPUTE_HEADER) === id,
+    );
+    expect(got).toHaveLength(1);
+    const drafts = (
+      await w.h.admin<{ value: AdminMessage[] }>(
+        'GET',
+        '/mailboxes/team.manager@ane.example/messages?folder=drafts',
+      )
+    ).value;
+    expect(drafts.filter((m) => header(m, DISPUTE_HEADER) === id)).toHaveLength(0);
+  });
+
+  it('the counterpart’s reply comes back through the webhook as reply-received, quoted history stripped', async () => {
+    const reply = await w.h.admin<AdminMessage>(
+      'POST',
+      `/mailboxes/${counterpart}/messages/${encodeURIComponent(statement.id)}/reply`,
+      { comment: 'We will review the funding decision by Friday 4 December (SMART action: TM Gateshead).' },
+    );
+    const fed = await w.waitFor((f) => f.event.type === 'reply-received' && f.disputeId === disputeId);
+    expect(fed.source).toBe('email');
+    expect(fed.event).toMatchObject({
+      type: 'reply-received',
+      internetMessageId: reply.internetMessageId,
+      fromEmail: counterpart,
+      text: 'We will review the funding decision by Friday 4 December (SMART action: TM Gateshead).',
+    });
+    expect(w.webhookHits.some((h) => h.path === '/api/graph/notifications' && h.status === 202)).toBe(true);
+  });
+
+  it('the acknowledgement goes on the thread (createReply), so In-Reply-To names the reply', async () => {
+    const reply = w.fed.find((f) => f.event.type === 'reply-received' && f.disputeId === disputeId)
+      ?.event as {
+      internetMessageId: string;
+      conversationId?: string;
+    };
+    const effect = acknowledgement(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('gateshead-team-manager'),
+      reply,
+    );
+    const result = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 });
+    expect(result.ok).toBe(true);
+    const ack = (await inbox(counterpart)).find(
+      (m) => header(m, DISPUTE_HEADER) === disputeId && m.subject.startsWith('RE:'),
+    );
+    expect(ack).toBeDefined();
+    expect(ack?.importance).toBe('high');
+    expect(header(ack as AdminMessage, 'In-Reply-To')).toBe(reply.internetMessageId);
+    expect(header(ack as AdminMessage, 'References')).toContain(statement.internetMessageId);
+    expect(ack?.conversationId).toBe(statement.conversationId);
+  });
+});
+
+describe('missed notifications', () => {
+  it('a dropped notification is caught up by delta on `missed`', async () => {
+    const disputeId = 'd-mail-3';
+    const effect = stage1Email(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('south-tyneside-team-manager'),
+      due,
+    );
+    const result = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 });
+    expect(result.ok).toBe(true);
+    const to = 'team.manager@southtyneside.example';
+    const statement = (await inbox(to)).find((m) => header(m, DISPUTE_HEADER) === disputeId) as AdminMessage;
+    await w.h.admin('POST', '/notifications/drop', { count: 1 });
+    await w.h.admin('POST', `/mailboxes/${to}/messages/${encodeURIComponent(statement.id)}/reply`, {
+      comment: 'Agreed actions attached.',
+    });
+    await w.settle();
+    expect(w.fed.some((f) => f.disputeId === disputeId)).toBe(false);
+
+    const sub = w.subscriptions
+      .list()
+      .find((s) => s.mailbox === 'team.manager@ane.example' && s.kind === 'inbox');
+    await w.h.admin('POST', `/subscriptions/${sub?.id}/lifecycle`, { event: 'missed' });
+    const fed = await w.waitFor((f) => f.disputeId === disputeId && f.event.type === 'reply-received');
+    expect(fed.event).toMatchObject({ text: 'Agreed actions attached.' });
+  });
+});
+
+describe('webhook refusals', () => {
+  it('echoes validationToken as text/plain', () => {
+    const res = w.inbound.webhooks.handleNotification(
+      '',
+      new URLSearchParams({ validationToken: 'abc <&>' }),
+    );
+    expect(res).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'abc <&>' });
+  });
+
+  it('a notification with the wrong clientState is ignored', async () => {
+    const sub = w.subscriptions.list().find((s) => s.kind === 'inbox');
+    const before = w.inbound.queue.size;
+    const res = w.inbound.webhooks.handleNotification(
+      JSON.stringify({
+        value: [
+          {
+            subscriptionId: sub?.id,
+            clientState: 'not-the-secret',
+            changeType: 'created',
+            resource: `Users/${sub?.mailboxId}/Messages/AAMkAnything=`,
+            resourceData: { id: 'AAMkAnything=' },
+          },
+        ],
+      }),
+      new URLSearchParams(),
+    );
+    expect(res.status).toBe(202);
+    expect(w.inbound.queue.size).toBe(before);
+  });
+
+  it('a forged notification about a message in another mailbox changes nothing', async () => {
+    const sub = w.subscriptions
+      .list()
+      .find((s) => s.kind === 'inbox' && s.mailbox === 'service.manager@ane.example');
+    const other = w.subscriptions
+      .list()
+      .find((s) => s.kind === 'inbox' && s.mailbox === 'team.manager@ane.example');
+    const target = (await inbox('team.manager@ane.example'))[0] as AdminMessage;
+    await w.settle();
+    const fedBefore = w.fed.length;
+    const res = w.inbound.webhooks.handleNotification(
+      {
+        value: [
+          {
+            subscriptionId: sub?.id,
+            clientState: sub?.clientState,
+            changeType: 'created',
+            resource: `Users/${other?.mailboxId}/Messages/${target.id}`,
+            resourceData: { id: target.id },
+          },
+        ],
+      },
+      new URLSearchParams(),
+    );
+    expect(res.status).toBe(202);
+    expect(w.inbound.queue.size).toBe(0);
+    await w.settle();
+    expect(w.fed.length).toBe(fedBefore);
+  });
+
+  it('a message that matches no dispute is ignored', async () => {
+    await w.settle();
+    const fedBefore = w.fed.length;
+    await w.h.admin('POST', '/mailboxes/team.manager@gateshead.example/send', {
+      to: 'team.manager@ane.example',
+      subject: 'Unrelated',
+      body: 'Lunch on Friday?',
+    });
+    await w.settle();
+    expect(w.fed.length).toBe(fedBefore);
+  });
+});
+
+describe('subscription lifecycle', () => {
+  it('reauthorizationRequired renews; subscriptionRemoved recreates', async () => {
+    const sub = w.subscriptions
+      .list()
+      .find((s) => s.kind === 'inbox' && s.mailbox === 'head.of.service@ane.example');
+    if (!sub) throw new Error('no subscription');
+    expect((await w.subscriptions.onLifecycle(sub.id, 'reauthorizationRequired')).kind).toBe('renewed');
+    const action = await w.subscriptions.onLifecycle(sub.id, 'subscriptionRemoved');
+    expect(action.kind).toBe('recreated');
+    const now = w.subscriptions
+      .list()
+      .filter((s) => s.kind === 'inbox' && s.mailbox === 'head.of.service@ane.example');
+    expect(now).toHaveLength(1);
+    expect(now[0]?.id).not.toBe(sub.id);
+    expect(Date.parse(now[0]?.expiresAt ?? '') - Date.now()).toBeLessThanOrEqual(10_080 * 60_000);
+  });
+
+  it('renewDue renews subscriptions close to expiry', async () => {
+    w.clock.offsetMs = 2 * 86_400_000 + 3_600_000; // 49 h later: inside the renew-within day
+    try {
+      const result = await w.subscriptions.renewDue();
+      expect(result.renewed + result.recreated).toBe(w.subscriptions.list().length);
+    } finally {
+      w.clock.offsetMs = 0;
+    }
+  });
+});
