@@ -47,6 +47,11 @@ export const ROLE_IDS = [
   'board-independent-chair',
   'sub-committee-chair',
   'board-business-team',
+  'consultant-social-worker',
+  'independent-panel',
+  'cafcass',
+  'board-chair',
+  'sub-committee-representative',
 ] as const;
 
 export const WEEKDAYS = [

@@ -470,3 +470,13 @@ function normalise(text: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+describe('procedures and the directory share one role vocabulary', () => {
+  it('every role a procedure names can be held by a person in the directory file', async () => {
+    const { ROLE_IDS } = await import('../../src/directory/schema.ts');
+    const { loadProcedures } = await import('../../src/procedures/index.ts');
+    const vocabulary = new Set<string>(ROLE_IDS);
+    const missing = [...loadProcedures().values()].flatMap((p) => p.roles.filter((r) => !vocabulary.has(r.id)).map((r) => `${p.id}:${r.id}`));
+    expect(missing).toEqual([]);
+  });
+});
