@@ -26,7 +26,7 @@ export function createGraphUsers(options: { readonly batch: GraphBatch }): Manag
       list.forEach((email, i) => {
         const user = responses.get(`u${i}`);
         const manager = responses.get(`m${i}`);
-        if (!user || user.status !== 200 || !manager) return;
+        if (user?.status !== 200 || !manager) return;
         if (manager.status !== 200 && manager.status !== 404) return;
         const m = manager.body as { mail?: string | null; userPrincipalName?: string } | undefined;
         out.set(email, {

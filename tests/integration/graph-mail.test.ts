@@ -73,9 +73,8 @@ describe('Stage 1 email', () => {
     expect(statement.toRecipients.map((r) => r.emailAddress.address)).toEqual([counterpart]);
     expect(header(statement, DISPUTE_HEADER)).toBe(disputeId);
     expect(statement.text).toMatch(/Please respond by \w+day \d+ \w+ \d{4} \(within 5 working days\)\./);
-    expect(statement.internetMessageId).toBe(
-      (result.events?.[0] as { internetMessageId: string }).internetMessageId,
-    );
+    const sentEvent = result.events?.[0] as { internetMessageId: string } | undefined;
+    expect(statement.internetMessageId).toBe(sentEvent?.internetMessageId);
 
     // The extended property is a MAPI property: it stays on the sender's copy (Sent Items).
     const sent = (await w.h.graph.api
