@@ -1,0 +1,296 @@
+/**
+ * The composition root, for now: store + runtime (scheduler, outbox, test clock), the directory
+ * service, Graph (mail, meetings, reply and response tracking), the Teams bot, and the HTTP server,
+ * wired together from the config. `npm start` (start.ts) and the end-to-end test use it. The lead
+ * may move it to `src/app/`.
+ *
+ * Graph is whatever `graph` names: the local Microsoft 365 emulator in local mode, or (when given
+ * app credentials) the real thing. Delivery of Teams cards goes through the bot's card sender; a
+ * person with no conversation yet is "installed" by the `installer` (local mode: mapped onto the
+ * Agents Playground's personal chat).
+ *
+ * @example
+ * const app = await createApp({ config, graph: { baseUrl, authorityHost, tenantId, clientId, clientSecret, customHosts } });
+ * await app.listen();
+ * // … await app.stop();
+ */
+
+import { botRoute, createBotAdapter } from '../bot/adapter.ts';
+import { createCardSender } from '../bot/card-sender.ts';
+import { createConversation, localModePolicy } from '../bot/conversation.ts';
+import { directoryPeople } from '../bot/directory-people.ts';
+import { memoryActingAs } from '../bot/memory-ports.ts';
+import type { ConversationRefStore, PeopleDirectory, TeamsInstaller } from '../bot/ports.ts';
+import { createStorePorts } from '../bot/store-adapters.ts';
+import { createTurnHandler } from '../bot/teams-bot.ts';
+import type { Config } from '../config/index.ts';
+import { createDirectoryService, type DirectoryService } from '../directory/directory-service.ts';
+import { decide } from '../domain/dispute/decide.ts';
+import { createAppTokenProvider } from '../graph/auth.ts';
+import { createGraphBatch } from '../graph/batch.ts';
+import { createGraphCalendar } from '../graph/calendar.ts';
+import { createGraphClient } from '../graph/client.ts';
+import { createGraphEffectPerformer } from '../graph/effect-performer.ts';
+import { createGraphInbound, type GraphInbound } from '../graph/inbound.ts';
+import { createGraphMail } from '../graph/mail.ts';
+import { createMeetingTracker } from '../graph/meeting-tracker.ts';
+import { createMeetingBooker } from '../graph/meetings.ts';
+import {
+  createMemoryMeetingIndex,
+  createMemoryMessageIndex,
+  createMemorySubscriptionStore,
+} from '../graph/memory-ports.ts';
+import type { DisputeEventSink } from '../graph/ports.ts';
+import { createReplyTracker } from '../graph/reply-tracker.ts';
+import { createSubscriptionManager } from '../graph/subscriptions.ts';
+import type { Logger } from '../log/index.ts';
+import { silentLogger } from '../log/index.ts';
+import { loadProcedures } from '../procedures/index.ts';
+import { systemClock } from '../runtime/clock.ts';
+import type { EffectPerformer } from '../runtime/effect-performer.ts';
+import { type Runtime, startRuntime } from '../runtime/runtime.ts';
+import { type ConcordServer, createServer, type Route } from '../server/server.ts';
+import type { StoreTarget } from '../store/open-store.ts';
+
+/** Where Graph is and how Concord signs in to it (app-only, client credentials). */
+export interface GraphTarget {
+  readonly baseUrl: string;
+  readonly authorityHost: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly customHosts?: readonly string[];
+}
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly graph: GraphTarget;
+  /** The directory file; default the config's, else the bundled sample. */
+  readonly directoryFile?: string;
+  readonly log?: Logger;
+  /** Tests: a store of their own. */
+  readonly storeTarget?: StoreTarget;
+  /** Default: local mode maps people onto the Playground chat; otherwise cards wait for a conversation. */
+  readonly installer?: (deps: { refs: ConversationRefStore; people: PeopleDirectory }) => TeamsInstaller;
+  readonly pollIntervalMs?: number;
+}
+
+export interface App {
+  readonly runtime: Runtime;
+  readonly server: ConcordServer;
+  readonly directory: DirectoryService;
+  readonly inbound: GraphInbound;
+  /** Starts listening on `port` (default the config's) and subscribes to the watched mailboxes. */
+  listen(port?: number): Promise<{ port: number; url: string }>;
+  stop(): Promise<void>;
+}
+
+export const SAMPLE_DIRECTORY = 'directory/sample-ane.json';
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, graph } = options;
+  const log = options.log ?? silentLogger();
+  const procedures = loadProcedures();
+  const directory = await createDirectoryService({
+    directory: options.directoryFile ?? config.directoryFile ?? SAMPLE_DIRECTORY,
+    log,
+  });
+  const hostOrg = directory.directory.organisations.find((o) => o.tenant === 'host')?.id ?? '';
+
+  // Graph.
+  const client = createGraphClient({
+    baseUrl: graph.baseUrl,
+    auth: createAppTokenProvider({
+      tenantId: graph.tenantId,
+      clientId: graph.clientId,
+      credential: { kind: 'secret', secret: graph.clientSecret },
+      authorityHost: graph.authorityHost,
+    }),
+    ...(graph.customHosts ? { customHosts: graph.customHosts } : {}),
+  });
+  const api = client.api;
+  const messageIndex = createMemoryMessageIndex();
+  const meetingIndex = createMemoryMeetingIndex();
+  const subscriptionStore = createMemorySubscriptionStore();
+  const calendar = createGraphCalendar({ client: api });
+
+  // The runtime needs the performer, the performer needs the card sender, and the card sender
+  // needs the runtime's store: the performer reaches the card sender through this late binding.
+  let cardSender: ReturnType<typeof createCardSender> | null = null;
+  let runtimeRef: Runtime | null = null;
+  const clockNow = () => (runtimeRef ? runtimeRef.clock.now() : systemClock.now());
+
+  const performer: EffectPerformer = createGraphEffectPerformer({
+    mail: createGraphMail({ client: api, log }),
+    meetings: createMeetingBooker({
+      calendar,
+      index: meetingIndex,
+      workingHours: (org) => directory.workingHours(org),
+      workingCalendar: (org) => directory.calendar(org),
+      now: clockNow,
+      log,
+    }),
+    index: messageIndex,
+    cards: {
+      perform: (effect) =>
+        cardSender
+          ? cardSender.perform(effect)
+          : Promise.resolve({ ok: false, retryable: true, error: 'the bot is not started yet' }),
+    },
+    log,
+  });
+
+  const runtime = await startRuntime({
+    config,
+    decide,
+    performer,
+    log,
+    ...(options.storeTarget ? { storeTarget: options.storeTarget } : {}),
+    ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    contextFor: ({ procedureId, procedureVersion, state }) => {
+      const procedure = procedures.get(procedureId);
+      if (!procedure) throw new Error(`unknown procedure ${procedureId}`);
+      if (procedureVersion !== null && procedureVersion !== procedure.version) {
+        throw new Error(`procedure ${procedureId} version ${procedureVersion} is not bundled`);
+      }
+      return {
+        procedure,
+        calendar: directory.calendar(state?.raisingOrganisationId ?? hostOrg),
+        resolver: directory.resolver,
+      };
+    },
+  });
+  runtimeRef = runtime;
+
+  // The Teams bot.
+  const ports = createStorePorts({ store: runtime.store, service: runtime.service });
+  const people = directoryPeople(directory);
+  const localPolicy = localModePolicy(config);
+  const bot = createBotAdapter({ bot: config.bot, log });
+  const conversation = createConversation({
+    people,
+    disputes: ports.disputes,
+    drafts: ports.drafts,
+    cards: ports.cards,
+    procedures,
+    clock: runtime.clock,
+    actingAs: localPolicy.allowed ? memoryActingAs() : null,
+    localMode: localPolicy,
+    log,
+  });
+  const installer = (options.installer ?? (localPolicy.allowed ? playgroundInstaller : waitForConversation))({
+    refs: ports.refs,
+    people,
+  });
+  cardSender = createCardSender({
+    bot,
+    refs: ports.refs,
+    cards: ports.cards,
+    disputes: ports.disputes,
+    procedures,
+    installer,
+    clock: runtime.clock,
+    log,
+  });
+
+  // Inbound Graph: replies and meeting responses become events.
+  const sink: DisputeEventSink = {
+    async emit(disputeId, event, source) {
+      const result = await runtime.service.applyEvent(disputeId, event, { source });
+      if (!result.ok)
+        log.info({ disputeId, refusal: result.refusal.reason, type: event.type }, 'inbound event refused');
+    },
+  };
+  const publicUrl = config.publicUrl;
+  const inbound = createGraphInbound({
+    subscriptions: createSubscriptionManager({
+      client: api,
+      store: subscriptionStore,
+      notificationUrl: `${publicUrl}/api/graph/notifications`,
+      lifecycleUrl: `${publicUrl}/api/graph/lifecycle`,
+      now: () => systemClock.now(),
+      log,
+    }),
+    replies: createReplyTracker({
+      client: api,
+      batch: createGraphBatch({ api }),
+      index: messageIndex,
+      sink,
+      store: subscriptionStore,
+      log,
+    }),
+    meetings: createMeetingTracker({ calendar, index: meetingIndex, sink, now: clockNow, log }),
+    watchedMailboxes: () => directory.watchedMailboxes(),
+    log,
+  });
+
+  const webhookRoute = (path: string, handle: 'handleNotification' | 'handleLifecycle'): Route => ({
+    method: 'POST',
+    path,
+    async handler(request) {
+      const text = await request.text();
+      let body: unknown = null;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        body = null;
+      }
+      const result = inbound.webhooks[handle](body, request.url.searchParams);
+      return { status: result.status, text: result.body, headers: { 'content-type': result.contentType } };
+    },
+  });
+
+  const server = createServer({
+    log,
+    routes: [
+      ...runtime.routes,
+      botRoute({ bot, logic: createTurnHandler({ conversation, refs: ports.refs, log }), log }),
+      webhookRoute('/api/graph/notifications', 'handleNotification'),
+      webhookRoute('/api/graph/lifecycle', 'handleLifecycle'),
+    ],
+  });
+
+  let listening = false;
+  return {
+    runtime,
+    server,
+    directory,
+    inbound,
+    async listen(port = config.port) {
+      const bound = await server.listen(port);
+      listening = true;
+      await inbound.start();
+      return { port: bound.port, url: `http://localhost:${bound.port}` };
+    },
+    async stop() {
+      inbound.close();
+      if (listening) await server.close();
+      await runtime.stop();
+    },
+  };
+}
+
+/**
+ * Local mode: every host-tenant person's cards go to the Agents Playground's personal chat (the
+ * conversation of whoever the Playground user, `user-id-0`, is in the directory), since the
+ * Playground has one signed-in user. The person then clicks them after "act as <role>".
+ */
+export function playgroundInstaller(deps: {
+  refs: ConversationRefStore;
+  people: PeopleDirectory;
+}): TeamsInstaller {
+  return {
+    async install(person) {
+      const playgroundUser = await deps.people.byTeamsIdentity({ teamsUserId: 'user-id-0' });
+      const reference = playgroundUser ? await deps.refs.get(playgroundUser.id) : null;
+      if (!reference) return { ok: false, error: 'the Agents Playground has not opened the chat yet' };
+      await deps.refs.save({ personId: person.id, aadObjectId: null, reference });
+      return { ok: true };
+    },
+  };
+}
+
+/** Without an app installer: wait (retryable) until the person opens a chat with the bot. */
+function waitForConversation(): TeamsInstaller {
+  return { install: async () => ({ ok: false, error: 'no Teams app installer is configured' }) };
+}

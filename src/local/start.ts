@@ -1,0 +1,91 @@
+/**
+ * `npm start`: local mode. The local Microsoft 365 (HTTPS, seeded from the sample directory), the
+ * bot and runtime on :3978 with PGlite in ./.data (and the test clock with CLOCK=test), and the
+ * Agents Playground pointed at the bot. Prints where to chat and where the mailboxes are.
+ * Nothing reaches Microsoft. See docs/local-mode.md.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../config/index.ts';
+import { DEFAULT_CLIENT, startEmulator } from '../emulator/emulator.ts';
+import { trustEmulatorCa } from '../emulator/trust.ts';
+import { createLogger } from '../log/index.ts';
+import { createApp, SAMPLE_DIRECTORY } from './compose.ts';
+import { startPlayground } from './playground.ts';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (config.mode !== 'local') {
+    console.error('npm start runs local mode only; unset BOT_ID to use it.');
+    process.exit(2);
+  }
+  const log = createLogger({ level: config.logLevel });
+  const directoryFile = config.directoryFile ?? SAMPLE_DIRECTORY;
+  mkdirSync(config.dataDir, { recursive: true });
+
+  const m365 = await startEmulator({
+    directory: directoryFile,
+    certDir: path.join(config.dataDir, 'emulator-tls'),
+  });
+  const untrust = trustEmulatorCa(m365.caPem);
+  const client = m365.clients[0] ?? DEFAULT_CLIENT;
+  const app = await createApp({
+    config,
+    directoryFile,
+    log,
+    graph: {
+      baseUrl: m365.graphBaseUrl,
+      authorityHost: m365.authorityHost,
+      tenantId: m365.tenantId,
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      customHosts: m365.customHosts,
+    },
+  });
+  const { url } = await app.listen(config.port);
+  const playground = await startPlayground({ appEndpoint: `${url}/api/messages` });
+
+  const lines = [
+    '',
+    'Concord is running in local mode. Nothing here reaches Microsoft.',
+    '',
+    `  Chat with Concord (Agents Playground):   ${playground.url}`,
+    `  Mailboxes and invitations (emulator UI): ${m365.uiUrl}`,
+    `  Bot endpoint:                            ${url}/api/messages`,
+    ...(config.clock === 'test' ? [`  Test clock:                              ${url}/dev/clock`] : []),
+    `  Database (PGlite):                       ${config.dataDir}`,
+    '',
+    'You are Alex Wilber, the ANE practitioner. Type "raise a dispute" to begin;',
+    '"act as team-manager" (or service-manager, head-of-service, "act as me") to play another role.',
+    'Press Ctrl+C to stop.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await playground.stop();
+    await app.stop();
+    await m365.close();
+    untrust();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error) => {
+  console.error('Concord could not start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
