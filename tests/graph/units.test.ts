@@ -1,0 +1,132 @@
+import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { describe, expect, it } from 'vitest';
+import { msalConfiguration } from '../../src/graph/auth.ts';
+import { chunks } from '../../src/graph/batch.ts';
+import { classifyGraphError } from '../../src/graph/errors.ts';
+import { extendedPropertyFilter, transactionIdFor } from '../../src/graph/ids.ts';
+import { createMailboxLimiter, mailboxKey } from '../../src/graph/mailbox-limiter.ts';
+import { parseResource } from '../../src/graph/webhook.ts';
+
+describe('per-mailbox limiter', () => {
+  it('keys by the /users/{id} segment', () => {
+    expect(mailboxKey('https://graph.microsoft.com/v1.0/users/TM%40ane.example/messages?$top=1')).toBe(
+      'tm@ane.example',
+    );
+    expect(mailboxKey("https://h/v1.0/users('a@b.example')/events")).toBe('a@b.example');
+    expect(mailboxKey('https://h/v1.0/$batch')).toBeNull();
+  });
+
+  it('keeps at most 4 requests in flight per mailbox', async () => {
+    const limiter = createMailboxLimiter();
+    let inFlight = 0;
+    let peak = 0;
+    const next: Middleware = {
+      async execute() {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+      },
+    };
+    limiter.setNext(next);
+    const call = (user: string) =>
+      limiter.execute({ request: `https://h/v1.0/users/${user}/messages` } as Context);
+    await Promise.all([...Array.from({ length: 12 }, () => call('a@x.example')), call('b@x.example')]);
+    expect(peak).toBe(5); // 4 for a@, 1 for b@
+    expect(limiter.peak).toBe(4);
+  });
+});
+
+describe('$batch chunks', () => {
+  it('≤ 20 per batch and ≤ 4 per mailbox', () => {
+    const requests = Array.from({ length: 30 }, (_, i) => ({
+      id: String(i),
+      method: 'GET' as const,
+      url: `/users/${i < 10 ? 'a' : `u${i}`}@x.example/manager`,
+    }));
+    const out = chunks(requests, 4);
+    expect(out.flat()).toHaveLength(30);
+    for (const c of out) {
+      expect(c.length).toBeLessThanOrEqual(20);
+      expect(c.filter((r) => r.url.startsWith('/users/a@')).length).toBeLessThanOrEqual(4);
+    }
+  });
+});
+
+describe('failure classification', () => {
+  const error = (statusCode: number, retryAfter?: string) => ({
+    statusCode,
+    code: 'X',
+    message: 'm',
+    headers: new Headers(retryAfter ? { 'retry-after': retryAfter } : {}),
+  });
+  it.each([
+    [429, true],
+    [503, true],
+    [504, true],
+    [500, true],
+    [400, false],
+    [403, false],
+    [404, false],
+  ])('%i → retryable %s', (status, retryable) => {
+    expect(classifyGraphError(error(status)).retryable).toBe(retryable);
+  });
+  it('reads Retry-After', () => {
+    expect(classifyGraphError(error(429, '7')).retryAfterMs).toBe(7000);
+  });
+  it('network errors are retryable', () => {
+    expect(classifyGraphError(new TypeError('fetch failed')).retryable).toBe(true);
+  });
+});
+
+describe('ids', () => {
+  it('transactionId is a stable GUID per key', () => {
+    const a = transactionIdFor('d1:stage-3:book:1');
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(transactionIdFor('d1:stage-3:book:1')).toBe(a);
+    expect(transactionIdFor('d1:stage-3:book:2')).not.toBe(a);
+  });
+  it('extended property filters quote values', () => {
+    expect(extendedPropertyFilter('String {x} Name K', "it's")).toBe(
+      "singleValueExtendedProperties/Any(ep: ep/id eq 'String {x} Name K' and ep/value eq 'it''s')",
+    );
+  });
+  it('parses notification resources', () => {
+    expect(parseResource('Users/abc/Messages/AAMk=')).toEqual({
+      user: 'abc',
+      collection: 'messages',
+      id: 'AAMk=',
+    });
+    expect(parseResource("users('abc')/events('E1')")).toEqual({
+      user: 'abc',
+      collection: 'events',
+      id: 'E1',
+    });
+    expect(parseResource('Users/abc/Contacts/1')).toBeUndefined();
+  });
+});
+
+describe('msal configuration', () => {
+  it('uses OIDC and knownAuthorities for a non-Microsoft authority host', () => {
+    const config = msalConfiguration({
+      tenantId: 't',
+      clientId: 'c',
+      credential: { kind: 'secret', secret: 's' },
+      authorityHost: 'https://127.0.0.1:8443',
+    });
+    expect(config.auth.authority).toBe('https://127.0.0.1:8443/t');
+    expect(config.auth.knownAuthorities).toEqual(['127.0.0.1:8443']);
+    expect(config.system?.protocolMode).toBe('OIDC');
+  });
+  it('leaves Microsoft’s authority alone and accepts a certificate', () => {
+    const config = msalConfiguration({
+      tenantId: 't',
+      clientId: 'c',
+      credential: { kind: 'certificate', privateKey: 'PEM', thumbprintSha256: 'ab' },
+      authorityHost: 'https://login.microsoftonline.com',
+    });
+    expect(config.auth.knownAuthorities).toBeUndefined();
+    expect(config.system).toBeUndefined();
+    expect(config.auth.clientCertificate).toEqual({ privateKey: 'PEM', thumbprintSha256: 'ab' });
+  });
+});
