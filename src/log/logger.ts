@@ -48,9 +48,12 @@ export const CASE_CONTENT_FIELDS = [
   'BOT_PASSWORD',
 ] as const;
 
+/** Top-level keys pino itself writes (the logger's `name`), which must stay readable. */
+const OWN_FIELDS: ReadonlySet<string> = new Set(['name']);
+
 /** Pino/fast-redact paths for `CASE_CONTENT_FIELDS` at depths 0–3. */
 export const REDACT_PATHS: readonly string[] = CASE_CONTENT_FIELDS.flatMap((field) => [
-  field,
+  ...(OWN_FIELDS.has(field) ? [] : [field]),
   `*.${field}`,
   `*.*.${field}`,
   `*.*.*.${field}`,

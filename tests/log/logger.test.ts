@@ -22,6 +22,7 @@ describe('logger', () => {
         disputeId: 'd-1',
         details: { issue: secret },
         event: { type: 'reply-received', text: secret, fromEmail: 'x@y.org' },
+        person: { id: 'p1', name: 'Jane Practitioner' },
         effect: { type: 'send-email', key: 'k', view: { paragraphs: [secret], subject: secret } },
         deep: { a: { b: { summary: secret, minutes: secret } } },
         caseReference: 'CR-123',
@@ -32,8 +33,10 @@ describe('logger', () => {
     expect(text).not.toContain('Acacia');
     expect(text).not.toContain('CR-123');
     expect(text).not.toContain('x@y.org');
+    expect(text).not.toContain('Jane');
     expect(lines[0]).toMatchObject({ disputeId: 'd-1', msg: 'applied', event: { type: 'reply-received' } });
     expect(lines[0]?.details).toBe('[redacted]');
+    expect(lines[0]?.name).toBe('concord');
   });
 
   it('summarises events by type and ids only', () => {
