@@ -32,6 +32,11 @@ export interface ContextSubject {
   /** The version the dispute started under; null for a dispute being raised (use the current one). */
   readonly procedureVersion: string | null;
   readonly state: DisputeState | null;
+  /**
+   * The raising organisation (its division and closure days pick the calendar): from the state, or
+   * for a dispute being raised from the `raised` event. Null only if neither is known.
+   */
+  readonly raisingOrganisationId: string | null;
 }
 
 /** The decide context minus `now`, which the service takes from its Clock. */
@@ -42,6 +47,11 @@ export interface ApplyOptions {
   readonly source: EventSource;
   /** Required when the event raises a new dispute: the procedure chosen for it. */
   readonly procedureId?: string;
+}
+
+/** What `prepare` may be told: the procedure for a new dispute, and the event about to be applied. */
+export interface PrepareOptions extends Pick<ApplyOptions, 'procedureId'> {
+  readonly event?: DisputeEvent;
 }
 
 export type ApplyResult =
@@ -81,7 +91,7 @@ export interface DisputeServiceOptions {
 export interface DisputeService {
   applyEvent(disputeId: string, event: DisputeEvent, options: ApplyOptions): Promise<ApplyResult>;
   /** Step 1 of applying inside a caller's transaction (the scheduler, the outbox worker). */
-  prepare(disputeId: string, options?: Pick<ApplyOptions, 'procedureId'>): Promise<Prepared>;
+  prepare(disputeId: string, options?: PrepareOptions): Promise<Prepared>;
   /** Step 2: inside `trx`, lock, check `prepared` is current, decide and write. */
   applyPrepared(
     trx: Transaction<Database>,
@@ -110,7 +120,7 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
   const wallClock = options.wallClock ?? systemClock;
   const log = (options.log ?? silentLogger()).child({ component: 'dispute-service' });
 
-  async function prepare(disputeId: string, opts: Pick<ApplyOptions, 'procedureId'> = {}): Promise<Prepared> {
+  async function prepare(disputeId: string, opts: PrepareOptions = {}): Promise<Prepared> {
     const row = await store.db
       .selectFrom('disputes')
       .select(['version', 'procedure_id', 'procedure_version', 'state'])
@@ -124,6 +134,7 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
       procedureId,
       procedureVersion: row?.procedure_version ?? null,
       state,
+      raisingOrganisationId: raisingOrganisationOf(state, opts.event),
     });
     return { disputeId, version: row?.version ?? null, environment, state };
   }
@@ -233,7 +244,7 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
     opts: ApplyOptions,
   ): Promise<ApplyResult> {
     for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt += 1) {
-      const prepared = await prepare(disputeId, opts);
+      const prepared = await prepare(disputeId, { ...opts, event });
       let result: ApplyResult | typeof STALE;
       try {
         result = await store.db.transaction().execute((trx) => applyPrepared(trx, prepared, event, opts));
@@ -284,6 +295,7 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
         procedureId: row.procedure_id,
         procedureVersion: row.procedure_version,
         state,
+        raisingOrganisationId: raisingOrganisationOf(state, entry.event),
       });
       const decision = decide(state, entry.event, { ...environment, now: entry.at.toISOString() });
       if (!decision.ok) {
@@ -356,6 +368,11 @@ async function applyLocalEffect(
         .execute();
       return;
   }
+}
+
+function raisingOrganisationOf(state: DisputeState | null, event: DisputeEvent | undefined): string | null {
+  if (state) return state.raisingOrganisationId;
+  return event?.type === 'raised' ? event.raisingOrganisationId : null;
 }
 
 function isTransient(error: unknown): boolean {

@@ -177,3 +177,32 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('contextFor', () => {
+  it('is told the raising organisation, from the raised event before the dispute exists and from the state after', async () => {
+    const store = await ENGINES[0]?.open();
+    if (!store) throw new Error('no engine');
+    try {
+      const seen: (string | null)[] = [];
+      const service = createDisputeService({
+        store,
+        decide: createFakeDecide({ plan: () => [] }),
+        contextFor: (subject) => {
+          seen.push(subject.raisingOrganisationId);
+          return fakeContextFor(subject);
+        },
+        clock: fixedClock(T0),
+      });
+      await service.applyEvent(
+        'd-ctx',
+        { ...raisedEvent('d-ctx'), raisingOrganisationId: 'org-r' },
+        { source: 'teams', procedureId: 'ane' },
+      );
+      await service.applyEvent('d-ctx', { type: 'closed', by: OWNER }, { source: 'teams' });
+      // The fake decide always stores org-a in its state.
+      expect(seen).toEqual(['org-r', 'org-a']);
+    } finally {
+      await store.close();
+    }
+  });
+});
