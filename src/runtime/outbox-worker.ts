@@ -26,7 +26,7 @@
  * time (they are about processes, not about the case), so the test clock never strands a lease.
  */
 import { randomUUID } from 'node:crypto';
-import type { CardView, DisputeState } from '../domain/dispute/types.ts';
+import type { CardView, DisputeEvent, DisputeState, EventSource } from '../domain/dispute/types.ts';
 import { describeEvent, type Logger, silentLogger } from '../log/index.ts';
 import type { Store } from '../store/open-store.ts';
 import { json, type OutboxRow } from '../store/schema.ts';
@@ -70,6 +70,13 @@ export interface OutboxWorker {
 }
 
 const PARKED_SUFFIX = ':parked';
+
+/** The audit source of an event a performer reports back; anything else is 'system'. */
+const FEEDBACK_SOURCE: Partial<Record<DisputeEvent['type'], EventSource>> = {
+  'message-sent': 'email',
+  'meeting-booked': 'calendar',
+  'meeting-unbookable': 'calendar',
+};
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { store, service, performer } = options;
@@ -159,7 +166,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           if (Number(marked.numUpdatedRows) !== 1) return 'lost' as const;
           for (const event of events) {
             if (prepared === null) break;
-            const applied = await service.applyPrepared(trx, prepared, event, { source: 'system' });
+            const applied = await service.applyPrepared(trx, prepared, event, {
+              source: FEEDBACK_SOURCE[event.type] ?? 'system',
+            });
             if (applied === STALE) throw new StaleRetry();
             if (!applied.ok) {
               log.warn(

@@ -98,7 +98,7 @@ for (const engine of ENGINES) {
         .execute();
       expect(audit.map((a) => [a.event_type, a.source])).toEqual([
         ['raised', 'teams'],
-        ['message-sent', 'system'],
+        ['message-sent', 'email'],
       ]);
       expect((await worker(sink).runOnce()).claimed).toBe(0);
       expect(sink.performs.get(`${id}:welcome`)).toBe(1);
