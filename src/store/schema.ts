@@ -106,6 +106,10 @@ export interface OutboxTable {
 
 export interface GraphSubscriptionsTable {
   id: string;
+  /** `inbox` (replies) or `events` (meeting responses). */
+  kind: ColumnType<'inbox' | 'events', 'inbox' | 'events' | undefined, 'inbox' | 'events'>;
+  /** The mailbox's Entra object id: notifications name the mailbox by it. */
+  mailbox_id: string | null;
   resource: string;
   mailbox: string | null;
   client_state: string;
@@ -135,7 +139,50 @@ export interface KvTable {
   updated_at: Timestamp;
 }
 
+export interface MessageIndexTable {
+  internet_message_id: string;
+  conversation_id: string | null;
+  dispute_id: string;
+  stage_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface MeetingIndexTable {
+  event_id: string;
+  dispute_id: string;
+  convener: string;
+  ends_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface DeltaLinksTable {
+  mailbox: string;
+  link: string;
+  updated_at: Timestamp;
+}
+
+/** The exact definition each running dispute started under (PagerDuty's rule). */
+export interface ProcedureVersionsTable {
+  procedure_id: string;
+  version: string;
+  /** sha256 of the canonical JSON: a changed file with an unchanged version is refused. */
+  digest: string;
+  definition: Json<unknown>;
+  created_at: Timestamp;
+}
+
+export interface RaiseDraftsTable {
+  person_id: string;
+  draft: Json<Record<string, unknown>>;
+  updated_at: Timestamp;
+}
+
 export interface Database {
+  message_index: MessageIndexTable;
+  meeting_index: MeetingIndexTable;
+  delta_links: DeltaLinksTable;
+  procedure_versions: ProcedureVersionsTable;
+  raise_drafts: RaiseDraftsTable;
   disputes: DisputesTable;
   audit: AuditTable;
   records: RecordsTable;
