@@ -82,7 +82,12 @@ export function createCardSender(options: CardSenderOptions): CardSender {
 
     const now = clock.now().toISOString();
     const base = { state, procedure, viewerId: effect.to.id, now };
-    const card = cardForEffect({ ...base, kind: effect.card, view: effect.view });
+    const card = cardForEffect({
+      ...base,
+      kind: effect.card,
+      view: effect.view,
+      recipientName: effect.to.name,
+    });
     const readOnlyCard = statusCard({
       ...base,
       stale: true,
@@ -111,7 +116,14 @@ export function createCardSender(options: CardSenderOptions): CardSender {
         const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
         activityId = sent?.id ?? '';
       });
-      await cards.setSlot(effect.slot, { personId: effect.to.id, reference, activityId, readOnlyCard });
+      await cards.setSlot(effect.slot, {
+        personId: effect.to.id,
+        reference,
+        activityId,
+        readOnlyCard,
+        card,
+        stepKey: stepKey(state),
+      });
       await cards.markDelivered(effect.key, activityId || 'sent');
       log.info({ disputeId: state.id, card: effect.card, slot: effect.slot }, 'card delivered');
       return { ok: true, result: { activityId } };

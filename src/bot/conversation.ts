@@ -594,15 +594,28 @@ export function createConversation(deps: ConversationDeps): Conversation {
       return { update: errorCard(result.refusal, disputeId), send: [] };
     }
     log.info({ disputeId, verb, seq: result.state.seq }, 'card action applied');
-    return {
-      update: statusCard({
-        ...base,
-        state: result.state,
-        title: `Done: ${titleOf(verb, routeId)}`,
-        text: ['Concord has recorded your choice.'],
-      }),
-      send: [],
-    };
+    const done = statusCard({
+      ...base,
+      state: result.state,
+      title: `Done: ${titleOf(verb, routeId)}`,
+      text: ['Concord has recorded your choice.'],
+    });
+    // When the next card takes this step's slot, the card just used turns into this record of it.
+    const slotKey = `${disputeId}:step`;
+    const slot = await cards.getSlot(slotKey);
+    if (slot && slot.stepKey === stepKey(state)) {
+      await cards.setSlot(slotKey, { ...slot, readOnlyCard: done, card: undefined, stepKey: undefined });
+    }
+    return { update: done, send: [] };
+  }
+
+  /** The step card last delivered to `person` for this dispute, while that step is still theirs. */
+  async function pendingStepCard(person: BotPerson, disputeId: string): Promise<AdaptiveCardJson | null> {
+    const state = await disputes.get(disputeId);
+    if (!state || state.stage.awaiting?.id !== person.id) return null;
+    const slot = await cards.getSlot(`${disputeId}:step`);
+    if (!slot?.card || slot.personId !== person.id || slot.stepKey !== stepKey(state)) return null;
+    return slot.card as AdaptiveCardJson;
   }
 
   /** Whether a card rendered at `seq` is still for the dispute's current step. */
@@ -676,7 +689,9 @@ export function createConversation(deps: ConversationDeps): Conversation {
         if (parsed.verb === UI_VERBS.openDispute || parsed.verb === UI_VERBS.refresh) {
           const id = typeof incoming.data.disputeId === 'string' ? incoming.data.disputeId : '';
           const detail = await detailCard(person, id);
-          return parsed.verb === UI_VERBS.refresh ? { update: detail, send: [] } : { send: [card(detail)] };
+          if (parsed.verb === UI_VERBS.refresh) return { update: detail, send: [] };
+          const pending = await pendingStepCard(person, id);
+          return { send: [card(detail), ...(pending ? [card(pending)] : [])] };
         }
         return onRaiseAction(person, parsed.verb, incoming.data);
       }

@@ -80,6 +80,9 @@ export interface SlotRecord {
   readonly activityId: string;
   /** The same card rendered read-only, sent over the old one when a newer card takes the slot. */
   readonly readOnlyCard: Readonly<Record<string, unknown>>;
+  /** The card as delivered, and the step it was for: "open" shows it again while that step lasts. */
+  readonly card?: Readonly<Record<string, unknown>>;
+  readonly stepKey?: string;
 }
 
 /** Card slots and the step each rendered `seq` belonged to (stale-card detection). */

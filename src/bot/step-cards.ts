@@ -59,10 +59,22 @@ const STATEMENT_VERBS = new Set<string>([VERBS.escalate, VERBS.informal, VERBS.a
  * step has inputs (review the statement, the reply, the meeting, the outcome).
  */
 export function cardForEffect(
-  input: StepInput & { kind: CardKind; view: CardView; errors?: Readonly<Record<string, string>> },
+  input: StepInput & {
+    kind: CardKind;
+    view: CardView;
+    /** The recipient's name, when the viewer is the card's recipient. */
+    recipientName?: string;
+    errors?: Readonly<Record<string, string>>;
+  },
 ): AdaptiveCardJson {
   const { state, procedure, kind, view } = input;
-  const ctx = stepContext(input);
+  const base = stepContext(input);
+  // A card with buttons sent while no step is awaited (e.g. "close the record" after resolution) is
+  // for its recipient to act on; the domain still decides whether they may.
+  const ctx: StepContext =
+    !base.awaiting && view.actions.length > 0 && input.viewerId && input.recipientName
+      ? { ...base, awaiting: { id: input.viewerId, name: input.recipientName } }
+      : base;
   const errors = input.errors ?? {};
   const phase = state.stage.phase;
   const verbs = view.actions.map((a) => a.verb);

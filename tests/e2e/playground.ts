@@ -74,9 +74,14 @@ export class PlaygroundChat {
     return message;
   }
 
-  /** The newest card whose text matches. */
-  async waitForCard(text: string | RegExp, timeout = 20_000): Promise<Locator> {
-    const card = this.cards().filter({ hasText: text }).last();
+  /** The newest card whose text matches (every one of the patterns, when given several). */
+  async waitForCard(
+    text: string | RegExp | readonly (string | RegExp)[],
+    timeout = 20_000,
+  ): Promise<Locator> {
+    let cards = this.cards();
+    for (const t of Array.isArray(text) ? text : [text]) cards = cards.filter({ hasText: t });
+    const card = cards.last();
     await card.waitFor({ timeout });
     return card;
   }
