@@ -16,6 +16,7 @@ import {
   feedbackToRaiser,
   resolveDispute,
   stageUnresolved,
+  startOverallClock,
   VERBS,
 } from './stage-flow.ts';
 import { isSamePerson, RefusalSignal, refuse, STAGE_TIMER_KINDS, Transition } from './transition.ts';
@@ -101,7 +102,7 @@ function raise(event: Extract<DisputeEvent, { type: 'raised' }>, ctx: DecideCont
     between: [event.by.name],
     summary: `Dispute raised under ${procedure.name} (${procedure.version}).`,
   });
-  if (procedure.overall?.from === 'raised') startOverallClockAtRaise(t);
+  if (procedure.overall?.from === 'raised') startOverallClock(t);
 
   const second = procedure.stages[1];
   if (!first.formal && second?.entry) {
@@ -126,21 +127,6 @@ function raise(event: Extract<DisputeEvent, { type: 'raised' }>, ctx: DecideCont
   }
   enterStage(t, 0);
   return t;
-}
-
-function startOverallClockAtRaise(t: Transition): void {
-  const overall = t.procedure.overall;
-  if (!overall) return;
-  const deadline = t.deadline({
-    kind: 'working-days',
-    workingDays: overall.workingDays,
-    quote: overall.quote,
-  });
-  t.update({ formalStartedAt: t.ctx.now, overallDue: deadline.due });
-  if (deadline.due) {
-    t.setTimer('overall-deadline', deadline.due, 'overall');
-    t.setWarningTimers('overall', deadline, 'overall');
-  }
 }
 
 function decisionActions(t: Transition, nextStageId: string): { verb: string; title: string }[] {

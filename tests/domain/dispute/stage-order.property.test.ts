@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ROLE_IDS } from '../../../src/directory/schema.ts';
 import { bundledCalendar } from '../../../src/domain/calendar/index.ts';
 import { decide } from '../../../src/domain/dispute/decide.ts';
 import type { DisputeEvent, DisputeState } from '../../../src/domain/dispute/types.ts';
@@ -142,28 +143,8 @@ function eventFor(
   }
 }
 
-const ALL_ROLES = [
-  'practitioner',
-  'allocated-social-worker',
-  'team-manager',
-  'service-manager',
-  'group-manager',
-  'head-of-service',
-  'assistant-director',
-  'director',
-  'chief-executive',
-  'safeguarding-lead',
-  'head-teacher',
-  'iro',
-  'cssu-service-manager',
-  'head-of-safeguarding',
-  'board-independent-chair',
-  'sub-committee-chair',
-  'board-business-team',
-  'independent-panel',
-  'cafcass',
-  'board-chair',
-];
+/** Everyone holds every role in the shared vocabulary, on both sides and on the board. */
+const ALL_ROLES: readonly string[] = ROLE_IDS;
 
 describe.each(PROCEDURE_IDS.map((id) => [id]))('%s: stage order', (procedureId) => {
   const procedure = getProcedure(procedureId)!;
