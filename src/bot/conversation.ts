@@ -389,7 +389,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
             send: [],
           };
         }
-        await drafts.delete(person.id);
+        await drafts.remove(person.id);
         log.info({ disputeId: saved.draftId, procedureId: procedure.id }, 'dispute raised');
         return {
           update: statusCard({

@@ -35,7 +35,7 @@ export function memoryDrafts(): DraftStore {
     async save(personId, draft) {
       all.set(personId, draft);
     },
-    async delete(personId) {
+    async remove(personId) {
       all.delete(personId);
     },
   };

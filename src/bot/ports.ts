@@ -70,7 +70,7 @@ export interface SavedDraft {
 export interface DraftStore {
   get(personId: string): Promise<SavedDraft | null>;
   save(personId: string, draft: SavedDraft): Promise<void>;
-  delete(personId: string): Promise<void>;
+  remove(personId: string): Promise<void>;
 }
 
 /** The card last delivered into a slot, so the next card in that slot can turn it read-only. */

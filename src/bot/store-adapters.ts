@@ -1,6 +1,6 @@
 /**
- * The bot's ports over Concord's store: conversation references in `conversation_refs`, drafts and
- * card slots in `kv` (keys prefixed `bot:`), and disputes through the `DisputeService` (every change)
+ * The bot's ports over Concord's store: conversation references in `conversation_refs`, drafts in
+ * `raise_drafts`, card slots in `kv` (keys prefixed `bot:`), and disputes through the `DisputeService` (every change)
  * plus read-only queries on `disputes` and `records`.
  *
  * @example
@@ -9,6 +9,7 @@
  */
 import type { DisputeState, RecordEntry } from '../domain/dispute/types.ts';
 import type { DisputeService } from '../runtime/dispute-service.ts';
+import { createStoreDraftStore } from '../store/adapters/raise-drafts.ts';
 import type { Store } from '../store/open-store.ts';
 import { json } from '../store/schema.ts';
 import type {
@@ -28,7 +29,6 @@ export interface StorePorts {
   readonly disputes: DisputeGateway;
 }
 
-const DRAFT = (personId: string) => `bot:draft:${personId}`;
 const SLOT = (slot: string) => `bot:slot:${slot}`;
 const STEP = (disputeId: string, seq: number) => `bot:step:${disputeId}:${seq}`;
 const DELIVERED = (key: string) => `bot:delivered:${key}`;
@@ -73,12 +73,13 @@ export function createStorePorts(options: { store: Store; service: DisputeServic
     },
   };
 
+  const raiseDrafts = createStoreDraftStore(store);
   const drafts: DraftStore = {
-    get: (personId) => kvGet<SavedDraft>(DRAFT(personId)),
-    save: (personId, draft) => kvSet(DRAFT(personId), draft),
-    async delete(personId) {
-      await db.deleteFrom('kv').where('key', '=', DRAFT(personId)).execute();
+    async get(personId) {
+      return ((await raiseDrafts.get(personId)) as SavedDraft | undefined) ?? null;
     },
+    save: (personId, draft) => raiseDrafts.put(personId, { ...draft }),
+    remove: (personId) => raiseDrafts.remove(personId),
   };
 
   const cards: CardStateStore = {

@@ -35,11 +35,6 @@ import { createGraphInbound, type GraphInbound } from '../graph/inbound.ts';
 import { createGraphMail } from '../graph/mail.ts';
 import { createMeetingTracker } from '../graph/meeting-tracker.ts';
 import { createMeetingBooker } from '../graph/meetings.ts';
-import {
-  createMemoryMeetingIndex,
-  createMemoryMessageIndex,
-  createMemorySubscriptionStore,
-} from '../graph/memory-ports.ts';
 import type { DisputeEventSink } from '../graph/ports.ts';
 import { createReplyTracker } from '../graph/reply-tracker.ts';
 import { createSubscriptionManager } from '../graph/subscriptions.ts';
@@ -50,6 +45,11 @@ import { systemClock } from '../runtime/clock.ts';
 import type { EffectPerformer } from '../runtime/effect-performer.ts';
 import { type Runtime, startRuntime } from '../runtime/runtime.ts';
 import { type ConcordServer, createServer, type Route } from '../server/server.ts';
+import {
+  createStoreMeetingIndex,
+  createStoreMessageIndex,
+  createStoreSubscriptionStore,
+} from '../store/adapters/graph-ports.ts';
 import type { StoreTarget } from '../store/open-store.ts';
 
 /** Where Graph is and how Concord signs in to it (app-only, client credentials). */
@@ -109,41 +109,23 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(graph.customHosts ? { customHosts: graph.customHosts } : {}),
   });
   const api = client.api;
-  const messageIndex = createMemoryMessageIndex();
-  const meetingIndex = createMemoryMeetingIndex();
-  const subscriptionStore = createMemorySubscriptionStore();
   const calendar = createGraphCalendar({ client: api });
 
-  // The runtime needs the performer, the performer needs the card sender, and the card sender
-  // needs the runtime's store: the performer reaches the card sender through this late binding.
-  let cardSender: ReturnType<typeof createCardSender> | null = null;
+  // The runtime needs a performer, and the performer's parts (indexes, the card sender) need the
+  // runtime's store: the runtime gets a performer that delegates once they exist.
+  let performer: EffectPerformer | null = null;
   let runtimeRef: Runtime | null = null;
   const clockNow = () => (runtimeRef ? runtimeRef.clock.now() : systemClock.now());
-
-  const performer: EffectPerformer = createGraphEffectPerformer({
-    mail: createGraphMail({ client: api, log }),
-    meetings: createMeetingBooker({
-      calendar,
-      index: meetingIndex,
-      workingHours: (org) => directory.workingHours(org),
-      workingCalendar: (org) => directory.calendar(org),
-      now: clockNow,
-      log,
-    }),
-    index: messageIndex,
-    cards: {
-      perform: (effect) =>
-        cardSender
-          ? cardSender.perform(effect)
-          : Promise.resolve({ ok: false, retryable: true, error: 'the bot is not started yet' }),
-    },
-    log,
-  });
 
   const runtime = await startRuntime({
     config,
     decide,
-    performer,
+    performer: {
+      perform: (effect, meta) =>
+        performer
+          ? performer.perform(effect, meta)
+          : Promise.resolve({ ok: false, retryable: true, error: 'Concord is still starting' }),
+    },
     log,
     ...(options.storeTarget ? { storeTarget: options.storeTarget } : {}),
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
@@ -161,6 +143,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   });
   runtimeRef = runtime;
+  const messageIndex = createStoreMessageIndex(runtime.store);
+  const meetingIndex = createStoreMeetingIndex(runtime.store);
+  const subscriptionStore = createStoreSubscriptionStore(runtime.store);
 
   // The Teams bot.
   const ports = createStorePorts({ store: runtime.store, service: runtime.service });
@@ -182,7 +167,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     refs: ports.refs,
     people,
   });
-  cardSender = createCardSender({
+  const cardSender = createCardSender({
     bot,
     refs: ports.refs,
     cards: ports.cards,
@@ -190,6 +175,20 @@ export async function createApp(options: AppOptions): Promise<App> {
     procedures,
     installer,
     clock: runtime.clock,
+    log,
+  });
+  performer = createGraphEffectPerformer({
+    mail: createGraphMail({ client: api, log }),
+    meetings: createMeetingBooker({
+      calendar,
+      index: meetingIndex,
+      workingHours: (org) => directory.workingHours(org),
+      workingCalendar: (org) => directory.calendar(org),
+      now: clockNow,
+      log,
+    }),
+    index: messageIndex,
+    cards: cardSender,
     log,
   });
 

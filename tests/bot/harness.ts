@@ -142,7 +142,7 @@ export async function createHarness(
     },
     async reset() {
       // The audit log is append-only, so disputes stay; each test raises its own (random ids).
-      for (const table of ['kv', 'conversation_refs'] as const) {
+      for (const table of ['kv', 'conversation_refs', 'raise_drafts'] as const) {
         await store.db.deleteFrom(table).execute();
       }
       for (const u of Object.values(USERS)) actingAs.set(u.id, null);
