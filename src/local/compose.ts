@@ -73,6 +73,11 @@ export interface AppOptions {
   /** Default: local mode maps people onto the Playground chat; otherwise cards wait for a conversation. */
   readonly installer?: (deps: { refs: ConversationRefStore; people: PeopleDirectory }) => TeamsInstaller;
   readonly pollIntervalMs?: number;
+  /**
+   * Local mode: the emulator starts empty on every run, so the subscriptions and delta cursors kept
+   * from a previous run point at nothing. Forget them before subscribing again.
+   */
+  readonly forgetGraphSubscriptions?: boolean;
 }
 
 export interface App {
@@ -256,6 +261,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     directory,
     inbound,
     async listen(port = config.port) {
+      if (options.forgetGraphSubscriptions) {
+        await runtime.store.db.deleteFrom('graph_subscriptions').execute();
+        await runtime.store.db.deleteFrom('delta_links').execute();
+      }
       const bound = await server.listen(port);
       listening = true;
       await inbound.start();

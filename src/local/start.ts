@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     config,
     directoryFile,
     log,
+    forgetGraphSubscriptions: true,
     graph: {
       baseUrl: m365.graphBaseUrl,
       authorityHost: m365.authorityHost,
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error('Concord could not start:', error instanceof Error ? error.message : error);
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  console.error(`Concord could not start: ${error instanceof Error ? error.message : String(error)}${cause}`);
   process.exit(1);
 });
