@@ -75,3 +75,55 @@ describe('POST /api/messages', () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe('onTurnError', () => {
+  it('tells the person something went wrong and logs no case content', async () => {
+    const { createServer: createHttpServer } = await import('node:http');
+    const { Writable } = await import('node:stream');
+    const { createLogger } = await import('../../src/log/index.ts');
+    const posted: string[] = [];
+    const connector = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        posted.push(body);
+        res.setHeader('content-type', 'application/json');
+        res.end('{"id":"x"}');
+      });
+    });
+    await new Promise<void>((r) => connector.listen(0, '127.0.0.1', r));
+    const lines: string[] = [];
+    const log = createLogger({
+      level: 'info',
+      destination: new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    });
+    const adapter = createBotAdapter({ bot: null, log });
+    server = createServer({
+      routes: [
+        botRoute({
+          bot: adapter,
+          logic: async () => {
+            throw new Error('case ANE-SECRET-42: the child Jane Smith is at risk');
+          },
+        }),
+      ],
+    });
+    const { port } = await server.listen(0, '127.0.0.1');
+    const address = connector.address() as { port: number };
+    await fetch(`http://127.0.0.1:${port}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ACTIVITY, serviceUrl: `http://127.0.0.1:${address.port}/` }),
+    });
+    await new Promise((r) => connector.close(r));
+    expect(posted.join()).toMatch(/something went wrong/);
+    const logged = lines.join('\n');
+    expect(logged).toContain('bot turn failed');
+    expect(logged).not.toMatch(/ANE-SECRET-42|Jane Smith/);
+  });
+});
