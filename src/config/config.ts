@@ -36,6 +36,8 @@ export interface Config {
   readonly clock: ClockMode;
   readonly nodeEnv: string;
   readonly logLevel: LogLevel;
+  /** The Teams app's id in the tenant app catalog, used to install Concord for people who never chatted with it. */
+  readonly teamsAppId: string | null;
 }
 
 /** One or more configuration problems, each naming the variable. */
@@ -90,6 +92,7 @@ const envSchema = z.object({
   DIRECTORY_FILE: optionalText,
   CLOCK: optionalText.pipe(z.enum(['system', 'test'], 'CLOCK must be "test" or unset').optional()),
   NODE_ENV: optionalText.transform((value) => value ?? 'development'),
+  TEAMS_APP_ID: optionalText,
   LOG_LEVEL: optionalText.pipe(
     z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'LOG_LEVEL must be a pino level')
@@ -157,6 +160,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     clock: e.CLOCK ?? 'system',
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL ?? 'info',
+    teamsAppId: e.TEAMS_APP_ID || null,
   };
   return Object.freeze(config);
 }

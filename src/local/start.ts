@@ -10,7 +10,7 @@ import { ConfigError, loadConfig } from '../config/index.ts';
 import { DEFAULT_CLIENT, startEmulator } from '../emulator/emulator.ts';
 import { trustEmulatorCa } from '../emulator/trust.ts';
 import { createLogger } from '../log/index.ts';
-import { createApp, SAMPLE_DIRECTORY } from './compose.ts';
+import { createApp, SAMPLE_DIRECTORY } from '../app/create-app.ts';
 import { startPlayground } from './playground.ts';
 
 async function main(): Promise<void> {

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import { type Emulator, startEmulator } from '../../src/emulator/emulator.ts';
 import { trustEmulatorCa } from '../../src/emulator/trust.ts';
-import { type App, createApp, SAMPLE_DIRECTORY } from '../../src/local/compose.ts';
+import { type App, createApp, SAMPLE_DIRECTORY } from '../../src/app/create-app.ts';
 import { type Playground, playgroundBinary, startPlayground } from '../../src/local/playground.ts';
 import { browserUnavailable, launchBrowser, PlaygroundChat } from './playground.ts';
 

@@ -1,8 +1,8 @@
 /**
- * The composition root, for now: store + runtime (scheduler, outbox, test clock), the directory
+ * The composition root: store + runtime (scheduler, outbox, test clock), the directory
  * service, Graph (mail, meetings, reply and response tracking), the Teams bot, and the HTTP server,
- * wired together from the config. `npm start` (start.ts) and the end-to-end test use it. The lead
- * may move it to `src/app/`.
+ * wired together from the config. `npm start` (src/local/start.ts), production
+ * (src/app/main.ts) and the end-to-end tests use it.
  *
  * Graph is whatever `graph` names: the local Microsoft 365 emulator in local mode, or (when given
  * app credentials) the real thing. Delivery of Teams cards goes through the bot's card sender; a
@@ -38,11 +38,17 @@ import { createMeetingBooker } from '../graph/meetings.ts';
 import type { DisputeEventSink } from '../graph/ports.ts';
 import { createReplyTracker } from '../graph/reply-tracker.ts';
 import { createSubscriptionManager } from '../graph/subscriptions.ts';
+import {
+  createTeamsInstaller,
+  type TeamsInstaller as GraphTeamsInstaller,
+} from '../graph/teams-installer.ts';
+import { createGraphUsers } from '../graph/users.ts';
 import type { Logger } from '../log/index.ts';
 import { silentLogger } from '../log/index.ts';
 import { loadProcedures } from '../procedures/index.ts';
 import { systemClock } from '../runtime/clock.ts';
 import type { EffectPerformer } from '../runtime/effect-performer.ts';
+import { type PollLoop, startPollLoop } from '../runtime/poll-loop.ts';
 import { type Runtime, startRuntime } from '../runtime/runtime.ts';
 import { type ConcordServer, createServer, type Route } from '../server/server.ts';
 import {
@@ -50,6 +56,7 @@ import {
   createStoreMessageIndex,
   createStoreSubscriptionStore,
 } from '../store/adapters/graph-ports.ts';
+import { createProcedureVersions, type ProcedureVersions } from '../store/adapters/procedure-versions.ts';
 import type { StoreTarget } from '../store/open-store.ts';
 
 /** Where Graph is and how Concord signs in to it (app-only, client credentials). */
@@ -78,7 +85,19 @@ export interface AppOptions {
    * from a previous run point at nothing. Forget them before subscribing again.
    */
   readonly forgetGraphSubscriptions?: boolean;
+  /** Graph housekeeping loops after `listen` (default on). */
+  readonly maintenance?: boolean;
+  readonly maintenanceIntervals?: Partial<typeof DEFAULT_MAINTENANCE>;
 }
+
+/** How often Graph housekeeping runs. Webhooks do the real-time work; these are the safety nets. */
+export const DEFAULT_MAINTENANCE = {
+  /** Subscriptions last at most 10,080 minutes; renewal looks for those expiring soon. */
+  renewMs: 60 * 60_000,
+  /** Inbox delta and meeting-response polling, for notifications that never arrived. */
+  catchUpMs: 15 * 60_000,
+  managersMs: 24 * 60 * 60_000,
+} as const;
 
 export interface App {
   readonly runtime: Runtime;
@@ -96,12 +115,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const { config, graph } = options;
   const log = options.log ?? silentLogger();
   const procedures = loadProcedures();
-  const directory = await createDirectoryService({
-    directory: options.directoryFile ?? config.directoryFile ?? SAMPLE_DIRECTORY,
-    log,
-  });
-  const hostOrg = directory.directory.organisations.find((o) => o.tenant === 'host')?.id ?? '';
-
+  const directoryFile = options.directoryFile ?? config.directoryFile ?? SAMPLE_DIRECTORY;
   // Graph.
   const client = createGraphClient({
     baseUrl: graph.baseUrl,
@@ -115,11 +129,21 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const api = client.api;
   const calendar = createGraphCalendar({ client: api });
+  const batch = createGraphBatch({ api });
+  // Managers the directory file does not give come from Graph (`/users/{id}/manager`).
+  const directory = await createDirectoryService({
+    directory: directoryFile,
+    managers: createGraphUsers({ batch }),
+    log,
+  });
+  const hostOrg = directory.directory.organisations.find((o) => o.tenant === 'host')?.id ?? '';
+  await warm('managers', () => directory.warmManagers(), log);
 
   // The runtime needs a performer, and the performer's parts (indexes, the card sender) need the
   // runtime's store: the runtime gets a performer that delegates once they exist.
   let performer: EffectPerformer | null = null;
   let runtimeRef: Runtime | null = null;
+  let versions: ProcedureVersions | null = null;
   const clockNow = () => (runtimeRef ? runtimeRef.clock.now() : systemClock.now());
 
   const runtime = await startRuntime({
@@ -134,20 +158,27 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
     ...(options.storeTarget ? { storeTarget: options.storeTarget } : {}),
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
-    contextFor: ({ procedureId, procedureVersion, state }) => {
-      const procedure = procedures.get(procedureId);
-      if (!procedure) throw new Error(`unknown procedure ${procedureId}`);
-      if (procedureVersion !== null && procedureVersion !== procedure.version) {
-        throw new Error(`procedure ${procedureId} version ${procedureVersion} is not bundled`);
-      }
+    // A new dispute takes the bundled (current) version; a running one keeps the exact definition
+    // it started under, read back from the store.
+    contextFor: async ({ procedureId, procedureVersion, state, raisingOrganisationId }) => {
+      const current = procedures.get(procedureId);
+      const procedure =
+        procedureVersion === null || procedureVersion === current?.version
+          ? current
+          : await versions?.get(procedureId, procedureVersion);
+      if (!procedure) throw new Error(`unknown procedure ${procedureId} ${procedureVersion ?? ''}`.trim());
       return {
         procedure,
-        calendar: directory.calendar(state?.raisingOrganisationId ?? hostOrg),
+        calendar: directory.calendar(state?.raisingOrganisationId ?? raisingOrganisationId ?? hostOrg),
         resolver: directory.resolver,
       };
     },
   });
   runtimeRef = runtime;
+  versions = createProcedureVersions(runtime.store);
+  // Saving every bundled version up front means an edited file with an unchanged version is refused
+  // at start, before any running dispute could pick up changed rules.
+  for (const procedure of procedures.values()) await versions.register(procedure);
   const messageIndex = createStoreMessageIndex(runtime.store);
   const meetingIndex = createStoreMeetingIndex(runtime.store);
   const subscriptionStore = createStoreSubscriptionStore(runtime.store);
@@ -168,7 +199,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     localMode: localPolicy,
     log,
   });
-  const installer = (options.installer ?? (localPolicy.allowed ? playgroundInstaller : waitForConversation))({
+  const graphInstaller = config.teamsAppId
+    ? createTeamsInstaller({ client: api, teamsAppId: config.teamsAppId, graphBaseUrl: graph.baseUrl })
+    : null;
+  const defaultInstaller = localPolicy.allowed
+    ? playgroundInstaller
+    : graphInstaller
+      ? installThroughGraph(graphInstaller)
+      : waitForConversation;
+  const installer = (options.installer ?? defaultInstaller)({
     refs: ports.refs,
     people,
   });
@@ -205,6 +244,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         log.info({ disputeId, refusal: result.refusal.reason, type: event.type }, 'inbound event refused');
     },
   };
+  const meetingTracker = createMeetingTracker({ calendar, index: meetingIndex, sink, now: clockNow, log });
   const publicUrl = config.publicUrl;
   const inbound = createGraphInbound({
     subscriptions: createSubscriptionManager({
@@ -217,13 +257,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     }),
     replies: createReplyTracker({
       client: api,
-      batch: createGraphBatch({ api }),
+      batch,
       index: messageIndex,
       sink,
       store: subscriptionStore,
       log,
     }),
-    meetings: createMeetingTracker({ calendar, index: meetingIndex, sink, now: clockNow, log }),
+    meetings: meetingTracker,
     watchedMailboxes: () => directory.watchedMailboxes(),
     log,
   });
@@ -254,6 +294,20 @@ export async function createApp(options: AppOptions): Promise<App> {
     ],
   });
 
+  // Graph housekeeping: subscriptions renewed before they lapse, and the fallbacks for lost
+  // notifications (inbox delta, meeting polling), plus the managers Graph knows.
+  const maintenance: PollLoop[] = [];
+  const every = (name: string, intervalMs: number, job: () => Promise<unknown>) =>
+    startPollLoop({
+      name,
+      intervalMs,
+      log,
+      tick: async () => {
+        await job();
+        return 0;
+      },
+    });
+
   let listening = false;
   return {
     runtime,
@@ -268,9 +322,23 @@ export async function createApp(options: AppOptions): Promise<App> {
       const bound = await server.listen(port);
       listening = true;
       await inbound.start();
+      if (options.maintenance !== false) {
+        const m = { ...DEFAULT_MAINTENANCE, ...options.maintenanceIntervals };
+        maintenance.push(
+          every('graph-renew', m.renewMs, () => inbound.renewDue()),
+          every('graph-catch-up', m.catchUpMs, async () => {
+            await inbound.catchUpAll();
+            await meetingTracker.poll();
+          }),
+          every('directory-managers', m.managersMs, () =>
+            warm('managers', () => directory.refreshManagers(), log),
+          ),
+        );
+      }
       return { port: bound.port, url: `http://localhost:${bound.port}` };
     },
     async stop() {
+      await Promise.all(maintenance.map((loop) => loop.stop()));
       inbound.close();
       if (listening) await server.close();
       await runtime.stop();
@@ -298,7 +366,33 @@ export function playgroundInstaller(deps: {
   };
 }
 
+/**
+ * In the cloud: install Concord's Teams app for the person through Graph. Teams then sends the bot a
+ * conversationUpdate, which stores their conversation reference; until it arrives the delivery is
+ * reported as not yet possible, so the outbox retries it.
+ */
+function installThroughGraph(graphInstaller: GraphTeamsInstaller) {
+  return (): TeamsInstaller => ({
+    async install(person) {
+      const outcome = await graphInstaller.ensureInstalled(person.email);
+      return { ok: false, error: `Teams app ${outcome}; waiting for Teams to open the chat` };
+    },
+  });
+}
+
 /** Without an app installer: wait (retryable) until the person opens a chat with the bot. */
 function waitForConversation(): TeamsInstaller {
   return { install: async () => ({ ok: false, error: 'no Teams app installer is configured' }) };
+}
+
+/** Runs a Graph warm-up; a failure is logged and retried by the next run, never fatal at start. */
+async function warm(what: string, job: () => Promise<void>, log?: Logger): Promise<void> {
+  try {
+    await job();
+  } catch (error) {
+    (log ?? silentLogger()).warn(
+      { what, error: error instanceof Error ? error.name : 'error' },
+      'warm-up failed',
+    );
+  }
 }
