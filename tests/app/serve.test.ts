@@ -1,0 +1,98 @@
+/**
+ * `npm run serve` in cloud mode against the local Microsoft 365 standing in for Microsoft's cloud:
+ * only GRAPH_BASE_URL and AUTHORITY_HOST point elsewhere. It starts, reports ready, and rejects an
+ * unauthenticated Bot Framework request.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CLIENT, startEmulator } from '../../src/emulator/emulator.ts';
+import { trustEmulatorCa } from '../../src/emulator/trust.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const PORT = 3990 + Math.floor(Math.random() * 8);
+
+describe('npm run serve (cloud mode)', () => {
+  let m365: Awaited<ReturnType<typeof startEmulator>>;
+  let child: ChildProcess;
+  let output = '';
+  let untrust: () => void = () => {};
+  const dir = mkdtempSync(path.join(tmpdir(), 'concord-serve-'));
+
+  beforeAll(async () => {
+    m365 = await startEmulator({
+      directory: path.join(ROOT, 'directory/sample-ane.json'),
+      certDir: path.join(dir, 'tls'),
+    });
+    untrust = trustEmulatorCa(m365.caPem);
+    const client = m365.clients[0] ?? DEFAULT_CLIENT;
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(PORT),
+        DATA_DIR: path.join(dir, 'data'),
+        BOT_ID: client.clientId,
+        BOT_PASSWORD: client.clientSecret,
+        BOT_TENANT_ID: m365.tenantId,
+        GRAPH_BASE_URL: m365.graphBaseUrl,
+        AUTHORITY_HOST: m365.authorityHost,
+        DIRECTORY_FILE: path.join(ROOT, 'directory/sample-ane.json'),
+        NODE_EXTRA_CA_CERTS: m365.caPath,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${output}`);
+      const ready = await fetch(`http://127.0.0.1:${PORT}/readyz`)
+        .then((r) => r.status)
+        .catch(() => 0);
+      if (ready === 200 && output.includes('Concord is listening')) return;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    throw new Error(`serve did not become ready: ${output}`);
+  }, 90_000);
+
+  afterAll(async () => {
+    child?.kill('SIGTERM');
+    await new Promise((r) => child?.once('exit', r));
+    await m365?.close();
+    untrust();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is healthy and ready, subscribed to the watched inboxes through Graph', async () => {
+    expect((await fetch(`http://127.0.0.1:${PORT}/healthz`)).status).toBe(200);
+    const subs = JSON.stringify(await fetch(`${m365.adminUrl}/subscriptions`).then((r) => r.json()));
+    expect(subs).toContain("mailFolders('inbox')/messages");
+    expect(subs).toContain(`http://localhost:${PORT}/api/graph/notifications`);
+  });
+
+  it('rejects a Bot Framework request without a valid token', async () => {
+    const res = await fetch(`http://127.0.0.1:${PORT}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        text: 'help',
+        channelId: 'msteams',
+        serviceUrl: 'https://example.invalid',
+      }),
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('does not offer the test clock', async () => {
+    expect((await fetch(`http://127.0.0.1:${PORT}/dev/clock`)).status).toBe(404);
+  });
+
+  it('logs no case content', () => {
+    expect(output).not.toMatch(/Practitioner, Adopt North East/);
+  });
+});
