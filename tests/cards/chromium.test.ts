@@ -7,33 +7,22 @@
  * Needs Debian chromium at /usr/bin/chromium (.ci/run installs it). Without it the tests are
  * skipped, and the run says so plainly.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderCard } from '../../src/cards/render.ts';
 import { TEMPLATE_NAMES } from '../../src/cards/view-models.ts';
+import { browserUnavailable, launchBrowser } from '../support/chromium.ts';
 import { BROWSER_BUNDLES } from './adaptive-cards-lib.ts';
 import { EXPECTED_BUTTONS, FIXTURES } from './fixtures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const SKIP_REASON = `${CHROMIUM} not found; install it with "apt-get install -y chromium" (.ci/run does)`;
+const SKIP_REASON = browserUnavailable() ?? '';
+const available = SKIP_REASON === '';
 if (!available)
   console.warn(`SKIPPED: browser card tests (Chromium rendering and screenshots): ${SKIP_REASON}`);
 
 const OUTPUT = fileURLToPath(new URL('./__screenshots__/output/', import.meta.url));
-
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost',
-];
 
 /**
  * Runs in the page: renders a card the way a host does, with TextBlock markdown through markdown-it
@@ -82,9 +71,8 @@ describe.skipIf(!available)(`cards in Chromium${available ? '' : ` (skipped: ${S
   let page: Page;
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
     mkdirSync(OUTPUT, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 520, height: 800 }, deviceScaleFactor: 1 });
     await page.route('**/*', (route) => {
       const url = new URL(route.request().url());

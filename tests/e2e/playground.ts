@@ -3,40 +3,15 @@
  * HTTP routes are undocumented internals, so everything goes through its page: the compose box,
  * the messages, the Adaptive Cards. Selectors are documented in docs/local-mode.md.
  */
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { localhostOnly } from '../support/chromium.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost',
-];
-
-/** Why browser tests cannot run here, or null when they can. */
-export function browserUnavailable(): string | null {
-  if (!existsSync(CHROMIUM))
-    return `Debian chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`;
-  return null;
-}
-
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-}
+export { browserUnavailable, CHROMIUM, CHROMIUM_ARGS, launchBrowser } from '../support/chromium.ts';
 
 /** A page that may only talk to localhost: every other request is aborted. */
 export async function localOnlyPage(browser: Browser): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-  await page.route('**/*', (route) => {
-    const host = new URL(route.request().url()).hostname;
-    return host === 'localhost' || host === '127.0.0.1' ? route.continue() : route.abort();
-  });
+  await localhostOnly(page);
   return page;
 }
 

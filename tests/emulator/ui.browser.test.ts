@@ -2,13 +2,12 @@
  * The emulator's web UI in Debian Chromium (playwright-core): read a message, reply, accept an
  * invitation. Skips, saying so, when /usr/bin/chromium is not installed.
  */
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserUnavailable, CHROMIUM, launchBrowser, localhostOnly } from '../support/chromium.ts';
 import { type Harness, people, startHarness } from './helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+const hasChromium = browserUnavailable() === null;
 if (!hasChromium)
   console.warn(
     `SKIPPED: emulator UI browser tests — ${CHROMIUM} is not installed (apt-get install -y chromium).`,
@@ -23,25 +22,10 @@ describe.skipIf(!hasChromium)('emulator web UI in Chromium', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost',
-      ],
-    });
+    browser = await launchBrowser();
     // The emulator's CA is not in Chromium's store; this browser context trusts it by ignoring HTTPS errors.
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    await context.route('**/*', (route) => {
-      const host = new URL(route.request().url()).hostname;
-      return host === '127.0.0.1' || host === 'localhost' ? route.continue() : route.abort();
-    });
+    await localhostOnly(context);
     page = await context.newPage();
   });
 
