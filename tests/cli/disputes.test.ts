@@ -11,6 +11,7 @@ import { main } from '../../src/cli/main.ts';
 import { decide } from '../../src/domain/dispute/decide.ts';
 import { openTestClock } from '../../src/runtime/clock.ts';
 import { createDisputeService } from '../../src/runtime/dispute-service.ts';
+import { MIGRATIONS } from '../../src/store/migrations/index.ts';
 import type { Store } from '../../src/store/open-store.ts';
 import { aneContextFor, aneRaise, teamManager } from '../runtime/ane-context.ts';
 import { ENGINES } from '../store/engines.ts';
@@ -49,8 +50,8 @@ describe('concord migrate on a PGlite DATA_DIR from the configuration', () => {
       expect(await runMigrate(['--json'], first, { env })).toBe(0);
       expect(JSON.parse(first.out_[0] ?? '')).toEqual({
         engine: 'pglite',
-        applied: ['0001-initial'],
-        current: ['0001-initial'],
+        applied: Object.keys(MIGRATIONS),
+        current: Object.keys(MIGRATIONS),
       });
       const second = capture();
       expect(await runMigrate([], second, { env })).toBe(0);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthRoutes } from '../../src/server/health-routes.ts';
 import { type ConcordServer, createServer, HttpError } from '../../src/server/server.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
+import { MIGRATIONS } from '../../src/store/migrations/index.ts';
 import type { Store } from '../../src/store/open-store.ts';
 import { ENGINES } from '../store/engines.ts';
 
@@ -111,7 +112,7 @@ for (const engine of ENGINES) {
       expect(await after.json()).toMatchObject({
         status: 'ready',
         engine: engine.name,
-        migrations: ['0001-initial'],
+        migrations: Object.keys(MIGRATIONS),
       });
     });
 
