@@ -48,13 +48,13 @@ describe('concord deadline --working-days', () => {
       expected: { dueDate: '2026-06-03', due: '2026-06-03T22:59:59.999Z' },
     },
     {
-      // A bare date is that London day.
+      // A bare date is that London day (a Saturday: it counts from Monday).
       argv: ['--from', '2026-06-13', '--working-days', '1'],
-      expected: { dueDate: '2026-06-15', due: '2026-06-15T22:59:59.999Z' },
+      expected: { dueDate: '2026-06-16', due: '2026-06-16T22:59:59.999Z' },
     },
     {
       argv: ['--from', '2026-06-13T10:00:00Z', '--working-days', '0'],
-      expected: { dueDate: '2026-06-13', due: '2026-06-13T22:59:59.999Z' },
+      expected: { dueDate: '2026-06-15', due: '2026-06-15T22:59:59.999Z' },
     },
     {
       argv: ['--working-days=5', '--from=2026-12-23T10:00:00.000Z'],

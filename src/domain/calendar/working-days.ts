@@ -5,12 +5,15 @@
  *   Europe/London) of the Nth working day after t's calendar day (taken in Europe/London).
  *
  * - The start day is never counted, whether or not it is a working day.
- * - A start on a non-working day: DESIGN.md says it "counts from the next working day". We read that
- *   literally together with the definition above: the next working day is the first day counted (day 1),
- *   exactly as for a start on the working day before it. So a step started on Saturday, Sunday or late on
- *   Friday with N = 1 is due at the end of Monday (if Monday is a working day), not Tuesday. This keeps one
- *   rule for every start and makes `workingDaysBetween(t, addWorkingDays(t, N).due) === N` hold for every t.
- * - N = 0 means the end of the start's own London calendar day.
+ * - A start on a non-working day "counts from the next working day": that working day takes the place
+ *   of the start day, so it is not counted either, and day 1 is the working day after it. A step started
+ *   on Saturday (or on a bank holiday Monday) with N = 1 is due at the end of Tuesday, as if it had
+ *   started on Monday (or on the Tuesday after the holiday). This is how UK procedures usually treat a
+ *   matter received out of hours, and it is the only reading in which DESIGN.md's last sentence adds
+ *   anything to the rule before it.
+ * - N = 0 means the end of the (effective) start day.
+ * - `workingDaysBetween` counts from the same effective start day, so
+ *   `workingDaysBetween(t, addWorkingDays(t, N).due) === N` holds for every t.
  */
 import { addCalendarDays, type CalendarDay } from './calendar-day.ts';
 import { CalendarInputError } from './errors.ts';
@@ -49,8 +52,7 @@ export function addWorkingDays({
   workingDays: number;
 }): Deadline {
   assertWorkingDayCount(workingDays, 'workingDays');
-  let day = londonDay(assertInstant(from, 'from'));
-  assertCovered(calendar, day);
+  let day = effectiveStartDay(calendar, londonDay(assertInstant(from, 'from')));
   for (let counted = 0; counted < workingDays; ) {
     day = addCalendarDays(day, 1);
     if (isWorkingDay(calendar, day)) counted += 1;
@@ -81,8 +83,23 @@ export function workingDaysBetween({
   const fromDay = londonDay(assertInstant(from, 'from'));
   const toDay = londonDay(assertInstant(to, 'to'));
   // `0 - n` rather than `-n`, which would give -0 for an empty span.
-  if (toDay < fromDay) return 0 - countWorkingDaysAfter(calendar, toDay, fromDay);
-  return countWorkingDaysAfter(calendar, fromDay, toDay);
+  if (toDay < fromDay) return 0 - countFrom(calendar, toDay, fromDay);
+  return countFrom(calendar, fromDay, toDay);
+}
+
+/** Working days counted from a step starting on `start`, up to and including `upTo` (`start <= upTo`). */
+function countFrom(calendar: WorkingCalendar, start: CalendarDay, upTo: CalendarDay): number {
+  const effective = effectiveStartDay(calendar, start);
+  // Between a non-working start and the working day that stands in for it, no day has counted yet.
+  return upTo < effective ? 0 : countWorkingDaysAfter(calendar, effective, upTo);
+}
+
+/** The start's own London day when it is a working day, else the next working day. */
+function effectiveStartDay(calendar: WorkingCalendar, day: CalendarDay): CalendarDay {
+  assertCovered(calendar, day);
+  let effective = day;
+  while (!isWorkingDay(calendar, effective)) effective = addCalendarDays(effective, 1);
+  return effective;
 }
 
 /** Working days in (`after`, `upTo`], with `after <= upTo`. */

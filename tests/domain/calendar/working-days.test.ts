@@ -177,42 +177,42 @@ const ROWS: Row[] = [
     due: '2026-06-15T22:59:59.999Z',
   },
   {
-    why: 'a Saturday start: Monday is day 1, not Tuesday',
+    why: 'a Saturday start counts from Monday, so Tuesday is day 1',
     from: '2026-06-13T10:00:00Z',
     workingDays: 1,
-    dueDate: '2026-06-15',
-    due: '2026-06-15T22:59:59.999Z',
+    dueDate: '2026-06-16',
+    due: '2026-06-16T22:59:59.999Z',
   },
   {
-    why: 'a Sunday start: Monday is day 1',
+    why: 'a Sunday start counts from Monday, so Tuesday is day 1',
     from: '2026-06-14T20:00:00Z',
     workingDays: 1,
-    dueDate: '2026-06-15',
-    due: '2026-06-15T22:59:59.999Z',
+    dueDate: '2026-06-16',
+    due: '2026-06-16T22:59:59.999Z',
   },
   {
-    why: 'a Saturday start, 5 working days: the following Friday',
+    why: 'a Saturday start, 5 working days: as if started on Monday, so the Monday after',
     from: '2026-06-13T10:00:00Z',
     workingDays: 5,
-    dueDate: '2026-06-19',
-    due: '2026-06-19T22:59:59.999Z',
+    dueDate: '2026-06-22',
+    due: '2026-06-22T22:59:59.999Z',
   },
   {
-    why: 'a Good Friday start: Easter Monday is also off, so Tuesday is day 1',
+    why: 'a Good Friday start: Easter Monday is also off, so it counts from Tuesday and Wednesday is day 1',
     from: '2026-04-03T10:00:00Z',
     workingDays: 1,
-    dueDate: '2026-04-07',
-    due: '2026-04-07T22:59:59.999Z',
+    dueDate: '2026-04-08',
+    due: '2026-04-08T22:59:59.999Z',
   },
   {
-    why: 'a Good Friday start in Scotland (no Easter Monday holiday)',
+    why: 'a Good Friday start in Scotland (no Easter Monday holiday) counts from Monday',
     from: '2026-04-03T10:00:00Z',
     workingDays: 1,
     division: SC,
-    dueDate: '2026-04-06',
-    due: '2026-04-06T22:59:59.999Z',
+    dueDate: '2026-04-07',
+    due: '2026-04-07T22:59:59.999Z',
   },
-  // N = 0 is the end of the start's own London day, even when that day is not a working day.
+  // N = 0 is the end of the start day: the start's own London day, or the working day standing in for it.
   {
     why: 'N = 0 on a working day',
     from: '2026-12-23T10:00:00Z',
@@ -221,11 +221,11 @@ const ROWS: Row[] = [
     due: '2026-12-23T23:59:59.999Z',
   },
   {
-    why: 'N = 0 on a Saturday',
+    why: 'N = 0 on a Saturday is the end of Monday, the working day it counts from',
     from: '2026-06-13T10:00:00Z',
     workingDays: 0,
-    dueDate: '2026-06-13',
-    due: '2026-06-13T22:59:59.999Z',
+    dueDate: '2026-06-15',
+    due: '2026-06-15T22:59:59.999Z',
   },
   // Late UTC evenings that are already the next day in London.
   {
@@ -250,19 +250,19 @@ const ROWS: Row[] = [
     due: '2026-12-02T23:59:59.999Z',
   },
   {
-    why: '23:30 UTC on Fri 23 Oct 2026 is Saturday in London (BST)',
+    why: '23:30 UTC on Fri 23 Oct 2026 is Saturday in London (BST): counts from Monday',
     from: '2026-10-23T23:30:00Z',
     workingDays: 1,
-    dueDate: '2026-10-26',
-    due: '2026-10-26T23:59:59.999Z',
+    dueDate: '2026-10-27',
+    due: '2026-10-27T23:59:59.999Z',
   },
   // Clock changes: due instants are in whichever offset applies on the due day.
   {
-    why: 'late on the Saturday before BST starts; due on the first BST Monday',
+    why: 'late on the Saturday before BST starts; counts from the first BST Monday',
     from: '2026-03-28T23:30:00Z',
     workingDays: 1,
-    dueDate: '2026-03-30',
-    due: '2026-03-30T22:59:59.999Z',
+    dueDate: '2026-03-31',
+    due: '2026-03-31T22:59:59.999Z',
   },
   {
     why: '23:30 UTC on the Sunday BST starts is already Monday in London',
@@ -279,11 +279,11 @@ const ROWS: Row[] = [
     due: '2026-03-31T22:59:59.999Z',
   },
   {
-    why: '23:30 UTC on the Saturday before GMT returns is Sunday in London',
+    why: '23:30 UTC on the Saturday before GMT returns is Sunday in London: counts from Monday',
     from: '2026-10-24T23:30:00Z',
     workingDays: 1,
-    dueDate: '2026-10-26',
-    due: '2026-10-26T23:59:59.999Z',
+    dueDate: '2026-10-27',
+    due: '2026-10-27T23:59:59.999Z',
   },
   {
     why: 'a Friday in BST, due in GMT',
@@ -392,17 +392,23 @@ describe('workingDaysBetween', () => {
     },
     { from: '2026-06-12T09:00:00Z', to: '2026-06-14T09:00:00Z', expected: 0, why: 'Friday to Sunday' },
     { from: '2026-06-14T09:00:00Z', to: '2026-06-12T09:00:00Z', expected: 0, why: 'Sunday back to Friday' },
-    { from: '2026-06-13T09:00:00Z', to: '2026-06-15T09:00:00Z', expected: 1, why: 'Saturday to Monday' },
+    {
+      from: '2026-06-13T09:00:00Z',
+      to: '2026-06-15T09:00:00Z',
+      expected: 0,
+      why: 'Saturday to Monday: Monday stands in for the start day',
+    },
+    { from: '2026-06-13T09:00:00Z', to: '2026-06-16T09:00:00Z', expected: 1, why: 'Saturday to Tuesday' },
     {
       from: '2026-06-15T09:00:00Z',
       to: '2026-06-13T09:00:00Z',
-      expected: -1,
+      expected: 0,
       why: 'Monday back to Saturday',
     },
     {
       from: '2026-06-16T09:00:00Z',
       to: '2026-06-13T09:00:00Z',
-      expected: -2,
+      expected: -1,
       why: 'Tuesday back to Saturday',
     },
   ])('$why: $expected', ({ from, to, expected }) => {
@@ -447,12 +453,13 @@ describe('properties', () => {
           expect(due.getTime()).toBe(endOfLondonDay(dueDate).getTime());
           expect(londonDay(due)).toBe(dueDate);
           expect(due.getTime()).toBeGreaterThan(from.getTime());
+          // The due day is always a working day: a non-working start counts from the next working day.
+          expect(isWorkingDay(calendar, dueDate)).toBe(true);
           if (workingDays > 0) {
-            expect(isWorkingDay(calendar, dueDate)).toBe(true);
             // One more working day is always later.
             const next = addWorkingDays({ calendar, from, workingDays: workingDays + 1 });
             expect(next.due.getTime()).toBeGreaterThan(due.getTime());
-          } else {
+          } else if (isWorkingDay(calendar, londonDay(from))) {
             expect(dueDate).toBe(londonDay(from));
           }
         },
