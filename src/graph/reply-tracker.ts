@@ -76,9 +76,18 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
       if (ref) break;
     }
     if (!ref && m.conversationId) ref = await index.lookup({ conversationId: m.conversationId });
-    processed.add(key);
     if (!ref) {
+      processed.add(key);
       log.info({ mailbox, messageId: m.id }, 'message matches no dispute; ignored');
+      return false;
+    }
+    if (isAutomatic(headers)) {
+      // An out-of-office or a bounce on the thread is not the counterpart's response.
+      processed.add(key);
+      log.info(
+        { mailbox, messageId: m.id, disputeId: ref.disputeId },
+        'automatic reply on a dispute thread; ignored',
+      );
       return false;
     }
     // Graph's uniqueBody is the part new to this message; strip history anyway (not every server fills it).
@@ -91,9 +100,12 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
         ...(m.conversationId ? { conversationId: m.conversationId } : {}),
         fromEmail: (m.from?.emailAddress?.address ?? '').toLowerCase(),
         text: replyText(body),
+        ...(candidates.length > 0 ? { inReplyTo: candidates } : {}),
       },
       'email',
     );
+    // Only once the event is in: if the store failed, the next catch-up sees the message again.
+    processed.add(key);
     log.info({ mailbox, messageId: m.id, disputeId: ref.disputeId }, 'reply matched');
     return true;
   }
@@ -160,4 +172,18 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
 /** The `<…>` message ids in an In-Reply-To or References header. */
 function messageIds(value: string | undefined): string[] {
   return value ? [...value.matchAll(/<[^<>\s]+>/g)].map((m) => m[0]) : [];
+}
+
+/**
+ * RFC 3834 `Auto-Submitted`, Exchange's `X-Auto-Response-Suppress`-era markers, and bounces: messages a
+ * server wrote, not a person.
+ */
+export function isAutomatic(headers: ReadonlyMap<string, string>): boolean {
+  const autoSubmitted = headers.get('auto-submitted')?.trim().toLowerCase();
+  if (autoSubmitted && autoSubmitted !== 'no') return true;
+  if (headers.has('x-autoreply') || headers.has('x-autorespond')) return true;
+  const precedence = headers.get('precedence')?.trim().toLowerCase();
+  if (precedence && ['auto_reply', 'bulk', 'junk', 'list'].includes(precedence)) return true;
+  if (headers.get('content-type')?.toLowerCase().includes('multipart/report')) return true;
+  return false;
 }

@@ -5,7 +5,14 @@
  * unbookable when no slot fits; meeting-held after the end (polling).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addWorkingDays, bundledCalendar, isWorkingDay, londonDay } from '../../src/domain/calendar/index.ts';
+import {
+  addCalendarDays,
+  addWorkingDays,
+  bundledCalendar,
+  endOfLondonDay,
+  isWorkingDay,
+  londonDay,
+} from '../../src/domain/calendar/index.ts';
 import { londonTime } from '../../src/email/dates.ts';
 import { transactionIdFor } from '../../src/graph/ids.ts';
 import type { BookMeeting } from '../graph/effects.ts';
@@ -75,7 +82,10 @@ describe('Stage 3 meeting', () => {
   it('is booked within 5 working days, in working hours, around internal busy time', async () => {
     const effect = stage3(disputeId, 1);
     // The team manager is busy all of the first working day in the window.
-    const firstDay = addWorkingDays({ calendar: ew, from: new Date(effect.window.start), workingDays: 1 });
+    // The first working day after the window opens (today's remaining hours are not offered).
+    let day = addCalendarDays(londonDay(new Date(effect.window.start)), 1);
+    while (!isWorkingDay(ew, day)) day = addCalendarDays(day, 1);
+    const firstDay = { dueDate: day, due: endOfLondonDay(day) };
     const dayStart = new Date(Date.parse(firstDay.due.toISOString()) - 86_400_000 + 1).toISOString();
     await w.h.admin('POST', '/mailboxes/team.manager@ane.example/busy', {
       start: dayStart,

@@ -18,6 +18,7 @@ import {
   stageUnresolved,
   startOverallClock,
   VERBS,
+  writtenConfirmation,
 } from './stage-flow.ts';
 import { isSamePerson, RefusalSignal, refuse, STAGE_TIMER_KINDS, Transition } from './transition.ts';
 import type { AgreedAction, CardAction, DisputeEvent, DisputeState, PersonRef } from './types.ts';
@@ -222,9 +223,11 @@ function apply(t: Transition, event: Exclude<DisputeEvent, { type: 'raised' }>):
     }
     case 'reply-received': {
       requireOpen(t);
-      requirePhase(t, 'awaiting-response', 'awaiting-acknowledgement');
+      // 'sending': the email is out but its delivery report has not been applied yet; a fast reply still counts.
+      requirePhase(t, 'sending', 'awaiting-response', 'awaiting-acknowledgement');
       const actor = t.state.stage.actor;
       if (!actor) refuse('wrong-phase', 'No one is waiting for a reply.');
+      checkReply(t, event);
       const text = event.text.trim().slice(0, 20_000);
       t.updateStage({
         phase: 'awaiting-acknowledgement',
@@ -270,6 +273,8 @@ function apply(t: Transition, event: Exclude<DisputeEvent, { type: 'raised' }>):
       requireOpen(t);
       requirePhase(t, 'awaiting-response');
       const by = event.by;
+      if (!t.state.stage.overdue)
+        refuse('wrong-phase', `The reply is not due until ${t.state.stage.dueDate}.`);
       if (!isSamePerson(by, t.state.stage.actor))
         refuse('not-your-step', `Only ${t.state.stage.actor?.name ?? 'the sender'} can chase this email.`);
       const statement = t.state.stage.thread.find((m) => m.kind === 'statement');
@@ -291,8 +296,23 @@ function apply(t: Transition, event: Exclude<DisputeEvent, { type: 'raised' }>):
           [],
         ),
       });
-      t.updateStage({ chases: t.state.stage.chases + 1, awaiting: null });
+      t.updateStage({ chases: t.state.stage.chases + 1, awaiting: by });
       t.record({ contactType: 'email', between: [by.name], summary: 'Response chased.' });
+      // The sender can still treat it as not agreed, or chase again, until a reply comes.
+      t.sendCard(
+        by,
+        'no-response',
+        t.cardView(
+          'Response chased',
+          [
+            `Chased on ${t.ctx.now.slice(0, 10)}. If no reply comes, treat it as not agreed so the next stage can be considered.`,
+          ],
+          [
+            { verb: VERBS.chase, title: 'Chase again' },
+            { verb: VERBS.notAgreed, title: 'Not agreed: escalate' },
+          ],
+        ),
+      );
       return;
     }
     case 'timer-fired':
@@ -468,27 +488,33 @@ function apply(t: Transition, event: Exclude<DisputeEvent, { type: 'raised' }>):
     }
     case 'resolved': {
       requireOpen(t);
-      const closers = closersOf(t);
-      if (
-        !closers.some((p) => isSamePerson(p, event.by)) &&
-        !isSamePerson(event.by, t.state.stage.awaiting)
-      ) {
-        refuse(
-          'not-your-step',
-          'Only the person whose step it is, or who owns the record, can mark it resolved.',
-        );
-      }
-      if (t.procedure.record.outcomesReturnTo && !closers.some((p) => isSamePerson(p, event.by))) {
+      const owner = t.state.owner;
+      if (t.procedure.record.outcomesReturnTo && !isSamePerson(event.by, owner)) {
         refuse(
           'not-allowed-to-close',
           `Only ${t.roleLabel(t.procedure.record.outcomesReturnTo.role)} can authorise the resolution.`,
         );
       }
-      const summary = validateText(event.summary, 'Outcome', 4000);
+      if (!isSamePerson(event.by, owner) && !isSamePerson(event.by, t.state.stage.awaiting)) {
+        refuse(
+          'not-your-step',
+          'Only the person whose step it is, or who owns the record, can mark it resolved.',
+        );
+      }
+      // Authorising a response that was returned (IRO) keeps what the responder recorded.
+      const returned = t.state.stage.phase === 'awaiting-owner' ? t.state.outcomes.at(-1) : undefined;
+      const note = event.summary?.trim() ? validateText(event.summary, 'Outcome', 4000) : '';
+      const summary = returned
+        ? note && note !== returned.summary
+          ? `${returned.summary} (${note})`
+          : returned.summary
+        : validateText(event.summary, 'Outcome', 4000);
+      const actions = event.actions?.length ? validateActions(event.actions) : (returned?.actions ?? []);
       resolveDispute(t, {
         resolved: true,
         summary,
-        actions: validateActions(event.actions ?? []),
+        actions,
+        ...(returned?.minutes ? { minutes: returned.minutes } : {}),
         recordedBy: event.by.name,
       });
       return;
@@ -515,22 +541,24 @@ function apply(t: Transition, event: Exclude<DisputeEvent, { type: 'raised' }>):
   }
 }
 
+/**
+ * Who may close the record: its owner, and the holders of the procedure's `closedBy` roles found from
+ * the raiser and the owner (their own line, not anyone in the directory with that title). Where
+ * outcomes return to the owner (IRO), only the owner.
+ */
 function closersOf(t: Transition): PersonRef[] {
-  const people: PersonRef[] = [];
+  const people: PersonRef[] = [t.state.owner];
+  if (t.procedure.record.outcomesReturnTo) return people;
+  const actor = t.state.stage.actor;
   for (const party of t.procedure.record.closedBy) {
-    for (const relativeTo of [t.state.raisedBy, t.state.owner, ...t.state.participants]) {
+    for (const relativeTo of [t.state.raisedBy, t.state.owner]) {
       const person = t.resolve(party, relativeTo);
       if (person && !people.some((p) => p.id === person.id)) people.push(person);
     }
-  }
-  // People who actually held the role in this dispute close it too (the actor of a stage).
-  for (const p of t.state.participants) {
-    if (
-      t.procedure.record.closedBy.some((c) => c.side === 'raising') &&
-      p.organisationId === t.state.raisingOrganisationId
-    ) {
-      const holds = t.procedure.record.closedBy.some((c) => t.resolve(c, p)?.id === p.id);
-      if (holds && !people.some((x) => x.id === p.id)) people.push(p);
+    // The raising-side actor of the stage the dispute ended in, when they hold a closing role.
+    if (actor && party.side === 'raising' && actor.organisationId === t.state.raisingOrganisationId) {
+      if (t.resolve(party, actor)?.id === actor.id && !people.some((p) => p.id === actor.id))
+        people.push(actor);
     }
   }
   return people;
@@ -623,6 +651,14 @@ function onDecision(t: Transition, event: Extract<DisputeEvent, { type: 'decisio
           'status',
           t.cardView('Decision accepted', [`${by.name} accepted the decision. The dispute has ended.`]),
           'status',
+        );
+      }
+      // The other side was told escalation would be considered: confirm in writing that it ends here.
+      if (t.state.participants.some((p) => p.organisationId === t.state.counterpartOrganisationId)) {
+        writtenConfirmation(
+          t,
+          `${by.name} accepted the decision; the dispute ends here.${event.reason ? ` ${event.reason}` : ''}`,
+          [],
         );
       }
       return;
@@ -748,6 +784,18 @@ function onTimer(t: Transition, event: Extract<DisputeEvent, { type: 'timer-fire
       return;
     }
     case 'stage-deadline': {
+      if (s.phase === 'awaiting-acknowledgement' && s.actor) {
+        // The counterpart replied in time; only the acknowledgement is outstanding.
+        t.sendCard(
+          s.actor,
+          'warning',
+          t.cardView(`${t.stage.name}: the reply is waiting for you`, [
+            'The response arrived within the timescale. Say whether it is agreed so the counterpart has your acknowledgement.',
+          ]),
+          'warning',
+        );
+        return;
+      }
       t.updateStage({ overdue: true });
       t.record({
         contactType: 'system',
@@ -1004,4 +1052,37 @@ function validateActions(actions: readonly AgreedAction[]): AgreedAction[] {
     if (!isCalendarDay(a.dueDate)) refuse('invalid-input', `Action ${i + 1} needs a date as YYYY-MM-DD.`);
     return { description, owner, dueDate: a.dueDate };
   });
+}
+
+/**
+ * A reply counts only when it answers this stage's email and comes from the counterpart's side: an
+ * internal forward, a late answer to an earlier stage's email, or the same message seen twice in two
+ * watched inboxes must not move the dispute on.
+ */
+function checkReply(t: Transition, event: Extract<DisputeEvent, { type: 'reply-received' }>): void {
+  const thread = t.state.stage.thread;
+  const id = event.internetMessageId.toLowerCase();
+  if (thread.some((m) => m.internetMessageId.toLowerCase() === id)) {
+    refuse('duplicate', 'That reply has already been recorded.');
+  }
+  if (event.inReplyTo && thread.length > 0) {
+    const answers = event.inReplyTo.map((r) => r.toLowerCase());
+    const ours = thread.filter((m) => m.kind !== 'reply').map((m) => m.internetMessageId.toLowerCase());
+    if (!answers.some((a) => ours.includes(a))) {
+      refuse('unknown-message', `That email answers an earlier stage, not ${t.stage.name}.`);
+    }
+  }
+  const from = event.fromEmail.toLowerCase();
+  const counterparts = t.state.participants.filter(
+    (p) => p.organisationId === t.state.counterpartOrganisationId,
+  );
+  const domains = new Set(counterparts.map((p) => p.email.toLowerCase().split('@')[1]));
+  const fromCounterpart =
+    counterparts.some((p) => p.email.toLowerCase() === from) || domains.has(from.split('@')[1]);
+  if (!fromCounterpart) {
+    refuse(
+      'unknown-message',
+      `That email is not from ${t.state.counterpartOrganisationId}; only the counterpart's reply moves the stage on.`,
+    );
+  }
 }

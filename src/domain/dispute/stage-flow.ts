@@ -426,7 +426,7 @@ function trackActions(t: Transition, actions: readonly AgreedAction[]): void {
   });
 }
 
-function writtenConfirmation(t: Transition, summary: string, actions: readonly AgreedAction[]): void {
+export function writtenConfirmation(t: Transition, summary: string, actions: readonly AgreedAction[]): void {
   const from = t.state.stage.actor ?? t.state.owner;
   const hostOrg = t.state.raisingOrganisationId;
   const counterparts = t.state.participants.filter((p) => p.organisationId !== hostOrg && p.id !== from.id);

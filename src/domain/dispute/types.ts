@@ -212,6 +212,8 @@ export type DisputeEvent = EventBase &
         readonly conversationId?: string;
         readonly fromEmail: string;
         readonly text: string;
+        /** The Concord emails this one answers (In-Reply-To / References), when the adapter knows them. */
+        readonly inReplyTo?: readonly string[];
       }
     | {
         readonly type: 'acknowledged';
@@ -422,7 +424,8 @@ export type RefusalReason =
   | 'unknown-meeting'
   | 'invalid-input'
   | 'not-allowed-to-close'
-  | 'urgency-required';
+  | 'urgency-required'
+  | 'duplicate';
 
 export interface Refusal {
   readonly reason: RefusalReason;

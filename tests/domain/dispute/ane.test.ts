@@ -368,3 +368,114 @@ describe('ANE: the formal stages', () => {
     );
   });
 });
+
+describe('ANE: replies, chases and endings the other side must hear about', () => {
+  const stage1 = () => raised().send({ type: 'decision', by: tm, choice: 'escalate' });
+
+  it('counts only the counterpart side’s reply to this stage’s email, once', () => {
+    const w = stage1().delivered();
+    const statementId = w.s.stage.thread[0]!.internetMessageId;
+    // An internal forward of the thread is not the counterpart's reply.
+    expect(
+      w.refused({
+        type: 'reply-received',
+        internetMessageId: '<fwd@ane.example>',
+        fromEmail: sm.email,
+        text: 'FYI',
+      }).reason,
+    ).toBe('unknown-message');
+    // A reply to some other email (an earlier stage's) does not move this stage.
+    expect(
+      w.refused({
+        type: 'reply-received',
+        internetMessageId: '<old@gateshead.example>',
+        fromEmail: counterpartTm.email,
+        text: 'Late',
+        inReplyTo: ['<earlier@ane.example>'],
+      }).reason,
+    ).toBe('unknown-message');
+    // A colleague at the counterpart council may answer for them.
+    w.send({
+      type: 'reply-received',
+      internetMessageId: '<r@gateshead.example>',
+      fromEmail: 'duty.manager@gateshead.example',
+      text: 'Actions…',
+      inReplyTo: [statementId],
+    });
+    expect(w.s.stage.phase).toBe('awaiting-acknowledgement');
+    // The same reply seen again in another watched inbox is refused as a duplicate.
+    expect(
+      w.refused({
+        type: 'reply-received',
+        internetMessageId: '<R@gateshead.example>',
+        fromEmail: counterpartTm.email,
+        text: 'Actions…',
+      }).reason,
+    ).toBe('duplicate');
+  });
+
+  it('takes a reply that beats the delivery report', () => {
+    const w = stage1();
+    expect(w.s.stage.phase).toBe('sending');
+    w.send({
+      type: 'reply-received',
+      internetMessageId: '<fast@gateshead.example>',
+      fromEmail: counterpartTm.email,
+      text: 'Agreed actions.',
+    });
+    expect(w.s.stage.phase).toBe('awaiting-acknowledgement');
+    w.delivered();
+    expect(w.s.stage.phase).toBe('awaiting-acknowledgement');
+  });
+
+  it('chases only after the deadline, and keeps the sender able to escalate afterwards', () => {
+    const w = stage1().delivered();
+    expect(w.refused({ type: 'chase', by: tm }).message).toMatch(/not due until 2026-11-30/);
+    w.fire('stage-deadline').send({ type: 'chase', by: tm });
+    expect(w.s.stage.awaiting).toEqual(tm);
+    expect(w.lastOf('send-card')[0]?.view.actions.map((a) => a.verb)).toEqual(['chase', 'ack-not-agreed']);
+    w.send({ type: 'acknowledged', by: tm, agreed: false });
+    expect(w.s.stage).toMatchObject({ phase: 'awaiting-decision', awaiting: sm });
+  });
+
+  it('does not call a stage overdue when the reply came in time and only the acknowledgement is waiting', () => {
+    const w = stage1().delivered();
+    w.send({
+      type: 'reply-received',
+      internetMessageId: '<r@gateshead.example>',
+      fromEmail: counterpartTm.email,
+      text: 'Actions.',
+    });
+    w.fire('stage-deadline');
+    expect(w.s.stage.overdue).toBe(false);
+    expect(w.lastOf('send-card')[0]?.view.title).toMatch(/waiting for you/);
+  });
+
+  it('confirms in writing to the counterpart when the decision is accepted after contact', () => {
+    const w = stage1().delivered();
+    w.send({
+      type: 'reply-received',
+      internetMessageId: '<r@gateshead.example>',
+      fromEmail: counterpartTm.email,
+      text: 'No.',
+    });
+    w.send({ type: 'acknowledged', by: tm, agreed: false });
+    w.send({ type: 'decision', by: sm, choice: 'accept', reason: 'On reflection the plan is reasonable.' });
+    expect(w.s.status).toBe('accepted');
+    const confirmation = w.lastOf('send-email').find((e) => e.template === 'written-confirmation');
+    expect(confirmation?.to.map((p) => p.organisationId)).toContain('gateshead');
+  });
+
+  it('lets only the owner or the person whose step it is mark it resolved, and only the raising side close it', () => {
+    const w = stage1().delivered();
+    expect(w.refused({ type: 'resolved', by: counterpartTm, summary: 'Sorted.' }).reason).toBe(
+      'not-your-step',
+    );
+    expect(
+      w.refused({ type: 'resolved', by: person('ane', 'head-of-service'), summary: 'Sorted.' }).reason,
+    ).toBe('not-your-step');
+    w.send({ type: 'resolved', by: tm, summary: 'Resolved by phone.' });
+    expect(w.refused({ type: 'closed', by: counterpartTm }).reason).toBe('not-allowed-to-close');
+    w.send({ type: 'closed', by: tm });
+  });
+});

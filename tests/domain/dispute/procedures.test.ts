@@ -136,7 +136,7 @@ describe('procedure-specific rules', () => {
     expect(gm.id).toBe('partner.group-manager');
     w.send({ type: 'outcome-recorded', by: gm, resolved: true, summary: 'Guidance and direction given.' });
     expect(w.s.stage).toMatchObject({ phase: 'awaiting-owner', awaiting: owner });
-    expect(w.refused({ type: 'resolved', by: gm, summary: 'Done' }).reason).toBe('not-your-step');
+    expect(w.refused({ type: 'resolved', by: gm, summary: 'Done' }).reason).toBe('not-allowed-to-close');
     w.send({ type: 'decision', by: owner, choice: 'escalate' });
     const informs = emails(w.effects).filter((e) => e.template === 'inform');
     expect(informs.map((e) => e.to[0]?.id)).toEqual(['la.cssu-service-manager']);
@@ -198,5 +198,29 @@ describe('procedure-specific rules', () => {
     expect(verbs).toEqual(
       expect.arrayContaining(['escalate', 'refer:independent-chair-conflict-of-interest']),
     );
+  });
+});
+
+describe('IRO authorisation keeps what the responder recorded', () => {
+  it('the IRO authorising a returned response keeps its summary and tracks its agreed actions', () => {
+    const iro = getProcedure('iro-drp')!;
+    const w = raise(iro);
+    const owner = person('la', 'iro');
+    walkTo(w, 1);
+    const gm = w.s.stage.awaiting!;
+    w.send({
+      type: 'outcome-recorded',
+      by: gm,
+      resolved: true,
+      summary: 'Direction given: contact plan reinstated.',
+      actions: [{ description: 'Reinstate weekly contact', owner: 'Team Manager', dueDate: '2026-12-04' }],
+    });
+    w.send({ type: 'resolved', by: owner, summary: 'Authorised.' });
+    expect(w.s.status).toBe('resolved');
+    expect(w.s.outcomes.at(-1)).toMatchObject({
+      summary: 'Direction given: contact plan reinstated. (Authorised.)',
+      actions: [{ description: 'Reinstate weekly contact', owner: 'Team Manager', dueDate: '2026-12-04' }],
+    });
+    expect(w.lastOf('set-timer').some((t) => t.kind === 'action-due')).toBe(true);
   });
 });
