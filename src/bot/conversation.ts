@@ -188,6 +188,19 @@ export function createConversation(deps: ConversationDeps): Conversation {
     const procedure = state ? procedureFor(state.procedureId) : undefined;
     if (!state || !procedure)
       return errorCard({ reason: 'not-raised', message: 'There is no such dispute.' });
+    // Case content is for the people taking part, not for anyone who learns a dispute id.
+    const involved = [state.raisedBy, state.owner, state.stage.awaiting, ...state.participants].some(
+      (p) => p?.id === person.id,
+    );
+    if (!involved) {
+      return errorCard(
+        {
+          reason: 'not-your-step',
+          message: 'This dispute is not one you are taking part in, so Concord cannot show it to you.',
+        },
+        disputeId,
+      );
+    }
     const partner = await people.organisation(state.counterpartOrganisationId);
     return renderCard(
       'dispute-detail',

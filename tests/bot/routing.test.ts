@@ -139,6 +139,16 @@ describe('personal chat', () => {
     expect(list).toMatch(/waiting for Team Manager, Adopt North East/);
   });
 
+  it('shows a dispute only to the people taking part in it', async () => {
+    const id = await raise();
+    const mine = await h.click('practitioner', 'open-dispute', { disputeId: id });
+    expect(JSON.stringify(mine.sent)).toContain('ANE-2026-0042');
+    // The Service Manager is not involved yet: knowing the id is not enough to read the case.
+    const other = await h.click('serviceManager', 'open-dispute', { disputeId: id });
+    expect(JSON.stringify(other.sent)).not.toContain('ANE-2026-0042');
+    expect(JSON.stringify(other.sent)).toContain('not one you are taking part in');
+  });
+
   it('says who it is for when someone outside the directory writes', async () => {
     const text = textOf(cardOf(await h.say('stranger', 'raise a dispute')));
     expect(text).toMatch(/could not find you in the partnership directory/);
