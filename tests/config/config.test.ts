@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       clock: 'system',
       nodeEnv: 'development',
       logLevel: 'info',
+      teamsAppId: null,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

@@ -13,7 +13,8 @@ import {
 } from '../../src/procedures/index.ts';
 
 const PROCEDURES_DIR = new URL('../../src/procedures/', import.meta.url);
-const SEEDS_DIR = new URL('../../../shared/seeds/', import.meta.url);
+/** The five source documents, kept beside the tests so the quotes are checked on every clone. */
+const SEEDS_DIR = new URL('../fixtures/seeds/', import.meta.url);
 
 function procedure(id: string): ProcedureDefinition {
   const found = getProcedure(id);
