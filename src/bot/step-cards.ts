@@ -139,7 +139,7 @@ export function cardForEffect(
           response: a.response,
         })),
       },
-      otherSlots: otherSlots(m.start ?? '', m.end ?? '', state.stage.due, input.now),
+      otherSlots: otherSlots(m.alternatives ?? [], m.start, m.end, input.now),
       errors: errors as FieldErrors<'start'>,
     });
   }
@@ -193,24 +193,16 @@ function partyLabel(procedure: ProcedureDefinition, role: string, label: string 
   return label ?? procedure.roles.find((r) => r.id === role)?.label ?? role;
 }
 
-/** Up to three alternative starts on the following weekdays at the same time, before the stage is due. */
+/** The other viable starts the booking found (free for everyone known, inside the window), up to five. */
 function otherSlots(
-  start: string,
-  end: string,
-  due: string | null,
+  alternatives: readonly string[],
+  start: string | undefined,
+  end: string | undefined,
   now: string,
 ): { start: string; end: string }[] {
-  const s = Date.parse(start);
-  const e = Date.parse(end);
-  if (Number.isNaN(s) || Number.isNaN(e)) return [];
-  const out: { start: string; end: string }[] = [];
-  for (let day = 1; day <= 10 && out.length < 3; day += 1) {
-    const candidate = new Date(s + day * 86_400_000);
-    const weekday = candidate.getUTCDay();
-    if (weekday === 0 || weekday === 6) continue;
-    if (due && candidate.toISOString() > due) break;
-    if (candidate.toISOString() <= now) continue;
-    out.push({ start: candidate.toISOString(), end: new Date(e + day * 86_400_000).toISOString() });
-  }
-  return out;
+  const duration = start && end ? Date.parse(end) - Date.parse(start) : 60 * 60_000;
+  return alternatives
+    .filter((a) => a > now)
+    .slice(0, 5)
+    .map((a) => ({ start: a, end: new Date(Date.parse(a) + duration).toISOString() }));
 }

@@ -77,6 +77,7 @@ export function createGraphEffectPerformer(options: GraphEffectPerformerOptions)
                   start: booking.start,
                   end: booking.end,
                   ...(booking.joinUrl ? { joinUrl: booking.joinUrl } : {}),
+                  alternatives: booking.alternatives.map((slot) => slot.start),
                 },
               ],
             };

@@ -126,11 +126,17 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
       }
       const slots = await slotsFor(effect);
       const duration = effect.durationMinutes * 60_000;
-      const chosen: Slot | undefined = effect.preferredStart
-        ? {
-            start: new Date(effect.preferredStart).toISOString(),
-            end: new Date(Date.parse(effect.preferredStart) + duration).toISOString(),
-          }
+      // The convener's choice is booked when it is still free for everyone, or when nothing in the
+      // window is (then their explicit choice stands); otherwise they are asked again.
+      const preferred = effect.preferredStart ? new Date(effect.preferredStart).toISOString() : null;
+      if (preferred && slots.length > 0 && !slots.some((s) => s.start === preferred)) {
+        return {
+          kind: 'unbookable',
+          reason: 'The time chosen is no longer free for everyone. Choose another of the proposed times.',
+        };
+      }
+      const chosen: Slot | undefined = preferred
+        ? { start: preferred, end: new Date(Date.parse(preferred) + duration).toISOString() }
         : slots[0];
       if (!chosen) {
         const reason = `No time in working hours before ${instantDateInWords(effect.window.end)} when the convener and every internal attendee are free.`;

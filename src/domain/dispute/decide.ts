@@ -333,6 +333,7 @@ function apply(t: Transition, event: Exclude<DisputeEvent, { type: 'raised' }>):
           start: event.start,
           end: event.end,
           ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}),
+          alternatives: (event.alternatives ?? []).filter((a) => a !== event.start).slice(0, 10),
           attendees: meeting.attendees.map((a) => ({ ...a, response: 'none' as const })),
         },
       });
@@ -417,6 +418,14 @@ function apply(t: Transition, event: Exclude<DisputeEvent, { type: 'raised' }>):
         refuse('not-your-step', 'Only the convener can move the meeting.');
       if (Number.isNaN(Date.parse(event.start)) || event.start < t.ctx.now)
         refuse('invalid-input', 'Choose a start time in the future.');
+      const start = new Date(event.start).toISOString();
+      // A booked meeting moves only to a time Concord found free for everyone inside the window.
+      if (meeting.alternatives?.length && !meeting.alternatives.includes(start)) {
+        refuse(
+          'invalid-input',
+          'Choose one of the proposed times: they are the ones everyone known is free for.',
+        );
+      }
       t.effects.push({
         type: 'cancel-timer',
         key: `${t.state.id}:${t.state.stage.id}:meeting-end:${meeting.attempts}`,

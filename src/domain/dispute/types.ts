@@ -81,6 +81,8 @@ export interface MeetingState {
   readonly attendees: readonly MeetingAttendee[];
   /** Slots already tried and declined, so re-booking moves on. */
   readonly declinedSlots: readonly Instant[];
+  /** Other viable starts found when it was booked: the only times the convener may move it to. */
+  readonly alternatives?: readonly Instant[];
 }
 
 export interface AgreedAction {
@@ -236,6 +238,8 @@ export type DisputeEvent = EventBase &
         readonly start: Instant;
         readonly end: Instant;
         readonly joinUrl?: string;
+        /** Other viable starts, earliest first, that the convener may move the meeting to. */
+        readonly alternatives?: readonly Instant[];
       }
     /** No viable slot inside the window; the convener is asked to arrange it. */
     | { readonly type: 'meeting-unbookable'; readonly effectKey: string; readonly reason: string }

@@ -479,3 +479,46 @@ describe('ANE: replies, chases and endings the other side must hear about', () =
     w.send({ type: 'closed', by: tm });
   });
 });
+
+describe('ANE: moving a booked meeting', () => {
+  it('moves only to one of the times the booking found free for everyone', () => {
+    const w = raised().send({ type: 'decision', by: tm, choice: 'escalate' }).delivered();
+    w.send({
+      type: 'reply-received',
+      internetMessageId: '<r1@g>',
+      fromEmail: counterpartTm.email,
+      text: 'No.',
+    });
+    w.send({ type: 'acknowledged', by: tm, agreed: false });
+    w.send({ type: 'decision', by: sm, choice: 'escalate' }).delivered();
+    w.send({
+      type: 'reply-received',
+      internetMessageId: '<r2@g>',
+      fromEmail: person('gateshead', 'service-manager').email,
+      text: 'No.',
+    });
+    w.send({ type: 'acknowledged', by: sm, agreed: false });
+    w.send({ type: 'decision', by: ad, choice: 'escalate' });
+    const [book] = w.lastOf('book-meeting');
+    w.send({
+      type: 'meeting-booked',
+      effectKey: book!.key,
+      eventId: 'e1',
+      start: '2026-11-24T10:00:00.000Z',
+      end: '2026-11-24T11:00:00.000Z',
+      alternatives: ['2026-11-24T10:00:00.000Z', '2026-11-25T14:00:00.000Z'],
+    });
+    expect(w.s.stage.meeting?.alternatives).toEqual(['2026-11-25T14:00:00.000Z']);
+    expect(w.refused({ type: 'meeting-move', by: ad, start: '2026-11-25T03:00:00.000Z' }).message).toMatch(
+      /proposed times/,
+    );
+    expect(w.refused({ type: 'meeting-move', by: tm, start: '2026-11-25T14:00:00.000Z' }).reason).toBe(
+      'not-your-step',
+    );
+    w.send({ type: 'meeting-move', by: ad, start: '2026-11-25T14:00:00.000Z' });
+    expect(w.lastOf('book-meeting')[0]).toMatchObject({
+      preferredStart: '2026-11-25T14:00:00.000Z',
+      replaces: 'e1',
+    });
+  });
+});
