@@ -143,10 +143,16 @@ describe.skipIf(SKIP !== null)('ANE journey through the Agents Playground (e2e)'
     await chat.waitForBotMessage(expected);
   }
 
+  // `CONCORD_SCREENSHOTS=docs/screenshots npx vitest run tests/e2e` keeps a picture of each step (the README's).
+  const shots = process.env.CONCORD_SCREENSHOTS;
   async function step(name: string, run: () => Promise<void>): Promise<void> {
     try {
       await run();
       progress.push(`ok: ${name}`);
+      if (shots) {
+        const file = `journey-${String(progress.length).padStart(2, '0')}-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 40)}.png`;
+        await chat.screenshot(`${shots}/${file}`);
+      }
     } catch (error) {
       progress.push(`FAILED: ${name}`);
       await chat?.screenshot(`/tmp/ane-journey-failed.png`).catch(() => {});
