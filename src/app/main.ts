@@ -3,21 +3,12 @@
  * names). Reads the configuration once, starts the runtime, the bot and the Graph webhooks, and
  * stops cleanly on SIGTERM/SIGINT. Local mode with the emulator and the Playground is `npm start`.
  */
-import { ConfigError, loadConfig } from '../config/index.ts';
+import { loadConfigOrExit } from '../config/index.ts';
 import { createLogger } from '../log/index.ts';
 import { createApp } from './create-app.ts';
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const bot = config.bot;
   if (!bot?.tenantId || !bot.password) {
     console.error(

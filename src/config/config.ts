@@ -172,3 +172,20 @@ function isUrl(value: string, protocols: readonly string[]): boolean {
     return false;
   }
 }
+
+/**
+ * For entry points: the configuration, or a clear message on stderr and exit code 2.
+ *
+ * @example const config = loadConfigOrExit(); // in src/app/main.ts and src/local/start.ts
+ */
+export function loadConfigOrExit(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

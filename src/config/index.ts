@@ -5,4 +5,5 @@ export {
   ConfigError,
   type LogLevel,
   loadConfig,
+  loadConfigOrExit,
 } from './config.ts';

@@ -6,24 +6,15 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../config/index.ts';
+import { createApp, SAMPLE_DIRECTORY } from '../app/create-app.ts';
+import { loadConfigOrExit } from '../config/index.ts';
 import { DEFAULT_CLIENT, startEmulator } from '../emulator/emulator.ts';
 import { trustEmulatorCa } from '../emulator/trust.ts';
 import { createLogger } from '../log/index.ts';
-import { createApp, SAMPLE_DIRECTORY } from '../app/create-app.ts';
 import { startPlayground } from './playground.ts';
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   if (config.mode !== 'local') {
     console.error('npm start runs local mode only; unset BOT_ID to use it.');
     process.exit(2);

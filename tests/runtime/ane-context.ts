@@ -2,31 +2,20 @@
  * A `contextFor` for the real `decide` and the bundled procedures, with fictional people: every
  * role exists in the raising organisation `ane` and the counterpart `gateshead`.
  */
+
+import { ROLE_IDS } from '../../src/directory/schema.ts';
 import { bundledCalendar } from '../../src/domain/calendar/index.ts';
-import type { PersonRef, RoleResolver } from '../../src/domain/dispute/types.ts';
+import type { RoleResolver } from '../../src/domain/dispute/types.ts';
 import { getProcedure } from '../../src/procedures/index.ts';
 import type { ContextFor } from '../../src/runtime/dispute-service.ts';
+import { fixtureResolver, person } from '../domain/dispute/fixtures.ts';
 
-export function person(org: string, role: string): PersonRef {
-  return {
-    id: `${org}.${role}`,
-    name: `${role}, ${org}`,
-    email: `${role}@${org}.example`,
-    organisationId: org,
-  };
-}
+export { person };
 
-const resolver: RoleResolver = {
-  resolve({ party, dispute }) {
-    const org =
-      party.side === 'raising'
-        ? dispute.raisingOrganisationId
-        : party.side === 'counterpart'
-          ? dispute.counterpartOrganisationId
-          : 'board';
-    return person(org, party.role);
-  },
-};
+/** Every role exists on both sides and on the board. */
+const resolver: RoleResolver = fixtureResolver(
+  Object.fromEntries(['ane', 'gateshead', 'board'].map((org) => [org, [...ROLE_IDS]])),
+);
 
 export const aneContextFor: ContextFor = ({ procedureId, procedureVersion }) => {
   const procedure = getProcedure(procedureId);
