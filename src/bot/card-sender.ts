@@ -81,7 +81,14 @@ export function createCardSender(options: CardSenderOptions): CardSender {
     }
 
     const now = clock.now().toISOString();
-    const base = { state, procedure, viewerId: effect.to.id, now };
+    const teamsUserId = (reference as { user?: { id?: unknown } }).user?.id;
+    const base = {
+      state,
+      procedure,
+      viewerId: effect.to.id,
+      now,
+      ...(typeof teamsUserId === 'string' && teamsUserId ? { refreshUserIds: [teamsUserId] } : {}),
+    };
     const card = cardForEffect({
       ...base,
       kind: effect.card,

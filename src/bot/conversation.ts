@@ -622,6 +622,37 @@ export function createConversation(deps: ConversationDeps): Conversation {
     return { update: done, send: [] };
   }
 
+  /**
+   * Universal Actions refresh of a step card: the viewer's own view. While the step is still the one
+   * the card was sent for and it is theirs, the actionable card; otherwise a read-only card that
+   * says where the dispute is (and carries no refresh, so the client stops asking).
+   */
+  async function refreshedStepCard(
+    person: BotPerson,
+    disputeId: string,
+    seq: number,
+  ): Promise<AdaptiveCardJson> {
+    const state = await disputes.get(disputeId);
+    const procedure = state ? procedureFor(state.procedureId) : undefined;
+    if (!state || !procedure)
+      return errorCard({ reason: 'not-raised', message: 'There is no such dispute.' });
+    const involved = [state.raisedBy, state.owner, state.stage.awaiting, ...state.participants].some(
+      (p) => p?.id === person.id,
+    );
+    if (!involved) return detailCard(person, disputeId);
+    const base = { state, procedure, viewerId: person.id, now: now() };
+    if (!(await isCurrent(state, seq))) {
+      return statusCard({
+        ...base,
+        stale: true,
+        title: 'This card is out of date',
+        text: ['The dispute has moved on since this card was sent, so it can no longer be used.'],
+      });
+    }
+    const pending = await pendingStepCard(person, disputeId);
+    return pending ?? statusCard({ ...base, title: 'Where this dispute is' });
+  }
+
   /** The step card last delivered to `person` for this dispute, while that step is still theirs. */
   async function pendingStepCard(person: BotPerson, disputeId: string): Promise<AdaptiveCardJson | null> {
     const state = await disputes.get(disputeId);
@@ -699,6 +730,10 @@ export function createConversation(deps: ConversationDeps): Conversation {
     switch (parsed.kind) {
       case 'ui': {
         if (parsed.verb === UI_VERBS.myDisputes) return { send: [card(await myDisputesCard(person))] };
+        if (parsed.verb === UI_VERBS.refresh && incoming.data.view === 'step') {
+          const id = typeof incoming.data.disputeId === 'string' ? incoming.data.disputeId : '';
+          return { update: await refreshedStepCard(person, id, Number(incoming.data.seq)), send: [] };
+        }
         if (parsed.verb === UI_VERBS.openDispute || parsed.verb === UI_VERBS.refresh) {
           const id = typeof incoming.data.disputeId === 'string' ? incoming.data.disputeId : '';
           const detail = await detailCard(person, id);

@@ -25,10 +25,14 @@ export function stepKey(state: DisputeState): string {
   return [state.status, state.stage.id, state.stage.phase, state.stage.awaiting?.id ?? '-'].join('|');
 }
 
-export function viewerOf(personId: string | null): Viewer {
-  // No `refresh` block: the Agents Playground and older clients ignore it, and the slot mechanism
-  // turns superseded cards read-only instead.
-  return { personId, refreshUserIds: [] };
+/**
+ * The viewer of a card. Step cards delivered to a person carry a `refresh` block for their Teams
+ * user id, so Teams re-fetches that person's own view (actionable while the step is theirs,
+ * read-only after). Clients without Universal Actions (the Agents Playground) ignore it; the slot
+ * mechanism also turns superseded cards read-only, so both paths agree.
+ */
+export function viewerOf(personId: string | null, refreshUserIds: readonly string[] = []): Viewer {
+  return { personId, refreshUserIds };
 }
 
 interface StepInput {
@@ -37,6 +41,8 @@ interface StepInput {
   readonly viewerId: string | null;
   readonly now: string;
   readonly stale?: boolean;
+  /** The viewer's Teams user id(s), for the card's `refresh` block. */
+  readonly refreshUserIds?: readonly string[];
 }
 
 function stepContext(input: StepInput): StepContext {
@@ -45,7 +51,7 @@ function stepContext(input: StepInput): StepContext {
   return {
     dispute: headerOf(state, procedure),
     now: input.now,
-    viewer: viewerOf(input.viewerId),
+    viewer: viewerOf(input.viewerId, input.refreshUserIds ?? []),
     awaiting: awaiting ? { id: awaiting.id, name: awaiting.name } : null,
     stale: input.stale ?? false,
   };

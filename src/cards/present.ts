@@ -68,9 +68,15 @@ export function action(
 }
 
 /** The `refresh` block: the acting person's client re-fetches the card, so it updates in place. */
-function refresh(viewer: Viewer, disputeId: string | null, seq: number): Data | null {
+function refresh(
+  viewer: Viewer,
+  disputeId: string | null,
+  seq: number,
+  view: 'step' | 'detail' = 'detail',
+): Data | null {
   if (viewer.refreshUserIds.length === 0) return null;
-  const data: CardActionData = { verb: UI_VERBS.refresh, disputeId, seq };
+  // `view: 'step'` asks the bot for the viewer's own view of the dispute's current step.
+  const data: CardActionData = { verb: UI_VERBS.refresh, disputeId, seq, view };
   return {
     action: { type: 'Action.Execute', verb: UI_VERBS.refresh, title: 'Refresh', data },
     userIds: [...viewer.refreshUserIds],
@@ -145,7 +151,7 @@ function presentStep(ctx: StepContext): { readOnly: boolean; status: string; sta
 function stepBase(ctx: StepContext): Data & { readOnly: boolean } {
   const step = presentStep(ctx);
   return {
-    refresh: refresh(ctx.viewer, ctx.dispute.disputeId, ctx.dispute.seq),
+    refresh: refresh(ctx.viewer, ctx.dispute.disputeId, ctx.dispute.seq, 'step'),
     header: presentHeader(ctx.dispute),
     deadline: presentDeadlines(ctx.dispute.deadlines, ctx.now),
     ...step,

@@ -113,10 +113,36 @@ describe('card sender', () => {
     const card = posted[0]?.body.attachments?.[0]?.content;
     expect(textOf(card)).toContain('This step is yours');
     expect(actionsOf(card).map((a) => a.verb)).toContain('escalate');
+    // Universal Actions: the recipient's client re-fetches their own view of the step.
+    expect((card as { refresh?: unknown }).refresh).toMatchObject({
+      userIds: ['user-id-1'],
+      action: { type: 'Action.Execute', verb: 'refresh', data: { view: 'step' } },
+    });
 
     // The same effect key again (an outbox retry) sends nothing more.
     await sender(noInstall).perform(toTm as SendCardEffect);
     expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+  });
+
+  it('answers a refresh with the person’s own view: actionable while the step is theirs, then read-only', async () => {
+    const { id, cards } = await raisedDispute();
+    await h.ports.refs.save({
+      personId: 'ane-team-manager',
+      aadObjectId: null,
+      reference: reference('conv-tm'),
+    });
+    await sender(noInstall).perform(cards.find((c) => c.to.id === 'ane-team-manager') as SendCardEffect);
+    const seq = (await h.service.get(id))?.seq ?? 0;
+    const mine = await h.click('teamManager', 'refresh', { disputeId: id, seq, view: 'step' });
+    expect(actionsOf(mine.card).map((a) => a.verb)).toContain('escalate');
+    // The practitioner takes part but it is not their step: no buttons.
+    const theirs = await h.click('practitioner', 'refresh', { disputeId: id, seq, view: 'step' });
+    expect(actionsOf(theirs.card).filter((a) => a.verb === 'escalate')).toEqual([]);
+    // Once the step has been taken, the card refreshes read-only.
+    await h.click('teamManager', 'escalate', { disputeId: id, seq });
+    const after = await h.click('teamManager', 'refresh', { disputeId: id, seq, view: 'step' });
+    expect(textOf(after.card)).toMatch(/out of date|Done/);
+    expect(actionsOf(after.card).filter((a) => a.verb === 'escalate')).toEqual([]);
   });
 
   it('turns the older card in a slot read-only when a newer card takes the slot', async () => {

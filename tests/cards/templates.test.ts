@@ -179,7 +179,7 @@ describe('step cards', () => {
         type: 'Action.Execute',
         verb: 'refresh',
         title: 'Refresh',
-        data: { verb: 'refresh', disputeId: 'd-0001', seq: 7 },
+        data: { verb: 'refresh', disputeId: 'd-0001', seq: 7, view: 'step' },
       },
       userIds: ['29:alex-teams-id'],
     });
