@@ -913,7 +913,7 @@ function onMeetingHeld(t: Transition, eventId: string): void {
     'outcome',
     t.cardView(
       'Record the minutes and the outcome',
-      [stage.quote],
+      [stage.quote, ...t.procedure.record.mustNotRecord],
       [{ verb: VERBS.outcome, title: 'Record the outcome' }],
       stage.content.required.map((c) => ({ label: 'Must include', value: c.label })),
     ),

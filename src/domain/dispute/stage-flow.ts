@@ -262,7 +262,11 @@ function askForOutcome(t: Transition, actor: PersonRef, others: PersonRef[] = []
     'outcome',
     t.cardView(
       `${stage.name}: your step`,
-      [stage.quote, ...(others.length ? [`With: ${others.map((o) => o.name).join(', ')}`] : [])],
+      [
+        stage.quote,
+        ...(others.length ? [`With: ${others.map((o) => o.name).join(', ')}`] : []),
+        ...t.procedure.record.mustNotRecord,
+      ],
       actions,
       stage.content.required.map((c) => ({ label: 'Must include', value: c.label })),
     ),

@@ -131,8 +131,13 @@ describe('procedure-specific rules', () => {
     expect(w.s.stage.due).toBe('2026-11-30T23:59:59.999Z');
     expect(w.s.overallDue).toBe('2026-12-21T23:59:59.999Z');
     walkTo(w, 1);
-    // The group manager responds; the record is reassigned back to the IRO.
+    // The group manager responds; the record is reassigned back to the IRO. Their card says what
+    // must not go on the child's file.
     const gm = w.s.stage.awaiting!;
+    const gmCard = w.effects.filter((e) => e.type === 'send-card' && e.to.id === gm.id).at(-1);
+    expect(gmCard?.type === 'send-card' && gmCard.view.text.join(' ')).toMatch(
+      /performance of individual staff/,
+    );
     expect(gm.id).toBe('partner.group-manager');
     w.send({ type: 'outcome-recorded', by: gm, resolved: true, summary: 'Guidance and direction given.' });
     expect(w.s.stage).toMatchObject({ phase: 'awaiting-owner', awaiting: owner });
