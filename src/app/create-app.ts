@@ -80,6 +80,8 @@ export interface AppOptions {
   /** Default: local mode maps people onto the Playground chat; otherwise cards wait for a conversation. */
   readonly installer?: (deps: { refs: ConversationRefStore; people: PeopleDirectory }) => TeamsInstaller;
   readonly pollIntervalMs?: number;
+  /** With CLOCK=test: where a brand-new test clock starts (default: the real time now). */
+  readonly testClockStart?: Date;
   /**
    * Local mode: the emulator starts empty on every run, so the subscriptions and delta cursors kept
    * from a previous run point at nothing. Forget them before subscribing again.
@@ -158,6 +160,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
     ...(options.storeTarget ? { storeTarget: options.storeTarget } : {}),
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    ...(options.testClockStart ? { testClockStart: options.testClockStart } : {}),
     // A new dispute takes the bundled (current) version; a running one keeps the exact definition
     // it started under, read back from the store.
     contextFor: async ({ procedureId, procedureVersion, state, raisingOrganisationId }) => {

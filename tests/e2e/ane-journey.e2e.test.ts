@@ -13,10 +13,10 @@
 import { createServer } from 'node:net';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp, SAMPLE_DIRECTORY } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { type Emulator, startEmulator } from '../../src/emulator/emulator.ts';
 import { trustEmulatorCa } from '../../src/emulator/trust.ts';
-import { type App, createApp, SAMPLE_DIRECTORY } from '../../src/app/create-app.ts';
 import { type Playground, playgroundBinary, startPlayground } from '../../src/local/playground.ts';
 import { browserUnavailable, launchBrowser, PlaygroundChat } from './playground.ts';
 
@@ -150,7 +150,10 @@ describe.skipIf(SKIP !== null)('ANE journey through the Agents Playground (e2e)'
       await run();
       progress.push(`ok: ${name}`);
       if (shots) {
-        const file = `journey-${String(progress.length).padStart(2, '0')}-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 40)}.png`;
+        const file = `journey-${String(progress.length).padStart(2, '0')}-${name
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .slice(0, 40)}.png`;
         await chat.screenshot(`${shots}/${file}`);
       }
     } catch (error) {
@@ -183,6 +186,8 @@ describe.skipIf(SKIP !== null)('ANE journey through the Agents Playground (e2e)'
     app = await createApp({
       config,
       storeTarget: { engine: 'pglite', dataDir: null },
+      // The journey's dates are fixed; the test clock starts just before them, whatever today is.
+      testClockStart: new Date('2027-01-04T09:00:00.000Z'),
       pollIntervalMs: 100,
       graph: {
         baseUrl: m365.graphBaseUrl,

@@ -97,6 +97,8 @@ export async function startConcordApp(
     app = await createApp({
       config,
       storeTarget: { engine: 'pglite', dataDir: null },
+      // The journey's dates are fixed; the test clock starts just before them, whatever today is.
+      testClockStart: new Date('2027-01-04T09:00:00.000Z'),
       pollIntervalMs: 50,
       installer: connector.installer,
       // Webhooks carry everything: no periodic delta or meeting polling to hide a lost notification.
