@@ -2,7 +2,7 @@
  * The `concord` CLI. Each command lives in `./commands/<name>.ts` and exports `run(argv, io)`.
  * Contract (CONTRACT.md): exit 0 on success; bad arguments print a one-line reason to stderr and exit 2.
  */
-import { CliUsageError, type CliIo, defaultIo } from './io.ts';
+import { type CliIo, CliUsageError, defaultIo } from './io.ts';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   disputes: () => import('./commands/disputes.ts'),
   export: () => import('./commands/export.ts'),
   migrate: () => import('./commands/migrate.ts'),
+  parked: () => import('./commands/parked.ts'),
 };
 
 const USAGE = `usage: concord <command> [options]
@@ -19,7 +20,8 @@ const USAGE = `usage: concord <command> [options]
   deadline --from ISO (--working-days N | --procedure ID --stage STAGE) [--division D] [--json]
   disputes [--overdue] [--json]
   export DISPUTE_ID --format json|docx [--out FILE]
-  migrate`;
+  migrate
+  parked [--json] [--retry KEY | --retry-dispute ID]`;
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [name, ...rest] = argv;

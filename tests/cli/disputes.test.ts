@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as runDisputes } from '../../src/cli/commands/disputes.ts';
 import { run as runExport } from '../../src/cli/commands/export.ts';
 import { run as runMigrate } from '../../src/cli/commands/migrate.ts';
+import { run as runParked } from '../../src/cli/commands/parked.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 import { decide } from '../../src/domain/dispute/decide.ts';
@@ -167,6 +168,32 @@ for (const engine of ENGINES) {
       const io = capture();
       expect(await runExport(['nope', '--format', 'json'], io, { env, store })).toBe(1);
       expect(io.err_[0]).toMatch(/no dispute "nope"/);
+    });
+
+    // Last in this block: it puts the parked effect back in the queue.
+    it('lists parked effects with their last error and puts one back in the queue', async () => {
+      const list = capture();
+      expect(await runParked(['--json'], list, { env, store })).toBe(0);
+      const parked = JSON.parse(list.out_[0] ?? '[]') as {
+        key: string;
+        disputeId: string;
+        lastError: string;
+      }[];
+      expect(parked).toHaveLength(1);
+      expect(parked[0]).toMatchObject({ disputeId: 'd1', lastError: '403' });
+      const retry = capture();
+      expect(await runParked(['--retry', parked[0]?.key ?? ''], retry, { env, store })).toBe(0);
+      expect(retry.out_[0]).toBe('Requeued 1 parked effect.');
+      const row = await store.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('key', '=', parked[0]?.key ?? '')
+        .executeTakeFirst();
+      expect(row).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(await runParked(['--retry', parked[0]?.key ?? ''], capture(), { env, store })).toBe(1);
+      const bad = capture();
+      expect(await main(['parked', '--retry', 'a', '--retry-dispute', 'b'], bad)).toBe(2);
+      expect(bad.err_[0]).toMatch(/not both/);
     });
   });
 }
