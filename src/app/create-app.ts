@@ -116,6 +116,10 @@ export const SAMPLE_DIRECTORY = 'directory/sample-ane.json';
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, graph } = options;
   const log = options.log ?? silentLogger();
+  if (config.clock === 'test' && config.bot) {
+    // /dev/clock has no authentication: anyone who can reach it can fire every deadline.
+    log.warn({ clock: 'test' }, 'CLOCK=test with BOT_ID set: /dev/clock is open; never do this on a reachable host');
+  }
   const procedures = loadProcedures();
   const directoryFile = options.directoryFile ?? config.directoryFile ?? SAMPLE_DIRECTORY;
   // Graph.
