@@ -146,3 +146,18 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('procedure digests', () => {
+  it('do not change when the schema gains an optional list, but do when a rule changes', async () => {
+    const { procedureDigest } = await import('../../src/store/adapters/procedure-versions.ts');
+    const ane = getProcedure('ane')!;
+    expect(procedureDigest({ ...ane, notes: [] })).toBe(procedureDigest(ane));
+    const longer = {
+      ...ane,
+      stages: ane.stages.map((s) =>
+        s.id === 'stage-1' ? { ...s, timescale: { ...s.timescale, workingDays: 6 } } : s,
+      ),
+    };
+    expect(procedureDigest(longer as typeof ane)).not.toBe(procedureDigest(ane));
+  });
+});

@@ -222,6 +222,8 @@ export const procedureSchema = z
       )
       .default([]),
     contacts: z.array(z.object({ label: z.string().min(1), value: z.string().min(1) })).default([]),
+    /** Things the document says that are not steps of it (NEL: the IRO's route to CAFCASS). `about` is ours. */
+    notes: z.array(z.object({ quote, about: z.string().min(1).optional() })).default([]),
   })
   .superRefine((p, ctx) => {
     const roles = new Set(p.roles.map((r) => r.id));

@@ -28,11 +28,15 @@ export interface ProcedureVersions {
   get(procedureId: string, version: string): Promise<ProcedureDefinition | undefined>;
 }
 
+/**
+ * Canonical JSON: keys sorted; absent values and empty lists left out, so a schema that gains an
+ * optional list (defaulting to []) does not count as every procedure having changed.
+ */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
+      .filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
