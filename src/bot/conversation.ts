@@ -393,13 +393,22 @@ export function createConversation(deps: ConversationDeps): Conversation {
           fields: { ...saved.fields, procedureId: procedure.id },
         });
         const errors = fieldErrors(procedure, event);
+        // Only a partner the directory knows for this procedure can be routed to (card data is the client's).
+        const partners = await partnersFor(person, procedure);
+        if (
+          !errors.counterpartOrganisationId &&
+          !partners.some((p) => p.value === event.counterpartOrganisationId)
+        ) {
+          errors.counterpartOrganisationId = `Choose one of the partner organisations listed for ${procedure.shortName}.`;
+        }
         if (Object.keys(errors).length > 0)
           return { update: await wizardCard(person, saved, errors), send: [] };
         const result = await disputes.apply(saved.draftId, event, { procedureId: procedure.id });
         if (!result.ok) {
+          // Not about one field (a directory gap, a raise already made): say so beside the form.
           return {
-            update: await wizardCard(person, saved, { caseReference: result.refusal.message }),
-            send: [],
+            update: await wizardCard(person, saved),
+            send: [card(errorCard(result.refusal))],
           };
         }
         await drafts.remove(person.id);
@@ -577,7 +586,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         update: errorCard({ reason: 'invalid-input', message: 'That button is not known.' }, disputeId),
         send: [],
       };
-    const result = await disputes.apply(disputeId, event);
+    const result = await disputes.apply(disputeId, event, { expectedSeq: state.seq });
     if (!result.ok) {
       const kind = KIND_FOR_VERB[verb];
       const field =

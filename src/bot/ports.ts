@@ -103,7 +103,11 @@ export type ApplyOutcome =
 
 /** The disputes the bot reads and changes. Changes go through `DisputeService.applyEvent`. */
 export interface DisputeGateway {
-  apply(disputeId: string, event: DisputeEvent, options?: { procedureId?: string }): Promise<ApplyOutcome>;
+  apply(
+    disputeId: string,
+    event: DisputeEvent,
+    options?: { procedureId?: string; expectedSeq?: number },
+  ): Promise<ApplyOutcome>;
   get(disputeId: string): Promise<DisputeState | null>;
   /** Disputes the person raised, owns, is waiting on or took part in; newest first. */
   listFor(personId: string): Promise<readonly DisputeState[]>;

@@ -96,6 +96,7 @@ export function createStorePorts(options: { store: Store; service: DisputeServic
       const result = await service.applyEvent(disputeId, event, {
         source: 'teams',
         ...(opts.procedureId ? { procedureId: opts.procedureId } : {}),
+        ...(opts.expectedSeq !== undefined ? { expectedSeq: opts.expectedSeq } : {}),
       });
       return result.ok ? { ok: true, state: result.state } : { ok: false, refusal: result.refusal };
     },

@@ -25,9 +25,15 @@ const USAGE = `usage: concord <command> [options]
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    io.err(
+      `concord: a command is required (try: ${Object.keys(COMMANDS).join(', ')}; concord --help for usage)`,
+    );
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.out(USAGE);
-    return name ? 0 : 2;
+    return 0;
   }
   const load = COMMANDS[name];
   if (!load) {

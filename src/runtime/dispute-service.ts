@@ -47,6 +47,11 @@ export interface ApplyOptions {
   readonly source: EventSource;
   /** Required when the event raises a new dispute: the procedure chosen for it. */
   readonly procedureId?: string;
+  /**
+   * The dispute's `seq` the caller acted on (a card click). If another event landed first, the
+   * event is refused instead of applied twice (two quick clicks on two servers).
+   */
+  readonly expectedSeq?: number;
 }
 
 /** What `prepare` may be told: the procedure for a new dispute, and the event about to be applied. */
@@ -112,6 +117,11 @@ function isLocal(effect: Effect): effect is Extract<Effect, { type: LocalEffectT
   return effect.type in LOCAL_EFFECTS;
 }
 
+const CHANGED_MEANWHILE: Refusal = {
+  reason: 'stale-card',
+  message:
+    'The dispute changed a moment ago, so that was not applied. Look at the latest card and try again.',
+};
 const NOT_RAISED: Refusal = { reason: 'not-raised', message: 'There is no dispute with that id.' };
 const MAX_STALE_RETRIES = 8;
 
@@ -160,6 +170,9 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
 
     const now = clock.now();
     const state = row?.state ?? null;
+    if (opts.expectedSeq !== undefined && state && state.seq !== opts.expectedSeq) {
+      return { ok: false, refusal: CHANGED_MEANWHILE };
+    }
     const decision = decide(state, event, { ...prepared.environment, now: now.toISOString() });
     if (!decision.ok) return decision;
 

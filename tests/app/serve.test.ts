@@ -10,18 +10,20 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT, startEmulator } from '../../src/emulator/emulator.ts';
 import { trustEmulatorCa } from '../../src/emulator/trust.ts';
+import { freePort } from '../support/wait.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const PORT = 3990 + Math.floor(Math.random() * 8);
 
 describe('npm run serve (cloud mode)', () => {
   let m365: Awaited<ReturnType<typeof startEmulator>>;
   let child: ChildProcess;
   let output = '';
+  let PORT = 0;
   let untrust: () => void = () => {};
   const dir = mkdtempSync(path.join(tmpdir(), 'concord-serve-'));
 
   beforeAll(async () => {
+    PORT = await freePort();
     m365 = await startEmulator({
       directory: path.join(ROOT, 'directory/sample-ane.json'),
       certDir: path.join(dir, 'tls'),
@@ -60,8 +62,11 @@ describe('npm run serve (cloud mode)', () => {
   }, 90_000);
 
   afterAll(async () => {
-    child?.kill('SIGTERM');
-    await new Promise((r) => child?.once('exit', r));
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
     await m365?.close();
     untrust();
     rmSync(dir, { recursive: true, force: true });

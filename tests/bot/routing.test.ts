@@ -111,6 +111,18 @@ describe('personal chat', () => {
     expect(await h.service.get(draftId)).toBeNull();
   });
 
+  it('refuses a partner organisation the directory does not know for the procedure', async () => {
+    const { draftId } = await openWizard();
+    const { card } = await h.click('practitioner', 'submit-raise', {
+      disputeId: draftId,
+      seq: 0,
+      ...GOOD,
+      counterpartOrganisationId: 'not-a-partner',
+    });
+    expect(textOf(card)).toContain('Choose one of the partner organisations listed for ANE.');
+    expect(await h.service.get(draftId)).toBeNull();
+  });
+
   it('keeps a half-finished draft', async () => {
     const { draftId } = await openWizard();
     await h.click('practitioner', 'save-draft', {

@@ -81,14 +81,13 @@ describe('Stage 3 meeting', () => {
 
   it('is booked within 5 working days, in working hours, around internal busy time', async () => {
     const effect = stage3(disputeId, 1);
-    // The team manager is busy all of the first working day in the window.
-    // The first working day after the window opens (today's remaining hours are not offered).
+    // The team manager is busy from the moment the window opens to the end of the next working day
+    // (so neither today's remaining hours nor tomorrow can be offered, whatever time the test runs).
     let day = addCalendarDays(londonDay(new Date(effect.window.start)), 1);
     while (!isWorkingDay(ew, day)) day = addCalendarDays(day, 1);
     const firstDay = { dueDate: day, due: endOfLondonDay(day) };
-    const dayStart = new Date(Date.parse(firstDay.due.toISOString()) - 86_400_000 + 1).toISOString();
     await w.h.admin('POST', '/mailboxes/team.manager@ane.example/busy', {
-      start: dayStart,
+      start: effect.window.start,
       end: firstDay.due.toISOString(),
     });
 

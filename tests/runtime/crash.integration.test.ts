@@ -33,7 +33,11 @@ interface Setup {
 }
 
 const cleanups: (() => Promise<void>)[] = [];
+/** Every child started, so a failing test never leaves one holding the database. */
+const children: ChildProcess[] = [];
 afterAll(async () => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const cleanup of cleanups) await cleanup();
 });
 
@@ -67,6 +71,7 @@ function startChild(env: Record<string, string>): {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(child);
   const lines: string[] = [];
   const waiters: { line: string; resolve: () => void }[] = [];
   let stderr = '';

@@ -87,6 +87,17 @@ for (const engine of ENGINES) {
       expect(stale.ok).toBe(false);
       const missing = await service.applyEvent('nope', { type: 'closed', by: OWNER }, { source: 'teams' });
       expect(missing).toMatchObject({ ok: false, refusal: { reason: 'not-raised' } });
+      // A click that acted on an older state is refused, not applied on top of the newer one.
+      const current = await service.get('d-1');
+      const raced = await service.applyEvent(
+        'd-1',
+        { type: 'closed', by: OWNER },
+        {
+          source: 'teams',
+          expectedSeq: (current?.seq ?? 0) - 1,
+        },
+      );
+      expect(raced).toMatchObject({ ok: false, refusal: { reason: 'stale-card' } });
       expect(await store.db.selectFrom('audit').select('seq').execute()).toEqual(before);
     });
 

@@ -429,7 +429,8 @@ export type RefusalReason =
   | 'invalid-input'
   | 'not-allowed-to-close'
   | 'urgency-required'
-  | 'duplicate';
+  | 'duplicate'
+  | 'stale-card';
 
 export interface Refusal {
   readonly reason: RefusalReason;
