@@ -118,7 +118,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const log = options.log ?? silentLogger();
   if (config.clock === 'test' && config.bot) {
     // /dev/clock has no authentication: anyone who can reach it can fire every deadline.
-    log.warn({ clock: 'test' }, 'CLOCK=test with BOT_ID set: /dev/clock is open; never do this on a reachable host');
+    log.warn(
+      { clock: 'test' },
+      'CLOCK=test with BOT_ID set: /dev/clock is open; never do this on a reachable host',
+    );
   }
   const procedures = loadProcedures();
   const directoryFile = options.directoryFile ?? config.directoryFile ?? SAMPLE_DIRECTORY;

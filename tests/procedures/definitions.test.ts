@@ -477,7 +477,9 @@ describe('procedures and the directory share one role vocabulary', () => {
     const { ROLE_IDS } = await import('../../src/directory/schema.ts');
     const { loadProcedures } = await import('../../src/procedures/index.ts');
     const vocabulary = new Set<string>(ROLE_IDS);
-    const missing = [...loadProcedures().values()].flatMap((p) => p.roles.filter((r) => !vocabulary.has(r.id)).map((r) => `${p.id}:${r.id}`));
+    const missing = [...loadProcedures().values()].flatMap((p) =>
+      p.roles.filter((r) => !vocabulary.has(r.id)).map((r) => `${p.id}:${r.id}`),
+    );
     expect(missing).toEqual([]);
   });
 });
