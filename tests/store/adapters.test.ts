@@ -131,7 +131,7 @@ for (const engine of ENGINES) {
       const bumped = await versions.register({ ...edited, version: '1.1.0' });
       expect(bumped.version).toBe('1.1.0');
       const fresh = createProcedureVersions(store);
-      expect((await fresh.get('ane', '1.0.0'))?.stages[1]?.name).toBe(ane.stages[1]?.name);
+      expect((await fresh.get('ane', ane.version))?.stages[1]?.name).toBe(ane.stages[1]?.name);
       expect((await fresh.get('ane', '1.1.0'))?.stages[1]?.name).toBe('Edited');
       expect(await fresh.get('ane', '9.9.9')).toBeUndefined();
     });

@@ -128,7 +128,8 @@ export function enterStage(
     case 'email': {
       const to = withParties(t, stage, actor);
       t.addParticipants(...to);
-      const response = stage.content.response;
+      // The recipient is told what the procedure asks of them, in its words; failing that, the stage's text.
+      const asks = stage.email?.request ?? `${t.procedure.shortName}, ${stage.name}: “${stage.quote}”`;
       t.sendEmail({
         from: actor,
         to,
@@ -138,7 +139,7 @@ export function enterStage(
         kind: 'statement',
         view: t.emailView(
           `${t.procedure.shortName} dispute ${t.state.caseReference}: ${stage.name}`,
-          [stage.quote, ...(response ? [response.quote] : [])],
+          [asks],
           detailFields(t, details),
           deadline,
         ),
@@ -158,7 +159,7 @@ export function enterStage(
         kind: 'letter',
         view: t.emailView(
           `${t.procedure.shortName} dispute ${t.state.caseReference}: ${stage.name}`,
-          [stage.quote],
+          [`${t.procedure.shortName}, ${stage.name}: “${stage.quote}”`],
           detailFields(t, details),
           deadline,
         ),

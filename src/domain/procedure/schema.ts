@@ -100,6 +100,8 @@ export const stageSchema = z.object({
     .object({
       importance: z.enum(['high', 'normal']),
       importanceQuote: quote.optional(),
+      /** What the email asks of its recipient, in the procedure's words (shown in the email). */
+      request: quote.optional(),
       awaitReply: z.boolean(),
       acknowledge: z.boolean(),
     })
