@@ -451,7 +451,12 @@ export function writtenConfirmation(t: Transition, summary: string, actions: rea
     ...(lastStatement ? { inReplyTo: lastStatement } : {}),
     view: t.emailView(
       `${t.procedure.shortName} dispute ${t.state.caseReference}: written confirmation of the outcome`,
-      [summary, ...(t.procedure.writtenConfirmation ? [t.procedure.writtenConfirmation.quote] : [])],
+      [
+        summary,
+        ...(t.procedure.writtenConfirmation
+          ? [`The procedure asks for this: “${t.procedure.writtenConfirmation.quote}”`]
+          : []),
+      ],
       actions.map((a) => ({ label: `${a.description} (${a.owner})`, value: `by ${a.dueDate}` })),
     ),
   });

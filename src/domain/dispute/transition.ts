@@ -247,7 +247,8 @@ export class Transition {
       ...(due?.due && due.dueDate
         ? { responseDue: { due: due.due, dueDate: due.dueDate, workingDays: due.workingDays } }
         : {}),
-      overallDue: this.state.overallDue,
+      // The overall limit matters while a response is awaited, not in an acknowledgement or a confirmation.
+      overallDue: due?.due ? this.state.overallDue : null,
     };
   }
 
