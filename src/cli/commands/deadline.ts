@@ -4,7 +4,6 @@
  * Prints when a step that starts at `--from` is due under DESIGN.md's working-day rule. With `--json`
  * it prints `{"dueDate":"YYYY-MM-DD","due":"<UTC ISO instant>"}` (CONTRACT.md).
  */
-import { parseArgs } from 'node:util';
 import {
   addWorkingDays,
   bundledCalendar,
@@ -17,7 +16,7 @@ import {
   isDivision,
   startOfLondonDay,
 } from '../../domain/calendar/index.ts';
-import { type CliIo, CliUsageError } from '../io.ts';
+import { type CliIo, CliUsageError, parseCliArgs } from '../io.ts';
 
 const USAGE =
   'usage: concord deadline --from ISO (--working-days N | --procedure ID --stage STAGE) ' +
@@ -64,26 +63,19 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 }
 
 function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        from: { type: 'string' },
-        'working-days': { type: 'string' },
-        procedure: { type: 'string' },
-        stage: { type: 'string' },
-        division: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    // parseArgs explains unknown options, missing values and stray positionals; the contract wants one line.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new CliUsageError(reason.replace(/\s*\n\s*/g, ' '));
-  }
+  return parseCliArgs({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      from: { type: 'string' },
+      'working-days': { type: 'string' },
+      procedure: { type: 'string' },
+      stage: { type: 'string' },
+      division: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
 }
 
 function parseFrom(value: string | undefined): Date {

@@ -9,11 +9,9 @@
  * //   "stage":"stage-1","phase":"awaiting-response","status":"open","nextDue":"…","overdue":true,
  * //   "parkedEffects":0,"pendingEffects":0}]
  */
-import { parseArgs } from 'node:util';
 import { type StoreCommandDeps, withStore } from '../../runtime/store-session.ts';
 import { listDisputes } from '../../store/queries/list-disputes.ts';
-import { type CliIo, CliUsageError } from '../io.ts';
-import { oneLine } from './migrate.ts';
+import { type CliIo, parseCliArgs } from '../io.ts';
 
 export async function run(argv: string[], io: CliIo, deps: StoreCommandDeps = {}): Promise<number> {
   const options = parseOptions(argv);
@@ -70,15 +68,10 @@ export async function run(argv: string[], io: CliIo, deps: StoreCommandDeps = {}
 }
 
 function parseOptions(argv: string[]): { overdue: boolean; json: boolean } {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: { overdue: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
-    });
-    return { overdue: values.overdue ?? false, json: values.json ?? false };
-  } catch (error) {
-    throw new CliUsageError(oneLine(error));
-  }
+  const { values } = parseCliArgs({
+    args: argv,
+    allowPositionals: false,
+    options: { overdue: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+  });
+  return { overdue: values.overdue ?? false, json: values.json ?? false };
 }

@@ -5,7 +5,6 @@
  * goes to `--out`, default `<DISPUTE_ID>.docx` in the current folder.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import {
   AlignmentType,
   BorderStyle,
@@ -21,8 +20,7 @@ import {
 } from 'docx';
 import { type StoreCommandDeps, withStore } from '../../runtime/store-session.ts';
 import { type DisputeExport, loadDisputeExport } from '../../store/queries/dispute-export.ts';
-import { type CliIo, CliUsageError } from '../io.ts';
-import { oneLine } from './migrate.ts';
+import { type CliIo, CliUsageError, parseCliArgs } from '../io.ts';
 
 const FORMATS = ['json', 'docx'] as const;
 type Format = (typeof FORMATS)[number];
@@ -51,12 +49,7 @@ export async function run(argv: string[], io: CliIo, deps: StoreCommandDeps = {}
 }
 
 function parseOptions(argv: string[]): { disputeId: string; format: Format; out: string | undefined } {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new CliUsageError(oneLine(error));
-  }
+  const parsed = parse(argv);
   const [disputeId, ...extra] = parsed.positionals;
   if (!disputeId) throw new CliUsageError('give the DISPUTE_ID to export (see: concord disputes)');
   if (extra.length > 0) throw new CliUsageError(`unexpected argument "${extra[0]}"`);
@@ -69,9 +62,8 @@ function parseOptions(argv: string[]): { disputeId: string; format: Format; out:
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
+  return parseCliArgs({
     args: argv,
-    strict: true,
     allowPositionals: true,
     options: { format: { type: 'string' }, out: { type: 'string' } },
   });

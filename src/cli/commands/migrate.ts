@@ -2,9 +2,8 @@
  * `concord migrate [--json]`: applies the numbered migrations to the configured store
  * (DATABASE_URL, else PGlite in DATA_DIR) and says which ran.
  */
-import { parseArgs } from 'node:util';
 import { type StoreCommandDeps, withStore } from '../../runtime/store-session.ts';
-import { type CliIo, CliUsageError } from '../io.ts';
+import { type CliIo, parseCliArgs } from '../io.ts';
 
 export async function run(argv: string[], io: CliIo, deps: StoreCommandDeps = {}): Promise<number> {
   const { json } = parseOptions(argv);
@@ -23,19 +22,10 @@ export async function run(argv: string[], io: CliIo, deps: StoreCommandDeps = {}
 }
 
 function parseOptions(argv: string[]): { json: boolean } {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: { json: { type: 'boolean', default: false } },
-    });
-    return { json: values.json ?? false };
-  } catch (error) {
-    throw new CliUsageError(oneLine(error));
-  }
-}
-
-export function oneLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+  const { values } = parseCliArgs({
+    args: argv,
+    allowPositionals: false,
+    options: { json: { type: 'boolean', default: false } },
+  });
+  return { json: values.json ?? false };
 }

@@ -3,25 +3,16 @@
  * `concord parked --retry KEY` or `--retry-dispute ID` puts them back in the queue (same idempotency
  * key, so nothing that did land is repeated); a running Concord picks them up on its next poll.
  */
-import { parseArgs } from 'node:util';
 import { type StoreCommandDeps, withStore } from '../../runtime/store-session.ts';
 import { listParkedEffects, retryParkedEffects } from '../../store/queries/parked-effects.ts';
-import { type CliIo, CliUsageError } from '../io.ts';
+import { type CliIo, CliUsageError, parseCliArgs } from '../io.ts';
 
 export async function run(argv: string[], io: CliIo, deps: StoreCommandDeps = {}): Promise<number> {
-  let values: { json?: boolean; retry?: string; 'retry-dispute'?: string };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { json: { type: 'boolean' }, retry: { type: 'string' }, 'retry-dispute': { type: 'string' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new CliUsageError(
-      error instanceof Error ? (error.message.split('\n')[0] ?? 'bad arguments') : 'bad arguments',
-    );
-  }
+  const { values } = parseCliArgs({
+    args: argv,
+    options: { json: { type: 'boolean' }, retry: { type: 'string' }, 'retry-dispute': { type: 'string' } },
+    allowPositionals: false,
+  });
   if (values.retry && values['retry-dispute'])
     throw new CliUsageError('give --retry KEY or --retry-dispute ID, not both');
   return withStore(deps, async ({ store }) => {

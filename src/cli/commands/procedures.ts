@@ -5,9 +5,8 @@
  * `[{id, name, version, source, overallWorkingDays|null, stages:[{id, name, workingDays|null, channel}]}]`
  * in the catalogue's order; `source` is the source document's title. Without `--json` it prints a table.
  */
-import { parseArgs } from 'node:util';
 import { loadProcedures, type ProcedureDefinition, stageWorkingDays } from '../../procedures/index.ts';
-import { type CliIo, CliUsageError } from '../io.ts';
+import { type CliIo, parseCliArgs } from '../io.ts';
 
 const USAGE = 'usage: concord procedures [--json]';
 
@@ -60,21 +59,14 @@ export function summarise(procedure: ProcedureDefinition): ProcedureSummary {
 }
 
 function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    // parseArgs explains unknown options and stray positionals; the contract wants one line.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new CliUsageError(reason.replace(/\s*\n\s*/g, ' '));
-  }
+  return parseCliArgs({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
 }
 
 /** A readable listing: one header line per procedure, then one indented line per stage. */
