@@ -33,6 +33,27 @@ function raised(start = '2026-11-23T10:00:00Z') {
   });
 }
 
+/** Stage 1 and Stage 2 both answered and not agreed: the AD/HoS is asked about Stage 3. */
+function notAgreedAtStages1And2() {
+  const w = raised().send({ type: 'decision', by: tm, choice: 'escalate' }).delivered();
+  w.send({
+    type: 'reply-received',
+    internetMessageId: '<r1@g>',
+    fromEmail: counterpartTm.email,
+    text: 'No.',
+  });
+  w.send({ type: 'acknowledged', by: tm, agreed: false });
+  w.send({ type: 'decision', by: sm, choice: 'escalate' }).delivered();
+  w.send({
+    type: 'reply-received',
+    internetMessageId: '<r2@g>',
+    fromEmail: person('gateshead', 'service-manager').email,
+    text: 'No.',
+  });
+  w.send({ type: 'acknowledged', by: sm, agreed: false });
+  return w;
+}
+
 describe('ANE: raise and the informal stage', () => {
   it('records the informal stage and asks the Team Manager to decide', () => {
     const w = raised();
@@ -288,22 +309,7 @@ describe('ANE: the formal stages', () => {
   });
 
   it('a final stage that is not resolved ends the dispute unresolved, with written confirmation (ANE has no exceptional route)', () => {
-    const w = raised().send({ type: 'decision', by: tm, choice: 'escalate' }).delivered();
-    w.send({
-      type: 'reply-received',
-      internetMessageId: '<r1@g>',
-      fromEmail: counterpartTm.email,
-      text: 'No.',
-    });
-    w.send({ type: 'acknowledged', by: tm, agreed: false });
-    w.send({ type: 'decision', by: sm, choice: 'escalate' }).delivered();
-    w.send({
-      type: 'reply-received',
-      internetMessageId: '<r2@g>',
-      fromEmail: person('gateshead', 'service-manager').email,
-      text: 'No.',
-    });
-    w.send({ type: 'acknowledged', by: sm, agreed: false });
+    const w = notAgreedAtStages1And2();
     w.send({ type: 'decision', by: ad, choice: 'escalate' }).booked().fire('meeting-end');
     w.send({ type: 'outcome-recorded', by: ad, resolved: false, summary: 'Not resolved.', minutes: 'M.' });
     w.send({ type: 'decision', by: ad, choice: 'escalate' }).booked().fire('meeting-end');
@@ -482,22 +488,7 @@ describe('ANE: replies, chases and endings the other side must hear about', () =
 
 describe('ANE: moving a booked meeting', () => {
   it('moves only to one of the times the booking found free for everyone', () => {
-    const w = raised().send({ type: 'decision', by: tm, choice: 'escalate' }).delivered();
-    w.send({
-      type: 'reply-received',
-      internetMessageId: '<r1@g>',
-      fromEmail: counterpartTm.email,
-      text: 'No.',
-    });
-    w.send({ type: 'acknowledged', by: tm, agreed: false });
-    w.send({ type: 'decision', by: sm, choice: 'escalate' }).delivered();
-    w.send({
-      type: 'reply-received',
-      internetMessageId: '<r2@g>',
-      fromEmail: person('gateshead', 'service-manager').email,
-      text: 'No.',
-    });
-    w.send({ type: 'acknowledged', by: sm, agreed: false });
+    const w = notAgreedAtStages1And2();
     w.send({ type: 'decision', by: ad, choice: 'escalate' });
     const [book] = w.lastOf('book-meeting');
     w.send({
