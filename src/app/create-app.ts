@@ -23,6 +23,7 @@ import { memoryActingAs } from '../bot/memory-ports.ts';
 import type { ConversationRefStore, PeopleDirectory, TeamsInstaller } from '../bot/ports.ts';
 import { createStorePorts } from '../bot/store-adapters.ts';
 import { createTurnHandler } from '../bot/teams-bot.ts';
+import { currentBankHolidays, refreshBankHolidays } from '../calendar-feed/bank-holidays-feed.ts';
 import type { Config } from '../config/index.ts';
 import { createDirectoryService, type DirectoryService } from '../directory/directory-service.ts';
 import { decide } from '../domain/dispute/decide.ts';
@@ -99,6 +100,8 @@ export const DEFAULT_MAINTENANCE = {
   /** Inbox delta and meeting-response polling, for notifications that never arrived. */
   catchUpMs: 15 * 60_000,
   managersMs: 24 * 60 * 60_000,
+  /** GOV.UK publishes new years' holidays (and one-offs) months ahead; weekly is plenty. */
+  bankHolidaysMs: 7 * 24 * 60 * 60_000,
 } as const;
 
 export interface App {
@@ -186,6 +189,16 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   runtimeRef = runtime;
   versions = createProcedureVersions(runtime.store);
+  // Bank holidays: the bundled data, plus the newest GOV.UK copy kept in the store (if any).
+  try {
+    const holidays = await currentBankHolidays(runtime.store);
+    if (holidays.fetchedAt) directory.useBankHolidays(holidays.feed);
+  } catch (error) {
+    log.warn(
+      { error: error instanceof Error ? error.name : 'error' },
+      'stored bank holidays unreadable; using the bundled data',
+    );
+  }
   // Saving every bundled version up front means an edited file with an unchanged version is refused
   // at start, before any running dispute could pick up changed rules.
   for (const procedure of procedures.values()) await versions.register(procedure);
@@ -344,6 +357,21 @@ export async function createApp(options: AppOptions): Promise<App> {
             warm('managers', () => directory.refreshManagers(), log),
           ),
         );
+        // GOV.UK's feed is public; local mode has no internet, so only a cloud deployment refreshes it.
+        if (config.mode === 'cloud') {
+          maintenance.push(
+            every('bank-holidays', m.bankHolidaysMs, () =>
+              warm(
+                'bank-holidays',
+                async () => {
+                  await refreshBankHolidays({ store: runtime.store });
+                  directory.useBankHolidays((await currentBankHolidays(runtime.store)).feed);
+                },
+                log,
+              ),
+            ),
+          );
+        }
       }
       return { port: bound.port, url: `http://localhost:${bound.port}` };
     },

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   export: () => import('./commands/export.ts'),
   migrate: () => import('./commands/migrate.ts'),
   parked: () => import('./commands/parked.ts'),
+  holidays: () => import('./commands/holidays.ts'),
 };
 
 const USAGE = `usage: concord <command> [options]
@@ -21,7 +22,8 @@ const USAGE = `usage: concord <command> [options]
   disputes [--overdue] [--json]
   export DISPUTE_ID --format json|docx [--out FILE]
   migrate
-  parked [--json] [--retry KEY | --retry-dispute ID]`;
+  parked [--json] [--retry KEY | --retry-dispute ID]
+  holidays [--refresh] [--url URL] [--json]`;
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [name, ...rest] = argv;

@@ -15,7 +15,12 @@
  * await directory.warmManagers();
  * decide(state, event, { ...ctx, resolver: directory.resolver });
  */
-import { bundledCalendar, type WorkingCalendar } from '../domain/calendar/index.ts';
+import {
+  type BankHolidayFeed,
+  bundledBankHolidays,
+  createWorkingCalendar,
+  type WorkingCalendar,
+} from '../domain/calendar/index.ts';
 import type { PersonRef, RoleResolver } from '../domain/dispute/types.ts';
 import type { WorkingHours } from '../domain/meeting/slots.ts';
 import { loadDirectory } from './load.ts';
@@ -60,6 +65,8 @@ export interface DirectoryService {
   calendar(organisationId: string): WorkingCalendar;
   /** Mailboxes Concord watches for replies: every host-tenant person, and host shared mailboxes. */
   watchedMailboxes(): string[];
+  /** Builds calendars from this feed from now on (the bundled data merged with a newer GOV.UK copy). */
+  useBankHolidays(feed: BankHolidayFeed): void;
   /** Asks Graph for managers (and Entra object ids) the file does not give. */
   warmManagers(): Promise<void>;
   refreshManagers(): Promise<void>;
@@ -80,6 +87,7 @@ export async function createDirectoryService(options: DirectoryServiceOptions): 
   const hostOrgIds = new Set(directory.organisations.filter((o) => o.tenant === 'host').map((o) => o.id));
   const hostDomains = directory.organisations.filter((o) => o.tenant === 'host').map((o) => o.domain);
   const calendars = new Map<string, WorkingCalendar>();
+  let bankHolidays: BankHolidayFeed = bundledBankHolidays;
 
   let graphManagers = new Map<string, string | null>();
   const resolver = createRoleResolver({ directory, graphManagerOf: (id) => graphManagers.get(id) });
@@ -133,11 +141,19 @@ export async function createDirectoryService(options: DirectoryServiceOptions): 
         ? { start: wh.start, end: wh.end, days: wh.days, timeZone: wh.timeZone }
         : { start: '09:00', end: '17:00' };
     },
+    useBankHolidays(feed) {
+      bankHolidays = feed;
+      calendars.clear();
+    },
     calendar(organisationId) {
       const cached = calendars.get(organisationId);
       if (cached) return cached;
       const org = orgs.get(organisationId);
-      const calendar = bundledCalendar(org?.division ?? 'england-and-wales', org?.closureDays ?? []);
+      const calendar = createWorkingCalendar({
+        division: org?.division ?? 'england-and-wales',
+        bankHolidays,
+        closureDays: org?.closureDays ?? [],
+      });
       calendars.set(organisationId, calendar);
       return calendar;
     },

@@ -24,6 +24,7 @@ export {
   type FeedIssue,
 } from './errors.ts';
 export { endOfLondonDay, LONDON, londonDay, startOfLondonDay } from './london-time.ts';
+export { coverage, mergeBankHolidays } from './merge.ts';
 export { type WarningInstant, warningInstants } from './warnings.ts';
 export { createWorkingCalendar, isWorkingDay, type WorkingCalendar } from './working-calendar.ts';
 export { addWorkingDays, type Deadline, workingDaysBetween } from './working-days.ts';
