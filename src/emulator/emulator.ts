@@ -83,6 +83,24 @@ export const DEFAULT_CLIENT: ClientRegistration = {
   displayName: 'Concord (local)',
 };
 
+/**
+ * Where Concord's Graph client should point to use this emulator, and how it signs in (its first
+ * registered client). The shape of `createApp`'s `graph` option.
+ *
+ * @example createApp({ config, graph: graphTargetOf(m365) });
+ */
+export function graphTargetOf(m365: Emulator) {
+  const client = m365.clients[0] ?? DEFAULT_CLIENT;
+  return {
+    baseUrl: m365.graphBaseUrl,
+    authorityHost: m365.authorityHost,
+    tenantId: m365.tenantId,
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    customHosts: m365.customHosts,
+  };
+}
+
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
   const directory =
     typeof options.directory === 'string' ? await loadDirectory(options.directory) : options.directory;

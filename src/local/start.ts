@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createApp, SAMPLE_DIRECTORY } from '../app/create-app.ts';
 import { loadConfigOrExit } from '../config/index.ts';
-import { DEFAULT_CLIENT, startEmulator } from '../emulator/emulator.ts';
+import { graphTargetOf, startEmulator } from '../emulator/emulator.ts';
 import { trustEmulatorCa } from '../emulator/trust.ts';
 import { createLogger } from '../log/index.ts';
 import { startPlayground } from './playground.ts';
@@ -28,20 +28,12 @@ async function main(): Promise<void> {
     certDir: path.join(config.dataDir, 'emulator-tls'),
   });
   const untrust = trustEmulatorCa(m365.caPem);
-  const client = m365.clients[0] ?? DEFAULT_CLIENT;
   const app = await createApp({
     config,
     directoryFile,
     log,
     forgetGraphSubscriptions: true,
-    graph: {
-      baseUrl: m365.graphBaseUrl,
-      authorityHost: m365.authorityHost,
-      tenantId: m365.tenantId,
-      clientId: client.clientId,
-      clientSecret: client.clientSecret,
-      customHosts: m365.customHosts,
-    },
+    graph: graphTargetOf(m365),
   });
   const { url } = await app.listen(config.port);
   const playground = await startPlayground({ appEndpoint: `${url}/api/messages` });

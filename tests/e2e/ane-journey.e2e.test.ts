@@ -15,7 +15,7 @@ import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp, SAMPLE_DIRECTORY } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/index.ts';
-import { type Emulator, startEmulator } from '../../src/emulator/emulator.ts';
+import { type Emulator, graphTargetOf, startEmulator } from '../../src/emulator/emulator.ts';
 import { trustEmulatorCa } from '../../src/emulator/trust.ts';
 import { type Playground, playgroundBinary, startPlayground } from '../../src/local/playground.ts';
 import { browserUnavailable, launchBrowser, PlaygroundChat } from './playground.ts';
@@ -181,22 +181,13 @@ describe.skipIf(SKIP !== null)('ANE journey through the Agents Playground (e2e)'
     });
     m365 = await startEmulator({ directory: SAMPLE_DIRECTORY });
     untrust = trustEmulatorCa(m365.caPem);
-    const client = m365.clients[0];
-    if (!client) throw new Error('the emulator has no client registration');
     app = await createApp({
       config,
       storeTarget: { engine: 'pglite', dataDir: null },
       // The journey's dates are fixed; the test clock starts just before them, whatever today is.
       testClockStart: new Date('2027-01-04T09:00:00.000Z'),
       pollIntervalMs: 100,
-      graph: {
-        baseUrl: m365.graphBaseUrl,
-        authorityHost: m365.authorityHost,
-        tenantId: m365.tenantId,
-        clientId: client.clientId,
-        clientSecret: client.clientSecret,
-        customHosts: m365.customHosts,
-      },
+      graph: graphTargetOf(m365),
     });
     await app.listen(port);
     await clock(T0);

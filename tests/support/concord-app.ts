@@ -16,7 +16,7 @@
 import { type App, createApp } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import type { PersonRef } from '../../src/domain/dispute/types.ts';
-import type { StartEmulatorOptions } from '../../src/emulator/emulator.ts';
+import { graphTargetOf, type StartEmulatorOptions } from '../../src/emulator/emulator.ts';
 import { type GraphHarness, startGraphHarness } from '../graph/harness.ts';
 import { type BotConnector, startBotConnector } from './bot-connector.ts';
 import { freePort } from './wait.ts';
@@ -92,8 +92,6 @@ export async function startConcordApp(
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',
     });
-    const client = h.m365.clients[0];
-    if (!client) throw new Error('the emulator has no client registration');
     app = await createApp({
       config,
       storeTarget: { engine: 'pglite', dataDir: null },
@@ -103,14 +101,7 @@ export async function startConcordApp(
       installer: connector.installer,
       // Webhooks carry everything: no periodic delta or meeting polling to hide a lost notification.
       maintenance: false,
-      graph: {
-        baseUrl: h.m365.graphBaseUrl,
-        authorityHost: h.m365.authorityHost,
-        tenantId: h.m365.tenantId,
-        clientId: client.clientId,
-        clientSecret: client.clientSecret,
-        customHosts: h.m365.customHosts,
-      },
+      graph: graphTargetOf(h.m365),
     });
     await app.listen(port);
     const running = app;
