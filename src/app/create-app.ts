@@ -59,6 +59,7 @@ import {
 } from '../store/adapters/graph-ports.ts';
 import { createProcedureVersions, type ProcedureVersions } from '../store/adapters/procedure-versions.ts';
 import type { StoreTarget } from '../store/open-store.ts';
+import { forgetGraphSubscriptions } from '../store/operations/index.ts';
 
 /** Where Graph is and how Concord signs in to it (app-only, client credentials). */
 export interface GraphTarget {
@@ -339,8 +340,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     inbound,
     async listen(port = config.port) {
       if (options.forgetGraphSubscriptions) {
-        await runtime.store.db.deleteFrom('graph_subscriptions').execute();
-        await runtime.store.db.deleteFrom('delta_links').execute();
+        await forgetGraphSubscriptions(runtime.store.db);
       }
       const bound = await server.listen(port);
       listening = true;
