@@ -1,4 +1,4 @@
-/** The card last delivered into a slot (see docs/glossary.md, "slot"), or null. */
+/** The card last delivered into a slot (a place a card lives: `send-card.slot`), or null. */
 import type { Db } from '../schema.ts';
 
 export async function getCardSlot(db: Db, slot: string): Promise<unknown | null> {
