@@ -35,9 +35,9 @@ export function createLeaseHeartbeat(options: {
     const wanted = [...keys];
     try {
       const renewed = new Set(await options.renew(wanted));
-      const lost = wanted.filter((key) => keys.has(key) && !renewed.has(key));
-      if (lost.length > 0)
-        options.log.warn({ keys: lost }, 'lease lost while performing; another worker owns it');
+      // Completed meanwhile, or taken over after a stall; completion reports a real loss.
+      const gone = wanted.filter((key) => keys.has(key) && !renewed.has(key));
+      if (gone.length > 0) options.log.debug({ keys: gone }, 'lease not renewed');
     } catch (error) {
       // The next beat tries again; the lease still has two beats' worth of time left.
       options.log.warn(
