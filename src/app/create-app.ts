@@ -6,8 +6,8 @@
  *
  * Graph is whatever `graph` names: the local Microsoft 365 emulator in local mode, or (when given
  * app credentials) the real thing. Delivery of Teams cards goes through the bot's card sender; a
- * person with no conversation yet is "installed" by the `installer` (local mode: mapped onto the
- * Agents Playground's personal chat).
+ * conversation with a person who has none yet is opened by the `conversationOpener` (in the cloud:
+ * installing the Teams app through Graph; local mode: mapped onto the Agents Playground's chat).
  *
  * @example
  * const app = await createApp({ config, graph: { baseUrl, authorityHost, tenantId, clientId, clientSecret, customHosts } });
@@ -20,7 +20,7 @@ import { createCardSender } from '../bot/card-sender.ts';
 import { createConversation, localModePolicy } from '../bot/conversation.ts';
 import { directoryPeople } from '../bot/directory-people.ts';
 import { memoryActingAs } from '../bot/memory-ports.ts';
-import type { ConversationRefStore, PeopleDirectory, TeamsInstaller } from '../bot/ports.ts';
+import type { ConversationOpener, ConversationRefStore, PeopleDirectory } from '../bot/ports.ts';
 import { createStorePorts } from '../bot/store-adapters.ts';
 import { createTurnHandler } from '../bot/teams-bot.ts';
 import { currentBankHolidays, refreshBankHolidays } from '../calendar-feed/bank-holidays-feed.ts';
@@ -31,7 +31,7 @@ import { createAppTokenProvider } from '../graph/auth.ts';
 import { createGraphBatch } from '../graph/batch.ts';
 import { createGraphCalendar } from '../graph/calendar.ts';
 import { createGraphClient } from '../graph/client.ts';
-import { createGraphEffectPerformer } from '../graph/effect-performer.ts';
+import { createGraphEffectPerformer } from '../graph/graph-performer.ts';
 import { createGraphInbound, type GraphInbound } from '../graph/inbound.ts';
 import { createGraphMail } from '../graph/mail.ts';
 import { createMeetingTracker } from '../graph/meeting-tracker.ts';
@@ -39,10 +39,7 @@ import { createMeetingBooker } from '../graph/meetings.ts';
 import type { DisputeEventSink } from '../graph/ports.ts';
 import { createReplyTracker } from '../graph/reply-tracker.ts';
 import { createSubscriptionManager } from '../graph/subscriptions.ts';
-import {
-  createTeamsInstaller,
-  type TeamsInstaller as GraphTeamsInstaller,
-} from '../graph/teams-installer.ts';
+import { createTeamsAppInstaller } from '../graph/teams-app-installer.ts';
 import { createGraphUsers } from '../graph/users.ts';
 import type { Logger } from '../log/index.ts';
 import { silentLogger } from '../log/index.ts';
@@ -51,7 +48,8 @@ import { systemClock } from '../runtime/clock.ts';
 import type { EffectPerformer } from '../runtime/effect-performer.ts';
 import { type PollLoop, startPollLoop } from '../runtime/poll-loop.ts';
 import { type Runtime, startRuntime } from '../runtime/runtime.ts';
-import { type ConcordServer, createServer, type Route } from '../server/server.ts';
+import { runtimeRoutes } from '../server/runtime-routes.ts';
+import { type ConcordServer, createServer } from '../server/server.ts';
 import {
   createStoreMeetingIndex,
   createStoreMessageIndex,
@@ -59,6 +57,9 @@ import {
 } from '../store/adapters/graph-ports.ts';
 import { createProcedureVersions, type ProcedureVersions } from '../store/adapters/procedure-versions.ts';
 import type { StoreTarget } from '../store/open-store.ts';
+import { forgetGraphSubscriptions, pruneCardState } from '../store/operations/index.ts';
+import { openByInstallingTheApp, playgroundOpener, waitForConversation } from './conversation-openers.ts';
+import { graphWebhookRoutes } from './graph-webhook-routes.ts';
 
 /** Where Graph is and how Concord signs in to it (app-only, client credentials). */
 export interface GraphTarget {
@@ -79,7 +80,10 @@ export interface AppOptions {
   /** Tests: a store of their own. */
   readonly storeTarget?: StoreTarget;
   /** Default: local mode maps people onto the Playground chat; otherwise cards wait for a conversation. */
-  readonly installer?: (deps: { refs: ConversationRefStore; people: PeopleDirectory }) => TeamsInstaller;
+  readonly conversationOpener?: (deps: {
+    refs: ConversationRefStore;
+    people: PeopleDirectory;
+  }) => ConversationOpener;
   readonly pollIntervalMs?: number;
   /** With CLOCK=test: where a brand-new test clock starts (default: the real time now). */
   readonly testClockStart?: Date;
@@ -102,6 +106,8 @@ export const DEFAULT_MAINTENANCE = {
   managersMs: 24 * 60 * 60_000,
   /** GOV.UK publishes new years' holidays (and one-offs) months ahead; weekly is plenty. */
   bankHolidaysMs: 7 * 24 * 60 * 60_000,
+  /** Card steps of ended disputes and delivery markers of done effects (see pruneCardState). */
+  cardStatePruneMs: 24 * 60 * 60_000,
 } as const;
 
 export interface App {
@@ -222,15 +228,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     localMode: localPolicy,
     log,
   });
-  const graphInstaller = config.teamsAppId
-    ? createTeamsInstaller({ client: api, teamsAppId: config.teamsAppId, graphBaseUrl: graph.baseUrl })
+  const appInstaller = config.teamsAppId
+    ? createTeamsAppInstaller({ client: api, teamsAppId: config.teamsAppId, graphBaseUrl: graph.baseUrl })
     : null;
-  const defaultInstaller = localPolicy.allowed
-    ? playgroundInstaller
-    : graphInstaller
-      ? installThroughGraph(graphInstaller)
+  const defaultOpener = localPolicy.allowed
+    ? playgroundOpener
+    : appInstaller
+      ? openByInstallingTheApp(appInstaller)
       : waitForConversation;
-  const installer = (options.installer ?? defaultInstaller)({
+  const opener = (options.conversationOpener ?? defaultOpener)({
     refs: ports.refs,
     people,
   });
@@ -240,7 +246,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     cards: ports.cards,
     disputes: ports.disputes,
     procedures,
-    installer,
+    opener,
     clock: runtime.clock,
     log,
   });
@@ -291,29 +297,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
   });
 
-  const webhookRoute = (path: string, handle: 'handleNotification' | 'handleLifecycle'): Route => ({
-    method: 'POST',
-    path,
-    async handler(request) {
-      const text = await request.text();
-      let body: unknown = null;
-      try {
-        body = text ? JSON.parse(text) : null;
-      } catch {
-        body = null;
-      }
-      const result = inbound.webhooks[handle](body, request.url.searchParams);
-      return { status: result.status, text: result.body, headers: { 'content-type': result.contentType } };
-    },
-  });
-
   const server = createServer({
     log,
     routes: [
-      ...runtime.routes,
+      ...runtimeRoutes(runtime),
       botRoute({ bot, logic: createTurnHandler({ conversation, refs: ports.refs, log }), log }),
-      webhookRoute('/api/graph/notifications', 'handleNotification'),
-      webhookRoute('/api/graph/lifecycle', 'handleLifecycle'),
+      ...graphWebhookRoutes(inbound),
     ],
   });
 
@@ -339,8 +328,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     inbound,
     async listen(port = config.port) {
       if (options.forgetGraphSubscriptions) {
-        await runtime.store.db.deleteFrom('graph_subscriptions').execute();
-        await runtime.store.db.deleteFrom('delta_links').execute();
+        await forgetGraphSubscriptions(runtime.store.db);
       }
       const bound = await server.listen(port);
       listening = true;
@@ -356,6 +344,10 @@ export async function createApp(options: AppOptions): Promise<App> {
           every('directory-managers', m.managersMs, () =>
             warm('managers', () => directory.refreshManagers(), log),
           ),
+          every('card-state-prune', m.cardStatePruneMs, async () => {
+            const pruned = await pruneCardState(runtime.store.db);
+            if (pruned.steps + pruned.deliveries > 0) log.info(pruned, 'card bookkeeping pruned');
+          }),
         );
         // GOV.UK's feed is public; local mode has no internet, so only a cloud deployment refreshes it.
         if (config.mode === 'cloud') {
@@ -382,45 +374,6 @@ export async function createApp(options: AppOptions): Promise<App> {
       await runtime.stop();
     },
   };
-}
-
-/**
- * Local mode: every host-tenant person's cards go to the Agents Playground's personal chat (the
- * conversation of whoever the Playground user, `user-id-0`, is in the directory), since the
- * Playground has one signed-in user. The person then clicks them after "act as <role>".
- */
-export function playgroundInstaller(deps: {
-  refs: ConversationRefStore;
-  people: PeopleDirectory;
-}): TeamsInstaller {
-  return {
-    async install(person) {
-      const playgroundUser = await deps.people.byTeamsIdentity({ teamsUserId: 'user-id-0' });
-      const reference = playgroundUser ? await deps.refs.get(playgroundUser.id) : null;
-      if (!reference) return { ok: false, error: 'the Agents Playground has not opened the chat yet' };
-      await deps.refs.save({ personId: person.id, aadObjectId: null, reference });
-      return { ok: true };
-    },
-  };
-}
-
-/**
- * In the cloud: install Concord's Teams app for the person through Graph. Teams then sends the bot a
- * conversationUpdate, which stores their conversation reference; until it arrives the delivery is
- * reported as not yet possible, so the outbox retries it.
- */
-function installThroughGraph(graphInstaller: GraphTeamsInstaller) {
-  return (): TeamsInstaller => ({
-    async install(person) {
-      const outcome = await graphInstaller.ensureInstalled(person.email);
-      return { ok: false, error: `Teams app ${outcome}; waiting for Teams to open the chat` };
-    },
-  });
-}
-
-/** Without an app installer: wait (retryable) until the person opens a chat with the bot. */
-function waitForConversation(): TeamsInstaller {
-  return { install: async () => ({ ok: false, error: 'no Teams app installer is configured' }) };
 }
 
 /** Runs a Graph warm-up; a failure is logged and retried by the next run, never fatal at start. */

@@ -6,31 +6,29 @@
  * - Per slot it keeps the activity id of the card delivered there. A newer card in the same slot
  *   first turns the older one read-only (`updateActivity`), so a stale card cannot act twice.
  * - A person with no conversation reference has never chatted with the bot: the injected
- *   `TeamsInstaller` installs the app for them (Graph), and the delivery reports a retryable
- *   failure so the outbox tries again once Teams has sent the install's conversationUpdate.
+ *   `ConversationOpener` opens one (in the cloud by installing the app through Graph), and the
+ *   delivery reports a retryable failure so the outbox tries again once Teams has sent the
+ *   install's conversationUpdate.
  * - Idempotent by effect key: a repeat of a delivered key sends nothing.
  *
  * @example
- * const sender = createCardSender({ bot, refs, cards, disputes, procedures, installer, clock });
+ * const sender = createCardSender({ bot, refs, cards, disputes, procedures, opener, clock });
  * const result = await sender.perform(effect); // { ok: true, result: { activityId } }
  */
 import { ActivityTypes, CardFactory, type ConversationReference } from 'botbuilder';
-import type { Effect } from '../domain/dispute/types.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
 import type { Logger } from '../log/index.ts';
 import { silentLogger } from '../log/index.ts';
-import type { PerformResult } from '../runtime/effect-performer.ts';
+import type { CardSender, PerformResult, SendCardEffect } from '../runtime/effect-performer.ts';
 import type { BotAdapter } from './adapter.ts';
 import type {
   BotClock,
   CardStateStore,
+  ConversationOpener,
   ConversationRefStore,
   DisputeGateway,
-  TeamsInstaller,
 } from './ports.ts';
 import { cardForEffect, statusCard, stepKey } from './step-cards.ts';
-
-export type SendCardEffect = Extract<Effect, { type: 'send-card' }>;
 
 export interface CardSenderOptions {
   readonly bot: BotAdapter;
@@ -38,17 +36,13 @@ export interface CardSenderOptions {
   readonly cards: CardStateStore;
   readonly disputes: Pick<DisputeGateway, 'get'>;
   readonly procedures: ReadonlyMap<string, ProcedureDefinition>;
-  readonly installer: TeamsInstaller;
+  readonly opener: ConversationOpener;
   readonly clock: BotClock;
   readonly log?: Logger;
 }
 
-export interface CardSender {
-  perform(effect: SendCardEffect): Promise<PerformResult>;
-}
-
 export function createCardSender(options: CardSenderOptions): CardSender {
-  const { bot, refs, cards, disputes, procedures, installer, clock } = options;
+  const { bot, refs, cards, disputes, procedures, opener, clock } = options;
   const log = (options.log ?? silentLogger()).child({ component: 'card-sender' });
 
   async function continueWith(
@@ -72,9 +66,9 @@ export function createCardSender(options: CardSenderOptions): CardSender {
 
     let reference = await refs.get(effect.to.id);
     if (!reference) {
-      const installed = await installer.install(effect.to);
-      if (!installed.ok)
-        return { ok: false, retryable: true, error: `no conversation; install failed: ${installed.error}` };
+      const opened = await opener.open(effect.to);
+      if (!opened.ok)
+        return { ok: false, retryable: true, error: `no conversation; install failed: ${opened.error}` };
       reference = await refs.get(effect.to.id);
       if (!reference)
         return { ok: false, retryable: true, error: 'app installed; waiting for the conversation to start' };

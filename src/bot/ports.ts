@@ -115,9 +115,14 @@ export interface DisputeGateway {
   records(disputeId: string): Promise<readonly RecordEntry[]>;
 }
 
-/** Installs the app for a person who never chatted with the bot (Graph `teamwork/installedApps`). */
-export interface TeamsInstaller {
-  install(person: PersonRef): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: string }>;
+/**
+ * Opens a conversation with a person who never chatted with the bot, so a card can reach them: in
+ * the cloud by installing Concord's Teams app for them (Graph `teamwork/installedApps`, after which
+ * Teams sends the conversationUpdate that stores their reference), locally by mapping them onto the
+ * Agents Playground's chat. `ok: true` means a reference may now be stored.
+ */
+export interface ConversationOpener {
+  open(person: PersonRef): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: string }>;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   parseBankHolidays,
 } from '../domain/calendar/index.ts';
 import type { Store } from '../store/open-store.ts';
-import { json } from '../store/schema.ts';
+import { getKvValue, putKvValue } from '../store/operations/index.ts';
 
 export const GOV_UK_BANK_HOLIDAYS_URL = 'https://www.gov.uk/bank-holidays.json';
 const KEY = 'bank-holidays:gov.uk';
@@ -27,8 +27,7 @@ interface Stored {
 export async function currentBankHolidays(
   store: Store,
 ): Promise<{ feed: BankHolidayFeed; fetchedAt: string | null }> {
-  const row = await store.db.selectFrom('kv').select('value').where('key', '=', KEY).executeTakeFirst();
-  const stored = row?.value as Stored | undefined;
+  const stored = (await getKvValue(store.db, KEY)) as Stored | undefined;
   if (!stored) return { feed: bundledBankHolidays, fetchedAt: null };
   return {
     feed: mergeBankHolidays(bundledBankHolidays, parseBankHolidays(stored.feed)),
@@ -52,10 +51,6 @@ export async function refreshBankHolidays(options: {
   const feed = parseBankHolidays(await response.json());
   const fetchedAt = (options.now ?? (() => new Date()))().toISOString();
   const value: Stored = { fetchedAt, url, feed };
-  await options.store.db
-    .insertInto('kv')
-    .values({ key: KEY, value: json(value), updated_at: fetchedAt })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: json(value), updated_at: fetchedAt }))
-    .execute();
+  await putKvValue(options.store.db, KEY, value, fetchedAt);
   return { fetchedAt, coverage: coverage(mergeBankHolidays(bundledBankHolidays, feed)) };
 }

@@ -189,3 +189,26 @@ export function loadConfigOrExit(env: Readonly<Record<string, string | undefined
     throw error;
   }
 }
+
+/** The variables `npm run package` builds the Teams app package from. */
+const PACKAGING_VARIABLES = [
+  'BOT_ID',
+  'MicrosoftAppId',
+  'PUBLIC_URL',
+  'PORT',
+  'TEAMS_APP_ID',
+  'APP_VERSION',
+] as const;
+
+/**
+ * The packaging variables from `env` (default `process.env`), so the packager, like everything
+ * else, reads the environment only through this module.
+ */
+export function packagingEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Readonly<Record<(typeof PACKAGING_VARIABLES)[number], string | undefined>> {
+  return Object.fromEntries(PACKAGING_VARIABLES.map((name) => [name, env[name]])) as Record<
+    (typeof PACKAGING_VARIABLES)[number],
+    string | undefined
+  >;
+}

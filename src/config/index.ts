@@ -6,4 +6,5 @@ export {
   type LogLevel,
   loadConfig,
   loadConfigOrExit,
+  packagingEnvironment,
 } from './config.ts';

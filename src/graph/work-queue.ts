@@ -4,9 +4,11 @@
  * Not durable, on purpose: Graph retries unacknowledged notifications, and a job lost in a crash is
  * recovered by the delta catch-up every start runs (and the periodic `catchUpAll`). Jobs are
  * idempotent (reply-received and meeting-response duplicates are refused harmlessly by `decide`).
- * A failing job is retried with backoff up to `maxAttempts`, then dropped with a log line.
+ * A failing job is retried with Concord's one backoff (src/runtime/backoff.ts: exponential, full
+ * jitter) up to `maxAttempts`, then dropped with a log line.
  */
 import type { Logger } from '../log/index.ts';
+import { type RetryPolicy, retryDelayMs } from '../runtime/backoff.ts';
 
 export interface WorkQueue<J> {
   push(job: J): void;
@@ -21,12 +23,19 @@ export function createWorkQueue<J>(options: {
   readonly log: Logger;
   readonly concurrency?: number;
   readonly maxAttempts?: number;
+  /** The first retry's delay ceiling; each attempt doubles it, up to 30 s. */
   readonly retryDelayMs?: number;
   readonly describe?: (job: J) => Record<string, unknown>;
+  readonly random?: () => number;
 }): WorkQueue<J> {
   const concurrency = options.concurrency ?? 4;
-  const maxAttempts = options.maxAttempts ?? 5;
-  const retryDelay = options.retryDelayMs ?? 500;
+  const policy: RetryPolicy = {
+    baseMs: options.retryDelayMs ?? 500,
+    maxMs: 30_000,
+    maxAttempts: options.maxAttempts ?? 5,
+  };
+  const maxAttempts = policy.maxAttempts;
+  const random = options.random ?? Math.random;
   const queue: { job: J; attempt: number }[] = [];
   let running = 0;
   let waiting = 0;
@@ -63,7 +72,7 @@ export function createWorkQueue<J>(options: {
               queue.push({ job: item.job, attempt: item.attempt + 1 });
               pump();
             },
-            retryDelay * 2 ** (item.attempt - 1),
+            retryDelayMs({ attempt: item.attempt, policy, random }),
           );
           timers.add(timer);
         })

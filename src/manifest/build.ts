@@ -31,7 +31,7 @@ export interface ResolvedValues {
 }
 
 /**
- * Package values from an environment record (the caller passes `process.env`). `BOT_ID` (or its
+ * Package values from an environment record (the caller passes `packagingEnvironment()`). `BOT_ID` (or its
  * alias `MicrosoftAppId`) is required for a real package; without it the package is built in
  * local mode with `LOCAL_PLACEHOLDER_BOT_ID`, and a note says so.
  */

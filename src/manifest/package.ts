@@ -9,6 +9,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packagingEnvironment } from '../config/index.ts';
 import { buildAppPackage, packageValuesFromEnv } from './build.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -22,7 +23,7 @@ async function main(): Promise<number> {
   const templatePath = path.resolve(flag('--template') ?? path.join(root, 'manifest/manifest.template.json'));
   const outPath = path.resolve(flag('--out') ?? path.join(root, 'build/appPackage.zip'));
   const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string };
-  const { values, mode, notes } = packageValuesFromEnv(process.env, pkg.version);
+  const { values, mode, notes } = packageValuesFromEnv(packagingEnvironment(), pkg.version);
   for (const note of notes) console.warn(`note: ${note}`);
 
   let template: unknown;

@@ -7,7 +7,7 @@
  *   the store (`kv['test-clock']`) so a restart resumes where it was. Stripe's test clocks are the model.
  */
 import type { Store } from '../store/open-store.ts';
-import { json } from '../store/schema.ts';
+import { getKvValue, putKvValue } from '../store/operations/index.ts';
 
 export interface Clock {
   now(): Date;
@@ -40,14 +40,10 @@ export async function openTestClock(
   store: Store,
   options: { initial?: Date } = {},
 ): Promise<AdjustableClock> {
-  const row = await store.db
-    .selectFrom('kv')
-    .select('value')
-    .where('key', '=', TEST_CLOCK_KEY)
-    .executeTakeFirst();
+  const stored = await readTestClockInstant(store);
   let current: Date;
-  if (row && typeof row.value === 'string' && !Number.isNaN(Date.parse(row.value))) {
-    current = new Date(row.value);
+  if (stored) {
+    current = stored;
   } else {
     current = options.initial ?? new Date(Math.floor(Date.now() / 1000) * 1000);
     await persist(store, current);
@@ -69,21 +65,10 @@ export async function openTestClock(
 
 /** The stored test-clock instant, without creating one (for the CLI). Null when none is stored. */
 export async function readTestClockInstant(store: Store): Promise<Date | null> {
-  const row = await store.db
-    .selectFrom('kv')
-    .select('value')
-    .where('key', '=', TEST_CLOCK_KEY)
-    .executeTakeFirst();
-  return row && typeof row.value === 'string' && !Number.isNaN(Date.parse(row.value))
-    ? new Date(row.value)
-    : null;
+  const value = await getKvValue(store.db, TEST_CLOCK_KEY);
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value) : null;
 }
 
 async function persist(store: Store, instant: Date): Promise<void> {
-  const value = json(instant.toISOString());
-  await store.db
-    .insertInto('kv')
-    .values({ key: TEST_CLOCK_KEY, value, updated_at: new Date() })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: new Date() }))
-    .execute();
+  await putKvValue(store.db, TEST_CLOCK_KEY, instant.toISOString());
 }

@@ -22,7 +22,18 @@ import type { Decide, DecideContext } from '../domain/dispute/decide-types.ts';
 import type { DisputeEvent, DisputeState, Effect, EventSource, Refusal } from '../domain/dispute/types.ts';
 import { describeEvent, type Logger, silentLogger } from '../log/index.ts';
 import type { Store } from '../store/open-store.ts';
-import { type Database, json } from '../store/schema.ts';
+import {
+  appendAuditEntry,
+  cancelTimer,
+  enqueueEffect,
+  findDispute,
+  listAuditEntries,
+  lockDispute,
+  saveDispute,
+  setTimer,
+  writeRecordEntry,
+} from '../store/operations/index.ts';
+import type { Database } from '../store/schema.ts';
 import { type Clock, systemClock } from './clock.ts';
 
 /** What `contextFor` is told about the dispute the event is for. */
@@ -131,11 +142,7 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
   const log = (options.log ?? silentLogger()).child({ component: 'dispute-service' });
 
   async function prepare(disputeId: string, opts: PrepareOptions = {}): Promise<Prepared> {
-    const row = await store.db
-      .selectFrom('disputes')
-      .select(['version', 'procedure_id', 'procedure_version', 'state'])
-      .where('id', '=', disputeId)
-      .executeTakeFirst();
+    const row = await findDispute(store.db, disputeId);
     const procedureId = row?.procedure_id ?? opts.procedureId;
     if (procedureId === undefined) return { disputeId, version: null, environment: null, state: null };
     const state = row?.state ?? null;
@@ -156,12 +163,7 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
     opts: ApplyOptions,
   ): Promise<ApplyResult | typeof STALE> {
     const { disputeId } = prepared;
-    const row = await trx
-      .selectFrom('disputes')
-      .select(['version', 'state', 'created_at'])
-      .where('id', '=', disputeId)
-      .forUpdate()
-      .executeTakeFirst();
+    const row = (await lockDispute(trx, disputeId)) ?? undefined;
     // The environment depends only on what never changes after the raise (procedure version,
     // organisations, raiser), so it stays valid while the row exists; only a raise that raced
     // another raise of the same id must be prepared again.
@@ -181,72 +183,26 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
       throw new Error(`decide returned dispute ${next.id} for an event on ${disputeId}`);
     }
     const seq = (row?.version ?? 0) + 1;
-    const columns = {
-      procedure_id: next.procedureId,
-      procedure_version: next.procedureVersion,
-      status: next.status,
-      stage_id: next.stage.id,
-      phase: next.stage.phase,
-      case_reference: next.caseReference,
-      owner_id: next.owner?.id ?? null,
-      state: json(next),
-      next_due: next.status === 'open' ? next.stage.due : null,
-      updated_at: now,
+    const saved = await saveDispute(trx, {
+      state: next,
       version: seq,
-    };
-    if (row) {
-      const updated = await trx
-        .updateTable('disputes')
-        .set(columns)
-        .where('id', '=', disputeId)
-        .where('version', '=', row.version)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) return STALE;
-    } else {
-      await trx
-        .insertInto('disputes')
-        .values({ id: disputeId, created_at: now, ...columns })
-        .execute();
-    }
-
-    await trx
-      .insertInto('audit')
-      .values({
-        dispute_id: disputeId,
-        seq,
-        at: now,
-        actor: event.by?.id ?? null,
-        source: opts.source,
-        stage_id: state?.stage.id ?? next.stage.id,
-        event_type: event.type,
-        event: json(event),
-      })
-      .execute();
+      at: now,
+      expectedVersion: row ? row.version : null,
+    });
+    if (!saved) return STALE;
+    await appendAuditEntry(trx, {
+      disputeId,
+      seq,
+      at: now,
+      source: opts.source,
+      stageId: state?.stage.id ?? next.stage.id,
+      event,
+    });
 
     const available = wallClock.now();
     for (const effect of decision.effects) {
       if (isLocal(effect)) await applyLocalEffect(trx, disputeId, seq, now, effect);
-      else {
-        await trx
-          .insertInto('outbox')
-          .values({
-            key: effect.key,
-            dispute_id: disputeId,
-            type: effect.type,
-            effect: json(effect),
-            status: 'pending',
-            next_attempt_at: available,
-            locked_by: null,
-            locked_until: null,
-            last_error: null,
-            result: null,
-            created_at: available,
-            done_at: null,
-          })
-          // The key is the idempotency key: an effect already queued (or done) is never queued again.
-          .onConflict((oc) => oc.column('key').doNothing())
-          .execute();
-      }
+      else await enqueueEffect(trx, { disputeId, effect, at: available });
     }
     return { ok: true, state: next, effects: decision.effects, seq };
   }
@@ -280,27 +236,13 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
   }
 
   async function get(disputeId: string): Promise<DisputeState | null> {
-    const row = await store.db
-      .selectFrom('disputes')
-      .select('state')
-      .where('id', '=', disputeId)
-      .executeTakeFirst();
-    return row?.state ?? null;
+    return (await findDispute(store.db, disputeId))?.state ?? null;
   }
 
   async function replay(disputeId: string): Promise<DisputeState | null> {
-    const row = await store.db
-      .selectFrom('disputes')
-      .select(['procedure_id', 'procedure_version'])
-      .where('id', '=', disputeId)
-      .executeTakeFirst();
+    const row = await findDispute(store.db, disputeId);
     if (!row) return null;
-    const audit = await store.db
-      .selectFrom('audit')
-      .select(['seq', 'at', 'event'])
-      .where('dispute_id', '=', disputeId)
-      .orderBy('seq')
-      .execute();
+    const audit = await listAuditEntries(store.db, disputeId);
     let state: DisputeState | null = null;
     for (const entry of audit) {
       const environment = await contextFor({
@@ -330,56 +272,19 @@ async function applyLocalEffect(
   effect: Extract<Effect, { type: LocalEffectType }>,
 ): Promise<void> {
   switch (effect.type) {
-    case 'set-timer': {
-      const fields = { kind: effect.kind, stage_id: effect.stageId, due_at: effect.at };
-      await trx
-        .insertInto('timers')
-        .values({
-          key: effect.key,
-          dispute_id: disputeId,
-          created_at: now,
-          fired_at: null,
-          cancelled_at: null,
-          outcome: null,
-          locked_by: null,
-          locked_until: null,
-          last_error: null,
-          ...fields,
-        })
-        // Setting a pending timer again moves it; a fired or cancelled timer is history and stays.
-        .onConflict((oc) =>
-          oc
-            .column('key')
-            .doUpdateSet(fields)
-            .where('timers.fired_at', 'is', null)
-            .where('timers.cancelled_at', 'is', null),
-        )
-        .execute();
-      return;
-    }
+    case 'set-timer':
+      return setTimer(trx, {
+        key: effect.key,
+        disputeId,
+        kind: effect.kind,
+        stageId: effect.stageId,
+        dueAt: effect.at,
+        createdAt: now,
+      });
     case 'cancel-timer':
-      await trx
-        .updateTable('timers')
-        .set({ cancelled_at: now })
-        .where('key', '=', effect.key)
-        .where('fired_at', 'is', null)
-        .where('cancelled_at', 'is', null)
-        .execute();
-      return;
+      return cancelTimer(trx, effect.key, now);
     case 'record':
-      await trx
-        .insertInto('records')
-        .values({
-          key: effect.key,
-          dispute_id: disputeId,
-          seq,
-          at: effect.entry.at,
-          stage_id: effect.entry.stageId,
-          entry: json(effect.entry),
-        })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .execute();
-      return;
+      return writeRecordEntry(trx, { key: effect.key, disputeId, seq, entry: effect.entry });
   }
 }
 

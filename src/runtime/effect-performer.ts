@@ -39,3 +39,14 @@ export type PerformResult =
 export interface EffectPerformer {
   perform(effect: OutboxEffect, meta: PerformMeta): Promise<PerformResult>;
 }
+
+/** The one effect the Teams bot performs: a card to a person. */
+export type SendCardEffect = Extract<OutboxEffect, { type: 'send-card' }>;
+
+/**
+ * Performs `send-card` effects (the Teams bot's card sender implements it; the Graph performer
+ * hands every card to it). Same contract as `EffectPerformer`: idempotent by the effect's key.
+ */
+export interface CardSender {
+  perform(effect: SendCardEffect, meta?: PerformMeta): Promise<PerformResult>;
+}

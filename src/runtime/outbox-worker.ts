@@ -11,8 +11,10 @@
  *    `applyPrepared`, so "done" and its consequences commit together. On failure: back off
  *    (exponential, full jitter, ≥ Retry-After) or park.
  *
- * A crash after perform and before complete leaves the row leased; when the lease runs out it is
- * claimed again and performed again with the same key, which the performer turns into a no-op.
+ * While a row is performed its lease is renewed (a heartbeat, lease-heartbeat.ts), so leases are
+ * short: a crash after perform and before complete leaves the row leased only until its lease runs
+ * out (15 s by default); it is then claimed again and performed again with the same key, which the
+ * performer turns into a no-op. A live worker's row is never claimed by another.
  * A row marked done is never claimed again.
  *
  * Parking: after `maxAttempts`, or at once for a non-retryable failure, the row becomes `parked`
@@ -29,11 +31,22 @@ import { randomUUID } from 'node:crypto';
 import type { CardView, DisputeEvent, DisputeState, EventSource } from '../domain/dispute/types.ts';
 import { describeEvent, type Logger, silentLogger } from '../log/index.ts';
 import type { Store } from '../store/open-store.ts';
-import { json, type OutboxRow } from '../store/schema.ts';
+import {
+  claimOutboxJobs,
+  completeOutboxJob,
+  enqueueEffect,
+  findDispute,
+  lockDispute,
+  parkOutboxJob,
+  renewOutboxLeases,
+  retryOutboxJobLater,
+} from '../store/operations/index.ts';
+import type { OutboxRow } from '../store/schema.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './backoff.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type DisputeService, type Prepared, STALE } from './dispute-service.ts';
 import type { EffectPerformer, OutboxEffect, PerformResult } from './effect-performer.ts';
+import { createLeaseHeartbeat } from './lease-heartbeat.ts';
 
 export interface OutboxWorkerOptions {
   readonly store: Store;
@@ -43,8 +56,13 @@ export interface OutboxWorkerOptions {
   readonly workerId?: string;
   /** Real time, for leases and backoff. */
   readonly wallClock?: Clock;
-  /** How long a claim is held before another worker may take it over. Default 5 minutes. */
+  /**
+   * How long a claim lasts without renewal before another worker may take it over. Default 15 s;
+   * the heartbeat renews it while the effect is performed.
+   */
   readonly leaseMs?: number;
+  /** How often held leases are renewed. Default a third of `leaseMs`. */
+  readonly heartbeatMs?: number;
   readonly retry?: RetryPolicy;
   /** Rows claimed per round. Default: the backend profile's `claimBatch`. */
   readonly batchSize?: number;
@@ -70,6 +88,7 @@ export interface OutboxWorker {
 }
 
 const PARKED_SUFFIX = ':parked';
+export const DEFAULT_LEASE_MS = 15_000;
 
 /** The audit source of an event a performer reports back; anything else is 'system'. */
 const FEEDBACK_SOURCE: Partial<Record<DisputeEvent['type'], EventSource>> = {
@@ -82,43 +101,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { store, service, performer } = options;
   const workerId = options.workerId ?? `outbox-${randomUUID().slice(0, 8)}`;
   const wallClock = options.wallClock ?? systemClock;
-  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const batchSize = options.batchSize ?? store.profile.claimBatch;
   const random = options.random ?? Math.random;
   const log = (options.log ?? silentLogger()).child({ component: 'outbox', workerId });
 
   async function claim(): Promise<OutboxRow[]> {
-    const now = wallClock.now();
-    return store.db.transaction().execute(async (trx) => {
-      const due = await trx
-        .selectFrom('outbox')
-        .select('key')
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-        .orderBy('next_attempt_at')
-        .orderBy('key')
-        .limit(batchSize)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      if (due.length === 0) return [];
-      return trx
-        .updateTable('outbox')
-        .set((eb) => ({
-          locked_by: workerId,
-          locked_until: new Date(now.getTime() + leaseMs),
-          attempts: eb('attempts', '+', 1),
-        }))
-        .where(
-          'key',
-          'in',
-          due.map((row) => row.key),
-        )
-        .returningAll()
-        .execute();
-    });
+    return claimOutboxJobs(store.db, { workerId, now: wallClock.now(), leaseMs, limit: batchSize });
   }
 
   async function perform(row: OutboxRow): Promise<PerformResult> {
@@ -143,27 +133,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       const outcome = await store.db
         .transaction()
         .execute(async (trx) => {
-          await trx
-            .selectFrom('disputes')
-            .select('id')
-            .where('id', '=', row.dispute_id)
-            .forUpdate()
-            .execute();
-          const marked = await trx
-            .updateTable('outbox')
-            .set({
-              status: 'done',
-              done_at: wallClock.now(),
-              result: result.result === undefined ? null : json(result.result),
-              locked_by: null,
-              locked_until: null,
-              last_error: null,
-            })
-            .where('key', '=', row.key)
-            .where('status', '=', 'pending')
-            .where('locked_by', '=', workerId)
-            .executeTakeFirst();
-          if (Number(marked.numUpdatedRows) !== 1) return 'lost' as const;
+          await lockDispute(trx, row.dispute_id);
+          const marked = await completeOutboxJob(trx, {
+            key: row.key,
+            workerId,
+            result: result.result,
+            at: wallClock.now(),
+          });
+          if (!marked) return 'lost' as const;
           for (const event of events) {
             if (prepared === null) break;
             const applied = await service.applyPrepared(trx, prepared, event, {
@@ -203,75 +180,46 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           random,
           ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
         });
-        await trx
-          .updateTable('outbox')
-          .set({
-            next_attempt_at: new Date(now.getTime() + delay),
-            last_error: error,
-            locked_by: null,
-            locked_until: null,
-          })
-          .where('key', '=', row.key)
-          .where('locked_by', '=', workerId)
-          .execute();
+        await retryOutboxJobLater(trx, {
+          key: row.key,
+          workerId,
+          error,
+          nextAttemptAt: new Date(now.getTime() + delay),
+        });
         log.warn(
           { key: row.key, type: row.type, attempt: row.attempts, delayMs: delay },
           'effect failed; will retry',
         );
         return 'retried';
       }
-      await trx
-        .updateTable('outbox')
-        .set({ status: 'parked', last_error: error, locked_by: null, locked_until: null })
-        .where('key', '=', row.key)
-        .where('locked_by', '=', workerId)
-        .execute();
+      await parkOutboxJob(trx, { key: row.key, workerId, error });
       log.error(
         { key: row.key, type: row.type, attempts: row.attempts, disputeId: row.dispute_id },
         'effect parked',
       );
       if (!row.key.endsWith(PARKED_SUFFIX)) {
-        const dispute = await trx
-          .selectFrom('disputes')
-          .select('state')
-          .where('id', '=', row.dispute_id)
-          .executeTakeFirst();
-        if (dispute) {
-          const notice = parkedNotice(row, dispute.state);
-          await trx
-            .insertInto('outbox')
-            .values({
-              key: notice.key,
-              dispute_id: row.dispute_id,
-              type: notice.type,
-              effect: json(notice),
-              status: 'pending',
-              next_attempt_at: now,
-              locked_by: null,
-              locked_until: null,
-              last_error: null,
-              result: null,
-              created_at: now,
-              done_at: null,
-            })
-            .onConflict((oc) => oc.column('key').doNothing())
-            .execute();
-        }
+        const dispute = await findDispute(trx, row.dispute_id);
+        if (dispute)
+          await enqueueEffect(trx, {
+            disputeId: row.dispute_id,
+            effect: parkedNotice(row, dispute.state),
+            at: now,
+          });
       }
       return 'parked';
     });
   }
 
-  let inFlight = 0;
+  const heartbeat = createLeaseHeartbeat({
+    intervalMs: options.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 3)),
+    renew: (keys) => renewOutboxLeases(store.db, { workerId, keys, now: wallClock.now(), leaseMs }),
+    log,
+  });
 
   async function runOnce(): Promise<OutboxRound> {
     const rows = await claim();
-    inFlight += rows.length;
-    try {
-      return await performAll(rows);
-    } finally {
-      inFlight -= rows.length;
-    }
+    heartbeat.hold(rows.map((row) => row.key));
+    return performAll(rows);
   }
 
   async function performAll(rows: OutboxRow[]): Promise<OutboxRound> {
@@ -280,30 +228,38 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     let parked = 0;
     await Promise.all(
       rows.map(async (row) => {
-        const result = await perform(row);
-        if (result.ok) {
-          try {
-            if (await complete(row, result)) done += 1;
-            else log.warn({ key: row.key }, 'lease lost before completion; another worker owns it');
-            return;
-          } catch (error) {
-            // The effect happened but its consequences could not be applied: retry (the performer dedupes).
-            const outcome = await fail(row, {
-              ok: false,
-              retryable: true,
-              error: `performed, but applying its result failed: ${error instanceof Error ? error.message : String(error)}`,
-            });
-            if (outcome === 'parked') parked += 1;
-            else retried += 1;
-            return;
-          }
+        try {
+          await settle(row);
+        } finally {
+          heartbeat.release(row.key);
         }
-        const outcome = await fail(row, result);
-        if (outcome === 'parked') parked += 1;
-        else retried += 1;
       }),
     );
     return { claimed: rows.length, done, retried, parked };
+
+    async function settle(row: OutboxRow): Promise<void> {
+      const result = await perform(row);
+      if (result.ok) {
+        try {
+          if (await complete(row, result)) done += 1;
+          else log.warn({ key: row.key }, 'lease lost before completion; another worker owns it');
+          return;
+        } catch (error) {
+          // The effect happened but its consequences could not be applied: retry (the performer dedupes).
+          const outcome = await fail(row, {
+            ok: false,
+            retryable: true,
+            error: `performed, but applying its result failed: ${error instanceof Error ? error.message : String(error)}`,
+          });
+          if (outcome === 'parked') parked += 1;
+          else retried += 1;
+          return;
+        }
+      }
+      const outcome = await fail(row, result);
+      if (outcome === 'parked') parked += 1;
+      else retried += 1;
+    }
   }
 
   async function drain(maxRounds = 1_000): Promise<OutboxRound> {
@@ -319,7 +275,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return total;
   }
 
-  return { workerId, runOnce, drain, inFlight: () => inFlight };
+  return { workerId, runOnce, drain, inFlight: () => heartbeat.held() };
 }
 
 class StaleRetry extends Error {}

@@ -1,21 +1,18 @@
 /**
  * Composition of the durable runtime: store (migrated), clock, dispute service, scheduler, outbox
- * worker, their polling loops, and the HTTP routes this layer owns (health, and the test clock when
- * `CLOCK=test`). The bot, Graph and directory adapters plug in through `decide`, `contextFor` and
- * `performer`.
+ * worker and their polling loops. The bot, Graph and directory adapters plug in through `decide`,
+ * `contextFor` and `performer`; its HTTP routes (health, and the test clock when `CLOCK=test`) are
+ * built over it by src/server/runtime-routes.ts.
  *
  * @example
  * const runtime = await startRuntime({ config, decide, contextFor, performer, log });
- * const server = createServer({ routes: [...runtime.routes, ...botRoutes], log });
+ * const server = createServer({ routes: [...runtimeRoutes(runtime), ...botRoutes], log });
  * await server.listen(config.port);
  * // on SIGTERM: await server.close(); await runtime.stop();
  */
 import type { Config } from '../config/index.ts';
 import type { Decide } from '../domain/dispute/decide-types.ts';
 import { type Logger, silentLogger } from '../log/index.ts';
-import { devClockRoutes } from '../server/dev-clock-routes.ts';
-import { healthRoutes } from '../server/health-routes.ts';
-import type { Route } from '../server/server.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { openStore, type Store, type StoreTarget, storeTargetFromConfig } from '../store/open-store.ts';
 import type { RetryPolicy } from './backoff.ts';
@@ -54,8 +51,6 @@ export interface Runtime {
   readonly worker: OutboxWorker;
   /** Present only with the test clock. */
   readonly driver: ClockDriver | null;
-  /** `/healthz`, `/readyz`, and with the test clock `/dev/clock`. */
-  readonly routes: readonly Route[];
   /** Stops the loops, then closes the store. */
   stop(): Promise<void>;
 }
@@ -121,7 +116,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       });
       loops.push(workerLoop);
     }
-    const routes = [...healthRoutes({ store }), ...(driver ? devClockRoutes({ driver }) : [])];
     log.info({ engine: store.engine, clock: config.clock }, 'runtime started');
     return {
       store,
@@ -130,7 +124,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       scheduler,
       worker,
       driver,
-      routes,
       async stop() {
         await Promise.all(loops.map((loop) => loop.stop()));
         await store.close();

@@ -17,6 +17,14 @@ import type { TimerKind } from '../domain/dispute/types.ts';
 import type { Logger } from '../log/index.ts';
 import { silentLogger } from '../log/index.ts';
 import type { Store } from '../store/open-store.ts';
+import {
+  holdOffTimer,
+  listDueTimers,
+  lockDispute,
+  lockPendingTimer,
+  markTimerFired,
+  nextTimerDue,
+} from '../store/operations/index.ts';
 import { DEFAULT_RETRY_POLICY, retryDelayMs } from './backoff.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type DisputeService, STALE } from './dispute-service.ts';
@@ -71,16 +79,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const prepared = await service.prepare(disputeId);
       const outcome = await store.db.transaction().execute(async (trx) => {
-        await trx.selectFrom('disputes').select('id').where('id', '=', disputeId).forUpdate().execute();
-        const timer = await trx
-          .selectFrom('timers')
-          .selectAll()
-          .where('key', '=', key)
-          .where('fired_at', 'is', null)
-          .where('cancelled_at', 'is', null)
-          .forUpdate()
-          .skipLocked()
-          .executeTakeFirst();
+        await lockDispute(trx, disputeId);
+        const timer = await lockPendingTimer(trx, key);
         if (!timer) return null;
         const now = clock.now();
         const applied = await service.applyPrepared(
@@ -91,17 +91,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         );
         if (applied === STALE) return STALE;
         const result = applied.ok ? 'applied' : `refused:${applied.refusal.reason}`;
-        await trx
-          .updateTable('timers')
-          .set((eb) => ({
-            fired_at: now,
-            outcome: result,
-            locked_by: schedulerId,
-            locked_until: null,
-            attempts: eb('attempts', '+', 1),
-          }))
-          .where('key', '=', key)
-          .execute();
+        await markTimerFired(trx, { key, at: now, outcome: result, schedulerId });
         return {
           key,
           kind: timer.kind,
@@ -118,24 +108,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   async function holdOff(key: string, error: unknown): Promise<void> {
-    const row = await store.db
-      .selectFrom('timers')
-      .select('attempts')
-      .where('key', '=', key)
-      .executeTakeFirst();
-    const attempts = (row?.attempts ?? 0) + 1;
-    const delay = retryDelayMs({ attempt: attempts, policy: DEFAULT_RETRY_POLICY, random });
-    await store.db
-      .updateTable('timers')
-      .set({
-        attempts,
-        last_error: (error instanceof Error ? error.message : String(error)).slice(0, 2000),
-        locked_by: schedulerId,
-        locked_until: new Date(wallClock.now().getTime() + delay),
-      })
-      .where('key', '=', key)
-      .where('fired_at', 'is', null)
-      .execute();
+    await holdOffTimer(store.db, {
+      key,
+      error: error instanceof Error ? error.message : String(error),
+      schedulerId,
+      wallNow: wallClock.now(),
+      delayFor: (attempt) => retryDelayMs({ attempt, policy: DEFAULT_RETRY_POLICY, random }),
+    });
   }
 
   let running = 0;
@@ -152,17 +131,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   async function fireDue(): Promise<FiredTimer[]> {
     const now = clock.now();
     const wallNow = wallClock.now();
-    const due = await store.db
-      .selectFrom('timers')
-      .select(['key', 'dispute_id'])
-      .where('fired_at', 'is', null)
-      .where('cancelled_at', 'is', null)
-      .where('due_at', '<=', now)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', wallNow)]))
-      .orderBy('due_at')
-      .orderBy('key')
-      .limit(batchSize)
-      .execute();
+    const due = await listDueTimers(store.db, { now, wallNow, limit: batchSize });
     const fired: FiredTimer[] = [];
     // In due order, one at a time: a timer's consequences (new timers, cancellations) are visible to the next.
     for (const { key, dispute_id } of due) {
@@ -182,16 +151,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   async function nextDue(after: Date, until: Date): Promise<Date | null> {
-    const row = await store.db
-      .selectFrom('timers')
-      .select((eb) => eb.fn.min('due_at').as('next'))
-      .where('fired_at', 'is', null)
-      .where('cancelled_at', 'is', null)
-      .where('due_at', '>', after)
-      .where('due_at', '<=', until)
-      .executeTakeFirst();
-    const next = row?.next as Date | string | null | undefined;
-    return next ? new Date(next) : null;
+    return nextTimerDue(store.db, after, until);
   }
 
   function onFired(listener: (timer: FiredTimer) => void): () => void {

@@ -25,7 +25,7 @@ export async function withStore<T>(
   deps: StoreCommandDeps,
   work: (session: StoreSession) => Promise<T>,
 ): Promise<T> {
-  const config = loadConfig(deps.env ?? process.env);
+  const config = loadConfig(deps.env);
   const store = deps.store ?? (await openStore(storeTargetFromConfig(config)));
   try {
     const migrations = await migrateToLatest(store);

@@ -9,4 +9,4 @@ export { MIGRATIONS } from './migrations/index.ts';
 export { openStore, type Store, type StoreTarget, storeTargetFromConfig } from './open-store.ts';
 export { type DisputeExport, loadDisputeExport } from './queries/dispute-export.ts';
 export { type DisputeListing, listDisputes } from './queries/list-disputes.ts';
-export type { Database, DisputeRow, OutboxRow, OutboxStatus, TimerRow } from './schema.ts';
+export type { Database, Db, DisputeRow, OutboxRow, OutboxStatus, TimerRow } from './schema.ts';

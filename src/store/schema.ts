@@ -12,7 +12,7 @@
  *   the idempotency key handed to the performer.
  * - **lease**: `locked_by`/`locked_until` on an outbox row that a worker is performing (wall time).
  */
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
 import type {
   DisputeEvent,
   DisputeState,
@@ -133,6 +133,29 @@ export interface DirectoryCacheTable {
   fetched_at: Timestamp;
 }
 
+/** The card last delivered into each slot (migration 0003). */
+export interface CardSlotsTable {
+  slot: string;
+  record: Json<unknown>;
+  updated_at: Timestamp;
+}
+
+/** Which step a card rendered at a dispute's `seq` was for (migration 0003). */
+export interface CardStepsTable {
+  dispute_id: string;
+  seq: number;
+  step_key: string;
+  created_at: Timestamp;
+}
+
+/** The activity each delivered `send-card` effect key became (migration 0003). */
+export interface CardDeliveriesTable {
+  effect_key: string;
+  activity_id: string;
+  created_at: Timestamp;
+}
+
+/** Singletons: the test clock's instant, the stored bank-holiday feed. */
 export interface KvTable {
   key: string;
   value: Json<unknown>;
@@ -192,7 +215,13 @@ export interface Database {
   conversation_refs: ConversationRefsTable;
   directory_cache: DirectoryCacheTable;
   kv: KvTable;
+  card_slots: CardSlotsTable;
+  card_steps: CardStepsTable;
+  card_deliveries: CardDeliveriesTable;
 }
+
+/** What every store operation runs on: the store's `db`, or a transaction opened on it. */
+export type Db = Kysely<Database>;
 
 export type DisputeRow = Selectable<DisputesTable>;
 export type AuditRow = Selectable<AuditTable>;

@@ -2,9 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotAdapter } from '../../src/bot/adapter.ts';
-import { createCardSender, type SendCardEffect } from '../../src/bot/card-sender.ts';
-import type { TeamsInstaller } from '../../src/bot/ports.ts';
+import { createCardSender } from '../../src/bot/card-sender.ts';
+import type { ConversationOpener } from '../../src/bot/ports.ts';
 import { getProcedure } from '../../src/procedures/index.ts';
+import type { SendCardEffect } from '../../src/runtime/effect-performer.ts';
 import { actionsOf, createHarness, type Harness, textOf } from './harness.ts';
 
 /** A Bot Connector stand-in: records what the bot posts and updates. */
@@ -74,14 +75,14 @@ async function raisedDispute(): Promise<{ id: string; cards: SendCardEffect[] }>
   return { id, cards };
 }
 
-function sender(installer: TeamsInstaller) {
+function sender(opener: ConversationOpener) {
   return createCardSender({
     bot: createBotAdapter({ bot: null }),
     refs: h.ports.refs,
     cards: h.ports.cards,
     disputes: h.ports.disputes,
     procedures: new Map([['ane', requireAne()]]),
-    installer,
+    opener,
     clock: h.clock,
   });
 }
@@ -92,7 +93,7 @@ function requireAne() {
   return p;
 }
 
-const noInstall: TeamsInstaller = { install: async () => ({ ok: false, error: 'not in this test' }) };
+const noInstall: ConversationOpener = { open: async () => ({ ok: false, error: 'not in this test' }) };
 
 describe('card sender', () => {
   it('delivers a decision card proactively, rendered for the person whose step it is', async () => {
@@ -169,7 +170,7 @@ describe('card sender', () => {
     const toTm = cards.find((c) => c.to.id === 'ane-team-manager') as SendCardEffect;
     const asked: string[] = [];
     const result = await sender({
-      install: async (person) => {
+      open: async (person) => {
         asked.push(person.id);
         return { ok: true };
       },

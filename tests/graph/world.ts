@@ -11,7 +11,7 @@ import type { DisputeEvent, EventSource, PersonRef } from '../../src/domain/disp
 import type { StartEmulatorOptions } from '../../src/emulator/emulator.ts';
 import { createGraphBatch, type GraphBatch } from '../../src/graph/batch.ts';
 import { createGraphCalendar, type GraphCalendar } from '../../src/graph/calendar.ts';
-import { createGraphEffectPerformer } from '../../src/graph/effect-performer.ts';
+import { createGraphEffectPerformer } from '../../src/graph/graph-performer.ts';
 import { createGraphInbound, type GraphInbound } from '../../src/graph/inbound.ts';
 import { createGraphMail, type GraphMail } from '../../src/graph/mail.ts';
 import { createMeetingTracker, type MeetingTracker } from '../../src/graph/meeting-tracker.ts';

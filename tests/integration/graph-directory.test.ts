@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectoryService } from '../../src/directory/directory-service.ts';
 import type { PersonRef } from '../../src/domain/dispute/types.ts';
 import { createGraphBatch } from '../../src/graph/batch.ts';
-import { createTeamsInstaller } from '../../src/graph/teams-installer.ts';
+import { createTeamsAppInstaller } from '../../src/graph/teams-app-installer.ts';
 import { createGraphUsers } from '../../src/graph/users.ts';
 import { type GraphHarness, SAMPLE_DIRECTORY, startGraphHarness } from '../graph/harness.ts';
 
@@ -64,7 +64,7 @@ describe('managers from Graph', () => {
 
 describe('Teams app installation', () => {
   it('installs once; a second call finds it installed', async () => {
-    const installer = createTeamsInstaller({
+    const installer = createTeamsAppInstaller({
       client: h.graph.api,
       teamsAppId: 'concord-app-id',
       graphBaseUrl: h.m365.graphBaseUrl,

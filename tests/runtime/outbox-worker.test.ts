@@ -3,7 +3,7 @@ import { retryDelayMs } from '../../src/runtime/backoff.ts';
 import type { Clock } from '../../src/runtime/clock.ts';
 import { createDisputeService, type DisputeService } from '../../src/runtime/dispute-service.ts';
 import type { EffectPerformer } from '../../src/runtime/effect-performer.ts';
-import { createOutboxWorker } from '../../src/runtime/outbox-worker.ts';
+import { createOutboxWorker, DEFAULT_LEASE_MS } from '../../src/runtime/outbox-worker.ts';
 import type { Store } from '../../src/store/open-store.ts';
 import { ENGINES } from '../store/engines.ts';
 import { createFakeDecide, fakeContextFor, raisedEvent } from './fake-decide.ts';
@@ -177,6 +177,50 @@ for (const engine of ENGINES) {
       expect(sink.performs.get(`${id}:welcome`)).toBe(2);
       expect(sink.delivered.filter((key) => key === `${id}:welcome`)).toHaveLength(1);
       expect(await row(`${id}:welcome`)).toMatchObject({ status: 'done', attempts: 2 });
+    });
+
+    it('takes over the claim of a worker that stopped renewing its lease within seconds, not minutes', async () => {
+      expect(DEFAULT_LEASE_MS).toBeLessThanOrEqual(15_000);
+      const id = await raise();
+      // Worker A claims with the default lease and hangs; its first renewal is a third of a lease away.
+      const hung: EffectPerformer = { perform: () => new Promise(() => {}) };
+      void worker(hung, { workerId: 'A' }).runOnce();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await row(`${id}:welcome`)).toMatchObject({ locked_by: 'A', attempts: 1 });
+      const b = worker(sink, { workerId: 'B' });
+      expect((await b.runOnce()).claimed).toBe(0);
+      wall.add(DEFAULT_LEASE_MS);
+      expect(await b.runOnce()).toMatchObject({ claimed: 1, done: 1 });
+      expect(await row(`${id}:welcome`)).toMatchObject({ status: 'done', attempts: 2 });
+    });
+
+    it('never hands a long effect to a second worker while its worker renews the lease', async () => {
+      const id = await raise();
+      const start = performance.now();
+      const base = wall.now().getTime();
+      // Real time flowing from the manual clock's instant: leases lapse unless renewed.
+      const flowing: Clock = { now: () => new Date(base + (performance.now() - start)) };
+      let performs = 0;
+      const slow: EffectPerformer = {
+        perform: async (effect, meta) => {
+          performs += 1;
+          await new Promise((resolve) => setTimeout(resolve, 1_500));
+          return sink.perform(effect, meta);
+        },
+      };
+      const a = worker(slow, { workerId: 'A', wallClock: flowing, leaseMs: 300, heartbeatMs: 100 });
+      const b = worker(sink, { workerId: 'B', wallClock: flowing, leaseMs: 300 });
+      const running = a.runOnce();
+      let taken = 0;
+      while (performance.now() - start < 1_400) {
+        taken += (await b.runOnce()).claimed;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(taken).toBe(0);
+      expect(await running).toMatchObject({ claimed: 1, done: 1 });
+      expect(performs).toBe(1);
+      expect(sink.performs.get(`${id}:welcome`)).toBe(1);
+      expect(await row(`${id}:welcome`)).toMatchObject({ status: 'done', attempts: 1 });
     });
   });
 }

@@ -8,6 +8,7 @@ import { addWorkingDays, bundledCalendar } from '../../src/domain/calendar/index
 import { decide } from '../../src/domain/dispute/decide.ts';
 import { openTestClock } from '../../src/runtime/clock.ts';
 import { type Runtime, startRuntime } from '../../src/runtime/runtime.ts';
+import { runtimeRoutes } from '../../src/server/runtime-routes.ts';
 import { type ConcordServer, createServer } from '../../src/server/server.ts';
 import type { Store } from '../../src/store/open-store.ts';
 import { ENGINES } from '../store/engines.ts';
@@ -38,7 +39,7 @@ for (const engine of ENGINES) {
         testClockStart: START,
         storeTarget: store ? engine.targetOf(store) : { engine: 'pglite', dataDir: null },
       });
-      server = createServer({ routes: runtime.routes });
+      server = createServer({ routes: runtimeRoutes(runtime) });
       base = `http://127.0.0.1:${(await server.listen(0, '127.0.0.1')).port}`;
     });
     afterAll(async () => {

@@ -1,18 +1,18 @@
 /**
  * A stand-in Bot Connector for tests that run the whole app: a local HTTP server that records the
- * activities the bot posts (and the updates it makes), plus a Teams installer that "installs" the
+ * activities the bot posts (and the updates it makes), plus a conversation opener that "installs" the
  * app for anyone by storing a conversation reference pointing here. With it, `send-card` effects
  * are delivered by the real card sender and never wait for a chat that does not exist.
  *
  * @example
  * const connector = await startBotConnector();
- * const app = await createApp({ config, graph, installer: connector.installer });
+ * const app = await createApp({ config, graph, conversationOpener: connector.conversationOpener });
  * // … connector.cardsTo('ane-team-manager')
  * await connector.close();
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ConversationRefStore, TeamsInstaller } from '../../src/bot/ports.ts';
+import type { ConversationOpener, ConversationRefStore } from '../../src/bot/ports.ts';
 
 /** One request the bot made to the connector. */
 export interface ConnectorCall {
@@ -37,9 +37,9 @@ export interface BotConnector {
   cards(): DeliveredCard[];
   /** New cards (POSTs) delivered into the person's chat. */
   cardsTo(personId: string): DeliveredCard[];
-  /** For `createApp({ installer })`: stores a reference to this connector for the person. */
-  readonly installer: (deps: { refs: ConversationRefStore }) => TeamsInstaller;
-  /** The people the installer was asked to install for, in order. */
+  /** For `createApp({ conversationOpener })`: stores a reference to this connector for the person. */
+  readonly conversationOpener: (deps: { refs: ConversationRefStore }) => ConversationOpener;
+  /** The people the opener was asked to open a conversation with, in order. */
   readonly installed: readonly string[];
   close(): Promise<void>;
 }
@@ -92,8 +92,8 @@ export async function startBotConnector(): Promise<BotConnector> {
     cards,
     cardsTo: (personId) => cards().filter((c) => c.method === 'POST' && c.personId === personId),
     installed,
-    installer: ({ refs }) => ({
-      async install(person) {
+    conversationOpener: ({ refs }) => ({
+      async open(person) {
         installed.push(person.id);
         await refs.save({
           personId: person.id,

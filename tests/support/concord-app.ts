@@ -98,7 +98,7 @@ export async function startConcordApp(
       // The journey's dates are fixed; the test clock starts just before them, whatever today is.
       testClockStart: new Date('2027-01-04T09:00:00.000Z'),
       pollIntervalMs: 50,
-      installer: connector.installer,
+      conversationOpener: connector.conversationOpener,
       // Webhooks carry everything: no periodic delta or meeting polling to hide a lost notification.
       maintenance: false,
       graph: graphTargetOf(h.m365),

@@ -2,23 +2,24 @@
  * Installing Concord's Teams app for a person inside the host tenant, so the bot can message someone
  * who has never chatted with it (Graph: `POST /users/{id}/teamwork/installedApps`). Installing makes
  * Teams send the bot a conversationUpdate, from which the bot stores the conversation reference.
- * The bot engineer calls `ensureInstalled` when no conversation reference is stored.
+ * The composition root wires it into the bot's `ConversationOpener` (src/bot/ports.ts) for people
+ * with no stored conversation reference.
  *
  * Idempotent: an app already installed (409, or found in the list) counts as done.
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { odataString, userPath } from './ids.ts';
 
-export interface TeamsInstaller {
+export interface TeamsAppInstaller {
   /** `teamsAppId` is the app's id in the tenant app catalog (not the manifest id). */
   ensureInstalled(user: string): Promise<'installed' | 'already-installed'>;
 }
 
-export function createTeamsInstaller(options: {
+export function createTeamsAppInstaller(options: {
   readonly client: Client;
   readonly teamsAppId: string;
   readonly graphBaseUrl: string;
-}): TeamsInstaller {
+}): TeamsAppInstaller {
   const { client, teamsAppId } = options;
   const bind = `${options.graphBaseUrl.replace(/\/+$/, '')}/appCatalogs/teamsApps/${encodeURIComponent(teamsAppId)}`;
   return {

@@ -9,23 +9,11 @@
  */
 import type { DisputeEvent } from '../domain/dispute/types.ts';
 import type { Logger } from '../log/index.ts';
-import type {
-  EffectPerformer,
-  OutboxEffect,
-  PerformMeta,
-  PerformResult,
-} from '../runtime/effect-performer.ts';
+import type { CardSender, EffectPerformer } from '../runtime/effect-performer.ts';
 import { classifyGraphError } from './errors.ts';
 import type { GraphMail } from './mail.ts';
 import type { MeetingBooker } from './meetings.ts';
 import type { MessageIndex } from './ports.ts';
-
-export type SendCardEffect = Extract<OutboxEffect, { type: 'send-card' }>;
-
-/** The Teams side (the bot engineer's), for send-card. */
-export interface CardSender {
-  perform(effect: SendCardEffect, meta: PerformMeta): Promise<PerformResult>;
-}
 
 export interface GraphEffectPerformerOptions {
   readonly mail: GraphMail;

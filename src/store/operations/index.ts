@@ -1,0 +1,38 @@
+/**
+ * The store's operations, one file each (graphile-worker's layout): every query Concord runs
+ * outside src/store goes through one of these. Each takes the store's `db` or a transaction on it
+ * (`Db`), so a caller keeps several of them in one transaction.
+ */
+export { appendAuditEntry } from './append-audit-entry.ts';
+export { cancelTimer } from './cancel-timer.ts';
+export { cardDeliveredAs } from './card-delivered-as.ts';
+export { cardStepAt } from './card-step-at.ts';
+export { claimOutboxJobs } from './claim-outbox-jobs.ts';
+export { completeOutboxJob } from './complete-outbox-job.ts';
+export { enqueueEffect } from './enqueue-effect.ts';
+export { findDispute } from './find-dispute.ts';
+export { forgetGraphSubscriptions } from './forget-graph-subscriptions.ts';
+export { getCardSlot } from './get-card-slot.ts';
+export { getConversationRef } from './get-conversation-ref.ts';
+export { getKvValue } from './get-kv-value.ts';
+export { holdOffTimer } from './hold-off-timer.ts';
+export { listAuditEntries } from './list-audit-entries.ts';
+export { listDisputeStates } from './list-dispute-states.ts';
+export { listDueTimers } from './list-due-timers.ts';
+export { listRecordEntries } from './list-record-entries.ts';
+export { lockDispute } from './lock-dispute.ts';
+export { lockPendingTimer } from './lock-pending-timer.ts';
+export { markCardDelivered } from './mark-card-delivered.ts';
+export { markTimerFired } from './mark-timer-fired.ts';
+export { nextTimerDue } from './next-timer-due.ts';
+export { parkOutboxJob } from './park-outbox-job.ts';
+export { pruneCardState } from './prune-card-state.ts';
+export { putCardSlot } from './put-card-slot.ts';
+export { putKvValue } from './put-kv-value.ts';
+export { rememberCardStep } from './remember-card-step.ts';
+export { renewOutboxLeases } from './renew-outbox-leases.ts';
+export { retryOutboxJobLater } from './retry-outbox-job-later.ts';
+export { saveConversationRef } from './save-conversation-ref.ts';
+export { saveDispute } from './save-dispute.ts';
+export { setTimer } from './set-timer.ts';
+export { writeRecordEntry } from './write-record-entry.ts';
