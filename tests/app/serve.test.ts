@@ -7,9 +7,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DEFAULT_CLIENT, startEmulator, trustEmulatorCa } from '@concord/m365-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CLIENT, startEmulator } from '../../src/emulator/emulator.ts';
-import { trustEmulatorCa } from '../../src/emulator/trust.ts';
 import { freePort } from '../support/wait.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
