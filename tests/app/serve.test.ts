@@ -1,5 +1,6 @@
 /**
- * `npm run serve` in cloud mode against the local Microsoft 365 standing in for Microsoft's cloud:
+ * The server entry (src/app/main.ts, which `npm run serve` runs compiled; tests/app/serve-production.test.ts
+ * runs that build) in cloud mode against the local Microsoft 365 standing in for Microsoft's cloud:
  * only GRAPH_BASE_URL and AUTHORITY_HOST point elsewhere. It starts, reports ready, and rejects an
  * unauthenticated Bot Framework request.
  */
