@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../src/emulator.ts';
-import { loadSeed, parseSeed, SeedFileError } from '../src/seed.ts';
+import { loadSeed, parseSeed, SeedFileError, type SeedInput } from '../src/seed.ts';
 import { SAMPLE_DIRECTORY } from './helpers.ts';
 
 const minimal = {
@@ -40,7 +40,7 @@ const minimal = {
     },
     { id: 'officer', displayName: 'Off Icer', email: 'officer@council.example', organisation: 'council' },
   ],
-};
+} satisfies SeedInput;
 
 describe('the seed', () => {
   it('reads Concord’s sample directory file as a seed', async () => {
