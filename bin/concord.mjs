@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `concord` CLI. Runs the compiled JavaScript in dist/ (`npm run build`). In a development
 // checkout without dist/, or whose src/ changed after the last build, it runs the TypeScript sources
-// through tsx (a devDependency) instead, so a stale build never answers for the code in front of you.
+// through tsx (a devDependency) instead, so a stale build never answers for the code in front of you;
+// where tsx is not installed (production), dist/ always answers.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -27,11 +28,18 @@ function newest(dir) {
 
 const built = existsSync(fileURLToPath(compiled)) && existsSync(stamp);
 const stale = built && existsSync(sources) && newest(sources) > statSync(stamp).mtimeMs;
-let main;
-if (built && !stale) ({ main } = await import(compiled.href));
-else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  ({ main } = await import('../src/cli/main.ts'));
+
+/** The sources through tsx; where tsx is not installed (a production tree), the build after all. */
+async function fromSource() {
+  try {
+    const { register } = await import('tsx/esm/api');
+    register();
+  } catch (error) {
+    if (built) return import(compiled.href);
+    throw error;
+  }
+  return import('../src/cli/main.ts');
 }
+
+const { main } = built && !stale ? await import(compiled.href) : await fromSource();
 process.exitCode = await main(process.argv.slice(2));
