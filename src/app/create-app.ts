@@ -1,7 +1,7 @@
 /**
  * The composition root: store + runtime (scheduler, outbox, test clock), the directory
  * service, Graph (mail, meetings, reply and response tracking), the Teams bot, and the HTTP server,
- * wired together from the config. `npm start` (src/local/start.ts), production
+ * wired together from the config. `npm start` (tools/local/start.ts), production
  * (src/app/main.ts) and the end-to-end tests use it.
  *
  * Graph is whatever `graph` names: the local Microsoft 365 emulator in local mode, or (when given

@@ -176,7 +176,7 @@ function isUrl(value: string, protocols: readonly string[]): boolean {
 /**
  * For entry points: the configuration, or a clear message on stderr and exit code 2.
  *
- * @example const config = loadConfigOrExit(); // in src/app/main.ts and src/local/start.ts
+ * @example const config = loadConfigOrExit(); // in src/app/main.ts and tools/local/start.ts
  */
 export function loadConfigOrExit(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   try {

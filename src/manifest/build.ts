@@ -9,8 +9,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { AppManifestUtils } from '@microsoft/app-manifest';
 import JSZip from 'jszip';
-import { COLOR_ICON_SIZE, OUTLINE_ICON_SIZE } from './icons.ts';
 import { decodePng, readPngInfo } from './png.ts';
+
+/** Teams' icon sizes: the colour icon is 192×192, the outline icon 32×32. */
+export const COLOR_ICON_SIZE = 192;
+export const OUTLINE_ICON_SIZE = 32;
 
 /** Used in local mode, where there is no Entra app: clearly not a real registration. */
 export const LOCAL_PLACEHOLDER_BOT_ID = '00000000-0000-4000-8000-00000000c0de';

@@ -1,67 +1,17 @@
 /**
- * Just enough PNG for app icons: encode 8-bit RGBA, and decode 8-bit RGBA/RGB back to pixels so the
- * packager can check sizes and the outline icon's colours. Node's zlib only; no image library.
+ * Just enough PNG for the packager: read the header and decode 8-bit RGBA/RGB to pixels, so it can
+ * check the icons' sizes and the outline icon's colours. Node's zlib only; no image library. The
+ * icons are drawn and encoded by tools/icons/.
  */
-import { deflateSync, inflateSync } from 'node:zlib';
+import { inflateSync } from 'node:zlib';
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const byte of buf) c = (CRC_TABLE[(c ^ byte) & 0xff] as number) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const typeAndData = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typeAndData));
-  return Buffer.concat([len, typeAndData, crc]);
-}
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** An RGBA image: `pixels` holds width × height × 4 bytes, row by row. */
 export interface RgbaImage {
   readonly width: number;
   readonly height: number;
   readonly pixels: Uint8Array;
-}
-
-/** Encodes 8-bit RGBA (colour type 6), no interlace, filter 0 on every row. */
-export function encodePng(image: RgbaImage): Buffer {
-  const { width, height, pixels } = image;
-  if (pixels.length !== width * height * 4)
-    throw new RangeError('encodePng: pixel buffer does not match the size');
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 6;
-  const raw = Buffer.alloc((width * 4 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    raw[y * (width * 4 + 1)] = 0;
-    Buffer.from(pixels.buffer, pixels.byteOffset + y * width * 4, width * 4).copy(
-      raw,
-      y * (width * 4 + 1) + 1,
-    );
-  }
-  return Buffer.concat([
-    SIGNATURE,
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw, { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
 }
 
 export interface PngInfo {
@@ -74,7 +24,11 @@ export interface PngInfo {
 
 /** Reads the header; throws when the bytes are not a PNG. */
 export function readPngInfo(png: Buffer): PngInfo {
-  if (png.length < 33 || !png.subarray(0, 8).equals(SIGNATURE) || png.toString('ascii', 12, 16) !== 'IHDR') {
+  if (
+    png.length < 33 ||
+    !png.subarray(0, 8).equals(PNG_SIGNATURE) ||
+    png.toString('ascii', 12, 16) !== 'IHDR'
+  ) {
     throw new Error('not a PNG file');
   }
   return {

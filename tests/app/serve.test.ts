@@ -1,5 +1,6 @@
 /**
- * `npm run serve` in cloud mode against the local Microsoft 365 standing in for Microsoft's cloud:
+ * The server entry (src/app/main.ts, which `npm run serve` runs compiled; tests/app/serve-production.test.ts
+ * runs that build) in cloud mode against the local Microsoft 365 standing in for Microsoft's cloud:
  * only GRAPH_BASE_URL and AUTHORITY_HOST point elsewhere. It starts, reports ready, and rejects an
  * unauthenticated Bot Framework request.
  */
@@ -7,9 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DEFAULT_CLIENT, startEmulator, trustEmulatorCa } from '@concord/m365-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CLIENT, startEmulator } from '../../src/emulator/emulator.ts';
-import { trustEmulatorCa } from '../../src/emulator/trust.ts';
 import { freePort } from '../support/wait.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;

@@ -11,13 +11,12 @@
  * When Chromium or the Playground cannot run here, the test says so and why, and is skipped.
  */
 import { createServer } from 'node:net';
+import { type Emulator, graphTargetOf, startEmulator, trustEmulatorCa } from '@concord/m365-emulator';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp, SAMPLE_DIRECTORY } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/index.ts';
-import { type Emulator, graphTargetOf, startEmulator } from '../../src/emulator/emulator.ts';
-import { trustEmulatorCa } from '../../src/emulator/trust.ts';
-import { type Playground, playgroundBinary, startPlayground } from '../../src/local/playground.ts';
+import { type Playground, playgroundBinary, startPlayground } from '../../tools/local/playground.ts';
 import { browserUnavailable, launchBrowser, PlaygroundChat } from './playground.ts';
 
 const SKIP =

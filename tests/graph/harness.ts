@@ -3,8 +3,12 @@
  * only through msal-node (client credentials) and graph-client with Concord's middleware chain.
  * Raw fetch is used only for the emulator's admin API (it plays the counterpart) and webhooks.
  */
-import { type Emulator, type StartEmulatorOptions, startEmulator } from '../../src/emulator/emulator.ts';
-import { trustEmulatorCa } from '../../src/emulator/trust.ts';
+import {
+  type Emulator,
+  type StartEmulatorOptions,
+  startEmulator,
+  trustEmulatorCa,
+} from '@concord/m365-emulator';
 import { createAppTokenProvider } from '../../src/graph/auth.ts';
 import { createGraphClient, type GraphClient } from '../../src/graph/client.ts';
 import { silentLogger } from '../../src/log/index.ts';

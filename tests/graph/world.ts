@@ -6,9 +6,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { StartEmulatorOptions } from '@concord/m365-emulator';
 import { createDirectoryService, type DirectoryService } from '../../src/directory/directory-service.ts';
 import type { DisputeEvent, EventSource, PersonRef } from '../../src/domain/dispute/types.ts';
-import type { StartEmulatorOptions } from '../../src/emulator/emulator.ts';
 import { createGraphBatch, type GraphBatch } from '../../src/graph/batch.ts';
 import { createGraphCalendar, type GraphCalendar } from '../../src/graph/calendar.ts';
 import { createGraphEffectPerformer } from '../../src/graph/graph-performer.ts';

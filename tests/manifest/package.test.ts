@@ -14,8 +14,9 @@ import {
   packageValuesFromEnv,
   validateManifest,
 } from '../../src/manifest/build.ts';
-import { drawColorIcon, drawOutlineIcon } from '../../src/manifest/icons.ts';
-import { decodePng, encodePng, readPngInfo } from '../../src/manifest/png.ts';
+import { decodePng, readPngInfo } from '../../src/manifest/png.ts';
+import { encodePng } from '../../tools/icons/encode-png.ts';
+import { drawColorIcon, drawOutlineIcon } from '../../tools/icons/icons.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const manifestDir = path.join(root, 'manifest');

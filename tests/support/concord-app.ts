@@ -13,10 +13,11 @@
  * await world.app.runtime.service.applyEvent(id, event, { source: 'teams' });
  * await world.close();
  */
+
+import { graphTargetOf, type StartEmulatorOptions } from '@concord/m365-emulator';
 import { type App, createApp } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import type { PersonRef } from '../../src/domain/dispute/types.ts';
-import { graphTargetOf, type StartEmulatorOptions } from '../../src/emulator/emulator.ts';
 import { type GraphHarness, startGraphHarness } from '../graph/harness.ts';
 import { type BotConnector, startBotConnector } from './bot-connector.ts';
 import { freePort } from './wait.ts';

@@ -1,6 +1,6 @@
 /** The UI's pages escape every value (runs without a browser). */
 import { describe, expect, it } from 'vitest';
-import { calendarPage, mailboxListPage, messageListPage, messagePage } from '../../src/emulator/ui/pages.ts';
+import { calendarPage, mailboxListPage, messageListPage, messagePage } from '../src/ui/pages.ts';
 
 const evil = '<script>alert("x")</script>&\'';
 const owner = { email: 'a@b.example', displayName: evil };

@@ -7,15 +7,13 @@
  *   /_emulator/ui/…        the web UI (ui/)
  *
  * @example
- * const m365 = await startEmulator({ directory: 'directory/sample-ane.json' });
+ * const m365 = await startEmulator({ directory: 'directory/sample-ane.json' }); // a seed file
  * // msal: authority `${m365.authorityHost}/${m365.tenantId}`, knownAuthorities [m365.knownAuthority],
  * //       system.protocolMode 'OIDC'; graph-client: baseUrl m365.graphBaseUrl, customHosts m365.customHosts
  * await m365.close();
  */
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { loadDirectory } from '../directory/load.ts';
-import type { Directory } from '../directory/schema.ts';
 import { createAdminApi } from './admin-api.ts';
 import { createEmulatorClock } from './clock.ts';
 import { createValidator, loadCsdl } from './csdl.ts';
@@ -25,14 +23,18 @@ import { type HttpResponse, readRequest, writeResponse } from './http.ts';
 import { createNotifier, type Notifier, type NotifierOptions } from './notifier.ts';
 import type { Services } from './router.ts';
 import { GRAPH_ROUTES } from './routes/index.ts';
+import { loadSeed, parseSeed, type SeedInput } from './seed.ts';
 import { createState, type EmulatorState } from './state.ts';
 import { loadOrCreateTls } from './tls.ts';
 import { type ClientRegistration, createTokenIssuer } from './token-issuer.ts';
 import { createUi } from './ui/ui.ts';
 
 export interface StartEmulatorOptions {
-  /** A directory object or the path of a directory file. Without one, only ad-hoc mailboxes exist. */
-  directory?: Directory | string;
+  /**
+   * The seed (./seed.ts): an object or the path of a seed file such as Concord's directory file.
+   * Without one, only ad-hoc mailboxes exist.
+   */
+  directory?: SeedInput | string;
   /** 0 (default) picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -103,7 +105,9 @@ export function graphTargetOf(m365: Emulator) {
 
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
   const directory =
-    typeof options.directory === 'string' ? await loadDirectory(options.directory) : options.directory;
+    typeof options.directory === 'string'
+      ? await loadSeed(options.directory)
+      : options.directory && parseSeed(options.directory);
   const tls = await loadOrCreateTls(options.certDir);
   const host = options.host ?? '127.0.0.1';
   let origin = '';

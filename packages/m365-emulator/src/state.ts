@@ -10,10 +10,10 @@
  *
  * The state knows nothing of HTTP. Mail and calendar behaviour live in ./mail.ts and ./calendar.ts.
  */
-import type { Directory, Person } from '../directory/schema.ts';
 import type { EmulatorClock } from './clock.ts';
 import { stableGuid } from './ids.ts';
 import type { Json } from './odata.ts';
+import { graphManagerOf, type Seed } from './seed.ts';
 
 export const WELL_KNOWN_FOLDERS = [
   'inbox',
@@ -154,7 +154,7 @@ export interface EmulatorState {
   listMailboxes(): Mailbox[];
 }
 
-export function createState(options: { directory?: Directory; clock: EmulatorClock }): EmulatorState {
+export function createState(options: { directory?: Seed; clock: EmulatorClock }): EmulatorState {
   const { directory, clock } = options;
   const hostTenantId = directory?.hostTenant.tenantId ?? stableGuid('tenant:host');
   const tenants = new Map<string, string>([[hostTenantId, hostTenantId]]);
@@ -309,9 +309,4 @@ export function createState(options: { directory?: Directory; clock: EmulatorClo
     },
   };
   return state;
-}
-
-/** The manager Entra would report for a person: entra.manager first, then the file's manager. */
-export function graphManagerOf(person: Person): string | undefined {
-  return person.entra?.manager ?? person.manager;
 }

@@ -1,8 +1,8 @@
-/** Writes manifest/color.png and manifest/outline.png from the drawings in icons.ts. */
+/** `npm run icons`: writes manifest/color.png and manifest/outline.png from the drawings in icons.ts. */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { encodePng } from './encode-png.ts';
 import { drawColorIcon, drawOutlineIcon } from './icons.ts';
-import { encodePng } from './png.ts';
 
 const dir = new URL('../../manifest/', import.meta.url);
 writeFileSync(fileURLToPath(new URL('color.png', dir)), encodePng(drawColorIcon()));

@@ -8,16 +8,28 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadCsdl, parseCsdl } from '../../src/emulator/csdl.ts';
-import { startEmulator } from '../../src/emulator/emulator.ts';
-import { loadOrCreateTls } from '../../src/emulator/tls.ts';
+import {
+  extractSubset,
+  PROVENANCE_PATH,
+  SUBSET_PATH,
+  type SubsetProvenance,
+  sha256,
+} from '../src/csdl/extract-subset.ts';
+import { loadCsdl, parseCsdl } from '../src/csdl.ts';
+import { startEmulator } from '../src/emulator.ts';
+import { loadOrCreateTls } from '../src/tls.ts';
 
+/** Microsoft's full CSDL, when a checkout of the shared contract sits beside the repository. */
 const FULL_CSDL = [
-  '../shared/graph/graph-v1.0-metadata.csdl.xml',
-  '../graph/graph-v1.0-metadata.csdl.xml',
-].find((p) => existsSync(p));
+  '../../../../shared/graph/graph-v1.0-metadata.csdl.xml',
+  '../../../../graph/graph-v1.0-metadata.csdl.xml',
+]
+  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+  .find((p) => existsSync(p));
+const PROVENANCE = JSON.parse(readFileSync(PROVENANCE_PATH, 'utf8')) as SubsetProvenance;
 
 describe('the bundled CSDL excerpt', () => {
   it('has the types and actions the emulator validates', () => {
@@ -36,10 +48,20 @@ describe('the bundled CSDL excerpt', () => {
     );
   });
 
+  it('is, byte for byte, the excerpt recorded with the source’s SHA-256 (runs on a fresh clone)', () => {
+    expect(PROVENANCE.sourceSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(sha256(readFileSync(SUBSET_PATH))).toBe(PROVENANCE.subsetSha256);
+  });
+
   it.skipIf(!FULL_CSDL)(
-    'is a verbatim excerpt of Microsoft’s full CSDL (skipped when ../shared/graph is absent)',
+    'is a verbatim excerpt of Microsoft’s full CSDL (needs ../shared/graph; the recorded hashes above hold without it)',
     () => {
-      const full = parseCsdl(readFileSync(FULL_CSDL as string, 'utf8'));
+      const source = readFileSync(FULL_CSDL as string);
+      expect(sha256(source), 'the full CSDL is the one the excerpt was cut from').toBe(
+        PROVENANCE.sourceSha256,
+      );
+      expect(extractSubset(source.toString('utf8'))).toBe(readFileSync(SUBSET_PATH, 'utf8'));
+      const full = parseCsdl(source.toString('utf8'));
       const subset = loadCsdl();
       for (const [name, type] of subset.entityTypes) expect(full.entityTypes.get(name), name).toEqual(type);
       for (const [name, type] of subset.complexTypes) expect(full.complexTypes.get(name), name).toEqual(type);

@@ -1,13 +1,12 @@
 /**
  * Concord's app icons, drawn in code: two overlapping rings (two agencies finding common ground).
  * `color`: 192×192 on the accent colour. `outline`: 32×32, white on transparent, as Teams requires.
- * Regenerate the committed files with `npx tsx src/manifest/make-icons.ts`.
+ * Regenerate the committed files with `npm run icons`.
  */
-import type { RgbaImage } from './png.ts';
+import { COLOR_ICON_SIZE, OUTLINE_ICON_SIZE } from '../../src/manifest/build.ts';
+import type { RgbaImage } from '../../src/manifest/png.ts';
 
 export const ACCENT_COLOR = '#1F6F78';
-export const COLOR_ICON_SIZE = 192;
-export const OUTLINE_ICON_SIZE = 32;
 
 function hex(color: string): [number, number, number] {
   const n = Number.parseInt(color.slice(1), 16);

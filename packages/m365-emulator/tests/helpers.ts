@@ -4,12 +4,14 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { ConfidentialClientApplication, ProtocolMode } from '@azure/msal-node';
 import { type AuthenticationProvider, Client, type Middleware } from '@microsoft/microsoft-graph-client';
-import { type Emulator, type StartEmulatorOptions, startEmulator } from '../../src/emulator/emulator.ts';
-import { trustEmulatorCa } from '../../src/emulator/trust.ts';
+import { type Emulator, type StartEmulatorOptions, startEmulator } from '../src/emulator.ts';
+import { trustEmulatorCa } from '../src/trust.ts';
 
-export const SAMPLE_DIRECTORY = 'directory/sample-ane.json';
+/** Concord's sample directory file, which is also a seed file (the repository root's directory/). */
+export const SAMPLE_DIRECTORY = fileURLToPath(new URL('../../../directory/sample-ane.json', import.meta.url));
 
 export interface Harness {
   m365: Emulator;

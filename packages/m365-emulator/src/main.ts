@@ -1,10 +1,10 @@
 /**
- * CLI: `tsx src/emulator/main.ts [--directory FILE] [--port N] [--cert-dir DIR] [--faults JSON]`
+ * CLI: `npm run emulator -- [--directory FILE] [--port N] [--cert-dir DIR] [--faults JSON]`
  * Starts the local Microsoft 365 and prints the values Concord needs, then runs until interrupted.
  */
 import { parseArgs } from 'node:util';
-import { DirectoryFileError } from '../directory/load.ts';
 import { startEmulator } from './emulator.ts';
+import { SeedFileError } from './seed.ts';
 
 async function main(): Promise<number> {
   let values: { directory?: string; port?: string; 'cert-dir'?: string; faults?: string; help?: boolean };
@@ -24,7 +24,7 @@ async function main(): Promise<number> {
   }
   if (values.help) {
     process.stdout.write(
-      'usage: tsx src/emulator/main.ts [--directory FILE] [--port N] [--cert-dir DIR] [--faults JSON]\n',
+      'usage: npm run emulator -- [--directory FILE] [--port N] [--cert-dir DIR] [--faults JSON]\n',
     );
     return 0;
   }
@@ -70,7 +70,7 @@ async function main(): Promise<number> {
     return -1;
   } catch (error) {
     process.stderr.write(
-      `emulator: ${error instanceof DirectoryFileError ? error.message : (error as Error).stack}\n`,
+      `emulator: ${error instanceof SeedFileError ? error.message : (error as Error).stack}\n`,
     );
     return 1;
   }

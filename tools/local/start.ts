@@ -6,11 +6,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { createApp, SAMPLE_DIRECTORY } from '../app/create-app.ts';
-import { loadConfigOrExit } from '../config/index.ts';
-import { graphTargetOf, startEmulator } from '../emulator/emulator.ts';
-import { trustEmulatorCa } from '../emulator/trust.ts';
-import { createLogger } from '../log/index.ts';
+import { graphTargetOf, startEmulator, trustEmulatorCa } from '@concord/m365-emulator';
+import { createApp, SAMPLE_DIRECTORY } from '../../src/app/create-app.ts';
+import { loadConfigOrExit } from '../../src/config/index.ts';
+import { createLogger } from '../../src/log/index.ts';
 import { startPlayground } from './playground.ts';
 
 async function main(): Promise<void> {

@@ -4,7 +4,12 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailable, CHROMIUM, launchBrowser, localhostOnly } from '../support/chromium.ts';
+import {
+  browserUnavailable,
+  CHROMIUM,
+  launchBrowser,
+  localhostOnly,
+} from '../../../tests/support/chromium.ts';
 import { type Harness, people, startHarness } from './helpers.ts';
 
 const hasChromium = browserUnavailable() === null;

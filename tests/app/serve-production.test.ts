@@ -1,0 +1,155 @@
+/**
+ * Production: a copy of the repository is built (`tools/build.mjs`, what `npm run build` runs),
+ * its installed tree pruned to production dependencies (`npm prune --omit=dev`, as after `npm ci`
+ * on a fresh clone), and then `npm run serve`'s command starts Concord from dist/ against the local
+ * Microsoft 365. No tsx, TypeScript, vitest or emulator package is left to lean on.
+ *
+ * The full install is stood in for by hard links to this checkout's node_modules (fast, and the
+ * prune only unlinks); where the temp dir is on another file system it runs
+ * `npm ci --omit=dev --workspaces=false` from the npm cache instead.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { DEFAULT_CLIENT, type Emulator, startEmulator, trustEmulatorCa } from '@concord/m365-emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/wait.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
+const NPM_QUIET = ['--no-audit', '--no-fund', '--workspaces=false', '--loglevel=error'];
+
+/** Copies what a deployment carries besides dist/ and node_modules/. */
+function copyCheckout(into: string): void {
+  for (const file of ['package.json', 'package-lock.json', 'packages/m365-emulator/package.json'])
+    cpSync(path.join(ROOT, file), path.join(into, file));
+  for (const dir of ['adaptive-cards', 'data', 'bin'])
+    cpSync(path.join(ROOT, dir), path.join(into, dir), { recursive: true });
+}
+
+/** A production node_modules in `into`: the full tree hard-linked, then pruned; or a production install. */
+async function installProduction(into: string): Promise<void> {
+  const linked = await run('cp', ['-al', path.join(ROOT, 'node_modules'), path.join(into, 'node_modules')])
+    .then(() => true)
+    .catch(() => false);
+  if (linked) {
+    // npm rewrites its hidden lockfile; unlink it first so the checkout's copy is never written through.
+    rmSync(path.join(into, 'node_modules/.package-lock.json'), { force: true });
+    await run('npm', ['prune', '--omit=dev', ...NPM_QUIET], { cwd: into });
+  } else {
+    rmSync(path.join(into, 'node_modules'), { recursive: true, force: true });
+    await run('npm', ['ci', '--omit=dev', '--prefer-offline', ...NPM_QUIET], { cwd: into });
+  }
+}
+
+describe('production: built, pruned to production dependencies, served from dist/', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'concord-production-'));
+  const app = path.join(dir, 'app');
+  let m365: Emulator;
+  let child: ChildProcess;
+  let output = '';
+  let PORT = 0;
+  let untrust: () => void = () => {};
+
+  beforeAll(async () => {
+    mkdirSync(path.join(app, 'packages/m365-emulator'), { recursive: true });
+    copyCheckout(app);
+    const build = run(process.execPath, [
+      path.join(ROOT, 'tools/build.mjs'),
+      '--out',
+      path.join(app, 'dist'),
+      '--no-check',
+    ]);
+    await Promise.all([build, installProduction(app)]);
+
+    PORT = await freePort();
+    m365 = await startEmulator({
+      directory: path.join(ROOT, 'directory/sample-ane.json'),
+      certDir: path.join(dir, 'tls'),
+    });
+    untrust = trustEmulatorCa(m365.caPem);
+    const client = m365.clients[0] ?? DEFAULT_CLIENT;
+    const serve = (
+      JSON.parse(readFileSync(path.join(app, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts.serve;
+    expect(serve).toBe('node dist/app/main.js');
+    child = spawn(process.execPath, ['dist/app/main.js'], {
+      cwd: app,
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(PORT),
+        DATA_DIR: path.join(dir, 'data'),
+        BOT_ID: client.clientId,
+        BOT_PASSWORD: client.clientSecret,
+        BOT_TENANT_ID: m365.tenantId,
+        GRAPH_BASE_URL: m365.graphBaseUrl,
+        AUTHORITY_HOST: m365.authorityHost,
+        DIRECTORY_FILE: path.join(ROOT, 'directory/sample-ane.json'),
+        NODE_EXTRA_CA_CERTS: m365.caPath,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${output}`);
+      const ready = await fetch(`http://127.0.0.1:${PORT}/readyz`)
+        .then((r) => r.status)
+        .catch(() => 0);
+      if (ready === 200 && output.includes('Concord is listening')) return;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    throw new Error(`serve did not become ready: ${output}`);
+  }, 180_000);
+
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await m365?.close();
+    untrust();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('has no development tool installed', () => {
+    for (const devOnly of [
+      'tsx',
+      'typescript',
+      'vitest',
+      '@biomejs/biome',
+      'adaptivecards',
+      '@concord/m365-emulator',
+    ])
+      expect(existsSync(path.join(app, 'node_modules', devOnly)), devOnly).toBe(false);
+    expect(existsSync(path.join(app, 'node_modules/botbuilder'))).toBe(true);
+  });
+
+  // main.js imports the card templates (adaptive-cards/) and bank holidays (data/): ready means they resolved.
+  it('is ready, with the watched inboxes subscribed through Graph', async () => {
+    expect((await fetch(`http://127.0.0.1:${PORT}/readyz`)).status).toBe(200);
+    const subs = JSON.stringify(await fetch(`${m365.adminUrl}/subscriptions`).then((r) => r.json()));
+    expect(subs).toContain(`http://localhost:${PORT}/api/graph/notifications`);
+  });
+
+  it('runs the concord bin from dist/, reading the procedure files copied beside it', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(app, 'bin/concord.mjs'), 'procedures', '--json'],
+      {
+        cwd: app,
+        env: { PATH: process.env.PATH, DATA_DIR: path.join(dir, 'cli-data') },
+      },
+    );
+    const ids = (JSON.parse(stdout) as { id: string }[]).map((p) => p.id);
+    expect(ids).toEqual(['ane', 'dudley-dscb', 'iro-drp', 'nel-lscb-sab', 'solihull-ssab']);
+  });
+});
