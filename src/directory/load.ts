@@ -47,15 +47,16 @@ export class DirectoryFileError extends Error {
  */
 export function parseDirectory(data: unknown, options: DirectoryCheckOptions = {}): ParseDirectoryResult {
   const parsed = directorySchema.safeParse(data);
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map(toIssue) };
   const procedures = options.procedures ?? [...loadProcedures().values()];
-  const roleIssues = checkRoles(parsed.data, procedures);
-  if (roleIssues.length > 0)
-    return {
-      ok: false,
-      issues: roleIssues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
-    };
-  return { ok: true, directory: parsed.data };
+  const issues = parsed.success ? [] : parsed.error.issues.map(toIssue);
+  // The role check reads the raw JSON, so an unknown role is reported beside any shape problem.
+  const reported = new Set(issues.map((issue) => issue.path));
+  for (const issue of checkRoles(data, procedures)) {
+    const path = formatPath(issue.path);
+    if (!reported.has(path)) issues.push({ path, message: issue.message });
+  }
+  if (parsed.success && issues.length === 0) return { ok: true, directory: parsed.data };
+  return { ok: false, issues };
 }
 
 /**

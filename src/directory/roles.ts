@@ -8,8 +8,6 @@
  * const issues = checkRoles(directory, [...loadProcedures().values()]);
  * // [{ path: ['people', 3, 'roles', 0], message: 'unknown role "boss" (roles the procedures use: …)' }]
  */
-import type { Directory } from './schema.ts';
-
 /** What the check needs of a procedure: its id and the roles it names. */
 export interface RoleSource {
   readonly id: string;
@@ -42,42 +40,56 @@ export function roleVocabulary(procedures: Iterable<RoleSource>): ReadonlyMap<st
 
 /**
  * Every role a directory uses (people, counterparts, delegates) must be in the procedures' vocabulary
- * or the directory's own `roles`; every procedure an organisation lists must be loaded.
+ * or the directory's own `roles`; every procedure an organisation lists must be loaded. Reads the raw
+ * JSON defensively (skipping what is not there or not a string), so it reports alongside the schema's
+ * own complaints rather than only once the shape is sound.
  */
-export function checkRoles(directory: Directory, procedures: readonly RoleSource[]): RoleIssue[] {
+export function checkRoles(directory: unknown, procedures: readonly RoleSource[]): RoleIssue[] {
   const vocabulary = roleVocabulary(procedures);
-  const own = new Set(directory.roles.map((role) => role.id));
+  const own = new Set(strings(list(field(directory, 'roles')).map((role) => field(role, 'id'))));
   const known = (role: string) => vocabulary.has(role) || own.has(role);
-  const listing = [...vocabulary.keys(), ...own].sort().join(', ');
+  const listing = [...new Set([...vocabulary.keys(), ...own])].sort().join(', ');
   const unknownRole = (role: string) =>
     `unknown role "${role}" (roles the procedures use: ${listing}; declare a partnership's own role in the top-level "roles")`;
   const procedureIds = new Set(procedures.map((procedure) => procedure.id));
   const issues: RoleIssue[] = [];
+  const checkRole = (path: (string | number)[], role: unknown) => {
+    if (typeof role === 'string' && !known(role)) issues.push({ path, message: unknownRole(role) });
+  };
 
-  directory.organisations.forEach((org, i) => {
-    org.procedures.forEach((procedureId, j) => {
-      if (!procedureIds.has(procedureId))
+  list(field(directory, 'organisations')).forEach((org, i) => {
+    list(field(org, 'procedures')).forEach((procedureId, j) => {
+      if (typeof procedureId === 'string' && !procedureIds.has(procedureId))
         issues.push({
           path: ['organisations', i, 'procedures', j],
           message: `unknown procedure "${procedureId}" (loaded: ${[...procedureIds].join(', ')})`,
         });
     });
-    org.delegates.forEach((delegate, j) => {
-      if (!known(delegate.role))
-        issues.push({
-          path: ['organisations', i, 'delegates', j, 'role'],
-          message: unknownRole(delegate.role),
-        });
+    list(field(org, 'delegates')).forEach((delegate, j) => {
+      checkRole(['organisations', i, 'delegates', j, 'role'], field(delegate, 'role'));
     });
   });
-  directory.people.forEach((person, i) => {
-    person.roles.forEach((role, j) => {
-      if (!known(role)) issues.push({ path: ['people', i, 'roles', j], message: unknownRole(role) });
+  list(field(directory, 'people')).forEach((person, i) => {
+    list(field(person, 'roles')).forEach((role, j) => {
+      checkRole(['people', i, 'roles', j], role);
     });
   });
-  directory.counterparts.forEach((counterpart, i) => {
-    if (!known(counterpart.role))
-      issues.push({ path: ['counterparts', i, 'role'], message: unknownRole(counterpart.role) });
+  list(field(directory, 'counterparts')).forEach((counterpart, i) => {
+    checkRole(['counterparts', i, 'role'], field(counterpart, 'role'));
   });
   return issues;
+}
+
+function field(value: unknown, key: string): unknown {
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function strings(values: unknown[]): string[] {
+  return values.filter((value): value is string => typeof value === 'string');
 }
