@@ -102,6 +102,12 @@ describe.each(PROCEDURE_IDS.map((id) => [id, SAMPLE_DIRECTORIES[id]] as const))(
         expect(person.email).toMatch(/\.example$/);
       }
       for (const org of directory.organisations) expect(org.procedures).toContain(procedureId);
+      // The Agents Playground user (user-id-0) plays the raiser, in the host tenant.
+      const playground = directory.people.find((p) => p.teamsUserId === 'user-id-0');
+      const raiserRole = procedure.stages[0]?.actor.role ?? '';
+      expect(playground?.roles).toContain(raiserRole);
+      const org = directory.organisations.find((o) => o.id === playground?.organisation);
+      expect(org?.tenant).toBe('host');
     });
 
     it('resolves every party of every stage for each dispute between two of its organisations', async () => {
