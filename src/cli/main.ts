@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   migrate: () => import('./commands/migrate.ts'),
   parked: () => import('./commands/parked.ts'),
   holidays: () => import('./commands/holidays.ts'),
+  directory: () => import('./commands/directory.ts'),
 };
 
 const USAGE = `usage: concord <command> [options]
@@ -23,7 +24,8 @@ const USAGE = `usage: concord <command> [options]
   export DISPUTE_ID --format json|docx [--out FILE]
   migrate
   parked [--json] [--retry KEY | --retry-dispute ID]
-  holidays [--refresh] [--url URL] [--json]`;
+  holidays [--refresh] [--url URL] [--json]
+  directory check FILE [--procedure FILE]… [--json]`;
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [name, ...rest] = argv;

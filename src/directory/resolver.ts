@@ -3,8 +3,11 @@
  *
  * How a party `{ role, side, relation?, substitutes }` becomes a person, for one dispute:
  * 1. **Organisation.** `raising` → the dispute's raising organisation; `counterpart` → its partner
- *    organisation; `independent` → people outside both, in organisations of kind `other` (boards,
- *    CAFCASS, independent chairs) first, then any other organisation.
+ *    organisation; `independent` → organisations outside both, those of an independent kind
+ *    (`safeguarding-board`, `other`: boards and their chairs, panels and business teams, CAFCASS)
+ *    first, then any other organisation outside both, and last the two parties' own organisations
+ *    (raising first), for a role a party's organisation holds on the partnership's behalf, such as
+ *    Dudley MBC's Head of Safeguarding.
  * 2. **`relation: 'line-manager'`.** Walk up `relativeTo`'s manager chain and take the first manager
  *    holding the role. A manager comes from the file (`manager`) or, when the file gives none, from
  *    Graph (`/users/{id}/manager`), through `graphManagerOf`: the directory service prefetches those
@@ -14,6 +17,9 @@
  *    (organisation → partner, role) chooses among several holders. Otherwise, when several people
  *    in the organisation hold the role, the one in the manager chain of `relativeTo` (or of the
  *    raiser), the person included, wins; else the first in file order.
+ *    When no one in the organisation holds the role, its `delegates` entry for the role names
+ *    the person outside it who holds the role for it (a self-employed professional's safeguarding
+ *    lead).
  * 4. **Substitutes.** When no one holds the role, the party's substitutes are tried in order.
  *
  * @example
@@ -21,7 +27,7 @@
  * resolver.resolve({ party: { role: 'team-manager', side: 'counterpart', substitutes: [] }, dispute });
  */
 import type { PersonRef, RoleResolver } from '../domain/dispute/types.ts';
-import type { Directory, Organisation, Person } from './schema.ts';
+import { type Directory, INDEPENDENT_KINDS, type Organisation, type Person } from './schema.ts';
 
 export interface RoleResolverOptions {
   readonly directory: Directory;
@@ -77,14 +83,24 @@ export function createRoleResolver(options: RoleResolverOptions): RoleResolver {
     const outside = directory.organisations.filter(
       (o) => o.id !== dispute.raisingOrganisationId && o.id !== dispute.counterpartOrganisationId,
     );
-    return [...outside.filter((o) => o.kind === 'other'), ...outside.filter((o) => o.kind !== 'other')];
+    const independentKind = (o: Organisation) => INDEPENDENT_KINDS.includes(o.kind);
+    return [
+      ...outside.filter(independentKind),
+      ...outside.filter((o) => !independentKind(o)),
+      ...organisationsFor('raising', dispute),
+      ...organisationsFor('counterpart', dispute),
+    ];
   };
 
   return {
     resolve({ party, dispute, relativeTo }) {
       const anchor = people.get(relativeTo?.id ?? '') ?? people.get(dispute.raisedBy.id);
       const orgs = organisationsFor(party.side, dispute);
-      const orgIds = new Set(orgs.map((o) => o.id));
+      // An independent party is looked for up a chain only outside the two parties.
+      const parties = new Set([dispute.raisingOrganisationId, dispute.counterpartOrganisationId]);
+      const chainOrgIds = new Set(
+        orgs.map((o) => o.id).filter((id) => party.side !== 'independent' || !parties.has(id)),
+      );
 
       const find = (role: string): Person | undefined => {
         if (party.relation === 'line-manager' && relativeTo) {
@@ -102,11 +118,14 @@ export function createRoleResolver(options: RoleResolverOptions): RoleResolver {
           const person = chosen && people.get(chosen.person);
           if (person) return person;
         }
-        const inChain = chain(anchor, true).find((p) => orgIds.has(p.organisation) && holds(p, role));
+        const inChain = chain(anchor, true).find((p) => chainOrgIds.has(p.organisation) && holds(p, role));
         if (inChain) return inChain;
         for (const org of orgs) {
           const holder = directory.people.find((p) => p.organisation === org.id && holds(p, role));
           if (holder) return holder;
+          const delegate = org.delegates.find((d) => d.role === role);
+          const delegated = delegate && people.get(delegate.person);
+          if (delegated) return delegated;
         }
         return undefined;
       };

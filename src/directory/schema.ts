@@ -12,47 +12,37 @@
  *   answers Adopt North East's Stage 1 emails. When a partner has one person with a role, that person is
  *   the counterpart; `counterparts` chooses when it has several.
  * - **entra**: what Microsoft Entra ID holds about a person. Only the emulator reads it; Concord asks Graph.
+ * - **role vocabulary**: the roles the loaded procedures name (each procedure's `roles`), plus any the
+ *   directory declares in its own `roles` (for example an oversight role no procedure names). This
+ *   schema checks only that a role is a kebab-case id; `checkRoles` in `./roles.ts` checks it against
+ *   the vocabulary, so a new procedure with a new role needs no change here.
+ * - **delegate**: a person outside an organisation who holds one of its roles for it, e.g. the
+ *   safeguarding lead who acts for a self-employed professional.
  */
 import { z } from 'zod';
 
-/** Kinds of organisation in a partnership. */
+/**
+ * Kinds of organisation in a partnership. `safeguarding-board` and `other` (CAFCASS, an independent
+ * chair's office) are where independent parties are looked for first.
+ */
 export const ORGANISATION_KINDS = [
   'regional-adoption-agency',
   'local-authority',
   'health',
   'police',
   'school',
+  'care-provider',
+  'voluntary-sector',
+  'self-employed',
+  'safeguarding-board',
   'other',
 ] as const;
 
+/** Organisation kinds whose people are looked for first when a procedure asks for an independent party. */
+export const INDEPENDENT_KINDS: readonly OrganisationKind[] = ['safeguarding-board', 'other'];
+
 /** UK jurisdictions with their own bank holidays (GOV.UK's division names). */
 export const DIVISIONS = ['england-and-wales', 'scotland', 'northern-ireland'] as const;
-
-/** The role vocabulary shared by every procedure. A procedure names its roles from this list. */
-export const ROLE_IDS = [
-  'practitioner',
-  'allocated-social-worker',
-  'team-manager',
-  'service-manager',
-  'group-manager',
-  'head-of-service',
-  'assistant-director',
-  'director',
-  'chief-executive',
-  'safeguarding-lead',
-  'head-teacher',
-  'iro',
-  'cssu-service-manager',
-  'head-of-safeguarding',
-  'board-independent-chair',
-  'sub-committee-chair',
-  'board-business-team',
-  'consultant-social-worker',
-  'independent-panel',
-  'cafcass',
-  'board-chair',
-  'sub-committee-representative',
-] as const;
 
 export const WEEKDAYS = [
   'monday',
@@ -66,7 +56,6 @@ export const WEEKDAYS = [
 
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 export type Division = (typeof DIVISIONS)[number];
-export type RoleId = (typeof ROLE_IDS)[number];
 export type Weekday = (typeof WEEKDAYS)[number];
 
 const id = z
@@ -82,6 +71,8 @@ const domain = z
 const guid = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a lower-case GUID');
+/** A role id: any kebab-case id; checked against the procedures' vocabulary by `checkRoles`. */
+const roleId = id;
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const clockTime = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM (24-hour)');
 
@@ -118,6 +109,11 @@ export const organisationSchema = z
     }),
     /** A shared mailbox that may send on the organisation's behalf, with the acting manager copied. */
     sharedMailbox: email.optional(),
+    /**
+     * People outside the organisation who hold one of its roles for it, used when none of its own
+     * people holds the role (a self-employed professional's safeguarding lead).
+     */
+    delegates: z.array(z.object({ role: roleId, person: id }).strict()).default([]),
   })
   .strict();
 
@@ -129,7 +125,8 @@ export const personSchema = z
     email,
     organisation: id,
     jobTitle: z.string().min(1),
-    roles: z.array(z.enum(ROLE_IDS)).min(1),
+    /** Role ids from the procedures' vocabulary (or the directory's own `roles`), at least one. */
+    roles: z.array(roleId).min(1),
     /** Line manager (a person id). When absent, Concord asks Graph (`/users/{id}/manager`). */
     manager: id.optional(),
     /** Teams user id used in local mode (Agents Playground: "user-id-0" is Alex Wilber). */
@@ -153,15 +150,29 @@ export const counterpartSchema = z
     organisation: id,
     /** The partner organisation whose person answers. */
     partner: id,
-    role: z.enum(ROLE_IDS),
+    role: roleId,
     /** The chosen person (in `partner`, holding `role`). */
     person: id,
+  })
+  .strict();
+
+/** A role the partnership uses that no procedure names (for example an oversight role). */
+export const extraRoleSchema = z.object({ id: roleId, label: z.string().min(1) }).strict();
+
+/** What the partnership is called, and who the local-mode (Agents Playground) user plays. */
+export const partnershipSchema = z
+  .object({
+    name: z.string().min(1),
+    /** One sentence on who is in it, for a start-up banner. */
+    description: z.string().min(1).optional(),
   })
   .strict();
 
 const directoryObjectSchema = z
   .object({
     version: z.literal(1),
+    partnership: partnershipSchema.optional(),
+    roles: z.array(extraRoleSchema).default([]),
     hostTenant: z.object({ tenantId: guid, domain }).strict(),
     organisations: z.array(organisationSchema).min(1),
     people: z.array(personSchema),
@@ -226,6 +237,23 @@ export const directorySchema = directoryObjectSchema.superRefine((dir, ctx) => {
     }
   });
 
+  dir.organisations.forEach((org, i) => {
+    org.delegates.forEach((delegate, j) => {
+      const path = ['organisations', i, 'delegates', j, 'person'];
+      const person = people.get(delegate.person);
+      if (!person) issue(path, `unknown person "${delegate.person}"`);
+      else if (person.organisation === org.id)
+        issue(path, `"${delegate.person}" is in "${org.id}" already: give them the role instead`);
+      else if (!person.roles.includes(delegate.role))
+        issue(path, `"${delegate.person}" does not hold the role "${delegate.role}"`);
+    });
+  });
+  const extraRoles = new Set<string>();
+  dir.roles.forEach((role, i) => {
+    if (extraRoles.has(role.id)) issue(['roles', i, 'id'], `duplicate role id "${role.id}"`);
+    extraRoles.add(role.id);
+  });
+
   dir.counterparts.forEach((cp, i) => {
     if (!orgs.has(cp.organisation))
       issue(['counterparts', i, 'organisation'], `unknown organisation "${cp.organisation}"`);
@@ -253,4 +281,5 @@ export type Directory = z.output<typeof directorySchema>;
 export type Organisation = Directory['organisations'][number];
 export type Person = Directory['people'][number];
 export type Counterpart = Directory['counterparts'][number];
+export type Delegate = Organisation['delegates'][number];
 export type WorkingHours = Organisation['workingHours'];

@@ -3,18 +3,20 @@
  * role exists in the raising organisation `ane` and the counterpart `gateshead`.
  */
 
-import { ROLE_IDS } from '../../src/directory/schema.ts';
+import { roleVocabulary } from '../../src/directory/roles.ts';
 import { bundledCalendar } from '../../src/domain/calendar/index.ts';
 import type { RoleResolver } from '../../src/domain/dispute/types.ts';
-import { getProcedure } from '../../src/procedures/index.ts';
+import { getProcedure, loadProcedures } from '../../src/procedures/index.ts';
 import type { ContextFor } from '../../src/runtime/dispute-service.ts';
 import { fixtureResolver, person } from '../domain/dispute/fixtures.ts';
 
 export { person };
 
-/** Every role exists on both sides and on the board. */
+/** Every role the procedures use exists on both sides and on the board. */
 const resolver: RoleResolver = fixtureResolver(
-  Object.fromEntries(['ane', 'gateshead', 'board'].map((org) => [org, [...ROLE_IDS]])),
+  Object.fromEntries(
+    ['ane', 'gateshead', 'board'].map((org) => [org, [...roleVocabulary(loadProcedures().values()).keys()]]),
+  ),
 );
 
 export const aneContextFor: ContextFor = ({ procedureId, procedureVersion }) => {

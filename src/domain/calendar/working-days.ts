@@ -4,15 +4,13 @@
  *   "Within N working days" of a step that starts at instant t means the end (23:59:59.999
  *   Europe/London) of the Nth working day after t's calendar day (taken in Europe/London).
  *
- * - The start day is never counted, whether or not it is a working day.
- * - A start on a non-working day "counts from the next working day": that working day takes the place
- *   of the start day, so it is not counted either, and day 1 is the working day after it. A step started
- *   on Saturday (or on a bank holiday Monday) with N = 1 is due at the end of Tuesday, as if it had
- *   started on Monday (or on the Tuesday after the holiday). This is how UK procedures usually treat a
- *   matter received out of hours, and it is the only reading in which DESIGN.md's last sentence adds
- *   anything to the rule before it.
- * - N = 0 means the end of the (effective) start day.
- * - `workingDaysBetween` counts from the same effective start day, so
+ * - The start day is never counted, whether or not it is a working day: day 1 is the first working
+ *   day after it. A step that starts on a non-working day therefore has the next working day as its
+ *   day 1: Saturday + 1 working day is Monday, and Christmas Day + 1 is the first working day after the
+ *   Boxing Day holiday. This is FOIA s.10's "the Nth working day following the date of receipt", where
+ *   the date of receipt may be a non-working day, and how the ICO's guidance counts it.
+ * - N = 0 means the end of the start day itself.
+ * - `workingDaysBetween` counts the same days, so
  *   `workingDaysBetween(t, addWorkingDays(t, N).due) === N` holds for every t.
  */
 import { addCalendarDays, type CalendarDay } from './calendar-day.ts';
@@ -52,7 +50,8 @@ export function addWorkingDays({
   workingDays: number;
 }): Deadline {
   assertWorkingDayCount(workingDays, 'workingDays');
-  let day = effectiveStartDay(calendar, londonDay(assertInstant(from, 'from')));
+  let day = londonDay(assertInstant(from, 'from'));
+  assertCovered(calendar, day);
   for (let counted = 0; counted < workingDays; ) {
     day = addCalendarDays(day, 1);
     if (isWorkingDay(calendar, day)) counted += 1;
@@ -83,23 +82,8 @@ export function workingDaysBetween({
   const fromDay = londonDay(assertInstant(from, 'from'));
   const toDay = londonDay(assertInstant(to, 'to'));
   // `0 - n` rather than `-n`, which would give -0 for an empty span.
-  if (toDay < fromDay) return 0 - countFrom(calendar, toDay, fromDay);
-  return countFrom(calendar, fromDay, toDay);
-}
-
-/** Working days counted from a step starting on `start`, up to and including `upTo` (`start <= upTo`). */
-function countFrom(calendar: WorkingCalendar, start: CalendarDay, upTo: CalendarDay): number {
-  const effective = effectiveStartDay(calendar, start);
-  // Between a non-working start and the working day that stands in for it, no day has counted yet.
-  return upTo < effective ? 0 : countWorkingDaysAfter(calendar, effective, upTo);
-}
-
-/** The start's own London day when it is a working day, else the next working day. */
-function effectiveStartDay(calendar: WorkingCalendar, day: CalendarDay): CalendarDay {
-  assertCovered(calendar, day);
-  let effective = day;
-  while (!isWorkingDay(calendar, effective)) effective = addCalendarDays(effective, 1);
-  return effective;
+  if (toDay < fromDay) return 0 - countWorkingDaysAfter(calendar, toDay, fromDay);
+  return countWorkingDaysAfter(calendar, fromDay, toDay);
 }
 
 /** Working days in (`after`, `upTo`], with `after <= upTo`. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  addCalendarDays,
   addWorkingDays,
   bundledCalendar,
   CalendarCoverageError,
@@ -168,7 +169,7 @@ const ROWS: Row[] = [
     dueDate: '2026-05-01',
     due: '2026-05-01T22:59:59.999Z',
   },
-  // Starts on weekends and holidays: the next working day is day 1 (see the module comment).
+  // Starts on weekends and holidays: the first working day after the start day is day 1.
   {
     why: 'a Friday start: Monday is day 1',
     from: '2026-06-12T10:00:00Z',
@@ -177,42 +178,56 @@ const ROWS: Row[] = [
     due: '2026-06-15T22:59:59.999Z',
   },
   {
-    why: 'a Saturday start counts from Monday, so Tuesday is day 1',
+    why: 'a Saturday start: Monday is day 1',
     from: '2026-06-13T10:00:00Z',
     workingDays: 1,
-    dueDate: '2026-06-16',
-    due: '2026-06-16T22:59:59.999Z',
+    dueDate: '2026-06-15',
+    due: '2026-06-15T22:59:59.999Z',
   },
   {
-    why: 'a Sunday start counts from Monday, so Tuesday is day 1',
+    why: 'a Sunday start: Monday is day 1',
     from: '2026-06-14T20:00:00Z',
     workingDays: 1,
-    dueDate: '2026-06-16',
-    due: '2026-06-16T22:59:59.999Z',
+    dueDate: '2026-06-15',
+    due: '2026-06-15T22:59:59.999Z',
   },
   {
-    why: 'a Saturday start, 5 working days: as if started on Monday, so the Monday after',
+    why: 'a Saturday start, 5 working days: Monday to Friday',
     from: '2026-06-13T10:00:00Z',
     workingDays: 5,
-    dueDate: '2026-06-22',
-    due: '2026-06-22T22:59:59.999Z',
+    dueDate: '2026-06-19',
+    due: '2026-06-19T22:59:59.999Z',
   },
   {
-    why: 'a Good Friday start: Easter Monday is also off, so it counts from Tuesday and Wednesday is day 1',
+    why: 'a Good Friday start: Easter Monday is also off, so Tuesday is day 1',
     from: '2026-04-03T10:00:00Z',
     workingDays: 1,
-    dueDate: '2026-04-08',
-    due: '2026-04-08T22:59:59.999Z',
-  },
-  {
-    why: 'a Good Friday start in Scotland (no Easter Monday holiday) counts from Monday',
-    from: '2026-04-03T10:00:00Z',
-    workingDays: 1,
-    division: SC,
     dueDate: '2026-04-07',
     due: '2026-04-07T22:59:59.999Z',
   },
-  // N = 0 is the end of the start day: the start's own London day, or the working day standing in for it.
+  {
+    why: 'a Good Friday start in Scotland (no Easter Monday holiday): Monday is day 1',
+    from: '2026-04-03T10:00:00Z',
+    workingDays: 1,
+    division: SC,
+    dueDate: '2026-04-06',
+    due: '2026-04-06T22:59:59.999Z',
+  },
+  {
+    why: 'a Christmas Day start: day 1 is the first working day after the Boxing Day substitute',
+    from: '2026-12-25T10:00:00Z',
+    workingDays: 1,
+    dueDate: '2026-12-29',
+    due: '2026-12-29T23:59:59.999Z',
+  },
+  {
+    why: 'a Saturday start in November, 5 working days: Monday 30 Nov to Friday 4 Dec',
+    from: '2026-11-28T11:00:00Z',
+    workingDays: 5,
+    dueDate: '2026-12-04',
+    due: '2026-12-04T23:59:59.999Z',
+  },
+  // N = 0 is the end of the start day itself (its London day), working day or not.
   {
     why: 'N = 0 on a working day',
     from: '2026-12-23T10:00:00Z',
@@ -221,11 +236,11 @@ const ROWS: Row[] = [
     due: '2026-12-23T23:59:59.999Z',
   },
   {
-    why: 'N = 0 on a Saturday is the end of Monday, the working day it counts from',
+    why: 'N = 0 on a Saturday is the end of that Saturday',
     from: '2026-06-13T10:00:00Z',
     workingDays: 0,
-    dueDate: '2026-06-15',
-    due: '2026-06-15T22:59:59.999Z',
+    dueDate: '2026-06-13',
+    due: '2026-06-13T22:59:59.999Z',
   },
   // Late UTC evenings that are already the next day in London.
   {
@@ -250,19 +265,19 @@ const ROWS: Row[] = [
     due: '2026-12-02T23:59:59.999Z',
   },
   {
-    why: '23:30 UTC on Fri 23 Oct 2026 is Saturday in London (BST): counts from Monday',
+    why: '23:30 UTC on Fri 23 Oct 2026 is Saturday in London (BST): Monday is day 1',
     from: '2026-10-23T23:30:00Z',
     workingDays: 1,
-    dueDate: '2026-10-27',
-    due: '2026-10-27T23:59:59.999Z',
+    dueDate: '2026-10-26',
+    due: '2026-10-26T23:59:59.999Z',
   },
   // Clock changes: due instants are in whichever offset applies on the due day.
   {
-    why: 'late on the Saturday before BST starts; counts from the first BST Monday',
+    why: 'late on the Saturday before BST starts: the first BST Monday is day 1',
     from: '2026-03-28T23:30:00Z',
     workingDays: 1,
-    dueDate: '2026-03-31',
-    due: '2026-03-31T22:59:59.999Z',
+    dueDate: '2026-03-30',
+    due: '2026-03-30T22:59:59.999Z',
   },
   {
     why: '23:30 UTC on the Sunday BST starts is already Monday in London',
@@ -279,11 +294,11 @@ const ROWS: Row[] = [
     due: '2026-03-31T22:59:59.999Z',
   },
   {
-    why: '23:30 UTC on the Saturday before GMT returns is Sunday in London: counts from Monday',
+    why: '23:30 UTC on the Saturday before GMT returns is Sunday in London: Monday is day 1',
     from: '2026-10-24T23:30:00Z',
     workingDays: 1,
-    dueDate: '2026-10-27',
-    due: '2026-10-27T23:59:59.999Z',
+    dueDate: '2026-10-26',
+    due: '2026-10-26T23:59:59.999Z',
   },
   {
     why: 'a Friday in BST, due in GMT',
@@ -395,20 +410,20 @@ describe('workingDaysBetween', () => {
     {
       from: '2026-06-13T09:00:00Z',
       to: '2026-06-15T09:00:00Z',
-      expected: 0,
-      why: 'Saturday to Monday: Monday stands in for the start day',
+      expected: 1,
+      why: 'Saturday to Monday: Monday is day 1',
     },
-    { from: '2026-06-13T09:00:00Z', to: '2026-06-16T09:00:00Z', expected: 1, why: 'Saturday to Tuesday' },
+    { from: '2026-06-13T09:00:00Z', to: '2026-06-16T09:00:00Z', expected: 2, why: 'Saturday to Tuesday' },
     {
       from: '2026-06-15T09:00:00Z',
       to: '2026-06-13T09:00:00Z',
-      expected: 0,
+      expected: -1,
       why: 'Monday back to Saturday',
     },
     {
       from: '2026-06-16T09:00:00Z',
       to: '2026-06-13T09:00:00Z',
-      expected: -1,
+      expected: -2,
       why: 'Tuesday back to Saturday',
     },
   ])('$why: $expected', ({ from, to, expected }) => {
@@ -436,7 +451,7 @@ describe('properties', () => {
     { maxLength: 20 },
   );
 
-  it('workingDaysBetween inverts addWorkingDays, and the due day is a working day', () => {
+  it('workingDaysBetween inverts addWorkingDays, and the due day of N ≥ 1 is a working day', () => {
     fc.assert(
       fc.property(
         instant,
@@ -453,18 +468,44 @@ describe('properties', () => {
           expect(due.getTime()).toBe(endOfLondonDay(dueDate).getTime());
           expect(londonDay(due)).toBe(dueDate);
           expect(due.getTime()).toBeGreaterThan(from.getTime());
-          // The due day is always a working day: a non-working start counts from the next working day.
-          expect(isWorkingDay(calendar, dueDate)).toBe(true);
           if (workingDays > 0) {
-            // One more working day is always later.
+            // The due day of N >= 1 is always a working day, and one more working day is always later.
+            expect(isWorkingDay(calendar, dueDate)).toBe(true);
             const next = addWorkingDays({ calendar, from, workingDays: workingDays + 1 });
             expect(next.due.getTime()).toBeGreaterThan(due.getTime());
-          } else if (isWorkingDay(calendar, londonDay(from))) {
+          } else {
+            // N = 0 is the end of the start day, working day or not.
             expect(dueDate).toBe(londonDay(from));
           }
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('day 1 is the first working day after the start day, whatever the start day is', () => {
+    fc.assert(
+      fc.property(instant, fc.constantFrom(...DIVISIONS), closureDays, (from, division, closures) => {
+        const calendar = bundledCalendar(
+          division,
+          closures.map((day) => day.toISOString().slice(0, 10)),
+        );
+        const startDay = londonDay(from);
+        let firstWorkingDayAfter = addCalendarDays(startDay, 1);
+        while (!isWorkingDay(calendar, firstWorkingDayAfter)) {
+          firstWorkingDayAfter = addCalendarDays(firstWorkingDayAfter, 1);
+        }
+        expect(addWorkingDays({ calendar, from, workingDays: 1 }).dueDate).toBe(firstWorkingDayAfter);
+        // Every later day counts once: day N + 1 is the first working day after day N.
+        const day3 = addWorkingDays({ calendar, from, workingDays: 3 }).dueDate;
+        const fromDay2 = addWorkingDays({
+          calendar,
+          from: endOfLondonDay(addWorkingDays({ calendar, from, workingDays: 2 }).dueDate),
+          workingDays: 1,
+        }).dueDate;
+        expect(day3).toBe(fromDay2);
+      }),
+      { numRuns: 300 },
     );
   });
 });

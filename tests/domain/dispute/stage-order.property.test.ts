@@ -5,11 +5,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ROLE_IDS } from '../../../src/directory/schema.ts';
+import { roleVocabulary } from '../../../src/directory/roles.ts';
 import { bundledCalendar } from '../../../src/domain/calendar/index.ts';
 import { decide } from '../../../src/domain/dispute/decide.ts';
 import type { DisputeEvent, DisputeState } from '../../../src/domain/dispute/types.ts';
-import { getProcedure, PROCEDURE_IDS } from '../../../src/procedures/index.ts';
+import { getProcedure, loadProcedures, PROCEDURE_IDS } from '../../../src/procedures/index.ts';
 import { fixtureResolver, person, RAISE_DETAILS } from './fixtures.ts';
 
 const KINDS = [
@@ -143,8 +143,8 @@ function eventFor(
   }
 }
 
-/** Everyone holds every role in the shared vocabulary, on both sides and on the board. */
-const ALL_ROLES: readonly string[] = ROLE_IDS;
+/** Everyone holds every role the procedures use, on both sides and on the board. */
+const ALL_ROLES: readonly string[] = [...roleVocabulary(loadProcedures().values()).keys()];
 
 describe.each(PROCEDURE_IDS.map((id) => [id]))('%s: stage order', (procedureId) => {
   const procedure = getProcedure(procedureId)!;

@@ -1,11 +1,12 @@
 /**
  * The process the crash test kills: the real runtime (polling scheduler and outbox worker) with a
- * file-backed sink. The sink appends every perform call to `attempts.log` and, deduping by key the
- * way Graph does with a transactionId, appends each key to `delivered.log` at most once.
+ * file-backed sink. The sink does not dedupe: every perform call is a delivery, appended to
+ * `deliveries.log` as `<run> <attempt> <key>` (`run` from CRASH_RUN, `attempt` the outbox's claim
+ * count), so the test counts every delivery, repeats included.
  *
  * Prints `ready` when running and `idle` when no timer or outbox row is left pending.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { startRuntime } from '../../../src/runtime/runtime.ts';
 import type { StoreTarget } from '../../../src/store/open-store.ts';
@@ -14,11 +15,8 @@ import { feedback } from '../fake-sink.ts';
 import { crashDecide } from './plan.ts';
 
 const sinkDir = process.env.CRASH_SINK_DIR ?? '.';
-const attemptsLog = path.join(sinkDir, 'attempts.log');
-const deliveredLog = path.join(sinkDir, 'delivered.log');
-const delivered = new Set(
-  existsSync(deliveredLog) ? readFileSync(deliveredLog, 'utf8').split('\n').filter(Boolean) : [],
-);
+const deliveriesLog = path.join(sinkDir, 'deliveries.log');
+const run = process.env.CRASH_RUN ?? '0';
 
 const target: StoreTarget = process.env.CRASH_DATABASE_URL
   ? { engine: 'postgres', url: process.env.CRASH_DATABASE_URL, schema: process.env.CRASH_SCHEMA ?? 'public' }
@@ -34,13 +32,9 @@ const runtime = await startRuntime({
   instanceId: `child-${process.pid}`,
   performer: {
     async perform(effect, meta) {
-      appendFileSync(attemptsLog, `${meta.key}\n`);
+      appendFileSync(deliveriesLog, `${run} ${meta.attempt} ${meta.key}\n`);
       // Some latency, so kills land between performing and recording done.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 15));
-      if (!delivered.has(meta.key)) {
-        appendFileSync(deliveredLog, `${meta.key}\n`);
-        delivered.add(meta.key);
-      }
       return { ok: true, result: { id: meta.key }, events: feedback(effect) };
     },
   },
