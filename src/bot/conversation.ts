@@ -30,7 +30,6 @@ import {
   UI_VERBS,
 } from '../cards/index.ts';
 import { VERBS } from '../domain/dispute/stage-flow.ts';
-import { RefusalSignal } from '../domain/dispute/transition.ts';
 import type { AgreedAction, DisputeEvent, DisputeState, Refusal } from '../domain/dispute/types.ts';
 import { validateRaise } from '../domain/dispute/validate.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
@@ -295,48 +294,18 @@ export function createConversation(deps: ConversationDeps): Conversation {
     };
   }
 
-  /**
-   * Every field's problem, in the domain's own words: each field is checked on its own by giving
-   * `validateRaise` the draft's value for that field and known-good values for the rest.
-   */
+  /** Every field's problem, in the domain's own words: `validateRaise` reports them all at once. */
   function fieldErrors(
     procedure: ProcedureDefinition,
     event: Extract<DisputeEvent, { type: 'raised' }>,
   ): Partial<Record<RaiseField, string>> {
-    const good = {
-      ...event,
-      immediateRiskChecked: true as const,
-      caseReference: 'REF-1',
-      counterpartOrganisationId: `${event.raisingOrganisationId}-partner`,
-      category: procedure.categories[0]?.id ?? '',
-      ...(procedure.urgencyLevels?.length
-        ? { urgency: procedure.urgencyLevels[0]?.id }
-        : { urgency: undefined }),
-      details: { issue: 'x', informalAttempts: 'x', resolutionSought: 'x' },
-    };
-    const probes: [RaiseField, Extract<DisputeEvent, { type: 'raised' }>][] = [
-      ['caseReference', { ...good, caseReference: event.caseReference }],
-      ['counterpartOrganisationId', { ...good, counterpartOrganisationId: event.counterpartOrganisationId }],
-      ['category', { ...good, category: event.category }],
-      ['urgency', { ...good, urgency: event.urgency }],
-      ['issue', { ...good, details: { ...good.details, issue: event.details.issue } }],
-      [
-        'informalAttempts',
-        { ...good, details: { ...good.details, informalAttempts: event.details.informalAttempts } },
-      ],
-      [
-        'resolutionSought',
-        { ...good, details: { ...good.details, resolutionSought: event.details.resolutionSought } },
-      ],
-    ];
+    const checked = validateRaise(event, procedure);
     const errors: Partial<Record<RaiseField, string>> = {};
-    for (const [field, probe] of probes) {
-      try {
-        validateRaise(probe, procedure);
-      } catch (error) {
-        if (error instanceof RefusalSignal) errors[field] = error.refusal.message;
-        else throw error;
-      }
+    if (checked.ok) return errors;
+    for (const error of checked.errors) {
+      const field = error.field as RaiseField | undefined;
+      if (field && (RAISE_FIELDS as readonly string[]).includes(field) && !errors[field])
+        errors[field] = error.message;
     }
     return errors;
   }
