@@ -25,6 +25,7 @@ import {
   type RaiseDraft,
   type RaiseField,
   raiseDisputeModel,
+  refusalText,
   renderCard,
   summaryOf,
   UI_VERBS,
@@ -164,11 +165,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
     return renderCard('error', errorFromRefusal(refusal, disputeId));
   }
 
-  const UNKNOWN_PERSON: Refusal = {
-    reason: 'role-unresolved',
-    message:
-      'Concord could not find you in the partnership directory, so it cannot act for you. Ask your Concord administrator to add you.',
-  };
+  const UNKNOWN_PERSON: Refusal = { reason: 'role-unresolved', code: 'unknown-person', params: {} };
 
   async function myDisputesCard(person: BotPerson): Promise<AdaptiveCardJson> {
     const list = await disputes.listFor(person.id);
@@ -185,20 +182,13 @@ export function createConversation(deps: ConversationDeps): Conversation {
   async function detailCard(person: BotPerson, disputeId: string): Promise<AdaptiveCardJson> {
     const state = await disputes.get(disputeId);
     const procedure = state ? procedureFor(state.procedureId) : undefined;
-    if (!state || !procedure)
-      return errorCard({ reason: 'not-raised', message: 'There is no such dispute.' });
+    if (!state || !procedure) return errorCard({ reason: 'not-raised', code: 'not-raised', params: {} });
     // Case content is for the people taking part, not for anyone who learns a dispute id.
     const involved = [state.raisedBy, state.owner, state.stage.awaiting, ...state.participants].some(
       (p) => p?.id === person.id,
     );
     if (!involved) {
-      return errorCard(
-        {
-          reason: 'not-your-step',
-          message: 'This dispute is not one you are taking part in, so Concord cannot show it to you.',
-        },
-        disputeId,
-      );
+      return errorCard({ reason: 'not-your-step', code: 'not-involved', params: {} }, disputeId);
     }
     const partner = await people.organisation(state.counterpartOrganisationId);
     return renderCard(
@@ -305,7 +295,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
     for (const error of checked.errors) {
       const field = error.field as RaiseField | undefined;
       if (field && (RAISE_FIELDS as readonly string[]).includes(field) && !errors[field])
-        errors[field] = error.message;
+        errors[field] = refusalText(error);
     }
     return errors;
   }
@@ -337,11 +327,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         const submittedFor = typeof data.disputeId === 'string' ? data.disputeId : null;
         if (submittedFor && submittedFor !== draft.draftId) {
           return {
-            update: errorCard({
-              reason: 'wrong-phase',
-              message:
-                'This form is out of date: that draft was already submitted or replaced. Type "raise a dispute" to start again.',
-            }),
+            update: errorCard({ reason: 'wrong-phase', code: 'draft-out-of-date', params: {} }),
             send: [],
           };
         }
@@ -498,23 +484,6 @@ export function createConversation(deps: ConversationDeps): Conversation {
   }
 
   /** Which field a domain refusal about input is about, from the label it starts with. */
-  function errorField(verb: string, message: string): string | null {
-    if (verb === VERBS.outcome || verb === VERBS.informalOutcome) {
-      if (/^Minutes/i.test(message)) return 'minutes';
-      const action = /^(?:Owner of action|Action) (\d+)/.exec(message);
-      if (action) return `action${action[1]}Description`;
-      return 'summary';
-    }
-    if (verb === VERBS.agreed || verb === VERBS.notAgreed || verb === VERBS.chase) return 'note';
-    if (verb === VERBS.moveMeeting) return 'start';
-    if (verb === VERBS.escalate) {
-      if (/informal/i.test(message)) return 'informalAttempts';
-      if (/resolution/i.test(message)) return 'resolutionSought';
-      return 'issue';
-    }
-    return null;
-  }
-
   const KIND_FOR_VERB: Partial<Record<string, 'decision' | 'review-reply' | 'meeting' | 'outcome'>> = {
     [VERBS.escalate]: 'decision',
     [VERBS.agreed]: 'review-reply',
@@ -534,7 +503,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
     const state = disputeId ? await disputes.get(disputeId) : null;
     const procedure = state ? procedureFor(state.procedureId) : undefined;
     if (!disputeId || !state || !procedure) {
-      return { update: errorCard({ reason: 'not-raised', message: 'There is no such dispute.' }), send: [] };
+      return { update: errorCard({ reason: 'not-raised', code: 'not-raised', params: {} }), send: [] };
     }
     const base = { state, procedure, viewerId: person.id, now: now() };
     const cardSeq = typeof data.seq === 'number' ? data.seq : Number(data.seq);
@@ -552,14 +521,13 @@ export function createConversation(deps: ConversationDeps): Conversation {
     const event = eventFor(verb, routeId, person, state, data);
     if (!event)
       return {
-        update: errorCard({ reason: 'invalid-input', message: 'That button is not known.' }, disputeId),
+        update: errorCard({ reason: 'invalid-input', code: 'unknown-button', params: {} }, disputeId),
         send: [],
       };
     const result = await disputes.apply(disputeId, event, { expectedSeq: state.seq });
     if (!result.ok) {
       const kind = KIND_FOR_VERB[verb];
-      const field =
-        result.refusal.reason === 'invalid-input' ? errorField(verb, result.refusal.message) : null;
+      const field = result.refusal.reason === 'invalid-input' ? (result.refusal.field ?? null) : null;
       if (kind && field) {
         // Show the same card again with the message beside the field. The step has not moved.
         const view = {
@@ -568,7 +536,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
           procedureName: procedure.name,
           stageName: procedure.stages.find((s) => s.id === state.stage.id)?.name ?? state.stage.id,
           title: 'Please correct the highlighted answer',
-          text: [result.refusal.message],
+          text: [refusalText(result.refusal)],
           due: state.stage.due,
           dueDate: state.stage.dueDate,
           overallDue: state.overallDue,
@@ -578,7 +546,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         };
         await cards.rememberStep(disputeId, state.seq, stepKey(state));
         return {
-          update: cardForEffect({ ...base, kind, view, errors: { [field]: result.refusal.message } }),
+          update: cardForEffect({ ...base, kind, view, errors: { [field]: refusalText(result.refusal) } }),
           send: [],
         };
       }
@@ -612,8 +580,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
   ): Promise<AdaptiveCardJson> {
     const state = await disputes.get(disputeId);
     const procedure = state ? procedureFor(state.procedureId) : undefined;
-    if (!state || !procedure)
-      return errorCard({ reason: 'not-raised', message: 'There is no such dispute.' });
+    if (!state || !procedure) return errorCard({ reason: 'not-raised', code: 'not-raised', params: {} });
     const involved = [state.raisedBy, state.owner, state.stage.awaiting, ...state.participants].some(
       (p) => p?.id === person.id,
     );
