@@ -30,9 +30,9 @@ import {
   summaryOf,
   UI_VERBS,
 } from '../cards/index.ts';
-import { VERBS } from '../domain/dispute/stage-flow.ts';
 import type { AgreedAction, DisputeEvent, DisputeState, Refusal } from '../domain/dispute/types.ts';
 import { validateRaise } from '../domain/dispute/validate.ts';
+import { VERBS } from '../domain/dispute/verbs.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
 import type { Logger } from '../log/index.ts';
 import { silentLogger } from '../log/index.ts';
@@ -546,7 +546,13 @@ export function createConversation(deps: ConversationDeps): Conversation {
         };
         await cards.rememberStep(disputeId, state.seq, stepKey(state));
         return {
-          update: cardForEffect({ ...base, kind, view, errors: { [field]: refusalText(result.refusal) } }),
+          update: cardForEffect({
+            ...base,
+            kind,
+            intent: { kind: 'retry', verb },
+            view,
+            errors: { [field]: refusalText(result.refusal) },
+          }),
           send: [],
         };
       }

@@ -6,8 +6,7 @@
 import type { Channel, Stage } from '../procedure/schema.ts';
 import { bookMeeting } from './meeting-booking.ts';
 import type { ResolvedTimescale, Transition } from './transition.ts';
-import type { CardAction, DisputeDetails, PersonRef } from './types.ts';
-import { VERBS } from './verbs.ts';
+import type { DisputeDetails, PersonRef } from './types.ts';
 
 export interface ChannelEntry {
   readonly stage: Stage;
@@ -96,21 +95,14 @@ export function detailFields(t: Transition, details: DisputeDetails): { label: s
 function askForOutcome(t: Transition, actor: PersonRef, others: PersonRef[] = []): void {
   const stage = t.stage;
   t.updateStage({ phase: 'awaiting-outcome', awaiting: actor });
-  const actions: CardAction[] = [{ verb: VERBS.outcome, title: 'Record the outcome' }];
-  if (stage.meeting?.when === 'if-needed')
-    actions.push({ verb: VERBS.requestMeeting, title: 'Book a meeting' });
-  t.sendCard(
-    actor,
-    'outcome',
-    t.cardView(
-      `${stage.name}: your step`,
-      [
-        stage.quote,
-        ...(others.length ? [`With: ${others.map((o) => o.name).join(', ')}`] : []),
-        ...t.procedure.record.mustNotRecord,
-      ],
-      actions,
-      stage.content.required.map((c) => ({ label: 'Must include', value: c.label })),
-    ),
-  );
+  t.sendCard(actor, 'outcome', {
+    kind: 'record-outcome',
+    after: 'step',
+    name: stage.name,
+    quote: stage.quote,
+    with: others.map((o) => o.name),
+    mustNotRecord: t.procedure.record.mustNotRecord,
+    mustInclude: stage.content.required.map((c) => c.label),
+    canRequestMeeting: stage.meeting?.when === 'if-needed',
+  });
 }

@@ -3,6 +3,7 @@
  * (`CHANNELS`). Every rule comes from the procedure definition; nothing here names a procedure.
  */
 import type { Stage } from '../procedure/schema.ts';
+import type { FeedbackUpdate } from './card-intents.ts';
 import { CHANNELS, detailFields } from './channels.ts';
 import { isSamePerson } from './guards.ts';
 import { refuse } from './refusal.ts';
@@ -97,7 +98,7 @@ export function enterStage(
   }
 
   CHANNELS[stage.channel](t, { stage, actor, copies, details, deadline });
-  feedbackToRaiser(t, stage, `${stage.name} has started with ${actor.name}.`);
+  feedbackToRaiser(t, stage, { kind: 'stage-started', stageName: stage.name, actor: actor.name });
 }
 
 function stripEmpty(statement: Partial<DisputeDetails> | undefined): Partial<DisputeDetails> {
@@ -157,13 +158,13 @@ function informParties(t: Transition, stage: Stage, actor: PersonRef): void {
   }
 }
 
-export function feedbackToRaiser(t: Transition, stage: Stage, message: string): void {
+export function feedbackToRaiser(t: Transition, stage: Stage, update: FeedbackUpdate): void {
   if (!stage.feedbackToRaiser) return;
   if (isSamePerson(t.state.raisedBy, t.state.stage.awaiting)) return;
   t.sendCard(
     t.state.raisedBy,
     'feedback',
-    t.cardView('Update on the dispute you raised', [message, stage.feedbackToRaiser.quote]),
+    { kind: 'feedback', update, quote: stage.feedbackToRaiser.quote },
     'feedback',
   );
 }

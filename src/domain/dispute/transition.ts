@@ -5,12 +5,12 @@
  */
 import { addWorkingDays, londonDay } from '../calendar/index.ts';
 import type { Party, ProcedureDefinition, Stage, Timescale } from '../procedure/schema.ts';
+import type { CardFrame, CardIntent } from './card-intents.ts';
 import type { DecideContext } from './decide-types.ts';
 import { effectKey, slotKey, timerKey } from './keys.ts';
 import { refuse } from './refusal.ts';
 import type {
   CardKind,
-  CardView,
   DisputeState,
   Effect,
   EmailTemplate,
@@ -277,30 +277,18 @@ export class Transition {
     });
   }
 
-  cardView(
-    title: string,
-    text: string[],
-    actions: { verb: string; title: string }[] = [],
-    facts: { label: string; value: string }[] = [],
-  ): CardView {
+  /** The dispute and its clocks, as a card sent now shows them. */
+  cardFrame(): CardFrame {
     const s = this.state;
     return {
       disputeId: s.id,
       caseReference: s.caseReference,
       procedureName: this.procedure.name,
       stageName: this.stage.name,
-      title,
-      text,
       due: s.stage.due,
       dueDate: s.stage.dueDate,
       overallDue: s.overallDue,
       overallWorkingDays: this.procedure.overall?.workingDays ?? null,
-      actions,
-      facts: [
-        { label: 'Case reference', value: s.caseReference },
-        { label: 'Stage', value: this.stage.name },
-        ...facts,
-      ],
     };
   }
 
@@ -308,13 +296,14 @@ export class Transition {
    * Sends a card. Actionable cards share the dispute's `step` slot, so a newer step replaces the
    * older card in place and a stale card cannot act twice. Notices get a slot of their own.
    */
-  sendCard(to: PersonRef, card: CardKind, view: CardView, slot: 'step' | string = 'step'): void {
+  sendCard(to: PersonRef, card: CardKind, intent: CardIntent, slot: 'step' | string = 'step'): void {
     this.emit({
       type: 'send-card',
       to,
       card,
       slot: slotKey(this.state.id, slot, to.id),
-      view,
+      intent,
+      frame: this.cardFrame(),
     });
   }
 }
