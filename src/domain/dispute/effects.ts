@@ -3,6 +3,7 @@
  * effect carries a stable key; the runtime performs each key at most once.
  */
 import type { CardFrame, CardIntent } from './card-intents.ts';
+import type { EmailFrame, EmailIntent } from './email-intents.ts';
 import type { Instant, PersonRef, ThreadMessage, TimerKind } from './types.ts';
 
 export type EmailTemplate =
@@ -40,7 +41,9 @@ export type Effect =
       readonly kind: ThreadMessage['kind'] | 'notice';
       /** Reply on this thread rather than starting one. */
       readonly inReplyTo?: { readonly internetMessageId: string; readonly conversationId?: string };
-      readonly view: EmailView;
+      /** What the email says, as data; worded by `emailViewOf` in src/email/wording.ts. */
+      readonly message: EmailIntent;
+      readonly frame: EmailFrame;
     }
   | {
       readonly type: 'send-card';
@@ -99,7 +102,7 @@ export interface RecordEntry {
   readonly at: Instant;
 }
 
-/** What an email template needs. Case reference, never a name. All strings are escaped by the renderer. */
+/** An email as worded (`emailViewOf`): what its template needs. Case reference, never a name. All strings are escaped by the renderer. */
 export interface EmailView {
   readonly disputeId: string;
   readonly caseReference: string;

@@ -5,6 +5,7 @@
  */
 import { startOfLondonDay } from '../calendar/index.ts';
 import type { DecisionOption } from './card-intents.ts';
+import type { Confirmation } from './email-intents.ts';
 import { feedbackToRaiser } from './stage-flow.ts';
 import type { Transition } from './transition.ts';
 import type { AgreedAction, StageOutcome } from './types.ts';
@@ -71,7 +72,7 @@ export function endUnresolved(t: Transition, reason: string): void {
   t.cancelOverallTimers();
   t.update({ status: 'unresolved', endedAt: t.ctx.now });
   t.updateStage({ phase: 'ended', awaiting: null });
-  writtenConfirmation(t, `The disagreement remains unresolved at ${t.stage.name}. ${reason}`, []);
+  writtenConfirmation(t, { kind: 'unresolved', stageName: t.stage.name, reason }, []);
   t.sendCard(t.state.owner, 'status', { kind: 'ended-unresolved', reason }, 'status');
 }
 
@@ -89,7 +90,7 @@ export function resolveDispute(t: Transition, outcome: Omit<StageOutcome, 'at' |
     outcome: outcome.summary,
   });
   trackActions(t, outcome.actions);
-  writtenConfirmation(t, outcome.summary, outcome.actions);
+  writtenConfirmation(t, { kind: 'resolved', summary: outcome.summary }, outcome.actions);
   feedbackToRaiser(t, t.stage, { kind: 'resolved', stageName: t.stage.name });
   for (const after of t.procedure.afterResolution) {
     const to = (after.to && t.resolve(after.to, t.state.owner)) || t.state.owner;
@@ -106,7 +107,11 @@ function trackActions(t: Transition, actions: readonly AgreedAction[]): void {
   });
 }
 
-export function writtenConfirmation(t: Transition, summary: string, actions: readonly AgreedAction[]): void {
+export function writtenConfirmation(
+  t: Transition,
+  confirms: Confirmation,
+  actions: readonly AgreedAction[],
+): void {
   const from = t.state.stage.actor ?? t.state.owner;
   const hostOrg = t.state.raisingOrganisationId;
   const counterparts = t.state.participants.filter((p) => p.organisationId !== hostOrg && p.id !== from.id);
@@ -124,15 +129,11 @@ export function writtenConfirmation(t: Transition, summary: string, actions: rea
     template: 'written-confirmation',
     kind: 'notice',
     ...(lastStatement ? { inReplyTo: lastStatement } : {}),
-    view: t.emailView(
-      `${t.procedure.shortName} dispute ${t.state.caseReference}: written confirmation of the outcome`,
-      [
-        summary,
-        ...(t.procedure.writtenConfirmation
-          ? [`The procedure asks for this: “${t.procedure.writtenConfirmation.quote}”`]
-          : []),
-      ],
-      actions.map((a) => ({ label: `${a.description} (${a.owner})`, value: `by ${a.dueDate}` })),
-    ),
+    message: {
+      kind: 'written-confirmation',
+      confirms,
+      procedureQuote: t.procedure.writtenConfirmation?.quote ?? null,
+      actions: actions.map((a) => ({ description: a.description, owner: a.owner, dueDate: a.dueDate })),
+    },
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { Stage } from '../procedure/schema.ts';
 import type { FeedbackUpdate } from './card-intents.ts';
-import { CHANNELS, detailFields } from './channels.ts';
+import { CHANNELS, emailDetails } from './channels.ts';
 import { isSamePerson } from './guards.ts';
 import { refuse } from './refusal.ts';
 import type { Transition } from './transition.ts';
@@ -88,12 +88,8 @@ export function enterStage(
       importance: 'high',
       template: 'inform',
       kind: 'notice',
-      view: t.emailView(
-        `${t.procedure.shortName} dispute ${t.state.caseReference}: ${stage.name}`,
-        stage.copy.map((c) => c.quote),
-        detailFields(t, details),
-        deadline,
-      ),
+      message: { kind: 'copy', quotes: stage.copy.map((c) => c.quote), details: emailDetails(t, details) },
+      due: deadline,
     });
   }
 
@@ -143,11 +139,7 @@ function informParties(t: Transition, stage: Stage, actor: PersonRef): void {
       importance: 'high',
       template: 'inform',
       kind: 'notice',
-      view: t.emailView(
-        `${t.procedure.shortName} dispute ${t.state.caseReference}: for your information`,
-        [party.quote],
-        detailFields(t, t.state.details),
-      ),
+      message: { kind: 'inform', quote: party.quote, details: emailDetails(t, t.state.details) },
     });
     t.update({ informed: [...t.state.informed, tag] });
     t.record({

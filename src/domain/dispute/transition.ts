@@ -7,6 +7,7 @@ import { addWorkingDays, londonDay } from '../calendar/index.ts';
 import type { Party, ProcedureDefinition, Stage, Timescale } from '../procedure/schema.ts';
 import type { CardFrame, CardIntent } from './card-intents.ts';
 import type { DecideContext } from './decide-types.ts';
+import type { EmailFrame, EmailIntent } from './email-intents.ts';
 import { effectKey, slotKey, timerKey } from './keys.ts';
 import { refuse } from './refusal.ts';
 import type {
@@ -14,7 +15,6 @@ import type {
   DisputeState,
   Effect,
   EmailTemplate,
-  EmailView,
   Instant,
   PersonRef,
   RecordEntry,
@@ -224,20 +224,14 @@ export class Transition {
     });
   }
 
-  emailView(
-    subject: string,
-    paragraphs: string[],
-    fields: { label: string; value: string }[],
-    due?: ResolvedTimescale,
-  ): EmailView {
+  /** The dispute as an email sent now shows it; `due` when the email awaits a response. */
+  emailFrame(due?: ResolvedTimescale): EmailFrame {
     return {
       disputeId: this.state.id,
       caseReference: this.state.caseReference,
       procedureName: this.procedure.name,
+      procedureShortName: this.procedure.shortName,
       stageName: this.stage.name,
-      subject,
-      paragraphs,
-      fields,
       ...(due?.due && due.dueDate
         ? { responseDue: { due: due.due, dueDate: due.dueDate, workingDays: due.workingDays } }
         : {}),
@@ -253,7 +247,9 @@ export class Transition {
     importance: 'high' | 'normal';
     template: EmailTemplate;
     kind: ThreadMessage['kind'] | 'notice';
-    view: EmailView;
+    message: EmailIntent;
+    /** The response the email awaits, if any. */
+    due?: ResolvedTimescale;
     inReplyTo?: ThreadMessage;
   }): void {
     const last = input.inReplyTo;
@@ -273,7 +269,8 @@ export class Transition {
             },
           }
         : {}),
-      view: input.view,
+      message: input.message,
+      frame: this.emailFrame(input.due),
     });
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { refusalText } from '../../../src/cards/wording/refusals.ts';
 import { decide } from '../../../src/domain/dispute/decide.ts';
+import { emailViewOf } from '../../../src/email/wording.ts';
 import { getProcedure } from '../../../src/procedures/index.ts';
 import { cardOf, fixtureResolver, person, RAISE_DETAILS, Walk } from './fixtures.ts';
 
@@ -150,15 +151,17 @@ describe('ANE: the formal stages', () => {
       template: 'stage-statement',
       kind: 'statement',
     });
-    expect(email?.view.responseDue).toEqual({
+    expect((email && emailViewOf(email))?.responseDue).toEqual({
       due: '2026-11-30T23:59:59.999Z',
       dueDate: '2026-11-30',
       workingDays: 5,
     });
-    expect(email?.view.fields.find((f) => f.label === 'The problem identified')?.value).toBe(
-      'Edited problem statement.',
+    expect(
+      (email && emailViewOf(email))?.fields.find((f) => f.label === 'The problem identified')?.value,
+    ).toBe('Edited problem statement.');
+    expect((email && emailViewOf(email))?.fields.map((f) => f.label)).toContain(
+      'Attempts to resolve the problem informally',
     );
-    expect(email?.view.fields.map((f) => f.label)).toContain('Attempts to resolve the problem informally');
     expect(w.s.stage).toMatchObject({ id: 'stage-1', phase: 'sending', due: '2026-11-30T23:59:59.999Z' });
     // The 20-working-day cap starts with Stage 1: 23 Nov + 20 working days = 21 Dec 2026.
     expect(w.s.overallDue).toBe('2026-12-21T23:59:59.999Z');

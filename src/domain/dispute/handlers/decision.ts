@@ -86,11 +86,7 @@ export function onDecision(t: Transition, event: EventOf<'decision'>): void {
       }
       // The other side was told escalation would be considered: confirm in writing that it ends here.
       if (t.state.participants.some((p) => p.organisationId === t.state.counterpartOrganisationId)) {
-        writtenConfirmation(
-          t,
-          `${by.name} accepted the decision; the dispute ends here.${event.reason ? ` ${event.reason}` : ''}`,
-          [],
-        );
+        writtenConfirmation(t, { kind: 'accepted', by: by.name, reason: event.reason ?? null }, []);
       }
       return;
     }

@@ -100,16 +100,7 @@ export function onAcknowledged(t: Transition, event: EventOf<'acknowledged'>): v
       template: 'acknowledgement',
       kind: 'acknowledgement',
       inReplyTo: reply,
-      view: t.emailView(
-        `RE: ${t.procedure.shortName} dispute ${t.state.caseReference}: ${stage.name}`,
-        [
-          event.agreed
-            ? 'The actions taken or proposed to resolve the problem are agreed and accepted.'
-            : 'The actions taken or proposed to resolve the problem are not agreed. The matter will be considered for escalation under the next stage.',
-          ...(note ? [note] : []),
-        ],
-        [],
-      ),
+      message: { kind: 'acknowledgement', agreed: event.agreed, note: note ?? null },
     });
   }
   if (event.agreed) {
@@ -159,14 +150,7 @@ export function onChase(t: Transition, event: EventOf<'chase'>): void {
     template: 'chase',
     kind: 'chase',
     inReplyTo: statement,
-    view: t.emailView(
-      `RE: ${t.procedure.shortName} dispute ${t.state.caseReference}: ${t.stage.name}`,
-      [
-        `A response was due by ${t.state.stage.dueDate ?? 'the deadline'} and has not been received.`,
-        ...(event.note ? [event.note] : []),
-      ],
-      [],
-    ),
+    message: { kind: 'chase', dueDate: t.state.stage.dueDate, note: event.note ?? null },
   });
   t.updateStage({ chases: t.state.stage.chases + 1, awaiting: by });
   t.record({ contactType: 'email', between: [by.name], summary: 'Response chased.' });

@@ -96,22 +96,15 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
     importance: 'high',
     template: 'referral',
     kind: 'referral',
-    view: t.emailView(
-      `${t.procedure.shortName} dispute ${t.state.caseReference}: ${route.name}`,
-      [
-        route.quote,
-        ...(route.condition ? [route.condition] : []),
-        reason,
-        ...(route.means ? [`To be sent by: ${route.means}`] : []),
-      ],
-      [
-        { label: 'Case reference', value: t.state.caseReference },
-        {
-          label: 'Stages so far',
-          value: t.state.outcomes.map((o) => `${o.stageId}: ${o.summary}`).join('; ') || t.stage.name,
-        },
-      ],
-    ),
+    message: {
+      kind: 'referral',
+      routeName: route.name,
+      quote: route.quote,
+      condition: route.condition ?? null,
+      reason,
+      means: route.means ?? null,
+      outcomes: t.state.outcomes.map((o) => ({ stageId: o.stageId, summary: o.summary })),
+    },
   });
   t.update({ exceptionalRoute: route.id });
   t.updateStage({ phase: 'exceptional', awaiting: event.by });
