@@ -25,14 +25,14 @@ import {
   type RaiseDraft,
   type RaiseField,
   raiseDisputeModel,
+  refusalText,
   renderCard,
   summaryOf,
   UI_VERBS,
 } from '../cards/index.ts';
-import { VERBS } from '../domain/dispute/stage-flow.ts';
-import { RefusalSignal } from '../domain/dispute/transition.ts';
 import type { AgreedAction, DisputeEvent, DisputeState, Refusal } from '../domain/dispute/types.ts';
 import { validateRaise } from '../domain/dispute/validate.ts';
+import { VERBS } from '../domain/dispute/verbs.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
 import type { Logger } from '../log/index.ts';
 import { silentLogger } from '../log/index.ts';
@@ -165,11 +165,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
     return renderCard('error', errorFromRefusal(refusal, disputeId));
   }
 
-  const UNKNOWN_PERSON: Refusal = {
-    reason: 'role-unresolved',
-    message:
-      'Concord could not find you in the partnership directory, so it cannot act for you. Ask your Concord administrator to add you.',
-  };
+  const UNKNOWN_PERSON: Refusal = { reason: 'role-unresolved', code: 'unknown-person', params: {} };
 
   async function myDisputesCard(person: BotPerson): Promise<AdaptiveCardJson> {
     const list = await disputes.listFor(person.id);
@@ -186,20 +182,13 @@ export function createConversation(deps: ConversationDeps): Conversation {
   async function detailCard(person: BotPerson, disputeId: string): Promise<AdaptiveCardJson> {
     const state = await disputes.get(disputeId);
     const procedure = state ? procedureFor(state.procedureId) : undefined;
-    if (!state || !procedure)
-      return errorCard({ reason: 'not-raised', message: 'There is no such dispute.' });
+    if (!state || !procedure) return errorCard({ reason: 'not-raised', code: 'not-raised', params: {} });
     // Case content is for the people taking part, not for anyone who learns a dispute id.
     const involved = [state.raisedBy, state.owner, state.stage.awaiting, ...state.participants].some(
       (p) => p?.id === person.id,
     );
     if (!involved) {
-      return errorCard(
-        {
-          reason: 'not-your-step',
-          message: 'This dispute is not one you are taking part in, so Concord cannot show it to you.',
-        },
-        disputeId,
-      );
+      return errorCard({ reason: 'not-your-step', code: 'not-involved', params: {} }, disputeId);
     }
     const partner = await people.organisation(state.counterpartOrganisationId);
     return renderCard(
@@ -295,48 +284,18 @@ export function createConversation(deps: ConversationDeps): Conversation {
     };
   }
 
-  /**
-   * Every field's problem, in the domain's own words: each field is checked on its own by giving
-   * `validateRaise` the draft's value for that field and known-good values for the rest.
-   */
+  /** Every field's problem, in the domain's own words: `validateRaise` reports them all at once. */
   function fieldErrors(
     procedure: ProcedureDefinition,
     event: Extract<DisputeEvent, { type: 'raised' }>,
   ): Partial<Record<RaiseField, string>> {
-    const good = {
-      ...event,
-      immediateRiskChecked: true as const,
-      caseReference: 'REF-1',
-      counterpartOrganisationId: `${event.raisingOrganisationId}-partner`,
-      category: procedure.categories[0]?.id ?? '',
-      ...(procedure.urgencyLevels?.length
-        ? { urgency: procedure.urgencyLevels[0]?.id }
-        : { urgency: undefined }),
-      details: { issue: 'x', informalAttempts: 'x', resolutionSought: 'x' },
-    };
-    const probes: [RaiseField, Extract<DisputeEvent, { type: 'raised' }>][] = [
-      ['caseReference', { ...good, caseReference: event.caseReference }],
-      ['counterpartOrganisationId', { ...good, counterpartOrganisationId: event.counterpartOrganisationId }],
-      ['category', { ...good, category: event.category }],
-      ['urgency', { ...good, urgency: event.urgency }],
-      ['issue', { ...good, details: { ...good.details, issue: event.details.issue } }],
-      [
-        'informalAttempts',
-        { ...good, details: { ...good.details, informalAttempts: event.details.informalAttempts } },
-      ],
-      [
-        'resolutionSought',
-        { ...good, details: { ...good.details, resolutionSought: event.details.resolutionSought } },
-      ],
-    ];
+    const checked = validateRaise(event, procedure);
     const errors: Partial<Record<RaiseField, string>> = {};
-    for (const [field, probe] of probes) {
-      try {
-        validateRaise(probe, procedure);
-      } catch (error) {
-        if (error instanceof RefusalSignal) errors[field] = error.refusal.message;
-        else throw error;
-      }
+    if (checked.ok) return errors;
+    for (const error of checked.errors) {
+      const field = error.field as RaiseField | undefined;
+      if (field && (RAISE_FIELDS as readonly string[]).includes(field) && !errors[field])
+        errors[field] = refusalText(error);
     }
     return errors;
   }
@@ -368,11 +327,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         const submittedFor = typeof data.disputeId === 'string' ? data.disputeId : null;
         if (submittedFor && submittedFor !== draft.draftId) {
           return {
-            update: errorCard({
-              reason: 'wrong-phase',
-              message:
-                'This form is out of date: that draft was already submitted or replaced. Type "raise a dispute" to start again.',
-            }),
+            update: errorCard({ reason: 'wrong-phase', code: 'draft-out-of-date', params: {} }),
             send: [],
           };
         }
@@ -529,23 +484,6 @@ export function createConversation(deps: ConversationDeps): Conversation {
   }
 
   /** Which field a domain refusal about input is about, from the label it starts with. */
-  function errorField(verb: string, message: string): string | null {
-    if (verb === VERBS.outcome || verb === VERBS.informalOutcome) {
-      if (/^Minutes/i.test(message)) return 'minutes';
-      const action = /^(?:Owner of action|Action) (\d+)/.exec(message);
-      if (action) return `action${action[1]}Description`;
-      return 'summary';
-    }
-    if (verb === VERBS.agreed || verb === VERBS.notAgreed || verb === VERBS.chase) return 'note';
-    if (verb === VERBS.moveMeeting) return 'start';
-    if (verb === VERBS.escalate) {
-      if (/informal/i.test(message)) return 'informalAttempts';
-      if (/resolution/i.test(message)) return 'resolutionSought';
-      return 'issue';
-    }
-    return null;
-  }
-
   const KIND_FOR_VERB: Partial<Record<string, 'decision' | 'review-reply' | 'meeting' | 'outcome'>> = {
     [VERBS.escalate]: 'decision',
     [VERBS.agreed]: 'review-reply',
@@ -565,7 +503,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
     const state = disputeId ? await disputes.get(disputeId) : null;
     const procedure = state ? procedureFor(state.procedureId) : undefined;
     if (!disputeId || !state || !procedure) {
-      return { update: errorCard({ reason: 'not-raised', message: 'There is no such dispute.' }), send: [] };
+      return { update: errorCard({ reason: 'not-raised', code: 'not-raised', params: {} }), send: [] };
     }
     const base = { state, procedure, viewerId: person.id, now: now() };
     const cardSeq = typeof data.seq === 'number' ? data.seq : Number(data.seq);
@@ -583,14 +521,13 @@ export function createConversation(deps: ConversationDeps): Conversation {
     const event = eventFor(verb, routeId, person, state, data);
     if (!event)
       return {
-        update: errorCard({ reason: 'invalid-input', message: 'That button is not known.' }, disputeId),
+        update: errorCard({ reason: 'invalid-input', code: 'unknown-button', params: {} }, disputeId),
         send: [],
       };
     const result = await disputes.apply(disputeId, event, { expectedSeq: state.seq });
     if (!result.ok) {
       const kind = KIND_FOR_VERB[verb];
-      const field =
-        result.refusal.reason === 'invalid-input' ? errorField(verb, result.refusal.message) : null;
+      const field = result.refusal.reason === 'invalid-input' ? (result.refusal.field ?? null) : null;
       if (kind && field) {
         // Show the same card again with the message beside the field. The step has not moved.
         const view = {
@@ -599,7 +536,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
           procedureName: procedure.name,
           stageName: procedure.stages.find((s) => s.id === state.stage.id)?.name ?? state.stage.id,
           title: 'Please correct the highlighted answer',
-          text: [result.refusal.message],
+          text: [refusalText(result.refusal)],
           due: state.stage.due,
           dueDate: state.stage.dueDate,
           overallDue: state.overallDue,
@@ -609,7 +546,13 @@ export function createConversation(deps: ConversationDeps): Conversation {
         };
         await cards.rememberStep(disputeId, state.seq, stepKey(state));
         return {
-          update: cardForEffect({ ...base, kind, view, errors: { [field]: result.refusal.message } }),
+          update: cardForEffect({
+            ...base,
+            kind,
+            intent: { kind: 'retry', verb },
+            view,
+            errors: { [field]: refusalText(result.refusal) },
+          }),
           send: [],
         };
       }
@@ -643,8 +586,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
   ): Promise<AdaptiveCardJson> {
     const state = await disputes.get(disputeId);
     const procedure = state ? procedureFor(state.procedureId) : undefined;
-    if (!state || !procedure)
-      return errorCard({ reason: 'not-raised', message: 'There is no such dispute.' });
+    if (!state || !procedure) return errorCard({ reason: 'not-raised', code: 'not-raised', params: {} });
     const involved = [state.raisedBy, state.owner, state.stage.awaiting, ...state.participants].some(
       (p) => p?.id === person.id,
     );

@@ -5,31 +5,25 @@
  */
 import { addWorkingDays, londonDay } from '../calendar/index.ts';
 import type { Party, ProcedureDefinition, Stage, Timescale } from '../procedure/schema.ts';
+import type { CardFrame, CardIntent } from './card-intents.ts';
 import type { DecideContext } from './decide-types.ts';
+import type { EmailFrame, EmailIntent } from './email-intents.ts';
+import { effectKey, slotKey, timerKey } from './keys.ts';
+import { refuse } from './refusal.ts';
 import type {
   CardKind,
-  CardView,
   DisputeState,
   Effect,
   EmailTemplate,
-  EmailView,
   Instant,
   PersonRef,
   RecordEntry,
-  Refusal,
-  RefusalReason,
   ThreadMessage,
   TimerKind,
 } from './types.ts';
 
-/** Thrown only inside `decide` to unwind a handler; `decide` turns it into a returned refusal. */
-export class RefusalSignal {
-  constructor(readonly refusal: Refusal) {}
-}
-
-export function refuse(reason: RefusalReason, message: string): never {
-  throw new RefusalSignal({ reason, message });
-}
+export { isSamePerson } from './guards.ts';
+export { RefusalSignal, refuse } from './refusal.ts';
 
 export const STAGE_TIMER_KINDS: readonly TimerKind[] = [
   'stage-deadline',
@@ -44,7 +38,8 @@ export const OVERALL_TIMER_KINDS: readonly TimerKind[] = [
 
 type EffectInput = Effect extends infer E ? (E extends { key: string } ? Omit<E, 'key'> : never) : never;
 
-export interface Deadline {
+/** A timescale resolved to an absolute due instant (and its London date) from now. */
+export interface ResolvedTimescale {
   readonly due: Instant | null;
   readonly dueDate: string | null;
   readonly workingDays: number | null;
@@ -65,11 +60,7 @@ export class Transition {
 
   get stage(): Stage {
     const stage = this.procedure.stages[this.state.stage.index];
-    if (!stage)
-      refuse(
-        'unknown-stage',
-        `This dispute is at a stage (${this.state.stage.id}) its procedure no longer has.`,
-      );
+    if (!stage) refuse('unknown-stage', 'stage-gone', { stageId: this.state.stage.id });
     return stage;
   }
 
@@ -84,7 +75,7 @@ export class Transition {
   /** Emits an effect with a key that is stable for this event (dispute, event sequence, position). */
   emit(effect: EffectInput): void {
     this.counter += 1;
-    this.effects.push({ ...effect, key: `${this.state.id}:${this.state.seq}:${this.counter}` } as Effect);
+    this.effects.push({ ...effect, key: effectKey(this.state.id, this.state.seq, this.counter) } as Effect);
   }
 
   setTimer(kind: TimerKind, at: Instant, stageId: string, suffix = ''): void {
@@ -95,6 +86,10 @@ export class Transition {
       kind,
       stageId,
     });
+  }
+
+  cancelTimer(kind: TimerKind, scopeId: string, suffix = ''): void {
+    this.effects.push({ type: 'cancel-timer', key: timerKey(this.state.id, scopeId, kind, suffix) });
   }
 
   cancelStageTimers(): void {
@@ -154,10 +149,10 @@ export class Transition {
         party.side === 'counterpart'
           ? this.state.counterpartOrganisationId
           : this.state.raisingOrganisationId;
-      refuse(
-        'role-unresolved',
-        `No ${this.roleLabel(party.role)} is configured for ${party.side === 'independent' ? 'this procedure' : organisation}. Ask your Concord administrator to add one to the directory.`,
-      );
+      refuse('role-unresolved', 'role-unresolved', {
+        role: this.roleLabel(party.role),
+        organisation: party.side === 'independent' ? null : organisation,
+      });
     }
     return person;
   }
@@ -173,9 +168,9 @@ export class Transition {
   }
 
   /** The absolute deadline of a timescale that starts now. */
-  deadline(timescale: Timescale, agreedWorkingDays?: number): Deadline {
+  deadline(timescale: Timescale, agreedWorkingDays?: number): ResolvedTimescale {
     const from = new Date(this.ctx.now);
-    const byWorkingDays = (workingDays: number): Deadline => {
+    const byWorkingDays = (workingDays: number): ResolvedTimescale => {
       const { due, dueDate } = addWorkingDays({ calendar: this.ctx.calendar, from, workingDays });
       return { due: due.toISOString(), dueDate, workingDays };
     };
@@ -192,8 +187,7 @@ export class Transition {
       }
       case 'urgency-led': {
         const level = this.procedure.urgencyLevels?.find((u) => u.id === this.state.urgency);
-        if (!level)
-          refuse('urgency-required', 'Choose how urgent this disagreement is before it can move on.');
+        if (!level) refuse('urgency-required', 'urgency-needed');
         return this.deadline(level.timescale, agreedWorkingDays);
       }
       case 'none':
@@ -202,13 +196,13 @@ export class Transition {
   }
 
   /** Stage deadline timers: the deadline itself and the 50% and 75% warnings. */
-  setStageTimers(stageId: string, deadline: Deadline): void {
+  setStageTimers(stageId: string, deadline: ResolvedTimescale): void {
     if (!deadline.due) return;
     this.setTimer('stage-deadline', deadline.due, stageId);
     this.setWarningTimers(stageId, deadline, 'stage');
   }
 
-  setWarningTimers(stageId: string, deadline: Deadline, scope: 'stage' | 'overall'): void {
+  setWarningTimers(stageId: string, deadline: ResolvedTimescale, scope: 'stage' | 'overall'): void {
     const from = new Date(this.ctx.now);
     const kinds =
       scope === 'stage'
@@ -230,20 +224,14 @@ export class Transition {
     });
   }
 
-  emailView(
-    subject: string,
-    paragraphs: string[],
-    fields: { label: string; value: string }[],
-    due?: Deadline,
-  ): EmailView {
+  /** The dispute as an email sent now shows it; `due` when the email awaits a response. */
+  emailFrame(due?: ResolvedTimescale): EmailFrame {
     return {
       disputeId: this.state.id,
       caseReference: this.state.caseReference,
       procedureName: this.procedure.name,
+      procedureShortName: this.procedure.shortName,
       stageName: this.stage.name,
-      subject,
-      paragraphs,
-      fields,
       ...(due?.due && due.dueDate
         ? { responseDue: { due: due.due, dueDate: due.dueDate, workingDays: due.workingDays } }
         : {}),
@@ -259,7 +247,9 @@ export class Transition {
     importance: 'high' | 'normal';
     template: EmailTemplate;
     kind: ThreadMessage['kind'] | 'notice';
-    view: EmailView;
+    message: EmailIntent;
+    /** The response the email awaits, if any. */
+    due?: ResolvedTimescale;
     inReplyTo?: ThreadMessage;
   }): void {
     const last = input.inReplyTo;
@@ -279,34 +269,23 @@ export class Transition {
             },
           }
         : {}),
-      view: input.view,
+      message: input.message,
+      frame: this.emailFrame(input.due),
     });
   }
 
-  cardView(
-    title: string,
-    text: string[],
-    actions: { verb: string; title: string }[] = [],
-    facts: { label: string; value: string }[] = [],
-  ): CardView {
+  /** The dispute and its clocks, as a card sent now shows them. */
+  cardFrame(): CardFrame {
     const s = this.state;
     return {
       disputeId: s.id,
       caseReference: s.caseReference,
       procedureName: this.procedure.name,
       stageName: this.stage.name,
-      title,
-      text,
       due: s.stage.due,
       dueDate: s.stage.dueDate,
       overallDue: s.overallDue,
       overallWorkingDays: this.procedure.overall?.workingDays ?? null,
-      actions,
-      facts: [
-        { label: 'Case reference', value: s.caseReference },
-        { label: 'Stage', value: this.stage.name },
-        ...facts,
-      ],
     };
   }
 
@@ -314,22 +293,14 @@ export class Transition {
    * Sends a card. Actionable cards share the dispute's `step` slot, so a newer step replaces the
    * older card in place and a stale card cannot act twice. Notices get a slot of their own.
    */
-  sendCard(to: PersonRef, card: CardKind, view: CardView, slot: 'step' | string = 'step'): void {
+  sendCard(to: PersonRef, card: CardKind, intent: CardIntent, slot: 'step' | string = 'step'): void {
     this.emit({
       type: 'send-card',
       to,
       card,
-      slot: slot === 'step' ? `${this.state.id}:step` : `${this.state.id}:${slot}:${to.id}`,
-      view,
+      slot: slotKey(this.state.id, slot, to.id),
+      intent,
+      frame: this.cardFrame(),
     });
   }
-}
-
-export function timerKey(disputeId: string, stageId: string, kind: TimerKind, suffix = ''): string {
-  return `${disputeId}:${stageId}:${kind}${suffix ? `:${suffix}` : ''}`;
-}
-
-/** Whether `by` is the person the dispute is waiting on. */
-export function isSamePerson(a: PersonRef | null | undefined, b: PersonRef | null | undefined): boolean {
-  return !!a && !!b && a.id === b.id;
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { refusalText } from '../../../src/cards/wording/refusals.ts';
 import { decide } from '../../../src/domain/dispute/decide.ts';
+import { emailViewOf } from '../../../src/email/wording.ts';
 import { getProcedure } from '../../../src/procedures/index.ts';
-import { fixtureResolver, person, RAISE_DETAILS, Walk } from './fixtures.ts';
+import { cardOf, fixtureResolver, person, RAISE_DETAILS, Walk } from './fixtures.ts';
 
 const ane = getProcedure('ane')!;
 const ROLES = [
@@ -65,7 +67,7 @@ describe('ANE: raise and the informal stage', () => {
     });
     const [card] = w.lastOf('send-card');
     expect(card?.to).toEqual(tm);
-    expect(card?.view.actions.map((a) => a.verb)).toEqual(['escalate', 'informal', 'accept']);
+    expect(cardOf(card)?.actions.map((a) => a.verb)).toEqual(['escalate', 'informal', 'accept']);
     expect(
       w
         .lastOf('record')
@@ -89,15 +91,15 @@ describe('ANE: raise and the informal stage', () => {
       category: 'drift-and-delay',
       details: RAISE_DETAILS,
     };
-    expect(w.refused({ ...base, immediateRiskChecked: false as unknown as true }).message).toMatch(
+    expect(refusalText(w.refused({ ...base, immediateRiskChecked: false as unknown as true }))).toMatch(
       /immediate risk/,
     );
     expect(w.refused({ ...base, caseReference: 'Jane Smith' }).reason).toBe('invalid-input');
-    expect(w.refused({ ...base, category: 'not-a-category' }).message).toMatch(/categories/);
-    expect(w.refused({ ...base, counterpartOrganisationId: 'ane' }).message).toMatch(
+    expect(refusalText(w.refused({ ...base, category: 'not-a-category' }))).toMatch(/categories/);
+    expect(refusalText(w.refused({ ...base, counterpartOrganisationId: 'ane' }))).toMatch(
       /different organisation/,
     );
-    expect(w.refused({ ...base, details: { ...RAISE_DETAILS, issue: '   ' } }).message).toMatch(
+    expect(refusalText(w.refused({ ...base, details: { ...RAISE_DETAILS, issue: '   ' } }))).toMatch(
       /What is in dispute/,
     );
   });
@@ -118,7 +120,7 @@ describe('ANE: raise and the informal stage', () => {
       summary: 'Spoke to the counterpart Team Manager; no agreement.',
     });
     expect(w.s.stage.phase).toBe('awaiting-decision');
-    expect(w.lastOf('send-card')[0]?.view.actions.map((a) => a.verb)).toEqual(['escalate', 'accept']);
+    expect(cardOf(w.lastOf('send-card')[0])?.actions.map((a) => a.verb)).toEqual(['escalate', 'accept']);
     const resolved = raised().send({ type: 'decision', by: tm, choice: 'informal' });
     resolved.send({ type: 'informal-outcome', by: tm, resolved: true, summary: 'Agreed informally.' });
     expect(resolved.s.status).toBe('resolved');
@@ -128,7 +130,7 @@ describe('ANE: raise and the informal stage', () => {
     const w = raised();
     const refusal = w.refused({ type: 'decision', by: practitioner, choice: 'escalate' });
     expect(refusal.reason).toBe('not-your-step');
-    expect(refusal.message).toContain(tm.name);
+    expect(refusalText(refusal)).toContain(tm.name);
   });
 });
 
@@ -149,15 +151,17 @@ describe('ANE: the formal stages', () => {
       template: 'stage-statement',
       kind: 'statement',
     });
-    expect(email?.view.responseDue).toEqual({
+    expect((email && emailViewOf(email))?.responseDue).toEqual({
       due: '2026-11-30T23:59:59.999Z',
       dueDate: '2026-11-30',
       workingDays: 5,
     });
-    expect(email?.view.fields.find((f) => f.label === 'The problem identified')?.value).toBe(
-      'Edited problem statement.',
+    expect(
+      (email && emailViewOf(email))?.fields.find((f) => f.label === 'The problem identified')?.value,
+    ).toBe('Edited problem statement.');
+    expect((email && emailViewOf(email))?.fields.map((f) => f.label)).toContain(
+      'Attempts to resolve the problem informally',
     );
-    expect(email?.view.fields.map((f) => f.label)).toContain('Attempts to resolve the problem informally');
     expect(w.s.stage).toMatchObject({ id: 'stage-1', phase: 'sending', due: '2026-11-30T23:59:59.999Z' });
     // The 20-working-day cap starts with Stage 1: 23 Nov + 20 working days = 21 Dec 2026.
     expect(w.s.overallDue).toBe('2026-12-21T23:59:59.999Z');
@@ -184,7 +188,7 @@ describe('ANE: the formal stages', () => {
     });
     const [card] = w.lastOf('send-card');
     expect(card).toMatchObject({ to: tm, card: 'review-reply' });
-    expect(card?.view.text[0]).toContain('life-story work by 11 Dec');
+    expect(cardOf(card)?.text[0]).toContain('life-story work by 11 Dec');
     w.send({ type: 'acknowledged', by: tm, agreed: true });
     const emails = w.lastOf('send-email');
     expect(emails[0]).toMatchObject({
@@ -230,7 +234,7 @@ describe('ANE: the formal stages', () => {
     w.fire('stage-deadline');
     const [prompt] = w.lastOf('send-card');
     expect(prompt).toMatchObject({ to: sm, card: 'no-response' });
-    expect(prompt?.view.actions.map((a) => a.verb)).toEqual(['chase', 'ack-not-agreed']);
+    expect(cardOf(prompt)?.actions.map((a) => a.verb)).toEqual(['chase', 'ack-not-agreed']);
     w.send({ type: 'chase', by: sm });
     expect(w.lastOf('send-email')[0]).toMatchObject({ template: 'chase', importance: 'high' });
     w.send({ type: 'acknowledged', by: sm, agreed: false });
@@ -276,7 +280,7 @@ describe('ANE: the formal stages', () => {
     expect(w.s.stage.phase).toBe('awaiting-outcome');
     expect(w.lastOf('send-card')[0]).toMatchObject({ to: ad, card: 'outcome' });
     expect(
-      w.refused({ type: 'outcome-recorded', by: ad, resolved: false, summary: 'Not resolved.' }).message,
+      refusalText(w.refused({ type: 'outcome-recorded', by: ad, resolved: false, summary: 'Not resolved.' })),
     ).toMatch(/Minutes/);
     w.send({
       type: 'outcome-recorded',
@@ -340,7 +344,7 @@ describe('ANE: the formal stages', () => {
         stageId: 'informal',
       }).reason,
     ).toBe('stale-timer');
-    expect(w.refused({ type: 'acknowledged', by: tm, agreed: true }).message).toMatch(/No reply/);
+    expect(refusalText(w.refused({ type: 'acknowledged', by: tm, agreed: true }))).toMatch(/No reply/);
     const result = decide(
       w.s,
       { type: 'closed', by: tm },
@@ -358,9 +362,9 @@ describe('ANE: the formal stages', () => {
     const w = raised().send({ type: 'decision', by: tm, choice: 'escalate' }).delivered();
     w.fire('stage-warning-50');
     expect(w.lastOf('send-card')[0]).toMatchObject({ to: tm, card: 'warning' });
-    expect(w.lastOf('send-card')[0]?.view.overallWorkingDays).toBe(20);
+    expect(cardOf(w.lastOf('send-card')[0])?.overallWorkingDays).toBe(20);
     w.fire('overall-deadline', 'overall');
-    expect(w.lastOf('send-card')[0]?.view.text[0]).toMatch(/20-working-day limit has passed/);
+    expect(cardOf(w.lastOf('send-card')[0])?.text[0]).toMatch(/20-working-day limit has passed/);
   });
 
   it('lets the raiser withdraw, cancelling timers and telling the counterpart on the thread', () => {
@@ -436,10 +440,10 @@ describe('ANE: replies, chases and endings the other side must hear about', () =
 
   it('chases only after the deadline, and keeps the sender able to escalate afterwards', () => {
     const w = stage1().delivered();
-    expect(w.refused({ type: 'chase', by: tm }).message).toMatch(/not due until 2026-11-30/);
+    expect(refusalText(w.refused({ type: 'chase', by: tm }))).toMatch(/not due until 2026-11-30/);
     w.fire('stage-deadline').send({ type: 'chase', by: tm });
     expect(w.s.stage.awaiting).toEqual(tm);
-    expect(w.lastOf('send-card')[0]?.view.actions.map((a) => a.verb)).toEqual(['chase', 'ack-not-agreed']);
+    expect(cardOf(w.lastOf('send-card')[0])?.actions.map((a) => a.verb)).toEqual(['chase', 'ack-not-agreed']);
     w.send({ type: 'acknowledged', by: tm, agreed: false });
     expect(w.s.stage).toMatchObject({ phase: 'awaiting-decision', awaiting: sm });
   });
@@ -454,7 +458,7 @@ describe('ANE: replies, chases and endings the other side must hear about', () =
     });
     w.fire('stage-deadline');
     expect(w.s.stage.overdue).toBe(false);
-    expect(w.lastOf('send-card')[0]?.view.title).toMatch(/waiting for you/);
+    expect(cardOf(w.lastOf('send-card')[0])?.title).toMatch(/waiting for you/);
   });
 
   it('confirms in writing to the counterpart when the decision is accepted after contact', () => {
@@ -500,9 +504,9 @@ describe('ANE: moving a booked meeting', () => {
       alternatives: ['2026-11-24T10:00:00.000Z', '2026-11-25T14:00:00.000Z'],
     });
     expect(w.s.stage.meeting?.alternatives).toEqual(['2026-11-25T14:00:00.000Z']);
-    expect(w.refused({ type: 'meeting-move', by: ad, start: '2026-11-25T03:00:00.000Z' }).message).toMatch(
-      /proposed times/,
-    );
+    expect(
+      refusalText(w.refused({ type: 'meeting-move', by: ad, start: '2026-11-25T03:00:00.000Z' })),
+    ).toMatch(/proposed times/);
     expect(w.refused({ type: 'meeting-move', by: tm, start: '2026-11-25T14:00:00.000Z' }).reason).toBe(
       'not-your-step',
     );

@@ -1,7 +1,10 @@
+import { cardViewOf } from '../../../src/cards/wording/cards.ts';
+import { refusalText } from '../../../src/cards/wording/refusals.ts';
 import { bundledCalendar } from '../../../src/domain/calendar/index.ts';
 import { decide } from '../../../src/domain/dispute/decide.ts';
 import type { DecideContext } from '../../../src/domain/dispute/decide-types.ts';
 import type {
+  CardView,
   DisputeEvent,
   DisputeState,
   Effect,
@@ -68,7 +71,7 @@ export class Walk {
   send(event: DisputeEvent): this {
     const result = decide(this.state, event, this.ctx());
     if (!result.ok)
-      throw new Error(`refused ${event.type}: ${result.refusal.reason}: ${result.refusal.message}`);
+      throw new Error(`refused ${event.type}: ${result.refusal.reason}: ${refusalText(result.refusal)}`);
     this.state = result.state;
     this.last = [...result.effects];
     this.effects.push(...result.effects);
@@ -137,3 +140,8 @@ export const RAISE_DETAILS = {
   informalAttempts: 'Discussed with the allocated social worker on 2 Nov; no change.',
   resolutionSought: 'Life-story work started within two weeks.',
 };
+
+/** A `send-card` effect as its recipient reads it (undefined when there is no such card). */
+export function cardOf(effect: Extract<Effect, { type: 'send-card' }> | undefined): CardView | undefined {
+  return effect && cardViewOf(effect);
+}

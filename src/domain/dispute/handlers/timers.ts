@@ -1,0 +1,116 @@
+/** Timers firing: stage and overall warnings and deadlines, the meeting's end, agreed actions due. */
+
+import type { CardIntent } from '../card-intents.ts';
+import type { EventOf } from '../decide.ts';
+import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
+import { timerSuffix } from '../keys.ts';
+import { refuse } from '../refusal.ts';
+import type { Transition } from '../transition.ts';
+import { STAGE_TIMER_KINDS } from '../transition.ts';
+import { onMeetingHeld } from './meeting.ts';
+
+export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
+  if (t.state.status !== 'open' && event.kind !== 'action-due') refuse('stale-timer', 'timer-after-end');
+  const s = t.state.stage;
+  const isStageTimer = STAGE_TIMER_KINDS.includes(event.kind) || event.kind === 'meeting-end';
+  if (isStageTimer && event.stageId !== s.id) refuse('stale-timer', 'timer-earlier-stage');
+  const who = s.awaiting ?? s.actor ?? t.state.owner;
+  switch (event.kind) {
+    case 'stage-warning-50':
+    case 'stage-warning-75': {
+      const pct = event.kind === 'stage-warning-50' ? '50%' : '75%';
+      t.sendCard(
+        who,
+        'warning',
+        {
+          kind: 'stage-warning',
+          stageName: t.stage.name,
+          percent: event.kind === 'stage-warning-50' ? 50 : 75,
+          dueDate: s.dueDate,
+        },
+        'warning',
+      );
+      return;
+    }
+    case 'stage-deadline': {
+      if (s.phase === 'awaiting-acknowledgement' && s.actor) {
+        // The counterpart replied in time; only the acknowledgement is outstanding.
+        t.sendCard(s.actor, 'warning', { kind: 'reply-waiting', stageName: t.stage.name }, 'warning');
+        return;
+      }
+      t.updateStage({ overdue: true });
+      t.record({
+        contactType: 'system',
+        between: [],
+        summary: `${t.stage.name} deadline (${s.dueDate}) passed.`,
+      });
+      if (s.phase === 'awaiting-response' && s.actor) {
+        t.updateStage({ awaiting: s.actor });
+        t.sendCard(s.actor, 'no-response', { kind: 'no-response', dueDate: s.dueDate });
+        return;
+      }
+      t.sendCard(
+        who,
+        'warning',
+        { kind: 'stage-overdue', stageName: t.stage.name, dueDate: s.dueDate, with: null },
+        'warning',
+      );
+      if (!isSamePerson(who, t.state.owner)) {
+        t.sendCard(
+          t.state.owner,
+          'warning',
+          { kind: 'stage-overdue', stageName: t.stage.name, dueDate: s.dueDate, with: who.name },
+          'warning',
+        );
+      }
+      return;
+    }
+    case 'overall-warning-50':
+    case 'overall-warning-75':
+    case 'overall-deadline': {
+      const overall = t.procedure.overall;
+      const text =
+        event.kind === 'overall-deadline'
+          ? `The ${overall?.workingDays}-working-day limit has passed. ${overall?.quote ?? ''}`
+          : `${event.kind === 'overall-warning-50' ? '50%' : '75%'} of the ${overall?.workingDays} working days have gone. ${overall?.quote ?? ''}`;
+      if (event.kind === 'overall-deadline') t.record({ contactType: 'system', between: [], summary: text });
+      const overallIntent: CardIntent = {
+        kind: 'overall-timescale',
+        percent: event.kind === 'overall-deadline' ? 100 : event.kind === 'overall-warning-50' ? 50 : 75,
+        workingDays: overall?.workingDays ?? null,
+        quote: overall?.quote ?? null,
+      };
+      for (const person of [
+        t.state.owner,
+        ...(s.awaiting && !isSamePerson(s.awaiting, t.state.owner) ? [s.awaiting] : []),
+      ]) {
+        t.sendCard(person, 'warning', overallIntent, 'overall');
+      }
+      return;
+    }
+    case 'meeting-end': {
+      const meeting = s.meeting;
+      if (!meeting?.eventId) refuse('stale-timer', 'timer-no-meeting');
+      onMeetingHeld(t, meeting.eventId);
+      return;
+    }
+    case 'action-due': {
+      const outcome = [...t.state.outcomes].reverse().find((o) => o.actions.length > 0);
+      const index = Number(timerSuffix(event.key));
+      const action = outcome?.actions[index];
+      if (!action) refuse('stale-timer', 'timer-no-action');
+      t.sendCard(
+        t.state.owner,
+        'action-due',
+        { kind: 'action-due', description: action.description, owner: action.owner, dueDate: action.dueDate },
+        `action-${index}`,
+      );
+      t.record({
+        contactType: 'system',
+        between: [],
+        summary: `Agreed action due: ${action.description} (${action.owner}).`,
+      });
+      return;
+    }
+  }
+}
