@@ -3,7 +3,7 @@
  * the cards word it (`src/cards/wording/cards.ts`, `cardViewOf`) and pick its template by `kind`.
  * Strings here are the procedure's own words (names, quotes) or what people typed, never Concord's.
  */
-import type { Instant } from './types.ts';
+import type { Instant } from './primitives.ts';
 
 /** A button a decision card offers. */
 export type DecisionOption =

@@ -1,6 +1,14 @@
 import type { WorkingCalendar } from '../calendar/index.ts';
 import type { ProcedureDefinition } from '../procedure/schema.ts';
-import type { DisputeEvent, DisputeState, Effect, Instant, Refusal, RoleResolver } from './types.ts';
+import type {
+  DisputeEvent,
+  DisputeEventType,
+  DisputeState,
+  Effect,
+  Instant,
+  Refusal,
+  RoleResolver,
+} from './types.ts';
 
 /** Everything `decide` may consult. Supplied by the shell; nothing here does I/O. */
 export interface DecideContext {
@@ -18,3 +26,6 @@ export type DecideResult =
 
 /** The pure transition: `decide(state, event, ctx)`. `state` is null only for `raised`. */
 export type Decide = (state: DisputeState | null, event: DisputeEvent, ctx: DecideContext) => DecideResult;
+
+/** One event type's shape, picked out of the union by its `type`. */
+export type EventOf<K extends DisputeEventType> = Extract<DisputeEvent, { type: K }>;

@@ -8,7 +8,7 @@
  * const r = decide(null, { type: 'raised', ... }, { procedure, calendar, now, resolver });
  * if (r.ok) store(r.state, r.effects); else reply(refusalText(r.refusal));
  */
-import type { Decide, DecideContext } from './decide-types.ts';
+import type { Decide, DecideContext, EventOf } from './decide-types.ts';
 import { onBypass, onDecision, onInformalOutcome } from './handlers/decision.ts';
 import { onAcknowledged, onChase, onMessageSent, onReplyReceived } from './handlers/email.ts';
 import { onClosed, onResolved, onWithdrawn } from './handlers/ending.ts';
@@ -28,8 +28,6 @@ import { Transition } from './transition.ts';
 import type { DisputeEvent, DisputeEventType, DisputeState } from './types.ts';
 
 export { VERBS } from './verbs.ts';
-
-export type EventOf<K extends DisputeEventType> = Extract<DisputeEvent, { type: K }>;
 
 /** One event type's rule: from the state before (null only for `raised`) to the transition it makes. */
 export type Handler<K extends DisputeEventType> = (

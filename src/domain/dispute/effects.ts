@@ -4,7 +4,7 @@
  */
 import type { CardFrame, CardIntent } from './card-intents.ts';
 import type { EmailFrame, EmailIntent } from './email-intents.ts';
-import type { Instant, PersonRef, ThreadMessage, TimerKind } from './types.ts';
+import type { Instant, PersonRef, ThreadMessage, TimerKind } from './primitives.ts';
 
 export type EmailTemplate =
   | 'stage-statement'

@@ -3,7 +3,7 @@
  * words, what people typed); `src/email/wording.ts` (`emailViewOf`) writes the subject, the
  * paragraphs and the field labels.
  */
-import type { Instant } from './types.ts';
+import type { Instant } from './primitives.ts';
 
 /** The dispute's details as an email lists them. */
 export interface EmailDetails {

@@ -10,7 +10,6 @@ import { refuse } from './refusal.ts';
 import type { Transition } from './transition.ts';
 import type { DisputeDetails, PersonRef } from './types.ts';
 
-export { endUnresolved, resolveDispute, stageUnresolved, writtenConfirmation } from './ending.ts';
 export { bookMeeting } from './meeting-booking.ts';
 export { VERBS } from './verbs.ts';
 

@@ -22,7 +22,6 @@ import type {
   TimerKind,
 } from './types.ts';
 
-export { isSamePerson } from './guards.ts';
 export { RefusalSignal, refuse } from './refusal.ts';
 
 export const STAGE_TIMER_KINDS: readonly TimerKind[] = [

@@ -11,17 +11,9 @@
  * - **effect key**: a stable idempotency key; performing an effect twice with one key does it once.
  */
 import type { Party } from '../procedure/schema.ts';
+import type { Instant, PersonRef, ThreadMessage, TimerKind } from './primitives.ts';
 
-/** An instant as an ISO-8601 UTC string. Stored state never holds Date objects. */
-export type Instant = string;
-
-/** A person resolved from the directory. Case content never goes here. */
-export interface PersonRef {
-  readonly id: string;
-  readonly name: string;
-  readonly email: string;
-  readonly organisationId: string;
-}
+export type { Instant, PersonRef, ThreadMessage, TimerKind } from './primitives.ts';
 
 export interface DisputeDetails {
   /** What is in dispute and its impact on the care plan. */
@@ -51,16 +43,6 @@ export type Phase =
   | 'awaiting-owner'
   | 'exceptional'
   | 'ended';
-
-export interface ThreadMessage {
-  readonly kind: 'statement' | 'reply' | 'acknowledgement' | 'chase' | 'letter' | 'referral';
-  readonly internetMessageId: string;
-  readonly conversationId?: string;
-  readonly at: Instant;
-  /** The new text of a reply, quoted history removed. Only replies carry text. */
-  readonly text?: string;
-  readonly from?: string;
-}
 
 export interface MeetingAttendee {
   readonly person: PersonRef;
@@ -156,16 +138,6 @@ interface EventBase {
   /** The person acting, as resolved by the adapter from the authenticated identity. */
   readonly by?: PersonRef;
 }
-
-export type TimerKind =
-  | 'stage-deadline'
-  | 'stage-warning-50'
-  | 'stage-warning-75'
-  | 'overall-deadline'
-  | 'overall-warning-50'
-  | 'overall-warning-75'
-  | 'meeting-end'
-  | 'action-due';
 
 export type DisputeEvent = EventBase &
   (

@@ -1,5 +1,5 @@
 /** Deciding on the next stage (escalate, raise informally, accept), its informal outcome, and bypassing stages. */
-import type { EventOf } from '../decide.ts';
+import type { EventOf } from '../decide-types.ts';
 import { endUnresolved, resolveDispute, writtenConfirmation } from '../ending.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { refuse } from '../refusal.ts';

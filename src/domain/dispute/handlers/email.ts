@@ -1,5 +1,5 @@
 /** The stage's email thread: delivery, the counterpart's reply, its acknowledgement, and chasing. */
-import type { EventOf } from '../decide.ts';
+import type { EventOf } from '../decide-types.ts';
 import { resolveDispute, stageUnresolved } from '../ending.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { refuse } from '../refusal.ts';

@@ -1,5 +1,5 @@
 /** Ending the record: withdrawn, resolved (or authorised), closed, and who may close it. */
-import type { EventOf } from '../decide.ts';
+import type { EventOf } from '../decide-types.ts';
 import { resolveDispute } from '../ending.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { refuse } from '../refusal.ts';

@@ -1,7 +1,7 @@
 /** A stage's meeting: booked, unbookable, responses, moved, requested and held. */
 
 import type { CardIntent } from '../card-intents.ts';
-import type { EventOf } from '../decide.ts';
+import type { EventOf } from '../decide-types.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { bookMeeting } from '../meeting-booking.ts';
 import { refuse } from '../refusal.ts';

@@ -2,7 +2,7 @@
 
 import { isCalendarDay } from '../../calendar/index.ts';
 import type { DecisionOption } from '../card-intents.ts';
-import type { EventOf } from '../decide.ts';
+import type { EventOf } from '../decide-types.ts';
 import { endUnresolved, resolveDispute, stageUnresolved } from '../ending.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { refuse } from '../refusal.ts';

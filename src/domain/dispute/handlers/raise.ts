@@ -1,8 +1,7 @@
 /** Raising a dispute: the first state, the record's owner, and the first decision or stage. */
 
 import type { DecisionOption } from '../card-intents.ts';
-import type { EventOf } from '../decide.ts';
-import type { DecideContext } from '../decide-types.ts';
+import type { DecideContext, EventOf } from '../decide-types.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { RefusalSignal, refuse } from '../refusal.ts';
 import { enterStage, feedbackToRaiser, startOverallClock } from '../stage-flow.ts';

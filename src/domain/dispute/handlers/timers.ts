@@ -1,7 +1,7 @@
 /** Timers firing: stage and overall warnings and deadlines, the meeting's end, agreed actions due. */
 
 import type { CardIntent } from '../card-intents.ts';
-import type { EventOf } from '../decide.ts';
+import type { EventOf } from '../decide-types.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { timerSuffix } from '../keys.ts';
 import { refuse } from '../refusal.ts';
