@@ -33,6 +33,14 @@ export function errorCard(refusal: Refusal, disputeId: string | null = null): Ad
   return renderCard('error', errorFromRefusal(refusal, disputeId));
 }
 
+/**
+ * What a person who does not take part in a dispute is told about it: that it is not theirs and
+ * nothing else (no case reference, procedure, stage, phase or dates, not even a way to open it).
+ */
+export function notYoursCard(): AdaptiveCardJson {
+  return errorCard(NOT_YOURS);
+}
+
 export async function myDisputesCard(ctx: BotContext, person: BotPerson): Promise<AdaptiveCardJson> {
   const list = await ctx.disputes.listFor(person.id);
   return renderCard('my-disputes', {
@@ -54,7 +62,7 @@ export async function detailCard(
   const procedure = state ? ctx.procedureFor(state.procedureId) : undefined;
   if (!state || !procedure) return errorCard(NO_SUCH_DISPUTE);
   // Case content is for the people taking part, not for anyone who learns a dispute id.
-  if (!isParty(state, person.id)) return errorCard(NOT_YOURS, disputeId);
+  if (!isParty(state, person.id)) return notYoursCard();
   const partner = await ctx.people.organisation(state.counterpartOrganisationId);
   return renderCard(
     'dispute-detail',

@@ -5,8 +5,8 @@
  */
 import type { DomainVerb } from '../cards/index.ts';
 import { isCurrent, outOfDateCard, rememberCurrentStep, retireUsedCard, seqOf } from './card-freshness.ts';
-import { type BotContext, NO_SUCH_DISPUTE, type Outgoing } from './context.ts';
-import { errorCard } from './general-cards.ts';
+import { type BotContext, isParty, NO_SUCH_DISPUTE, type Outgoing } from './context.ts';
+import { errorCard, notYoursCard } from './general-cards.ts';
 import type { BotPerson } from './ports.ts';
 import { stepRefusalField } from './refusal-field.ts';
 import { cardForEffect, statusCard } from './step-cards.ts';
@@ -23,6 +23,8 @@ export async function onStepAction(
   const state = disputeId ? await ctx.disputes.get(disputeId) : null;
   const procedure = state ? ctx.procedureFor(state.procedureId) : undefined;
   if (!disputeId || !state || !procedure) return { update: errorCard(NO_SUCH_DISPUTE), send: [] };
+  // Authorisation before everything: a person not taking part learns nothing, whatever `seq` they send.
+  if (!isParty(state, person.id)) return { update: notYoursCard(), send: [] };
   if (!(await isCurrent(ctx, state, seqOf(data))))
     return { update: outOfDateCard(ctx, person, state, procedure), send: [] };
   const row = STEP_VERBS[verb];
