@@ -5,34 +5,26 @@
  */
 import {
   type AdaptiveCardJson,
-  EMPTY_RAISE_DRAFT,
   immediateRiskModel,
-  RAISE_FIELDS,
-  type RaiseDraft,
-  type RaiseField,
   raiseDisputeModel,
   renderCard,
   UI_VERBS,
 } from '../cards/index.ts';
-import type { DisputeEvent } from '../domain/dispute/types.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
 import { type BotContext, card, type Outgoing } from './context.ts';
 import { errorCard, helpCard } from './general-cards.ts';
 import type { BotPerson, SavedDraft } from './ports.ts';
+import {
+  fieldsFrom,
+  type RaiseFieldErrors,
+  raiseEvent,
+  unstorableFields,
+  withoutControlCharacters,
+} from './raise-draft.ts';
 import { raiseFieldErrors } from './refusal-field.ts';
 import { statusCard, viewerOf } from './step-cards.ts';
 
-type RaisedEvent = Extract<DisputeEvent, { type: 'raised' }>;
-type FieldErrors = Partial<Record<RaiseField, string>>;
-
-/** The UI verbs this module answers. */
-export const RAISE_VERBS: ReadonlySet<string> = new Set([
-  UI_VERBS.raise,
-  UI_VERBS.immediateRiskYes,
-  UI_VERBS.immediateRiskNo,
-  UI_VERBS.saveDraft,
-  UI_VERBS.submitRaise,
-]);
+type FieldErrors = RaiseFieldErrors;
 
 async function defaultProcedure(ctx: BotContext, person: BotPerson): Promise<ProcedureDefinition> {
   const org = await ctx.people.organisation(person.organisationId);
@@ -98,34 +90,6 @@ async function currentDraft(ctx: BotContext, person: BotPerson): Promise<SavedDr
   );
 }
 
-function fieldsFrom(
-  data: Readonly<Record<string, unknown>>,
-  previous: Partial<RaiseDraft>,
-): Partial<RaiseDraft> {
-  const out: Record<string, string> = { ...previous };
-  for (const f of RAISE_FIELDS) {
-    const v = data[f];
-    if (typeof v === 'string') out[f] = v;
-  }
-  return out as Partial<RaiseDraft>;
-}
-
-function raiseEvent(person: BotPerson, draft: SavedDraft): RaisedEvent {
-  const f = { ...EMPTY_RAISE_DRAFT, ...draft.fields };
-  return {
-    type: 'raised',
-    disputeId: draft.draftId,
-    by: { id: person.id, name: person.name, email: person.email, organisationId: person.organisationId },
-    immediateRiskChecked: draft.immediateRiskChecked as true,
-    caseReference: f.caseReference,
-    raisingOrganisationId: person.organisationId,
-    counterpartOrganisationId: f.counterpartOrganisationId,
-    category: f.category,
-    ...(f.urgency ? { urgency: f.urgency } : {}),
-    details: { issue: f.issue, informalAttempts: f.informalAttempts, resolutionSought: f.resolutionSought },
-  };
-}
-
 const outOfDateForm = (): Outgoing => ({
   update: errorCard({
     reason: 'wrong-phase',
@@ -135,8 +99,31 @@ const outOfDateForm = (): Outgoing => ({
   send: [],
 });
 
-async function submit(ctx: BotContext, person: BotPerson, saved: SavedDraft): Promise<Outgoing> {
-  if (!saved.immediateRiskChecked) {
+/**
+ * Save draft and Submit: the answers are checked before anything is stored. Answers that cannot be
+ * stored (control characters) are refused beside their fields and nothing is saved; otherwise the
+ * draft is saved whole, and a submit with every answer right raises the dispute.
+ */
+async function saveOrSubmit(
+  ctx: BotContext,
+  person: BotPerson,
+  verb: string,
+  data: Readonly<Record<string, unknown>>,
+): Promise<Outgoing> {
+  const draft = await currentDraft(ctx, person);
+  const submittedFor = typeof data.disputeId === 'string' ? data.disputeId : null;
+  if (submittedFor && submittedFor !== draft.draftId) return outOfDateForm();
+  const fields = fieldsFrom(data, draft.fields);
+  const unstorable = unstorableFields(fields);
+  if (Object.keys(unstorable).length > 0) {
+    // Shown without the characters that cannot be kept; the stored draft stays as it was.
+    const shown: SavedDraft = { ...draft, fields: withoutControlCharacters(fields) };
+    return { update: await wizardCard(ctx, person, shown, unstorable), send: [] };
+  }
+  const saved: SavedDraft = { ...draft, seq: draft.seq + 1, fields, savedAt: ctx.now() };
+  if (verb === UI_VERBS.saveDraft || !saved.immediateRiskChecked) {
+    await ctx.drafts.save(person.id, saved);
+    if (verb === UI_VERBS.saveDraft) return { update: await wizardCard(ctx, person, saved), send: [] };
     return { update: await immediateRiskCard(ctx, person, 'ask', saved.fields.procedureId), send: [] };
   }
   const procedure = ctx.procedureFor(saved.fields.procedureId) ?? (await defaultProcedure(ctx, person));
@@ -150,6 +137,7 @@ async function submit(ctx: BotContext, person: BotPerson, saved: SavedDraft): Pr
   ) {
     errors.counterpartOrganisationId = `Choose one of the partner organisations listed for ${procedure.shortName}.`;
   }
+  await ctx.drafts.save(person.id, saved);
   if (Object.keys(errors).length > 0)
     return { update: await wizardCard(ctx, person, saved, errors), send: [] };
   const result = await ctx.disputes.apply(saved.draftId, event, { procedureId: procedure.id });
@@ -196,20 +184,8 @@ export async function onRaiseAction(
       return { update: await wizardCard(ctx, person, saved), send: [] };
     }
     case UI_VERBS.saveDraft:
-    case UI_VERBS.submitRaise: {
-      const draft = await currentDraft(ctx, person);
-      const submittedFor = typeof data.disputeId === 'string' ? data.disputeId : null;
-      if (submittedFor && submittedFor !== draft.draftId) return outOfDateForm();
-      const saved: SavedDraft = {
-        ...draft,
-        seq: draft.seq + 1,
-        fields: fieldsFrom(data, draft.fields),
-        savedAt: ctx.now(),
-      };
-      await ctx.drafts.save(person.id, saved);
-      if (verb === UI_VERBS.saveDraft) return { update: await wizardCard(ctx, person, saved), send: [] };
-      return submit(ctx, person, saved);
-    }
+    case UI_VERBS.submitRaise:
+      return saveOrSubmit(ctx, person, verb, data);
   }
   return { send: [card(helpCard(ctx))] };
 }
