@@ -21,7 +21,7 @@ import {
   writtenConfirmation,
 } from './stage-flow.ts';
 import { isSamePerson, RefusalSignal, refuse, STAGE_TIMER_KINDS, Transition } from './transition.ts';
-import type { AgreedAction, CardAction, DisputeEvent, DisputeState, PersonRef } from './types.ts';
+import type { AgreedAction, CardAction, DisputeEvent, DisputeState, PersonRef, Refusal } from './types.ts';
 import { validateRaise, validateText } from './validate.ts';
 
 export { VERBS } from './stage-flow.ts';
@@ -54,7 +54,9 @@ function finish(t: Transition): DecideResult {
 
 function raise(event: Extract<DisputeEvent, { type: 'raised' }>, ctx: DecideContext): Transition {
   const { procedure } = ctx;
-  const input = validateRaise(event, procedure);
+  const checked = validateRaise(event, procedure);
+  if (!checked.ok) throw new RefusalSignal(checked.errors[0] as Refusal);
+  const input = checked.value;
   const first = procedure.stages[0];
   if (!first) refuse('unknown-stage', 'This procedure has no stages.');
   const initial: DisputeState = {

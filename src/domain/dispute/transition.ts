@@ -6,6 +6,7 @@
 import { addWorkingDays, londonDay } from '../calendar/index.ts';
 import type { Party, ProcedureDefinition, Stage, Timescale } from '../procedure/schema.ts';
 import type { DecideContext } from './decide-types.ts';
+import type { RefusalField, RefusalParams } from './refusal.ts';
 import type {
   CardKind,
   CardView,
@@ -27,8 +28,26 @@ export class RefusalSignal {
   constructor(readonly refusal: Refusal) {}
 }
 
-export function refuse(reason: RefusalReason, message: string): never {
-  throw new RefusalSignal({ reason, message });
+export function refuse(
+  reason: RefusalReason,
+  message: string,
+  detail: { code?: string; field?: RefusalField; params?: RefusalParams } = {},
+): never {
+  throw new RefusalSignal(refusal(reason, message, detail));
+}
+
+export function refusal(
+  reason: RefusalReason,
+  message: string,
+  detail: { code?: string; field?: RefusalField; params?: RefusalParams } = {},
+): Refusal {
+  return {
+    reason,
+    code: detail.code ?? reason,
+    ...(detail.field ? { field: detail.field } : {}),
+    params: detail.params ?? {},
+    message,
+  };
 }
 
 export const STAGE_TIMER_KINDS: readonly TimerKind[] = [

@@ -410,33 +410,7 @@ export interface CardView {
   readonly facts: readonly { readonly label: string; readonly value: string }[];
 }
 
-/** Why an event was refused. Never thrown: returned as `{ ok: false, refusal }`. */
-export type RefusalReason =
-  | 'dispute-not-open'
-  | 'already-raised'
-  | 'not-raised'
-  | 'wrong-phase'
-  | 'not-your-step'
-  | 'unknown-stage'
-  | 'stage-skip-not-allowed'
-  | 'unknown-route'
-  | 'route-not-available'
-  | 'option-not-available'
-  | 'role-unresolved'
-  | 'stale-timer'
-  | 'unknown-message'
-  | 'unknown-meeting'
-  | 'invalid-input'
-  | 'not-allowed-to-close'
-  | 'urgency-required'
-  | 'duplicate'
-  | 'stale-card';
-
-export interface Refusal {
-  readonly reason: RefusalReason;
-  /** A sentence to show the person in the card or the reply. */
-  readonly message: string;
-}
+export type { Refusal, RefusalField, RefusalReason } from './refusal.ts';
 
 /** A party resolved for one dispute. The directory adapter supplies this as a pure lookup. */
 export interface RoleResolver {

@@ -1,69 +1,128 @@
 /**
- * Input checks for what people type. Each failure is a refusal with a sentence to show in the card.
- * Text is kept as typed (HTML included) and escaped wherever it is rendered.
+ * Input checks for what people type. `validateRaise` reports every problem with the raise form at
+ * once, each naming its field; the step checks (`validateText`) refuse on the first problem, inside
+ * `decide`. Text is kept as typed (HTML included) and escaped wherever it is rendered.
  */
 import type { ProcedureDefinition } from '../procedure/schema.ts';
-import { refuse } from './transition.ts';
+import type { Refusal, RefusalField, Validation } from './refusal.ts';
+import { RefusalSignal, refusal } from './transition.ts';
 import type { DisputeDetails, DisputeEvent } from './types.ts';
 
 /** A case reference, not a name: letters, digits and - / . only, starting with a letter or digit. */
 export const CASE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9\-/.]{1,39}$/;
 
-export function validateText(value: unknown, label: string, max: number): string {
-  if (typeof value !== 'string' || value.trim().length === 0)
-    refuse('invalid-input', `${label} is required.`);
-  const text = value.trim();
-  if (text.length > max)
-    refuse('invalid-input', `${label} is too long (${text.length} characters; the limit is ${max}).`);
-  // Control characters other than line breaks and tabs have no place in a case record.
-  if ([...text].some(isForbiddenControl))
-    refuse('invalid-input', `${label} contains characters that cannot be stored.`);
-  return text;
+export interface RaiseInput {
+  readonly caseReference: string;
+  readonly details: DisputeDetails;
 }
 
+/** Checks one typed text; a problem is returned, not thrown. */
+export function checkText(
+  value: unknown,
+  label: string,
+  max: number,
+  field?: RefusalField,
+): { ok: true; value: string } | { ok: false; error: Refusal } {
+  const fail = (code: string, message: string, params: Record<string, string | number> = {}) => ({
+    ok: false as const,
+    error: refusal('invalid-input', message, {
+      code,
+      ...(field ? { field } : {}),
+      params: { label, ...params },
+    }),
+  });
+  if (typeof value !== 'string' || value.trim().length === 0)
+    return fail('text-required', `${label} is required.`);
+  const text = value.trim();
+  if (text.length > max)
+    return fail('text-too-long', `${label} is too long (${text.length} characters; the limit is ${max}).`, {
+      length: text.length,
+      max,
+    });
+  // Control characters other than line breaks and tabs have no place in a case record.
+  if ([...text].some(isForbiddenControl))
+    return fail('text-unstorable', `${label} contains characters that cannot be stored.`);
+  return { ok: true, value: text };
+}
+
+/** Checks one typed text inside `decide`: refuses on a problem. */
+export function validateText(value: unknown, label: string, max: number, field?: RefusalField): string {
+  const checked = checkText(value, label, max, field);
+  if (!checked.ok) throw new RefusalSignal(checked.error);
+  return checked.value;
+}
+
+/**
+ * Every problem with a raise, in the form's order (the first is the one `decide` refuses with).
+ * @example
+ * const v = validateRaise(event, procedure);
+ * if (!v.ok) for (const e of v.errors) highlight(e.field, e);
+ */
 export function validateRaise(
   event: Extract<DisputeEvent, { type: 'raised' }>,
   procedure: ProcedureDefinition,
-): { caseReference: string; details: DisputeDetails } {
+): Validation<RaiseInput> {
+  const errors: Refusal[] = [];
+  const add = (field: RefusalField, code: string, message: string, params = {}, reason = 'invalid-input') =>
+    errors.push(refusal(reason as Refusal['reason'], message, { code, field, params }));
   if (event.immediateRiskChecked !== true) {
-    refuse(
-      'invalid-input',
+    add(
+      'immediateRiskChecked',
+      'immediate-risk-unconfirmed',
       'Confirm first that no one is at immediate risk, or that you have already contacted the emergency services, MASH or SPA.',
     );
   }
   const caseReference = typeof event.caseReference === 'string' ? event.caseReference.trim() : '';
   if (!CASE_REFERENCE.test(caseReference)) {
-    refuse(
-      'invalid-input',
+    add(
+      'caseReference',
+      'case-reference-invalid',
       'The case reference must be 2–40 letters, digits, "-", "/" or "." (a reference, never a name).',
     );
   }
   if (!procedure.categories.some((c) => c.id === event.category)) {
-    refuse('invalid-input', `Choose one of the ${procedure.shortName} categories.`);
+    add('category', 'category-unknown', `Choose one of the ${procedure.shortName} categories.`, {
+      procedure: procedure.shortName,
+    });
   }
-  if (!event.raisingOrganisationId || !event.counterpartOrganisationId)
-    refuse('invalid-input', 'Choose the partner organisation.');
-  if (event.raisingOrganisationId === event.counterpartOrganisationId) {
-    refuse('invalid-input', 'The partner organisation must be a different organisation from your own.');
+  if (!event.raisingOrganisationId || !event.counterpartOrganisationId) {
+    add('counterpartOrganisationId', 'partner-missing', 'Choose the partner organisation.');
+  } else if (event.raisingOrganisationId === event.counterpartOrganisationId) {
+    add(
+      'counterpartOrganisationId',
+      'partner-is-own-organisation',
+      'The partner organisation must be a different organisation from your own.',
+    );
   }
   if (procedure.urgencyLevels?.length) {
     if (!event.urgency || !procedure.urgencyLevels.some((u) => u.id === event.urgency)) {
-      refuse(
+      const levels = procedure.urgencyLevels.map((u) => u.label).join(', ');
+      add(
+        'urgency',
+        'urgency-unknown',
+        `Choose how urgent this is: ${levels}.`,
+        { levels },
         'urgency-required',
-        `Choose how urgent this is: ${procedure.urgencyLevels.map((u) => u.label).join(', ')}.`,
       );
     }
   } else if (event.urgency) {
-    refuse('invalid-input', `${procedure.shortName} does not use urgency levels.`);
+    add('urgency', 'urgency-not-used', `${procedure.shortName} does not use urgency levels.`, {
+      procedure: procedure.shortName,
+    });
   }
-  return {
-    caseReference,
-    details: {
-      issue: validateText(event.details?.issue, 'What is in dispute and its impact', 4000),
-      informalAttempts: validateText(event.details?.informalAttempts, 'Informal attempts so far', 4000),
-      resolutionSought: validateText(event.details?.resolutionSought, 'Resolution sought', 4000),
-    },
-  };
+  const texts = [
+    ['issue', 'What is in dispute and its impact'],
+    ['informalAttempts', 'Informal attempts so far'],
+    ['resolutionSought', 'Resolution sought'],
+  ] as const;
+  const details: Partial<Record<keyof DisputeDetails, string>> = {};
+  for (const [field, label] of texts) {
+    const checked = checkText(event.details?.[field], label, 4000, field);
+    if (checked.ok) details[field] = checked.value;
+    else errors.push(checked.error);
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, value: { caseReference, details: details as DisputeDetails } };
 }
 
 /** Control characters other than tab, line feed and carriage return. */
