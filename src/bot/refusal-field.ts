@@ -3,18 +3,19 @@
  * The one place that maps refusals to fields: the step cards' inputs (`stepRefusalField`) and the
  * raise wizard's (`raiseFieldErrors`).
  */
-import type { RaiseField } from '../cards/index.ts';
+import { RAISE_FIELDS, type RaiseField } from '../cards/index.ts';
 import { VERBS } from '../domain/dispute/stage-flow.ts';
-import { RefusalSignal } from '../domain/dispute/transition.ts';
 import type { DisputeEvent, Refusal } from '../domain/dispute/types.ts';
 import { validateRaise } from '../domain/dispute/validate.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
 
 type RaisedEvent = Extract<DisputeEvent, { type: 'raised' }>;
 
-/** The input of `verb`'s card that an input refusal is about, from the label its message starts with. */
+/** The input of `verb`'s card that an input refusal is about: the field it names. */
 export function stepRefusalField(verb: string, refusal: Refusal): string | null {
   if (refusal.reason !== 'invalid-input') return null;
+  if (refusal.field) return refusal.field;
+  // Refusals from step checks that do not name their field yet: by the label the message starts with.
   const message = refusal.message;
   if (verb === VERBS.outcome || verb === VERBS.informalOutcome) {
     if (/^Minutes/i.test(message)) return 'minutes';
@@ -32,46 +33,18 @@ export function stepRefusalField(verb: string, refusal: Refusal): string | null 
   return null;
 }
 
-/**
- * Every field's problem with a raise, in the domain's own words: each field is checked on its own
- * by giving `validateRaise` the event's value for that field and known-good values for the rest.
- */
+/** Every field's problem with a raise, in the domain's own words: `validateRaise` reports them all at once. */
 export function raiseFieldErrors(
   event: RaisedEvent,
   procedure: ProcedureDefinition,
 ): Partial<Record<RaiseField, string>> {
-  const good = {
-    ...event,
-    immediateRiskChecked: true as const,
-    caseReference: 'REF-1',
-    counterpartOrganisationId: `${event.raisingOrganisationId}-partner`,
-    category: procedure.categories[0]?.id ?? '',
-    ...(procedure.urgencyLevels?.length
-      ? { urgency: procedure.urgencyLevels[0]?.id }
-      : { urgency: undefined }),
-    details: { issue: 'x', informalAttempts: 'x', resolutionSought: 'x' },
-  };
-  const details = (patch: Partial<RaisedEvent['details']>) => ({
-    ...good,
-    details: { ...good.details, ...patch },
-  });
-  const probes: [RaiseField, RaisedEvent][] = [
-    ['caseReference', { ...good, caseReference: event.caseReference }],
-    ['counterpartOrganisationId', { ...good, counterpartOrganisationId: event.counterpartOrganisationId }],
-    ['category', { ...good, category: event.category }],
-    ['urgency', { ...good, urgency: event.urgency }],
-    ['issue', details({ issue: event.details.issue })],
-    ['informalAttempts', details({ informalAttempts: event.details.informalAttempts })],
-    ['resolutionSought', details({ resolutionSought: event.details.resolutionSought })],
-  ];
+  const checked = validateRaise(event, procedure);
   const errors: Partial<Record<RaiseField, string>> = {};
-  for (const [field, probe] of probes) {
-    try {
-      validateRaise(probe, procedure);
-    } catch (error) {
-      if (error instanceof RefusalSignal) errors[field] = error.refusal.message;
-      else throw error;
-    }
+  if (checked.ok) return errors;
+  for (const error of checked.errors) {
+    const field = error.field as RaiseField | undefined;
+    if (field && (RAISE_FIELDS as readonly string[]).includes(field) && !errors[field])
+      errors[field] = error.message;
   }
   return errors;
 }
