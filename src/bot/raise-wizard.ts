@@ -1,17 +1,23 @@
 /**
  * Raising a dispute: the immediate-risk question first, then the raise wizard card, kept as a draft
- * between turns (one per person; its id becomes the dispute id on submit). A submit is checked
- * field by field with the domain's own messages before the dispute service is asked to raise it.
+ * between turns (one per person; its id becomes the dispute id on submit).
+ *
+ * - Only the procedures the person can raise under are offered (`raiseOptions`); the card's
+ *   categories, urgency levels and partners are always the chosen procedure's, so choosing another
+ *   procedure shows its lists before anything is submitted under it.
+ * - Answers are checked before the draft is stored; a submit is checked field by field with the
+ *   domain's own messages (`raiseFieldErrors`) before the dispute service is asked to raise it.
+ * - A draft can always be discarded ("cancel", or Cancel on the card).
  */
 import {
   type AdaptiveCardJson,
   immediateRiskModel,
+  type RaiseDraft,
   raiseDisputeModel,
   renderCard,
   UI_VERBS,
 } from '../cards/index.ts';
-import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
-import { type BotContext, card, type Outgoing } from './context.ts';
+import { type BotContext, card, type Outgoing, text } from './context.ts';
 import { errorCard, helpCard } from './general-cards.ts';
 import type { BotPerson, SavedDraft } from './ports.ts';
 import {
@@ -21,59 +27,53 @@ import {
   unstorableFields,
   withoutControlCharacters,
 } from './raise-draft.ts';
+import { nothingToRaise, optionFor, type RaiseOption, raiseOptions } from './raise-options.ts';
 import { raiseFieldErrors } from './refusal-field.ts';
 import { statusCard, viewerOf } from './step-cards.ts';
 
-type FieldErrors = RaiseFieldErrors;
+type Data = Readonly<Record<string, unknown>>;
 
-async function defaultProcedure(ctx: BotContext, person: BotPerson): Promise<ProcedureDefinition> {
-  const org = await ctx.people.organisation(person.organisationId);
-  const first = org?.procedures.map((id) => ctx.procedures.get(id)).find((p) => p);
-  const fallback = ctx.procedures.values().next().value;
-  if (!first && !fallback) throw new Error('no procedures are loaded');
-  return (first ?? fallback) as ProcedureDefinition;
+async function cannotRaise(ctx: BotContext, person: BotPerson): Promise<AdaptiveCardJson> {
+  return errorCard({ reason: 'option-not-available', message: await nothingToRaise(ctx, person) });
 }
 
-/** The first question of every raise: is anyone at immediate risk? */
+/** The first question of every raise: is anyone at immediate risk? (Or why there is nothing to raise.) */
 export async function immediateRiskCard(
   ctx: BotContext,
   person: BotPerson,
   mode: 'ask' | 'contacts',
   procedureId?: string,
 ): Promise<AdaptiveCardJson> {
-  const procedure = ctx.procedureFor(procedureId) ?? (await defaultProcedure(ctx, person));
-  return renderCard('immediate-risk', immediateRiskModel(procedure, mode));
+  const options = await raiseOptions(ctx, person);
+  const option = optionFor(options, procedureId) ?? options[0];
+  if (!option) return cannotRaise(ctx, person);
+  return renderCard('immediate-risk', immediateRiskModel(option.procedure, mode));
 }
 
-async function partnersFor(ctx: BotContext, person: BotPerson, procedure: ProcedureDefinition) {
-  const orgs = await ctx.people.organisations();
-  return orgs
-    .filter(
-      (o) =>
-        o.id !== person.organisationId && (o.procedures.length === 0 || o.procedures.includes(procedure.id)),
-    )
-    .map((o) => ({ value: o.id, title: o.name }));
-}
+/** The option the draft is for: its procedure while that can be raised, else the first. */
+const optionOfDraft = (options: readonly RaiseOption[], fields: Partial<RaiseDraft>) =>
+  optionFor(options, fields.procedureId) ?? (options[0] as RaiseOption);
 
-async function wizardCard(
-  ctx: BotContext,
+function wizardCard(
   person: BotPerson,
+  options: readonly RaiseOption[],
   draft: SavedDraft,
-  errors: FieldErrors = {},
-): Promise<AdaptiveCardJson> {
-  const procedure = ctx.procedureFor(draft.fields.procedureId) ?? (await defaultProcedure(ctx, person));
+  errors: RaiseFieldErrors = {},
+): AdaptiveCardJson {
+  const { procedure, partners } = optionOfDraft(options, draft.fields);
   return renderCard(
     'raise-dispute',
     raiseDisputeModel({
       draftId: draft.draftId,
       seq: draft.seq,
       procedure,
-      procedures: [...ctx.procedures.values()],
-      partners: await partnersFor(ctx, person, procedure),
+      procedures: options.map((o) => o.procedure),
+      partners,
       draft: { ...draft.fields, procedureId: procedure.id },
       errors,
       savedAt: draft.savedAt,
       viewer: viewerOf(person.id),
+      canDiscard: true,
     }),
   );
 }
@@ -100,50 +100,87 @@ const outOfDateForm = (): Outgoing => ({
 });
 
 /**
+ * The answers for the procedure they will be shown under. A procedure that cannot be raised under
+ * is replaced by the one the card showed; on a change of procedure, answers from the old one's
+ * lists (category, urgency, partner) are kept only where the new procedure has them too.
+ */
+function underProcedure(
+  options: readonly RaiseOption[],
+  shown: RaiseOption,
+  fields: Partial<RaiseDraft>,
+): { fields: Partial<RaiseDraft>; changed: RaiseOption | null } {
+  const chosen = optionFor(options, fields.procedureId) ?? shown;
+  const out = { ...fields, procedureId: chosen.procedure.id };
+  if (chosen === shown) return { fields: out, changed: null };
+  const p = chosen.procedure;
+  const keep = (value: string | undefined, ok: boolean) => (value && ok ? value : '');
+  return {
+    fields: {
+      ...out,
+      category: keep(
+        fields.category,
+        p.categories.some((c) => c.id === fields.category),
+      ),
+      urgency: keep(
+        fields.urgency,
+        (p.urgencyLevels ?? []).some((u) => u.id === fields.urgency),
+      ),
+      counterpartOrganisationId: keep(
+        fields.counterpartOrganisationId,
+        chosen.partners.some((o) => o.value === fields.counterpartOrganisationId),
+      ),
+    },
+    changed: chosen,
+  };
+}
+
+/**
  * Save draft and Submit: the answers are checked before anything is stored. Answers that cannot be
  * stored (control characters) are refused beside their fields and nothing is saved; otherwise the
  * draft is saved whole, and a submit with every answer right raises the dispute.
  */
-async function saveOrSubmit(
-  ctx: BotContext,
-  person: BotPerson,
-  verb: string,
-  data: Readonly<Record<string, unknown>>,
-): Promise<Outgoing> {
+async function saveOrSubmit(ctx: BotContext, person: BotPerson, verb: string, data: Data): Promise<Outgoing> {
+  const options = await raiseOptions(ctx, person);
+  if (options.length === 0) return { update: await cannotRaise(ctx, person), send: [] };
   const draft = await currentDraft(ctx, person);
   const submittedFor = typeof data.disputeId === 'string' ? data.disputeId : null;
   if (submittedFor && submittedFor !== draft.draftId) return outOfDateForm();
-  const fields = fieldsFrom(data, draft.fields);
-  const unstorable = unstorableFields(fields);
+  const shown = optionOfDraft(options, draft.fields);
+  const typed = fieldsFrom(data, draft.fields);
+  const unstorable = unstorableFields(typed);
   if (Object.keys(unstorable).length > 0) {
-    // Shown without the characters that cannot be kept; the stored draft stays as it was.
-    const shown: SavedDraft = { ...draft, fields: withoutControlCharacters(fields) };
-    return { update: await wizardCard(ctx, person, shown, unstorable), send: [] };
+    // Shown as the card was (same procedure), without the characters that cannot be kept; the
+    // stored draft stays as it was.
+    const fields = { ...withoutControlCharacters(typed), procedureId: shown.procedure.id };
+    return { update: wizardCard(person, options, { ...draft, fields }, unstorable), send: [] };
   }
+  const { fields, changed } = underProcedure(options, shown, typed);
   const saved: SavedDraft = { ...draft, seq: draft.seq + 1, fields, savedAt: ctx.now() };
-  if (verb === UI_VERBS.saveDraft || !saved.immediateRiskChecked) {
-    await ctx.drafts.save(person.id, saved);
-    if (verb === UI_VERBS.saveDraft) return { update: await wizardCard(ctx, person, saved), send: [] };
+  await ctx.drafts.save(person.id, saved);
+  if (changed) {
+    // The card showed another procedure's lists: show this one's before anything is submitted.
+    const procedureId = `The categories and partner organisations are now those of ${changed.procedure.shortName}: check your answers, then submit.`;
+    return { update: wizardCard(person, options, saved, { procedureId }), send: [] };
+  }
+  if (verb === UI_VERBS.saveDraft) return { update: wizardCard(person, options, saved), send: [] };
+  if (!saved.immediateRiskChecked) {
     return { update: await immediateRiskCard(ctx, person, 'ask', saved.fields.procedureId), send: [] };
   }
-  const procedure = ctx.procedureFor(saved.fields.procedureId) ?? (await defaultProcedure(ctx, person));
-  const event = raiseEvent(person, { ...saved, fields: { ...saved.fields, procedureId: procedure.id } });
+  const { procedure, partners } = shown;
+  const event = raiseEvent(person, saved);
   const errors = raiseFieldErrors(event, procedure);
   // Only a partner the directory knows for this procedure can be routed to (card data is the client's).
-  const partners = await partnersFor(ctx, person, procedure);
   if (
     !errors.counterpartOrganisationId &&
     !partners.some((p) => p.value === event.counterpartOrganisationId)
   ) {
     errors.counterpartOrganisationId = `Choose one of the partner organisations listed for ${procedure.shortName}.`;
   }
-  await ctx.drafts.save(person.id, saved);
-  if (Object.keys(errors).length > 0)
-    return { update: await wizardCard(ctx, person, saved, errors), send: [] };
+  if (Object.keys(errors).length > 0) return { update: wizardCard(person, options, saved, errors), send: [] };
   const result = await ctx.disputes.apply(saved.draftId, event, { procedureId: procedure.id });
   if (!result.ok) {
     // Not about one field (a directory gap, a raise already made): say so beside the form.
-    return { update: await wizardCard(ctx, person, saved), send: [card(errorCard(result.refusal))] };
+    return { update: wizardCard(person, options, saved), send: [card(errorCard(result.refusal))] };
   }
   await ctx.drafts.remove(person.id);
   ctx.log.info({ disputeId: saved.draftId, procedureId: procedure.id }, 'dispute raised');
@@ -160,12 +197,32 @@ async function saveOrSubmit(
   };
 }
 
-/** A raise wizard verb (`RAISE_VERBS`). */
+/**
+ * Discards the person's draft ("cancel" typed, or Cancel on the wizard card). From a card, only the
+ * draft that card is for: an older card cannot discard a newer draft.
+ */
+export async function discardDraft(ctx: BotContext, person: BotPerson, data: Data | null): Promise<Outgoing> {
+  const draft = await ctx.drafts.get(person.id);
+  const submittedFor = data && typeof data.disputeId === 'string' ? data.disputeId : null;
+  if (data && draft && submittedFor && submittedFor !== draft.draftId) return outOfDateForm();
+  if (!draft) {
+    const none = text('You have no draft to discard. Type "raise a dispute" to start one.');
+    return data ? { update: helpCard(ctx), send: [none] } : { send: [none] };
+  }
+  await ctx.drafts.remove(person.id);
+  ctx.log.info({ draftId: draft.draftId }, 'raise draft discarded');
+  const done = text(
+    'Your draft has been discarded and nothing from it was kept. Type "raise a dispute" to start again.',
+  );
+  return data ? { update: helpCard(ctx), send: [done] } : { send: [done] };
+}
+
+/** A raise wizard verb: raise, the immediate-risk answers, Save draft, Submit, Cancel. */
 export async function onRaiseAction(
   ctx: BotContext,
   person: BotPerson,
   verb: string,
-  data: Readonly<Record<string, unknown>>,
+  data: Data,
 ): Promise<Outgoing> {
   const procedureId = typeof data.procedureId === 'string' ? data.procedureId : undefined;
   switch (verb) {
@@ -174,18 +231,22 @@ export async function onRaiseAction(
     case UI_VERBS.immediateRiskYes:
       return { update: await immediateRiskCard(ctx, person, 'contacts', procedureId), send: [] };
     case UI_VERBS.immediateRiskNo: {
+      const options = await raiseOptions(ctx, person);
+      if (options.length === 0) return { update: await cannotRaise(ctx, person), send: [] };
       const draft = await currentDraft(ctx, person);
-      const saved: SavedDraft = {
-        ...draft,
-        immediateRiskChecked: true,
-        fields: { ...draft.fields, ...(procedureId && !draft.fields.procedureId ? { procedureId } : {}) },
-      };
+      const fields =
+        procedureId && !optionFor(options, draft.fields.procedureId) && optionFor(options, procedureId)
+          ? { ...draft.fields, procedureId }
+          : draft.fields;
+      const saved: SavedDraft = { ...draft, immediateRiskChecked: true, fields };
       await ctx.drafts.save(person.id, saved);
-      return { update: await wizardCard(ctx, person, saved), send: [] };
+      return { update: wizardCard(person, options, saved), send: [] };
     }
     case UI_VERBS.saveDraft:
     case UI_VERBS.submitRaise:
       return saveOrSubmit(ctx, person, verb, data);
+    case UI_VERBS.cancelRaise:
+      return discardDraft(ctx, person, data);
   }
   return { send: [card(helpCard(ctx))] };
 }
