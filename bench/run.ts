@@ -3,7 +3,9 @@
  *  - working-day maths (addWorkingDays) per call
  *  - decide() per event over a whole ANE walk
  */
+
 import { performance } from 'node:perf_hooks';
+import { refusalText } from '../src/cards/wording/refusals.ts';
 import { addWorkingDays, bundledCalendar } from '../src/domain/calendar/index.ts';
 import { decide } from '../src/domain/dispute/decide.ts';
 import type { DisputeEvent, DisputeState, PersonRef, RoleResolver } from '../src/domain/dispute/types.ts';
@@ -46,7 +48,7 @@ function walk(): number {
   let events = 0;
   const apply = (event: DisputeEvent) => {
     const r = decide(state, event, ctx);
-    if (!r.ok) throw new Error(r.refusal.message);
+    if (!r.ok) throw new Error(refusalText(r.refusal));
     state = r.state;
     events++;
   };
@@ -152,7 +154,7 @@ async function benchStore(): Promise<void> {
         ];
         for (const event of steps) {
           const result = await service.applyEvent(id, event, { source: 'system', procedureId: 'ane' });
-          if (!result.ok) throw new Error(result.refusal.message);
+          if (!result.ok) throw new Error(refusalText(result.refusal));
           events++;
         }
       }

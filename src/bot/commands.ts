@@ -7,7 +7,7 @@ import { actAs } from './act-as.ts';
 import { type BotContext, card, type Outgoing, text, UNKNOWN_PERSON } from './context.ts';
 import { errorCard, helpCard, myDisputesCard } from './general-cards.ts';
 import type { BotPerson, TeamsIdentity } from './ports.ts';
-import { discardDraft, immediateRiskCard } from './raise-wizard.ts';
+import { discardDraft, startRaise } from './raise-wizard.ts';
 
 export interface CommandTurn {
   readonly ctx: BotContext;
@@ -43,7 +43,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     match: /^(raise|raise a dispute|new dispute|start)$/,
-    run: async ({ ctx, person }) => ({ send: [card(await immediateRiskCard(ctx, person, 'ask'))] }),
+    run: ({ ctx, person }) => startRaise(ctx, person),
   },
   {
     match: /^(cancel|cancel draft|cancel the draft|discard|discard draft|discard the draft)$/,

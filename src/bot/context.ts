@@ -82,19 +82,12 @@ export function createContext(deps: ConversationDeps): BotContext {
 export const text = (t: string) => ({ text: t });
 export const card = (c: AdaptiveCardJson) => ({ card: c });
 
-export const UNKNOWN_PERSON: Refusal = {
-  reason: 'role-unresolved',
-  message:
-    'Concord could not find you in the partnership directory, so it cannot act for you. Ask your Concord administrator to add you.',
-};
+export const UNKNOWN_PERSON: Refusal = { reason: 'role-unresolved', code: 'unknown-person', params: {} };
 
-export const NO_SUCH_DISPUTE: Refusal = { reason: 'not-raised', message: 'There is no such dispute.' };
+export const NO_SUCH_DISPUTE: Refusal = { reason: 'not-raised', code: 'not-raised', params: {} };
 
 /** The only thing a person not taking part in a dispute is told about it. */
-export const NOT_YOURS: Refusal = {
-  reason: 'not-your-step',
-  message: 'This dispute is not one you are taking part in, so Concord cannot show it to you.',
-};
+export const NOT_YOURS: Refusal = { reason: 'not-your-step', code: 'not-involved', params: {} };
 
 /** Whether `personId` takes part in the dispute: raised it, owns it, is awaited or took part. */
 export function isParty(state: DisputeState, personId: string): boolean {

@@ -33,21 +33,43 @@ import { statusCard, viewerOf } from './step-cards.ts';
 
 type Data = Readonly<Record<string, unknown>>;
 
-async function cannotRaise(ctx: BotContext, person: BotPerson): Promise<AdaptiveCardJson> {
-  return errorCard({ reason: 'option-not-available', message: await nothingToRaise(ctx, person) });
+/** Why there is nothing to raise; from a card, the card becomes the help card. */
+async function cannotRaise(ctx: BotContext, person: BotPerson, fromCard: boolean): Promise<Outgoing> {
+  const said = text(await nothingToRaise(ctx, person));
+  return fromCard ? { update: helpCard(ctx), send: [said] } : { send: [said] };
 }
 
-/** The first question of every raise: is anyone at immediate risk? (Or why there is nothing to raise.) */
-export async function immediateRiskCard(
+/** The first question of every raise: is anyone at immediate risk? Null when there is nothing to raise. */
+async function immediateRiskCard(
   ctx: BotContext,
   person: BotPerson,
   mode: 'ask' | 'contacts',
   procedureId?: string,
-): Promise<AdaptiveCardJson> {
+): Promise<AdaptiveCardJson | null> {
   const options = await raiseOptions(ctx, person);
   const option = optionFor(options, procedureId) ?? options[0];
-  if (!option) return cannotRaise(ctx, person);
-  return renderCard('immediate-risk', immediateRiskModel(option.procedure, mode));
+  return option ? renderCard('immediate-risk', immediateRiskModel(option.procedure, mode)) : null;
+}
+
+/** "raise a dispute" (typed or the button): the immediate-risk question, as a new message. */
+export async function startRaise(
+  ctx: BotContext,
+  person: BotPerson,
+  procedureId?: string,
+): Promise<Outgoing> {
+  const risk = await immediateRiskCard(ctx, person, 'ask', procedureId);
+  return risk ? { send: [card(risk)] } : cannotRaise(ctx, person, false);
+}
+
+/** The immediate-risk question in place of the clicked card. */
+async function askRiskInPlace(
+  ctx: BotContext,
+  person: BotPerson,
+  mode: 'ask' | 'contacts',
+  procedureId?: string,
+): Promise<Outgoing> {
+  const risk = await immediateRiskCard(ctx, person, mode, procedureId);
+  return risk ? { update: risk, send: [] } : cannotRaise(ctx, person, true);
 }
 
 /** The option the draft is for: its procedure while that can be raised, else the first. */
@@ -91,11 +113,7 @@ async function currentDraft(ctx: BotContext, person: BotPerson): Promise<SavedDr
 }
 
 const outOfDateForm = (): Outgoing => ({
-  update: errorCard({
-    reason: 'wrong-phase',
-    message:
-      'This form is out of date: that draft was already submitted or replaced. Type "raise a dispute" to start again.',
-  }),
+  update: errorCard({ reason: 'wrong-phase', code: 'draft-out-of-date', params: {} }),
   send: [],
 });
 
@@ -141,7 +159,7 @@ function underProcedure(
  */
 async function saveOrSubmit(ctx: BotContext, person: BotPerson, verb: string, data: Data): Promise<Outgoing> {
   const options = await raiseOptions(ctx, person);
-  if (options.length === 0) return { update: await cannotRaise(ctx, person), send: [] };
+  if (options.length === 0) return cannotRaise(ctx, person, true);
   const draft = await currentDraft(ctx, person);
   const submittedFor = typeof data.disputeId === 'string' ? data.disputeId : null;
   if (submittedFor && submittedFor !== draft.draftId) return outOfDateForm();
@@ -163,9 +181,7 @@ async function saveOrSubmit(ctx: BotContext, person: BotPerson, verb: string, da
     return { update: wizardCard(person, options, saved, { procedureId }), send: [] };
   }
   if (verb === UI_VERBS.saveDraft) return { update: wizardCard(person, options, saved), send: [] };
-  if (!saved.immediateRiskChecked) {
-    return { update: await immediateRiskCard(ctx, person, 'ask', saved.fields.procedureId), send: [] };
-  }
+  if (!saved.immediateRiskChecked) return askRiskInPlace(ctx, person, 'ask', saved.fields.procedureId);
   const { procedure, partners } = shown;
   const event = raiseEvent(person, saved);
   const errors = raiseFieldErrors(event, procedure);
@@ -227,12 +243,12 @@ export async function onRaiseAction(
   const procedureId = typeof data.procedureId === 'string' ? data.procedureId : undefined;
   switch (verb) {
     case UI_VERBS.raise:
-      return { send: [card(await immediateRiskCard(ctx, person, 'ask', procedureId))] };
+      return startRaise(ctx, person, procedureId);
     case UI_VERBS.immediateRiskYes:
-      return { update: await immediateRiskCard(ctx, person, 'contacts', procedureId), send: [] };
+      return askRiskInPlace(ctx, person, 'contacts', procedureId);
     case UI_VERBS.immediateRiskNo: {
       const options = await raiseOptions(ctx, person);
-      if (options.length === 0) return { update: await cannotRaise(ctx, person), send: [] };
+      if (options.length === 0) return cannotRaise(ctx, person, true);
       const draft = await currentDraft(ctx, person);
       const fields =
         procedureId && !optionFor(options, draft.fields.procedureId) && optionFor(options, procedureId)

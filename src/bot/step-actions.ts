@@ -3,7 +3,7 @@
  * event for the authenticated person, the dispute service applies it, and the clicked card becomes
  * the result: "Done: …", the same card again with the refused input highlighted, or the refusal.
  */
-import type { DomainVerb } from '../cards/index.ts';
+import { type DomainVerb, refusalText } from '../cards/index.ts';
 import { isCurrent, outOfDateCard, rememberCurrentStep, retireUsedCard, seqOf } from './card-freshness.ts';
 import { type BotContext, isParty, NO_SUCH_DISPUTE, type Outgoing } from './context.ts';
 import { errorCard, notYoursCard } from './general-cards.ts';
@@ -30,7 +30,7 @@ export async function onStepAction(
   const row = STEP_VERBS[verb];
   if (!row)
     return {
-      update: errorCard({ reason: 'invalid-input', message: 'That button is not known.' }, disputeId),
+      update: errorCard({ reason: 'invalid-input', code: 'unknown-button', params: {} }, disputeId),
       send: [],
     };
   const actor = {
@@ -43,7 +43,8 @@ export async function onStepAction(
   const result = await ctx.disputes.apply(disputeId, event, { expectedSeq: state.seq });
   const base = { state, procedure, viewerId: person.id, now: ctx.now() };
   if (!result.ok) {
-    const field = stepRefusalField(verb, result.refusal);
+    const field = stepRefusalField(result.refusal);
+    const said = refusalText(result.refusal);
     if (row.cardKind && field) {
       // Show the same card again with the message beside the field. The step has not moved.
       const view = {
@@ -52,7 +53,7 @@ export async function onStepAction(
         procedureName: procedure.name,
         stageName: procedure.stages.find((s) => s.id === state.stage.id)?.name ?? state.stage.id,
         title: 'Please correct the highlighted answer',
-        text: [result.refusal.message],
+        text: [said],
         due: state.stage.due,
         dueDate: state.stage.dueDate,
         overallDue: state.overallDue,
@@ -66,7 +67,7 @@ export async function onStepAction(
           ...base,
           kind: row.cardKind,
           view,
-          errors: { [field]: result.refusal.message },
+          errors: { [field]: said },
         }),
         send: [],
       };

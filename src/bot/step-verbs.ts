@@ -3,12 +3,13 @@
  * event it means (`toEvent`), the template that shows its inputs again when one of them is refused
  * (`cardKind`; absent for verbs without inputs) and what the used card says was done (`doneTitle`).
  *
- * The verbs themselves are the domain's (`VERBS`); the actor is always the authenticated person,
- * never anything in the card data.
+ * The verbs, and which event each means, are the shared verbs module's (`VERBS`, `VERB_MEANING` in
+ * src/domain/dispute/verbs.ts); this table adds how the card's inputs fill that event and what the
+ * card shows. The actor is always the authenticated person, never anything in the card data.
  */
 import type { DomainVerb } from '../cards/index.ts';
-import { VERBS } from '../domain/dispute/stage-flow.ts';
 import type { AgreedAction, DisputeEvent, DisputeState, PersonRef } from '../domain/dispute/types.ts';
+import { VERB_MEANING, VERBS, type VerbMeaning } from '../domain/dispute/verbs.ts';
 import { str } from './context.ts';
 import type { BotPerson } from './ports.ts';
 
@@ -87,70 +88,64 @@ function outcome({ actor, state, data }: StepVerbInput): DisputeEvent {
   };
 }
 
+type EventType = (typeof VERB_MEANING)[DomainVerb]['event'];
+
+/** How a card's inputs fill each event a verb can mean (`VERB_MEANING`, the shared verbs module). */
+const EVENTS: { readonly [E in EventType]: (input: StepVerbInput, meaning: VerbMeaning) => DisputeEvent } = {
+  decision: (input, meaning) => decision(meaning.choice ?? 'escalate')(input),
+  'exceptional-referral': ({ actor, by, data, routeId }) => ({
+    type: 'exceptional-referral',
+    by: actor,
+    routeId: routeId ?? '',
+    reason: str(data, 'reason') ?? `Referred by ${by.name} from the Concord card.`,
+  }),
+  acknowledged: (input, meaning) => acknowledged(meaning.agreed === true)(input),
+  chase: ({ actor, data }) => {
+    const note = str(data, 'note');
+    return { type: 'chase', by: actor, ...(note ? { note } : {}) };
+  },
+  // Either outcome verb records the outcome of the step the dispute is at (informal or formal).
+  'outcome-recorded': outcome,
+  'informal-outcome': outcome,
+  'meeting-move': ({ actor, data }) => ({ type: 'meeting-move', by: actor, start: str(data, 'start') ?? '' }),
+  'meeting-requested': ({ actor }) => ({ type: 'meeting-requested', by: actor }),
+  resolved: ({ actor, by, data }) => ({
+    type: 'resolved',
+    by: actor,
+    summary: str(data, 'summary') ?? `Resolved, authorised by ${by.name}.`,
+  }),
+  closed: ({ actor, data }) => {
+    const note = str(data, 'note');
+    return { type: 'closed', by: actor, ...(note ? { note } : {}) };
+  },
+  withdrawn: ({ actor, by, data }) => ({
+    type: 'withdrawn',
+    by: actor,
+    reason: str(data, 'reason') ?? `Withdrawn by ${by.name} from the Concord card.`,
+  }),
+};
+
+/** A row for `verb`: its event is the one the shared verbs module says the verb means. */
+function row(verb: DomainVerb, rest: Omit<StepVerb, 'toEvent'>): StepVerb {
+  const meaning: VerbMeaning = VERB_MEANING[verb];
+  return { toEvent: (input) => EVENTS[meaning.event as EventType](input, meaning), ...rest };
+}
+
 export const STEP_VERBS: Readonly<Record<DomainVerb, StepVerb>> = {
-  [VERBS.escalate]: {
-    toEvent: decision('escalate'),
-    cardKind: 'decision',
-    doneTitle: 'raised the next stage',
-  },
-  [VERBS.informal]: { toEvent: decision('informal'), doneTitle: 'raising it informally' },
-  [VERBS.accept]: { toEvent: decision('accept'), doneTitle: 'decision accepted' },
-  [VERBS.refer]: {
-    toEvent: ({ actor, by, data, routeId }) => ({
-      type: 'exceptional-referral',
-      by: actor,
-      routeId: routeId ?? '',
-      reason: str(data, 'reason') ?? `Referred by ${by.name} from the Concord card.`,
-    }),
-    doneTitle: (routeId) => `referred (${routeId})`,
-  },
-  [VERBS.agreed]: { toEvent: acknowledged(true), cardKind: 'review-reply', doneTitle: 'marked agreed' },
-  [VERBS.notAgreed]: {
-    toEvent: acknowledged(false),
-    cardKind: 'review-reply',
-    doneTitle: 'marked not agreed',
-  },
-  [VERBS.chase]: {
-    toEvent: ({ actor, data }) => {
-      const note = str(data, 'note');
-      return { type: 'chase', by: actor, ...(note ? { note } : {}) };
-    },
-    doneTitle: 'chased',
-  },
-  [VERBS.outcome]: { toEvent: outcome, cardKind: 'outcome', doneTitle: 'outcome recorded' },
-  [VERBS.informalOutcome]: { toEvent: outcome, cardKind: 'outcome', doneTitle: 'outcome recorded' },
-  [VERBS.moveMeeting]: {
-    toEvent: ({ actor, data }) => ({ type: 'meeting-move', by: actor, start: str(data, 'start') ?? '' }),
-    cardKind: 'meeting',
-    doneTitle: 'meeting moved',
-  },
-  [VERBS.requestMeeting]: {
-    toEvent: ({ actor }) => ({ type: 'meeting-requested', by: actor }),
-    doneTitle: 'meeting requested',
-  },
-  [VERBS.resolve]: {
-    toEvent: ({ actor, by, data }) => ({
-      type: 'resolved',
-      by: actor,
-      summary: str(data, 'summary') ?? `Resolved, authorised by ${by.name}.`,
-    }),
-    doneTitle: 'resolved',
-  },
-  [VERBS.close]: {
-    toEvent: ({ actor, data }) => {
-      const note = str(data, 'note');
-      return { type: 'closed', by: actor, ...(note ? { note } : {}) };
-    },
-    doneTitle: 'record closed',
-  },
-  [VERBS.withdraw]: {
-    toEvent: ({ actor, by, data }) => ({
-      type: 'withdrawn',
-      by: actor,
-      reason: str(data, 'reason') ?? `Withdrawn by ${by.name} from the Concord card.`,
-    }),
-    doneTitle: 'withdrawn',
-  },
+  [VERBS.escalate]: row(VERBS.escalate, { cardKind: 'decision', doneTitle: 'raised the next stage' }),
+  [VERBS.informal]: row(VERBS.informal, { doneTitle: 'raising it informally' }),
+  [VERBS.accept]: row(VERBS.accept, { doneTitle: 'decision accepted' }),
+  [VERBS.refer]: row(VERBS.refer, { doneTitle: (routeId) => `referred (${routeId})` }),
+  [VERBS.agreed]: row(VERBS.agreed, { cardKind: 'review-reply', doneTitle: 'marked agreed' }),
+  [VERBS.notAgreed]: row(VERBS.notAgreed, { cardKind: 'review-reply', doneTitle: 'marked not agreed' }),
+  [VERBS.chase]: row(VERBS.chase, { doneTitle: 'chased' }),
+  [VERBS.outcome]: row(VERBS.outcome, { cardKind: 'outcome', doneTitle: 'outcome recorded' }),
+  [VERBS.informalOutcome]: row(VERBS.informalOutcome, { cardKind: 'outcome', doneTitle: 'outcome recorded' }),
+  [VERBS.moveMeeting]: row(VERBS.moveMeeting, { cardKind: 'meeting', doneTitle: 'meeting moved' }),
+  [VERBS.requestMeeting]: row(VERBS.requestMeeting, { doneTitle: 'meeting requested' }),
+  [VERBS.resolve]: row(VERBS.resolve, { doneTitle: 'resolved' }),
+  [VERBS.close]: row(VERBS.close, { doneTitle: 'record closed' }),
+  [VERBS.withdraw]: row(VERBS.withdraw, { doneTitle: 'withdrawn' }),
 };
 
 /** "Done: <title>" for a verb (and route). */

@@ -21,6 +21,7 @@ import type {
   StatementField,
   Viewer,
 } from './view-models.ts';
+import { refusalText } from './wording/refusals.ts';
 
 export function deadlinesOf(state: DisputeState, procedure: ProcedureDefinition): Deadlines {
   return {
@@ -268,7 +269,7 @@ const REFUSAL_TITLES: Partial<Record<Refusal['reason'], string>> = {
 export function errorFromRefusal(refusal: Refusal, disputeId: string | null = null): ErrorViewModel {
   return {
     title: REFUSAL_TITLES[refusal.reason] ?? 'That could not be done',
-    message: refusal.message,
+    message: refusalText(refusal),
     reason: refusal.reason,
     disputeId,
   };

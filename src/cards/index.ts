@@ -13,3 +13,4 @@ export {
 } from './render.ts';
 export * from './verbs.ts';
 export * from './view-models.ts';
+export { refusalText } from './wording/refusals.ts';

@@ -15,7 +15,7 @@
  * @example
  * const service = createDisputeService({ store, decide, contextFor, clock: systemClock });
  * const result = await service.applyEvent('d-1', event, { source: 'teams' });
- * if (!result.ok) reply(result.refusal.message);
+ * if (!result.ok) reply(refusalText(result.refusal));
  */
 import type { Transaction } from 'kysely';
 import type { Decide, DecideContext } from '../domain/dispute/decide-types.ts';
@@ -117,12 +117,8 @@ function isLocal(effect: Effect): effect is Extract<Effect, { type: LocalEffectT
   return effect.type in LOCAL_EFFECTS;
 }
 
-const CHANGED_MEANWHILE: Refusal = {
-  reason: 'stale-card',
-  message:
-    'The dispute changed a moment ago, so that was not applied. Look at the latest card and try again.',
-};
-const NOT_RAISED: Refusal = { reason: 'not-raised', message: 'There is no dispute with that id.' };
+const CHANGED_MEANWHILE: Refusal = { reason: 'stale-card', code: 'changed-meanwhile', params: {} };
+const NOT_RAISED: Refusal = { reason: 'not-raised', code: 'no-dispute-with-id', params: {} };
 const MAX_STALE_RETRIES = 8;
 
 export function createDisputeService(options: DisputeServiceOptions): DisputeService {

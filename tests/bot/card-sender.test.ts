@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotAdapter } from '../../src/bot/adapter.ts';
 import { createCardSender, type SendCardEffect } from '../../src/bot/card-sender.ts';
 import type { TeamsInstaller } from '../../src/bot/ports.ts';
+import { refusalText } from '../../src/cards/wording/refusals.ts';
 import { getProcedure } from '../../src/procedures/index.ts';
 import { actionsOf, createHarness, type Harness, textOf } from './harness.ts';
 
@@ -69,7 +70,7 @@ async function raisedDispute(): Promise<{ id: string; cards: SendCardEffect[] }>
     },
     { source: 'teams', procedureId: 'ane' },
   );
-  if (!result.ok) throw new Error(result.refusal.message);
+  if (!result.ok) throw new Error(refusalText(result.refusal));
   const cards = result.effects.filter((e): e is SendCardEffect => e.type === 'send-card');
   return { id, cards };
 }

@@ -68,7 +68,11 @@ export const FIXTURES: { [K in TemplateName]: CardViewModels[K] } = {
     })),
   },
   error: errorFromRefusal(
-    { reason: 'not-your-step', message: `Only the Team Manager can decide this. ${HOSTILE}` },
+    {
+      reason: 'not-your-step',
+      code: 'step-for-someone-else',
+      params: { who: `the Team Manager ${HOSTILE}` },
+    },
     'd-0001',
   ),
   'immediate-risk': immediateRiskModel(ANE, 'ask'),

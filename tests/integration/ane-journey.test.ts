@@ -15,8 +15,10 @@
  * resolved" → Stage 4 booked, held, resolved → the written confirmation to all parties. Then the
  * same journey with 20% injected Graph faults, which must end with no duplicate email or event.
  */
+
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { refusalText } from '../../src/cards/wording/refusals.ts';
 import type { DisputeEvent, DisputeState, PersonRef } from '../../src/domain/dispute/types.ts';
 import {
   DISPUTE_HEADER,
@@ -131,7 +133,7 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
       source: 'teams',
       ...(event.type === 'raised' ? { procedureId: 'ane' } : {}),
     });
-    if (!result.ok) throw new Error(`${event.type} refused: ${result.refusal.message}`);
+    if (!result.ok) throw new Error(`${event.type} refused: ${refusalText(result.refusal)}`);
     await runtime.worker.drain();
     return result.state;
   };

@@ -78,7 +78,10 @@ for (const engine of ENGINES) {
         source: 'teams',
         procedureId: 'ane',
       });
-      expect(again).toEqual({ ok: false, refusal: { reason: 'already-raised', message: 'already raised' } });
+      expect(again).toEqual({
+        ok: false,
+        refusal: { reason: 'already-raised', code: 'already-raised', params: {} },
+      });
       const stale = await service.applyEvent(
         'd-1',
         { type: 'timer-fired', key: 'd-1:nope', kind: 'stage-deadline', stageId: 'stage-1' },

@@ -41,7 +41,8 @@ export function createFakeDecide(options: FakeDecideOptions): Decide {
   return (state, event, ctx) => {
     const now = new Date(ctx.now);
     if (event.type === 'raised') {
-      if (state) return { ok: false, refusal: { reason: 'already-raised', message: 'already raised' } };
+      if (state)
+        return { ok: false, refusal: { reason: 'already-raised', code: 'already-raised', params: {} } };
       const timers = options.plan(event.disputeId, now);
       const base = initialState(event.disputeId, event.caseReference, ctx);
       const next: FakeState = {
@@ -59,13 +60,13 @@ export function createFakeDecide(options: FakeDecideOptions): Decide {
       effects.push(record(`${event.disputeId}:raised:record`, 'Dispute raised', ctx.now));
       return { ok: true, state: next, effects };
     }
-    if (!state) return { ok: false, refusal: { reason: 'not-raised', message: 'not raised' } };
+    if (!state) return { ok: false, refusal: { reason: 'not-raised', code: 'not-raised', params: {} } };
     const current = state as FakeState;
     const seq = current.seq + 1;
     switch (event.type) {
       case 'timer-fired': {
         if (!current.fake.pendingTimers.includes(event.key)) {
-          return { ok: false, refusal: { reason: 'stale-timer', message: 'stale' } };
+          return { ok: false, refusal: { reason: 'stale-timer', code: 'timer-earlier-stage', params: {} } };
         }
         const next: FakeState = {
           ...current,
@@ -106,7 +107,7 @@ export function createFakeDecide(options: FakeDecideOptions): Decide {
       default:
         return {
           ok: false,
-          refusal: { reason: 'wrong-phase', message: `fake decide ignores ${event.type}` },
+          refusal: { reason: 'wrong-phase', code: 'not-now', params: { phase: event.type } },
         };
     }
   };

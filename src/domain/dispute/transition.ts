@@ -6,7 +6,8 @@
 import { addWorkingDays, londonDay } from '../calendar/index.ts';
 import type { Party, ProcedureDefinition, Stage, Timescale } from '../procedure/schema.ts';
 import type { DecideContext } from './decide-types.ts';
-import type { RefusalField, RefusalParams } from './refusal.ts';
+import { effectKey, slotKey, timerKey } from './keys.ts';
+import { refuse } from './refusal.ts';
 import type {
   CardKind,
   CardView,
@@ -17,38 +18,12 @@ import type {
   Instant,
   PersonRef,
   RecordEntry,
-  Refusal,
-  RefusalReason,
   ThreadMessage,
   TimerKind,
 } from './types.ts';
 
-/** Thrown only inside `decide` to unwind a handler; `decide` turns it into a returned refusal. */
-export class RefusalSignal {
-  constructor(readonly refusal: Refusal) {}
-}
-
-export function refuse(
-  reason: RefusalReason,
-  message: string,
-  detail: { code?: string; field?: RefusalField; params?: RefusalParams } = {},
-): never {
-  throw new RefusalSignal(refusal(reason, message, detail));
-}
-
-export function refusal(
-  reason: RefusalReason,
-  message: string,
-  detail: { code?: string; field?: RefusalField; params?: RefusalParams } = {},
-): Refusal {
-  return {
-    reason,
-    code: detail.code ?? reason,
-    ...(detail.field ? { field: detail.field } : {}),
-    params: detail.params ?? {},
-    message,
-  };
-}
+export { isSamePerson } from './guards.ts';
+export { RefusalSignal, refuse } from './refusal.ts';
 
 export const STAGE_TIMER_KINDS: readonly TimerKind[] = [
   'stage-deadline',
@@ -63,7 +38,8 @@ export const OVERALL_TIMER_KINDS: readonly TimerKind[] = [
 
 type EffectInput = Effect extends infer E ? (E extends { key: string } ? Omit<E, 'key'> : never) : never;
 
-export interface Deadline {
+/** A timescale resolved to an absolute due instant (and its London date) from now. */
+export interface ResolvedTimescale {
   readonly due: Instant | null;
   readonly dueDate: string | null;
   readonly workingDays: number | null;
@@ -84,11 +60,7 @@ export class Transition {
 
   get stage(): Stage {
     const stage = this.procedure.stages[this.state.stage.index];
-    if (!stage)
-      refuse(
-        'unknown-stage',
-        `This dispute is at a stage (${this.state.stage.id}) its procedure no longer has.`,
-      );
+    if (!stage) refuse('unknown-stage', 'stage-gone', { stageId: this.state.stage.id });
     return stage;
   }
 
@@ -103,7 +75,7 @@ export class Transition {
   /** Emits an effect with a key that is stable for this event (dispute, event sequence, position). */
   emit(effect: EffectInput): void {
     this.counter += 1;
-    this.effects.push({ ...effect, key: `${this.state.id}:${this.state.seq}:${this.counter}` } as Effect);
+    this.effects.push({ ...effect, key: effectKey(this.state.id, this.state.seq, this.counter) } as Effect);
   }
 
   setTimer(kind: TimerKind, at: Instant, stageId: string, suffix = ''): void {
@@ -114,6 +86,10 @@ export class Transition {
       kind,
       stageId,
     });
+  }
+
+  cancelTimer(kind: TimerKind, scopeId: string, suffix = ''): void {
+    this.effects.push({ type: 'cancel-timer', key: timerKey(this.state.id, scopeId, kind, suffix) });
   }
 
   cancelStageTimers(): void {
@@ -173,10 +149,10 @@ export class Transition {
         party.side === 'counterpart'
           ? this.state.counterpartOrganisationId
           : this.state.raisingOrganisationId;
-      refuse(
-        'role-unresolved',
-        `No ${this.roleLabel(party.role)} is configured for ${party.side === 'independent' ? 'this procedure' : organisation}. Ask your Concord administrator to add one to the directory.`,
-      );
+      refuse('role-unresolved', 'role-unresolved', {
+        role: this.roleLabel(party.role),
+        organisation: party.side === 'independent' ? null : organisation,
+      });
     }
     return person;
   }
@@ -192,9 +168,9 @@ export class Transition {
   }
 
   /** The absolute deadline of a timescale that starts now. */
-  deadline(timescale: Timescale, agreedWorkingDays?: number): Deadline {
+  deadline(timescale: Timescale, agreedWorkingDays?: number): ResolvedTimescale {
     const from = new Date(this.ctx.now);
-    const byWorkingDays = (workingDays: number): Deadline => {
+    const byWorkingDays = (workingDays: number): ResolvedTimescale => {
       const { due, dueDate } = addWorkingDays({ calendar: this.ctx.calendar, from, workingDays });
       return { due: due.toISOString(), dueDate, workingDays };
     };
@@ -211,8 +187,7 @@ export class Transition {
       }
       case 'urgency-led': {
         const level = this.procedure.urgencyLevels?.find((u) => u.id === this.state.urgency);
-        if (!level)
-          refuse('urgency-required', 'Choose how urgent this disagreement is before it can move on.');
+        if (!level) refuse('urgency-required', 'urgency-needed');
         return this.deadline(level.timescale, agreedWorkingDays);
       }
       case 'none':
@@ -221,13 +196,13 @@ export class Transition {
   }
 
   /** Stage deadline timers: the deadline itself and the 50% and 75% warnings. */
-  setStageTimers(stageId: string, deadline: Deadline): void {
+  setStageTimers(stageId: string, deadline: ResolvedTimescale): void {
     if (!deadline.due) return;
     this.setTimer('stage-deadline', deadline.due, stageId);
     this.setWarningTimers(stageId, deadline, 'stage');
   }
 
-  setWarningTimers(stageId: string, deadline: Deadline, scope: 'stage' | 'overall'): void {
+  setWarningTimers(stageId: string, deadline: ResolvedTimescale, scope: 'stage' | 'overall'): void {
     const from = new Date(this.ctx.now);
     const kinds =
       scope === 'stage'
@@ -253,7 +228,7 @@ export class Transition {
     subject: string,
     paragraphs: string[],
     fields: { label: string; value: string }[],
-    due?: Deadline,
+    due?: ResolvedTimescale,
   ): EmailView {
     return {
       disputeId: this.state.id,
@@ -338,17 +313,8 @@ export class Transition {
       type: 'send-card',
       to,
       card,
-      slot: slot === 'step' ? `${this.state.id}:step` : `${this.state.id}:${slot}:${to.id}`,
+      slot: slotKey(this.state.id, slot, to.id),
       view,
     });
   }
-}
-
-export function timerKey(disputeId: string, stageId: string, kind: TimerKind, suffix = ''): string {
-  return `${disputeId}:${stageId}:${kind}${suffix ? `:${suffix}` : ''}`;
-}
-
-/** Whether `by` is the person the dispute is waiting on. */
-export function isSamePerson(a: PersonRef | null | undefined, b: PersonRef | null | undefined): boolean {
-  return !!a && !!b && a.id === b.id;
 }

@@ -4,8 +4,16 @@
  * `decide`. Text is kept as typed (HTML included) and escaped wherever it is rendered.
  */
 import type { ProcedureDefinition } from '../procedure/schema.ts';
-import type { Refusal, RefusalField, Validation } from './refusal.ts';
-import { RefusalSignal, refusal } from './transition.ts';
+import {
+  type Refusal,
+  type RefusalCode,
+  type RefusalField,
+  type RefusalParams,
+  RefusalSignal,
+  refusal,
+  type TextSubject,
+  type Validation,
+} from './refusal.ts';
 import type { DisputeDetails, DisputeEvent } from './types.ts';
 
 /** A case reference, not a name: letters, digits and - / . only, starting with a letter or digit. */
@@ -16,38 +24,35 @@ export interface RaiseInput {
   readonly details: DisputeDetails;
 }
 
-/** Checks one typed text; a problem is returned, not thrown. */
+/** Checks one typed text; a problem is returned, not thrown. `n` numbers an agreed action. */
 export function checkText(
   value: unknown,
-  label: string,
+  subject: TextSubject,
   max: number,
   field?: RefusalField,
+  n?: number,
 ): { ok: true; value: string } | { ok: false; error: Refusal } {
-  const fail = (code: string, message: string, params: Record<string, string | number> = {}) => ({
+  const fail = (code: RefusalCode, params: Record<string, number> = {}) => ({
     ok: false as const,
-    error: refusal('invalid-input', message, {
-      code,
-      ...(field ? { field } : {}),
-      params: { label, ...params },
-    }),
+    error: refusal('invalid-input', code, { subject, ...(n ? { n } : {}), ...params }, field),
   });
-  if (typeof value !== 'string' || value.trim().length === 0)
-    return fail('text-required', `${label} is required.`);
+  if (typeof value !== 'string' || value.trim().length === 0) return fail('text-required');
   const text = value.trim();
-  if (text.length > max)
-    return fail('text-too-long', `${label} is too long (${text.length} characters; the limit is ${max}).`, {
-      length: text.length,
-      max,
-    });
+  if (text.length > max) return fail('text-too-long', { length: text.length, max });
   // Control characters other than line breaks and tabs have no place in a case record.
-  if ([...text].some(isForbiddenControl))
-    return fail('text-unstorable', `${label} contains characters that cannot be stored.`);
+  if ([...text].some(isForbiddenControl)) return fail('text-unstorable');
   return { ok: true, value: text };
 }
 
 /** Checks one typed text inside `decide`: refuses on a problem. */
-export function validateText(value: unknown, label: string, max: number, field?: RefusalField): string {
-  const checked = checkText(value, label, max, field);
+export function validateText(
+  value: unknown,
+  subject: TextSubject,
+  max: number,
+  field?: RefusalField,
+  n?: number,
+): string {
+  const checked = checkText(value, subject, max, field, n);
   if (!checked.ok) throw new RefusalSignal(checked.error);
   return checked.value;
 }
@@ -56,68 +61,40 @@ export function validateText(value: unknown, label: string, max: number, field?:
  * Every problem with a raise, in the form's order (the first is the one `decide` refuses with).
  * @example
  * const v = validateRaise(event, procedure);
- * if (!v.ok) for (const e of v.errors) highlight(e.field, e);
+ * if (!v.ok) for (const e of v.errors) highlight(e.field, refusalText(e));
  */
 export function validateRaise(
   event: Extract<DisputeEvent, { type: 'raised' }>,
   procedure: ProcedureDefinition,
 ): Validation<RaiseInput> {
   const errors: Refusal[] = [];
-  const add = (field: RefusalField, code: string, message: string, params = {}, reason = 'invalid-input') =>
-    errors.push(refusal(reason as Refusal['reason'], message, { code, field, params }));
-  if (event.immediateRiskChecked !== true) {
-    add(
-      'immediateRiskChecked',
-      'immediate-risk-unconfirmed',
-      'Confirm first that no one is at immediate risk, or that you have already contacted the emergency services, MASH or SPA.',
+  const add = (field: RefusalField, code: RefusalCode, params: RefusalParams = {}) =>
+    errors.push(
+      refusal(code === 'urgency-unknown' ? 'urgency-required' : 'invalid-input', code, params, field),
     );
-  }
+  if (event.immediateRiskChecked !== true) add('immediateRiskChecked', 'immediate-risk-unconfirmed');
   const caseReference = typeof event.caseReference === 'string' ? event.caseReference.trim() : '';
-  if (!CASE_REFERENCE.test(caseReference)) {
-    add(
-      'caseReference',
-      'case-reference-invalid',
-      'The case reference must be 2–40 letters, digits, "-", "/" or "." (a reference, never a name).',
-    );
-  }
-  if (!procedure.categories.some((c) => c.id === event.category)) {
-    add('category', 'category-unknown', `Choose one of the ${procedure.shortName} categories.`, {
-      procedure: procedure.shortName,
-    });
-  }
-  if (!event.raisingOrganisationId || !event.counterpartOrganisationId) {
-    add('counterpartOrganisationId', 'partner-missing', 'Choose the partner organisation.');
-  } else if (event.raisingOrganisationId === event.counterpartOrganisationId) {
-    add(
-      'counterpartOrganisationId',
-      'partner-is-own-organisation',
-      'The partner organisation must be a different organisation from your own.',
-    );
-  }
+  if (!CASE_REFERENCE.test(caseReference)) add('caseReference', 'case-reference-invalid');
+  if (!procedure.categories.some((c) => c.id === event.category))
+    add('category', 'category-unknown', { procedure: procedure.shortName });
+  if (!event.raisingOrganisationId || !event.counterpartOrganisationId)
+    add('counterpartOrganisationId', 'partner-missing');
+  else if (event.raisingOrganisationId === event.counterpartOrganisationId)
+    add('counterpartOrganisationId', 'partner-is-own-organisation');
   if (procedure.urgencyLevels?.length) {
-    if (!event.urgency || !procedure.urgencyLevels.some((u) => u.id === event.urgency)) {
-      const levels = procedure.urgencyLevels.map((u) => u.label).join(', ');
-      add(
-        'urgency',
-        'urgency-unknown',
-        `Choose how urgent this is: ${levels}.`,
-        { levels },
-        'urgency-required',
-      );
-    }
+    if (!event.urgency || !procedure.urgencyLevels.some((u) => u.id === event.urgency))
+      add('urgency', 'urgency-unknown', { levels: procedure.urgencyLevels.map((u) => u.label) });
   } else if (event.urgency) {
-    add('urgency', 'urgency-not-used', `${procedure.shortName} does not use urgency levels.`, {
-      procedure: procedure.shortName,
-    });
+    add('urgency', 'urgency-not-used', { procedure: procedure.shortName });
   }
   const texts = [
-    ['issue', 'What is in dispute and its impact'],
-    ['informalAttempts', 'Informal attempts so far'],
-    ['resolutionSought', 'Resolution sought'],
+    ['issue', 'issue'],
+    ['informalAttempts', 'informal-attempts'],
+    ['resolutionSought', 'resolution-sought'],
   ] as const;
   const details: Partial<Record<keyof DisputeDetails, string>> = {};
-  for (const [field, label] of texts) {
-    const checked = checkText(event.details?.[field], label, 4000, field);
+  for (const [field, subject] of texts) {
+    const checked = checkText(event.details?.[field], subject, 4000, field);
     if (checked.ok) details[field] = checked.value;
     else errors.push(checked.error);
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { refusalText } from '../../../src/cards/wording/refusals.ts';
 import { decide } from '../../../src/domain/dispute/decide.ts';
 import { getProcedure } from '../../../src/procedures/index.ts';
 import { fixtureResolver, person, RAISE_DETAILS, Walk } from './fixtures.ts';
@@ -89,15 +90,15 @@ describe('ANE: raise and the informal stage', () => {
       category: 'drift-and-delay',
       details: RAISE_DETAILS,
     };
-    expect(w.refused({ ...base, immediateRiskChecked: false as unknown as true }).message).toMatch(
+    expect(refusalText(w.refused({ ...base, immediateRiskChecked: false as unknown as true }))).toMatch(
       /immediate risk/,
     );
     expect(w.refused({ ...base, caseReference: 'Jane Smith' }).reason).toBe('invalid-input');
-    expect(w.refused({ ...base, category: 'not-a-category' }).message).toMatch(/categories/);
-    expect(w.refused({ ...base, counterpartOrganisationId: 'ane' }).message).toMatch(
+    expect(refusalText(w.refused({ ...base, category: 'not-a-category' }))).toMatch(/categories/);
+    expect(refusalText(w.refused({ ...base, counterpartOrganisationId: 'ane' }))).toMatch(
       /different organisation/,
     );
-    expect(w.refused({ ...base, details: { ...RAISE_DETAILS, issue: '   ' } }).message).toMatch(
+    expect(refusalText(w.refused({ ...base, details: { ...RAISE_DETAILS, issue: '   ' } }))).toMatch(
       /What is in dispute/,
     );
   });
@@ -128,7 +129,7 @@ describe('ANE: raise and the informal stage', () => {
     const w = raised();
     const refusal = w.refused({ type: 'decision', by: practitioner, choice: 'escalate' });
     expect(refusal.reason).toBe('not-your-step');
-    expect(refusal.message).toContain(tm.name);
+    expect(refusalText(refusal)).toContain(tm.name);
   });
 });
 
@@ -276,7 +277,7 @@ describe('ANE: the formal stages', () => {
     expect(w.s.stage.phase).toBe('awaiting-outcome');
     expect(w.lastOf('send-card')[0]).toMatchObject({ to: ad, card: 'outcome' });
     expect(
-      w.refused({ type: 'outcome-recorded', by: ad, resolved: false, summary: 'Not resolved.' }).message,
+      refusalText(w.refused({ type: 'outcome-recorded', by: ad, resolved: false, summary: 'Not resolved.' })),
     ).toMatch(/Minutes/);
     w.send({
       type: 'outcome-recorded',
@@ -340,7 +341,7 @@ describe('ANE: the formal stages', () => {
         stageId: 'informal',
       }).reason,
     ).toBe('stale-timer');
-    expect(w.refused({ type: 'acknowledged', by: tm, agreed: true }).message).toMatch(/No reply/);
+    expect(refusalText(w.refused({ type: 'acknowledged', by: tm, agreed: true }))).toMatch(/No reply/);
     const result = decide(
       w.s,
       { type: 'closed', by: tm },
@@ -436,7 +437,7 @@ describe('ANE: replies, chases and endings the other side must hear about', () =
 
   it('chases only after the deadline, and keeps the sender able to escalate afterwards', () => {
     const w = stage1().delivered();
-    expect(w.refused({ type: 'chase', by: tm }).message).toMatch(/not due until 2026-11-30/);
+    expect(refusalText(w.refused({ type: 'chase', by: tm }))).toMatch(/not due until 2026-11-30/);
     w.fire('stage-deadline').send({ type: 'chase', by: tm });
     expect(w.s.stage.awaiting).toEqual(tm);
     expect(w.lastOf('send-card')[0]?.view.actions.map((a) => a.verb)).toEqual(['chase', 'ack-not-agreed']);
@@ -500,9 +501,9 @@ describe('ANE: moving a booked meeting', () => {
       alternatives: ['2026-11-24T10:00:00.000Z', '2026-11-25T14:00:00.000Z'],
     });
     expect(w.s.stage.meeting?.alternatives).toEqual(['2026-11-25T14:00:00.000Z']);
-    expect(w.refused({ type: 'meeting-move', by: ad, start: '2026-11-25T03:00:00.000Z' }).message).toMatch(
-      /proposed times/,
-    );
+    expect(
+      refusalText(w.refused({ type: 'meeting-move', by: ad, start: '2026-11-25T03:00:00.000Z' })),
+    ).toMatch(/proposed times/);
     expect(w.refused({ type: 'meeting-move', by: tm, start: '2026-11-25T14:00:00.000Z' }).reason).toBe(
       'not-your-step',
     );

@@ -1,3 +1,4 @@
+import { refusalText } from '../../../src/cards/wording/refusals.ts';
 import { bundledCalendar } from '../../../src/domain/calendar/index.ts';
 import { decide } from '../../../src/domain/dispute/decide.ts';
 import type { DecideContext } from '../../../src/domain/dispute/decide-types.ts';
@@ -68,7 +69,7 @@ export class Walk {
   send(event: DisputeEvent): this {
     const result = decide(this.state, event, this.ctx());
     if (!result.ok)
-      throw new Error(`refused ${event.type}: ${result.refusal.reason}: ${result.refusal.message}`);
+      throw new Error(`refused ${event.type}: ${result.refusal.reason}: ${refusalText(result.refusal)}`);
     this.state = result.state;
     this.last = [...result.effects];
     this.effects.push(...result.effects);

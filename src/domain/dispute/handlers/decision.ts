@@ -1,0 +1,156 @@
+/** Deciding on the next stage (escalate, raise informally, accept), its informal outcome, and bypassing stages. */
+import type { EventOf } from '../decide.ts';
+import { endUnresolved, resolveDispute, writtenConfirmation } from '../ending.ts';
+import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
+import { refuse } from '../refusal.ts';
+import { enterStage } from '../stage-flow.ts';
+import type { Transition } from '../transition.ts';
+import { validateText } from '../validate.ts';
+import { VERBS } from '../verbs.ts';
+import { decisionActions } from './raise.ts';
+
+export function onDecision(t: Transition, event: EventOf<'decision'>): void {
+  requireOpen(t);
+  requirePhase(t, 'awaiting-decision', 'awaiting-owner');
+  const by = requireAwaiting(t, event.by, 'decide');
+  const nextId = t.state.stage.nextStageId;
+  const nextIndex = nextId ? t.procedure.stages.findIndex((s) => s.id === nextId) : -1;
+  const next = t.procedure.stages[nextIndex];
+  if (
+    event.agreedWorkingDays !== undefined &&
+    (!Number.isInteger(event.agreedWorkingDays) ||
+      event.agreedWorkingDays < 1 ||
+      event.agreedWorkingDays > 60)
+  ) {
+    refuse('invalid-input', 'agreed-days-out-of-range', { min: 1, max: 60 }, 'agreedWorkingDays');
+  }
+  switch (event.choice) {
+    case 'escalate': {
+      if (!next) refuse('option-not-available', 'final-stage');
+      t.record({
+        contactType: 'card',
+        between: [by.name],
+        summary: `${by.name} decided to raise ${next.name}.`,
+        ...(event.reason ? { outcome: event.reason } : {}),
+      });
+      enterStage(t, nextIndex, {
+        decidedBy: by,
+        ...(event.statement ? { statement: event.statement } : {}),
+        ...(event.agreedWorkingDays !== undefined ? { agreedWorkingDays: event.agreedWorkingDays } : {}),
+      });
+      return;
+    }
+    case 'informal': {
+      const option = next?.entry?.informalOption;
+      if (!option || t.state.stage.phase !== 'awaiting-decision')
+        refuse('option-not-available', 'informal-not-available');
+      const counterpart = t.resolve(option.with, by);
+      t.addParticipants(counterpart);
+      t.updateStage({ phase: 'informal-contact', awaiting: by });
+      t.record({
+        contactType: 'card',
+        between: [by.name],
+        summary: `${by.name} decided to ${option.quote}.`,
+      });
+      t.sendCard(
+        by,
+        'informal-outcome',
+        t.cardView(
+          'Raise it informally',
+          [
+            `Contact ${counterpart?.name ?? 'your counterpart'} informally, then record what happened.`,
+            option.quote,
+          ],
+          [{ verb: VERBS.informalOutcome, title: 'Record what happened' }],
+          counterpart ? [{ label: 'Counterpart', value: `${counterpart.name} <${counterpart.email}>` }] : [],
+        ),
+      );
+      return;
+    }
+    case 'accept': {
+      if (!next) {
+        // After the final stage: end here without a further referral.
+        endUnresolved(
+          t,
+          event.reason ?? `${by.name} ended the dispute after the final stage without a further referral.`,
+        );
+        return;
+      }
+      if (!next.entry?.acceptOption) {
+        refuse('option-not-available', 'accept-not-available');
+      }
+      t.cancelStageTimers();
+      t.cancelOverallTimers();
+      t.update({ status: 'accepted', endedAt: t.ctx.now });
+      t.updateStage({ phase: 'ended', awaiting: null });
+      t.record({
+        contactType: 'card',
+        between: [by.name],
+        summary: `${by.name} accepted the decision; the dispute ends here.`,
+        ...(event.reason ? { outcome: event.reason } : {}),
+      });
+      if (!isSamePerson(by, t.state.raisedBy)) {
+        t.sendCard(
+          t.state.raisedBy,
+          'status',
+          t.cardView('Decision accepted', [`${by.name} accepted the decision. The dispute has ended.`]),
+          'status',
+        );
+      }
+      // The other side was told escalation would be considered: confirm in writing that it ends here.
+      if (t.state.participants.some((p) => p.organisationId === t.state.counterpartOrganisationId)) {
+        writtenConfirmation(
+          t,
+          `${by.name} accepted the decision; the dispute ends here.${event.reason ? ` ${event.reason}` : ''}`,
+          [],
+        );
+      }
+      return;
+    }
+  }
+}
+
+export function onInformalOutcome(t: Transition, event: EventOf<'informal-outcome'>): void {
+  requireOpen(t);
+  requirePhase(t, 'informal-contact');
+  const by = requireAwaiting(t, event.by, 'record-informal-outcome');
+  const summary = validateText(event.summary, 'what-happened', 4000, 'summary');
+  t.record({
+    contactType: 'discussion',
+    between: [by.name],
+    summary: 'Raised informally with the counterpart.',
+    outcome: summary,
+  });
+  if (event.resolved) {
+    resolveDispute(t, { resolved: true, summary, actions: [], recordedBy: by.name });
+    return;
+  }
+  const nextId = t.state.stage.nextStageId;
+  if (!nextId) refuse('wrong-phase', 'nothing-to-decide');
+  t.updateStage({ phase: 'awaiting-decision', awaiting: by });
+  const actions = decisionActions(t, nextId).filter((a) => a.verb !== VERBS.informal);
+  t.sendCard(by, 'decision', t.cardView('The informal approach did not resolve it', [summary], actions));
+  return;
+}
+
+export function onBypass(t: Transition, event: EventOf<'bypass'>): void {
+  requireOpen(t);
+  const rule = t.procedure.stageOrder.bypass;
+  if (!rule) refuse('stage-skip-not-allowed', 'no-bypass', { procedure: t.procedure.shortName });
+  const allowed = t.resolve(rule.by, t.state.raisedBy);
+  if (!isSamePerson(allowed, event.by) && !isSamePerson(t.state.owner, event.by)) {
+    refuse('not-your-step', 'only-role-bypasses', { role: t.roleLabel(rule.by.role) });
+  }
+  const index = t.procedure.stages.findIndex((s) => s.id === event.toStageId);
+  if (index < 0) refuse('unknown-stage', 'no-such-stage', { stageId: event.toStageId });
+  if (index <= t.state.stage.index) refuse('stage-skip-not-allowed', 'only-forward');
+  const reason = validateText(event.reason, 'reason', 2000, 'reason');
+  const skipped = t.procedure.stages.slice(t.state.stage.index + 1, index).map((s) => s.name);
+  t.record({
+    contactType: 'card',
+    between: [event.by.name],
+    summary: `Moved to ${t.procedure.stages[index]?.name}${skipped.length ? `, past ${skipped.join(', ')}` : ''}.`,
+    outcome: reason,
+  });
+  enterStage(t, index, { decidedBy: event.by });
+}

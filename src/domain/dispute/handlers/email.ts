@@ -1,0 +1,226 @@
+/** The stage's email thread: delivery, the counterpart's reply, its acknowledgement, and chasing. */
+import type { EventOf } from '../decide.ts';
+import { resolveDispute, stageUnresolved } from '../ending.ts';
+import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
+import { refuse } from '../refusal.ts';
+import type { Transition } from '../transition.ts';
+import { validateText } from '../validate.ts';
+import { VERBS } from '../verbs.ts';
+
+export function onMessageSent(t: Transition, event: EventOf<'message-sent'>): void {
+  const kind = event.kind;
+  t.updateStage({
+    thread: [
+      ...t.state.stage.thread,
+      {
+        kind,
+        internetMessageId: event.internetMessageId,
+        ...(event.conversationId ? { conversationId: event.conversationId } : {}),
+        at: t.ctx.now,
+      },
+    ],
+  });
+  if (kind === 'statement' && t.state.stage.phase === 'sending') {
+    const stage = t.stage;
+    if (stage.email?.awaitReply) t.updateStage({ phase: 'awaiting-response', awaiting: null });
+    else t.updateStage({ phase: 'awaiting-outcome', awaiting: t.state.stage.actor });
+    t.record({
+      contactType: 'email',
+      between: [t.state.stage.actor?.name ?? ''],
+      summary: `${stage.name} email sent (High Importance).`,
+    });
+  }
+  return;
+}
+
+export function onReplyReceived(t: Transition, event: EventOf<'reply-received'>): void {
+  requireOpen(t);
+  // 'sending': the email is out but its delivery report has not been applied yet; a fast reply still counts.
+  requirePhase(t, 'sending', 'awaiting-response', 'awaiting-acknowledgement');
+  const actor = t.state.stage.actor;
+  if (!actor) refuse('wrong-phase', 'no-one-awaiting-reply');
+  checkReply(t, event);
+  const text = event.text.trim().slice(0, 20_000);
+  t.updateStage({
+    phase: 'awaiting-acknowledgement',
+    awaiting: actor,
+    thread: [
+      ...t.state.stage.thread,
+      {
+        kind: 'reply',
+        internetMessageId: event.internetMessageId,
+        ...(event.conversationId ? { conversationId: event.conversationId } : {}),
+        at: t.ctx.now,
+        text,
+        from: event.fromEmail,
+      },
+    ],
+  });
+  t.record({
+    contactType: 'email',
+    between: [event.fromEmail, actor.name],
+    summary: `Reply received for ${t.stage.name}.`,
+    outcome: text,
+  });
+  const ack = t.stage.content.acknowledgement;
+  t.sendCard(
+    actor,
+    'review-reply',
+    t.cardView(
+      `Reply received: is it agreed?`,
+      [text, ...(ack ? [ack.quote] : [])],
+      [
+        { verb: VERBS.agreed, title: 'Agreed' },
+        { verb: VERBS.notAgreed, title: 'Not agreed' },
+      ],
+      [{ label: 'From', value: event.fromEmail }],
+    ),
+  );
+  return;
+}
+
+export function onAcknowledged(t: Transition, event: EventOf<'acknowledged'>): void {
+  requireOpen(t);
+  const phase = t.state.stage.phase;
+  // With no reply by the deadline, the actor may treat it as not agreed (ANE: prompted to escalate).
+  const noReply = phase === 'awaiting-response' && t.state.stage.overdue && !event.agreed;
+  if (phase !== 'awaiting-acknowledgement' && !noReply) {
+    if (phase === 'awaiting-response') refuse('wrong-phase', 'no-reply-yet');
+    refuse('wrong-phase', 'not-now', { phase });
+  }
+  const actor = t.state.stage.actor;
+  if (!isSamePerson(event.by, actor))
+    refuse('not-your-step', 'step-for-actor', { actor: actor?.name ?? null });
+  const stage = t.stage;
+  const reply = [...t.state.stage.thread].reverse().find((m) => m.kind === 'reply');
+  const note = event.note ? validateText(event.note, 'note', 4000, 'note') : undefined;
+  if (stage.email?.acknowledge && reply && actor) {
+    const to = t.state.participants.filter((p) => p.email.toLowerCase() === reply.from?.toLowerCase());
+    const recipients =
+      to.length > 0
+        ? to
+        : t.state.participants.filter((p) => p.organisationId === t.state.counterpartOrganisationId);
+    t.sendEmail({
+      from: actor,
+      to: recipients,
+      importance: stage.email.importance,
+      template: 'acknowledgement',
+      kind: 'acknowledgement',
+      inReplyTo: reply,
+      view: t.emailView(
+        `RE: ${t.procedure.shortName} dispute ${t.state.caseReference}: ${stage.name}`,
+        [
+          event.agreed
+            ? 'The actions taken or proposed to resolve the problem are agreed and accepted.'
+            : 'The actions taken or proposed to resolve the problem are not agreed. The matter will be considered for escalation under the next stage.',
+          ...(note ? [note] : []),
+        ],
+        [],
+      ),
+    });
+  }
+  if (event.agreed) {
+    resolveDispute(t, {
+      resolved: true,
+      summary: note ?? `The response at ${stage.name} was agreed and accepted.`,
+      actions: [],
+      recordedBy: actor?.name ?? '',
+    });
+    return;
+  }
+  t.update({
+    outcomes: [
+      ...t.state.outcomes,
+      {
+        stageId: stage.id,
+        resolved: false,
+        summary: note ?? (reply ? 'Not agreed.' : 'No response by the deadline.'),
+        actions: [],
+        recordedBy: actor?.name ?? '',
+        at: t.ctx.now,
+      },
+    ],
+  });
+  stageUnresolved(
+    t,
+    reply
+      ? `The response at ${stage.name} was not agreed.`
+      : `No response was received at ${stage.name} by ${t.state.stage.dueDate}.`,
+  );
+}
+
+export function onChase(t: Transition, event: EventOf<'chase'>): void {
+  requireOpen(t);
+  requirePhase(t, 'awaiting-response');
+  const by = event.by;
+  if (!t.state.stage.overdue) refuse('wrong-phase', 'reply-not-due', { dueDate: t.state.stage.dueDate });
+  if (!isSamePerson(by, t.state.stage.actor))
+    refuse('not-your-step', 'only-sender-chases', { sender: t.state.stage.actor?.name ?? null });
+  const statement = t.state.stage.thread.find((m) => m.kind === 'statement');
+  const to = t.state.participants.filter((p) => p.organisationId === t.state.counterpartOrganisationId);
+  if (!statement || to.length === 0) refuse('wrong-phase', 'nothing-to-chase');
+  t.sendEmail({
+    from: by,
+    to,
+    importance: 'high',
+    template: 'chase',
+    kind: 'chase',
+    inReplyTo: statement,
+    view: t.emailView(
+      `RE: ${t.procedure.shortName} dispute ${t.state.caseReference}: ${t.stage.name}`,
+      [
+        `A response was due by ${t.state.stage.dueDate ?? 'the deadline'} and has not been received.`,
+        ...(event.note ? [event.note] : []),
+      ],
+      [],
+    ),
+  });
+  t.updateStage({ chases: t.state.stage.chases + 1, awaiting: by });
+  t.record({ contactType: 'email', between: [by.name], summary: 'Response chased.' });
+  // The sender can still treat it as not agreed, or chase again, until a reply comes.
+  t.sendCard(
+    by,
+    'no-response',
+    t.cardView(
+      'Response chased',
+      [
+        `Chased on ${t.ctx.now.slice(0, 10)}. If no reply comes, treat it as not agreed so the next stage can be considered.`,
+      ],
+      [
+        { verb: VERBS.chase, title: 'Chase again' },
+        { verb: VERBS.notAgreed, title: 'Not agreed: escalate' },
+      ],
+    ),
+  );
+  return;
+}
+
+/**
+ * A reply counts only when it answers this stage's email and comes from the counterpart's side: an
+ * internal forward, a late answer to an earlier stage's email, or the same message seen twice in two
+ * watched inboxes must not move the dispute on.
+ */
+function checkReply(t: Transition, event: EventOf<'reply-received'>): void {
+  const thread = t.state.stage.thread;
+  const id = event.internetMessageId.toLowerCase();
+  if (thread.some((m) => m.internetMessageId.toLowerCase() === id)) {
+    refuse('duplicate', 'duplicate-reply');
+  }
+  if (event.inReplyTo && thread.length > 0) {
+    const answers = event.inReplyTo.map((r) => r.toLowerCase());
+    const ours = thread.filter((m) => m.kind !== 'reply').map((m) => m.internetMessageId.toLowerCase());
+    if (!answers.some((a) => ours.includes(a))) {
+      refuse('unknown-message', 'earlier-stage-reply', { stage: t.stage.name });
+    }
+  }
+  const from = event.fromEmail.toLowerCase();
+  const counterparts = t.state.participants.filter(
+    (p) => p.organisationId === t.state.counterpartOrganisationId,
+  );
+  const domains = new Set(counterparts.map((p) => p.email.toLowerCase().split('@')[1]));
+  const fromCounterpart =
+    counterparts.some((p) => p.email.toLowerCase() === from) || domains.has(from.split('@')[1]);
+  if (!fromCounterpart) {
+    refuse('unknown-message', 'not-from-counterpart', { organisation: t.state.counterpartOrganisationId });
+  }
+}

@@ -1,0 +1,165 @@
+/** A stage's meeting: booked, unbookable, responses, moved, requested and held. */
+import type { EventOf } from '../decide.ts';
+import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
+import { bookMeeting } from '../meeting-booking.ts';
+import { refuse } from '../refusal.ts';
+import type { Transition } from '../transition.ts';
+import { VERBS } from '../verbs.ts';
+
+export function onMeetingBooked(t: Transition, event: EventOf<'meeting-booked'>): void {
+  requireOpen(t);
+  requirePhase(t, 'booking');
+  const meeting = t.state.stage.meeting;
+  if (!meeting) refuse('unknown-meeting', 'no-meeting-booking');
+  t.updateStage({
+    phase: 'meeting-booked',
+    awaiting: null,
+    meeting: {
+      ...meeting,
+      status: 'booked',
+      eventId: event.eventId,
+      start: event.start,
+      end: event.end,
+      ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}),
+      alternatives: (event.alternatives ?? []).filter((a) => a !== event.start).slice(0, 10),
+      attendees: meeting.attendees.map((a) => ({ ...a, response: 'none' as const })),
+    },
+  });
+  t.setTimer('meeting-end', event.end, t.state.stage.id, String(meeting.attempts));
+  const late = t.state.stage.due && event.end > t.state.stage.due;
+  t.record({
+    contactType: 'meeting',
+    between: [meeting.convener.name, ...meeting.attendees.map((a) => a.person.name)],
+    summary: `Meeting booked for ${event.start}.${late ? ' It ends after the stage deadline.' : ''}`,
+  });
+  t.sendCard(meeting.convener, 'meeting', meetingCard(t), 'meeting');
+  return;
+}
+
+export function onMeetingUnbookable(t: Transition, event: EventOf<'meeting-unbookable'>): void {
+  requireOpen(t);
+  requirePhase(t, 'booking');
+  const meeting = t.state.stage.meeting;
+  if (!meeting) refuse('unknown-meeting', 'no-meeting-booking');
+  t.updateStage({ awaiting: meeting.convener });
+  t.record({
+    contactType: 'system',
+    between: [meeting.convener.name],
+    summary: `No meeting slot could be found: ${event.reason}`,
+  });
+  t.sendCard(
+    meeting.convener,
+    'meeting',
+    t.cardView(
+      'No meeting slot found',
+      [event.reason, 'Choose a time and Concord will book it.'],
+      [{ verb: VERBS.moveMeeting, title: 'Choose a time' }],
+    ),
+    'meeting',
+  );
+  return;
+}
+
+export function onMeetingResponse(t: Transition, event: EventOf<'meeting-response'>): void {
+  requireOpen(t);
+  const meeting = t.state.stage.meeting;
+  if (!meeting || meeting.eventId !== event.eventId) refuse('unknown-meeting', 'not-current-meeting');
+  const attendee = meeting.attendees.find(
+    (a) => a.person.email.toLowerCase() === event.attendeeEmail.toLowerCase(),
+  );
+  if (!attendee) refuse('unknown-meeting', 'not-invited');
+  if (attendee.response === event.response) return;
+  const attendees = meeting.attendees.map((a) => (a === attendee ? { ...a, response: event.response } : a));
+  t.updateStage({ meeting: { ...meeting, attendees } });
+  t.record({
+    contactType: 'meeting',
+    between: [attendee.person.name],
+    summary: `${attendee.person.name}: ${event.response}.`,
+  });
+  if (event.response === 'declined' && attendee.required && t.state.stage.phase === 'meeting-booked') {
+    const declined = meeting.start ? [...meeting.declinedSlots, meeting.start] : meeting.declinedSlots;
+    t.cancelTimer('meeting-end', t.state.stage.id, String(meeting.attempts));
+    t.updateStage({ meeting: { ...meeting, attendees, declinedSlots: declined } });
+    bookMeeting(t, t.stage, meeting.convener);
+    t.sendCard(
+      meeting.convener,
+      'meeting',
+      t.cardView('Re-booking the meeting', [
+        `${attendee.person.name} declined. Concord is booking the next viable slot.`,
+      ]),
+      'meeting',
+    );
+    return;
+  }
+  t.sendCard(meeting.convener, 'meeting', meetingCard(t), 'meeting');
+  return;
+}
+
+export function onMeetingMove(t: Transition, event: EventOf<'meeting-move'>): void {
+  requireOpen(t);
+  requirePhase(t, 'meeting-booked', 'booking');
+  const meeting = t.state.stage.meeting;
+  if (!meeting || !isSamePerson(event.by, meeting.convener)) refuse('not-your-step', 'only-convener-moves');
+  if (Number.isNaN(Date.parse(event.start)) || event.start < t.ctx.now)
+    refuse('invalid-input', 'start-in-past', {}, 'start');
+  const start = new Date(event.start).toISOString();
+  // A booked meeting moves only to a time Concord found free for everyone inside the window.
+  if (meeting.alternatives?.length && !meeting.alternatives.includes(start)) {
+    refuse('invalid-input', 'start-not-proposed', {}, 'start');
+  }
+  t.cancelTimer('meeting-end', t.state.stage.id, String(meeting.attempts));
+  bookMeeting(t, t.stage, meeting.convener, event.start);
+  t.record({
+    contactType: 'meeting',
+    between: [meeting.convener.name],
+    summary: `Meeting moved to ${event.start} by the convener.`,
+  });
+  return;
+}
+
+export function onMeetingRequested(t: Transition, event: EventOf<'meeting-requested'>): void {
+  requireOpen(t);
+  requirePhase(t, 'awaiting-outcome');
+  requireAwaiting(t, event.by, 'book-meeting');
+  if (!t.stage.meeting) refuse('option-not-available', 'no-meeting-at-stage', { stage: t.stage.name });
+  bookMeeting(t, t.stage, event.by);
+  return;
+}
+
+export function onMeetingHeld(t: Transition, eventId: string): void {
+  requireOpen(t);
+  const meeting = t.state.stage.meeting;
+  if (!meeting || meeting.eventId !== eventId) refuse('unknown-meeting', 'not-current-meeting');
+  if (t.state.stage.phase !== 'meeting-booked') refuse('wrong-phase', 'meeting-not-booked');
+  t.updateStage({
+    phase: 'awaiting-outcome',
+    awaiting: meeting.convener,
+    meeting: { ...meeting, status: 'held' },
+  });
+  const stage = t.stage;
+  t.record({
+    contactType: 'meeting',
+    between: [meeting.convener.name, ...meeting.attendees.map((a) => a.person.name)],
+    summary: `${stage.name} meeting held.`,
+  });
+  t.sendCard(
+    meeting.convener,
+    'outcome',
+    t.cardView(
+      'Record the minutes and the outcome',
+      [stage.quote, ...t.procedure.record.mustNotRecord],
+      [{ verb: VERBS.outcome, title: 'Record the outcome' }],
+      stage.content.required.map((c) => ({ label: 'Must include', value: c.label })),
+    ),
+  );
+}
+
+function meetingCard(t: Transition) {
+  const m = t.state.stage.meeting;
+  return t.cardView(
+    `${t.stage.name} meeting`,
+    [m?.start ? `Booked for ${m.start}.` : 'Booking…', ...(m?.joinUrl ? [`Join: ${m.joinUrl}`] : [])],
+    [{ verb: VERBS.moveMeeting, title: 'Move to another slot' }],
+    (m?.attendees ?? []).map((a) => ({ label: a.person.name, value: a.response })),
+  );
+}

@@ -1,0 +1,148 @@
+/** Recording a stage's outcome (returned to the owner where the procedure says so) and exceptional referrals. */
+
+import { isCalendarDay } from '../../calendar/index.ts';
+import type { EventOf } from '../decide.ts';
+import { endUnresolved, resolveDispute, stageUnresolved } from '../ending.ts';
+import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
+import { refuse } from '../refusal.ts';
+import type { Transition } from '../transition.ts';
+import type { AgreedAction, CardAction } from '../types.ts';
+import { validateText } from '../validate.ts';
+import { referVerb, VERBS } from '../verbs.ts';
+
+export function onOutcome(t: Transition, event: EventOf<'outcome-recorded'>): void {
+  requireOpen(t);
+  requirePhase(t, 'awaiting-outcome', 'exceptional');
+  const by = requireAwaiting(t, event.by, 'record-outcome');
+  const stage = t.stage;
+  const summary = validateText(event.summary, 'outcome', 4000, 'summary');
+  const minutes = event.minutes?.trim()
+    ? validateText(event.minutes, 'minutes', 20_000, 'minutes')
+    : undefined;
+  const heldMeeting = t.state.stage.meeting?.status === 'held' && t.state.stage.phase !== 'exceptional';
+  if (stage.meeting?.minutes && heldMeeting && !minutes) {
+    refuse('invalid-input', 'minutes-required', {}, 'minutes');
+  }
+  const actions = validateActions(event.actions ?? []);
+  const outcome = {
+    resolved: event.resolved,
+    summary,
+    actions,
+    ...(minutes ? { minutes } : {}),
+    recordedBy: by.name,
+  };
+
+  if (t.state.stage.phase === 'exceptional') {
+    t.record({
+      contactType: 'written',
+      between: [by.name],
+      summary: `Outcome of the referral (${t.state.exceptionalRoute}).`,
+      outcome: summary,
+    });
+    if (event.resolved) resolveDispute(t, outcome);
+    else endUnresolved(t, summary);
+    return;
+  }
+
+  const returnsTo = t.procedure.record.outcomesReturnTo;
+  const owner = returnsTo ? (t.resolve(returnsTo, t.state.raisedBy) ?? t.state.owner) : null;
+  if (owner && !isSamePerson(owner, by)) {
+    // IRO: "The record is then reassigned to the IRO." The owner resolves (authorises) or escalates.
+    t.update({ outcomes: [...t.state.outcomes, { ...outcome, stageId: stage.id, at: t.ctx.now }] });
+    const next = t.procedure.stages[t.state.stage.index + 1];
+    t.updateStage({ phase: 'awaiting-owner', awaiting: owner, ...(next ? { nextStageId: next.id } : {}) });
+    t.record({
+      contactType: stage.channel,
+      between: [by.name, owner.name],
+      summary: `${by.name} recorded a response and returned the record to ${owner.name}.`,
+      outcome: summary,
+    });
+    const actionsOut: CardAction[] = [{ verb: VERBS.resolve, title: 'Resolved: authorise' }];
+    if (next) actionsOut.push({ verb: VERBS.escalate, title: `Escalate to ${next.name}` });
+    for (const r of t.procedure.exceptionalRoutes.filter((r) => r.from.includes(stage.id)))
+      actionsOut.push({ verb: referVerb(r.id), title: r.name });
+    if (!next) actionsOut.push({ verb: VERBS.accept, title: 'End without further referral' });
+    t.sendCard(
+      owner,
+      'owner-decision',
+      t.cardView('A response has been returned to you', [summary], actionsOut),
+    );
+    return;
+  }
+  if (event.resolved) {
+    resolveDispute(t, outcome);
+    return;
+  }
+  t.update({ outcomes: [...t.state.outcomes, { ...outcome, stageId: stage.id, at: t.ctx.now }] });
+  stageUnresolved(t, summary);
+}
+
+export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>): void {
+  requireOpen(t);
+  const route = t.procedure.exceptionalRoutes.find((r) => r.id === event.routeId);
+  if (!route)
+    refuse('unknown-route', 'unknown-route', { routeId: event.routeId, procedure: t.procedure.shortName });
+  if (!route.from.includes(t.state.stage.id)) {
+    refuse('route-not-available', 'route-not-available', { route: route.name, after: route.from });
+  }
+  requirePhase(t, 'awaiting-decision', 'awaiting-owner');
+  const decider = t.resolve(route.decidedBy, t.state.stage.actor ?? t.state.raisedBy);
+  if (!isSamePerson(decider, event.by) && !isSamePerson(t.state.stage.awaiting, event.by)) {
+    refuse('not-your-step', 'only-role-refers', { role: t.roleLabel(route.decidedBy.role) });
+  }
+  const reason = validateText(event.reason, 'referral-reason', 4000, 'reason');
+  const to = t.mustResolve(route.to, event.by);
+  t.cancelStageTimers();
+  t.addParticipants(to);
+  t.sendEmail({
+    from: event.by,
+    to: [to],
+    importance: 'high',
+    template: 'referral',
+    kind: 'referral',
+    view: t.emailView(
+      `${t.procedure.shortName} dispute ${t.state.caseReference}: ${route.name}`,
+      [
+        route.quote,
+        ...(route.condition ? [route.condition] : []),
+        reason,
+        ...(route.means ? [`To be sent by: ${route.means}`] : []),
+      ],
+      [
+        { label: 'Case reference', value: t.state.caseReference },
+        {
+          label: 'Stages so far',
+          value: t.state.outcomes.map((o) => `${o.stageId}: ${o.summary}`).join('; ') || t.stage.name,
+        },
+      ],
+    ),
+  });
+  t.update({ exceptionalRoute: route.id });
+  t.updateStage({ phase: 'exceptional', awaiting: event.by });
+  t.record({
+    contactType: route.channel,
+    between: [event.by.name, to.name],
+    summary: `Referred: ${route.name}.`,
+    outcome: reason,
+  });
+  t.sendCard(
+    event.by,
+    'outcome',
+    t.cardView(
+      `${route.name}: record the outcome`,
+      [route.quote],
+      [{ verb: VERBS.outcome, title: 'Record the outcome' }],
+    ),
+  );
+}
+
+export function validateActions(actions: readonly AgreedAction[]): AgreedAction[] {
+  if (actions.length > 30) refuse('invalid-input', 'too-many-actions', { max: 30 }, 'summary');
+  return actions.map((a, i) => {
+    const description = validateText(a.description, 'action', 1000, `action${i + 1}Description`, i + 1);
+    const owner = validateText(a.owner, 'action-owner', 200, `action${i + 1}Description`, i + 1);
+    if (!isCalendarDay(a.dueDate))
+      refuse('invalid-input', 'action-date', { n: i + 1 }, `action${i + 1}Description`);
+    return { description, owner, dueDate: a.dueDate };
+  });
+}
