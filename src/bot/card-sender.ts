@@ -14,7 +14,9 @@
  * const sender = createCardSender({ bot, refs, cards, disputes, procedures, installer, clock });
  * const result = await sender.perform(effect); // { ok: true, result: { activityId } }
  */
+
 import { ActivityTypes, CardFactory, type ConversationReference } from 'botbuilder';
+import { cardViewOf } from '../cards/wording/cards.ts';
 import type { Effect } from '../domain/dispute/types.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
 import type { Logger } from '../log/index.ts';
@@ -66,7 +68,8 @@ export function createCardSender(options: CardSenderOptions): CardSender {
     const already = await cards.deliveredAs(effect.key);
     if (already) return { ok: true, result: { activityId: already, repeat: true } };
 
-    const state = await disputes.get(effect.view.disputeId);
+    const view = cardViewOf(effect);
+    const state = await disputes.get(view.disputeId);
     const procedure = state ? procedures.get(state.procedureId) : undefined;
     if (!state || !procedure) return { ok: false, retryable: false, error: 'dispute or procedure not found' };
 
@@ -92,14 +95,15 @@ export function createCardSender(options: CardSenderOptions): CardSender {
     const card = cardForEffect({
       ...base,
       kind: effect.card,
-      view: effect.view,
+      intent: effect.intent,
+      view,
       recipientName: effect.to.name,
     });
     const readOnlyCard = statusCard({
       ...base,
       stale: true,
-      title: effect.view.title,
-      text: effect.view.text.slice(0, 2),
+      title: view.title,
+      text: view.text.slice(0, 2),
     });
     await cards.rememberStep(state.id, state.seq, stepKey(state));
 

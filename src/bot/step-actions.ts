@@ -66,6 +66,7 @@ export async function onStepAction(
         update: cardForEffect({
           ...base,
           kind: row.cardKind,
+          intent: { kind: 'retry', verb },
           view,
           errors: { [field]: said },
         }),

@@ -1,6 +1,7 @@
 /**
  * Which card template shows a dispute step, and its view-model, from the domain's `send-card`
- * effect (kind + `CardView`) and the dispute's current state. Pure: `now` and the viewer are
+ * effect (its card kind and intent, worded as a `CardView`) and the dispute's current state. The
+ * template is chosen by the intent's kind, never by reading the buttons. Pure: `now` and the viewer are
  * passed in. Used by the card sender (proactive cards) and the router (cards updated in place).
  *
  * Stale-card detection: a card carries the dispute `seq` it was rendered at. `stepKey` names the
@@ -16,8 +17,9 @@ import {
   reviewStatementModel,
 } from '../cards/index.ts';
 import type { FieldErrors, OutcomeField, StatementField, StepContext, Viewer } from '../cards/view-models.ts';
-import { VERBS } from '../domain/dispute/stage-flow.ts';
+import type { CardIntent } from '../domain/dispute/card-intents.ts';
 import type { CardAction, CardKind, CardView, DisputeState } from '../domain/dispute/types.ts';
+import { VERBS } from '../domain/dispute/verbs.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
 
 /** The step a dispute is at: changes whenever someone's turn starts or ends. */
@@ -57,7 +59,23 @@ function stepContext(input: StepInput): StepContext {
   };
 }
 
-const STATEMENT_VERBS = new Set<string>([VERBS.escalate, VERBS.informal, VERBS.accept]);
+/** What a step card shows: the domain's intent, or the router's "correct this answer" for a verb. */
+export type StepIntent = CardIntent | { readonly kind: 'retry'; readonly verb: string };
+
+/** A decision that only raises the next stage (optionally informally, or accept): review its statement. */
+function statementOptions(intent: StepIntent): { informal: boolean; accept: boolean } | null {
+  if (intent.kind === 'retry')
+    return intent.verb === VERBS.escalate ? { informal: false, accept: false } : null;
+  if (intent.kind !== 'ask-decision') return null;
+  const verbs = intent.options.map((o) => o.verb);
+  if (!verbs.includes('escalate') || verbs.some((v) => v === 'refer' || v === 'resolve')) return null;
+  return { informal: verbs.includes('informal'), accept: verbs.includes('accept') };
+}
+
+const MEETING_INTENTS = new Set<StepIntent['kind']>(['meeting', 'meeting-unbookable']);
+const OUTCOME_INTENTS = new Set<StepIntent['kind']>(['record-outcome', 'informal-contact']);
+const isRetryOf = (intent: StepIntent, ...verbs: string[]) =>
+  intent.kind === 'retry' && verbs.includes(intent.verb);
 
 /**
  * The card for a `send-card` effect, rendered for its recipient from the current state.
@@ -67,13 +85,14 @@ const STATEMENT_VERBS = new Set<string>([VERBS.escalate, VERBS.informal, VERBS.a
 export function cardForEffect(
   input: StepInput & {
     kind: CardKind;
+    intent: StepIntent;
     view: CardView;
     /** The recipient's name, when the viewer is the card's recipient. */
     recipientName?: string;
     errors?: Readonly<Record<string, string>>;
   },
 ): AdaptiveCardJson {
-  const { state, procedure, kind, view } = input;
+  const { state, procedure, kind, intent, view } = input;
   const base = stepContext(input);
   // A card with buttons sent while no step is awaited (e.g. "close the record" after resolution) is
   // for its recipient to act on; the domain still decides whether they may.
@@ -83,15 +102,11 @@ export function cardForEffect(
       : base;
   const errors = input.errors ?? {};
   const phase = state.stage.phase;
-  const verbs = view.actions.map((a) => a.verb);
 
   if (kind === 'decision' && phase === 'awaiting-decision' && state.stage.nextStageId) {
     const next = procedure.stages.find((s) => s.id === state.stage.nextStageId);
-    if (
-      next?.channel === 'email' &&
-      verbs.includes(VERBS.escalate) &&
-      verbs.every((v) => STATEMENT_VERBS.has(v))
-    ) {
+    const options = statementOptions(intent);
+    if (next?.channel === 'email' && options) {
       const model = reviewStatementModel({
         state,
         procedure,
@@ -104,7 +119,7 @@ export function cardForEffect(
       });
       return renderCard('review-statement', {
         ...model,
-        options: { informal: verbs.includes(VERBS.informal), accept: verbs.includes(VERBS.accept) },
+        options,
       });
     }
   }
@@ -124,7 +139,7 @@ export function cardForEffect(
     kind === 'meeting' &&
     state.stage.meeting?.start &&
     state.stage.meeting.end &&
-    verbs.includes(VERBS.moveMeeting)
+    (MEETING_INTENTS.has(intent.kind) || isRetryOf(intent, VERBS.moveMeeting))
   ) {
     const m = state.stage.meeting;
     const stage = procedure.stages.find((s) => s.id === state.stage.id);
@@ -151,7 +166,7 @@ export function cardForEffect(
   }
   if (
     (kind === 'outcome' || kind === 'informal-outcome') &&
-    verbs.some((v) => v === VERBS.outcome || v === VERBS.informalOutcome)
+    (OUTCOME_INTENTS.has(intent.kind) || isRetryOf(intent, VERBS.outcome, VERBS.informalOutcome))
   ) {
     const stage = procedure.stages.find((s) => s.id === state.stage.id);
     const held = state.stage.meeting?.status === 'held';

@@ -93,7 +93,7 @@ export interface HelpViewModel {
 
 export interface ErrorViewModel {
   readonly title: string;
-  /** The refusal's sentence (`Refusal.message`), shown as is (escaped). */
+  /** The refusal worded (`refusalText`), shown as is (escaped). */
   readonly message: string;
   readonly reason: RefusalReason | null;
   /** When the refusal is about a dispute, the card offers to open it. */

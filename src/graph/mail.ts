@@ -12,9 +12,11 @@
  * 4. Keep `internetMessageId` and `conversationId`, then `POST …/send`.
  * All calls ask for immutable ids, so the draft keeps its id when it moves to Sent Items.
  */
+
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Effect, PersonRef } from '../domain/dispute/types.ts';
 import { renderEmail } from '../email/render.ts';
+import { emailViewOf } from '../email/wording.ts';
 import type { Logger } from '../log/index.ts';
 import {
   DISPUTE_HEADER,
@@ -114,7 +116,7 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
       let draft = existing;
       let threaded = false;
       if (!draft) {
-        const { subject, html } = renderEmail({ template: effect.template, view: effect.view });
+        const { subject, html } = renderEmail({ template: effect.template, view: emailViewOf(effect) });
         const message = {
           subject,
           importance: effect.importance,

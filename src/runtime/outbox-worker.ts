@@ -326,39 +326,22 @@ class StaleRetry extends Error {}
 
 /** The owner's card saying an action is stuck. Case reference only; no case content. */
 function parkedNotice(row: OutboxRow, state: DisputeState): Extract<OutboxEffect, { type: 'send-card' }> {
-  const view: CardView = {
-    disputeId: state.id,
-    caseReference: state.caseReference,
-    procedureName: state.procedureId,
-    stageName: state.stage.id,
-    title: 'An action on this dispute could not be completed',
-    text: [
-      `Concord tried to ${ACTION_WORDS[row.type as OutboxEffect['type']] ?? 'perform an action'} ${row.attempts} times and has stopped trying.`,
-      'The step is on hold until an administrator resolves it. You may need to act by other means before the deadline.',
-    ],
-    due: state.stage.due,
-    dueDate: state.stage.dueDate,
-    overallDue: state.overallDue,
-    overallWorkingDays: null,
-    actions: [],
-    facts: [
-      { label: 'Action', value: row.type },
-      { label: 'Reference', value: row.key },
-    ],
-  };
   return {
     type: 'send-card',
     key: `${row.key}${PARKED_SUFFIX}`,
     to: state.owner,
     card: 'warning',
     slot: `parked:${row.key}`,
-    view,
+    intent: { kind: 'action-parked', action: row.type, attempts: row.attempts, reference: row.key },
+    frame: {
+      disputeId: state.id,
+      caseReference: state.caseReference,
+      procedureName: state.procedureId,
+      stageName: state.stage.id,
+      due: state.stage.due,
+      dueDate: state.stage.dueDate,
+      overallDue: state.overallDue,
+      overallWorkingDays: null,
+    },
   };
 }
-
-const ACTION_WORDS: Record<OutboxEffect['type'], string> = {
-  'send-email': 'send an email',
-  'send-card': 'send a Teams card',
-  'book-meeting': 'book a meeting',
-  'cancel-meeting': 'cancel a meeting',
-};

@@ -1,25 +1,15 @@
 /** Hand-built effects shaped like the ones decide() emits for the ANE journey. */
-import type { Effect, EmailView, PersonRef } from '../../src/domain/dispute/types.ts';
+import type { Effect, PersonRef } from '../../src/domain/dispute/types.ts';
 
 export type SendEmail = Extract<Effect, { type: 'send-email' }>;
 export type BookMeeting = Extract<Effect, { type: 'book-meeting' }>;
 
-export function stage1View(disputeId: string, due: { due: string; dueDate: string }): EmailView {
-  return {
-    disputeId,
-    caseReference: 'ANE-2026-0042',
-    procedureName: 'Adopt North East Professional Dispute Resolution Procedure',
-    stageName: 'Stage 1',
-    subject: 'ANE dispute ANE-2026-0042: Stage 1',
-    paragraphs: ['We disagree with the decision not to fund the placement.'],
-    fields: [
-      { label: 'The problem', value: '<script>alert(1)</script> Funding refused' },
-      { label: 'Informal attempts', value: 'Discussed with the allocated social worker on 16 November' },
-      { label: 'Resolution sought', value: 'Funding agreed' },
-    ],
-    responseDue: { due: due.due, dueDate: due.dueDate, workingDays: 5 },
-  };
-}
+const FRAME = {
+  caseReference: 'ANE-2026-0042',
+  procedureName: 'Adopt North East Professional Dispute Resolution Procedure',
+  procedureShortName: 'ANE',
+  stageName: 'Stage 1',
+};
 
 export function stage1Email(
   disputeId: string,
@@ -36,7 +26,23 @@ export function stage1Email(
     importance: 'high',
     template: 'stage-statement',
     kind: 'statement',
-    view: stage1View(disputeId, due),
+    message: {
+      kind: 'stage-statement',
+      request: 'We disagree with the decision not to fund the placement.',
+      stageQuote: 'Stage 1',
+      details: {
+        category: 'Funding',
+        issue: '<script>alert(1)</script> Funding refused',
+        informalAttempts: 'Discussed with the allocated social worker on 16 November',
+        resolutionSought: 'Funding agreed',
+      },
+    },
+    frame: {
+      disputeId,
+      ...FRAME,
+      responseDue: { due: due.due, dueDate: due.dueDate, workingDays: 5 },
+      overallDue: null,
+    },
   };
 }
 
@@ -56,14 +62,7 @@ export function acknowledgement(
     template: 'acknowledgement',
     kind: 'acknowledgement',
     inReplyTo: reply,
-    view: {
-      disputeId,
-      caseReference: 'ANE-2026-0042',
-      procedureName: 'Adopt North East Professional Dispute Resolution Procedure',
-      stageName: 'Stage 1',
-      subject: 'RE: ANE dispute ANE-2026-0042: Stage 1',
-      paragraphs: ['The actions taken or proposed to resolve the problem are agreed and accepted.'],
-      fields: [],
-    },
+    message: { kind: 'acknowledgement', agreed: true, note: null },
+    frame: { disputeId, ...FRAME, overallDue: null },
   };
 }

@@ -163,14 +163,17 @@ function email(key: string, disputeId: string): Effect {
     importance: 'high',
     template: 'inform',
     kind: 'statement',
-    view: {
+    message: {
+      kind: 'inform',
+      quote: 'notice',
+      details: { category: '', issue: '', informalAttempts: '', resolutionSought: '' },
+    },
+    frame: {
       disputeId,
       caseReference: 'CR',
       procedureName: 'Fake',
+      procedureShortName: 'Fake',
       stageName: 'Stage 1',
-      subject: 'notice',
-      paragraphs: [],
-      fields: [],
     },
   };
 }

@@ -4,10 +4,10 @@
  * new channel is one new entry (the shape of a DSL interpreter's step table).
  */
 import type { Channel, Stage } from '../procedure/schema.ts';
+import type { EmailDetails } from './email-intents.ts';
 import { bookMeeting } from './meeting-booking.ts';
 import type { ResolvedTimescale, Transition } from './transition.ts';
-import type { CardAction, DisputeDetails, PersonRef } from './types.ts';
-import { VERBS } from './verbs.ts';
+import type { DisputeDetails, PersonRef } from './types.ts';
 
 export interface ChannelEntry {
   readonly stage: Stage;
@@ -25,7 +25,6 @@ export const CHANNELS: Record<Channel, EnterChannel> = {
     const to = withParties(t, stage, actor);
     t.addParticipants(...to);
     // The recipient is told what the procedure asks of them, in its words; failing that, the stage's text.
-    const asks = stage.email?.request ?? `${t.procedure.shortName}, ${stage.name}: “${stage.quote}”`;
     t.sendEmail({
       from: actor,
       to,
@@ -33,12 +32,13 @@ export const CHANNELS: Record<Channel, EnterChannel> = {
       importance: stage.email?.importance ?? 'high',
       template: 'stage-statement',
       kind: 'statement',
-      view: t.emailView(
-        `${t.procedure.shortName} dispute ${t.state.caseReference}: ${stage.name}`,
-        [asks],
-        detailFields(t, details),
-        deadline,
-      ),
+      message: {
+        kind: 'stage-statement',
+        request: stage.email?.request ?? null,
+        stageQuote: stage.quote,
+        details: emailDetails(t, details),
+      },
+      due: deadline,
     });
     t.updateStage({ phase: 'sending', awaiting: null });
   },
@@ -52,12 +52,8 @@ export const CHANNELS: Record<Channel, EnterChannel> = {
       importance: 'high',
       template: 'letter',
       kind: 'letter',
-      view: t.emailView(
-        `${t.procedure.shortName} dispute ${t.state.caseReference}: ${stage.name}`,
-        [`${t.procedure.shortName}, ${stage.name}: “${stage.quote}”`],
-        detailFields(t, details),
-        deadline,
-      ),
+      message: { kind: 'letter', stageQuote: stage.quote, details: emailDetails(t, details) },
+      due: deadline,
     });
     if (stage.meeting?.when === 'always') bookMeeting(t, stage, actor);
     else askForOutcome(t, actor);
@@ -82,35 +78,28 @@ function withParties(t: Transition, stage: Stage, actor: PersonRef): PersonRef[]
   return stage.with.map((p) => t.mustResolve(p, p.side === 'raising' ? actor : undefined));
 }
 
-export function detailFields(t: Transition, details: DisputeDetails): { label: string; value: string }[] {
+/** The dispute's details as its emails list them (the category by its procedure label). */
+export function emailDetails(t: Transition, details: DisputeDetails): EmailDetails {
   const category = t.procedure.categories.find((c) => c.id === t.state.category)?.label ?? t.state.category;
-  return [
-    { label: 'Case reference', value: t.state.caseReference },
-    { label: 'Category', value: category },
-    { label: 'The problem identified', value: details.issue },
-    { label: 'Attempts to resolve the problem informally', value: details.informalAttempts },
-    { label: 'Resolution sought', value: details.resolutionSought },
-  ];
+  return {
+    category,
+    issue: details.issue,
+    informalAttempts: details.informalAttempts,
+    resolutionSought: details.resolutionSought,
+  };
 }
 
 function askForOutcome(t: Transition, actor: PersonRef, others: PersonRef[] = []): void {
   const stage = t.stage;
   t.updateStage({ phase: 'awaiting-outcome', awaiting: actor });
-  const actions: CardAction[] = [{ verb: VERBS.outcome, title: 'Record the outcome' }];
-  if (stage.meeting?.when === 'if-needed')
-    actions.push({ verb: VERBS.requestMeeting, title: 'Book a meeting' });
-  t.sendCard(
-    actor,
-    'outcome',
-    t.cardView(
-      `${stage.name}: your step`,
-      [
-        stage.quote,
-        ...(others.length ? [`With: ${others.map((o) => o.name).join(', ')}`] : []),
-        ...t.procedure.record.mustNotRecord,
-      ],
-      actions,
-      stage.content.required.map((c) => ({ label: 'Must include', value: c.label })),
-    ),
-  );
+  t.sendCard(actor, 'outcome', {
+    kind: 'record-outcome',
+    after: 'step',
+    name: stage.name,
+    quote: stage.quote,
+    with: others.map((o) => o.name),
+    mustNotRecord: t.procedure.record.mustNotRecord,
+    mustInclude: stage.content.required.map((c) => c.label),
+    canRequestMeeting: stage.meeting?.when === 'if-needed',
+  });
 }

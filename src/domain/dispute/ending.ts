@@ -4,10 +4,11 @@
  * confirmation to every party and the agreed actions tracked to their dates.
  */
 import { startOfLondonDay } from '../calendar/index.ts';
+import type { DecisionOption } from './card-intents.ts';
+import type { Confirmation } from './email-intents.ts';
 import { feedbackToRaiser } from './stage-flow.ts';
 import type { Transition } from './transition.ts';
-import type { AgreedAction, CardAction, StageOutcome } from './types.ts';
-import { referVerb, VERBS } from './verbs.ts';
+import type { AgreedAction, StageOutcome } from './types.ts';
 
 /** The stage ended without resolution: ask whoever decides on the next stage, or offer the exceptional routes. */
 export function stageUnresolved(t: Transition, reason: string): void {
@@ -22,7 +23,7 @@ export function stageUnresolved(t: Transition, reason: string): void {
     summary: `${current.name} not resolved.`,
     outcome: reason,
   });
-  feedbackToRaiser(t, current, `${current.name} did not resolve the disagreement.`);
+  feedbackToRaiser(t, current, { kind: 'stage-unresolved', stageName: current.name });
 
   // Routes open after this stage; a route "instead of" the next stage is offered beside it.
   const routes = t.procedure.exceptionalRoutes.filter(
@@ -32,14 +33,18 @@ export function stageUnresolved(t: Transition, reason: string): void {
     const decider = t.mustResolve(next.entry.decidedBy, actor);
     t.addParticipants(decider);
     t.updateStage({ phase: 'awaiting-decision', awaiting: decider, nextStageId: next.id });
-    const actions: CardAction[] = [{ verb: VERBS.escalate, title: `Raise ${next.name}` }];
-    if (next.entry.acceptOption) actions.push({ verb: VERBS.accept, title: 'Accept the decision' });
-    for (const r of routes) actions.push({ verb: referVerb(r.id), title: r.name });
-    t.sendCard(
-      decider,
-      'decision',
-      t.cardView(`Decide whether to raise ${next.name}`, [reason, next.entry.quote], actions),
-    );
+    const options: DecisionOption[] = [{ verb: 'escalate', stageName: next.name }];
+    if (next.entry.acceptOption) options.push({ verb: 'accept' });
+    for (const r of routes) options.push({ verb: 'refer', routeId: r.id, routeName: r.name });
+    t.sendCard(decider, 'decision', {
+      kind: 'ask-decision',
+      after: 'stage',
+      nextStageId: next.id,
+      nextStageName: next.name,
+      reason,
+      quote: next.entry.quote,
+      options,
+    });
     return;
   }
   const available = t.procedure.exceptionalRoutes.filter((r) => r.from.includes(current.id));
@@ -47,18 +52,16 @@ export function stageUnresolved(t: Transition, reason: string): void {
     const first = available[0];
     const decider = first ? t.mustResolve(first.decidedBy, actor) : actor;
     t.updateStage({ phase: 'awaiting-decision', awaiting: decider });
-    t.sendCard(
-      decider,
-      'decision',
-      t.cardView(
-        `${current.name} was the final stage`,
-        [reason, ...available.map((r) => r.quote)],
-        [
-          ...available.map((r) => ({ verb: referVerb(r.id), title: r.name })),
-          { verb: VERBS.accept, title: 'End without further referral' },
-        ],
-      ),
-    );
+    t.sendCard(decider, 'decision', {
+      kind: 'ask-final-referral',
+      stageName: current.name,
+      reason,
+      routes: available.map((r) => ({ id: r.id, name: r.name, quote: r.quote })),
+      options: [
+        ...available.map((r) => ({ verb: 'refer' as const, routeId: r.id, routeName: r.name })),
+        { verb: 'accept', ending: true },
+      ],
+    });
     return;
   }
   endUnresolved(t, reason);
@@ -69,8 +72,8 @@ export function endUnresolved(t: Transition, reason: string): void {
   t.cancelOverallTimers();
   t.update({ status: 'unresolved', endedAt: t.ctx.now });
   t.updateStage({ phase: 'ended', awaiting: null });
-  writtenConfirmation(t, `The disagreement remains unresolved at ${t.stage.name}. ${reason}`, []);
-  t.sendCard(t.state.owner, 'status', t.cardView('Dispute ended unresolved', [reason]), 'status');
+  writtenConfirmation(t, { kind: 'unresolved', stageName: t.stage.name, reason }, []);
+  t.sendCard(t.state.owner, 'status', { kind: 'ended-unresolved', reason }, 'status');
 }
 
 /** Resolves the dispute: written confirmation to all parties, agreed actions tracked to their dates. */
@@ -87,19 +90,13 @@ export function resolveDispute(t: Transition, outcome: Omit<StageOutcome, 'at' |
     outcome: outcome.summary,
   });
   trackActions(t, outcome.actions);
-  writtenConfirmation(t, outcome.summary, outcome.actions);
-  feedbackToRaiser(t, t.stage, `The disagreement was resolved at ${t.stage.name}.`);
+  writtenConfirmation(t, { kind: 'resolved', summary: outcome.summary }, outcome.actions);
+  feedbackToRaiser(t, t.stage, { kind: 'resolved', stageName: t.stage.name });
   for (const after of t.procedure.afterResolution) {
     const to = (after.to && t.resolve(after.to, t.state.owner)) || t.state.owner;
-    t.sendCard(to, 'status', t.cardView('After the resolution', [after.quote]), `after-${after.id}`);
+    t.sendCard(to, 'status', { kind: 'after-resolution', quote: after.quote }, `after-${after.id}`);
   }
-  const closeActions = [{ verb: VERBS.close, title: 'Close the record' }];
-  t.sendCard(
-    t.state.owner,
-    'status',
-    t.cardView('Dispute resolved', [outcome.summary], closeActions),
-    'step',
-  );
+  t.sendCard(t.state.owner, 'status', { kind: 'resolved', summary: outcome.summary }, 'step');
 }
 
 function trackActions(t: Transition, actions: readonly AgreedAction[]): void {
@@ -110,7 +107,11 @@ function trackActions(t: Transition, actions: readonly AgreedAction[]): void {
   });
 }
 
-export function writtenConfirmation(t: Transition, summary: string, actions: readonly AgreedAction[]): void {
+export function writtenConfirmation(
+  t: Transition,
+  confirms: Confirmation,
+  actions: readonly AgreedAction[],
+): void {
   const from = t.state.stage.actor ?? t.state.owner;
   const hostOrg = t.state.raisingOrganisationId;
   const counterparts = t.state.participants.filter((p) => p.organisationId !== hostOrg && p.id !== from.id);
@@ -128,15 +129,11 @@ export function writtenConfirmation(t: Transition, summary: string, actions: rea
     template: 'written-confirmation',
     kind: 'notice',
     ...(lastStatement ? { inReplyTo: lastStatement } : {}),
-    view: t.emailView(
-      `${t.procedure.shortName} dispute ${t.state.caseReference}: written confirmation of the outcome`,
-      [
-        summary,
-        ...(t.procedure.writtenConfirmation
-          ? [`The procedure asks for this: “${t.procedure.writtenConfirmation.quote}”`]
-          : []),
-      ],
-      actions.map((a) => ({ label: `${a.description} (${a.owner})`, value: `by ${a.dueDate}` })),
-    ),
+    message: {
+      kind: 'written-confirmation',
+      confirms,
+      procedureQuote: t.procedure.writtenConfirmation?.quote ?? null,
+      actions: actions.map((a) => ({ description: a.description, owner: a.owner, dueDate: a.dueDate })),
+    },
   });
 }

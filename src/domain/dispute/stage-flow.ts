@@ -3,7 +3,8 @@
  * (`CHANNELS`). Every rule comes from the procedure definition; nothing here names a procedure.
  */
 import type { Stage } from '../procedure/schema.ts';
-import { CHANNELS, detailFields } from './channels.ts';
+import type { FeedbackUpdate } from './card-intents.ts';
+import { CHANNELS, emailDetails } from './channels.ts';
 import { isSamePerson } from './guards.ts';
 import { refuse } from './refusal.ts';
 import type { Transition } from './transition.ts';
@@ -87,17 +88,13 @@ export function enterStage(
       importance: 'high',
       template: 'inform',
       kind: 'notice',
-      view: t.emailView(
-        `${t.procedure.shortName} dispute ${t.state.caseReference}: ${stage.name}`,
-        stage.copy.map((c) => c.quote),
-        detailFields(t, details),
-        deadline,
-      ),
+      message: { kind: 'copy', quotes: stage.copy.map((c) => c.quote), details: emailDetails(t, details) },
+      due: deadline,
     });
   }
 
   CHANNELS[stage.channel](t, { stage, actor, copies, details, deadline });
-  feedbackToRaiser(t, stage, `${stage.name} has started with ${actor.name}.`);
+  feedbackToRaiser(t, stage, { kind: 'stage-started', stageName: stage.name, actor: actor.name });
 }
 
 function stripEmpty(statement: Partial<DisputeDetails> | undefined): Partial<DisputeDetails> {
@@ -142,11 +139,7 @@ function informParties(t: Transition, stage: Stage, actor: PersonRef): void {
       importance: 'high',
       template: 'inform',
       kind: 'notice',
-      view: t.emailView(
-        `${t.procedure.shortName} dispute ${t.state.caseReference}: for your information`,
-        [party.quote],
-        detailFields(t, t.state.details),
-      ),
+      message: { kind: 'inform', quote: party.quote, details: emailDetails(t, t.state.details) },
     });
     t.update({ informed: [...t.state.informed, tag] });
     t.record({
@@ -157,13 +150,13 @@ function informParties(t: Transition, stage: Stage, actor: PersonRef): void {
   }
 }
 
-export function feedbackToRaiser(t: Transition, stage: Stage, message: string): void {
+export function feedbackToRaiser(t: Transition, stage: Stage, update: FeedbackUpdate): void {
   if (!stage.feedbackToRaiser) return;
   if (isSamePerson(t.state.raisedBy, t.state.stage.awaiting)) return;
   t.sendCard(
     t.state.raisedBy,
     'feedback',
-    t.cardView('Update on the dispute you raised', [message, stage.feedbackToRaiser.quote]),
+    { kind: 'feedback', update, quote: stage.feedbackToRaiser.quote },
     'feedback',
   );
 }

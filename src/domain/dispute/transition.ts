@@ -5,16 +5,16 @@
  */
 import { addWorkingDays, londonDay } from '../calendar/index.ts';
 import type { Party, ProcedureDefinition, Stage, Timescale } from '../procedure/schema.ts';
+import type { CardFrame, CardIntent } from './card-intents.ts';
 import type { DecideContext } from './decide-types.ts';
+import type { EmailFrame, EmailIntent } from './email-intents.ts';
 import { effectKey, slotKey, timerKey } from './keys.ts';
 import { refuse } from './refusal.ts';
 import type {
   CardKind,
-  CardView,
   DisputeState,
   Effect,
   EmailTemplate,
-  EmailView,
   Instant,
   PersonRef,
   RecordEntry,
@@ -224,20 +224,14 @@ export class Transition {
     });
   }
 
-  emailView(
-    subject: string,
-    paragraphs: string[],
-    fields: { label: string; value: string }[],
-    due?: ResolvedTimescale,
-  ): EmailView {
+  /** The dispute as an email sent now shows it; `due` when the email awaits a response. */
+  emailFrame(due?: ResolvedTimescale): EmailFrame {
     return {
       disputeId: this.state.id,
       caseReference: this.state.caseReference,
       procedureName: this.procedure.name,
+      procedureShortName: this.procedure.shortName,
       stageName: this.stage.name,
-      subject,
-      paragraphs,
-      fields,
       ...(due?.due && due.dueDate
         ? { responseDue: { due: due.due, dueDate: due.dueDate, workingDays: due.workingDays } }
         : {}),
@@ -253,7 +247,9 @@ export class Transition {
     importance: 'high' | 'normal';
     template: EmailTemplate;
     kind: ThreadMessage['kind'] | 'notice';
-    view: EmailView;
+    message: EmailIntent;
+    /** The response the email awaits, if any. */
+    due?: ResolvedTimescale;
     inReplyTo?: ThreadMessage;
   }): void {
     const last = input.inReplyTo;
@@ -273,34 +269,23 @@ export class Transition {
             },
           }
         : {}),
-      view: input.view,
+      message: input.message,
+      frame: this.emailFrame(input.due),
     });
   }
 
-  cardView(
-    title: string,
-    text: string[],
-    actions: { verb: string; title: string }[] = [],
-    facts: { label: string; value: string }[] = [],
-  ): CardView {
+  /** The dispute and its clocks, as a card sent now shows them. */
+  cardFrame(): CardFrame {
     const s = this.state;
     return {
       disputeId: s.id,
       caseReference: s.caseReference,
       procedureName: this.procedure.name,
       stageName: this.stage.name,
-      title,
-      text,
       due: s.stage.due,
       dueDate: s.stage.dueDate,
       overallDue: s.overallDue,
       overallWorkingDays: this.procedure.overall?.workingDays ?? null,
-      actions,
-      facts: [
-        { label: 'Case reference', value: s.caseReference },
-        { label: 'Stage', value: this.stage.name },
-        ...facts,
-      ],
     };
   }
 
@@ -308,13 +293,14 @@ export class Transition {
    * Sends a card. Actionable cards share the dispute's `step` slot, so a newer step replaces the
    * older card in place and a stale card cannot act twice. Notices get a slot of their own.
    */
-  sendCard(to: PersonRef, card: CardKind, view: CardView, slot: 'step' | string = 'step'): void {
+  sendCard(to: PersonRef, card: CardKind, intent: CardIntent, slot: 'step' | string = 'step'): void {
     this.emit({
       type: 'send-card',
       to,
       card,
       slot: slotKey(this.state.id, slot, to.id),
-      view,
+      intent,
+      frame: this.cardFrame(),
     });
   }
 }

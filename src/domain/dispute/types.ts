@@ -279,136 +279,15 @@ export type DisputeEvent = EventBase &
 
 export type DisputeEventType = DisputeEvent['type'];
 
-export type EmailTemplate =
-  | 'stage-statement'
-  | 'acknowledgement'
-  | 'chase'
-  | 'letter'
-  | 'inform'
-  | 'referral'
-  | 'written-confirmation';
-
-export type CardKind =
-  | 'decision'
-  | 'informal-outcome'
-  | 'review-reply'
-  | 'no-response'
-  | 'meeting'
-  | 'outcome'
-  | 'owner-decision'
-  | 'warning'
-  | 'feedback'
-  | 'status'
-  | 'action-due';
-
-/** Effects are data. Every one carries a stable key; the runtime performs each key at most once. */
-export type Effect =
-  | {
-      readonly type: 'send-email';
-      readonly key: string;
-      readonly from: PersonRef;
-      readonly to: readonly PersonRef[];
-      readonly cc: readonly PersonRef[];
-      readonly importance: 'high' | 'normal';
-      readonly template: EmailTemplate;
-      readonly kind: ThreadMessage['kind'] | 'notice';
-      /** Reply on this thread rather than starting one. */
-      readonly inReplyTo?: { readonly internetMessageId: string; readonly conversationId?: string };
-      readonly view: EmailView;
-    }
-  | {
-      readonly type: 'send-card';
-      readonly key: string;
-      readonly to: PersonRef;
-      readonly card: CardKind;
-      /** Cards with one slot replace each other in place, so a stale card cannot act twice. */
-      readonly slot: string;
-      readonly view: CardView;
-    }
-  | {
-      readonly type: 'book-meeting';
-      readonly key: string;
-      readonly convener: PersonRef;
-      readonly attendees: readonly {
-        readonly person: PersonRef;
-        readonly required: boolean;
-        readonly external: boolean;
-      }[];
-      readonly window: { readonly start: Instant; readonly end: Instant };
-      readonly durationMinutes: number;
-      readonly subject: string;
-      readonly agenda: readonly string[];
-      /** The event to replace when re-booking, and the starts already declined. */
-      readonly replaces?: string;
-      readonly avoidStarts: readonly Instant[];
-      /** A start chosen by the convener instead of the earliest viable slot. */
-      readonly preferredStart?: Instant;
-    }
-  | {
-      readonly type: 'cancel-meeting';
-      readonly key: string;
-      readonly convener: PersonRef;
-      readonly eventId: string;
-    }
-  | {
-      readonly type: 'set-timer';
-      readonly key: string;
-      readonly at: Instant;
-      readonly kind: TimerKind;
-      readonly stageId: string;
-    }
-  | { readonly type: 'cancel-timer'; readonly key: string }
-  | { readonly type: 'record'; readonly key: string; readonly entry: RecordEntry };
-
-/** A line of the case record: what goes on the child's or adult's file. */
-export interface RecordEntry {
-  readonly stageId: string;
-  readonly stageName: string;
-  readonly contactType: 'email' | 'meeting' | 'discussion' | 'reassignment' | 'written' | 'card' | 'system';
-  readonly between: readonly string[];
-  readonly summary: string;
-  readonly outcome?: string;
-  readonly at: Instant;
-}
-
-/** What an email template needs. Case reference, never a name. All strings are escaped by the renderer. */
-export interface EmailView {
-  readonly disputeId: string;
-  readonly caseReference: string;
-  readonly procedureName: string;
-  readonly stageName: string;
-  readonly subject: string;
-  readonly paragraphs: readonly string[];
-  readonly fields: readonly { readonly label: string; readonly value: string }[];
-  readonly responseDue?: {
-    readonly due: Instant;
-    readonly dueDate: string;
-    readonly workingDays: number | null;
-  };
-  readonly overallDue?: string | null;
-}
-
-/** A button on a card. Verbs: see `VERBS` in stage-flow.ts; `refer:<routeId>` for exceptional routes. */
-export interface CardAction {
-  readonly verb: string;
-  readonly title: string;
-}
-
-export interface CardView {
-  readonly disputeId: string;
-  readonly caseReference: string;
-  readonly procedureName: string;
-  readonly stageName: string;
-  readonly title: string;
-  readonly text: readonly string[];
-  readonly due: Instant | null;
-  readonly dueDate: string | null;
-  readonly overallDue: Instant | null;
-  readonly overallWorkingDays: number | null;
-  /** Buttons the card offers; `verb` is routed by the bot to an event. */
-  readonly actions: readonly CardAction[];
-  readonly facts: readonly { readonly label: string; readonly value: string }[];
-}
+export type {
+  CardAction,
+  CardKind,
+  CardView,
+  Effect,
+  EmailTemplate,
+  EmailView,
+  RecordEntry,
+} from './effects.ts';
 
 export type { Refusal, RefusalField, RefusalReason } from './refusal.ts';
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { refusalText } from '../../../src/cards/wording/refusals.ts';
 import { decide } from '../../../src/domain/dispute/decide.ts';
+import { emailViewOf } from '../../../src/email/wording.ts';
 import { getProcedure } from '../../../src/procedures/index.ts';
-import { fixtureResolver, person, RAISE_DETAILS, Walk } from './fixtures.ts';
+import { cardOf, fixtureResolver, person, RAISE_DETAILS, Walk } from './fixtures.ts';
 
 const ane = getProcedure('ane')!;
 const ROLES = [
@@ -66,7 +67,7 @@ describe('ANE: raise and the informal stage', () => {
     });
     const [card] = w.lastOf('send-card');
     expect(card?.to).toEqual(tm);
-    expect(card?.view.actions.map((a) => a.verb)).toEqual(['escalate', 'informal', 'accept']);
+    expect(cardOf(card)?.actions.map((a) => a.verb)).toEqual(['escalate', 'informal', 'accept']);
     expect(
       w
         .lastOf('record')
@@ -119,7 +120,7 @@ describe('ANE: raise and the informal stage', () => {
       summary: 'Spoke to the counterpart Team Manager; no agreement.',
     });
     expect(w.s.stage.phase).toBe('awaiting-decision');
-    expect(w.lastOf('send-card')[0]?.view.actions.map((a) => a.verb)).toEqual(['escalate', 'accept']);
+    expect(cardOf(w.lastOf('send-card')[0])?.actions.map((a) => a.verb)).toEqual(['escalate', 'accept']);
     const resolved = raised().send({ type: 'decision', by: tm, choice: 'informal' });
     resolved.send({ type: 'informal-outcome', by: tm, resolved: true, summary: 'Agreed informally.' });
     expect(resolved.s.status).toBe('resolved');
@@ -150,15 +151,17 @@ describe('ANE: the formal stages', () => {
       template: 'stage-statement',
       kind: 'statement',
     });
-    expect(email?.view.responseDue).toEqual({
+    expect((email && emailViewOf(email))?.responseDue).toEqual({
       due: '2026-11-30T23:59:59.999Z',
       dueDate: '2026-11-30',
       workingDays: 5,
     });
-    expect(email?.view.fields.find((f) => f.label === 'The problem identified')?.value).toBe(
-      'Edited problem statement.',
+    expect(
+      (email && emailViewOf(email))?.fields.find((f) => f.label === 'The problem identified')?.value,
+    ).toBe('Edited problem statement.');
+    expect((email && emailViewOf(email))?.fields.map((f) => f.label)).toContain(
+      'Attempts to resolve the problem informally',
     );
-    expect(email?.view.fields.map((f) => f.label)).toContain('Attempts to resolve the problem informally');
     expect(w.s.stage).toMatchObject({ id: 'stage-1', phase: 'sending', due: '2026-11-30T23:59:59.999Z' });
     // The 20-working-day cap starts with Stage 1: 23 Nov + 20 working days = 21 Dec 2026.
     expect(w.s.overallDue).toBe('2026-12-21T23:59:59.999Z');
@@ -185,7 +188,7 @@ describe('ANE: the formal stages', () => {
     });
     const [card] = w.lastOf('send-card');
     expect(card).toMatchObject({ to: tm, card: 'review-reply' });
-    expect(card?.view.text[0]).toContain('life-story work by 11 Dec');
+    expect(cardOf(card)?.text[0]).toContain('life-story work by 11 Dec');
     w.send({ type: 'acknowledged', by: tm, agreed: true });
     const emails = w.lastOf('send-email');
     expect(emails[0]).toMatchObject({
@@ -231,7 +234,7 @@ describe('ANE: the formal stages', () => {
     w.fire('stage-deadline');
     const [prompt] = w.lastOf('send-card');
     expect(prompt).toMatchObject({ to: sm, card: 'no-response' });
-    expect(prompt?.view.actions.map((a) => a.verb)).toEqual(['chase', 'ack-not-agreed']);
+    expect(cardOf(prompt)?.actions.map((a) => a.verb)).toEqual(['chase', 'ack-not-agreed']);
     w.send({ type: 'chase', by: sm });
     expect(w.lastOf('send-email')[0]).toMatchObject({ template: 'chase', importance: 'high' });
     w.send({ type: 'acknowledged', by: sm, agreed: false });
@@ -359,9 +362,9 @@ describe('ANE: the formal stages', () => {
     const w = raised().send({ type: 'decision', by: tm, choice: 'escalate' }).delivered();
     w.fire('stage-warning-50');
     expect(w.lastOf('send-card')[0]).toMatchObject({ to: tm, card: 'warning' });
-    expect(w.lastOf('send-card')[0]?.view.overallWorkingDays).toBe(20);
+    expect(cardOf(w.lastOf('send-card')[0])?.overallWorkingDays).toBe(20);
     w.fire('overall-deadline', 'overall');
-    expect(w.lastOf('send-card')[0]?.view.text[0]).toMatch(/20-working-day limit has passed/);
+    expect(cardOf(w.lastOf('send-card')[0])?.text[0]).toMatch(/20-working-day limit has passed/);
   });
 
   it('lets the raiser withdraw, cancelling timers and telling the counterpart on the thread', () => {
@@ -440,7 +443,7 @@ describe('ANE: replies, chases and endings the other side must hear about', () =
     expect(refusalText(w.refused({ type: 'chase', by: tm }))).toMatch(/not due until 2026-11-30/);
     w.fire('stage-deadline').send({ type: 'chase', by: tm });
     expect(w.s.stage.awaiting).toEqual(tm);
-    expect(w.lastOf('send-card')[0]?.view.actions.map((a) => a.verb)).toEqual(['chase', 'ack-not-agreed']);
+    expect(cardOf(w.lastOf('send-card')[0])?.actions.map((a) => a.verb)).toEqual(['chase', 'ack-not-agreed']);
     w.send({ type: 'acknowledged', by: tm, agreed: false });
     expect(w.s.stage).toMatchObject({ phase: 'awaiting-decision', awaiting: sm });
   });
@@ -455,7 +458,7 @@ describe('ANE: replies, chases and endings the other side must hear about', () =
     });
     w.fire('stage-deadline');
     expect(w.s.stage.overdue).toBe(false);
-    expect(w.lastOf('send-card')[0]?.view.title).toMatch(/waiting for you/);
+    expect(cardOf(w.lastOf('send-card')[0])?.title).toMatch(/waiting for you/);
   });
 
   it('confirms in writing to the counterpart when the decision is accepted after contact', () => {

@@ -1,8 +1,10 @@
+import { cardViewOf } from '../../../src/cards/wording/cards.ts';
 import { refusalText } from '../../../src/cards/wording/refusals.ts';
 import { bundledCalendar } from '../../../src/domain/calendar/index.ts';
 import { decide } from '../../../src/domain/dispute/decide.ts';
 import type { DecideContext } from '../../../src/domain/dispute/decide-types.ts';
 import type {
+  CardView,
   DisputeEvent,
   DisputeState,
   Effect,
@@ -138,3 +140,8 @@ export const RAISE_DETAILS = {
   informalAttempts: 'Discussed with the allocated social worker on 2 Nov; no change.',
   resolutionSought: 'Life-story work started within two weeks.',
 };
+
+/** A `send-card` effect as its recipient reads it (undefined when there is no such card). */
+export function cardOf(effect: Extract<Effect, { type: 'send-card' }> | undefined): CardView | undefined {
+  return effect && cardViewOf(effect);
+}

@@ -2,8 +2,11 @@
  * Every procedure, walked with a simulated clock from raising to every way it can end: resolved at
  * each stage, taken to the final stage, and each exceptional route.
  */
+
 import { describe, expect, it } from 'vitest';
+import { cardViewOf } from '../../../src/cards/wording/cards.ts';
 import type { Effect } from '../../../src/domain/dispute/types.ts';
+import { emailViewOf } from '../../../src/email/wording.ts';
 import { getProcedure, PROCEDURE_IDS } from '../../../src/procedures/index.ts';
 import { person } from './fixtures.ts';
 import { raise, settle, step, walkTo } from './walker.ts';
@@ -52,7 +55,7 @@ describe.each(PROCEDURE_IDS.map((id) => [id]))('%s', (id) => {
     if (finalRoutes.length > 0) {
       expect(w.s.status).toBe('open');
       expect(['awaiting-decision', 'awaiting-owner']).toContain(w.s.stage.phase);
-      const verbs = w.lastOf('send-card').flatMap((c) => c.view.actions.map((a) => a.verb));
+      const verbs = w.lastOf('send-card').flatMap((c) => cardViewOf(c).actions.map((a) => a.verb));
       for (const r of finalRoutes) expect(verbs).toContain(`refer:${r.id}`);
     } else {
       expect(w.s.status).toBe('unresolved');
@@ -80,8 +83,9 @@ describe.each(PROCEDURE_IDS.map((id) => [id]))('%s', (id) => {
       const [referral] = w.lastOf('send-email');
       expect(referral).toMatchObject({ template: 'referral', importance: 'high' });
       expect(referral?.to[0]?.organisationId).toBe('board');
-      expect(referral?.view.paragraphs).toContain(route.quote);
-      if (route.means) expect(referral?.view.paragraphs.join(' ')).toContain(route.means);
+      expect((referral && emailViewOf(referral))?.paragraphs).toContain(route.quote);
+      if (route.means)
+        expect((referral && emailViewOf(referral))?.paragraphs.join(' ')).toContain(route.means);
       w.send({ type: 'outcome-recorded', by, resolved: true, summary: 'Resolved by the referral.' });
       expect(w.s.status).toBe('resolved');
     },
@@ -105,7 +109,9 @@ describe('procedure-specific rules', () => {
     );
     const copied = emails(w.effects).filter((e) => e.to.some((p) => p.id.endsWith('head-of-safeguarding')));
     expect(copied).toHaveLength(1);
-    expect(copied[0]?.view.paragraphs.join(' ')).toMatch(/Head of Safeguarding should be copied/);
+    expect((copied[0] && emailViewOf(copied[0]))?.paragraphs.join(' ')).toMatch(
+      /Head of Safeguarding should be copied/,
+    );
   });
 
   it('Dudley: a raise without an urgency is refused with the levels to choose from', () => {
@@ -135,7 +141,7 @@ describe('procedure-specific rules', () => {
     // must not go on the child's file.
     const gm = w.s.stage.awaiting!;
     const gmCard = w.effects.filter((e) => e.type === 'send-card' && e.to.id === gm.id).at(-1);
-    expect(gmCard?.type === 'send-card' && gmCard.view.text.join(' ')).toMatch(
+    expect(gmCard?.type === 'send-card' && cardViewOf(gmCard).text.join(' ')).toMatch(
       /performance of individual staff/,
     );
     expect(gm.id).toBe('partner.group-manager');
@@ -199,7 +205,7 @@ describe('procedure-specific rules', () => {
     const c = raise(solihull);
     walkTo(c, 2);
     for (let i = 0; i < 10 && c.s.stage.phase !== 'awaiting-decision'; i++) step(c, false);
-    const verbs = c.lastOf('send-card').flatMap((card) => card.view.actions.map((a) => a.verb));
+    const verbs = c.lastOf('send-card').flatMap((card) => cardViewOf(card).actions.map((a) => a.verb));
     expect(verbs).toEqual(
       expect.arrayContaining(['escalate', 'refer:independent-chair-conflict-of-interest']),
     );

@@ -7,7 +7,7 @@ import { enterStage } from '../stage-flow.ts';
 import type { Transition } from '../transition.ts';
 import { validateText } from '../validate.ts';
 import { VERBS } from '../verbs.ts';
-import { decisionActions } from './raise.ts';
+import { decisionOptions } from './raise.ts';
 
 export function onDecision(t: Transition, event: EventOf<'decision'>): void {
   requireOpen(t);
@@ -52,19 +52,11 @@ export function onDecision(t: Transition, event: EventOf<'decision'>): void {
         between: [by.name],
         summary: `${by.name} decided to ${option.quote}.`,
       });
-      t.sendCard(
-        by,
-        'informal-outcome',
-        t.cardView(
-          'Raise it informally',
-          [
-            `Contact ${counterpart?.name ?? 'your counterpart'} informally, then record what happened.`,
-            option.quote,
-          ],
-          [{ verb: VERBS.informalOutcome, title: 'Record what happened' }],
-          counterpart ? [{ label: 'Counterpart', value: `${counterpart.name} <${counterpart.email}>` }] : [],
-        ),
-      );
+      t.sendCard(by, 'informal-outcome', {
+        kind: 'informal-contact',
+        counterpart: counterpart ? { name: counterpart.name, email: counterpart.email } : null,
+        quote: option.quote,
+      });
       return;
     }
     case 'accept': {
@@ -90,20 +82,11 @@ export function onDecision(t: Transition, event: EventOf<'decision'>): void {
         ...(event.reason ? { outcome: event.reason } : {}),
       });
       if (!isSamePerson(by, t.state.raisedBy)) {
-        t.sendCard(
-          t.state.raisedBy,
-          'status',
-          t.cardView('Decision accepted', [`${by.name} accepted the decision. The dispute has ended.`]),
-          'status',
-        );
+        t.sendCard(t.state.raisedBy, 'status', { kind: 'decision-accepted', by: by.name }, 'status');
       }
       // The other side was told escalation would be considered: confirm in writing that it ends here.
       if (t.state.participants.some((p) => p.organisationId === t.state.counterpartOrganisationId)) {
-        writtenConfirmation(
-          t,
-          `${by.name} accepted the decision; the dispute ends here.${event.reason ? ` ${event.reason}` : ''}`,
-          [],
-        );
+        writtenConfirmation(t, { kind: 'accepted', by: by.name, reason: event.reason ?? null }, []);
       }
       return;
     }
@@ -128,8 +111,14 @@ export function onInformalOutcome(t: Transition, event: EventOf<'informal-outcom
   const nextId = t.state.stage.nextStageId;
   if (!nextId) refuse('wrong-phase', 'nothing-to-decide');
   t.updateStage({ phase: 'awaiting-decision', awaiting: by });
-  const actions = decisionActions(t, nextId).filter((a) => a.verb !== VERBS.informal);
-  t.sendCard(by, 'decision', t.cardView('The informal approach did not resolve it', [summary], actions));
+  t.sendCard(by, 'decision', {
+    kind: 'ask-decision',
+    after: 'informal',
+    nextStageId: nextId,
+    nextStageName: t.procedure.stages.find((s) => s.id === nextId)?.name ?? nextId,
+    reason: summary,
+    options: decisionOptions(t, nextId).filter((o) => o.verb !== 'informal'),
+  });
   return;
 }
 

@@ -63,19 +63,12 @@ export function onReplyReceived(t: Transition, event: EventOf<'reply-received'>)
     outcome: text,
   });
   const ack = t.stage.content.acknowledgement;
-  t.sendCard(
-    actor,
-    'review-reply',
-    t.cardView(
-      `Reply received: is it agreed?`,
-      [text, ...(ack ? [ack.quote] : [])],
-      [
-        { verb: VERBS.agreed, title: 'Agreed' },
-        { verb: VERBS.notAgreed, title: 'Not agreed' },
-      ],
-      [{ label: 'From', value: event.fromEmail }],
-    ),
-  );
+  t.sendCard(actor, 'review-reply', {
+    kind: 'review-reply',
+    text,
+    from: event.fromEmail,
+    acknowledgementQuote: ack?.quote ?? null,
+  });
   return;
 }
 
@@ -107,16 +100,7 @@ export function onAcknowledged(t: Transition, event: EventOf<'acknowledged'>): v
       template: 'acknowledgement',
       kind: 'acknowledgement',
       inReplyTo: reply,
-      view: t.emailView(
-        `RE: ${t.procedure.shortName} dispute ${t.state.caseReference}: ${stage.name}`,
-        [
-          event.agreed
-            ? 'The actions taken or proposed to resolve the problem are agreed and accepted.'
-            : 'The actions taken or proposed to resolve the problem are not agreed. The matter will be considered for escalation under the next stage.',
-          ...(note ? [note] : []),
-        ],
-        [],
-      ),
+      message: { kind: 'acknowledgement', agreed: event.agreed, note: note ?? null },
     });
   }
   if (event.agreed) {
@@ -166,32 +150,12 @@ export function onChase(t: Transition, event: EventOf<'chase'>): void {
     template: 'chase',
     kind: 'chase',
     inReplyTo: statement,
-    view: t.emailView(
-      `RE: ${t.procedure.shortName} dispute ${t.state.caseReference}: ${t.stage.name}`,
-      [
-        `A response was due by ${t.state.stage.dueDate ?? 'the deadline'} and has not been received.`,
-        ...(event.note ? [event.note] : []),
-      ],
-      [],
-    ),
+    message: { kind: 'chase', dueDate: t.state.stage.dueDate, note: event.note ?? null },
   });
   t.updateStage({ chases: t.state.stage.chases + 1, awaiting: by });
   t.record({ contactType: 'email', between: [by.name], summary: 'Response chased.' });
   // The sender can still treat it as not agreed, or chase again, until a reply comes.
-  t.sendCard(
-    by,
-    'no-response',
-    t.cardView(
-      'Response chased',
-      [
-        `Chased on ${t.ctx.now.slice(0, 10)}. If no reply comes, treat it as not agreed so the next stage can be considered.`,
-      ],
-      [
-        { verb: VERBS.chase, title: 'Chase again' },
-        { verb: VERBS.notAgreed, title: 'Not agreed: escalate' },
-      ],
-    ),
-  );
+  t.sendCard(by, 'no-response', { kind: 'chased', on: t.ctx.now.slice(0, 10) });
   return;
 }
 

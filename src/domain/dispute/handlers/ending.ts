@@ -31,11 +31,7 @@ export function onWithdrawn(t: Transition, event: EventOf<'withdrawn'>): void {
       template: 'written-confirmation',
       kind: 'notice',
       inReplyTo: statement,
-      view: t.emailView(
-        `${t.procedure.shortName} dispute ${t.state.caseReference}: withdrawn`,
-        ['This dispute has been withdrawn.', reason],
-        [],
-      ),
+      message: { kind: 'withdrawn', reason },
     });
   }
   t.update({ status: 'withdrawn', endedAt: t.ctx.now });

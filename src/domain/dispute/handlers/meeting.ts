@@ -1,10 +1,11 @@
 /** A stage's meeting: booked, unbookable, responses, moved, requested and held. */
+
+import type { CardIntent } from '../card-intents.ts';
 import type { EventOf } from '../decide.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { bookMeeting } from '../meeting-booking.ts';
 import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
-import { VERBS } from '../verbs.ts';
 
 export function onMeetingBooked(t: Transition, event: EventOf<'meeting-booked'>): void {
   requireOpen(t);
@@ -47,16 +48,7 @@ export function onMeetingUnbookable(t: Transition, event: EventOf<'meeting-unboo
     between: [meeting.convener.name],
     summary: `No meeting slot could be found: ${event.reason}`,
   });
-  t.sendCard(
-    meeting.convener,
-    'meeting',
-    t.cardView(
-      'No meeting slot found',
-      [event.reason, 'Choose a time and Concord will book it.'],
-      [{ verb: VERBS.moveMeeting, title: 'Choose a time' }],
-    ),
-    'meeting',
-  );
+  t.sendCard(meeting.convener, 'meeting', { kind: 'meeting-unbookable', reason: event.reason }, 'meeting');
   return;
 }
 
@@ -84,9 +76,7 @@ export function onMeetingResponse(t: Transition, event: EventOf<'meeting-respons
     t.sendCard(
       meeting.convener,
       'meeting',
-      t.cardView('Re-booking the meeting', [
-        `${attendee.person.name} declined. Concord is booking the next viable slot.`,
-      ]),
+      { kind: 'meeting-rebooking', declinedBy: attendee.person.name },
       'meeting',
     );
     return;
@@ -142,24 +132,25 @@ export function onMeetingHeld(t: Transition, eventId: string): void {
     between: [meeting.convener.name, ...meeting.attendees.map((a) => a.person.name)],
     summary: `${stage.name} meeting held.`,
   });
-  t.sendCard(
-    meeting.convener,
-    'outcome',
-    t.cardView(
-      'Record the minutes and the outcome',
-      [stage.quote, ...t.procedure.record.mustNotRecord],
-      [{ verb: VERBS.outcome, title: 'Record the outcome' }],
-      stage.content.required.map((c) => ({ label: 'Must include', value: c.label })),
-    ),
-  );
+  t.sendCard(meeting.convener, 'outcome', {
+    kind: 'record-outcome',
+    after: 'meeting',
+    name: stage.name,
+    quote: stage.quote,
+    with: [],
+    mustNotRecord: t.procedure.record.mustNotRecord,
+    mustInclude: stage.content.required.map((c) => c.label),
+    canRequestMeeting: false,
+  });
 }
 
-function meetingCard(t: Transition) {
+function meetingCard(t: Transition): CardIntent {
   const m = t.state.stage.meeting;
-  return t.cardView(
-    `${t.stage.name} meeting`,
-    [m?.start ? `Booked for ${m.start}.` : 'Booking…', ...(m?.joinUrl ? [`Join: ${m.joinUrl}`] : [])],
-    [{ verb: VERBS.moveMeeting, title: 'Move to another slot' }],
-    (m?.attendees ?? []).map((a) => ({ label: a.person.name, value: a.response })),
-  );
+  return {
+    kind: 'meeting',
+    stageName: t.stage.name,
+    start: m?.start ?? null,
+    joinUrl: m?.joinUrl ?? null,
+    attendees: (m?.attendees ?? []).map((a) => ({ name: a.person.name, response: a.response })),
+  };
 }

@@ -1,14 +1,14 @@
 /** Recording a stage's outcome (returned to the owner where the procedure says so) and exceptional referrals. */
 
 import { isCalendarDay } from '../../calendar/index.ts';
+import type { DecisionOption } from '../card-intents.ts';
 import type { EventOf } from '../decide.ts';
 import { endUnresolved, resolveDispute, stageUnresolved } from '../ending.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
-import type { AgreedAction, CardAction } from '../types.ts';
+import type { AgreedAction } from '../types.ts';
 import { validateText } from '../validate.ts';
-import { referVerb, VERBS } from '../verbs.ts';
 
 export function onOutcome(t: Transition, event: EventOf<'outcome-recorded'>): void {
   requireOpen(t);
@@ -57,16 +57,12 @@ export function onOutcome(t: Transition, event: EventOf<'outcome-recorded'>): vo
       summary: `${by.name} recorded a response and returned the record to ${owner.name}.`,
       outcome: summary,
     });
-    const actionsOut: CardAction[] = [{ verb: VERBS.resolve, title: 'Resolved: authorise' }];
-    if (next) actionsOut.push({ verb: VERBS.escalate, title: `Escalate to ${next.name}` });
+    const options: DecisionOption[] = [{ verb: 'resolve' }];
+    if (next) options.push({ verb: 'escalate', stageName: next.name, asEscalation: true });
     for (const r of t.procedure.exceptionalRoutes.filter((r) => r.from.includes(stage.id)))
-      actionsOut.push({ verb: referVerb(r.id), title: r.name });
-    if (!next) actionsOut.push({ verb: VERBS.accept, title: 'End without further referral' });
-    t.sendCard(
-      owner,
-      'owner-decision',
-      t.cardView('A response has been returned to you', [summary], actionsOut),
-    );
+      options.push({ verb: 'refer', routeId: r.id, routeName: r.name });
+    if (!next) options.push({ verb: 'accept', ending: true });
+    t.sendCard(owner, 'owner-decision', { kind: 'ask-owner-decision', summary, options });
     return;
   }
   if (event.resolved) {
@@ -100,22 +96,15 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
     importance: 'high',
     template: 'referral',
     kind: 'referral',
-    view: t.emailView(
-      `${t.procedure.shortName} dispute ${t.state.caseReference}: ${route.name}`,
-      [
-        route.quote,
-        ...(route.condition ? [route.condition] : []),
-        reason,
-        ...(route.means ? [`To be sent by: ${route.means}`] : []),
-      ],
-      [
-        { label: 'Case reference', value: t.state.caseReference },
-        {
-          label: 'Stages so far',
-          value: t.state.outcomes.map((o) => `${o.stageId}: ${o.summary}`).join('; ') || t.stage.name,
-        },
-      ],
-    ),
+    message: {
+      kind: 'referral',
+      routeName: route.name,
+      quote: route.quote,
+      condition: route.condition ?? null,
+      reason,
+      means: route.means ?? null,
+      outcomes: t.state.outcomes.map((o) => ({ stageId: o.stageId, summary: o.summary })),
+    },
   });
   t.update({ exceptionalRoute: route.id });
   t.updateStage({ phase: 'exceptional', awaiting: event.by });
@@ -125,15 +114,16 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
     summary: `Referred: ${route.name}.`,
     outcome: reason,
   });
-  t.sendCard(
-    event.by,
-    'outcome',
-    t.cardView(
-      `${route.name}: record the outcome`,
-      [route.quote],
-      [{ verb: VERBS.outcome, title: 'Record the outcome' }],
-    ),
-  );
+  t.sendCard(event.by, 'outcome', {
+    kind: 'record-outcome',
+    after: 'referral',
+    name: route.name,
+    quote: route.quote,
+    with: [],
+    mustNotRecord: [],
+    mustInclude: [],
+    canRequestMeeting: false,
+  });
 }
 
 export function validateActions(actions: readonly AgreedAction[]): AgreedAction[] {

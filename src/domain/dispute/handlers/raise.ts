@@ -1,13 +1,14 @@
 /** Raising a dispute: the first state, the record's owner, and the first decision or stage. */
+
+import type { DecisionOption } from '../card-intents.ts';
 import type { EventOf } from '../decide.ts';
 import type { DecideContext } from '../decide-types.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { RefusalSignal, refuse } from '../refusal.ts';
 import { enterStage, feedbackToRaiser, startOverallClock } from '../stage-flow.ts';
 import { Transition } from '../transition.ts';
-import type { CardAction, DisputeState } from '../types.ts';
+import type { DisputeState } from '../types.ts';
 import { validateRaise } from '../validate.ts';
-import { VERBS } from '../verbs.ts';
 
 export function raise(event: EventOf<'raised'>, ctx: DecideContext): Transition {
   const { procedure } = ctx;
@@ -77,23 +78,26 @@ export function raise(event: EventOf<'raised'>, ctx: DecideContext): Transition 
     const decider = t.mustResolve(second.entry.decidedBy, event.by);
     t.addParticipants(decider);
     t.updateStage({ phase: 'awaiting-decision', awaiting: decider, nextStageId: second.id });
-    t.sendCard(
-      decider,
-      'decision',
-      t.cardView(`Decide on ${second.name}`, [second.entry.quote], decisionActions(t, second.id)),
-    );
-    feedbackToRaiser(t, first, `Your dispute has gone to ${decider.name} to decide on ${second.name}.`);
+    t.sendCard(decider, 'decision', {
+      kind: 'ask-decision',
+      after: 'raise',
+      nextStageId: second.id,
+      nextStageName: second.name,
+      quote: second.entry.quote,
+      options: decisionOptions(t, second.id),
+    });
+    feedbackToRaiser(t, first, { kind: 'with-decider', decider: decider.name, stageName: second.name });
     return t;
   }
   enterStage(t, 0);
   return t;
 }
 
-export function decisionActions(t: Transition, nextStageId: string): { verb: string; title: string }[] {
+/** The options offered when deciding on `nextStageId`: raise it, and where the procedure allows, informally or accept. */
+export function decisionOptions(t: Transition, nextStageId: string): DecisionOption[] {
   const next = t.procedure.stages.find((s) => s.id === nextStageId);
-  const actions: CardAction[] = [{ verb: VERBS.escalate, title: `Raise ${next?.name ?? 'the next stage'}` }];
-  if (next?.entry?.informalOption)
-    actions.push({ verb: VERBS.informal, title: 'Raise it informally with the counterpart' });
-  if (next?.entry?.acceptOption) actions.push({ verb: VERBS.accept, title: 'Accept the decision' });
-  return actions;
+  const options: DecisionOption[] = [{ verb: 'escalate', stageName: next?.name ?? null }];
+  if (next?.entry?.informalOption) options.push({ verb: 'informal' });
+  if (next?.entry?.acceptOption) options.push({ verb: 'accept' });
+  return options;
 }

@@ -1,11 +1,12 @@
 /** Timers firing: stage and overall warnings and deadlines, the meeting's end, agreed actions due. */
+
+import type { CardIntent } from '../card-intents.ts';
 import type { EventOf } from '../decide.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { timerSuffix } from '../keys.ts';
 import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
 import { STAGE_TIMER_KINDS } from '../transition.ts';
-import { VERBS } from '../verbs.ts';
 import { onMeetingHeld } from './meeting.ts';
 
 export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
@@ -21,7 +22,12 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
       t.sendCard(
         who,
         'warning',
-        t.cardView(`${t.stage.name}: ${pct} of the time has gone`, [`Due by ${s.dueDate}.`]),
+        {
+          kind: 'stage-warning',
+          stageName: t.stage.name,
+          percent: event.kind === 'stage-warning-50' ? 50 : 75,
+          dueDate: s.dueDate,
+        },
         'warning',
       );
       return;
@@ -29,14 +35,7 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
     case 'stage-deadline': {
       if (s.phase === 'awaiting-acknowledgement' && s.actor) {
         // The counterpart replied in time; only the acknowledgement is outstanding.
-        t.sendCard(
-          s.actor,
-          'warning',
-          t.cardView(`${t.stage.name}: the reply is waiting for you`, [
-            'The response arrived within the timescale. Say whether it is agreed so the counterpart has your acknowledgement.',
-          ]),
-          'warning',
-        );
+        t.sendCard(s.actor, 'warning', { kind: 'reply-waiting', stageName: t.stage.name }, 'warning');
         return;
       }
       t.updateStage({ overdue: true });
@@ -47,33 +46,20 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
       });
       if (s.phase === 'awaiting-response' && s.actor) {
         t.updateStage({ awaiting: s.actor });
-        t.sendCard(
-          s.actor,
-          'no-response',
-          t.cardView(
-            'No response by the deadline',
-            [
-              `No reply was received by ${s.dueDate}. Chase the counterpart, or treat it as not agreed so the next stage can be considered.`,
-            ],
-            [
-              { verb: VERBS.chase, title: 'Chase' },
-              { verb: VERBS.notAgreed, title: 'Not agreed: escalate' },
-            ],
-          ),
-        );
+        t.sendCard(s.actor, 'no-response', { kind: 'no-response', dueDate: s.dueDate });
         return;
       }
       t.sendCard(
         who,
         'warning',
-        t.cardView(`${t.stage.name} is overdue`, [`It was due by ${s.dueDate}.`]),
+        { kind: 'stage-overdue', stageName: t.stage.name, dueDate: s.dueDate, with: null },
         'warning',
       );
       if (!isSamePerson(who, t.state.owner)) {
         t.sendCard(
           t.state.owner,
           'warning',
-          t.cardView(`${t.stage.name} is overdue`, [`It was due by ${s.dueDate}, with ${who.name}.`]),
+          { kind: 'stage-overdue', stageName: t.stage.name, dueDate: s.dueDate, with: who.name },
           'warning',
         );
       }
@@ -88,11 +74,17 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
           ? `The ${overall?.workingDays}-working-day limit has passed. ${overall?.quote ?? ''}`
           : `${event.kind === 'overall-warning-50' ? '50%' : '75%'} of the ${overall?.workingDays} working days have gone. ${overall?.quote ?? ''}`;
       if (event.kind === 'overall-deadline') t.record({ contactType: 'system', between: [], summary: text });
+      const overallIntent: CardIntent = {
+        kind: 'overall-timescale',
+        percent: event.kind === 'overall-deadline' ? 100 : event.kind === 'overall-warning-50' ? 50 : 75,
+        workingDays: overall?.workingDays ?? null,
+        quote: overall?.quote ?? null,
+      };
       for (const person of [
         t.state.owner,
         ...(s.awaiting && !isSamePerson(s.awaiting, t.state.owner) ? [s.awaiting] : []),
       ]) {
-        t.sendCard(person, 'warning', t.cardView('Overall timescale', [text]), 'overall');
+        t.sendCard(person, 'warning', overallIntent, 'overall');
       }
       return;
     }
@@ -110,9 +102,7 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
       t.sendCard(
         t.state.owner,
         'action-due',
-        t.cardView('An agreed action is due today', [
-          `${action.description} (${action.owner}), due ${action.dueDate}.`,
-        ]),
+        { kind: 'action-due', description: action.description, owner: action.owner, dueDate: action.dueDate },
         `action-${index}`,
       );
       t.record({

@@ -1,0 +1,263 @@
+/**
+ * The words on a step card: title, text, buttons and facts for each `CardIntent` the domain emits.
+ * `cardViewOf(effect)` is the one place a `send-card` effect becomes something a person reads.
+ *
+ * @example cardViewOf({ intent: { kind: 'chased', on: '2026-11-30' }, frame }).title // 'Response chased'
+ */
+import type { CardFrame, CardIntent, DecisionOption } from '../../domain/dispute/card-intents.ts';
+import type { CardAction, CardView } from '../../domain/dispute/types.ts';
+import { referVerb, VERBS } from '../../domain/dispute/verbs.ts';
+
+type Fact = { label: string; value: string };
+interface Words {
+  readonly title: string;
+  readonly text: readonly string[];
+  readonly actions?: readonly CardAction[];
+  readonly facts?: readonly Fact[];
+}
+
+/** The label of a decision option's button. */
+export function optionAction(option: DecisionOption): CardAction {
+  switch (option.verb) {
+    case 'escalate':
+      return {
+        verb: VERBS.escalate,
+        title: option.asEscalation
+          ? `Escalate to ${option.stageName}`
+          : `Raise ${option.stageName ?? 'the next stage'}`,
+      };
+    case 'informal':
+      return { verb: VERBS.informal, title: 'Raise it informally with the counterpart' };
+    case 'accept':
+      return {
+        verb: VERBS.accept,
+        title: option.ending ? 'End without further referral' : 'Accept the decision',
+      };
+    case 'refer':
+      return { verb: referVerb(option.routeId), title: option.routeName };
+    case 'resolve':
+      return { verb: VERBS.resolve, title: 'Resolved: authorise' };
+  }
+}
+
+const ACTION_WORDS: Readonly<Record<string, string>> = {
+  'send-email': 'send an email',
+  'send-card': 'send a Teams card',
+  'book-meeting': 'book a meeting',
+  'cancel-meeting': 'cancel a meeting',
+};
+
+const OUTCOME: CardAction = { verb: VERBS.outcome, title: 'Record the outcome' };
+const mustInclude = (labels: readonly string[]): Fact[] =>
+  labels.map((value) => ({ label: 'Must include', value }));
+
+function words(intent: CardIntent): Words {
+  switch (intent.kind) {
+    case 'ask-decision': {
+      const actions = intent.options.map(optionAction);
+      if (intent.after === 'raise')
+        return { title: `Decide on ${intent.nextStageName}`, text: [intent.quote ?? ''], actions };
+      if (intent.after === 'informal')
+        return { title: 'The informal approach did not resolve it', text: [intent.reason ?? ''], actions };
+      return {
+        title: `Decide whether to raise ${intent.nextStageName}`,
+        text: [intent.reason ?? '', intent.quote ?? ''],
+        actions,
+      };
+    }
+    case 'ask-final-referral':
+      return {
+        title: `${intent.stageName} was the final stage`,
+        text: [intent.reason, ...intent.routes.map((r) => r.quote)],
+        actions: intent.options.map(optionAction),
+      };
+    case 'ask-owner-decision':
+      return {
+        title: 'A response has been returned to you',
+        text: [intent.summary],
+        actions: intent.options.map(optionAction),
+      };
+    case 'informal-contact':
+      return {
+        title: 'Raise it informally',
+        text: [
+          `Contact ${intent.counterpart?.name ?? 'your counterpart'} informally, then record what happened.`,
+          intent.quote,
+        ],
+        actions: [{ verb: VERBS.informalOutcome, title: 'Record what happened' }],
+        facts: intent.counterpart
+          ? [{ label: 'Counterpart', value: `${intent.counterpart.name} <${intent.counterpart.email}>` }]
+          : [],
+      };
+    case 'record-outcome':
+      if (intent.after === 'meeting')
+        return {
+          title: 'Record the minutes and the outcome',
+          text: [intent.quote, ...intent.mustNotRecord],
+          actions: [OUTCOME],
+          facts: mustInclude(intent.mustInclude),
+        };
+      if (intent.after === 'referral')
+        return { title: `${intent.name}: record the outcome`, text: [intent.quote], actions: [OUTCOME] };
+      return {
+        title: `${intent.name}: your step`,
+        text: [
+          intent.quote,
+          ...(intent.with.length ? [`With: ${intent.with.join(', ')}`] : []),
+          ...intent.mustNotRecord,
+        ],
+        actions: [
+          OUTCOME,
+          ...(intent.canRequestMeeting ? [{ verb: VERBS.requestMeeting, title: 'Book a meeting' }] : []),
+        ],
+        facts: mustInclude(intent.mustInclude),
+      };
+    case 'review-reply':
+      return {
+        title: 'Reply received: is it agreed?',
+        text: [intent.text, ...(intent.acknowledgementQuote ? [intent.acknowledgementQuote] : [])],
+        actions: [
+          { verb: VERBS.agreed, title: 'Agreed' },
+          { verb: VERBS.notAgreed, title: 'Not agreed' },
+        ],
+        facts: [{ label: 'From', value: intent.from }],
+      };
+    case 'chased':
+      return {
+        title: 'Response chased',
+        text: [
+          `Chased on ${intent.on}. If no reply comes, treat it as not agreed so the next stage can be considered.`,
+        ],
+        actions: [
+          { verb: VERBS.chase, title: 'Chase again' },
+          { verb: VERBS.notAgreed, title: 'Not agreed: escalate' },
+        ],
+      };
+    case 'no-response':
+      return {
+        title: 'No response by the deadline',
+        text: [
+          `No reply was received by ${intent.dueDate}. Chase the counterpart, or treat it as not agreed so the next stage can be considered.`,
+        ],
+        actions: [
+          { verb: VERBS.chase, title: 'Chase' },
+          { verb: VERBS.notAgreed, title: 'Not agreed: escalate' },
+        ],
+      };
+    case 'meeting':
+      return {
+        title: `${intent.stageName} meeting`,
+        text: [
+          intent.start ? `Booked for ${intent.start}.` : 'Booking…',
+          ...(intent.joinUrl ? [`Join: ${intent.joinUrl}`] : []),
+        ],
+        actions: [{ verb: VERBS.moveMeeting, title: 'Move to another slot' }],
+        facts: intent.attendees.map((a) => ({ label: a.name, value: a.response })),
+      };
+    case 'meeting-unbookable':
+      return {
+        title: 'No meeting slot found',
+        text: [intent.reason, 'Choose a time and Concord will book it.'],
+        actions: [{ verb: VERBS.moveMeeting, title: 'Choose a time' }],
+      };
+    case 'meeting-rebooking':
+      return {
+        title: 'Re-booking the meeting',
+        text: [`${intent.declinedBy} declined. Concord is booking the next viable slot.`],
+      };
+    case 'stage-warning':
+      return {
+        title: `${intent.stageName}: ${intent.percent}% of the time has gone`,
+        text: [`Due by ${intent.dueDate}.`],
+      };
+    case 'reply-waiting':
+      return {
+        title: `${intent.stageName}: the reply is waiting for you`,
+        text: [
+          'The response arrived within the timescale. Say whether it is agreed so the counterpart has your acknowledgement.',
+        ],
+      };
+    case 'stage-overdue':
+      return {
+        title: `${intent.stageName} is overdue`,
+        text: [
+          intent.with
+            ? `It was due by ${intent.dueDate}, with ${intent.with}.`
+            : `It was due by ${intent.dueDate}.`,
+        ],
+      };
+    case 'overall-timescale':
+      return { title: 'Overall timescale', text: [overallTimescaleText(intent)] };
+    case 'action-due':
+      return {
+        title: 'An agreed action is due today',
+        text: [`${intent.description} (${intent.owner}), due ${intent.dueDate}.`],
+      };
+    case 'feedback':
+      return { title: 'Update on the dispute you raised', text: [feedbackText(intent.update), intent.quote] };
+    case 'decision-accepted':
+      return {
+        title: 'Decision accepted',
+        text: [`${intent.by} accepted the decision. The dispute has ended.`],
+      };
+    case 'ended-unresolved':
+      return { title: 'Dispute ended unresolved', text: [intent.reason] };
+    case 'after-resolution':
+      return { title: 'After the resolution', text: [intent.quote] };
+    case 'action-parked':
+      return {
+        title: 'An action on this dispute could not be completed',
+        text: [
+          `Concord tried to ${ACTION_WORDS[intent.action] ?? 'perform an action'} ${intent.attempts} times and has stopped trying.`,
+          'The step is on hold until an administrator resolves it. You may need to act by other means before the deadline.',
+        ],
+        facts: [
+          { label: 'Action', value: intent.action },
+          { label: 'Reference', value: intent.reference },
+        ],
+      };
+    case 'resolved':
+      return {
+        title: 'Dispute resolved',
+        text: [intent.summary],
+        actions: [{ verb: VERBS.close, title: 'Close the record' }],
+      };
+  }
+}
+
+/** The overall-timescale warning (or the limit passing), with the procedure's words. */
+export function overallTimescaleText(intent: Extract<CardIntent, { kind: 'overall-timescale' }>): string {
+  const quote = intent.quote ?? '';
+  return intent.percent === 100
+    ? `The ${intent.workingDays}-working-day limit has passed. ${quote}`
+    : `${intent.percent}% of the ${intent.workingDays} working days have gone. ${quote}`;
+}
+
+function feedbackText(update: Extract<CardIntent, { kind: 'feedback' }>['update']): string {
+  switch (update.kind) {
+    case 'with-decider':
+      return `Your dispute has gone to ${update.decider} to decide on ${update.stageName}.`;
+    case 'stage-started':
+      return `${update.stageName} has started with ${update.actor}.`;
+    case 'stage-unresolved':
+      return `${update.stageName} did not resolve the disagreement.`;
+    case 'resolved':
+      return `The disagreement was resolved at ${update.stageName}.`;
+  }
+}
+
+/** The card a `send-card` effect shows: its intent worded, in its frame. */
+export function cardViewOf(effect: { readonly intent: CardIntent; readonly frame: CardFrame }): CardView {
+  const w = words(effect.intent);
+  return {
+    ...effect.frame,
+    title: w.title,
+    text: [...w.text],
+    actions: [...(w.actions ?? [])],
+    facts: [
+      { label: 'Case reference', value: effect.frame.caseReference },
+      { label: 'Stage', value: effect.frame.stageName },
+      ...(w.facts ?? []),
+    ],
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * What a card is for, as data: the domain says which step it asks of whom and with which facts;
+ * the cards word it (`src/cards/wording/cards.ts`, `cardViewOf`) and pick its template by `kind`.
+ * Strings here are the procedure's own words (names, quotes) or what people typed, never Concord's.
+ */
+import type { Instant } from './types.ts';
+
+/** A button a decision card offers. */
+export type DecisionOption =
+  /** Enter the next stage ("Raise Stage 2"; "Escalate to …" where the owner decides). */
+  | { readonly verb: 'escalate'; readonly stageName: string | null; readonly asEscalation?: boolean }
+  | { readonly verb: 'informal' }
+  /** Accept and end; `ending` after the final stage ("End without further referral"). */
+  | { readonly verb: 'accept'; readonly ending?: boolean }
+  | { readonly verb: 'refer'; readonly routeId: string; readonly routeName: string }
+  /** Authorise a returned response as resolved (IRO). */
+  | { readonly verb: 'resolve' };
+
+/** What the raiser is told when the dispute moves on. */
+export type FeedbackUpdate =
+  | { readonly kind: 'with-decider'; readonly decider: string; readonly stageName: string }
+  | { readonly kind: 'stage-started'; readonly stageName: string; readonly actor: string }
+  | { readonly kind: 'stage-unresolved'; readonly stageName: string }
+  | { readonly kind: 'resolved'; readonly stageName: string };
+
+export type CardIntent =
+  | {
+      readonly kind: 'ask-decision';
+      /** Why the decision is asked: the raise found it unresolved, an informal contact did not resolve it, or a stage ended. */
+      readonly after: 'raise' | 'informal' | 'stage';
+      readonly nextStageId: string;
+      readonly nextStageName: string;
+      readonly options: readonly DecisionOption[];
+      /** What happened (the informal summary, or why the stage ended), where there is one. */
+      readonly reason?: string;
+      /** The procedure's words on entering the next stage. */
+      readonly quote?: string;
+    }
+  | {
+      readonly kind: 'ask-final-referral';
+      readonly stageName: string;
+      readonly reason: string;
+      readonly routes: readonly { readonly id: string; readonly name: string; readonly quote: string }[];
+      readonly options: readonly DecisionOption[];
+    }
+  | {
+      readonly kind: 'ask-owner-decision';
+      readonly summary: string;
+      readonly options: readonly DecisionOption[];
+    }
+  | {
+      readonly kind: 'informal-contact';
+      readonly counterpart: { readonly name: string; readonly email: string } | null;
+      readonly quote: string;
+    }
+  | {
+      readonly kind: 'record-outcome';
+      /** After the stage's meeting, at a stage without one, or after an exceptional referral. */
+      readonly after: 'meeting' | 'step' | 'referral';
+      /** The stage's name, or the route's for a referral. */
+      readonly name: string;
+      readonly quote: string;
+      readonly with: readonly string[];
+      readonly mustNotRecord: readonly string[];
+      readonly mustInclude: readonly string[];
+      readonly canRequestMeeting: boolean;
+    }
+  | {
+      readonly kind: 'review-reply';
+      readonly text: string;
+      readonly from: string;
+      readonly acknowledgementQuote: string | null;
+    }
+  | { readonly kind: 'chased'; readonly on: string }
+  | { readonly kind: 'no-response'; readonly dueDate: string | null }
+  | {
+      readonly kind: 'meeting';
+      readonly stageName: string;
+      readonly start: Instant | null;
+      readonly joinUrl: string | null;
+      readonly attendees: readonly { readonly name: string; readonly response: string }[];
+    }
+  | { readonly kind: 'meeting-unbookable'; readonly reason: string }
+  | { readonly kind: 'meeting-rebooking'; readonly declinedBy: string }
+  | {
+      readonly kind: 'stage-warning';
+      readonly stageName: string;
+      readonly percent: 50 | 75;
+      readonly dueDate: string | null;
+    }
+  | { readonly kind: 'reply-waiting'; readonly stageName: string }
+  | {
+      readonly kind: 'stage-overdue';
+      readonly stageName: string;
+      readonly dueDate: string | null;
+      /** Whose step it is, when the card goes to the owner instead. */
+      readonly with: string | null;
+    }
+  | {
+      readonly kind: 'overall-timescale';
+      /** 100 when the limit has passed. */
+      readonly percent: 50 | 75 | 100;
+      readonly workingDays: number | null;
+      readonly quote: string | null;
+    }
+  | {
+      readonly kind: 'action-due';
+      readonly description: string;
+      readonly owner: string;
+      readonly dueDate: string;
+    }
+  | { readonly kind: 'feedback'; readonly update: FeedbackUpdate; readonly quote: string }
+  | { readonly kind: 'decision-accepted'; readonly by: string }
+  | { readonly kind: 'ended-unresolved'; readonly reason: string }
+  | { readonly kind: 'after-resolution'; readonly quote: string }
+  | { readonly kind: 'resolved'; readonly summary: string }
+  /** The shell's notice to the owner that an effect was parked after its retries ran out. */
+  | {
+      readonly kind: 'action-parked';
+      readonly action: 'send-email' | 'send-card' | 'book-meeting' | 'cancel-meeting' | string;
+      readonly attempts: number;
+      readonly reference: string;
+    };
+
+export type CardIntentKind = CardIntent['kind'];
+
+/** Where a card sits: the dispute and its clocks when it was sent. */
+export interface CardFrame {
+  readonly disputeId: string;
+  readonly caseReference: string;
+  readonly procedureName: string;
+  readonly stageName: string;
+  readonly due: Instant | null;
+  readonly dueDate: string | null;
+  readonly overallDue: Instant | null;
+  readonly overallWorkingDays: number | null;
+}

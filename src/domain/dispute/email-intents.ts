@@ -1,0 +1,73 @@
+/**
+ * What an email says, as data: the domain names the message and its facts (the procedure's own
+ * words, what people typed); `src/email/wording.ts` (`emailViewOf`) writes the subject, the
+ * paragraphs and the field labels.
+ */
+import type { Instant } from './types.ts';
+
+/** The dispute's details as an email lists them. */
+export interface EmailDetails {
+  readonly category: string;
+  readonly issue: string;
+  readonly informalAttempts: string;
+  readonly resolutionSought: string;
+}
+
+/** What the written confirmation confirms. */
+export type Confirmation =
+  | { readonly kind: 'resolved'; readonly summary: string }
+  | { readonly kind: 'unresolved'; readonly stageName: string; readonly reason: string }
+  | { readonly kind: 'accepted'; readonly by: string; readonly reason: string | null };
+
+export type EmailIntent =
+  /** A stage's statement: what the procedure asks of the recipient (its `request`, else the stage quote). */
+  | {
+      readonly kind: 'stage-statement';
+      readonly request: string | null;
+      readonly stageQuote: string;
+      readonly details: EmailDetails;
+    }
+  | { readonly kind: 'letter'; readonly stageQuote: string; readonly details: EmailDetails }
+  /** The stage's copy to the people it names, where the stage has no email of its own. */
+  | { readonly kind: 'copy'; readonly quotes: readonly string[]; readonly details: EmailDetails }
+  /** For information, under a stage's `inform` rule. */
+  | { readonly kind: 'inform'; readonly quote: string; readonly details: EmailDetails }
+  | { readonly kind: 'chase'; readonly dueDate: string | null; readonly note: string | null }
+  | { readonly kind: 'acknowledgement'; readonly agreed: boolean; readonly note: string | null }
+  | {
+      readonly kind: 'referral';
+      readonly routeName: string;
+      readonly quote: string;
+      readonly condition: string | null;
+      readonly reason: string;
+      readonly means: string | null;
+      /** Each earlier stage's outcome, or none yet. */
+      readonly outcomes: readonly { readonly stageId: string; readonly summary: string }[];
+    }
+  | {
+      readonly kind: 'written-confirmation';
+      readonly confirms: Confirmation;
+      /** The procedure's words asking for written confirmation, where it has them. */
+      readonly procedureQuote: string | null;
+      readonly actions: readonly {
+        readonly description: string;
+        readonly owner: string;
+        readonly dueDate: string;
+      }[];
+    }
+  | { readonly kind: 'withdrawn'; readonly reason: string };
+
+/** Where an email sits: the dispute, and the response it awaits (if any). */
+export interface EmailFrame {
+  readonly disputeId: string;
+  readonly caseReference: string;
+  readonly procedureName: string;
+  readonly procedureShortName: string;
+  readonly stageName: string;
+  readonly responseDue?: {
+    readonly due: Instant;
+    readonly dueDate: string;
+    readonly workingDays: number | null;
+  };
+  readonly overallDue?: string | null;
+}
