@@ -54,7 +54,7 @@ export function createBotAdapter(options: { bot: BotCredentials | null; log?: Lo
     );
     try {
       await context.sendActivity(
-        'Sorry, something went wrong on my side. Nothing you entered has been lost; please try again in a moment, or type "help".',
+        'Sorry, something went wrong on my side, so what you just sent may not have been saved. Please try again in a moment, or type "help".',
       );
     } catch {
       // The channel may be unreachable too; the log line above is what remains.

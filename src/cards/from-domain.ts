@@ -148,6 +148,7 @@ export function raiseDisputeModel(input: {
   errors?: RaiseDisputeViewModel['errors'];
   savedAt?: string | null;
   viewer: Viewer;
+  canDiscard?: boolean;
 }): RaiseDisputeViewModel {
   const p = input.procedure;
   const labels: Record<RaiseField, string> = { ...DEFAULT_RAISE_LABELS };
@@ -169,6 +170,7 @@ export function raiseDisputeModel(input: {
     errors: input.errors ?? {},
     savedAt: input.savedAt ?? null,
     viewer: input.viewer,
+    canDiscard: input.canDiscard ?? false,
   };
 }
 

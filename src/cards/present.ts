@@ -272,6 +272,7 @@ function presentRaise(vm: RaiseDisputeViewModel): Data {
     actions: [
       action(UI_VERBS.submitRaise, 'Submit', id, { style: 'positive', inputs: 'auto' }),
       action(UI_VERBS.saveDraft, 'Save draft', id, { inputs: 'auto' }),
+      ...(vm.canDiscard ? [action(UI_VERBS.cancelRaise, 'Cancel', id, { style: 'destructive' })] : []),
     ],
   };
 }

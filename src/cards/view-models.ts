@@ -147,6 +147,8 @@ export interface RaiseDisputeViewModel {
   /** When the draft was last saved; null when never. */
   readonly savedAt: Instant | null;
   readonly viewer: Viewer;
+  /** Whether the card offers Cancel (discard the draft). */
+  readonly canDiscard?: boolean;
 }
 
 /** A step card driven by the domain's `CardView`: decisions, notices, warnings, status. */

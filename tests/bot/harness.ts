@@ -17,6 +17,7 @@ import { loadProcedures } from '../../src/procedures/index.ts';
 import { createDisputeService, type DisputeService } from '../../src/runtime/dispute-service.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
+import type { TestEngine } from '../store/engines.ts';
 
 /** Monday 12 January 2026, 10:00 London. */
 export const T0 = new Date('2026-01-12T10:00:00Z');
@@ -60,14 +61,25 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(
-  options: { mode?: 'local' | 'cloud'; nodeEnv?: string } = {},
-): Promise<Harness> {
-  const store = await openStore({ engine: 'pglite', dataDir: null });
-  await migrateToLatest(store);
+export interface HarnessOptions {
+  readonly mode?: 'local' | 'cloud';
+  readonly nodeEnv?: string;
+  /** The store engine (see tests/store/engines.ts); an in-memory PGlite when absent. */
+  readonly engine?: TestEngine;
+  /** The directory; the sample ANE partnership when absent. */
+  readonly directory?: Directory;
+}
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const store = options.engine
+    ? await options.engine.open()
+    : await openStore({ engine: 'pglite', dataDir: null });
+  if (!options.engine) await migrateToLatest(store);
   let now = T0;
   const clock = { now: () => now, set: (d: Date) => (now = d) };
-  const directoryService = await createDirectoryService({ directory: 'directory/sample-ane.json' });
+  const directoryService = await createDirectoryService({
+    directory: options.directory ?? 'directory/sample-ane.json',
+  });
   const directory = directoryService.directory;
   const procedures = loadProcedures();
   const resolver = directoryService.resolver;
@@ -205,4 +217,39 @@ export function inputsOf(card: unknown): string[] {
   };
   walk(card);
   return out;
+}
+
+/** A raise that passes every check in the sample ANE partnership. */
+export const GOOD_RAISE = {
+  caseReference: 'ANE-2026-0042',
+  counterpartOrganisationId: 'newcastle',
+  category: 'incomplete-documentation',
+  issue: 'The child permanence report has not been completed, delaying matching.',
+  informalAttempts: 'Discussed with the allocated social worker on 5 January; no date given.',
+  resolutionSought: 'The report completed within ten working days.',
+} as const;
+
+/** "raise a dispute" → "No" to immediate risk: the wizard card and its draft id. */
+export async function openWizard(
+  h: Harness,
+  user: UserKey = 'practitioner',
+): Promise<{ card: Record<string, unknown> | null; draftId: string }> {
+  const risk = cardOf(await h.say(user, 'raise a dispute'));
+  const no = actionsOf(risk).find((a) => a.verb === 'immediate-risk-no');
+  if (!no) throw new Error(`no "No" on the immediate-risk card: ${textOf(risk)}`);
+  const { card } = await h.click(user, 'immediate-risk-no', no.data);
+  const submit = actionsOf(card).find((a) => a.verb === 'submit-raise');
+  return { card, draftId: String(submit?.data.disputeId) };
+}
+
+/** Raises the GOOD_RAISE dispute as the practitioner and returns its id. */
+export async function raiseDispute(h: Harness): Promise<string> {
+  const { draftId } = await openWizard(h);
+  const { card } = await h.click('practitioner', 'submit-raise', {
+    disputeId: draftId,
+    seq: 0,
+    ...GOOD_RAISE,
+  });
+  if (!textOf(card).includes('Dispute raised')) throw new Error(`not raised: ${textOf(card)}`);
+  return draftId;
 }

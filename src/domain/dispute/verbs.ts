@@ -32,6 +32,8 @@ export const UI_VERBS = {
   raise: 'raise',
   saveDraft: 'save-draft',
   submitRaise: 'submit-raise',
+  /** Discards the person's raise draft. */
+  cancelRaise: 'cancel-raise',
   immediateRiskYes: 'immediate-risk-yes',
   immediateRiskNo: 'immediate-risk-no',
   myDisputes: 'my-disputes',

@@ -1,0 +1,106 @@
+/**
+ * Card freshness: whether a card is still for the dispute's current step, what an out-of-date card
+ * turns into, the Universal Actions refresh of a step card, and the step card to show again while
+ * the step lasts.
+ *
+ * A card carries the `seq` it was rendered at. It is current while the step it was rendered for
+ * (`stepKey`) is still the dispute's step, even if system events have moved `seq` on since.
+ */
+import type { AdaptiveCardJson } from '../cards/index.ts';
+import type { DisputeState } from '../domain/dispute/types.ts';
+import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
+import { type BotContext, isParty, NO_SUCH_DISPUTE } from './context.ts';
+import { detailCard, errorCard } from './general-cards.ts';
+import type { BotPerson } from './ports.ts';
+import { statusCard, stepKey } from './step-cards.ts';
+
+/** The slot a dispute's step cards share. */
+export const stepSlot = (disputeId: string) => `${disputeId}:step`;
+
+/** Whether a card rendered at `seq` is still for the dispute's current step. */
+export async function isCurrent(ctx: BotContext, state: DisputeState, seq: number): Promise<boolean> {
+  if (!Number.isInteger(seq)) return false;
+  if (seq === state.seq) return true;
+  if (seq > state.seq) return false;
+  return (await ctx.cards.stepAt(state.id, seq)) === stepKey(state);
+}
+
+/** The seq a card's data carries (a number, or a number as text). */
+export function seqOf(data: Readonly<Record<string, unknown>>): number {
+  return typeof data.seq === 'number' ? data.seq : Number(data.seq);
+}
+
+/** What a card that is out of date turns into: read-only, saying where the dispute is. */
+export function outOfDateCard(
+  ctx: BotContext,
+  person: BotPerson,
+  state: DisputeState,
+  procedure: ProcedureDefinition,
+): AdaptiveCardJson {
+  return statusCard({
+    state,
+    procedure,
+    viewerId: person.id,
+    now: ctx.now(),
+    stale: true,
+    title: 'This card is out of date',
+    text: ['The dispute has moved on since this card was sent, so it can no longer be used.'],
+  });
+}
+
+/**
+ * Universal Actions refresh of a step card: the viewer's own view. While the step is still the one
+ * the card was sent for and it is theirs, the actionable card; otherwise a read-only card that
+ * says where the dispute is (and carries no refresh, so the client stops asking).
+ */
+export async function refreshedStepCard(
+  ctx: BotContext,
+  person: BotPerson,
+  disputeId: string,
+  seq: number,
+): Promise<AdaptiveCardJson> {
+  const state = await ctx.disputes.get(disputeId);
+  const procedure = state ? ctx.procedureFor(state.procedureId) : undefined;
+  if (!state || !procedure) return errorCard(NO_SUCH_DISPUTE);
+  if (!isParty(state, person.id)) return detailCard(ctx, person, disputeId);
+  if (!(await isCurrent(ctx, state, seq))) return outOfDateCard(ctx, person, state, procedure);
+  const pending = await pendingStepCard(ctx, person, disputeId);
+  return (
+    pending ??
+    statusCard({ state, procedure, viewerId: person.id, now: ctx.now(), title: 'Where this dispute is' })
+  );
+}
+
+/** The step card last delivered to `person` for this dispute, while that step is still theirs. */
+export async function pendingStepCard(
+  ctx: BotContext,
+  person: BotPerson,
+  disputeId: string,
+): Promise<AdaptiveCardJson | null> {
+  const state = await ctx.disputes.get(disputeId);
+  if (!state || state.stage.awaiting?.id !== person.id) return null;
+  const slot = await ctx.cards.getSlot(stepSlot(disputeId));
+  if (!slot?.card || slot.personId !== person.id || slot.stepKey !== stepKey(state)) return null;
+  return slot.card as AdaptiveCardJson;
+}
+
+/**
+ * After a step was acted on from its card: when the next card takes this step's slot, the card
+ * just used turns into `done` (the record of what was done) rather than the card as delivered.
+ */
+export async function retireUsedCard(
+  ctx: BotContext,
+  before: DisputeState,
+  done: AdaptiveCardJson,
+): Promise<void> {
+  const key = stepSlot(before.id);
+  const slot = await ctx.cards.getSlot(key);
+  if (slot && slot.stepKey === stepKey(before)) {
+    await ctx.cards.setSlot(key, { ...slot, readOnlyCard: done, card: undefined, stepKey: undefined });
+  }
+}
+
+/** Remembers that a card rendered now (at the dispute's `seq`) is for its current step. */
+export function rememberCurrentStep(ctx: BotContext, state: DisputeState): Promise<void> {
+  return ctx.cards.rememberStep(state.id, state.seq, stepKey(state));
+}

@@ -1,0 +1,267 @@
+/**
+ * Issue 10, the raise wizard: only the procedures of the person's organisation that have a partner
+ * in the directory are offered (and Concord says plainly when there are none), the category list
+ * follows the chosen procedure, and a draft can always be discarded, after which the person can
+ * raise again.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadDirectory } from '../../src/directory/load.ts';
+import type { Directory } from '../../src/directory/schema.ts';
+import {
+  actionsOf,
+  cardOf,
+  createHarness,
+  GOOD_RAISE,
+  type Harness,
+  inputsOf,
+  openWizard,
+  textOf,
+} from './harness.ts';
+
+const PERSON = 'ane-practitioner';
+const DUDLEY = 'dudley-dscb';
+
+/** The sample ANE partnership with each organisation's procedures replaced. */
+async function directoryWith(procedures: Readonly<Record<string, readonly string[]>>): Promise<Directory> {
+  const sample = await loadDirectory('directory/sample-ane.json');
+  return {
+    ...sample,
+    organisations: sample.organisations.map((o) => ({
+      ...o,
+      procedures: [...(procedures[o.id] ?? o.procedures)],
+    })),
+  };
+}
+
+/** The values and titles of a card's choice set. */
+function choicesOf(card: unknown, id: string): { value: string; title: string }[] {
+  let found: { value: string; title: string }[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.type === 'Input.ChoiceSet' && o.id === id)
+        found = o.choices as { value: string; title: string }[];
+      else Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
+
+function inputValue(card: unknown, id: string): unknown {
+  let found: unknown;
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.type === 'string' && o.type.startsWith('Input.') && o.id === id) found = o.value;
+      else Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
+
+describe('a procedure with no partner in the directory', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // ANE's organisation also uses Dudley's procedure, but no partner organisation does.
+    h = await createHarness({ directory: await directoryWith({ ane: ['ane', DUDLEY] }) });
+  });
+  beforeEach(() => h.reset());
+  afterAll(() => h.close());
+
+  it('is not offered: only procedures with partners, never an empty partner list', async () => {
+    const { card } = await openWizard(h);
+    expect(choicesOf(card, 'procedureId').map((c) => c.value)).toEqual(['ane']);
+    expect(choicesOf(card, 'counterpartOrganisationId').length).toBeGreaterThan(0);
+  });
+
+  it('cannot be chosen by a forged submit, and the person can still raise', async () => {
+    const { draftId } = await openWizard(h);
+    const forged = await h.click('practitioner', 'submit-raise', {
+      disputeId: draftId,
+      seq: 0,
+      ...GOOD_RAISE,
+      procedureId: DUDLEY,
+    });
+    expect(textOf(forged.card)).toContain('Dispute raised');
+    expect((await h.service.get(draftId))?.procedureId).toBe('ane');
+  });
+
+  it('does not trap the person when a draft names it', async () => {
+    await h.ports.drafts.save(PERSON, {
+      draftId: 'stale-draft',
+      seq: 3,
+      fields: { procedureId: DUDLEY, caseReference: 'ANE-88', category: 'course-of-action' },
+      immediateRiskChecked: true,
+      savedAt: null,
+    });
+    const { card, draftId } = await openWizard(h);
+    expect(draftId).toBe('stale-draft');
+    expect(inputValue(card, 'procedureId')).toBe('ane');
+    expect(inputValue(card, 'caseReference')).toBe('ANE-88');
+    const { card: raised } = await h.click('practitioner', 'submit-raise', {
+      disputeId: draftId,
+      seq: 3,
+      ...GOOD_RAISE,
+      procedureId: 'ane',
+    });
+    expect(textOf(raised)).toContain('Dispute raised');
+  });
+});
+
+describe('an organisation none of whose procedures has a partner', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    const others = ['gateshead', 'newcastle', 'north-tyneside', 'northumberland', 'south-tyneside'];
+    h = await createHarness({
+      directory: await directoryWith(Object.fromEntries(others.map((id) => [id, [DUDLEY]]))),
+    });
+  });
+  beforeEach(() => h.reset());
+  afterAll(() => h.close());
+
+  it('says so plainly, and stores no draft', async () => {
+    const sent = await h.say('practitioner', 'raise a dispute');
+    expect(cardOf(sent)).toBeNull();
+    const said = sent.map((a) => a.text).join();
+    expect(said).toContain('Concord cannot raise a dispute for you yet');
+    expect(said).toContain('no partner organisation');
+    expect(said).toContain('ANE');
+    expect(said).toContain('999');
+    for (const [verb, data] of [
+      ['raise', {}],
+      ['immediate-risk-no', { procedureId: 'ane' }],
+      ['submit-raise', { ...GOOD_RAISE, procedureId: 'ane' }],
+    ] as const) {
+      const clicked = await h.click('practitioner', verb, data);
+      expect(clicked.sent.map((a) => a.text).join()).toContain('Concord cannot raise a dispute for you yet');
+      expect(inputsOf(clicked.card)).toEqual([]);
+    }
+    expect(await h.ports.drafts.get(PERSON)).toBeNull();
+  });
+});
+
+describe('two procedures with partners', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({
+      directory: await directoryWith({ ane: ['ane', DUDLEY], gateshead: ['ane', DUDLEY] }),
+    });
+  });
+  beforeEach(() => h.reset());
+  afterAll(() => h.close());
+
+  it('offers both, and the category list follows the chosen procedure', async () => {
+    const { card, draftId } = await openWizard(h);
+    expect(choicesOf(card, 'procedureId').map((c) => c.value)).toEqual(['ane', DUDLEY]);
+    expect(choicesOf(card, 'category').map((c) => c.value)).toContain('incomplete-documentation');
+    expect(inputsOf(card)).not.toContain('urgency');
+
+    // Dudley chosen on a card that showed ANE's lists: nothing is raised; Dudley's lists are shown.
+    const switched = await h.click('practitioner', 'submit-raise', {
+      disputeId: draftId,
+      seq: 0,
+      ...GOOD_RAISE,
+      procedureId: DUDLEY,
+    });
+    expect(await h.service.get(draftId)).toBeNull();
+    const categories = choicesOf(switched.card, 'category').map((c) => c.value);
+    expect(categories).toContain('course-of-action');
+    expect(categories).not.toContain('incomplete-documentation');
+    expect(inputValue(switched.card, 'category')).toBe('');
+    expect(inputsOf(switched.card)).toContain('urgency');
+    expect(choicesOf(switched.card, 'counterpartOrganisationId').map((c) => c.value)).toEqual(['gateshead']);
+    expect(inputValue(switched.card, 'counterpartOrganisationId')).toBe('');
+    expect(inputValue(switched.card, 'issue')).toBe(GOOD_RAISE.issue);
+    expect(textOf(switched.card)).toContain('now those of Dudley DSCB');
+    expect((await h.ports.drafts.get(PERSON))?.fields.procedureId).toBe(DUDLEY);
+
+    // And back: ANE's lists again.
+    const back = await h.click('practitioner', 'save-draft', {
+      disputeId: draftId,
+      seq: 1,
+      procedureId: 'ane',
+    });
+    expect(choicesOf(back.card, 'category').map((c) => c.value)).toContain('incomplete-documentation');
+    expect(inputsOf(back.card)).not.toContain('urgency');
+  });
+
+  it('raises under the chosen procedure once its lists were shown', async () => {
+    const { draftId } = await openWizard(h);
+    await h.click('practitioner', 'save-draft', { disputeId: draftId, seq: 0, procedureId: DUDLEY });
+    const { card } = await h.click('practitioner', 'submit-raise', {
+      disputeId: draftId,
+      seq: 1,
+      ...GOOD_RAISE,
+      procedureId: DUDLEY,
+      counterpartOrganisationId: 'gateshead',
+      category: 'course-of-action',
+      urgency: 'longer-period',
+    });
+    expect(textOf(card)).toContain('Dispute raised');
+    const state = await h.service.get(draftId);
+    expect(state?.procedureId).toBe(DUDLEY);
+    expect(state?.category).toBe('course-of-action');
+    expect(state?.counterpartOrganisationId).toBe('gateshead');
+  });
+});
+
+describe('discarding a draft', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  beforeEach(() => h.reset());
+  afterAll(() => h.close());
+
+  it('"cancel" typed discards it, and the person can raise again', async () => {
+    const { draftId } = await openWizard(h);
+    await h.click('practitioner', 'save-draft', { disputeId: draftId, seq: 0, caseReference: 'ANE-77' });
+    const said = await h.say('practitioner', 'Cancel');
+    expect(said.map((a) => a.text).join()).toContain('Your draft has been discarded');
+    expect(await h.ports.drafts.get(PERSON)).toBeNull();
+    const again = await openWizard(h);
+    expect(again.draftId).not.toBe(draftId);
+    expect(JSON.stringify(again.card)).not.toContain('ANE-77');
+    const { card } = await h.click('practitioner', 'submit-raise', {
+      disputeId: again.draftId,
+      seq: 0,
+      ...GOOD_RAISE,
+    });
+    expect(textOf(card)).toContain('Dispute raised');
+    expect((await h.say('practitioner', 'cancel')).map((a) => a.text).join()).toContain(
+      'no draft to discard',
+    );
+  });
+
+  it('Cancel on the wizard card discards it; that card cannot be used afterwards', async () => {
+    const { card, draftId } = await openWizard(h);
+    const cancel = actionsOf(card).find((a) => a.verb === 'cancel-raise');
+    expect(cancel?.title).toBe('Cancel');
+    const { card: after, sent } = await h.click('practitioner', 'cancel-raise', cancel?.data ?? {});
+    expect(sent.map((a) => a.text).join()).toContain('Your draft has been discarded');
+    expect(actionsOf(after).map((a) => a.verb)).toContain('raise');
+    expect(await h.ports.drafts.get(PERSON)).toBeNull();
+    const stale = await h.click('practitioner', 'submit-raise', {
+      disputeId: draftId,
+      seq: 0,
+      ...GOOD_RAISE,
+    });
+    expect(textOf(stale.card)).toContain('This form is out of date');
+    expect(await h.service.get(draftId)).toBeNull();
+    const again = await openWizard(h);
+    expect(again.draftId).not.toBe(draftId);
+  });
+
+  it('an old card cannot discard a newer draft', async () => {
+    const first = await openWizard(h);
+    await h.say('practitioner', 'cancel');
+    const second = await openWizard(h);
+    const { card } = await h.click('practitioner', 'cancel-raise', { disputeId: first.draftId, seq: 0 });
+    expect(textOf(card)).toContain('This form is out of date');
+    expect((await h.ports.drafts.get(PERSON))?.draftId).toBe(second.draftId);
+  });
+});
