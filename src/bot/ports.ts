@@ -3,13 +3,7 @@
  * these (and the bot talks to the rest of Concord through them), so botbuilder types never leave
  * this folder and hosting can move to @microsoft/agents-hosting later.
  *
- * Glossary
- * - **Teams identity**: who Teams says sent an activity (`from.aadObjectId`, `from.id`). The bot
- *   resolves it to a directory person; card data never names the actor.
- * - **conversation reference**: what the bot keeps per person to message them proactively later.
- * - **slot**: a place a card lives (`send-card.slot`). A newer card in a slot turns the older one
- *   read-only, so a stale card cannot act twice.
- * - **draft**: a half-finished raise wizard, kept per person until submitted.
+ * Words: docs/glossary.md.
  */
 import type { RaiseDraft } from '../cards/view-models.ts';
 import type { DisputeEvent, DisputeState, PersonRef, RecordEntry, Refusal } from '../domain/dispute/types.ts';

@@ -9,7 +9,7 @@
  * - Strings are plain text as people typed them; the renderer escapes them for display.
  * - `viewer.refreshUserIds` are the Teams user ids whose cards refresh in place (the acting person).
  *
- * Glossary: see src/domain/dispute/types.ts (dispute, stage, timescale, counterpart, convener).
+ * Words: docs/glossary.md.
  */
 import type {
   CardAction,

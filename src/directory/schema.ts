@@ -4,20 +4,7 @@
  * One format, read by Concord (`DIRECTORY_FILE`) and by the local Microsoft 365 emulator, which seeds its
  * users, mailboxes and calendars from it. Documented in docs/directory-format.md.
  *
- * Glossary:
- * - **host tenant**: the Microsoft 365 tenant where Concord's bot lives. Concord reaches people there
- *   through Teams and app-only Graph.
- * - **external organisation**: a partner in another tenant. Concord reaches its people only by email.
- * - **counterpart**: "the <role> in <partner> for <organisation>", e.g. the Newcastle team manager who
- *   answers Adopt North East's Stage 1 emails. When a partner has one person with a role, that person is
- *   the counterpart; `counterparts` chooses when it has several.
- * - **entra**: what Microsoft Entra ID holds about a person. Only the emulator reads it; Concord asks Graph.
- * - **role vocabulary**: the roles the loaded procedures name (each procedure's `roles`), plus any the
- *   directory declares in its own `roles` (for example an oversight role no procedure names). This
- *   schema checks only that a role is a kebab-case id; `checkRoles` in `./roles.ts` checks it against
- *   the vocabulary, so a new procedure with a new role needs no change here.
- * - **delegate**: a person outside an organisation who holds one of its roles for it, e.g. the
- *   safeguarding lead who acts for a self-employed professional.
+ * Words: docs/glossary.md.
  */
 import { z } from 'zod';
 

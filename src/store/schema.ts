@@ -2,15 +2,7 @@
  * The store's tables as Kysely types. Migrations in `./migrations/` create them; this file is the
  * read/write view the rest of the code compiles against.
  *
- * Glossary
- * - **dispute row**: the current `DisputeState` plus columns copied out of it for listing.
- * - **audit row**: one accepted event, in order (`seq`); replaying them through `decide` rebuilds
- *   the state.
- * - **record row**: one line of the case record (a `record` effect), for the child's or adult's file.
- * - **timer**: a `set-timer` effect waiting for its instant (domain time, the `Clock`).
- * - **outbox row**: an effect that touches the outside world, waiting to be performed; its key is
- *   the idempotency key handed to the performer.
- * - **lease**: `locked_by`/`locked_until` on an outbox row that a worker is performing (wall time).
+ * Words: docs/glossary.md.
  */
 import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
 import type {

@@ -3,14 +3,7 @@
  * `src/procedures/`, checked against this schema when it loads. The interpreter (`decide`) knows no
  * procedure by name; every rule it applies comes from a definition.
  *
- * Glossary
- * - **stage**: one rung of the ladder ("Stage 1", "3a"). Each has an actor, a channel and a timescale.
- * - **side**: `raising` is the organisation of the person who raised the dispute; `counterpart` is
- *   the partner organisation whose decision is disputed.
- * - **party**: a role on a side, e.g. "the counterpart Team Manager". A directory resolves it to a person.
- * - **entry**: who decides that the dispute moves into a stage (ANE: "It will be the decision of their
- *   Line Manager whether to raise the issue under Stage 2").
- * - **quote**: the seed document's own words. Anything shown to people quotes the seed, never a paraphrase.
+ * Words: docs/glossary.md.
  */
 import { z } from 'zod';
 
