@@ -8,14 +8,15 @@
  * prune only unlinks); where the temp dir is on another file system it runs
  * `npm ci --omit=dev --workspaces=false` from the npm cache instead.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DEFAULT_CLIENT, type Emulator, startEmulator, trustEmulatorCa } from '@concord/m365-emulator';
+import { type Emulator, startEmulator, trustEmulatorCa } from '@concord/m365-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServedApp, startServed } from '../support/served-app.ts';
 import { freePort } from '../support/wait.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,8 +50,7 @@ describe('production: built, pruned to production dependencies, served from dist
   const dir = mkdtempSync(path.join(tmpdir(), 'concord-production-'));
   const app = path.join(dir, 'app');
   let m365: Emulator;
-  let child: ChildProcess;
-  let output = '';
+  let served: ServedApp | undefined;
   let PORT = 0;
   let untrust: () => void = () => {};
 
@@ -71,50 +71,23 @@ describe('production: built, pruned to production dependencies, served from dist
       certDir: path.join(dir, 'tls'),
     });
     untrust = trustEmulatorCa(m365.caPem);
-    const client = m365.clients[0] ?? DEFAULT_CLIENT;
     const serve = (
       JSON.parse(readFileSync(path.join(app, 'package.json'), 'utf8')) as {
         scripts: Record<string, string>;
       }
     ).scripts.serve;
     expect(serve).toBe('node dist/app/main.js');
-    child = spawn(process.execPath, ['dist/app/main.js'], {
+    served = await startServed({
+      m365,
       cwd: app,
-      env: {
-        PATH: process.env.PATH,
-        PORT: String(PORT),
-        DATA_DIR: path.join(dir, 'data'),
-        BOT_ID: client.clientId,
-        BOT_PASSWORD: client.clientSecret,
-        BOT_TENANT_ID: m365.tenantId,
-        GRAPH_BASE_URL: m365.graphBaseUrl,
-        AUTHORITY_HOST: m365.authorityHost,
-        DIRECTORY_FILE: path.join(ROOT, 'directory/sample-ane.json'),
-        NODE_EXTRA_CA_CERTS: m365.caPath,
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      args: ['dist/app/main.js'],
+      port: PORT,
+      dataDir: path.join(dir, 'data'),
     });
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${output}`);
-      const ready = await fetch(`http://127.0.0.1:${PORT}/readyz`)
-        .then((r) => r.status)
-        .catch(() => 0);
-      if (ready === 200 && output.includes('Concord is listening')) return;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    throw new Error(`serve did not become ready: ${output}`);
   }, 180_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await served?.stop();
     await m365?.close();
     untrust();
     rmSync(dir, { recursive: true, force: true });

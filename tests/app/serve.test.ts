@@ -4,20 +4,19 @@
  * only GRAPH_BASE_URL and AUTHORITY_HOST point elsewhere. It starts, reports ready, and rejects an
  * unauthenticated Bot Framework request.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_CLIENT, startEmulator, trustEmulatorCa } from '@concord/m365-emulator';
+import { startEmulator, trustEmulatorCa } from '@concord/m365-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServedApp, startServed } from '../support/served-app.ts';
 import { freePort } from '../support/wait.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 describe('npm run serve (cloud mode)', () => {
   let m365: Awaited<ReturnType<typeof startEmulator>>;
-  let child: ChildProcess;
-  let output = '';
+  let served: ServedApp | undefined;
   let PORT = 0;
   let untrust: () => void = () => {};
   const dir = mkdtempSync(path.join(tmpdir(), 'concord-serve-'));
@@ -29,44 +28,17 @@ describe('npm run serve (cloud mode)', () => {
       certDir: path.join(dir, 'tls'),
     });
     untrust = trustEmulatorCa(m365.caPem);
-    const client = m365.clients[0] ?? DEFAULT_CLIENT;
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {
+    served = await startServed({
+      m365,
       cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        PORT: String(PORT),
-        DATA_DIR: path.join(dir, 'data'),
-        BOT_ID: client.clientId,
-        BOT_PASSWORD: client.clientSecret,
-        BOT_TENANT_ID: m365.tenantId,
-        GRAPH_BASE_URL: m365.graphBaseUrl,
-        AUTHORITY_HOST: m365.authorityHost,
-        DIRECTORY_FILE: path.join(ROOT, 'directory/sample-ane.json'),
-        NODE_EXTRA_CA_CERTS: m365.caPath,
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      args: ['--import', 'tsx', 'src/app/main.ts'],
+      port: PORT,
+      dataDir: path.join(dir, 'data'),
     });
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${output}`);
-      const ready = await fetch(`http://127.0.0.1:${PORT}/readyz`)
-        .then((r) => r.status)
-        .catch(() => 0);
-      if (ready === 200 && output.includes('Concord is listening')) return;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    throw new Error(`serve did not become ready: ${output}`);
   }, 90_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await served?.stop();
     await m365?.close();
     untrust();
     rmSync(dir, { recursive: true, force: true });
@@ -98,6 +70,6 @@ describe('npm run serve (cloud mode)', () => {
   });
 
   it('logs no case content', () => {
-    expect(output).not.toMatch(/Practitioner, Adopt North East/);
+    expect(served?.output()).not.toMatch(/Practitioner, Adopt North East/);
   });
 });
