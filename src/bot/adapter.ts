@@ -7,7 +7,9 @@
  *   sees it. Refusals carry a short JSON body of Concord's own, never botbuilder's error text (which
  *   can name the OpenID metadata URL), and are logged without content: status, reason, mode.
  * - In cloud mode, anything that fails before the turn starts is a token that could not be
- *   verified, so it is 401 (the log line says so, and names the metadata fetch as a likely cause).
+ *   verified, so it is 401 (the log line says so, and names the metadata fetch as a likely cause);
+ *   in local mode, with no token to check, it is the activity, so 400. After the turn has started,
+ *   a failure is 500 `internal error`.
  * - `adapter.process` expects an Express/Restify-style request (parsed `body`) and response
  *   (`status`/`header`/`send`/`end`); `handleBotRequest` adapts node:http's objects.
  * - `onTurnError` tells the user something went wrong and logs the error's kind, never case content.
@@ -75,10 +77,14 @@ const REFUSALS = {
   500: { error: 'internal error' },
 } as const;
 
-/** The activity's `type` when `body` is a JSON object with a non-empty string `type`. */
+/**
+ * The activity's `type` when `body` is a JSON object with a non-empty string `type` and, if it has
+ * a `serviceUrl`, a string one (botbuilder calls string methods on it before the turn starts).
+ */
 export function activityTypeOf(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const type = (body as { type?: unknown }).type;
+  const { type, serviceUrl } = body as { type?: unknown; serviceUrl?: unknown };
+  if (serviceUrl !== undefined && serviceUrl !== null && typeof serviceUrl !== 'string') return undefined;
   return typeof type === 'string' && type.trim() !== '' ? type : undefined;
 }
 
@@ -104,7 +110,7 @@ export async function handleBotRequest(
     res.writeHead(code, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(REFUSALS[code]));
   };
-  if (!activityTypeOf(body)) return refuse(400, 'not an activity with a type');
+  if (!activityTypeOf(body)) return refuse(400, 'not an activity with a type (and a string serviceUrl)');
 
   let started = false;
   const turn: TurnLogic = (context) => {
@@ -148,7 +154,8 @@ export async function handleBotRequest(
     else if (code === 401 || code === 403) refuse(401, 'token refused');
     else if (mode === 'cloud')
       refuse(401, 'token could not be verified (is the Bot Framework OpenID metadata reachable?)', 'error');
-    else refuse(500, 'botbuilder failed before the turn', 'error');
+    // Local mode checks no token: what fails before the turn is the activity itself.
+    else refuse(400, 'botbuilder failed on the activity before the turn');
   }
   try {
     await bot.adapter.process(request as never, response as never, turn);

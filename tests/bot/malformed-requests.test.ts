@@ -81,6 +81,8 @@ const NOT_ACTIVITIES: readonly [string, unknown][] = [
   ['a numeric type', { ...ACTIVITY, type: 5 }],
   ['an object type', { ...ACTIVITY, type: { toString: 'message' } }],
   ['an empty type', { ...ACTIVITY, type: '' }],
+  ['a numeric serviceUrl', { ...ACTIVITY, serviceUrl: 5 }],
+  ['an object serviceUrl', { ...ACTIVITY, serviceUrl: { href: ACTIVITY.serviceUrl } }],
   ['null', null],
   ['an array', [ACTIVITY]],
   ['a string', 'message'],
