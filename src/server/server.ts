@@ -108,11 +108,14 @@ export function createServer(options: ServerOptions = {}): ConcordServer {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = urlOf(req.url);
+    const path = url?.pathname ?? '(unreadable)';
     const method = (req.method ?? 'GET').toUpperCase() as HttpMethod;
-    const methods = table.get(url.pathname);
+    const methods = table.get(path);
     res.setHeader('x-content-type-options', 'nosniff');
     try {
+      // An absolute-form target that is not a URL (`GET http://[bad/x`) would otherwise throw here.
+      if (!url) throw new HttpError(400, 'bad request target');
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > bodyLimit) throw new HttpError(413, TOO_LARGE);
       if (!methods) throw new HttpError(404, 'not found');
@@ -125,7 +128,7 @@ export function createServer(options: ServerOptions = {}): ConcordServer {
       if (result) send(res, result);
     } catch (error) {
       if (error instanceof HttpError && error.status === 413) {
-        log.warn({ method, path: url.pathname, limit: bodyLimit }, 'request body too large');
+        log.warn({ method, path, limit: bodyLimit }, 'request body too large');
         discardRest(req, drain);
         if (!res.headersSent)
           send(res, { status: 413, json: { error: TOO_LARGE }, headers: { connection: 'close' } });
@@ -134,12 +137,12 @@ export function createServer(options: ServerOptions = {}): ConcordServer {
         if (!res.headersSent) send(res, { status: error.status, json: { error: error.message } });
         else res.end();
       } else {
-        log.error({ err: error, method, path: url.pathname }, 'handler failed');
+        log.error({ err: error, method, path }, 'handler failed');
         if (!res.headersSent) send(res, { status: 500, json: { error: 'internal error' } });
         else res.end();
       }
     } finally {
-      log.debug({ method, path: url.pathname, status: res.statusCode, ms: Date.now() - started }, 'request');
+      log.debug({ method, path, status: res.statusCode, ms: Date.now() - started }, 'request');
     }
   }
 
@@ -162,6 +165,14 @@ export function createServer(options: ServerOptions = {}): ConcordServer {
       });
     },
   };
+}
+
+function urlOf(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
 }
 
 function requestOf(raw: IncomingMessage, method: HttpMethod, url: URL, limit: number): RouteRequest {
