@@ -103,7 +103,11 @@ export function createServer(options: ServerOptions = {}): ConcordServer {
   for (const entry of options.routes ?? []) route(entry);
 
   const server = createHttpServer((req, res) => {
-    void handle(req, res);
+    handle(req, res).catch((error: unknown) => {
+      // Nothing in `handle` should throw past its own catch; if it does, drop this request only.
+      log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'request failed');
+      res.destroy();
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
