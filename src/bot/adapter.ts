@@ -175,9 +175,11 @@ export function botRoute(options: { bot: BotAdapter; logic: TurnLogic; log?: Log
     method: 'POST',
     path: '/api/messages',
     async handler(request, res) {
+      // Outside the try: a body over the limit is the server's 413, not "not JSON".
+      const text = await request.text();
       let body: unknown;
       try {
-        body = JSON.parse((await request.text()) || 'null');
+        body = JSON.parse(text || 'null');
       } catch {
         log.warn(
           { status: 400, reason: 'not JSON', mode: options.bot.appId ? 'cloud' : 'local' },

@@ -3,6 +3,7 @@
  * never a 500, never botbuilder's error text or the OpenID metadata URL, and the turn never runs.
  * Cloud-mode refusals are logged, without the activity's content or the token.
  */
+import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { botRoute, createBotAdapter } from '../../src/bot/adapter.ts';
@@ -119,6 +120,28 @@ describe('POST /api/messages in cloud mode, forged or missing tokens', () => {
     expect(logged).toMatch(/"status":401/);
     expect(logged).toMatch(/"mode":"cloud"/);
     expect(logged).not.toMatch(/ANE-SECRET-7|Jane Smith|c2lnbmF0dXJl|not-a-real-token/);
+  });
+});
+
+describe('POST /api/messages with a body over 1 MiB', () => {
+  it('answers 413 when the size is found only while reading (chunked), not "not JSON"', async () => {
+    await start(null);
+    const { port } = server?.server.address() as { port: number };
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`http://127.0.0.1:${port}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write(JSON.stringify({ ...ACTIVITY, text: 'x'.repeat(2 * 1024 * 1024) }));
+      req.end();
+    });
+    expect(answer).toEqual({ status: 413, body: '{"error":"request body too large"}' });
   });
 });
 
