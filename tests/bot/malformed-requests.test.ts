@@ -74,7 +74,7 @@ async function start(bot: typeof CLOUD | null) {
     });
     return { status: response.status, text: await response.text() };
   };
-  return { post, turns, lines };
+  return { post, turns, lines, port };
 }
 
 const NOT_ACTIVITIES: readonly [string, unknown][] = [
@@ -125,8 +125,7 @@ describe('POST /api/messages in cloud mode, forged or missing tokens', () => {
 
 describe('POST /api/messages with a body over 1 MiB', () => {
   it('answers 413 when the size is found only while reading (chunked), not "not JSON"', async () => {
-    await start(null);
-    const { port } = server?.server.address() as { port: number };
+    const { port } = await start(null);
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(`http://127.0.0.1:${port}/api/messages`, {
         method: 'POST',
