@@ -1,7 +1,9 @@
 /**
  * The HTTP routes Graph calls: change notifications and lifecycle notifications (CONTRACT.md),
- * each parsed leniently (a body that is not JSON reaches the handler as null) and answered by
- * `GraphInbound`'s webhook handlers.
+ * answered by `GraphInbound`'s webhook handlers. The body goes to them as text: they parse it
+ * leniently (not JSON is no notifications), and no body at all without a `validationToken` is a
+ * handshake missing its token (400). Every answer is `X-Content-Type-Options: nosniff`, so the
+ * echoed token is never sniffed as HTML.
  */
 import type { GraphInbound } from '../graph/inbound.ts';
 import type { Route } from '../server/server.ts';
@@ -11,15 +13,12 @@ export function graphWebhookRoutes(inbound: Pick<GraphInbound, 'webhooks'>): Rou
     method: 'POST',
     path,
     async handler(request) {
-      const text = await request.text();
-      let body: unknown = null;
-      try {
-        body = text ? JSON.parse(text) : null;
-      } catch {
-        body = null;
-      }
-      const result = inbound.webhooks[handle](body, request.url.searchParams);
-      return { status: result.status, text: result.body, headers: { 'content-type': result.contentType } };
+      const result = inbound.webhooks[handle](await request.text(), request.url.searchParams);
+      return {
+        status: result.status,
+        text: result.body,
+        headers: { 'content-type': result.contentType, 'x-content-type-options': 'nosniff' },
+      };
     },
   });
   return [

@@ -3,6 +3,13 @@
  *
  * - With BOT_ID set, every request's JWT is validated by botbuilder and a request without valid
  *   credentials is answered 401. Without BOT_ID (local mode) there are no credentials to check.
+ * - A body that is not an activity (not a JSON object, or no string `type`) is 400 before botbuilder
+ *   sees it. Refusals carry a short JSON body of Concord's own, never botbuilder's error text (which
+ *   can name the OpenID metadata URL), and are logged without content: status, reason, mode.
+ * - In cloud mode, anything that fails before the turn starts is a token that could not be
+ *   verified, so it is 401 (the log line says so, and names the metadata fetch as a likely cause);
+ *   in local mode, with no token to check, it is the activity, so 400. After the turn has started,
+ *   a failure is 500 `internal error`.
  * - `adapter.process` expects an Express/Restify-style request (parsed `body`) and response
  *   (`status`/`header`/`send`/`end`); `handleBotRequest` adapts node:http's objects.
  * - `onTurnError` tells the user something went wrong and logs the error's kind, never case content.
@@ -63,14 +70,53 @@ export function createBotAdapter(options: { bot: BotCredentials | null; log?: Lo
   return { adapter, appId: bot?.id ?? '' };
 }
 
-/** A node:http request/response pair handled by the adapter; `body` is the parsed JSON activity. */
+/** Concord's own bodies for refusals: short, and the same whatever botbuilder said. */
+const REFUSALS = {
+  400: { error: 'the body must be a Bot Framework activity' },
+  401: { error: 'unauthorized' },
+  500: { error: 'internal error' },
+} as const;
+
+/**
+ * The activity's `type` when `body` is a JSON object with a non-empty string `type` and, if it has
+ * a `serviceUrl`, a string one (botbuilder calls string methods on it before the turn starts).
+ */
+export function activityTypeOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { type, serviceUrl } = body as { type?: unknown; serviceUrl?: unknown };
+  if (serviceUrl !== undefined && serviceUrl !== null && typeof serviceUrl !== 'string') return undefined;
+  return typeof type === 'string' && type.trim() !== '' ? type : undefined;
+}
+
+/**
+ * A node:http request/response pair handled by the adapter; `body` is the parsed JSON activity.
+ * Answers the refusals described above itself, and logs them on `log`.
+ */
 export async function handleBotRequest(
   bot: BotAdapter,
   logic: TurnLogic,
   req: IncomingMessage,
   res: ServerResponse,
   body: unknown,
+  log: Logger = silentLogger(),
 ): Promise<void> {
+  const mode = bot.appId ? 'cloud' : 'local';
+  const refuse = (code: 400 | 401 | 500, reason: string, level: 'warn' | 'error' = 'warn') => {
+    log[level](
+      { status: code, reason, mode, authorization: Boolean(req.headers.authorization) },
+      'bot request refused',
+    );
+    if (res.headersSent) return void res.end();
+    res.writeHead(code, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(REFUSALS[code]));
+  };
+  if (!activityTypeOf(body)) return refuse(400, 'not an activity with a type (and a string serviceUrl)');
+
+  let started = false;
+  const turn: TurnLogic = (context) => {
+    started = true;
+    return logic(context);
+  };
   const request = Object.assign(req, { body });
   let status = 200;
   const chunks: string[] = [];
@@ -92,28 +138,56 @@ export async function handleBotRequest(
       return response;
     },
     end() {
-      if (!res.headersSent) res.statusCode = status;
-      res.end(chunks.join(''));
+      if (res.writableEnded) return response;
+      if (!started && status >= 400) refuseBefore(status);
+      else if (status >= 500 && status !== 501) refuse(500, 'the turn failed', 'error');
+      else {
+        if (!res.headersSent) res.statusCode = status;
+        res.end(chunks.join(''));
+      }
       return response;
     },
   };
-  await bot.adapter.process(request as never, response as never, logic);
+  /** botbuilder refused before the turn: its own words stay here. */
+  function refuseBefore(code: number): void {
+    if (code === 400) refuse(400, 'botbuilder refused the activity');
+    else if (code === 401 || code === 403) refuse(401, 'token refused');
+    else if (mode === 'cloud')
+      refuse(401, 'token could not be verified (is the Bot Framework OpenID metadata reachable?)', 'error');
+    // Local mode checks no token: what fails before the turn is the activity itself.
+    else refuse(400, 'botbuilder failed on the activity before the turn');
+  }
+  try {
+    await bot.adapter.process(request as never, response as never, turn);
+  } catch (error) {
+    // botbuilder's schema checks throw before its own try (an activity it cannot read).
+    if (started) throw error;
+    if (!res.writableEnded) refuse(400, 'botbuilder could not read the activity');
+    return;
+  }
   if (!res.writableEnded) response.end();
 }
 
 /** `POST /api/messages` for Concord's HTTP server. */
 export function botRoute(options: { bot: BotAdapter; logic: TurnLogic; log?: Logger }): Route {
+  const log = (options.log ?? silentLogger()).child({ component: 'bot-http' });
   return {
     method: 'POST',
     path: '/api/messages',
     async handler(request, res) {
+      // Outside the try: a body over the limit is the server's 413, not "not JSON".
+      const text = await request.text();
       let body: unknown;
       try {
-        body = JSON.parse((await request.text()) || 'null');
+        body = JSON.parse(text || 'null');
       } catch {
+        log.warn(
+          { status: 400, reason: 'not JSON', mode: options.bot.appId ? 'cloud' : 'local' },
+          'bot request refused',
+        );
         return { status: 400, json: { error: 'the body must be a JSON activity' } };
       }
-      await handleBotRequest(options.bot, options.logic, request.raw, res, body);
+      await handleBotRequest(options.bot, options.logic, request.raw, res, body, log);
       return undefined;
     },
   };

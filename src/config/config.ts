@@ -134,6 +134,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   if (production && e.CLOCK === 'test') {
     problems.push('CLOCK=test is refused when NODE_ENV=production');
+  } else if (e.BOT_ID && e.CLOCK === 'test') {
+    // /dev/clock has no authentication: anyone who reaches it can fire every deadline. The test
+    // clock is for local mode only, whatever NODE_ENV says.
+    problems.push(
+      'CLOCK=test is refused with BOT_ID (or MicrosoftAppId) set: the test clock is for local mode only, because /dev/clock has no authentication',
+    );
   }
   if (e.BOT_ID === undefined && (e.BOT_PASSWORD || e.BOT_TENANT_ID)) {
     problems.push('BOT_PASSWORD or BOT_TENANT_ID is set without BOT_ID');

@@ -5,13 +5,17 @@
  *   const result = webhooks.handleNotification(rawBody, url.searchParams);
  *   res.writeHead(result.status, { 'content-type': result.contentType }).end(result.body);
  *
- * - `validationToken` in the query: echo it as text/plain, 200 (Graph allows 10 s).
+ * - `validationToken` in the query: echo it as text/plain, 200 (Graph allows 10 s), when it has the
+ *   form `isValidationToken` accepts (1 to 1,024 printable ASCII characters; see docs/graph.md);
+ *   an empty or malformed token is 400, and so is a request with neither a token nor a body (a
+ *   handshake whose token is missing). The HTTP layer adds `X-Content-Type-Options: nosniff`.
  * - Otherwise parse `{ value: [...] }`, and for each notification: the subscription must be one of
  *   ours and `clientState` must match (constant-time compare), and the resource must name the
  *   subscription's own mailbox (a notification about another mailbox is a forgery). Accepted items
  *   are queued; the answer is 202 at once, with no I/O on the request path.
- * Rejected items are logged without content and dropped; the answer is still 202 so that a prober
- * learns nothing.
+ * Rejected items (including malformed ones: non-string fields, a bad percent-escape in `resource`)
+ * are logged without content and dropped one by one, the rest of the batch is still processed, and
+ * the answer is still 202 so that a prober learns nothing.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../log/index.ts';
@@ -50,33 +54,61 @@ export interface GraphWebhooks {
   ): WebhookResponse;
 }
 
+/** A notification item as received: any field may be missing or of the wrong type. */
 interface Notification {
-  subscriptionId?: string;
-  clientState?: string | null;
-  changeType?: string;
-  resource?: string;
-  resourceData?: { id?: string };
-  lifecycleEvent?: string;
+  subscriptionId?: unknown;
+  clientState?: unknown;
+  changeType?: unknown;
+  resource?: unknown;
+  resourceData?: { id?: unknown } | null;
+  lifecycleEvent?: unknown;
 }
 
-const ACCEPTED: WebhookResponse = { status: 202, contentType: 'text/plain; charset=utf-8', body: '' };
+const TEXT = 'text/plain; charset=utf-8';
+const ACCEPTED: WebhookResponse = { status: 202, contentType: TEXT, body: '' };
+
+/** The longest `validationToken` echoed. Graph's are about 120 characters; see docs/graph.md. */
+export const VALIDATION_TOKEN_MAX_LENGTH = 1024;
+
+/**
+ * Whether `token` has the form of a Graph validation token: 1 to 1,024 printable ASCII characters
+ * (space to `~`). Graph's tokens read like "Validation: Testing client application reachability
+ * for subscription Request-Id: <guid>"; control characters, line breaks and non-ASCII never occur.
+ */
+export function isValidationToken(token: string): boolean {
+  return token.length > 0 && token.length <= VALIDATION_TOKEN_MAX_LENGTH && /^[\x20-\x7e]+$/.test(token);
+}
+
+const badRequest = (body: string): WebhookResponse => ({ status: 400, contentType: TEXT, body });
 
 export function createGraphWebhooks(options: GraphWebhooksOptions): GraphWebhooks {
   const log = options.log.child({ component: 'graph-webhook' });
 
-  function validation(query: URLSearchParams | Record<string, string | undefined>) {
+  /** The answer to a validation handshake, or undefined when the request carries notifications. */
+  function validation(
+    body: unknown,
+    query: URLSearchParams | Record<string, string | undefined>,
+  ): WebhookResponse | undefined {
     const token = query instanceof URLSearchParams ? query.get('validationToken') : query.validationToken;
-    return token === null || token === undefined
-      ? undefined
-      : { status: 200, contentType: 'text/plain; charset=utf-8', body: token };
+    if (token === null || token === undefined) {
+      return isBlank(body) ? badRequest('validationToken is required') : undefined;
+    }
+    if (!isValidationToken(token)) {
+      log.warn({ length: token.length }, 'validation request with a malformed validationToken refused');
+      return badRequest('validationToken is malformed');
+    }
+    return { status: 200, contentType: TEXT, body: token };
   }
 
   /** The verified subscription of a notification, or undefined (logged). */
   function verified(n: Notification): SubscriptionRecord | undefined {
-    const record = n.subscriptionId ? options.subscriptions.get(n.subscriptionId) : undefined;
+    const record =
+      typeof n.subscriptionId === 'string' && n.subscriptionId
+        ? options.subscriptions.get(n.subscriptionId)
+        : undefined;
     if (!record) {
       log.warn(
-        { subscriptionId: n.subscriptionId ?? null },
+        { subscriptionId: typeof n.subscriptionId === 'string' ? n.subscriptionId.slice(0, 100) : null },
         'notification for an unknown subscription ignored',
       );
       return undefined;
@@ -88,53 +120,70 @@ export function createGraphWebhooks(options: GraphWebhooksOptions): GraphWebhook
     return record;
   }
 
+  function changeNotification(n: Notification): void {
+    const record = verified(n);
+    if (!record) return;
+    if (typeof n.lifecycleEvent === 'string' && n.lifecycleEvent) {
+      options.enqueue({ kind: 'lifecycle', subscriptionId: record.id, event: n.lifecycleEvent });
+      return;
+    }
+    const target = parseResource(n.resource);
+    if (!target || !namesMailbox(target.user, record) || target.collection !== expectedCollection(record)) {
+      log.warn(
+        { subscriptionId: record.id },
+        'notification about another mailbox or resource ignored (forged?)',
+      );
+      return;
+    }
+    const given = n.resourceData?.id;
+    const id = typeof given === 'string' && given ? given : target.id;
+    if (record.kind === 'inbox') options.enqueue({ kind: 'message', mailbox: record.mailbox, messageId: id });
+    else
+      options.enqueue({
+        kind: 'event',
+        mailbox: record.mailbox,
+        eventId: id,
+        changeType: typeof n.changeType === 'string' && n.changeType ? n.changeType : 'updated',
+      });
+  }
+
+  function lifecycleNotification(n: Notification): void {
+    const record = verified(n);
+    if (!record || typeof n.lifecycleEvent !== 'string' || !n.lifecycleEvent) return;
+    options.enqueue({ kind: 'lifecycle', subscriptionId: record.id, event: n.lifecycleEvent });
+  }
+
+  /** Each item on its own: one that throws is logged (its kind only) and the rest still go through. */
+  function each(body: unknown, handle: (n: Notification) => void): WebhookResponse {
+    for (const n of notifications(body)) {
+      try {
+        handle(n);
+      } catch (error) {
+        log.warn(
+          { errorName: error instanceof Error ? error.name : typeof error },
+          'malformed notification item ignored',
+        );
+      }
+    }
+    return ACCEPTED;
+  }
+
   return {
     handleNotification(body, query) {
-      const echo = validation(query);
-      if (echo) return echo;
-      for (const n of notifications(body)) {
-        const record = verified(n);
-        if (!record) continue;
-        if (n.lifecycleEvent) {
-          options.enqueue({ kind: 'lifecycle', subscriptionId: record.id, event: n.lifecycleEvent });
-          continue;
-        }
-        const target = parseResource(n.resource);
-        if (
-          !target ||
-          !namesMailbox(target.user, record) ||
-          target.collection !== expectedCollection(record)
-        ) {
-          log.warn(
-            { subscriptionId: record.id },
-            'notification about another mailbox or resource ignored (forged?)',
-          );
-          continue;
-        }
-        const id = n.resourceData?.id ?? target.id;
-        if (record.kind === 'inbox')
-          options.enqueue({ kind: 'message', mailbox: record.mailbox, messageId: id });
-        else
-          options.enqueue({
-            kind: 'event',
-            mailbox: record.mailbox,
-            eventId: id,
-            changeType: n.changeType ?? 'updated',
-          });
-      }
-      return ACCEPTED;
+      return validation(body, query) ?? each(body, changeNotification);
     },
     handleLifecycle(body, query) {
-      const echo = validation(query);
-      if (echo) return echo;
-      for (const n of notifications(body)) {
-        const record = verified(n);
-        if (!record || !n.lifecycleEvent) continue;
-        options.enqueue({ kind: 'lifecycle', subscriptionId: record.id, event: n.lifecycleEvent });
-      }
-      return ACCEPTED;
+      return validation(body, query) ?? each(body, lifecycleNotification);
     },
   };
+}
+
+/** No body at all: null, undefined, or an empty or whitespace-only text. */
+function isBlank(body: unknown): boolean {
+  if (body === null || body === undefined) return true;
+  if (typeof body === 'string') return body.trim() === '';
+  if (body instanceof Uint8Array) return body.length === 0;
+  return false;
 }
 
 function notifications(body: unknown): Notification[] {
@@ -152,18 +201,26 @@ function notifications(body: unknown): Notification[] {
 
 /** `Users/{user}/Messages/{id}` (or `users('{user}')/messages('{id}')`). */
 export function parseResource(
-  resource: string | undefined,
+  resource: unknown,
 ): { user: string; collection: string; id: string } | undefined {
-  if (!resource) return undefined;
+  if (typeof resource !== 'string' || !resource) return undefined;
   const m =
     /^\/?users\/([^/]+)\/(messages|events)\/([^/]+)$/i.exec(resource) ??
     /^\/?users\('([^']+)'\)\/(messages|events)\('([^']+)'\)$/i.exec(resource);
   if (!m) return undefined;
-  return {
-    user: decodeURIComponent(m[1] ?? ''),
-    collection: (m[2] ?? '').toLowerCase(),
-    id: decodeURIComponent(m[3] ?? ''),
-  };
+  const user = decoded(m[1] ?? '');
+  const id = decoded(m[3] ?? '');
+  if (user === undefined || id === undefined) return undefined;
+  return { user, collection: (m[2] ?? '').toLowerCase(), id };
+}
+
+/** `decodeURIComponent`, or undefined for a malformed escape such as `%E0%A4%A` or `%zz`. */
+function decoded(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function namesMailbox(user: string, record: SubscriptionRecord): boolean {
@@ -173,7 +230,7 @@ function namesMailbox(user: string, record: SubscriptionRecord): boolean {
 
 const expectedCollection = (record: SubscriptionRecord) => (record.kind === 'inbox' ? 'messages' : 'events');
 
-function sameSecret(expected: string, given: string | null | undefined): boolean {
+function sameSecret(expected: string, given: unknown): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(expected);
   const b = Buffer.from(given);

@@ -6,6 +6,12 @@
  * A handler either returns a `RouteResponse` (status plus JSON or text), or writes to the raw
  * `ServerResponse` itself and returns undefined (the Bot Framework adapter needs the raw objects).
  *
+ * A body over the limit (1 MiB by default) is 413 with a short JSON body and `Connection: close`,
+ * on every route: at once when `Content-Length` says so, else as soon as reading passes the limit.
+ * The rest of the upload is read and discarded (up to `drainLimit` more bytes, for at most
+ * `drainMs`) so that the client is not reset mid-upload and can read the 413. Every answer carries
+ * `X-Content-Type-Options: nosniff`.
+ *
  * @example
  * const server = createServer({ routes: [...healthRoutes({ store })], log });
  * const { port } = await server.listen(3978);
@@ -74,11 +80,17 @@ export interface ServerOptions {
   readonly log?: Logger;
   /** The largest body accepted, in bytes. Default 1 MiB. */
   readonly bodyLimit?: number;
+  /** After a 413, how much more of the upload is read and discarded before the socket is closed. */
+  readonly drainLimit?: number;
+  readonly drainMs?: number;
 }
+
+const TOO_LARGE = 'request body too large';
 
 export function createServer(options: ServerOptions = {}): ConcordServer {
   const log = (options.log ?? silentLogger()).child({ component: 'http' });
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  const drain = { bytes: options.drainLimit ?? 16 * 1024 * 1024, ms: options.drainMs ?? 5_000 };
   const table = new Map<string, Map<HttpMethod, RouteHandler>>();
 
   function route(entry: Route): void {
@@ -91,15 +103,25 @@ export function createServer(options: ServerOptions = {}): ConcordServer {
   for (const entry of options.routes ?? []) route(entry);
 
   const server = createHttpServer((req, res) => {
-    void handle(req, res);
+    handle(req, res).catch((error: unknown) => {
+      // Nothing in `handle` should throw past its own catch; if it does, drop this request only.
+      log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'request failed');
+      res.destroy();
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = urlOf(req.url);
+    const path = url?.pathname ?? '(unreadable)';
     const method = (req.method ?? 'GET').toUpperCase() as HttpMethod;
-    const methods = table.get(url.pathname);
+    const methods = table.get(path);
+    res.setHeader('x-content-type-options', 'nosniff');
     try {
+      // An absolute-form target that is not a URL (`GET http://[bad/x`) would otherwise throw here.
+      if (!url) throw new HttpError(400, 'bad request target');
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > bodyLimit) throw new HttpError(413, TOO_LARGE);
       if (!methods) throw new HttpError(404, 'not found');
       const handler = methods.get(method);
       if (!handler) {
@@ -109,14 +131,22 @@ export function createServer(options: ServerOptions = {}): ConcordServer {
       const result = await handler(requestOf(req, method, url, bodyLimit), res);
       if (result) send(res, result);
     } catch (error) {
-      if (error instanceof HttpError) send(res, { status: error.status, json: { error: error.message } });
-      else {
-        log.error({ err: error, method, path: url.pathname }, 'handler failed');
+      if (error instanceof HttpError && error.status === 413) {
+        log.warn({ method, path, limit: bodyLimit }, 'request body too large');
+        discardRest(req, drain);
+        if (!res.headersSent)
+          send(res, { status: 413, json: { error: TOO_LARGE }, headers: { connection: 'close' } });
+        else res.end();
+      } else if (error instanceof HttpError) {
+        if (!res.headersSent) send(res, { status: error.status, json: { error: error.message } });
+        else res.end();
+      } else {
+        log.error({ err: error, method, path }, 'handler failed');
         if (!res.headersSent) send(res, { status: 500, json: { error: 'internal error' } });
         else res.end();
       }
     } finally {
-      log.debug({ method, path: url.pathname, status: res.statusCode, ms: Date.now() - started }, 'request');
+      log.debug({ method, path, status: res.statusCode, ms: Date.now() - started }, 'request');
     }
   }
 
@@ -141,21 +171,32 @@ export function createServer(options: ServerOptions = {}): ConcordServer {
   };
 }
 
+function urlOf(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
 function requestOf(raw: IncomingMessage, method: HttpMethod, url: URL, limit: number): RouteRequest {
   let body: Promise<string> | undefined;
   const text = () => {
     body ??= new Promise<string>((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      raw.on('data', (chunk: Buffer) => {
+      const collect = (chunk: Buffer) => {
         size += chunk.length;
         if (size > limit) {
-          reject(new HttpError(413, 'request body too large'));
-          raw.destroy();
+          // Stop collecting; the server's 413 path reads and discards the rest.
+          raw.off('data', collect);
+          chunks.length = 0;
+          reject(new HttpError(413, TOO_LARGE));
           return;
         }
         chunks.push(chunk);
-      });
+      };
+      raw.on('data', collect);
       raw.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
       raw.on('error', reject);
     });
@@ -175,6 +216,24 @@ function requestOf(raw: IncomingMessage, method: HttpMethod, url: URL, limit: nu
       }
     },
   };
+}
+
+/**
+ * Reads and drops what is left of an upload, so the client can finish sending and read the answer;
+ * a client that keeps sending past `bytes` more, or for longer than `ms`, is cut off.
+ */
+function discardRest(req: IncomingMessage, limits: { bytes: number; ms: number }): void {
+  if (req.readableEnded || req.destroyed) return;
+  let discarded = 0;
+  const timer = setTimeout(() => req.socket.destroy(), limits.ms);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > limits.bytes) req.socket.destroy();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
+  req.resume();
 }
 
 function send(res: ServerResponse, response: RouteResponse): void {

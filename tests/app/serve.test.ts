@@ -65,6 +65,36 @@ describe('npm run serve (cloud mode)', () => {
     expect(res.status).toBe(401);
   });
 
+  it('answers malformed, forged and oversized requests with short 4xx bodies, and logs the refusals', async () => {
+    const base = `http://127.0.0.1:${PORT}`;
+    const post = async (target: string, body: string, authorization?: string) => {
+      const res = await fetch(`${base}${target}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body,
+      });
+      return [res.status, await res.text()] as const;
+    };
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const forged = `Bearer ${b64({ alg: 'RS256', kid: 'k', typ: 'JWT' })}.${b64({ iss: 'https://api.botframework.com' })}.c2ln`;
+    const activity = JSON.stringify({
+      type: 'message',
+      text: 'help',
+      channelId: 'msteams',
+      serviceUrl: 'https://example.invalid',
+    });
+    expect(await post('/api/messages', activity, forged)).toEqual([401, '{"error":"unauthorized"}']);
+    expect(await post('/api/messages', '{"text":"no type"}')).toEqual([
+      400,
+      '{"error":"the body must be a Bot Framework activity"}',
+    ]);
+    const huge = JSON.stringify({ type: 'message', text: 'x'.repeat(2 * 1024 * 1024) });
+    for (const target of ['/api/messages', '/api/graph/notifications'])
+      expect(await post(target, huge)).toEqual([413, '{"error":"request body too large"}']);
+    expect((await post('/api/graph/lifecycle?validationToken=', ''))[0]).toBe(400);
+    expect(output).toMatch(/bot request refused/);
+  });
+
   it('does not offer the test clock', async () => {
     expect((await fetch(`http://127.0.0.1:${PORT}/dev/clock`)).status).toBe(404);
   });

@@ -95,6 +95,21 @@ describe('loadConfig', () => {
     expect(problems).toEqual(['CLOCK=test is refused when NODE_ENV=production']);
   });
 
+  it('refuses CLOCK=test beside BOT_ID outside production too: /dev/clock is for local mode only', () => {
+    const envs: Record<string, string>[] = [
+      { BOT_ID: 'x', CLOCK: 'test' },
+      { MicrosoftAppId: 'x', CLOCK: 'test', NODE_ENV: 'test' },
+      { BOT_ID: 'x', CLOCK: 'test', NODE_ENV: 'development', DATABASE_URL: 'postgres://h/db' },
+    ];
+    for (const env of envs) {
+      const problems = problemsOf(env);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/CLOCK=test is refused with BOT_ID .*local mode only/);
+    }
+    expect(loadConfig({ CLOCK: 'test' }).clock).toBe('test');
+    expect(loadConfig({ BOT_ID: 'x' }).clock).toBe('system');
+  });
+
   it('explains malformed values by variable name', () => {
     const problems = problemsOf({
       PORT: 'eighty',

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthRoutes } from '../../src/server/health-routes.ts';
 import { type ConcordServer, createServer, HttpError } from '../../src/server/server.ts';
@@ -77,6 +78,28 @@ describe('createServer', () => {
     const boom = await fetch(`${base}/boom`);
     expect(boom.status).toBe(500);
     expect(await boom.text()).not.toContain('secret');
+  });
+
+  it('answers 400 to a request target that is not a URL (no hang, no unhandled rejection), and keeps serving', async () => {
+    const { port } = new URL(base);
+    const statusLine = (target: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () =>
+          socket.write(`GET ${target} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`),
+        );
+        let data = '';
+        socket.on('data', (chunk) => (data += chunk));
+        socket.on('close', () => resolve(data.split('\r\n')[0] ?? ''));
+        socket.on('error', reject);
+        socket.setTimeout(3000, () => {
+          socket.destroy();
+          resolve('timed out');
+        });
+      });
+    for (const target of ['http://[bad/late', 'http://:99999/late']) {
+      expect([target, await statusLine(target)]).toEqual([target, 'HTTP/1.1 400 Bad Request']);
+    }
+    expect((await fetch(`${base}/late`)).status).toBe(202);
   });
 
   it('refuses to register a route twice', () => {
