@@ -92,7 +92,7 @@ describe('npm run serve (cloud mode)', () => {
     for (const target of ['/api/messages', '/api/graph/notifications'])
       expect(await post(target, huge)).toEqual([413, '{"error":"request body too large"}']);
     expect((await post('/api/graph/lifecycle?validationToken=', ''))[0]).toBe(400);
-    expect(output).toMatch(/bot request refused/);
+    expect(served?.output()).toMatch(/bot request refused/);
   });
 
   it('does not offer the test clock', async () => {
