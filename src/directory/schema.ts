@@ -7,6 +7,7 @@
  * Words: docs/glossary.md.
  */
 import { z } from 'zod';
+import { WEEKDAYS } from '../domain/meeting/slots.ts';
 
 /**
  * Kinds of organisation in a partnership. `safeguarding-board` and `other` (CAFCASS, an independent
@@ -31,19 +32,8 @@ export const INDEPENDENT_KINDS: readonly OrganisationKind[] = ['safeguarding-boa
 /** UK jurisdictions with their own bank holidays (GOV.UK's division names). */
 export const DIVISIONS = ['england-and-wales', 'scotland', 'northern-ireland'] as const;
 
-export const WEEKDAYS = [
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-] as const;
-
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 export type Division = (typeof DIVISIONS)[number];
-export type Weekday = (typeof WEEKDAYS)[number];
 
 const id = z
   .string()

@@ -43,7 +43,17 @@ export interface Interval {
   readonly end: Instant;
 }
 
-export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+/** The days of the week, Monday first, as working hours name them (the directory file uses these). */
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
 
 export interface WorkingHours {
   /** Wall-clock "HH:MM" in `timeZone`. */
@@ -77,15 +87,6 @@ export interface Slot {
   readonly end: Instant;
 }
 
-const WEEKDAY_BY_INDEX: readonly Weekday[] = [
-  'sunday',
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-];
 const DEFAULT_DAYS: readonly Weekday[] = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'];
 const MINUTE = 60_000;
 
@@ -110,7 +111,7 @@ export function findSlots(input: FindSlotsInput): Slot[] {
   const slots: Slot[] = [];
   const lastDay = dayIn(new Date(windowEnd), zone);
   for (let day = dayIn(new Date(earliest), zone); day <= lastDay; day = addCalendarDays(day, 1)) {
-    const weekday = WEEKDAY_BY_INDEX[dayOfWeek(day)];
+    const weekday = WEEKDAYS[(dayOfWeek(day) + 6) % 7];
     if (!weekday || !days.has(weekday) || !isWorkingDay(input.calendar, day)) continue;
     const open = wallClock(day, input.workingHours.start, zone);
     const close = wallClock(day, input.workingHours.end, zone);
