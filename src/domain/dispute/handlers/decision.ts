@@ -30,7 +30,8 @@ export function onDecision(t: Transition, event: EventOf<'decision'>): void {
       t.record({
         contactType: 'card',
         between: [by.name],
-        summary: `${by.name} decided to raise ${next.name}.`,
+        kind: 'decided-escalate',
+        params: { by: by.name, stageName: next.name },
         ...(event.reason ? { outcome: event.reason } : {}),
       });
       enterStage(t, nextIndex, {
@@ -50,7 +51,8 @@ export function onDecision(t: Transition, event: EventOf<'decision'>): void {
       t.record({
         contactType: 'card',
         between: [by.name],
-        summary: `${by.name} decided to ${option.quote}.`,
+        kind: 'decided-informal',
+        params: { by: by.name, quote: option.quote },
       });
       t.sendCard(by, 'informal-outcome', {
         kind: 'informal-contact',
@@ -78,7 +80,8 @@ export function onDecision(t: Transition, event: EventOf<'decision'>): void {
       t.record({
         contactType: 'card',
         between: [by.name],
-        summary: `${by.name} accepted the decision; the dispute ends here.`,
+        kind: 'decision-accepted',
+        params: { by: by.name },
         ...(event.reason ? { outcome: event.reason } : {}),
       });
       if (!isSamePerson(by, t.state.raisedBy)) {
@@ -101,7 +104,8 @@ export function onInformalOutcome(t: Transition, event: EventOf<'informal-outcom
   t.record({
     contactType: 'discussion',
     between: [by.name],
-    summary: 'Raised informally with the counterpart.',
+    kind: 'informal-contact',
+    params: {},
     outcome: summary,
   });
   if (event.resolved) {
@@ -138,7 +142,8 @@ export function onBypass(t: Transition, event: EventOf<'bypass'>): void {
   t.record({
     contactType: 'card',
     between: [event.by.name],
-    summary: `Moved to ${t.procedure.stages[index]?.name}${skipped.length ? `, past ${skipped.join(', ')}` : ''}.`,
+    kind: 'bypassed',
+    params: { stageName: t.procedure.stages[index]?.name ?? event.toStageId, skipped },
     outcome: reason,
   });
   enterStage(t, index, { decidedBy: event.by });

@@ -60,7 +60,8 @@ export function raise(event: EventOf<'raised'>, ctx: DecideContext): Transition 
   t.record({
     contactType: 'card',
     between: [event.by.name],
-    summary: `Dispute raised under ${procedure.name} (${procedure.version}).`,
+    kind: 'dispute-raised',
+    params: { procedureName: procedure.name, version: procedure.version },
   });
   if (procedure.overall?.from === 'raised') startOverallClock(t);
 
@@ -71,7 +72,8 @@ export function raise(event: EventOf<'raised'>, ctx: DecideContext): Transition 
     t.record({
       contactType: first.channel,
       between: [event.by.name],
-      summary: `${first.name}: not resolved informally.`,
+      kind: 'not-resolved-informally',
+      params: { stageName: first.name },
       outcome: input.details.informalAttempts,
     });
     const decider = t.mustResolve(second.entry.decidedBy, event.by);

@@ -42,7 +42,8 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
       t.record({
         contactType: 'system',
         between: [],
-        summary: `${t.stage.name} deadline (${s.dueDate}) passed.`,
+        kind: 'stage-overdue',
+        params: { stageName: t.stage.name, dueDate: s.dueDate },
       });
       if (s.phase === 'awaiting-response' && s.actor) {
         t.updateStage({ awaiting: s.actor });
@@ -69,11 +70,14 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
     case 'overall-warning-75':
     case 'overall-deadline': {
       const overall = t.procedure.overall;
-      const text =
-        event.kind === 'overall-deadline'
-          ? `The ${overall?.workingDays}-working-day limit has passed. ${overall?.quote ?? ''}`
-          : `${event.kind === 'overall-warning-50' ? '50%' : '75%'} of the ${overall?.workingDays} working days have gone. ${overall?.quote ?? ''}`;
-      if (event.kind === 'overall-deadline') t.record({ contactType: 'system', between: [], summary: text });
+      if (event.kind === 'overall-deadline') {
+        t.record({
+          contactType: 'system',
+          between: [],
+          kind: 'overall-limit-passed',
+          params: { workingDays: overall?.workingDays ?? null, quote: overall?.quote ?? null },
+        });
+      }
       const overallIntent: CardIntent = {
         kind: 'overall-timescale',
         percent: event.kind === 'overall-deadline' ? 100 : event.kind === 'overall-warning-50' ? 50 : 75,
@@ -108,7 +112,8 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
       t.record({
         contactType: 'system',
         between: [],
-        summary: `Agreed action due: ${action.description} (${action.owner}).`,
+        kind: 'action-due',
+        params: { description: action.description, owner: action.owner },
       });
       return;
     }
