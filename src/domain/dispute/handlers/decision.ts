@@ -6,7 +6,6 @@ import { refuse } from '../refusal.ts';
 import { enterStage } from '../stage-flow.ts';
 import type { Transition } from '../transition.ts';
 import { validateText } from '../validate.ts';
-import { VERBS } from '../verbs.ts';
 import { decisionOptions } from './raise.ts';
 
 export function onDecision(t: Transition, event: EventOf<'decision'>): void {

@@ -1,11 +1,10 @@
 /** The stage's email thread: delivery, the counterpart's reply, its acknowledgement, and chasing. */
 import type { EventOf } from '../decide-types.ts';
 import { resolveDispute, stageUnresolved } from '../ending.ts';
-import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
+import { isSamePerson, requireOpen, requirePhase } from '../guards.ts';
 import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
 import { validateText } from '../validate.ts';
-import { VERBS } from '../verbs.ts';
 
 export function onMessageSent(t: Transition, event: EventOf<'message-sent'>): void {
   const kind = event.kind;

@@ -1,7 +1,7 @@
 /** Ending the record: withdrawn, resolved (or authorised), closed, and who may close it. */
 import type { EventOf } from '../decide-types.ts';
 import { resolveDispute } from '../ending.ts';
-import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
+import { isSamePerson, requireOpen } from '../guards.ts';
 import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
 import type { PersonRef } from '../types.ts';

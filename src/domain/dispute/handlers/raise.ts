@@ -2,7 +2,6 @@
 
 import type { DecisionOption } from '../card-intents.ts';
 import type { DecideContext, EventOf } from '../decide-types.ts';
-import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { RefusalSignal, refuse } from '../refusal.ts';
 import { enterStage, feedbackToRaiser, startOverallClock } from '../stage-flow.ts';
 import { Transition } from '../transition.ts';

@@ -2,7 +2,7 @@
 
 import type { CardIntent } from '../card-intents.ts';
 import type { EventOf } from '../decide-types.ts';
-import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
+import { isSamePerson } from '../guards.ts';
 import { timerSuffix } from '../keys.ts';
 import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
@@ -18,7 +18,7 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
   switch (event.kind) {
     case 'stage-warning-50':
     case 'stage-warning-75': {
-      const pct = event.kind === 'stage-warning-50' ? '50%' : '75%';
+      const _pct = event.kind === 'stage-warning-50' ? '50%' : '75%';
       t.sendCard(
         who,
         'warning',
