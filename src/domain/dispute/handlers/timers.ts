@@ -18,7 +18,6 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
   switch (event.kind) {
     case 'stage-warning-50':
     case 'stage-warning-75': {
-      const _pct = event.kind === 'stage-warning-50' ? '50%' : '75%';
       t.sendCard(
         who,
         'warning',
