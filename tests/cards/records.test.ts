@@ -122,6 +122,10 @@ const OUTCOMES: readonly [OutcomeText, string][] = [
     { kind: 'stage-no-response', stageName: 'Stage 1', dueDate: '2026-11-30' },
     'No response was received at Stage 1 by 2026-11-30.',
   ],
+  [
+    { kind: 'ended-after-final-stage', by: 'Ann Lee' },
+    'Ann Lee ended the dispute after the final stage without a further referral.',
+  ],
   [{ kind: 'with-note', summary: 'Direction given.', note: 'Authorised.' }, 'Direction given. (Authorised.)'],
   [{ kind: 'with-note', summary: { kind: 'not-agreed' }, note: 'Seen.' }, 'Not agreed. (Seen.)'],
 ];

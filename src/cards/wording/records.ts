@@ -21,6 +21,8 @@ export function outcomeText(text: OutcomeText): string {
       return `The response at ${text.stageName} was not agreed.`;
     case 'stage-no-response':
       return `No response was received at ${text.stageName} by ${text.dueDate}.`;
+    case 'ended-after-final-stage':
+      return `${text.by} ended the dispute after the final stage without a further referral.`;
     case 'with-note':
       return `${outcomeText(text.summary)} (${text.note})`;
   }

@@ -22,6 +22,8 @@ export type OutcomeText =
   | { readonly kind: 'stage-reply-not-agreed'; readonly stageName: string }
   /** Why the stage ended: no reply by its deadline. */
   | { readonly kind: 'stage-no-response'; readonly stageName: string; readonly dueDate: string | null }
+  /** Why the dispute ended: the decider ended it after the final stage, without a referral (no reason given). */
+  | { readonly kind: 'ended-after-final-stage'; readonly by: string }
   /** A returned outcome, with the owner's note beside it. */
   | { readonly kind: 'with-note'; readonly summary: OutcomeText; readonly note: string };
 

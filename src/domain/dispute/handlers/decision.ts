@@ -63,10 +63,7 @@ export function onDecision(t: Transition, event: EventOf<'decision'>): void {
     case 'accept': {
       if (!next) {
         // After the final stage: end here without a further referral.
-        endUnresolved(
-          t,
-          event.reason ?? `${by.name} ended the dispute after the final stage without a further referral.`,
-        );
+        endUnresolved(t, event.reason ?? { kind: 'ended-after-final-stage', by: by.name });
         return;
       }
       if (!next.entry?.acceptOption) {
