@@ -21,6 +21,7 @@ import type {
   StatementField,
   Viewer,
 } from './view-models.ts';
+import { recordEntryText } from './wording/records.ts';
 import { refusalText } from './wording/refusals.ts';
 
 export function deadlinesOf(state: DisputeState, procedure: ProcedureDefinition): Deadlines {
@@ -251,8 +252,7 @@ export function disputeDetailModel(input: {
     timeline: input.records.map((r) => ({
       at: r.at,
       stageName: r.stageName,
-      summary: r.summary,
-      outcome: r.outcome ?? null,
+      ...recordEntryText(r),
       between: r.between,
     })),
   };

@@ -14,6 +14,7 @@ import { openTestClock } from '../../src/runtime/clock.ts';
 import { createDisputeService } from '../../src/runtime/dispute-service.ts';
 import { MIGRATIONS } from '../../src/store/migrations/index.ts';
 import type { Store } from '../../src/store/open-store.ts';
+import { writeRecordEntry } from '../../src/store/operations/index.ts';
 import { aneContextFor, aneRaise, teamManager } from '../runtime/ane-context.ts';
 import { ENGINES } from '../store/engines.ts';
 
@@ -148,6 +149,47 @@ for (const engine of ENGINES) {
       const out = path.join(dir, 'd1.json');
       expect(await runExport(['d1', '--format', 'json', '--out', out], capture(), { env, store })).toBe(0);
       expect(JSON.parse(readFileSync(out, 'utf8')).dispute.id).toBe('d1');
+    });
+
+    it('exports each record line in words, a line stored as a sentence as it was stored', async () => {
+      // A row written before record lines were data: a sentence and no kind.
+      await writeRecordEntry(store.db, {
+        key: 'd1:legacy',
+        disputeId: 'd1',
+        seq: 99,
+        entry: {
+          stageId: 'stage-1',
+          stageName: 'Stage 1',
+          contactType: 'system',
+          between: [],
+          summary: 'A line written before lines were data.',
+          outcome: 'As it was typed.',
+          at: '2026-11-30T12:00:00.000Z',
+        },
+      });
+      const io = capture();
+      expect(await runExport(['d1', '--format', 'json'], io, { env, store })).toBe(0);
+      const records = JSON.parse(io.out_.join('\n')).records as {
+        key: string;
+        entry: { kind?: string; summary: string; outcome?: string };
+      }[];
+      expect(records.find((r) => r.key === 'd1:legacy')?.entry).toMatchObject({
+        summary: 'A line written before lines were data.',
+        outcome: 'As it was typed.',
+      });
+      const raised = records.find((r) => r.entry.kind === 'dispute-raised')?.entry;
+      expect(raised?.summary).toMatch(/^Dispute raised under .+ \(.+\)\.$/);
+      expect(records.every((r) => typeof r.entry.summary === 'string' && r.entry.summary.length > 0)).toBe(
+        true,
+      );
+
+      const out = path.join(dir, 'd1-record.docx');
+      expect(await runExport(['d1', '--format', 'docx', '--out', out], capture(), { env, store })).toBe(0);
+      const xml =
+        (await (await JSZip.loadAsync(readFileSync(out))).file('word/document.xml')?.async('string')) ?? '';
+      expect(xml).toContain('A line written before lines were data.');
+      expect(xml).toContain('As it was typed.');
+      expect(xml).toContain(raised?.summary ?? '(no raise line)');
     });
 
     it('exports a Word document with headings and tables', async () => {

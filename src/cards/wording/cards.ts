@@ -7,6 +7,7 @@
 import type { CardFrame, CardIntent, DecisionOption } from '../../domain/dispute/card-intents.ts';
 import type { CardAction, CardView } from '../../domain/dispute/types.ts';
 import { referVerb, VERBS } from '../../domain/dispute/verbs.ts';
+import { outcomeText } from './records.ts';
 
 type Fact = { label: string; value: string };
 interface Words {
@@ -58,17 +59,21 @@ function words(intent: CardIntent): Words {
       if (intent.after === 'raise')
         return { title: `Decide on ${intent.nextStageName}`, text: [intent.quote ?? ''], actions };
       if (intent.after === 'informal')
-        return { title: 'The informal approach did not resolve it', text: [intent.reason ?? ''], actions };
+        return {
+          title: 'The informal approach did not resolve it',
+          text: [intent.reason === undefined ? '' : outcomeText(intent.reason)],
+          actions,
+        };
       return {
         title: `Decide whether to raise ${intent.nextStageName}`,
-        text: [intent.reason ?? '', intent.quote ?? ''],
+        text: [intent.reason === undefined ? '' : outcomeText(intent.reason), intent.quote ?? ''],
         actions,
       };
     }
     case 'ask-final-referral':
       return {
         title: `${intent.stageName} was the final stage`,
-        text: [intent.reason, ...intent.routes.map((r) => r.quote)],
+        text: [outcomeText(intent.reason), ...intent.routes.map((r) => r.quote)],
         actions: intent.options.map(optionAction),
       };
     case 'ask-owner-decision':
@@ -201,7 +206,7 @@ function words(intent: CardIntent): Words {
         text: [`${intent.by} accepted the decision. The dispute has ended.`],
       };
     case 'ended-unresolved':
-      return { title: 'Dispute ended unresolved', text: [intent.reason] };
+      return { title: 'Dispute ended unresolved', text: [outcomeText(intent.reason)] };
     case 'after-resolution':
       return { title: 'After the resolution', text: [intent.quote] };
     case 'action-parked':
@@ -219,7 +224,7 @@ function words(intent: CardIntent): Words {
     case 'resolved':
       return {
         title: 'Dispute resolved',
-        text: [intent.summary],
+        text: [outcomeText(intent.summary)],
         actions: [{ verb: VERBS.close, title: 'Close the record' }],
       };
   }

@@ -18,6 +18,8 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
+import { recordEntryText } from '../../cards/wording/records.ts';
+import type { RecordEntry } from '../../domain/dispute/types.ts';
 import { type StoreCommandDeps, withStore } from '../../runtime/store-session.ts';
 import { type DisputeExport, loadDisputeExport } from '../../store/queries/dispute-export.ts';
 import { type CliIo, CliUsageError, parseCliArgs } from '../io.ts';
@@ -34,7 +36,7 @@ export async function run(argv: string[], io: CliIo, deps: StoreCommandDeps = {}
       return 1;
     }
     if (format === 'json') {
-      const text = JSON.stringify(data, null, 2);
+      const text = JSON.stringify(withWords(data), null, 2);
       if (out) {
         writeFileSync(out, `${text}\n`);
         io.out(`Wrote ${out}`);
@@ -46,6 +48,18 @@ export async function run(argv: string[], io: CliIo, deps: StoreCommandDeps = {}
     io.out(`Wrote ${file}`);
     return 0;
   });
+}
+
+/** A record entry with its line and outcome in words, as the file shows them (the intent kept beside). */
+function wordedEntry(entry: RecordEntry): Readonly<Record<string, unknown>> {
+  const { summary, outcome } = recordEntryText(entry);
+  const { outcome: _outcome, ...rest } = entry;
+  return { ...rest, summary, ...(outcome === null ? {} : { outcome }) };
+}
+
+/** The export with every record entry in words. */
+function withWords(data: DisputeExport) {
+  return { ...data, records: data.records.map((r) => ({ ...r, entry: wordedEntry(r.entry) })) };
 }
 
 function parseOptions(argv: string[]): { disputeId: string; format: Format; out: string | undefined } {
@@ -109,14 +123,17 @@ export async function renderDocx(data: DisputeExport): Promise<Buffer> {
             ? new Paragraph('No record entries yet.')
             : table(
                 ['When', 'Stage', 'Contact', 'Between', 'Summary', 'Outcome'],
-                data.records.map(({ entry }) => [
-                  entry.at,
-                  entry.stageName,
-                  entry.contactType,
-                  entry.between.join(', '),
-                  entry.summary,
-                  entry.outcome ?? '',
-                ]),
+                data.records.map(({ entry }) => {
+                  const words = recordEntryText(entry);
+                  return [
+                    entry.at,
+                    entry.stageName,
+                    entry.contactType,
+                    entry.between.join(', '),
+                    words.summary,
+                    words.outcome ?? '',
+                  ];
+                }),
               ),
           new Paragraph({ text: 'Timeline', heading: HeadingLevel.HEADING_1 }),
           table(

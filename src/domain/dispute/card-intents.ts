@@ -1,9 +1,11 @@
 /**
  * What a card is for, as data: the domain says which step it asks of whom and with which facts;
  * the cards word it (`src/cards/wording/cards.ts`, `cardViewOf`) and pick its template by `kind`.
- * Strings here are the procedure's own words (names, quotes) or what people typed, never Concord's.
+ * Strings here are the procedure's own words (names, quotes) or what people typed, never Concord's;
+ * where Concord says what happened, it is an `OutcomeText` intent (record-intents.ts).
  */
 import type { Instant } from './primitives.ts';
+import type { OutcomeText } from './record-intents.ts';
 
 /** A button a decision card offers. */
 export type DecisionOption =
@@ -32,14 +34,14 @@ export type CardIntent =
       readonly nextStageName: string;
       readonly options: readonly DecisionOption[];
       /** What happened (the informal summary, or why the stage ended), where there is one. */
-      readonly reason?: string;
+      readonly reason?: OutcomeText;
       /** The procedure's words on entering the next stage. */
       readonly quote?: string;
     }
   | {
       readonly kind: 'ask-final-referral';
       readonly stageName: string;
-      readonly reason: string;
+      readonly reason: OutcomeText;
       readonly routes: readonly { readonly id: string; readonly name: string; readonly quote: string }[];
       readonly options: readonly DecisionOption[];
     }
@@ -111,9 +113,9 @@ export type CardIntent =
     }
   | { readonly kind: 'feedback'; readonly update: FeedbackUpdate; readonly quote: string }
   | { readonly kind: 'decision-accepted'; readonly by: string }
-  | { readonly kind: 'ended-unresolved'; readonly reason: string }
+  | { readonly kind: 'ended-unresolved'; readonly reason: OutcomeText }
   | { readonly kind: 'after-resolution'; readonly quote: string }
-  | { readonly kind: 'resolved'; readonly summary: string }
+  | { readonly kind: 'resolved'; readonly summary: OutcomeText }
   /** The shell's notice to the owner that an effect was parked after its retries ran out. */
   | {
       readonly kind: 'action-parked';

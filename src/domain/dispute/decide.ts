@@ -25,7 +25,7 @@ import { raise } from './handlers/raise.ts';
 import { onTimer } from './handlers/timers.ts';
 import { RefusalSignal, refuse } from './refusal.ts';
 import { Transition } from './transition.ts';
-import type { DisputeEvent, DisputeEventType, DisputeState } from './types.ts';
+import type { DisputeEventType, DisputeState } from './types.ts';
 
 export { VERBS } from './verbs.ts';
 

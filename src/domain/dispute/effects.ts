@@ -5,6 +5,9 @@
 import type { CardFrame, CardIntent } from './card-intents.ts';
 import type { EmailFrame, EmailIntent } from './email-intents.ts';
 import type { Instant, PersonRef, ThreadMessage, TimerKind } from './primitives.ts';
+import type { RecordEntry } from './record-intents.ts';
+
+export type { RecordEntry } from './record-intents.ts';
 
 export type EmailTemplate =
   | 'stage-statement'
@@ -90,17 +93,6 @@ export type Effect =
     }
   | { readonly type: 'cancel-timer'; readonly key: string }
   | { readonly type: 'record'; readonly key: string; readonly entry: RecordEntry };
-
-/** A line of the case record: what goes on the child's or adult's file. */
-export interface RecordEntry {
-  readonly stageId: string;
-  readonly stageName: string;
-  readonly contactType: 'email' | 'meeting' | 'discussion' | 'reassignment' | 'written' | 'card' | 'system';
-  readonly between: readonly string[];
-  readonly summary: string;
-  readonly outcome?: string;
-  readonly at: Instant;
-}
 
 /** An email as worded (`emailViewOf`): what its template needs. Case reference, never a name. All strings are escaped by the renderer. */
 export interface EmailView {

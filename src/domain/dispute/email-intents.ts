@@ -4,6 +4,7 @@
  * paragraphs and the field labels.
  */
 import type { Instant } from './primitives.ts';
+import type { OutcomeText } from './record-intents.ts';
 
 /** The dispute's details as an email lists them. */
 export interface EmailDetails {
@@ -15,8 +16,8 @@ export interface EmailDetails {
 
 /** What the written confirmation confirms. */
 export type Confirmation =
-  | { readonly kind: 'resolved'; readonly summary: string }
-  | { readonly kind: 'unresolved'; readonly stageName: string; readonly reason: string }
+  | { readonly kind: 'resolved'; readonly summary: OutcomeText }
+  | { readonly kind: 'unresolved'; readonly stageName: string; readonly reason: OutcomeText }
   | { readonly kind: 'accepted'; readonly by: string; readonly reason: string | null };
 
 export type EmailIntent =
@@ -42,7 +43,7 @@ export type EmailIntent =
       readonly reason: string;
       readonly means: string | null;
       /** Each earlier stage's outcome, or none yet. */
-      readonly outcomes: readonly { readonly stageId: string; readonly summary: string }[];
+      readonly outcomes: readonly { readonly stageId: string; readonly summary: OutcomeText }[];
     }
   | {
       readonly kind: 'written-confirmation';

@@ -6,12 +6,13 @@
 import { startOfLondonDay } from '../calendar/index.ts';
 import type { DecisionOption } from './card-intents.ts';
 import type { Confirmation } from './email-intents.ts';
+import type { OutcomeText } from './record-intents.ts';
 import { feedbackToRaiser } from './stage-flow.ts';
 import type { Transition } from './transition.ts';
 import type { AgreedAction, StageOutcome } from './types.ts';
 
 /** The stage ended without resolution: ask whoever decides on the next stage, or offer the exceptional routes. */
-export function stageUnresolved(t: Transition, reason: string): void {
+export function stageUnresolved(t: Transition, reason: OutcomeText): void {
   const { stages } = t.procedure;
   const current = t.stage;
   const next = stages[t.state.stage.index + 1];
@@ -20,7 +21,8 @@ export function stageUnresolved(t: Transition, reason: string): void {
   t.record({
     contactType: current.channel,
     between: [actor.name],
-    summary: `${current.name} not resolved.`,
+    kind: 'stage-unresolved',
+    params: { stageName: current.name },
     outcome: reason,
   });
   feedbackToRaiser(t, current, { kind: 'stage-unresolved', stageName: current.name });
@@ -67,7 +69,7 @@ export function stageUnresolved(t: Transition, reason: string): void {
   endUnresolved(t, reason);
 }
 
-export function endUnresolved(t: Transition, reason: string): void {
+export function endUnresolved(t: Transition, reason: OutcomeText): void {
   t.cancelStageTimers();
   t.cancelOverallTimers();
   t.update({ status: 'unresolved', endedAt: t.ctx.now });
@@ -86,7 +88,8 @@ export function resolveDispute(t: Transition, outcome: Omit<StageOutcome, 'at' |
   t.record({
     contactType: t.stage.channel,
     between: [outcome.recordedBy],
-    summary: `Resolved at ${t.stage.name}.`,
+    kind: 'resolved',
+    params: { stageName: t.stage.name },
     outcome: outcome.summary,
   });
   trackActions(t, outcome.actions);

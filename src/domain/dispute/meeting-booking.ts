@@ -26,7 +26,8 @@ export function bookMeeting(t: Transition, stage: Stage, actor: PersonRef, prefe
     t.record({
       contactType: 'system',
       between: [],
-      summary: `No one found in the directory for: ${missingRequired.map((p) => `${t.roleLabel(p.role)} (${p.side})`).join(', ')}.`,
+      kind: 'parties-not-found',
+      params: { parties: missingRequired.map((p) => ({ role: t.roleLabel(p.role), side: p.side })) },
     });
   }
   t.addParticipants(convener, ...attendees.map((a) => a.person));

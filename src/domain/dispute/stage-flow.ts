@@ -72,7 +72,8 @@ export function enterStage(
   t.record({
     contactType: stage.channel,
     between: [actor.name],
-    summary: `${stage.name} started (${stage.parties}).${deadline.dueDate ? ` Due by ${deadline.dueDate}.` : ''}`,
+    kind: 'stage-started',
+    params: { stageName: stage.name, parties: stage.parties, dueDate: deadline.dueDate },
   });
 
   informParties(t, stage, actor);
@@ -127,7 +128,8 @@ function informParties(t: Transition, stage: Stage, actor: PersonRef): void {
       t.record({
         contactType: 'system',
         between: [],
-        summary: `Could not find the ${t.roleLabel(party.role)} to inform: ${party.quote}`,
+        kind: 'inform-unresolved',
+        params: { role: t.roleLabel(party.role), quote: party.quote },
       });
       continue;
     }
@@ -144,7 +146,8 @@ function informParties(t: Transition, stage: Stage, actor: PersonRef): void {
     t.record({
       contactType: 'email',
       between: [actor.name, person.name],
-      summary: `${person.name} informed (${party.quote})`,
+      kind: 'informed',
+      params: { name: person.name, quote: party.quote },
     });
   }
 }

@@ -9,6 +9,7 @@ import type { CardFrame, CardIntent } from './card-intents.ts';
 import type { DecideContext } from './decide-types.ts';
 import type { EmailFrame, EmailIntent } from './email-intents.ts';
 import { effectKey, slotKey, timerKey } from './keys.ts';
+import type { RecordFrame, RecordLine } from './record-intents.ts';
 import { refuse } from './refusal.ts';
 import type {
   CardKind,
@@ -17,7 +18,6 @@ import type {
   EmailTemplate,
   Instant,
   PersonRef,
-  RecordEntry,
   ThreadMessage,
   TimerKind,
 } from './types.ts';
@@ -109,8 +109,10 @@ export class Transition {
     }
   }
 
+  /** Writes a line of the case record: what happened, as data (worded in src/cards/wording/records.ts). */
   record(
-    entry: Omit<RecordEntry, 'at' | 'stageId' | 'stageName'> & { stageId?: string; stageName?: string },
+    entry: RecordLine &
+      Omit<RecordFrame, 'at' | 'stageId' | 'stageName'> & { stageId?: string; stageName?: string },
   ): void {
     this.emit({
       type: 'record',

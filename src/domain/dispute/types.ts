@@ -12,6 +12,7 @@
  */
 import type { Party } from '../procedure/schema.ts';
 import type { Instant, PersonRef, ThreadMessage, TimerKind } from './primitives.ts';
+import type { OutcomeText } from './record-intents.ts';
 
 export type { Instant, PersonRef, ThreadMessage, TimerKind } from './primitives.ts';
 
@@ -77,7 +78,8 @@ export interface AgreedAction {
 export interface StageOutcome {
   readonly stageId: string;
   readonly resolved: boolean;
-  readonly summary: string;
+  /** What was typed, or what happened where nobody typed anything (older states hold only strings). */
+  readonly summary: OutcomeText;
   readonly actions: readonly AgreedAction[];
   readonly minutes?: string;
   readonly recordedBy: string;
@@ -260,6 +262,8 @@ export type {
   EmailView,
   RecordEntry,
 } from './effects.ts';
+
+export type { OutcomeText, RecordLine, RecordLineKind } from './record-intents.ts';
 
 export type { Refusal, RefusalField, RefusalReason } from './refusal.ts';
 

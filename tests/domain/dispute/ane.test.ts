@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { recordLineText } from '../../../src/cards/wording/records.ts';
 import { refusalText } from '../../../src/cards/wording/refusals.ts';
 import { decide } from '../../../src/domain/dispute/decide.ts';
 import { emailViewOf } from '../../../src/email/wording.ts';
@@ -71,7 +72,7 @@ describe('ANE: raise and the informal stage', () => {
     expect(
       w
         .lastOf('record')
-        .map((r) => r.entry.summary)
+        .map((r) => recordLineText(r.entry))
         .join(' '),
     ).toMatch(/not resolved informally/);
     // No clock runs until the formal process starts (ANE counts 20 days from Stage 1).

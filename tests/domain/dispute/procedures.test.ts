@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { cardViewOf } from '../../../src/cards/wording/cards.ts';
+import { outcomeText } from '../../../src/cards/wording/records.ts';
 import type { Effect } from '../../../src/domain/dispute/types.ts';
 import { emailViewOf } from '../../../src/email/wording.ts';
 import { getProcedure, PROCEDURE_IDS } from '../../../src/procedures/index.ts';
@@ -228,7 +229,8 @@ describe('IRO authorisation keeps what the responder recorded', () => {
     });
     w.send({ type: 'resolved', by: owner, summary: 'Authorised.' });
     expect(w.s.status).toBe('resolved');
-    expect(w.s.outcomes.at(-1)).toMatchObject({
+    const last = w.s.outcomes.at(-1);
+    expect(last && { ...last, summary: outcomeText(last.summary) }).toMatchObject({
       summary: 'Direction given: contact plan reinstated. (Authorised.)',
       actions: [{ description: 'Reinstate weekly contact', owner: 'Team Manager', dueDate: '2026-12-04' }],
     });

@@ -6,7 +6,6 @@ import { refuse } from '../refusal.ts';
 import { enterStage } from '../stage-flow.ts';
 import type { Transition } from '../transition.ts';
 import { validateText } from '../validate.ts';
-import { VERBS } from '../verbs.ts';
 import { decisionOptions } from './raise.ts';
 
 export function onDecision(t: Transition, event: EventOf<'decision'>): void {
@@ -30,7 +29,8 @@ export function onDecision(t: Transition, event: EventOf<'decision'>): void {
       t.record({
         contactType: 'card',
         between: [by.name],
-        summary: `${by.name} decided to raise ${next.name}.`,
+        kind: 'decided-escalate',
+        params: { by: by.name, stageName: next.name },
         ...(event.reason ? { outcome: event.reason } : {}),
       });
       enterStage(t, nextIndex, {
@@ -50,7 +50,8 @@ export function onDecision(t: Transition, event: EventOf<'decision'>): void {
       t.record({
         contactType: 'card',
         between: [by.name],
-        summary: `${by.name} decided to ${option.quote}.`,
+        kind: 'decided-informal',
+        params: { by: by.name, quote: option.quote },
       });
       t.sendCard(by, 'informal-outcome', {
         kind: 'informal-contact',
@@ -62,10 +63,7 @@ export function onDecision(t: Transition, event: EventOf<'decision'>): void {
     case 'accept': {
       if (!next) {
         // After the final stage: end here without a further referral.
-        endUnresolved(
-          t,
-          event.reason ?? `${by.name} ended the dispute after the final stage without a further referral.`,
-        );
+        endUnresolved(t, event.reason ?? { kind: 'ended-after-final-stage', by: by.name });
         return;
       }
       if (!next.entry?.acceptOption) {
@@ -78,7 +76,8 @@ export function onDecision(t: Transition, event: EventOf<'decision'>): void {
       t.record({
         contactType: 'card',
         between: [by.name],
-        summary: `${by.name} accepted the decision; the dispute ends here.`,
+        kind: 'decision-accepted',
+        params: { by: by.name },
         ...(event.reason ? { outcome: event.reason } : {}),
       });
       if (!isSamePerson(by, t.state.raisedBy)) {
@@ -101,7 +100,8 @@ export function onInformalOutcome(t: Transition, event: EventOf<'informal-outcom
   t.record({
     contactType: 'discussion',
     between: [by.name],
-    summary: 'Raised informally with the counterpart.',
+    kind: 'informal-contact',
+    params: {},
     outcome: summary,
   });
   if (event.resolved) {
@@ -138,7 +138,8 @@ export function onBypass(t: Transition, event: EventOf<'bypass'>): void {
   t.record({
     contactType: 'card',
     between: [event.by.name],
-    summary: `Moved to ${t.procedure.stages[index]?.name}${skipped.length ? `, past ${skipped.join(', ')}` : ''}.`,
+    kind: 'bypassed',
+    params: { stageName: t.procedure.stages[index]?.name ?? event.toStageId, skipped },
     outcome: reason,
   });
   enterStage(t, index, { decidedBy: event.by });

@@ -1,11 +1,10 @@
 /** The stage's email thread: delivery, the counterpart's reply, its acknowledgement, and chasing. */
 import type { EventOf } from '../decide-types.ts';
 import { resolveDispute, stageUnresolved } from '../ending.ts';
-import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
+import { isSamePerson, requireOpen, requirePhase } from '../guards.ts';
 import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
 import { validateText } from '../validate.ts';
-import { VERBS } from '../verbs.ts';
 
 export function onMessageSent(t: Transition, event: EventOf<'message-sent'>): void {
   const kind = event.kind;
@@ -27,7 +26,8 @@ export function onMessageSent(t: Transition, event: EventOf<'message-sent'>): vo
     t.record({
       contactType: 'email',
       between: [t.state.stage.actor?.name ?? ''],
-      summary: `${stage.name} email sent (High Importance).`,
+      kind: 'stage-email-sent',
+      params: { stageName: stage.name },
     });
   }
   return;
@@ -59,7 +59,8 @@ export function onReplyReceived(t: Transition, event: EventOf<'reply-received'>)
   t.record({
     contactType: 'email',
     between: [event.fromEmail, actor.name],
-    summary: `Reply received for ${t.stage.name}.`,
+    kind: 'reply-received',
+    params: { stageName: t.stage.name },
     outcome: text,
   });
   const ack = t.stage.content.acknowledgement;
@@ -106,7 +107,7 @@ export function onAcknowledged(t: Transition, event: EventOf<'acknowledged'>): v
   if (event.agreed) {
     resolveDispute(t, {
       resolved: true,
-      summary: note ?? `The response at ${stage.name} was agreed and accepted.`,
+      summary: note ?? { kind: 'reply-agreed', stageName: stage.name },
       actions: [],
       recordedBy: actor?.name ?? '',
     });
@@ -118,7 +119,7 @@ export function onAcknowledged(t: Transition, event: EventOf<'acknowledged'>): v
       {
         stageId: stage.id,
         resolved: false,
-        summary: note ?? (reply ? 'Not agreed.' : 'No response by the deadline.'),
+        summary: note ?? (reply ? { kind: 'not-agreed' } : { kind: 'no-response' }),
         actions: [],
         recordedBy: actor?.name ?? '',
         at: t.ctx.now,
@@ -128,8 +129,8 @@ export function onAcknowledged(t: Transition, event: EventOf<'acknowledged'>): v
   stageUnresolved(
     t,
     reply
-      ? `The response at ${stage.name} was not agreed.`
-      : `No response was received at ${stage.name} by ${t.state.stage.dueDate}.`,
+      ? { kind: 'stage-reply-not-agreed', stageName: stage.name }
+      : { kind: 'stage-no-response', stageName: stage.name, dueDate: t.state.stage.dueDate },
   );
 }
 
@@ -153,7 +154,7 @@ export function onChase(t: Transition, event: EventOf<'chase'>): void {
     message: { kind: 'chase', dueDate: t.state.stage.dueDate, note: event.note ?? null },
   });
   t.updateStage({ chases: t.state.stage.chases + 1, awaiting: by });
-  t.record({ contactType: 'email', between: [by.name], summary: 'Response chased.' });
+  t.record({ contactType: 'email', between: [by.name], kind: 'chased', params: {} });
   // The sender can still treat it as not agreed, or chase again, until a reply comes.
   t.sendCard(by, 'no-response', { kind: 'chased', on: t.ctx.now.slice(0, 10) });
   return;

@@ -1,7 +1,7 @@
 /** Ending the record: withdrawn, resolved (or authorised), closed, and who may close it. */
 import type { EventOf } from '../decide-types.ts';
 import { resolveDispute } from '../ending.ts';
-import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
+import { isSamePerson, requireOpen } from '../guards.ts';
 import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
 import type { PersonRef } from '../types.ts';
@@ -39,7 +39,8 @@ export function onWithdrawn(t: Transition, event: EventOf<'withdrawn'>): void {
   t.record({
     contactType: 'system',
     between: [event.by.name],
-    summary: 'Dispute withdrawn.',
+    kind: 'withdrawn',
+    params: {},
     outcome: reason,
   });
   return;
@@ -61,7 +62,7 @@ export function onResolved(t: Transition, event: EventOf<'resolved'>): void {
   const note = event.summary?.trim() ? validateText(event.summary, 'outcome', 4000, 'summary') : '';
   const summary = returned
     ? note && note !== returned.summary
-      ? `${returned.summary} (${note})`
+      ? { kind: 'with-note' as const, summary: returned.summary, note }
       : returned.summary
     : validateText(event.summary, 'outcome', 4000, 'summary');
   const actions = event.actions?.length ? validateActions(event.actions) : (returned?.actions ?? []);
@@ -87,7 +88,8 @@ export function onClosed(t: Transition, event: EventOf<'closed'>): void {
   t.record({
     contactType: 'system',
     between: [event.by.name],
-    summary: 'Record closed.',
+    kind: 'record-closed',
+    params: {},
     ...(event.note ? { outcome: event.note } : {}),
   });
   return;

@@ -31,7 +31,8 @@ export function onMeetingBooked(t: Transition, event: EventOf<'meeting-booked'>)
   t.record({
     contactType: 'meeting',
     between: [meeting.convener.name, ...meeting.attendees.map((a) => a.person.name)],
-    summary: `Meeting booked for ${event.start}.${late ? ' It ends after the stage deadline.' : ''}`,
+    kind: 'meeting-booked',
+    params: { start: event.start, endsAfterDeadline: !!late },
   });
   t.sendCard(meeting.convener, 'meeting', meetingCard(t), 'meeting');
   return;
@@ -46,7 +47,8 @@ export function onMeetingUnbookable(t: Transition, event: EventOf<'meeting-unboo
   t.record({
     contactType: 'system',
     between: [meeting.convener.name],
-    summary: `No meeting slot could be found: ${event.reason}`,
+    kind: 'meeting-unbookable',
+    params: { reason: event.reason },
   });
   t.sendCard(meeting.convener, 'meeting', { kind: 'meeting-unbookable', reason: event.reason }, 'meeting');
   return;
@@ -66,7 +68,8 @@ export function onMeetingResponse(t: Transition, event: EventOf<'meeting-respons
   t.record({
     contactType: 'meeting',
     between: [attendee.person.name],
-    summary: `${attendee.person.name}: ${event.response}.`,
+    kind: 'meeting-response',
+    params: { name: attendee.person.name, response: event.response },
   });
   if (event.response === 'declined' && attendee.required && t.state.stage.phase === 'meeting-booked') {
     const declined = meeting.start ? [...meeting.declinedSlots, meeting.start] : meeting.declinedSlots;
@@ -102,7 +105,8 @@ export function onMeetingMove(t: Transition, event: EventOf<'meeting-move'>): vo
   t.record({
     contactType: 'meeting',
     between: [meeting.convener.name],
-    summary: `Meeting moved to ${event.start} by the convener.`,
+    kind: 'meeting-moved',
+    params: { start: event.start },
   });
   return;
 }
@@ -130,7 +134,8 @@ export function onMeetingHeld(t: Transition, eventId: string): void {
   t.record({
     contactType: 'meeting',
     between: [meeting.convener.name, ...meeting.attendees.map((a) => a.person.name)],
-    summary: `${stage.name} meeting held.`,
+    kind: 'meeting-held',
+    params: { stageName: stage.name },
   });
   t.sendCard(meeting.convener, 'outcome', {
     kind: 'record-outcome',

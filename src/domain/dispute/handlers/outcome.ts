@@ -36,7 +36,8 @@ export function onOutcome(t: Transition, event: EventOf<'outcome-recorded'>): vo
     t.record({
       contactType: 'written',
       between: [by.name],
-      summary: `Outcome of the referral (${t.state.exceptionalRoute}).`,
+      kind: 'referral-outcome',
+      params: { routeId: t.state.exceptionalRoute },
       outcome: summary,
     });
     if (event.resolved) resolveDispute(t, outcome);
@@ -54,7 +55,8 @@ export function onOutcome(t: Transition, event: EventOf<'outcome-recorded'>): vo
     t.record({
       contactType: stage.channel,
       between: [by.name, owner.name],
-      summary: `${by.name} recorded a response and returned the record to ${owner.name}.`,
+      kind: 'returned-to-owner',
+      params: { by: by.name, owner: owner.name },
       outcome: summary,
     });
     const options: DecisionOption[] = [{ verb: 'resolve' }];
@@ -111,7 +113,8 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
   t.record({
     contactType: route.channel,
     between: [event.by.name, to.name],
-    summary: `Referred: ${route.name}.`,
+    kind: 'referred',
+    params: { routeName: route.name },
     outcome: reason,
   });
   t.sendCard(event.by, 'outcome', {

@@ -2,7 +2,6 @@
 
 import type { DecisionOption } from '../card-intents.ts';
 import type { DecideContext, EventOf } from '../decide-types.ts';
-import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { RefusalSignal, refuse } from '../refusal.ts';
 import { enterStage, feedbackToRaiser, startOverallClock } from '../stage-flow.ts';
 import { Transition } from '../transition.ts';
@@ -60,7 +59,8 @@ export function raise(event: EventOf<'raised'>, ctx: DecideContext): Transition 
   t.record({
     contactType: 'card',
     between: [event.by.name],
-    summary: `Dispute raised under ${procedure.name} (${procedure.version}).`,
+    kind: 'dispute-raised',
+    params: { procedureName: procedure.name, version: procedure.version },
   });
   if (procedure.overall?.from === 'raised') startOverallClock(t);
 
@@ -71,7 +71,8 @@ export function raise(event: EventOf<'raised'>, ctx: DecideContext): Transition 
     t.record({
       contactType: first.channel,
       between: [event.by.name],
-      summary: `${first.name}: not resolved informally.`,
+      kind: 'not-resolved-informally',
+      params: { stageName: first.name },
       outcome: input.details.informalAttempts,
     });
     const decider = t.mustResolve(second.entry.decidedBy, event.by);

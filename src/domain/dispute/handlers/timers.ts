@@ -2,7 +2,7 @@
 
 import type { CardIntent } from '../card-intents.ts';
 import type { EventOf } from '../decide-types.ts';
-import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
+import { isSamePerson } from '../guards.ts';
 import { timerSuffix } from '../keys.ts';
 import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
@@ -18,7 +18,6 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
   switch (event.kind) {
     case 'stage-warning-50':
     case 'stage-warning-75': {
-      const pct = event.kind === 'stage-warning-50' ? '50%' : '75%';
       t.sendCard(
         who,
         'warning',
@@ -42,7 +41,8 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
       t.record({
         contactType: 'system',
         between: [],
-        summary: `${t.stage.name} deadline (${s.dueDate}) passed.`,
+        kind: 'stage-overdue',
+        params: { stageName: t.stage.name, dueDate: s.dueDate },
       });
       if (s.phase === 'awaiting-response' && s.actor) {
         t.updateStage({ awaiting: s.actor });
@@ -69,11 +69,14 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
     case 'overall-warning-75':
     case 'overall-deadline': {
       const overall = t.procedure.overall;
-      const text =
-        event.kind === 'overall-deadline'
-          ? `The ${overall?.workingDays}-working-day limit has passed. ${overall?.quote ?? ''}`
-          : `${event.kind === 'overall-warning-50' ? '50%' : '75%'} of the ${overall?.workingDays} working days have gone. ${overall?.quote ?? ''}`;
-      if (event.kind === 'overall-deadline') t.record({ contactType: 'system', between: [], summary: text });
+      if (event.kind === 'overall-deadline') {
+        t.record({
+          contactType: 'system',
+          between: [],
+          kind: 'overall-limit-passed',
+          params: { workingDays: overall?.workingDays ?? null, quote: overall?.quote ?? null },
+        });
+      }
       const overallIntent: CardIntent = {
         kind: 'overall-timescale',
         percent: event.kind === 'overall-deadline' ? 100 : event.kind === 'overall-warning-50' ? 50 : 75,
@@ -108,7 +111,8 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
       t.record({
         contactType: 'system',
         between: [],
-        summary: `Agreed action due: ${action.description} (${action.owner}).`,
+        kind: 'action-due',
+        params: { description: action.description, owner: action.owner },
       });
       return;
     }

@@ -1,0 +1,157 @@
+/**
+ * Presenters for a dispute's step cards: the decision, the statement and reply reviews, the meeting
+ * and the outcome.
+ */
+import type { CardAction, MeetingAttendee } from '../domain/dispute/types.ts';
+import { escapeCardText as esc } from './escape.ts';
+import { formatDateTime, formatSlot } from './format.ts';
+import { action, type Data, DOMAIN_STYLE, facts, ids, presentErrors, stepBase } from './present-base.ts';
+import { type CardVerb, VERBS } from './verbs.ts';
+import type {
+  DecisionViewModel,
+  MeetingViewModel,
+  OutcomeViewModel,
+  ReviewReplyViewModel,
+  ReviewStatementViewModel,
+} from './view-models.ts';
+import { OUTCOME_ACTION_ROWS, STATEMENT_FIELDS } from './view-models.ts';
+
+export function presentDecision(vm: DecisionViewModel): Data {
+  const base = stepBase(vm);
+  return {
+    ...base,
+    title: esc(vm.title),
+    paragraphs: vm.text.map((t) => ({ text: esc(t) })),
+    facts: facts(vm.facts),
+    actions: base.readOnly
+      ? []
+      : vm.actions.map((a: CardAction) =>
+          action(a.verb as CardVerb, a.title, ids(vm), {
+            style: DOMAIN_STYLE[a.verb] ?? 'default',
+            inputs: 'none',
+          }),
+        ),
+  };
+}
+
+export function presentReviewStatement(vm: ReviewStatementViewModel): Data {
+  const base = stepBase(vm);
+  const actions = [
+    action(VERBS.escalate, `Raise ${vm.stageToRaise} and send`, ids(vm), {
+      style: 'positive',
+      inputs: 'auto',
+    }),
+  ];
+  if (vm.options.informal) actions.push(action(VERBS.informal, 'Raise informally', ids(vm)));
+  if (vm.options.accept) actions.push(action(VERBS.accept, 'Accept the decision', ids(vm)));
+  return {
+    ...base,
+    stageToRaise: esc(vm.stageToRaise),
+    facts: [
+      { title: 'To', value: esc(vm.recipients.join('; ') || 'the counterpart') },
+      { title: 'Importance', value: 'High' },
+      {
+        title: 'Response due',
+        value: vm.responseWorkingDays
+          ? `within ${vm.responseWorkingDays} working days of sending (the date is stated in the email)`
+          : 'as the procedure sets',
+      },
+    ],
+    statement: { ...vm.statement },
+    labels: { ...vm.labels },
+    errors: presentErrors(STATEMENT_FIELDS, vm.errors),
+    actions: base.readOnly ? [] : actions,
+  };
+}
+
+export function presentReviewReply(vm: ReviewReplyViewModel): Data {
+  const base = stepBase(vm);
+  return {
+    ...base,
+    replyFrom: `Reply from ${esc(vm.reply.from)}, ${formatDateTime(vm.reply.at)}`,
+    replyParagraphs: vm.reply.text
+      .split(/\n{2,}/)
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => ({ text: esc(p) })),
+    mustInclude: vm.responseMustInclude.map((m) => ({ text: `• ${esc(m)}` })),
+    hasMustInclude: vm.responseMustInclude.length > 0,
+    errors: presentErrors(['note'], vm.errors),
+    actions: base.readOnly
+      ? []
+      : [
+          action(VERBS.agreed, 'Agreed', ids(vm), { style: 'positive', inputs: 'auto' }),
+          action(VERBS.notAgreed, 'Not agreed', ids(vm), { style: 'destructive', inputs: 'auto' }),
+        ],
+  };
+}
+
+const RESPONSE: Record<MeetingAttendee['response'], { label: string; color: string }> = {
+  organizer: { label: 'Organiser', color: 'default' },
+  accepted: { label: 'Accepted', color: 'good' },
+  tentativelyAccepted: { label: 'Tentative', color: 'warning' },
+  declined: { label: 'Declined', color: 'attention' },
+  notResponded: { label: 'No response yet', color: 'default' },
+  none: { label: 'No response yet', color: 'default' },
+};
+
+export function presentMeeting(vm: MeetingViewModel): Data {
+  const base = stepBase(vm);
+  const m = vm.meeting;
+  const joinUrl = m.joinUrl && /^https:\/\//.test(m.joinUrl) ? m.joinUrl : '';
+  const canMove = !base.readOnly && vm.otherSlots.length > 0;
+  return {
+    ...base,
+    subject: esc(m.subject),
+    facts: [
+      { title: 'When', value: formatSlot(m.start, m.end) },
+      { title: 'Convener', value: esc(m.convener) },
+      { title: 'Where', value: joinUrl ? 'Microsoft Teams meeting' : 'No online meeting link' },
+    ],
+    hasJoinUrl: joinUrl !== '',
+    joinUrl,
+    attendees: m.attendees.map((a) => ({
+      name: esc(a.name),
+      role: `${a.required ? 'Required' : 'Optional'}${a.external ? ', partner organisation' : ''}`,
+      response: RESPONSE[a.response].label,
+      color: RESPONSE[a.response].color,
+    })),
+    canMove,
+    slots: vm.otherSlots.map((s) => ({ title: formatSlot(s.start, s.end), value: s.start })),
+    errors: presentErrors(['start'], vm.errors),
+    moveAction: [action(VERBS.moveMeeting, 'Move', ids(vm), { inputs: 'auto' })],
+    actions: [],
+  };
+}
+
+export function presentOutcome(vm: OutcomeViewModel): Data {
+  const base = stepBase(vm);
+  const rows = Array.from({ length: OUTCOME_ACTION_ROWS }, (_, i) => {
+    const n = i + 1;
+    const a = vm.draft.actions[i];
+    const errorFor = (suffix: string) => vm.errors[`action${n}${suffix}` as `action${number}Description`];
+    const errs = [errorFor('Description'), errorFor('Owner'), errorFor('Due')].filter(Boolean) as string[];
+    return {
+      heading: `Action ${n}`,
+      descriptionId: `action${n}Description`,
+      ownerId: `action${n}Owner`,
+      dueId: `action${n}Due`,
+      description: a?.description ?? '',
+      owner: a?.owner ?? '',
+      due: a?.dueDate ?? '',
+      error: errs.map(esc).join(' '),
+    };
+  });
+  return {
+    ...base,
+    askMinutes: vm.askMinutes,
+    mustInclude: vm.mustInclude.map((m) => ({ text: `• ${esc(m)}` })),
+    hasMustInclude: vm.mustInclude.length > 0,
+    draft: { minutes: vm.draft.minutes, resolved: vm.draft.resolved, summary: vm.draft.summary },
+    rows,
+    errors: presentErrors(['minutes', 'resolved', 'summary'], vm.errors),
+    actions: base.readOnly
+      ? []
+      : [action(VERBS.outcome, 'Record the outcome', ids(vm), { style: 'positive', inputs: 'auto' })],
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The words of the case record: each `RecordLine` the domain writes, and each `OutcomeText` (an
+ * outcome, or why a stage ended), as the cards' timeline and the record export show them. Lines
+ * stored before record lines were data carry their sentence (`summary`) and are shown as stored.
+ *
+ * @example recordLineText({ kind: 'chased', params: {} }) // 'Response chased.'
+ */
+import type { OutcomeText, RecordEntry, RecordLine } from '../../domain/dispute/record-intents.ts';
+
+/** An outcome, or why a stage ended, in words: what was typed as typed, else what happened. */
+export function outcomeText(text: OutcomeText): string {
+  if (typeof text === 'string') return text;
+  switch (text.kind) {
+    case 'reply-agreed':
+      return `The response at ${text.stageName} was agreed and accepted.`;
+    case 'not-agreed':
+      return 'Not agreed.';
+    case 'no-response':
+      return 'No response by the deadline.';
+    case 'stage-reply-not-agreed':
+      return `The response at ${text.stageName} was not agreed.`;
+    case 'stage-no-response':
+      return `No response was received at ${text.stageName} by ${text.dueDate}.`;
+    case 'ended-after-final-stage':
+      return `${text.by} ended the dispute after the final stage without a further referral.`;
+    case 'with-note':
+      return `${outcomeText(text.summary)} (${text.note})`;
+  }
+}
+
+function lineText(line: RecordLine): string {
+  switch (line.kind) {
+    case 'dispute-raised':
+      return `Dispute raised under ${line.params.procedureName} (${line.params.version}).`;
+    case 'not-resolved-informally':
+      return `${line.params.stageName}: not resolved informally.`;
+    case 'stage-started': {
+      const { stageName, parties, dueDate } = line.params;
+      return `${stageName} started (${parties}).${dueDate ? ` Due by ${dueDate}.` : ''}`;
+    }
+    case 'inform-unresolved':
+      return `Could not find the ${line.params.role} to inform: ${line.params.quote}`;
+    case 'informed':
+      return `${line.params.name} informed (${line.params.quote})`;
+    case 'stage-email-sent':
+      return `${line.params.stageName} email sent (High Importance).`;
+    case 'reply-received':
+      return `Reply received for ${line.params.stageName}.`;
+    case 'chased':
+      return 'Response chased.';
+    case 'decided-escalate':
+      return `${line.params.by} decided to raise ${line.params.stageName}.`;
+    case 'decided-informal':
+      return `${line.params.by} decided to ${line.params.quote}.`;
+    case 'decision-accepted':
+      return `${line.params.by} accepted the decision; the dispute ends here.`;
+    case 'informal-contact':
+      return 'Raised informally with the counterpart.';
+    case 'bypassed': {
+      const { stageName, skipped } = line.params;
+      return `Moved to ${stageName}${skipped.length ? `, past ${skipped.join(', ')}` : ''}.`;
+    }
+    case 'parties-not-found':
+      return `No one found in the directory for: ${line.params.parties.map((p) => `${p.role} (${p.side})`).join(', ')}.`;
+    case 'meeting-booked':
+      return `Meeting booked for ${line.params.start}.${line.params.endsAfterDeadline ? ' It ends after the stage deadline.' : ''}`;
+    case 'meeting-unbookable':
+      return `No meeting slot could be found: ${line.params.reason}`;
+    case 'meeting-response':
+      return `${line.params.name}: ${line.params.response}.`;
+    case 'meeting-moved':
+      return `Meeting moved to ${line.params.start} by the convener.`;
+    case 'meeting-held':
+      return `${line.params.stageName} meeting held.`;
+    case 'returned-to-owner':
+      return `${line.params.by} recorded a response and returned the record to ${line.params.owner}.`;
+    case 'referred':
+      return `Referred: ${line.params.routeName}.`;
+    case 'referral-outcome':
+      return `Outcome of the referral (${line.params.routeId}).`;
+    case 'stage-unresolved':
+      return `${line.params.stageName} not resolved.`;
+    case 'resolved':
+      return `Resolved at ${line.params.stageName}.`;
+    case 'stage-overdue':
+      return `${line.params.stageName} deadline (${line.params.dueDate}) passed.`;
+    case 'overall-limit-passed':
+      return `The ${line.params.workingDays}-working-day limit has passed. ${line.params.quote ?? ''}`;
+    case 'action-due':
+      return `Agreed action due: ${line.params.description} (${line.params.owner}).`;
+    case 'withdrawn':
+      return 'Dispute withdrawn.';
+    case 'record-closed':
+      return 'Record closed.';
+  }
+}
+
+/** A case-record line in words; a line stored before lines were data is shown as its stored sentence. */
+export function recordLineText(
+  entry: RecordLine | { readonly kind?: undefined; readonly summary: string },
+): string {
+  return entry.kind === undefined ? entry.summary : lineText(entry);
+}
+
+/** A record entry as people read it: its line and its outcome in words. */
+export function recordEntryText(entry: RecordEntry): { summary: string; outcome: string | null } {
+  return {
+    summary: recordLineText(entry),
+    outcome: entry.outcome === undefined ? null : outcomeText(entry.outcome),
+  };
+}
