@@ -2,7 +2,7 @@
  * The dependency rule, held by a tool: `npm run lint` (and so `npm test`) runs
  * `depcruise src --config .dependency-cruiser.cjs`, which fails naming the rule a new import breaks.
  *
- *   domain  ←  cards, email  ←  bot, runtime, server, store, graph, …  ←  app (the composition root)
+ *   domain  ←  wording (shared words)  ←  cards, email  ←  bot, runtime, server, store, graph, …  ←  app (the composition root)
  *
  * Type-only imports count (tsPreCompilationDeps): a domain type that names a store type is still a
  * dependency on the store. tests/lint/dependency-rules.test.ts proves each rule can fail.
@@ -32,13 +32,14 @@ module.exports = {
       severity: 'error',
       comment:
         'src/cards and src/email turn the domain into what people read: they import only src/domain, ' +
-        'their own folder, their templates (adaptive-cards/) and their libraries ' +
+        'their own folder, the words both share (src/wording/), their templates (adaptive-cards/) and their libraries ' +
         `(${[...DOMAIN_PACKAGES, ...CARD_AND_EMAIL_PACKAGES].join(', ')}).`,
-      from: { path: '^src/(cards|email)/' },
+      from: { path: '^src/(cards|email|wording)/' },
       to: {
         pathNot: [
           '^src/domain/',
           '^src/$1/',
+          '^src/wording/',
           '^adaptive-cards/[^/]+\\.json$',
           packages([...DOMAIN_PACKAGES, ...CARD_AND_EMAIL_PACKAGES]),
         ],

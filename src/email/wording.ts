@@ -5,8 +5,8 @@
  * @example emailViewOf(effect).subject // 'ANE dispute CASE-1: Formal Resolution Process – Stage 1'
  */
 import type { Confirmation, EmailDetails, EmailFrame, EmailIntent } from '../domain/dispute/email-intents.ts';
-import type { OutcomeText } from '../domain/dispute/record-intents.ts';
 import type { EmailView } from '../domain/dispute/types.ts';
+import { outcomeText } from '../wording/outcomes.ts';
 
 type Field = { label: string; value: string };
 
@@ -20,36 +20,12 @@ function detailFields(caseReference: string, d: EmailDetails): Field[] {
   ];
 }
 
-/**
- * An outcome, or why a stage ended, as an email says it: what was typed as typed, else what happened.
- * The same words as the case record's (src/cards/wording/records.ts); emails may not import cards.
- */
-export function outcomeInWords(text: OutcomeText): string {
-  if (typeof text === 'string') return text;
-  switch (text.kind) {
-    case 'reply-agreed':
-      return `The response at ${text.stageName} was agreed and accepted.`;
-    case 'not-agreed':
-      return 'Not agreed.';
-    case 'no-response':
-      return 'No response by the deadline.';
-    case 'stage-reply-not-agreed':
-      return `The response at ${text.stageName} was not agreed.`;
-    case 'stage-no-response':
-      return `No response was received at ${text.stageName} by ${text.dueDate}.`;
-    case 'ended-after-final-stage':
-      return `${text.by} ended the dispute after the final stage without a further referral.`;
-    case 'with-note':
-      return `${outcomeInWords(text.summary)} (${text.note})`;
-  }
-}
-
 function confirmationText(c: Confirmation): string {
   switch (c.kind) {
     case 'resolved':
-      return outcomeInWords(c.summary);
+      return outcomeText(c.summary);
     case 'unresolved':
-      return `The disagreement remains unresolved at ${c.stageName}. ${outcomeInWords(c.reason)}`;
+      return `The disagreement remains unresolved at ${c.stageName}. ${outcomeText(c.reason)}`;
     case 'accepted':
       return `${c.by} accepted the decision; the dispute ends here.${c.reason ? ` ${c.reason}` : ''}`;
   }
@@ -116,8 +92,7 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
           { label: 'Case reference', value: f.caseReference },
           {
             label: 'Stages so far',
-            value:
-              m.outcomes.map((o) => `${o.stageId}: ${outcomeInWords(o.summary)}`).join('; ') || f.stageName,
+            value: m.outcomes.map((o) => `${o.stageId}: ${outcomeText(o.summary)}`).join('; ') || f.stageName,
           },
         ],
       };

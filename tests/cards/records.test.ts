@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { disputeDetailModel } from '../../src/cards/from-domain.ts';
 import { outcomeText, recordEntryText, recordLineText } from '../../src/cards/wording/records.ts';
 import type { OutcomeText, RecordEntry, RecordLine } from '../../src/domain/dispute/types.ts';
-import { outcomeInWords } from '../../src/email/wording.ts';
 import { getProcedure } from '../../src/procedures/index.ts';
 import { fixtureResolver, person, RAISE_DETAILS, Walk } from '../domain/dispute/fixtures.ts';
 import { acting } from './fixtures.ts';
@@ -195,10 +194,12 @@ describe('record lines in words', () => {
 });
 
 describe('outcomes and reasons in words', () => {
-  it.each(OUTCOMES)('%j reads %j on cards and in emails', (text, sentence) => {
-    expect(outcomeText(text)).toBe(sentence);
-    expect(outcomeInWords(text)).toBe(sentence);
-  });
+  it.each(OUTCOMES)(
+    '%j reads %j (one wording for cards and emails: src/wording/outcomes.ts)',
+    (text, sentence) => {
+      expect(outcomeText(text)).toBe(sentence);
+    },
+  );
 
   it('words an entry and its outcome together, and no outcome as none', () => {
     const entry: RecordEntry = {

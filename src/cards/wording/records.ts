@@ -5,28 +5,10 @@
  *
  * @example recordLineText({ kind: 'chased', params: {} }) // 'Response chased.'
  */
-import type { OutcomeText, RecordEntry, RecordLine } from '../../domain/dispute/record-intents.ts';
+import type { RecordEntry, RecordLine } from '../../domain/dispute/record-intents.ts';
+import { outcomeText } from '../../wording/outcomes.ts';
 
-/** An outcome, or why a stage ended, in words: what was typed as typed, else what happened. */
-export function outcomeText(text: OutcomeText): string {
-  if (typeof text === 'string') return text;
-  switch (text.kind) {
-    case 'reply-agreed':
-      return `The response at ${text.stageName} was agreed and accepted.`;
-    case 'not-agreed':
-      return 'Not agreed.';
-    case 'no-response':
-      return 'No response by the deadline.';
-    case 'stage-reply-not-agreed':
-      return `The response at ${text.stageName} was not agreed.`;
-    case 'stage-no-response':
-      return `No response was received at ${text.stageName} by ${text.dueDate}.`;
-    case 'ended-after-final-stage':
-      return `${text.by} ended the dispute after the final stage without a further referral.`;
-    case 'with-note':
-      return `${outcomeText(text.summary)} (${text.note})`;
-  }
-}
+export { outcomeText } from '../../wording/outcomes.ts';
 
 function lineText(line: RecordLine): string {
   switch (line.kind) {
