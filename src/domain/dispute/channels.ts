@@ -4,7 +4,7 @@
  * new channel is one new entry (the shape of a DSL interpreter's step table).
  */
 import type { Channel, Stage } from '../procedure/schema.ts';
-import type { EmailDetails } from './email-intents.ts';
+import type { EmailDetails, EmailIntent } from './email-intents.ts';
 import { bookMeeting } from './meeting-booking.ts';
 import type { ResolvedTimescale, Transition } from './transition.ts';
 import type { DisputeDetails, PersonRef } from './types.ts';
@@ -21,39 +21,22 @@ export interface ChannelEntry {
 export type EnterChannel = (t: Transition, entry: ChannelEntry) => void;
 
 export const CHANNELS: Record<Channel, EnterChannel> = {
-  email(t, { stage, actor, copies, details, deadline }) {
-    const to = withParties(t, stage, actor);
-    t.addParticipants(...to);
+  email(t, entry) {
     // The recipient is told what the procedure asks of them, in its words; failing that, the stage's text.
-    t.sendEmail({
-      from: actor,
-      to,
-      cc: copies,
-      importance: stage.email?.importance ?? 'high',
-      template: 'stage-statement',
-      kind: 'statement',
-      message: {
-        kind: 'stage-statement',
-        request: stage.email?.request ?? null,
-        stageQuote: stage.quote,
-        details: emailDetails(t, details),
-      },
-      due: deadline,
+    sendToParties(t, entry, entry.stage.email?.importance ?? 'high', {
+      kind: 'stage-statement',
+      request: entry.stage.email?.request ?? null,
+      stageQuote: entry.stage.quote,
+      details: emailDetails(t, entry.details),
     });
     t.updateStage({ phase: 'sending', awaiting: null });
   },
-  written(t, { stage, actor, copies, details, deadline }) {
-    const to = withParties(t, stage, actor);
-    t.addParticipants(...to);
-    t.sendEmail({
-      from: actor,
-      to,
-      cc: copies,
-      importance: 'high',
-      template: 'letter',
+  written(t, entry) {
+    const { stage, actor } = entry;
+    sendToParties(t, entry, 'high', {
       kind: 'letter',
-      message: { kind: 'letter', stageQuote: stage.quote, details: emailDetails(t, details) },
-      due: deadline,
+      stageQuote: stage.quote,
+      details: emailDetails(t, entry.details),
     });
     if (stage.meeting?.when === 'always') bookMeeting(t, stage, actor);
     else askForOutcome(t, actor);
@@ -71,6 +54,20 @@ function withOthers(t: Transition, { stage, actor }: ChannelEntry): void {
     .filter((p): p is PersonRef => !!p);
   t.addParticipants(...others);
   askForOutcome(t, actor, others);
+}
+
+/** The stage's statement or letter, from its actor to the stage's parties with its copies, due by its deadline. */
+function sendToParties(
+  t: Transition,
+  { stage, actor, copies, deadline }: ChannelEntry,
+  importance: 'high' | 'normal',
+  message: Extract<EmailIntent, { kind: 'stage-statement' | 'letter' }>,
+): void {
+  const to = withParties(t, stage, actor);
+  t.addParticipants(...to);
+  const template = message.kind === 'letter' ? 'letter' : 'stage-statement';
+  const kind = message.kind === 'letter' ? 'letter' : 'statement';
+  t.sendEmail({ from: actor, to, cc: copies, importance, template, kind, message, due: deadline });
 }
 
 /** The stage's counterpart-side people (email recipients, the other side of a discussion). */
