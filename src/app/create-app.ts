@@ -101,6 +101,8 @@ export interface AppOptions {
 export const DEFAULT_MAINTENANCE = {
   /** Subscriptions last at most 10,080 minutes; renewal looks for those expiring soon. */
   renewMs: 60 * 60_000,
+  /** A failing mailbox's next try is due (each has its own backoff; this is only how often to look). */
+  mailboxRetryMs: 15_000,
   /** Inbox delta and meeting-response polling, for notifications that never arrived. */
   catchUpMs: 15 * 60_000,
   managersMs: 24 * 60 * 60_000,
@@ -300,7 +302,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const server = createServer({
     log,
     routes: [
-      ...runtimeRoutes(runtime),
+      ...runtimeRoutes(runtime, { mailboxes: () => inbound.problems() }),
       botRoute({ bot, logic: createTurnHandler({ conversation, refs: ports.refs, log }), log }),
       ...graphWebhookRoutes(inbound),
     ],
@@ -337,6 +339,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         const m = { ...DEFAULT_MAINTENANCE, ...options.maintenanceIntervals };
         maintenance.push(
           every('graph-renew', m.renewMs, () => inbound.renewDue()),
+          every('graph-mailbox-retry', m.mailboxRetryMs, () => inbound.retryDue()),
           every('graph-catch-up', m.catchUpMs, async () => {
             await inbound.catchUpAll();
             await meetingTracker.poll();

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mailboxFaultError } from './faults.ts';
 import { GraphError, graphErrorBody } from './graph-error.ts';
 import { type HttpRequest, type HttpResponse, header } from './http.ts';
 import { createContext, matchRoute, normalisePath, type Route, type Services } from './router.ts';
@@ -13,6 +14,21 @@ import type { TokenClaims } from './token-issuer.ts';
 
 const JSON_TYPE =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+
+/**
+ * `/users/{id}/…` segments that reach the mailbox (Exchange), where a per-mailbox fault answers. The
+ * directory parts (`/users/{id}`, `/manager`, `/teamwork`) are Entra's and answer as usual.
+ */
+const MAILBOX_SCOPED = new Set([
+  'messages',
+  'mailfolders',
+  'sendmail',
+  'events',
+  'calendar',
+  'calendars',
+  'calendarview',
+  'mailboxsettings',
+]);
 
 export interface InnerRequest {
   method: string;
@@ -66,6 +82,10 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
         );
       const user = match.params.user;
       const mailbox = user ? services.state.find(user) : undefined;
+      if (mailbox && MAILBOX_SCOPED.has((segments[2] ?? '').toLowerCase())) {
+        const mailboxFault = services.faults.mailboxFault(mailbox);
+        if (mailboxFault) throw mailboxFaultError(mailboxFault);
+      }
       if (mailbox) {
         release = services.faults.acquire(mailbox.id);
         if (!release) {
