@@ -34,6 +34,7 @@ import { createGraphClient } from '../graph/client.ts';
 import { createGraphEffectPerformer } from '../graph/graph-performer.ts';
 import { createGraphInbound, type GraphInbound } from '../graph/inbound.ts';
 import { createGraphMail } from '../graph/mail.ts';
+import { createMailboxHealth } from '../graph/mailbox-health.ts';
 import { createMeetingTracker } from '../graph/meeting-tracker.ts';
 import { createMeetingBooker } from '../graph/meetings.ts';
 import type { DisputeEventSink } from '../graph/ports.ts';
@@ -92,6 +93,11 @@ export interface AppOptions {
    * from a previous run point at nothing. Forget them before subscribing again.
    */
   readonly forgetGraphSubscriptions?: boolean;
+  /**
+   * The time subscription expiry and mailbox retries are reckoned in (Graph's real time, whatever the
+   * test clock says). Default the system clock; tests move it to reach renewal time.
+   */
+  readonly graphNow?: () => Date;
   /** Graph housekeeping loops after `listen` (default on). */
   readonly maintenance?: boolean;
   readonly maintenanceIntervals?: Partial<typeof DEFAULT_MAINTENANCE>;
@@ -277,15 +283,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   const meetingTracker = createMeetingTracker({ calendar, index: meetingIndex, sink, now: clockNow, log });
   const publicUrl = config.publicUrl;
+  const graphNow = options.graphNow ?? (() => systemClock.now());
   const inbound = createGraphInbound({
     subscriptions: createSubscriptionManager({
       client: api,
       store: subscriptionStore,
       notificationUrl: `${publicUrl}/api/graph/notifications`,
       lifecycleUrl: `${publicUrl}/api/graph/lifecycle`,
-      now: () => systemClock.now(),
+      now: graphNow,
       log,
     }),
+    health: createMailboxHealth({ now: graphNow, log }),
     replies: createReplyTracker({
       client: api,
       batch,
