@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { mailboxFaultError } from '../faults.ts';
 import { badRequest, GraphError, notFound } from '../graph-error.ts';
+import { prefersImmutableIds } from '../id-format.ts';
 import type { Json } from '../odata.ts';
 import { normalisePath, type Route, type RouteContext, route } from '../router.ts';
 import type { Subscription, SubscriptionTarget } from '../state.ts';
@@ -167,6 +168,7 @@ export const subscriptionRoutes: Route[] = [
       latestSupportedTlsVersion:
         typeof body.latestSupportedTlsVersion === 'string' ? body.latestSupportedTlsVersion : 'v1_2',
       target,
+      immutableIds: prefersImmutableIds(ctx.prefer),
     };
     ctx.services.state.subscriptions.set(sub.id, sub);
     return entity(ctx, 'subscriptions/$entity', subscriptionJson(sub), 201);
