@@ -106,7 +106,7 @@ describe.each<[MailboxFault, number, string]>([
     expect(world.app.inbound.problems()).toEqual([]);
     const after = (await subscriptions(world)).map((s) => mailboxOf(world as ConcordApp, s.resource));
     expect(after.filter((m) => m === MANAGER)).toHaveLength(2);
-  }, 60_000);
+  }, 150_000);
 });
 
 describe('renewal', () => {
@@ -134,5 +134,5 @@ describe('renewal', () => {
       [first, 'access-denied', false],
       [first, 'access-denied', false],
     ]);
-  }, 60_000);
+  }, 150_000);
 });
