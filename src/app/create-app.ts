@@ -34,6 +34,7 @@ import { createGraphClient } from '../graph/client.ts';
 import { createGraphEffectPerformer } from '../graph/graph-performer.ts';
 import { createGraphInbound, type GraphInbound } from '../graph/inbound.ts';
 import { createGraphMail } from '../graph/mail.ts';
+import { createMailboxHealth } from '../graph/mailbox-health.ts';
 import { createMeetingTracker } from '../graph/meeting-tracker.ts';
 import { createMeetingBooker } from '../graph/meetings.ts';
 import type { DisputeEventSink } from '../graph/ports.ts';
@@ -92,6 +93,11 @@ export interface AppOptions {
    * from a previous run point at nothing. Forget them before subscribing again.
    */
   readonly forgetGraphSubscriptions?: boolean;
+  /**
+   * The time subscription expiry and mailbox retries are reckoned in (Graph's real time, whatever the
+   * test clock says). Default the system clock; tests move it to reach renewal time.
+   */
+  readonly graphNow?: () => Date;
   /** Graph housekeeping loops after `listen` (default on). */
   readonly maintenance?: boolean;
   readonly maintenanceIntervals?: Partial<typeof DEFAULT_MAINTENANCE>;
@@ -101,6 +107,8 @@ export interface AppOptions {
 export const DEFAULT_MAINTENANCE = {
   /** Subscriptions last at most 10,080 minutes; renewal looks for those expiring soon. */
   renewMs: 60 * 60_000,
+  /** A failing mailbox's next try is due (each has its own backoff; this is only how often to look). */
+  mailboxRetryMs: 15_000,
   /** Inbox delta and meeting-response polling, for notifications that never arrived. */
   catchUpMs: 15 * 60_000,
   managersMs: 24 * 60 * 60_000,
@@ -275,15 +283,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   const meetingTracker = createMeetingTracker({ calendar, index: meetingIndex, sink, now: clockNow, log });
   const publicUrl = config.publicUrl;
+  const graphNow = options.graphNow ?? (() => systemClock.now());
   const inbound = createGraphInbound({
     subscriptions: createSubscriptionManager({
       client: api,
       store: subscriptionStore,
       notificationUrl: `${publicUrl}/api/graph/notifications`,
       lifecycleUrl: `${publicUrl}/api/graph/lifecycle`,
-      now: () => systemClock.now(),
+      now: graphNow,
       log,
     }),
+    health: createMailboxHealth({ now: graphNow, log }),
     replies: createReplyTracker({
       client: api,
       batch,
@@ -300,7 +310,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const server = createServer({
     log,
     routes: [
-      ...runtimeRoutes(runtime),
+      ...runtimeRoutes(runtime, { mailboxes: () => inbound.problems() }),
       botRoute({ bot, logic: createTurnHandler({ conversation, refs: ports.refs, log }), log }),
       ...graphWebhookRoutes(inbound),
     ],
@@ -337,6 +347,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         const m = { ...DEFAULT_MAINTENANCE, ...options.maintenanceIntervals };
         maintenance.push(
           every('graph-renew', m.renewMs, () => inbound.renewDue()),
+          every('graph-mailbox-retry', m.mailboxRetryMs, () => inbound.retryDue()),
           every('graph-catch-up', m.catchUpMs, async () => {
             await inbound.catchUpAll();
             await meetingTracker.poll();

@@ -9,6 +9,7 @@ import {
   DISPUTE_ID_PROPERTY,
   EFFECT_KEY_PROPERTY,
   extendedPropertyFilter,
+  filterParam,
   IMMUTABLE_IDS,
   userPath,
 } from './ids.ts';
@@ -103,7 +104,7 @@ export function createGraphCalendar(options: { readonly client: Client }): Graph
       const result = (await client
         .api(events(organiser))
         .headers(PREFER)
-        .filter(extendedPropertyFilter(EFFECT_KEY_PROPERTY, key))
+        .filter(filterParam(extendedPropertyFilter(EFFECT_KEY_PROPERTY, key)))
         .select(EVENT_SELECT)
         .top(1)
         .get()) as { value?: GraphEvent[] };

@@ -30,6 +30,17 @@ export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+/**
+ * A `$filter` expression made safe as a query-string value. graph-client puts `.filter()` into the
+ * URL as it is, and a query decodes `+` as a space, cuts at `&` and `#`, and reads `%` as an escape,
+ * so a Gmail Message-ID such as `<CA+x@mail.gmail.com>` would match nothing. Those four are
+ * percent-encoded; Graph decodes them back.
+ * @example filterParam("internetMessageId eq '<CA+x@mail.gmail.com>'") // "…'<CA%2Bx@mail.gmail.com>'"
+ */
+export function filterParam(expression: string): string {
+  return expression.replace(/[%+&#]/g, (c) => encodeURIComponent(c));
+}
+
 /** `$filter` matching items tagged with `value` in extended property `propertyId`. */
 export function extendedPropertyFilter(propertyId: string, value: string): string {
   return `singleValueExtendedProperties/Any(ep: ep/id eq ${odataString(propertyId)} and ep/value eq ${odataString(value)})`;

@@ -8,9 +8,16 @@
  * `start()`: load stored subscriptions, make sure every watched inbox and every convener's events have
  * one (the webhook must already be mounted: Graph validates the URL on create), then catch up each
  * inbox with delta. The scheduler should call `renewDue()` hourly, `catchUpAll()` and
- * `meetings.poll()` every 15 minutes or so (the fallbacks for lost notifications).
+ * `meetings.poll()` every 15 minutes or so (the fallbacks for lost notifications), and `retryDue()`
+ * every half minute or so.
+ *
+ * Every mailbox runs alone (mailbox-health.ts): one Concord cannot reach (outside the RBAC scope, no
+ * Exchange Online mailbox, an address Graph does not know, an expired delta token) is logged, shown by
+ * `problems()` (in `/readyz`), retried with backoff by `retryDue()`, and never stops the start or the
+ * other mailboxes. None of these methods throws for a mailbox's sake.
  */
 import type { Logger } from '../log/index.ts';
+import { createMailboxHealth, type MailboxHealth, type MailboxProblem } from './mailbox-health.ts';
 import type { MeetingTracker } from './meeting-tracker.ts';
 import type { ReplyTracker } from './reply-tracker.ts';
 import type { SubscriptionManager } from './subscriptions.ts';
@@ -21,8 +28,12 @@ export interface GraphInbound {
   readonly webhooks: GraphWebhooks;
   readonly queue: WorkQueue<GraphJob>;
   start(): Promise<void>;
-  renewDue(): Promise<{ renewed: number; recreated: number }>;
-  catchUpAll(): Promise<{ matched: number }>;
+  renewDue(): Promise<{ renewed: number; recreated: number; failed: number }>;
+  catchUpAll(): Promise<{ matched: number; failed: number }>;
+  /** Tries again every failing mailbox whose backoff has run out; returns how many it tried. */
+  retryDue(): Promise<number>;
+  /** Mailboxes Concord cannot currently subscribe to or catch up, and why. */
+  problems(): MailboxProblem[];
   close(): void;
 }
 
@@ -35,9 +46,12 @@ export function createGraphInbound(options: {
   /** Mailboxes whose events are tracked (conveners); default the watched mailboxes. */
   readonly conveners?: () => readonly string[];
   readonly log: Logger;
+  /** Default: one with the standard backoff on the system clock. */
+  readonly health?: MailboxHealth;
 }): GraphInbound {
   const { subscriptions, replies, meetings } = options;
   const log = options.log.child({ component: 'graph-inbound' });
+  const health = options.health ?? createMailboxHealth({ now: () => new Date(), log: options.log });
 
   async function handle(job: GraphJob): Promise<void> {
     switch (job.kind) {
@@ -69,10 +83,32 @@ export function createGraphInbound(options: {
   });
   const webhooks = createGraphWebhooks({ subscriptions, enqueue: (job) => queue.push(job), log });
 
+  async function catchUpOne(mailbox: string): Promise<number | null> {
+    try {
+      const { matched } = await replies.catchUp(mailbox);
+      health.succeeded(mailbox, 'delta');
+      return matched;
+    } catch (error) {
+      health.failed(mailbox, 'delta', error);
+      return null;
+    }
+  }
+
   async function catchUpAll() {
     let matched = 0;
-    for (const mailbox of options.watchedMailboxes()) matched += (await replies.catchUp(mailbox)).matched;
-    return { matched };
+    let failed = 0;
+    for (const mailbox of options.watchedMailboxes()) {
+      const result = await catchUpOne(mailbox);
+      if (result === null) failed++;
+      else matched += result;
+    }
+    return { matched, failed };
+  }
+
+  async function ensure(mailboxes: readonly string[], kind: 'inbox' | 'events') {
+    const { records, failures } = await subscriptions.ensure(mailboxes, kind);
+    for (const record of records) health.succeeded(record.mailbox, kind);
+    for (const failure of failures) health.failed(failure.mailbox, failure.task, failure.error);
   }
 
   return {
@@ -80,12 +116,31 @@ export function createGraphInbound(options: {
     queue,
     async start() {
       await subscriptions.load();
-      await subscriptions.ensure(options.watchedMailboxes(), 'inbox');
-      await subscriptions.ensure((options.conveners ?? options.watchedMailboxes)(), 'events');
+      await ensure(options.watchedMailboxes(), 'inbox');
+      await ensure((options.conveners ?? options.watchedMailboxes)(), 'events');
       await catchUpAll();
+      const problems = health.list();
+      if (problems.length > 0)
+        log.warn(
+          { failing: problems.map((p) => ({ mailbox: p.mailbox, task: p.task, kind: p.kind })) },
+          `${new Set(problems.map((p) => p.mailbox)).size} mailbox(es) not ready; retrying them with backoff`,
+        );
     },
-    renewDue: () => subscriptions.renewDue(),
+    async renewDue() {
+      const { renewed, recreated, failures } = await subscriptions.renewDue();
+      for (const failure of failures) health.failed(failure.mailbox, failure.task, failure.error);
+      return { renewed, recreated, failed: failures.length };
+    },
     catchUpAll,
+    async retryDue() {
+      const due = health.due();
+      for (const problem of due) {
+        if (problem.task === 'delta') await catchUpOne(problem.mailbox);
+        else await ensure([problem.mailbox], problem.task);
+      }
+      return due.length;
+    },
+    problems: () => health.list(),
     close: () => queue.close(),
   };
 }

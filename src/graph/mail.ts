@@ -23,6 +23,7 @@ import {
   DISPUTE_ID_PROPERTY,
   EFFECT_KEY_PROPERTY,
   extendedPropertyFilter,
+  filterParam,
   IMMUTABLE_IDS,
   odataString,
   userPath,
@@ -80,7 +81,7 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
     const result = (await client
       .api(`${userPath(mailbox)}/messages`)
       .headers(PREFER)
-      .filter(extendedPropertyFilter(EFFECT_KEY_PROPERTY, key))
+      .filter(filterParam(extendedPropertyFilter(EFFECT_KEY_PROPERTY, key)))
       .select('id,isDraft,internetMessageId,conversationId')
       .top(5)
       .get()) as { value?: MessageJson[] };
@@ -92,7 +93,7 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
     const result = (await client
       .api(`${userPath(mailbox)}/messages`)
       .headers(PREFER)
-      .filter(`internetMessageId eq ${odataString(internetMessageId)}`)
+      .filter(filterParam(`internetMessageId eq ${odataString(internetMessageId)}`))
       .select('id')
       .top(1)
       .get()) as { value?: { id: string }[] };

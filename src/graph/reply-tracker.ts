@@ -18,6 +18,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { replyText } from '../email/reply-text.ts';
 import type { Logger } from '../log/index.ts';
 import type { GraphBatch } from './batch.ts';
+import { classifyGraphError } from './errors.ts';
 import { IMMUTABLE_IDS, userPath } from './ids.ts';
 import type { DisputeEventSink, MessageIndex, SubscriptionStore } from './ports.ts';
 
@@ -140,27 +141,41 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
     return { matched, ignored };
   }
 
+  async function readDelta(start: string): Promise<{ ids: string[]; deltaLink: string | undefined }> {
+    let url: string | undefined = start;
+    const ids: string[] = [];
+    let deltaLink: string | undefined;
+    while (url) {
+      const page = (await client
+        .api(url)
+        .headers({ Prefer: `${IMMUTABLE_IDS}, odata.maxpagesize=50` })
+        .get()) as {
+        value?: (GraphMessage & { '@removed'?: unknown })[];
+        '@odata.nextLink'?: string;
+        '@odata.deltaLink'?: string;
+      };
+      for (const item of page.value ?? []) if (!item['@removed'] && !item.isDraft) ids.push(item.id);
+      url = page['@odata.nextLink'];
+      deltaLink = page['@odata.deltaLink'] ?? deltaLink;
+    }
+    return { ids, deltaLink };
+  }
+
   return {
     processMessages,
     async catchUp(mailbox) {
       const m = mailbox.toLowerCase();
-      let url: string | undefined =
-        (await options.store.deltaLink(m)) ??
-        `${userPath(m)}/mailFolders('inbox')/messages/delta?$select=id,isDraft,internetMessageId,conversationId`;
-      const ids: string[] = [];
+      const fresh = `${userPath(m)}/mailFolders('inbox')/messages/delta?$select=id,isDraft,internetMessageId,conversationId`;
+      const stored = await options.store.deltaLink(m);
+      let ids: string[];
       let deltaLink: string | undefined;
-      while (url) {
-        const page = (await client
-          .api(url)
-          .headers({ Prefer: `${IMMUTABLE_IDS}, odata.maxpagesize=50` })
-          .get()) as {
-          value?: (GraphMessage & { '@removed'?: unknown })[];
-          '@odata.nextLink'?: string;
-          '@odata.deltaLink'?: string;
-        };
-        for (const item of page.value ?? []) if (!item['@removed'] && !item.isDraft) ids.push(item.id);
-        url = page['@odata.nextLink'];
-        deltaLink = page['@odata.deltaLink'] ?? deltaLink;
+      try {
+        ({ ids, deltaLink } = await readDelta(stored ?? fresh));
+      } catch (error) {
+        // Outlook delta tokens expire (410 SyncStateNotFound): drop the link and sync again.
+        if (!stored || classifyGraphError(error).status !== 410) throw error;
+        log.warn({ mailbox: m }, 'delta token expired; syncing the inbox again');
+        ({ ids, deltaLink } = await readDelta(fresh));
       }
       const result = await processMessages(m, ids);
       if (deltaLink) await options.store.setDeltaLink(m, deltaLink);

@@ -15,11 +15,23 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../log/index.ts';
 import { isNotFound } from './errors.ts';
-import { userPath } from './ids.ts';
+import { IMMUTABLE_IDS, userPath } from './ids.ts';
+import type { MailboxTask } from './mailbox-health.ts';
 import type { SubscriptionRecord, SubscriptionStore } from './ports.ts';
 
 /** Outlook resources: at most 10,080 minutes (7 days). */
 export const MAX_SUBSCRIPTION_MINUTES = 10_080;
+/**
+ * What Concord asks for: under both the current Outlook limit (10,080) and the older documented one
+ * (4,230), so a tenant on either never refuses a create or a renewal.
+ */
+export const SAFE_SUBSCRIPTION_MINUTES = 4_200;
+/**
+ * Marks the clientState of subscriptions created with `Prefer: IdType="ImmutableId"`. Graph keeps
+ * the id format a subscription was created with, so one without the mark (made by an older Concord)
+ * sends REST ids that the meeting index cannot match: it is deleted and created again.
+ */
+export const IMMUTABLE_CLIENT_STATE_MARK = 'i1.';
 
 export interface SubscriptionManagerOptions {
   readonly client: Client;
@@ -30,7 +42,7 @@ export interface SubscriptionManagerOptions {
   readonly lifecycleUrl: string;
   readonly now: () => Date;
   readonly log: Logger;
-  /** Default 4,320 (3 days): renewals have room to fail and retry before expiry. */
+  /** Default and cap 4,200 (70 h): renewals have room to fail and retry before expiry. */
   readonly lifetimeMinutes?: number;
   /** Renew when fewer minutes than this are left. Default 1,440 (1 day). */
   readonly renewWithinMinutes?: number;
@@ -42,11 +54,23 @@ export type LifecycleAction =
   | { readonly kind: 'catch-up'; readonly record: SubscriptionRecord }
   | { readonly kind: 'ignored'; readonly reason: string };
 
+/** A mailbox whose subscription could not be made or renewed; the others carried on. */
+export interface SubscriptionFailure {
+  readonly mailbox: string;
+  readonly task: Extract<MailboxTask, 'inbox' | 'events'>;
+  readonly error: unknown;
+}
+
 export interface SubscriptionManager {
   /** Loads the store into the cache the webhook reads. Call once at start. */
   load(): Promise<void>;
-  ensure(mailboxes: readonly string[], kind: SubscriptionRecord['kind']): Promise<SubscriptionRecord[]>;
-  renewDue(): Promise<{ renewed: number; recreated: number }>;
+  /** Each mailbox alone: a failing one is reported in `failures`, never thrown. */
+  ensure(
+    mailboxes: readonly string[],
+    kind: SubscriptionRecord['kind'],
+  ): Promise<{ records: SubscriptionRecord[]; failures: SubscriptionFailure[] }>;
+  /** Each subscription alone: one failing renewal never stops the others. */
+  renewDue(): Promise<{ renewed: number; recreated: number; failures: SubscriptionFailure[] }>;
   onLifecycle(subscriptionId: string, event: string): Promise<LifecycleAction>;
   /** The cached record of a subscription (synchronous: the webhook acks without I/O). */
   get(id: string): SubscriptionRecord | undefined;
@@ -56,7 +80,7 @@ export interface SubscriptionManager {
 export function createSubscriptionManager(options: SubscriptionManagerOptions): SubscriptionManager {
   const { client, store } = options;
   const log = options.log.child({ component: 'graph-subscriptions' });
-  const lifetime = Math.min(options.lifetimeMinutes ?? 4_320, MAX_SUBSCRIPTION_MINUTES);
+  const lifetime = Math.min(options.lifetimeMinutes ?? SAFE_SUBSCRIPTION_MINUTES, SAFE_SUBSCRIPTION_MINUTES);
   const renewWithin = (options.renewWithinMinutes ?? 1_440) * 60_000;
   const cache = new Map<string, SubscriptionRecord>();
   const mailboxIds = new Map<string, string>();
@@ -74,18 +98,23 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
   }
 
   async function create(mailbox: string, kind: SubscriptionRecord['kind']): Promise<SubscriptionRecord> {
-    const clientState = randomBytes(32).toString('base64url');
+    const clientState = `${IMMUTABLE_CLIENT_STATE_MARK}${randomBytes(32).toString('base64url')}`;
     const resource = resourceOf(mailbox, kind);
     const mailboxId = await mailboxIdOf(mailbox);
-    const created = (await client.api('/subscriptions').post({
-      changeType: kind === 'inbox' ? 'created' : 'updated,deleted',
-      notificationUrl: options.notificationUrl,
-      lifecycleNotificationUrl: options.lifecycleUrl,
-      resource,
-      expirationDateTime: expiry(),
-      clientState,
-      latestSupportedTlsVersion: 'v1_2',
-    })) as { id: string; expirationDateTime: string };
+    // Notifications then name messages and events by immutable id, as every other Concord call does
+    // (https://learn.microsoft.com/graph/outlook-immutable-id#immutable-id-with-change-notifications).
+    const created = (await client
+      .api('/subscriptions')
+      .header('Prefer', IMMUTABLE_IDS)
+      .post({
+        changeType: kind === 'inbox' ? 'created' : 'updated,deleted',
+        notificationUrl: options.notificationUrl,
+        lifecycleNotificationUrl: options.lifecycleUrl,
+        resource,
+        expirationDateTime: expiry(),
+        clientState,
+        latestSupportedTlsVersion: 'v1_2',
+      })) as { id: string; expirationDateTime: string };
     const record: SubscriptionRecord = {
       id: created.id,
       kind,
@@ -104,6 +133,42 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
   async function remove(record: SubscriptionRecord) {
     cache.delete(record.id);
     await store.remove(record.id);
+  }
+
+  /** A subscription made without immutable ids: deleted at Graph (gone already is fine), then forgotten. */
+  async function retire(record: SubscriptionRecord) {
+    try {
+      await client.api(`/subscriptions/${encodeURIComponent(record.id)}`).delete();
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    await remove(record);
+    log.info(
+      { subscriptionId: record.id, mailbox: record.mailbox },
+      'subscription without immutable ids retired',
+    );
+  }
+
+  const madeWithImmutableIds = (record: SubscriptionRecord) =>
+    record.clientState.startsWith(IMMUTABLE_CLIENT_STATE_MARK);
+
+  /** Makes sure one mailbox has a live subscription of `kind`; throws what Graph answered. */
+  async function ensureOne(mailbox: string, kind: SubscriptionRecord['kind']): Promise<SubscriptionRecord> {
+    const now = options.now().getTime();
+    const existing = [...cache.values()].find((r) => r.mailbox === mailbox && r.kind === kind);
+    if (existing && !madeWithImmutableIds(existing)) {
+      await retire(existing);
+      return create(mailbox, kind);
+    }
+    if (!existing || Date.parse(existing.expiresAt) <= now) {
+      if (existing) await remove(existing);
+      return create(mailbox, kind);
+    }
+    if (Date.parse(existing.expiresAt) - now < renewWithin) {
+      const action = await renew(existing);
+      return 'record' in action ? action.record : existing;
+    }
+    return existing;
   }
 
   async function renew(record: SubscriptionRecord): Promise<LifecycleAction> {
@@ -130,39 +195,46 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
       }
     },
     async ensure(mailboxes, kind) {
-      const out: SubscriptionRecord[] = [];
-      const now = options.now().getTime();
+      const records: SubscriptionRecord[] = [];
+      const failures: SubscriptionFailure[] = [];
       for (const address of mailboxes) {
         const mailbox = address.toLowerCase();
-        const existing = [...cache.values()].find((r) => r.mailbox === mailbox && r.kind === kind);
-        if (!existing || Date.parse(existing.expiresAt) <= now) {
-          if (existing) await remove(existing);
-          out.push(await create(mailbox, kind));
-        } else if (Date.parse(existing.expiresAt) - now < renewWithin) {
-          const action = await renew(existing);
-          out.push('record' in action ? action.record : existing);
-        } else out.push(existing);
+        try {
+          records.push(await ensureOne(mailbox, kind));
+        } catch (error) {
+          failures.push({ mailbox, task: kind, error });
+        }
       }
-      return out;
+      return { records, failures };
     },
     async renewDue() {
       let renewed = 0;
       let recreated = 0;
+      const failures: SubscriptionFailure[] = [];
       const now = options.now().getTime();
       for (const record of [...cache.values()]) {
-        if (Date.parse(record.expiresAt) - now >= renewWithin) continue;
-        if (Date.parse(record.expiresAt) <= now) {
-          // Expired: Graph has deleted it already.
-          await remove(record);
-          await create(record.mailbox, record.kind);
-          recreated++;
-          continue;
+        const legacy = !madeWithImmutableIds(record);
+        if (!legacy && Date.parse(record.expiresAt) - now >= renewWithin) continue;
+        try {
+          if (legacy) {
+            await retire(record);
+            await create(record.mailbox, record.kind);
+            recreated++;
+          } else if (Date.parse(record.expiresAt) <= now) {
+            // Expired: Graph has deleted it already.
+            await remove(record);
+            await create(record.mailbox, record.kind);
+            recreated++;
+          } else {
+            const action = await renew(record);
+            if (action.kind === 'renewed') renewed++;
+            else recreated++;
+          }
+        } catch (error) {
+          failures.push({ mailbox: record.mailbox, task: record.kind, error });
         }
-        const action = await renew(record);
-        if (action.kind === 'renewed') renewed++;
-        else recreated++;
       }
-      return { renewed, recreated };
+      return { renewed, recreated, failures };
     },
     async onLifecycle(subscriptionId, event) {
       const record = cache.get(subscriptionId);

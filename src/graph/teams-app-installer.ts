@@ -8,7 +8,7 @@
  * Idempotent: an app already installed (409, or found in the list) counts as done.
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { odataString, userPath } from './ids.ts';
+import { filterParam, odataString, userPath } from './ids.ts';
 
 export interface TeamsAppInstaller {
   /** `teamsAppId` is the app's id in the tenant app catalog (not the manifest id). */
@@ -28,7 +28,7 @@ export function createTeamsAppInstaller(options: {
       const existing = (await client
         .api(path)
         .expand('teamsApp')
-        .filter(`teamsApp/id eq ${odataString(teamsAppId)}`)
+        .filter(filterParam(`teamsApp/id eq ${odataString(teamsAppId)}`))
         .get()) as { value?: unknown[] };
       if ((existing.value ?? []).length > 0) return 'already-installed';
       try {

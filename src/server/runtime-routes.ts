@@ -7,12 +7,15 @@
  */
 import type { Runtime } from '../runtime/runtime.ts';
 import { devClockRoutes } from './dev-clock-routes.ts';
-import { healthRoutes } from './health-routes.ts';
+import { healthRoutes, type MailboxProblemDetail } from './health-routes.ts';
 import type { Route } from './server.ts';
 
-export function runtimeRoutes(runtime: Pick<Runtime, 'store' | 'driver'>): Route[] {
+export function runtimeRoutes(
+  runtime: Pick<Runtime, 'store' | 'driver'>,
+  detail: { readonly mailboxes?: () => readonly MailboxProblemDetail[] } = {},
+): Route[] {
   return [
-    ...healthRoutes({ store: runtime.store }),
+    ...healthRoutes({ store: runtime.store, ...detail }),
     ...(runtime.driver ? devClockRoutes({ driver: runtime.driver }) : []),
   ];
 }

@@ -21,7 +21,7 @@ import {
   createMemoryMessageIndex,
   createMemorySubscriptionStore,
 } from '../../src/graph/memory-ports.ts';
-import type { MeetingIndex, MessageIndex } from '../../src/graph/ports.ts';
+import type { MeetingIndex, MessageIndex, SubscriptionStore } from '../../src/graph/ports.ts';
 import { createReplyTracker, type ReplyTracker } from '../../src/graph/reply-tracker.ts';
 import { createSubscriptionManager, type SubscriptionManager } from '../../src/graph/subscriptions.ts';
 import { createGraphUsers } from '../../src/graph/users.ts';
@@ -45,6 +45,8 @@ export interface GraphWorld {
   replies: ReplyTracker;
   meetings: MeetingTracker;
   subscriptions: SubscriptionManager;
+  /** Where the subscription manager keeps its records (and the delta links). */
+  subscriptionStore: SubscriptionStore;
   inbound: GraphInbound;
   messageIndex: MessageIndex;
   meetingIndex: MeetingIndex;
@@ -156,6 +158,7 @@ export async function startGraphWorld(
     replies,
     meetings,
     subscriptions,
+    subscriptionStore: store,
     inbound,
     messageIndex,
     meetingIndex,

@@ -476,6 +476,8 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
   const live = (
     await h.graph.api
       .api(`/users/${ad.email}/events`)
+      // Ids as Concord stores them (Graph answers REST ids otherwise).
+      .header('Prefer', 'IdType="ImmutableId"')
       .filter(extendedPropertyFilter(DISPUTE_ID_PROPERTY, id))
       .select('id,subject,isCancelled')
       .top(100)

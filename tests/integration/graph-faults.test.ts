@@ -139,6 +139,8 @@ describe('20% injected faults', () => {
       const live = (
         await w.h.graph.api
           .api('/users/head.of.service@ane.example/events')
+          // Ids as Concord stores them (Graph answers REST ids otherwise).
+          .header('Prefer', 'IdType="ImmutableId"')
           .filter(extendedPropertyFilter(DISPUTE_ID_PROPERTY, disputeId))
           .select('id,isCancelled')
           .get()

@@ -18,6 +18,7 @@ import { graphTargetOf, type StartEmulatorOptions } from '@concord/m365-emulator
 import { type App, createApp } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import type { PersonRef } from '../../src/domain/dispute/types.ts';
+import type { Logger } from '../../src/log/index.ts';
 import { type GraphHarness, startGraphHarness } from '../graph/harness.ts';
 import { type BotConnector, startBotConnector } from './bot-connector.ts';
 import { freePort } from './wait.ts';
@@ -76,7 +77,14 @@ export interface ConcordApp {
 }
 
 export async function startConcordApp(
-  options: { emulator?: StartEmulatorOptions; dataDir?: string } = {},
+  options: {
+    emulator?: StartEmulatorOptions;
+    dataDir?: string;
+    /** The time Graph housekeeping reads (default the system clock). */
+    graphNow?: () => Date;
+    /** Keep a log of the app's own (default silent). */
+    log?: Logger;
+  } = {},
 ): Promise<ConcordApp> {
   const h = await startGraphHarness(options.emulator ?? {});
   let connector: BotConnector | undefined;
@@ -103,6 +111,8 @@ export async function startConcordApp(
       // Webhooks carry everything: no periodic delta or meeting polling to hide a lost notification.
       maintenance: false,
       graph: graphTargetOf(h.m365),
+      ...(options.graphNow ? { graphNow: options.graphNow } : {}),
+      ...(options.log ? { log: options.log } : {}),
     });
     await app.listen(port);
     const running = app;

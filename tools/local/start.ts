@@ -3,10 +3,20 @@
  * bot and runtime on :3978 with PGlite in ./.data (and the test clock with CLOCK=test), and the
  * Agents Playground pointed at the bot. Prints where to chat and where the mailboxes are.
  * Nothing reaches Microsoft. See docs/local-mode.md.
+ *
+ * `EMULATOR_FAULTS` (JSON, local mode only) is handed to the emulator, e.g. one manager outside the
+ * app's Exchange RBAC scope: `EMULATOR_FAULTS='{"mailboxes":{"team.manager@ane.example":"access-denied"}}' npm start`
+ * (or `"not-enabled"`: no Exchange Online mailbox). Invalid JSON stops the start with what is wrong.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { graphTargetOf, startEmulator, trustEmulatorCa } from '@concord/m365-emulator';
+import {
+  type FaultConfig,
+  graphTargetOf,
+  parseFaultsJson,
+  startEmulator,
+  trustEmulatorCa,
+} from '@concord/m365-emulator';
 import { createApp, SAMPLE_DIRECTORY } from '../../src/app/create-app.ts';
 import { loadConfigOrExit } from '../../src/config/index.ts';
 import { createLogger } from '../../src/log/index.ts';
@@ -18,6 +28,7 @@ async function main(): Promise<void> {
     console.error('npm start runs local mode only; unset BOT_ID to use it.');
     process.exit(2);
   }
+  const faults = emulatorFaults(process.env.EMULATOR_FAULTS);
   const log = createLogger({ level: config.logLevel });
   const directoryFile = config.directoryFile ?? SAMPLE_DIRECTORY;
   mkdirSync(config.dataDir, { recursive: true });
@@ -25,6 +36,7 @@ async function main(): Promise<void> {
   const m365 = await startEmulator({
     directory: directoryFile,
     certDir: path.join(config.dataDir, 'emulator-tls'),
+    ...(faults ? { faults } : {}),
   });
   const untrust = trustEmulatorCa(m365.caPem);
   const app = await createApp({
@@ -66,6 +78,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+}
+
+/** `EMULATOR_FAULTS`, parsed and checked; exits 2 with the reason when it is not valid. */
+function emulatorFaults(text: string | undefined): Partial<FaultConfig> | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  try {
+    return parseFaultsJson(text);
+  } catch (error) {
+    console.error(
+      `EMULATOR_FAULTS is not valid: ${(error as Error).message}.\n` +
+        `  Example: EMULATOR_FAULTS='{"mailboxes":{"team.manager@ane.example":"access-denied"}}' npm start`,
+    );
+    process.exit(2);
+  }
 }
 
 main().catch((error) => {

@@ -178,7 +178,18 @@ export function createAdminApi(services: Services): AdminApi {
       },
     ],
     ['GET', /^\/faults$/, () => json(200, { config: faults.config(), stats: faults.stats })],
-    ['PUT', /^\/faults$/, ({ body }) => json(200, { config: faults.update(body) })],
+    [
+      'PUT',
+      /^\/faults$/,
+      ({ body }) => {
+        try {
+          return json(200, { config: faults.update(body) });
+        } catch (error) {
+          if (error instanceof TypeError) throw new GraphError(400, 'BadRequest', error.message);
+          throw error;
+        }
+      },
+    ],
     [
       'POST',
       /^\/faults\/fail-next$/,

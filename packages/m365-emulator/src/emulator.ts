@@ -20,6 +20,7 @@ import { createValidator, loadCsdl } from './csdl.ts';
 import { createFaultController, type FaultConfig, type FaultController } from './faults.ts';
 import { createGraphHandler } from './graph-server.ts';
 import { type HttpResponse, readRequest, writeResponse } from './http.ts';
+import { createIdFormat } from './id-format.ts';
 import { createNotifier, type Notifier, type NotifierOptions } from './notifier.ts';
 import type { Services } from './router.ts';
 import { GRAPH_ROUTES } from './routes/index.ts';
@@ -124,7 +125,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   }
   const clients = options.clients ?? [DEFAULT_CLIENT];
   const faults = createFaultController(options.faults);
-  const notifier = createNotifier(state, faults, options.notifier);
+  const ids = createIdFormat(state);
+  const notifier = createNotifier(state, faults, options.notifier, ids);
   const issuer = await createTokenIssuer({
     origin: () => origin,
     tenants: state.tenants,
@@ -137,6 +139,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     notifier,
     faults,
     issuer,
+    ids,
     origin: () => origin,
   };
   const graph = createGraphHandler(services, GRAPH_ROUTES);

@@ -1,8 +1,16 @@
 /**
  * Realism switches: Exchange's per-mailbox concurrency limit (4 requests in flight; the fifth gets
  * 429 `ApplicationThrottled` with Retry-After), injected 429/503/504 answers at configured rates or
- * on demand, added latency, and dropped change notifications.
+ * on demand, added latency, dropped change notifications, and per-mailbox faults: a mailbox outside
+ * the app's Exchange RBAC for Applications scope (403 `ErrorAccessDenied`) or one with no Exchange
+ * Online mailbox (404 `MailboxNotEnabledForRESTAPI`: unlicensed, inactive, or on-premises hybrid).
  */
+import { GraphError } from './graph-error.ts';
+
+/** What a mailbox answers on every mailbox-scoped route. */
+export type MailboxFault = 'access-denied' | 'not-enabled';
+
+export const MAILBOX_FAULTS: readonly MailboxFault[] = ['access-denied', 'not-enabled'];
 
 export interface FaultConfig {
   /** Probability (0–1) that a Graph request is answered 429. Likewise 503 and 504. */
@@ -19,6 +27,8 @@ export interface FaultConfig {
   readonly mailboxConcurrency: number;
   /** Seed for a repeatable fault sequence; unset means Math.random. */
   readonly seed?: number;
+  /** Per-mailbox faults by address (or object id), e.g. `{"duty@ane.example": "access-denied"}`. */
+  readonly mailboxes: Readonly<Record<string, MailboxFault>>;
 }
 
 export const DEFAULT_FAULTS: FaultConfig = {
@@ -29,7 +39,65 @@ export const DEFAULT_FAULTS: FaultConfig = {
   dropNotificationRate: 0,
   retryAfterSeconds: 1,
   mailboxConcurrency: 4,
+  mailboxes: {},
 };
+
+/**
+ * Microsoft's answers, as Graph sends them. ErrorAccessDenied: the RBAC for Applications scope does
+ * not include the mailbox (or the app has no grant). MailboxNotEnabledForRESTAPI: Microsoft's KB 4462988
+ * and the message Graph gives for an inactive, soft-deleted or on-premises mailbox.
+ */
+export function mailboxFaultError(fault: MailboxFault): GraphError {
+  return fault === 'access-denied'
+    ? new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.')
+    : new GraphError(
+        404,
+        'MailboxNotEnabledForRESTAPI',
+        'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
+      );
+}
+
+const FAULT_KEYS = new Set<string>([...Object.keys(DEFAULT_FAULTS), 'seed']);
+
+/**
+ * Parses fault JSON (`--faults`, `EMULATOR_FAULTS`): unknown keys and bad mailbox faults are refused
+ * with a TypeError that says what is wrong.
+ * @example parseFaultsJson('{"mailboxes":{"duty@ane.example":"not-enabled"}}')
+ */
+export function parseFaultsJson(text: string): Partial<FaultConfig> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new TypeError(`faults are not JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new TypeError('faults must be a JSON object, e.g. {"mailboxes":{"a@b.example":"access-denied"}}');
+  for (const key of Object.keys(value))
+    if (!FAULT_KEYS.has(key))
+      throw new TypeError(`unknown fault "${key}" (known: ${[...FAULT_KEYS].join(', ')})`);
+  const faults = value as Partial<FaultConfig>;
+  return {
+    ...faults,
+    ...(faults.mailboxes !== undefined ? { mailboxes: checkMailboxFaults(faults.mailboxes) } : {}),
+  };
+}
+
+/** Checks a `mailboxes` fault map; throws naming the bad entry. */
+export function checkMailboxFaults(value: unknown): Record<string, MailboxFault> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new TypeError('faults.mailboxes must be an object of address → "access-denied" | "not-enabled"');
+  const out: Record<string, MailboxFault> = {};
+  for (const [address, fault] of Object.entries(value)) {
+    if (!MAILBOX_FAULTS.includes(fault as MailboxFault))
+      throw new TypeError(
+        `faults.mailboxes["${address}"]: ${JSON.stringify(fault)} is not one of ${MAILBOX_FAULTS.map((f) => `"${f}"`).join(', ')}`,
+      );
+    out[address.toLowerCase()] = fault as MailboxFault;
+  }
+  return out;
+}
 
 export interface OneOffFault {
   status: 429 | 500 | 503 | 504;
@@ -65,6 +133,8 @@ export interface FaultController {
   /** Takes a concurrency slot for a mailbox; undefined (throttle) when all are taken. Call the result to release. */
   acquire(mailboxId: string): (() => void) | undefined;
   shouldDropNotification(): boolean;
+  /** The fault configured for a mailbox (by its address or object id), if any. */
+  mailboxFault(mailbox: { readonly id: string; readonly email: string }): MailboxFault | undefined;
   readonly stats: FaultStats;
 }
 
@@ -87,7 +157,11 @@ const MESSAGES: Record<number, { code: string; message: string }> = {
 };
 
 export function createFaultController(initial: Partial<FaultConfig> = {}): FaultController {
-  let config: FaultConfig = { ...DEFAULT_FAULTS, ...initial };
+  let config: FaultConfig = {
+    ...DEFAULT_FAULTS,
+    ...initial,
+    mailboxes: checkMailboxFaults(initial.mailboxes),
+  };
   let random = config.seed === undefined ? Math.random : mulberry32(config.seed);
   const oneOffs: (OneOffFault & { remaining: number })[] = [];
   let dropNext = 0;
@@ -108,7 +182,11 @@ export function createFaultController(initial: Partial<FaultConfig> = {}): Fault
     stats,
     config: () => config,
     update(patch) {
-      config = { ...config, ...patch };
+      config = {
+        ...config,
+        ...patch,
+        ...(patch.mailboxes !== undefined ? { mailboxes: checkMailboxFaults(patch.mailboxes) } : {}),
+      };
       if (patch.seed !== undefined) random = mulberry32(patch.seed);
       return config;
     },
@@ -156,6 +234,9 @@ export function createFaultController(initial: Partial<FaultConfig> = {}): Fault
         if (n <= 0) inFlight.delete(mailboxId);
         else inFlight.set(mailboxId, n);
       };
+    },
+    mailboxFault(mailbox) {
+      return config.mailboxes[mailbox.email.toLowerCase()] ?? config.mailboxes[mailbox.id.toLowerCase()];
     },
     shouldDropNotification() {
       if (dropNext > 0) {

@@ -6,13 +6,30 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mailboxFaultError } from './faults.ts';
 import { GraphError, graphErrorBody } from './graph-error.ts';
 import { type HttpRequest, type HttpResponse, header } from './http.ts';
+import { prefersImmutableIds } from './id-format.ts';
 import { createContext, matchRoute, normalisePath, type Route, type Services } from './router.ts';
 import type { TokenClaims } from './token-issuer.ts';
 
 const JSON_TYPE =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+
+/**
+ * `/users/{id}/…` segments that reach the mailbox (Exchange), where a per-mailbox fault answers. The
+ * directory parts (`/users/{id}`, `/manager`, `/teamwork`) are Entra's and answer as usual.
+ */
+const MAILBOX_SCOPED = new Set([
+  'messages',
+  'mailfolders',
+  'sendmail',
+  'events',
+  'calendar',
+  'calendars',
+  'calendarview',
+  'mailboxsettings',
+]);
 
 export interface InnerRequest {
   method: string;
@@ -47,8 +64,11 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
   async function dispatch(req: HttpRequest, claims: TokenClaims, requestId: string): Promise<HttpResponse> {
     const pathname = req.url.pathname.replace(/^\/v1\.0/i, '');
     let release: (() => void) | undefined;
+    const immutable = prefersImmutableIds(header(req, 'prefer'));
     try {
-      const segments = normalisePath(pathname);
+      // Either id format comes in; items are found by their immutable id (id-format.ts).
+      const segments = normalisePath(pathname).map((s) => services.ids.toImmutable(s));
+      if (req.rawBody) req = { ...req, rawBody: services.ids.immutify(req.rawBody) };
       if (segments.length === 1 && segments[0] === '$batch' && req.method === 'POST')
         return await batch(req, claims);
       const match = matchRoute(routes, req.method, segments);
@@ -66,6 +86,10 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
         );
       const user = match.params.user;
       const mailbox = user ? services.state.find(user) : undefined;
+      if (mailbox && MAILBOX_SCOPED.has((segments[2] ?? '').toLowerCase())) {
+        const mailboxFault = services.faults.mailboxFault(mailbox);
+        if (mailboxFault) throw mailboxFaultError(mailboxFault);
+      }
       if (mailbox) {
         release = services.faults.acquire(mailbox.id);
         if (!release) {
@@ -91,10 +115,12 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
           fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {},
         );
       const ctx = createContext({ req, params: match.params, services, claims });
-      const response = await match.route.handler(ctx);
+      const answered = await match.route.handler(ctx);
+      const response = immutable ? answered : services.ids.restify(answered);
       return {
         ...response,
         headers: {
+          ...(immutable ? { 'preference-applied': 'IdType="ImmutableId"' } : {}),
           ...(response.body !== undefined && typeof response.body !== 'string'
             ? { 'content-type': JSON_TYPE }
             : {}),

@@ -15,7 +15,7 @@ export function stableGuid(seed: string): string {
 const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
 
 /** An Exchange-style item id (message, event, attachment…). */
-export const itemId = () => `AAMkA${b64(48)}AAA=`;
+export const itemId = () => `AAkALg${b64(48)}AAA=`;
 
 export const conversationId = () => `AAQkA${b64(30)}=`;
 

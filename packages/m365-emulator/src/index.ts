@@ -9,7 +9,13 @@ export {
   type StartEmulatorOptions,
   startEmulator,
 } from './emulator.ts';
-export type { FaultConfig, FaultController } from './faults.ts';
+export {
+  type FaultConfig,
+  type FaultController,
+  MAILBOX_FAULTS,
+  type MailboxFault,
+  parseFaultsJson,
+} from './faults.ts';
 export { loadSeed, parseSeed, type Seed, SeedFileError, type SeedInput } from './seed.ts';
 export type { EmulatorState } from './state.ts';
 export type { ClientRegistration } from './token-issuer.ts';

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startEmulator } from './emulator.ts';
+import { type FaultConfig, parseFaultsJson } from './faults.ts';
 import { SeedFileError } from './seed.ts';
 
 async function main(): Promise<number> {
@@ -33,12 +34,14 @@ async function main(): Promise<number> {
     process.stderr.write(`emulator: --port must be a port number, not "${values.port}"\n`);
     return 2;
   }
-  let faults: Record<string, unknown> | undefined;
+  let faults: Partial<FaultConfig> | undefined;
   if (values.faults) {
     try {
-      faults = JSON.parse(values.faults);
-    } catch {
-      process.stderr.write('emulator: --faults must be JSON, e.g. \'{"rate429":0.1}\'\n');
+      faults = parseFaultsJson(values.faults);
+    } catch (error) {
+      process.stderr.write(
+        `emulator: --faults: ${(error as Error).message}; e.g. '{"rate429":0.1}' or '{"mailboxes":{"a@b.example":"access-denied"}}'\n`,
+      );
       return 2;
     }
   }

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FaultController } from './faults.ts';
+import type { IdFormat } from './id-format.ts';
 import type { Change, EmulatorState, Subscription } from './state.ts';
 
 export type LifecycleEvent = 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
@@ -54,6 +55,7 @@ export function createNotifier(
   state: EmulatorState,
   faults: FaultController,
   options: NotifierOptions = {},
+  ids?: IdFormat,
 ): Notifier {
   const ackTimeout = options.ackTimeoutMs ?? 3000;
   const validationTimeout = options.validationTimeoutMs ?? 10_000;
@@ -139,7 +141,9 @@ export function createNotifier(
     const { subscription: sub, change } = item;
     const mailbox = state.mailboxes.get(change.mailboxId);
     const collection = change.kind === 'message' ? 'Messages' : 'Events';
-    const resource = `Users/${mailbox?.id ?? change.mailboxId}/${collection}/${change.id}`;
+    // The id format the subscription was created with (id-format.ts).
+    const itemId = sub.immutableIds || !ids ? change.id : ids.toRest(change.id);
+    const resource = `Users/${mailbox?.id ?? change.mailboxId}/${collection}/${itemId}`;
     const stored =
       change.kind === 'message' ? mailbox?.messages.get(change.id) : mailbox?.events.get(change.id);
     return {
@@ -153,7 +157,7 @@ export function createNotifier(
         ...(stored && change.changeType !== 'deleted'
           ? { '@odata.etag': `W/"${String(stored.data.changeKey)}"` }
           : {}),
-        id: change.id,
+        id: itemId,
       },
       clientState: sub.clientState ?? null,
       tenantId: sub.tenantId,

@@ -7,6 +7,7 @@ import type { CsdlValidator } from './csdl.ts';
 import type { FaultController } from './faults.ts';
 import { badRequest } from './graph-error.ts';
 import { type HttpRequest, type HttpResponse, header, parseJsonBody } from './http.ts';
+import type { IdFormat } from './id-format.ts';
 import type { Notifier } from './notifier.ts';
 import { parseQueryOptions, type QueryOptions } from './odata.ts';
 import type { EmulatorState } from './state.ts';
@@ -18,6 +19,8 @@ export interface Services {
   readonly notifier: Notifier;
   readonly faults: FaultController;
   readonly issuer: TokenIssuer;
+  /** REST and immutable item ids (id-format.ts). */
+  readonly ids: IdFormat;
   /** https://127.0.0.1:PORT */
   origin(): string;
 }

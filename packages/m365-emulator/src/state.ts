@@ -118,6 +118,8 @@ export interface Subscription {
   includeResourceData: boolean;
   latestSupportedTlsVersion: string;
   target: SubscriptionTarget;
+  /** Created with `Prefer: IdType="ImmutableId"`: its notifications name items by immutable id. */
+  immutableIds: boolean;
 }
 
 export interface SubscriptionTarget {

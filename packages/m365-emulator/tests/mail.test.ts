@@ -13,6 +13,8 @@ const PROP_ID = 'String {d4b3f1a2-6f7e-4a8b-9c0d-1e2f3a4b5c6d} Name ConcordDispu
 
 type Message = Record<string, unknown> & { id: string; conversationId: string; internetMessageId: string };
 
+const IMMUTABLE = 'IdType="ImmutableId"';
+
 async function draft(
   from: string,
   to: string,
@@ -89,11 +91,13 @@ describe('drafts', () => {
     const d = await draft(people.teamManager, people.gatesheadTeamManager, 'D-3');
     const byProp = await h.graph
       .api(`/users/${people.teamManager}/mailFolders/drafts/messages`)
+      .header('Prefer', IMMUTABLE)
       .filter(`singleValueExtendedProperties/Any(ep: ep/id eq '${PROP_ID}' and ep/value eq 'D-3')`)
       .get();
     expect(byProp.value.map((m: Message) => m.id)).toEqual([d.id]);
     const byConversation = await h.graph
       .api(`/users/${people.teamManager}/messages`)
+      .header('Prefer', IMMUTABLE)
       .filter(`conversationId eq '${d.conversationId}'`)
       .get();
     expect(byConversation.value.map((m: Message) => m.id)).toEqual([d.id]);
@@ -115,9 +119,16 @@ describe('send and delivery', () => {
     });
     // Graph answers 202 with no body (graph-client then hands back the empty raw body stream).
     await h.graph.api(`/users/${people.teamManager}/messages/${d.id}/send`).post(null);
-    const sentItem = await h.graph.api(`/users/${people.teamManager}/messages/${d.id}`).get();
+    // The sent copy keeps the draft's id with immutable ids (a REST id changes with the folder).
+    const sentItem = await h.graph
+      .api(`/users/${people.teamManager}/messages/${d.id}`)
+      .header('Prefer', IMMUTABLE)
+      .get();
     expect(sentItem).toMatchObject({ isDraft: false, internetMessageId: d.internetMessageId });
-    const inSent = await h.graph.api(`/users/${people.teamManager}/mailFolders('sentitems')/messages`).get();
+    const inSent = await h.graph
+      .api(`/users/${people.teamManager}/mailFolders('sentitems')/messages`)
+      .header('Prefer', IMMUTABLE)
+      .get();
     expect(inSent.value.map((m: Message) => m.id)).toContain(d.id);
 
     // Gateshead is another tenant: read its mailbox through the admin API, as the counterpart would.

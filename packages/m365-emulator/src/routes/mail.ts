@@ -11,6 +11,7 @@
 import { renderEvent } from '../calendar.ts';
 import { badRequest } from '../graph-error.ts';
 import type { HttpResponse } from '../http.ts';
+import { prefersImmutableIds } from '../id-format.ts';
 import {
   createMessage,
   createReplyDraft,
@@ -134,11 +135,18 @@ function delta(ctx: RouteContext): HttpResponse {
     for (const r of mailbox.removed)
       if (r.folder === folder && r.seq > token.s && r.seq <= token.u && !present.has(r.id))
         removed.set(r.id, r.seq);
+    // A REST id names the item in the folder it left (an immutable id is the same everywhere).
+    const removedId = (id: string) =>
+      prefersImmutableIds(ctx.prefer) ? id : ctx.services.ids.toRest(id, `${mailbox.id}/${folder}`);
     for (const [id, seq] of removed)
       if (!(mailbox.messages.get(id)?.folder === folder))
         entries.push({
           seq,
-          json: { '@odata.type': '#microsoft.graph.message', id, '@removed': { reason: 'deleted' } },
+          json: {
+            '@odata.type': '#microsoft.graph.message',
+            id: removedId(id),
+            '@removed': { reason: 'deleted' },
+          },
         });
   }
   entries.sort((a, b) => a.seq - b.seq);

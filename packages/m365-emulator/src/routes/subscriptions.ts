@@ -7,7 +7,9 @@
  * users/{id}/events (also /calendar/events).
  */
 import { randomUUID } from 'node:crypto';
+import { mailboxFaultError } from '../faults.ts';
 import { badRequest, GraphError, notFound } from '../graph-error.ts';
+import { prefersImmutableIds } from '../id-format.ts';
 import type { Json } from '../odata.ts';
 import { normalisePath, type Route, type RouteContext, route } from '../router.ts';
 import type { Subscription, SubscriptionTarget } from '../state.ts';
@@ -29,11 +31,28 @@ function targetOf(ctx: RouteContext, resource: string): SubscriptionTarget {
       'ExtensionError',
       `Operation: Create; Exception: [Status Code: NotFound; Reason: The requested user '${user}' is invalid.]`,
     );
+  checkMailboxFault(ctx, mailbox.id, 'Create');
   if (path === 'messages') return { mailboxId: mailbox.id, kind: 'message' };
   if (rest.length === 3 && path.startsWith('mailfolders/') && path.endsWith('/messages'))
     return { mailboxId: mailbox.id, kind: 'message', folder: folderOf(mailbox, rest[1] as string) };
   if (path === 'events' || path === 'calendar/events') return { mailboxId: mailbox.id, kind: 'event' };
   throw unsupported(resource);
+}
+
+/**
+ * A per-mailbox fault (faults.ts) as the subscription service reports it: Exchange's answer wrapped in
+ * an `ExtensionError` with the same status, naming Exchange's code and message.
+ */
+function checkMailboxFault(ctx: RouteContext, mailboxId: string, operation: 'Create' | 'Update'): void {
+  const mailbox = ctx.services.state.find(mailboxId);
+  const fault = mailbox && ctx.services.faults.mailboxFault(mailbox);
+  if (!fault) return;
+  const inner = mailboxFaultError(fault);
+  throw new GraphError(
+    inner.status,
+    'ExtensionError',
+    `Operation: ${operation}; Exception: [Status Code: ${inner.status === 403 ? 'Forbidden' : 'NotFound'}; Reason: ${inner.code}: ${inner.message}]`,
+  );
 }
 
 const unsupported = (resource: string) =>
@@ -149,6 +168,7 @@ export const subscriptionRoutes: Route[] = [
       latestSupportedTlsVersion:
         typeof body.latestSupportedTlsVersion === 'string' ? body.latestSupportedTlsVersion : 'v1_2',
       target,
+      immutableIds: prefersImmutableIds(ctx.prefer),
     };
     ctx.services.state.subscriptions.set(sub.id, sub);
     return entity(ctx, 'subscriptions/$entity', subscriptionJson(sub), 201);
@@ -165,6 +185,7 @@ export const subscriptionRoutes: Route[] = [
   ),
   route('PATCH', 'subscriptions/:id', (ctx) => {
     const sub = find(ctx);
+    checkMailboxFault(ctx, sub.target.mailboxId, 'Update');
     const body = ctx.services.validator.entity('subscription', objectBody(ctx));
     if (body.expirationDateTime !== undefined)
       sub.expirationDateTime = checkExpiration(ctx, body.expirationDateTime);
@@ -177,7 +198,7 @@ export const subscriptionRoutes: Route[] = [
     return { status: 204 };
   }),
   route('POST', 'subscriptions/:id/reauthorize', (ctx) => {
-    find(ctx);
+    checkMailboxFault(ctx, find(ctx).target.mailboxId, 'Update');
     return { status: 204 };
   }),
 ];
