@@ -8,7 +8,7 @@
  * app's Exchange RBAC scope: `EMULATOR_FAULTS='{"mailboxes":{"team.manager@ane.example":"access-denied"}}' npm start`
  * (or `"not-enabled"`: no Exchange Online mailbox). Invalid JSON stops the start with what is wrong.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   type FaultConfig,
@@ -21,6 +21,9 @@ import { createApp, SAMPLE_DIRECTORY } from '../../src/app/create-app.ts';
 import { loadConfigOrExit } from '../../src/config/index.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { startPlayground } from './playground.ts';
+
+/** The one person the Agents Playground signs in (DESIGN.md: "Alex Wilber", `user-id-0`). */
+const PLAYGROUND_USER = 'user-id-0';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -59,8 +62,9 @@ async function main(): Promise<void> {
     ...(config.clock === 'test' ? [`  Test clock:                              ${url}/dev/clock`] : []),
     `  Database (PGlite):                       ${config.dataDir}`,
     '',
-    'You are Alex Wilber, the ANE practitioner. Type "raise a dispute" to begin;',
-    '"act as team-manager" (or service-manager, head-of-service, "act as me") to play another role.',
+    ...partnershipLines(directoryFile),
+    'Type "raise a dispute" to begin; "act as <role>" (for example "act as team-manager") plays',
+    'another person of the partnership, and "act as me" comes back.',
     'Press Ctrl+C to stop.',
     '',
   ];
@@ -78,6 +82,25 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+}
+
+/**
+ * The banner's lines on the partnership: its name and description from the directory file, and
+ * whom the Playground user (Teams user id `user-id-0`) plays there.
+ */
+function partnershipLines(directoryFile: string): string[] {
+  const directory = JSON.parse(readFileSync(directoryFile, 'utf8')) as {
+    partnership?: { name: string; description?: string };
+    people?: { displayName?: string; jobTitle?: string; teamsUserId?: string }[];
+  };
+  const played = directory.people?.find((p) => p.teamsUserId === PLAYGROUND_USER);
+  return [
+    `Partnership: ${directory.partnership?.name ?? path.basename(directoryFile)} (${directoryFile})`,
+    ...(directory.partnership?.description ? [directory.partnership.description] : []),
+    played
+      ? `In the Playground you are ${played.displayName ?? played.jobTitle ?? 'the raiser'}.`
+      : `No one in this directory has teamsUserId "${PLAYGROUND_USER}", so the Playground user is not a person here.`,
+  ];
 }
 
 /** `EMULATOR_FAULTS`, parsed and checked; exits 2 with the reason when it is not valid. */
