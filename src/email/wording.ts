@@ -4,7 +4,13 @@
  *
  * @example emailViewOf(effect).subject // 'ANE dispute CASE-1: Formal Resolution Process – Stage 1'
  */
-import type { Confirmation, EmailDetails, EmailFrame, EmailIntent } from '../domain/dispute/email-intents.ts';
+import type {
+  Confirmation,
+  EmailDetails,
+  EmailFrame,
+  EmailIntent,
+  MeetingTitle,
+} from '../domain/dispute/email-intents.ts';
 import type { EmailView } from '../domain/dispute/types.ts';
 import { outcomeText } from '../wording/outcomes.ts';
 
@@ -121,4 +127,19 @@ export function emailViewOf(effect: {
 }): EmailView {
   const { procedureShortName: _short, ...frame } = effect.frame;
   return { ...frame, ...words(effect.message, effect.frame) };
+}
+
+/**
+ * A meeting invitation's subject: `ANE dispute ANE-2026-0042: Stage 3 meeting`. A booking asked for
+ * before titles were data carries its subject already worded, and keeps it.
+ */
+export function meetingSubject(booking: {
+  readonly title?: MeetingTitle;
+  readonly subject?: string;
+}): string {
+  if (booking.title) {
+    const { procedureShortName, caseReference, stageName } = booking.title;
+    return `${procedureShortName} dispute ${caseReference}: ${stageName} meeting`;
+  }
+  return booking.subject ?? 'Dispute meeting';
 }

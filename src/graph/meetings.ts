@@ -20,6 +20,7 @@ import type { Effect, PersonRef } from '../domain/dispute/types.ts';
 import { findSlots, type Interval, type Slot, type WorkingHours } from '../domain/meeting/slots.ts';
 import { instantDateInWords, londonTime } from '../email/dates.ts';
 import { escapeHtml } from '../email/escape.ts';
+import { meetingSubject } from '../email/wording.ts';
 import type { Logger } from '../log/index.ts';
 import type { CalendarEvent, GraphCalendar } from './calendar.ts';
 import { transactionIdFor } from './ids.ts';
@@ -144,7 +145,7 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
         return { kind: 'unbookable', reason };
       }
       const event = await calendar.create(organiser, {
-        subject: effect.subject,
+        subject: meetingSubject(effect),
         html: agendaHtml(effect, chosen),
         start: chosen.start,
         end: chosen.end,
@@ -185,7 +186,7 @@ function agendaHtml(effect: BookMeetingEffect, slot: Slot): string {
     return `<li${indented ? ' style="margin-left:1.5em;list-style:circle"' : ''}>${escapeHtml(line.trim())}</li>`;
   });
   return (
-    `<html><body><p>${escapeHtml(effect.subject)}</p><p>${escapeHtml(when)}</p>` +
+    `<html><body><p>${escapeHtml(meetingSubject(effect))}</p><p>${escapeHtml(when)}</p>` +
     `<p><strong>Agenda</strong></p><ol>${items.join('')}</ol>` +
     `<p>${escapeHtml('Booked by Concord on behalf of the convener. Please accept or decline so the meeting can be moved if needed.')}</p></body></html>`
   );

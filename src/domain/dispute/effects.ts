@@ -3,7 +3,7 @@
  * effect carries a stable key; the runtime performs each key at most once.
  */
 import type { CardFrame, CardIntent } from './card-intents.ts';
-import type { EmailFrame, EmailIntent } from './email-intents.ts';
+import type { EmailFrame, EmailIntent, MeetingTitle } from './email-intents.ts';
 import type { Instant, PersonRef, ThreadMessage, TimerKind } from './primitives.ts';
 import type { RecordEntry } from './record-intents.ts';
 
@@ -70,7 +70,10 @@ export type Effect =
       }[];
       readonly window: { readonly start: Instant; readonly end: Instant };
       readonly durationMinutes: number;
-      readonly subject: string;
+      /** What the invitation's subject names; worded by src/email/wording.ts (`meetingSubject`). */
+      readonly title?: MeetingTitle;
+      /** The worded subject of a booking asked for before titles were data (outbox rows from then). */
+      readonly subject?: string;
       readonly agenda: readonly string[];
       /** The event to replace when re-booking, and the starts already declined. */
       readonly replaces?: string;

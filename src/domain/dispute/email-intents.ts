@@ -72,3 +72,10 @@ export interface EmailFrame {
   };
   readonly overallDue?: string | null;
 }
+
+/** What a meeting invitation's subject names: the procedure, the case and the stage. */
+export interface MeetingTitle {
+  readonly procedureShortName: string;
+  readonly caseReference: string;
+  readonly stageName: string;
+}

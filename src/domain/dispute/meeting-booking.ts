@@ -41,7 +41,11 @@ export function bookMeeting(t: Transition, stage: Stage, actor: PersonRef, prefe
     attendees,
     window: { start: t.ctx.now, end: windowEnd },
     durationMinutes: spec.durationMinutes,
-    subject: `${t.procedure.shortName} dispute ${t.state.caseReference}: ${stage.name} meeting`,
+    title: {
+      procedureShortName: t.procedure.shortName,
+      caseReference: t.state.caseReference,
+      stageName: stage.name,
+    },
     agenda: agenda
       ? agenda.items.flatMap((i) => [i.label, ...i.children.map((c) => `  ${c}`)])
       : [spec.quote],
