@@ -26,30 +26,19 @@ export function createStoreSubscriptionStore(
     },
     async put(record) {
       const at = now();
+      const fields = {
+        kind: record.kind,
+        mailbox: record.mailbox.toLowerCase(),
+        mailbox_id: record.mailboxId,
+        resource: record.resource,
+        client_state: record.clientState,
+        expires_at: record.expiresAt,
+        updated_at: at,
+      };
       await db
         .insertInto('graph_subscriptions')
-        .values({
-          id: record.id,
-          kind: record.kind,
-          mailbox: record.mailbox.toLowerCase(),
-          mailbox_id: record.mailboxId,
-          resource: record.resource,
-          client_state: record.clientState,
-          expires_at: record.expiresAt,
-          created_at: at,
-          updated_at: at,
-        })
-        .onConflict((oc) =>
-          oc.column('id').doUpdateSet({
-            kind: record.kind,
-            mailbox: record.mailbox.toLowerCase(),
-            mailbox_id: record.mailboxId,
-            resource: record.resource,
-            client_state: record.clientState,
-            expires_at: record.expiresAt,
-            updated_at: at,
-          }),
-        )
+        .values({ id: record.id, ...fields, created_at: at })
+        .onConflict((oc) => oc.column('id').doUpdateSet(fields))
         .execute();
     },
     async remove(id) {
