@@ -544,7 +544,7 @@ describe('the ANE journey through the real adapters and the local Microsoft 365'
     console.info(`[ane-journey] no faults: ${JSON.stringify(figures)}`);
     expect(figures.emails).toBe(4);
     expect(figures.liveEvents).toBe(2);
-  }, 60_000);
+  }, 180_000);
 
   it('completes with 20% injected faults, with no duplicate email or event', async () => {
     world = await startConcordApp();
@@ -596,5 +596,5 @@ describe('the ANE journey through the real adapters and the local Microsoft 365'
     expect(statuses.length / requests).toBeGreaterThan(0.1);
     expect(figures.emails).toBe(4);
     expect(figures.liveEvents).toBe(2);
-  }, 120_000);
+  }, 240_000);
 });
