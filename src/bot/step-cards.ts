@@ -130,7 +130,7 @@ export function cardForEffect(
       return renderCard('review-reply', {
         ...ctx,
         reply: { from: reply.from ?? 'the counterpart', at: reply.at, text: reply.text ?? '' },
-        responseMustInclude: stage?.content.required.map((c) => c.label) ?? [],
+        responseMustInclude: stage?.content.response?.required.map((c) => c.label) ?? [],
         errors: errors as FieldErrors<'note'>,
       });
     }

@@ -262,6 +262,9 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
   ).toBe(true);
   const reviewCard = await cardTo(tm.id, /the report will be completed by 22 January 2027/);
   expect(textOf(reviewCard.card)).toMatch(/Not agreed/);
+  // What the response should include is the response's content (ANE: SMART actions), not the statement's.
+  expect(textOf(reviewCard.card)).toMatch(/specific, measurable, achievable, realistic and time-limited/);
+  expect(textOf(reviewCard.card)).not.toMatch(/Details of attempts to resolve the problem informally/);
 
   // Not agreed: the acknowledgement goes on the same thread, High Importance; the Service Manager decides on Stage 2.
   await act({
