@@ -36,8 +36,10 @@ export function checkText(
     ok: false as const,
     error: refusal('invalid-input', code, { subject, ...(n ? { n } : {}), ...params }, field),
   });
-  if (typeof value !== 'string' || value.trim().length === 0) return fail('text-required');
-  const text = value.trim();
+  if (typeof value !== 'string') return fail('text-required');
+  const text = cleanText(value);
+  // Joiners alone (U+200C, U+200D) are as empty as spaces.
+  if (text.replace(JOINERS, '').trim().length === 0) return fail('text-required');
   if (text.length > max) return fail('text-too-long', { length: text.length, max });
   // Control characters other than line breaks and tabs have no place in a case record.
   if ([...text].some(isForbiddenControl)) return fail('text-unstorable');
@@ -73,7 +75,7 @@ export function validateRaise(
       refusal(code === 'urgency-unknown' ? 'urgency-required' : 'invalid-input', code, params, field),
     );
   if (event.immediateRiskChecked !== true) add('immediateRiskChecked', 'immediate-risk-unconfirmed');
-  const caseReference = typeof event.caseReference === 'string' ? event.caseReference.trim() : '';
+  const caseReference = typeof event.caseReference === 'string' ? cleanText(event.caseReference) : '';
   if (!CASE_REFERENCE.test(caseReference)) add('caseReference', 'case-reference-invalid');
   if (!procedure.categories.some((c) => c.id === event.category))
     add('category', 'category-unknown', { procedure: procedure.shortName });
@@ -100,6 +102,19 @@ export function validateRaise(
   }
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, value: { caseReference, details: details as DisputeDetails } };
+}
+
+/**
+ * Bidirectional overrides, embeddings, isolates and marks (which can make an email or card read
+ * differently from what was stored: U+202E "RIGHT-TO-LEFT OVERRIDE") and invisible spaces (zero width
+ * space, word joiner, byte-order mark). The joiners U+200C and U+200D are kept: scripts and emoji need them.
+ */
+const INVISIBLE = /[\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+const JOINERS = /[\u200C\u200D]/g;
+
+/** What is kept of typed text: Unicode NFC, without bidi controls or invisible spaces, trimmed. */
+export function cleanText(value: string): string {
+  return value.normalize('NFC').replace(INVISIBLE, '').trim();
 }
 
 /** Control characters other than tab, line feed and carriage return. */

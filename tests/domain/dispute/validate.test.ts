@@ -63,3 +63,37 @@ describe('validateRaise', () => {
     expect(v.errors).toEqual([expect.objectContaining({ field: 'urgency', reason: 'urgency-required' })]);
   });
 });
+
+describe('typed text is cleaned before it is kept (what reaches emails and cards)', () => {
+  const withIssue = (issue: string) =>
+    validateRaise({ ...raised, details: { ...RAISE_DETAILS, issue } }, ane);
+
+  it('drops bidirectional overrides and isolates, so a line reads as it was stored', () => {
+    const v = withIssue('Report due \u202Eetad on\u202C \u2066soon\u2069');
+    expect(v.ok && v.value.details.issue).toBe('Report due etad on soon');
+  });
+
+  it('drops zero-width spaces, word joiners and byte-order marks', () => {
+    const v = withIssue('\uFEFFRe\u200Bport\u2060 delayed');
+    expect(v.ok && v.value.details.issue).toBe('Report delayed');
+  });
+
+  it('keeps the joiners scripts and emoji need, and stores NFC', () => {
+    const v = withIssue('Cafe\u0301 \u{1F469}\u200D\u{1F467}');
+    expect(v.ok && v.value.details.issue).toBe('Caf\u00E9 \u{1F469}\u200D\u{1F467}');
+  });
+
+  it('refuses a required field of only invisible characters as empty', () => {
+    const v = withIssue('\u200B\u200B\u200D\uFEFF ');
+    expect(v.ok).toBe(false);
+    if (v.ok) return;
+    expect(v.errors.map((e) => [e.field, e.code])).toEqual([['issue', 'text-required']]);
+  });
+
+  it('cleans a case reference before checking it, so a bidi override never reaches a subject line', () => {
+    expect(validateRaise({ ...raised, caseReference: 'CASE-1\u202E' }, ane)).toMatchObject({
+      ok: true,
+      value: { caseReference: 'CASE-1' },
+    });
+  });
+});
