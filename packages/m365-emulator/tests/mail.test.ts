@@ -15,6 +15,16 @@ type Message = Record<string, unknown> & { id: string; conversationId: string; i
 
 const IMMUTABLE = 'IdType="ImmutableId"';
 
+/** Sends the Team Manager's draft and returns it as it arrived in the counterpart's inbox. */
+async function sendToCounterpart(d: Message): Promise<Message> {
+  await h.graph.api(`/users/${people.teamManager}/messages/${d.id}/send`).post(null);
+  const theirs = await h.admin<{ value: Message[] }>(
+    'GET',
+    `/mailboxes/${people.newcastlePermanence}/messages?folder=inbox`,
+  );
+  return theirs.body.value.find((m) => m.internetMessageId === d.internetMessageId) as Message;
+}
+
 async function draft(
   from: string,
   to: string,
@@ -151,12 +161,7 @@ describe('send and delivery', () => {
 
   it('a reply (played through the admin API) arrives with In-Reply-To/References on the same conversation', async () => {
     const d = await draft(people.teamManager, people.newcastlePermanence, 'D-11');
-    await h.graph.api(`/users/${people.teamManager}/messages/${d.id}/send`).post(null);
-    const theirs = await h.admin<{ value: Message[] }>(
-      'GET',
-      `/mailboxes/${people.newcastlePermanence}/messages?folder=inbox`,
-    );
-    const incoming = theirs.body.value.find((m) => m.internetMessageId === d.internetMessageId) as Message;
+    const incoming = await sendToCounterpart(d);
     await h.admin(
       'POST',
       `/mailboxes/${people.newcastlePermanence}/messages/${encodeURIComponent(incoming.id)}/reply`,
@@ -187,12 +192,7 @@ describe('send and delivery', () => {
 
   it('createReply returns a draft on the thread; reply sends at once; both keep the conversation', async () => {
     const d = await draft(people.teamManager, people.newcastlePermanence, 'D-12');
-    await h.graph.api(`/users/${people.teamManager}/messages/${d.id}/send`).post(null);
-    const theirs = await h.admin<{ value: Message[] }>(
-      'GET',
-      `/mailboxes/${people.newcastlePermanence}/messages?folder=inbox`,
-    );
-    const incoming = theirs.body.value.find((m) => m.internetMessageId === d.internetMessageId) as Message;
+    const incoming = await sendToCounterpart(d);
     await h.admin(
       'POST',
       `/mailboxes/${people.newcastlePermanence}/messages/${encodeURIComponent(incoming.id)}/reply`,
