@@ -106,7 +106,10 @@ export function cardForEffect(
   if (kind === 'decision' && phase === 'awaiting-decision' && state.stage.nextStageId) {
     const next = procedure.stages.find((s) => s.id === state.stage.nextStageId);
     const options = statementOptions(intent);
-    if (next?.channel === 'email' && options) {
+    // The statement is reviewed by the person it goes out from: at an email stage, or when the
+    // decision was handed to the sender of a letter or a discussion held by email.
+    const handedOver = intent.kind === 'ask-decision' && intent.after === 'handover';
+    if (next && (next.channel === 'email' || handedOver) && options) {
       const model = reviewStatementModel({
         state,
         procedure,

@@ -93,6 +93,9 @@ export function createRoleResolver(options: RoleResolverOptions): RoleResolver {
   };
 
   return {
+    inHostTenant(person) {
+      return organisations.get(person.organisationId)?.tenant === 'host';
+    },
     resolve({ party, dispute, relativeTo }) {
       const anchor = people.get(relativeTo?.id ?? '') ?? people.get(dispute.raisedBy.id);
       const orgs = organisationsFor(party.side, dispute);

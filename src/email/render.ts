@@ -26,6 +26,8 @@ const LEADS: Record<EmailTemplate, (view: EmailView) => string> = {
   acknowledgement: (v) => `Acknowledgement of your response under the ${v.procedureName}, ${v.stageName}.`,
   chase: (v) => `Reminder: a response is awaited under the ${v.procedureName}, ${v.stageName}.`,
   letter: (v) => `Correspondence under the ${v.procedureName}, ${v.stageName}.`,
+  discussion: (v) =>
+    `A professional dispute has reached ${v.stageName} of the ${v.procedureName}, and it involves you.`,
   inform: (v) =>
     `For your information: a professional dispute has reached ${v.stageName} of the ${v.procedureName}.`,
   referral: (v) => `Referral under the ${v.procedureName}.`,

@@ -111,6 +111,23 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
         ],
         fields: m.actions.map((a) => ({ label: `${a.description} (${a.owner})`, value: `by ${a.dueDate}` })),
       };
+    case 'discussion':
+      return {
+        subject: `${about}: ${f.stageName}`,
+        paragraphs: [
+          stageQuote(m.stageQuote),
+          ...m.asked.map((a) => `The procedure asks: “${a}”`),
+          ...(m.history.length > 0
+            ? [
+                `What has happened so far: ${m.history
+                  .map((h) => `${h.stageName}: ${outcomeText(h.summary)}`)
+                  .join(' ')}`,
+              ]
+            : []),
+          'Please reply to this email with your response; your reply is kept on the case record.',
+        ],
+        fields: detailFields(f.caseReference, m.details),
+      };
     case 'withdrawn':
       return {
         subject: `${about}: withdrawn`,

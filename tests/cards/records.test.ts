@@ -13,6 +13,13 @@ import { acting } from './fixtures.ts';
 /** One line of each kind, with the sentence the case record showed for it before lines were data. */
 const LINES: readonly [RecordLine, string][] = [
   [
+    {
+      kind: 'handed-to-sender',
+      params: { by: 'Service Manager, Dudley', to: 'Director, Dudley', stageName: 'Stage 3b' },
+    },
+    'Service Manager, Dudley decided to raise Stage 3b; Director, Dudley reviews and sends it.',
+  ],
+  [
     { kind: 'dispute-raised', params: { procedureName: 'ANE Protocol', version: '2025-10' } },
     'Dispute raised under ANE Protocol (2025-10).',
   ],
@@ -152,6 +159,7 @@ describe('record lines in words', () => {
       chased: true,
       'decided-escalate': true,
       'decided-informal': true,
+      'handed-to-sender': true,
       'decision-accepted': true,
       'informal-contact': true,
       bypassed: true,

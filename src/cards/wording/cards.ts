@@ -58,6 +58,15 @@ function words(intent: CardIntent): Words {
       const actions = intent.options.map(optionAction);
       if (intent.after === 'raise')
         return { title: `Decide on ${intent.nextStageName}`, text: [intent.quote ?? ''], actions };
+      if (intent.after === 'handover')
+        return {
+          title: `${intent.nextStageName}: review and send`,
+          text: [
+            `${intent.decidedBy ?? 'The person who decides'} has decided to take this to ${intent.nextStageName}. It goes out in your name: review what the other agency will read, change it if you need to, and send it.`,
+            intent.quote ?? '',
+          ],
+          actions: [{ verb: VERBS.escalate, title: 'Send' }],
+        };
       if (intent.after === 'informal')
         return {
           title: 'The informal approach did not resolve it',
@@ -98,17 +107,38 @@ function words(intent: CardIntent): Words {
       if (intent.after === 'meeting')
         return {
           title: 'Record the minutes and the outcome',
-          text: [intent.quote, ...intent.mustNotRecord],
+          text: [
+            intent.quote,
+            ...(intent.onBehalfOf ? [`Record the outcome of the meeting ${intent.onBehalfOf} convened.`] : []),
+            ...intent.mustNotRecord,
+          ],
           actions: [OUTCOME],
           facts: mustInclude(intent.mustInclude),
         };
       if (intent.after === 'referral')
         return { title: `${intent.name}: record the outcome`, text: [intent.quote], actions: [OUTCOME] };
       return {
-        title: `${intent.name}: your step`,
+        title: intent.reassigned
+          ? `${intent.name}: the record is reassigned to you`
+          : `${intent.name}: your step`,
         text: [
           intent.quote,
+          ...(intent.reassigned
+            ? [
+                `“${intent.reassigned.quote}”`,
+                ...(intent.reassigned.returnsTo
+                  ? [`When you record your response, the record returns to ${intent.reassigned.returnsTo}.`]
+                  : []),
+              ]
+            : []),
+          ...(intent.onBehalfOf ? [`Record the outcome as ${intent.onBehalfOf} gave it.`] : []),
           ...(intent.with.length ? [`With: ${intent.with.join(', ')}`] : []),
+          ...(intent.byEmail?.length
+            ? [
+                `Concord has emailed ${intent.byEmail.join(', ')} with the case details and what the procedure asks of them; their replies are kept here and on the record.`,
+              ]
+            : []),
+          ...(intent.replies ?? []).map((r) => `Reply from ${r.from}: ${r.text}`),
           ...intent.mustNotRecord,
         ],
         actions: [
@@ -207,6 +237,14 @@ function words(intent: CardIntent): Words {
       };
     case 'ended-unresolved':
       return { title: 'Dispute ended unresolved', text: [outcomeText(intent.reason)] };
+    case 'stage-involves-you':
+      return {
+        title: `${intent.stageName}: this involves you`,
+        text: [
+          intent.quote,
+          `${intent.actor} will hold this step with you and record its outcome${intent.dueDate ? ` by ${intent.dueDate}` : ''}.`,
+        ],
+      };
     case 'after-resolution':
       return { title: 'After the resolution', text: [intent.quote] };
     case 'action-parked':

@@ -32,6 +32,8 @@ function lineText(line: RecordLine): string {
       return 'Response chased.';
     case 'decided-escalate':
       return `${line.params.by} decided to raise ${line.params.stageName}.`;
+    case 'handed-to-sender':
+      return `${line.params.by} decided to raise ${line.params.stageName}; ${line.params.to} reviews and sends it.`;
     case 'decided-informal':
       return `${line.params.by} decided to ${line.params.quote}.`;
     case 'decision-accepted':

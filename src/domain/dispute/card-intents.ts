@@ -29,7 +29,9 @@ export type CardIntent =
   | {
       readonly kind: 'ask-decision';
       /** Why the decision is asked: the raise found it unresolved, an informal contact did not resolve it, or a stage ended. */
-      readonly after: 'raise' | 'informal' | 'stage';
+      readonly after: 'raise' | 'informal' | 'stage' | 'handover';
+      /** Who decided to go to the next stage, when the card hands its correspondence to its sender. */
+      readonly decidedBy?: string;
       readonly nextStageId: string;
       readonly nextStageName: string;
       readonly options: readonly DecisionOption[];
@@ -66,6 +68,22 @@ export type CardIntent =
       readonly mustNotRecord: readonly string[];
       readonly mustInclude: readonly string[];
       readonly canRequestMeeting: boolean;
+      /** The replies that came back on the stage's email thread (a discussion with another tenant). */
+      readonly replies?: readonly { readonly from: string; readonly text: string; readonly at: Instant }[];
+      /** The record is reassigned to the card's recipient, and returns to this person afterwards (IRO). */
+      readonly reassigned?: { readonly quote: string; readonly returnsTo: string | null };
+      /** The person in another tenant whose step this records (an external convener or chair). */
+      readonly onBehalfOf?: string;
+      /** The people in another tenant the discussion is held with by email (the thread is tracked). */
+      readonly byEmail?: readonly string[];
+    }
+  /** A notice to someone in the host tenant whom a stage involves, without a step of their own. */
+  | {
+      readonly kind: 'stage-involves-you';
+      readonly stageName: string;
+      readonly quote: string;
+      readonly actor: string;
+      readonly dueDate: string | null;
     }
   | {
       readonly kind: 'review-reply';

@@ -48,12 +48,67 @@ export const CHANNELS: Record<Channel, EnterChannel> = {
   reassignment: withOthers,
 };
 
-function withOthers(t: Transition, { stage, actor }: ChannelEntry): void {
+/**
+ * A discussion or a reassignment. Its parties in another tenant are emailed (High Importance, on a
+ * tracked thread: the case reference, the stage, what the procedure asks of them and by when), so
+ * a discussion is never a note only the raising side can see; its parties in the host tenant get a
+ * Teams notice. The actor (or the person the record is reassigned to) then records the outcome,
+ * or the meeting the procedure requires is booked.
+ */
+function withOthers(t: Transition, entry: ChannelEntry): void {
+  const { stage, actor, copies, deadline } = entry;
   const others = stage.with
     .map((p) => t.resolve(p, p.side === 'raising' ? actor : undefined))
-    .filter((p): p is PersonRef => !!p);
+    .filter((p): p is PersonRef => !!p && p.id !== actor.id)
+    .filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i);
   t.addParticipants(...others);
-  askForOutcome(t, actor, others);
+  const byEmail = others.filter((p) => !t.inTeams(p));
+  if (byEmail.length > 0) {
+    const asked = [
+      ...(stage.outcomeInWriting && stage.outcomeInWriting.by.side !== 'raising'
+        ? [stage.outcomeInWriting.quote]
+        : []),
+      ...(stage.content.response ? [stage.content.response.quote] : []),
+    ];
+    t.sendEmail({
+      from: actor,
+      to: byEmail,
+      cc: copies.filter((c) => !t.inTeams(c)),
+      importance: stage.email?.importance ?? 'high',
+      template: 'discussion',
+      kind: 'statement',
+      message: {
+        kind: 'discussion',
+        stageQuote: stage.quote,
+        asked,
+        details: emailDetails(t, entry.details),
+        history: t.state.outcomes.map((o) => ({
+          stageName: t.procedure.stages.find((s) => s.id === o.stageId)?.name ?? o.stageId,
+          summary: o.summary,
+        })),
+      },
+      due: deadline,
+    });
+  }
+  for (const person of others.filter((p) => t.inTeams(p))) {
+    t.sendCard(
+      person,
+      'status',
+      {
+        kind: 'stage-involves-you',
+        stageName: stage.name,
+        quote: stage.reassignment?.quote ?? stage.quote,
+        actor: actor.name,
+        dueDate: deadline.dueDate,
+      },
+      'involved',
+    );
+  }
+  if (stage.meeting?.when === 'always') {
+    bookMeeting(t, stage, actor);
+    return;
+  }
+  askForOutcome(t, actor, others, byEmail);
 }
 
 /** The stage's statement or letter, from its actor to the stage's parties with its copies, due by its deadline. */
@@ -86,10 +141,25 @@ export function emailDetails(t: Transition, details: DisputeDetails): EmailDetai
   };
 }
 
-function askForOutcome(t: Transition, actor: PersonRef, others: PersonRef[] = []): void {
+/**
+ * Asks for the stage's outcome. The card goes to the actor in Teams, or, when the actor is in
+ * another tenant, to the host-side person who records it for them (`recorderFor`).
+ */
+export function askForOutcome(
+  t: Transition,
+  actor: PersonRef,
+  others: PersonRef[] = [],
+  byEmail: PersonRef[] = [],
+): void {
   const stage = t.stage;
-  t.updateStage({ phase: 'awaiting-outcome', awaiting: actor });
-  t.sendCard(actor, 'outcome', {
+  const recorder = t.recorderFor(actor);
+  t.addParticipants(recorder);
+  t.updateStage({ phase: 'awaiting-outcome', awaiting: recorder });
+  const returnsTo = stage.reassignment ? t.resolve(stage.reassignment.returnsTo, t.state.raisedBy) : null;
+  const replies = t.state.stage.thread
+    .filter((m) => m.kind === 'reply' && m.text)
+    .map((m) => ({ from: m.from ?? '', text: m.text ?? '', at: m.at }));
+  t.sendCard(recorder, 'outcome', {
     kind: 'record-outcome',
     after: 'step',
     name: stage.name,
@@ -98,5 +168,11 @@ function askForOutcome(t: Transition, actor: PersonRef, others: PersonRef[] = []
     mustNotRecord: t.procedure.record.mustNotRecord,
     mustInclude: stage.content.required.map((c) => c.label),
     canRequestMeeting: stage.meeting?.when === 'if-needed',
+    ...(replies.length > 0 ? { replies } : {}),
+    ...(stage.reassignment
+      ? { reassigned: { quote: stage.reassignment.quote, returnsTo: returnsTo?.name ?? null } }
+      : {}),
+    ...(recorder.id !== actor.id ? { onBehalfOf: actor.name } : {}),
+    ...(byEmail.length > 0 ? { byEmail: byEmail.map((p) => p.name) } : {}),
   });
 }

@@ -14,6 +14,7 @@ export type EmailTemplate =
   | 'acknowledgement'
   | 'chase'
   | 'letter'
+  | 'discussion'
   | 'inform'
   | 'referral'
   | 'written-confirmation';

@@ -29,6 +29,19 @@ export type EmailIntent =
       readonly details: EmailDetails;
     }
   | { readonly kind: 'letter'; readonly stageQuote: string; readonly details: EmailDetails }
+  /**
+   * A discussion (or a reassignment) with people in another tenant, held as a tracked email thread:
+   * the stage's words, what the procedure asks of the recipient, and where the dispute stands.
+   */
+  | {
+      readonly kind: 'discussion';
+      readonly stageQuote: string;
+      /** What the procedure asks of the recipient, in its words (e.g. the outcome in writing). */
+      readonly asked: readonly string[];
+      readonly details: EmailDetails;
+      /** Each earlier stage's outcome, so the recipient knows what has happened so far. */
+      readonly history: readonly { readonly stageName: string; readonly summary: OutcomeText }[];
+    }
   /** The stage's copy to the people it names, where the stage has no email of its own. */
   | { readonly kind: 'copy'; readonly quotes: readonly string[]; readonly details: EmailDetails }
   /** For information, under a stage's `inform` rule. */

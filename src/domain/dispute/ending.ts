@@ -13,9 +13,8 @@ import type { AgreedAction, StageOutcome } from './types.ts';
 
 /** The stage ended without resolution: ask whoever decides on the next stage, or offer the exceptional routes. */
 export function stageUnresolved(t: Transition, reason: OutcomeText): void {
-  const { stages } = t.procedure;
   const current = t.stage;
-  const next = stages[t.state.stage.index + 1];
+  const next = t.nextStage;
   const actor = t.state.stage.actor ?? t.state.raisedBy;
   t.cancelStageTimers();
   t.record({
@@ -115,7 +114,7 @@ export function writtenConfirmation(
   confirms: Confirmation,
   actions: readonly AgreedAction[],
 ): void {
-  const from = t.state.stage.actor ?? t.state.owner;
+  const from = t.recorderFor(t.state.stage.actor ?? t.state.owner);
   const hostOrg = t.state.raisingOrganisationId;
   const counterparts = t.state.participants.filter((p) => p.organisationId !== hostOrg && p.id !== from.id);
   const internal = t.state.participants.filter((p) => p.organisationId === hostOrg && p.id !== from.id);

@@ -57,6 +57,10 @@ export type RecordLine =
       readonly kind: 'decided-escalate';
       readonly params: { readonly by: string; readonly stageName: string };
     }
+  | {
+      readonly kind: 'handed-to-sender';
+      readonly params: { readonly by: string; readonly to: string; readonly stageName: string };
+    }
   | { readonly kind: 'decided-informal'; readonly params: { readonly by: string; readonly quote: string } }
   | { readonly kind: 'decision-accepted'; readonly params: { readonly by: string } }
   | { readonly kind: 'informal-contact'; readonly params: Record<string, never> }

@@ -24,24 +24,10 @@ export function enterStage(
 ): void {
   const stage = t.procedure.stages[index];
   if (!stage) refuse('unknown-stage', 'no-further-stage');
-  const previousActor = t.state.stage.actor ?? t.state.raisedBy;
 
   if (t.state.stage.index !== index) t.cancelStageTimers();
 
-  // The decider acts when the stage's actor is the same role on the same side (ANE: the Team
-  // Manager decides on Stage 1 and sends its email); otherwise the actor is resolved.
-  const decider = opts.decidedBy;
-  const deciderIsActor =
-    decider &&
-    stage.entry &&
-    stage.entry.decidedBy.role === stage.actor.role &&
-    stage.entry.decidedBy.side === stage.actor.side;
-  const actor =
-    index === 0
-      ? t.state.raisedBy
-      : deciderIsActor && decider
-        ? decider
-        : t.mustResolve(stage.actor, previousActor);
+  const actor = stageActor(t, index, opts.decidedBy);
 
   const deadline = t.deadline(stage.timescale, opts.agreedWorkingDays);
   t.updateStage({
@@ -95,6 +81,37 @@ export function enterStage(
 
   CHANNELS[stage.channel](t, { stage, actor, copies, details, deadline });
   feedbackToRaiser(t, stage, { kind: 'stage-started', stageName: stage.name, actor: actor.name });
+}
+
+/**
+ * Who acts in `stages[index]`. The decider acts when the stage's actor is the same role on the
+ * same side (ANE: the Team Manager decides on Stage 1 and sends its email); otherwise the actor is
+ * resolved from the previous stage's actor (their line manager, where the procedure says so).
+ */
+export function stageActor(t: Transition, index: number, decider: PersonRef | undefined): PersonRef {
+  const stage = t.procedure.stages[index];
+  if (!stage) refuse('unknown-stage', 'no-further-stage');
+  if (index === 0) return t.state.raisedBy;
+  const deciderIsActor =
+    decider &&
+    stage.entry &&
+    stage.entry.decidedBy.role === stage.actor.role &&
+    stage.entry.decidedBy.side === stage.actor.side;
+  if (deciderIsActor && decider) return decider;
+  return t.mustResolve(stage.actor, t.state.stage.actor ?? t.state.raisedBy);
+}
+
+/**
+ * Whether entering the stage sends correspondence in the actor's name to another tenant: its
+ * email or letter, or a discussion held by email. The person it goes out from reviews it first.
+ */
+export function sendsInActorsName(t: Transition, stage: Stage, actor: PersonRef): boolean {
+  if (stage.channel === 'email' || stage.channel === 'written') return true;
+  if (stage.channel !== 'discussion' && stage.channel !== 'reassignment') return false;
+  return stage.with.some((p) => {
+    const person = t.resolve(p, p.side === 'raising' ? actor : undefined);
+    return !!person && person.id !== actor.id && !t.inTeams(person);
+  });
 }
 
 function stripEmpty(statement: Partial<DisputeDetails> | undefined): Partial<DisputeDetails> {

@@ -57,6 +57,11 @@ export class Transition {
     return this.ctx.procedure;
   }
 
+  /** The stage after the current one, unless the current one is final ("Stage 4 (final)"). */
+  get nextStage(): Stage | undefined {
+    return this.stage.final ? undefined : this.procedure.stages[this.state.stage.index + 1];
+  }
+
   get stage(): Stage {
     const stage = this.procedure.stages[this.state.stage.index];
     if (!stage) refuse('unknown-stage', 'stage-gone', { stageId: this.state.stage.id });
@@ -158,6 +163,28 @@ export class Transition {
     return person;
   }
 
+  /** Whether a person is reached in Teams (host tenant) rather than by email (another tenant). */
+  inTeams(person: PersonRef): boolean {
+    return (
+      this.ctx.resolver.inHostTenant?.(person) ?? person.organisationId === this.state.raisingOrganisationId
+    );
+  }
+
+  /**
+   * Who records a step in Teams for `person`: the person themself when they are in the host tenant;
+   * otherwise (an external convener such as an independent chair) the stage's first host-side party,
+   * else the record's owner, else the raiser. A card to another tenant could never be delivered.
+   */
+  recorderFor(person: PersonRef): PersonRef {
+    if (this.inTeams(person)) return person;
+    for (const party of this.stage.with) {
+      const found = this.resolve(party, this.state.raisedBy);
+      if (found && this.inTeams(found)) return found;
+    }
+    const owner = this.state.owner;
+    return owner && this.inTeams(owner) ? owner : this.state.raisedBy;
+  }
+
   roleLabel(roleId: string): string {
     return this.procedure.roles.find((r) => r.id === roleId)?.label ?? roleId;
   }
@@ -254,11 +281,14 @@ export class Transition {
     inReplyTo?: ThreadMessage;
   }): void {
     const last = input.inReplyTo;
+    // Concord sends only from host-tenant mailboxes: a step whose actor is in another tenant (an
+    // independent chair) is written from the host-side person who records it for them.
+    const from = this.inTeams(input.from) ? input.from : this.recorderFor(input.from);
     this.emit({
       type: 'send-email',
-      from: input.from,
+      from,
       to: input.to,
-      cc: (input.cc ?? []).filter((c) => !input.to.some((t) => t.id === c.id) && c.id !== input.from.id),
+      cc: (input.cc ?? []).filter((c) => !input.to.some((t) => t.id === c.id) && c.id !== from.id),
       importance: input.importance,
       template: input.template,
       kind: input.kind,
@@ -294,7 +324,9 @@ export class Transition {
    * Sends a card. Actionable cards share the dispute's `step` slot, so a newer step replaces the
    * older card in place and a stale card cannot act twice. Notices get a slot of their own.
    */
-  sendCard(to: PersonRef, card: CardKind, intent: CardIntent, slot: 'step' | string = 'step'): void {
+  sendCard(recipient: PersonRef, card: CardKind, intent: CardIntent, slot: 'step' | string = 'step'): void {
+    // A Teams card reaches only the host tenant; another tenant's step goes to whoever records it.
+    const to = this.recorderFor(recipient);
     this.emit({
       type: 'send-card',
       to,

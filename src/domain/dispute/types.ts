@@ -275,4 +275,9 @@ export interface RoleResolver {
     /** For `relation: line-manager`: the person whose line manager is wanted. */
     readonly relativeTo?: PersonRef;
   }): PersonRef | null;
+  /**
+   * Whether the person is in the host tenant, so reached by Teams cards; people in another tenant
+   * are reached by email on a tracked thread. When absent, the raising organisation counts as host.
+   */
+  inHostTenant?(person: PersonRef): boolean;
 }

@@ -23,8 +23,13 @@ export function person(org: string, role: string): PersonRef {
   };
 }
 
-export function fixtureResolver(roles: Record<string, string[]>): RoleResolver {
+/**
+ * `hosts`: the organisations in the host tenant (reached in Teams); the rest are reached by email.
+ * Without it, the raising organisation is the host (the domain's fallback).
+ */
+export function fixtureResolver(roles: Record<string, string[]>, hosts?: readonly string[]): RoleResolver {
   return {
+    ...(hosts ? { inHostTenant: (p: PersonRef) => hosts.includes(p.organisationId) } : {}),
     resolve({ party, dispute }) {
       const org =
         party.side === 'raising'

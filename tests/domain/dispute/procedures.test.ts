@@ -132,7 +132,7 @@ describe('procedure-specific rules', () => {
 
   it('IRO: responses return to the IRO, only the IRO closes, the CSSU service manager is informed once, and the IRO may bypass', () => {
     const iro = getProcedure('iro-drp')!;
-    const w = raise(iro);
+    const w = raise(iro, { hosts: ['la', 'partner'] });
     const owner = person('la', 'iro');
     expect(w.s.owner).toEqual(owner);
     expect(w.s.stage.due).toBe('2026-11-30T23:59:59.999Z');
@@ -161,7 +161,7 @@ describe('procedure-specific rules', () => {
     w.send({ type: 'closed', by: owner });
     expect(w.s.status).toBe('closed');
 
-    const b = raise(iro);
+    const b = raise(iro, { hosts: ['la', 'partner'] });
     b.send({
       type: 'bypass',
       by: owner,
@@ -216,7 +216,7 @@ describe('procedure-specific rules', () => {
 describe('IRO authorisation keeps what the responder recorded', () => {
   it('the IRO authorising a returned response keeps its summary and tracks its agreed actions', () => {
     const iro = getProcedure('iro-drp')!;
-    const w = raise(iro);
+    const w = raise(iro, { hosts: ['la', 'partner'] });
     const owner = person('la', 'iro');
     walkTo(w, 1);
     const gm = w.s.stage.awaiting!;

@@ -2,14 +2,25 @@ import type { ProcedureDefinition } from '../../../src/domain/procedure/schema.t
 import { fixtureResolver, person, RAISE_DETAILS, Walk } from './fixtures.ts';
 
 /** Every role any procedure uses, held by someone on both sides and by the independent bodies. */
-export function everyoneResolver(procedure: ProcedureDefinition) {
+export function everyoneResolver(procedure: ProcedureDefinition, hosts?: readonly string[]) {
   const roles = procedure.roles.map((r) => r.id);
-  return fixtureResolver({ la: roles, partner: roles, board: roles });
+  return fixtureResolver({ la: roles, partner: roles, board: roles }, hosts);
 }
 
-export function raise(procedure: ProcedureDefinition, opts: { urgency?: string; start?: string } = {}): Walk {
+/**
+ * Raises a dispute between `la` (host tenant) and `partner` (another tenant, unless `hosts` says
+ * both are in the host tenant, as in a single council's IRO procedure).
+ */
+export function raise(
+  procedure: ProcedureDefinition,
+  opts: { urgency?: string; start?: string; hosts?: readonly string[] } = {},
+): Walk {
   const raiser = person('la', procedure.stages[0]!.actor.role);
-  return new Walk(procedure, everyoneResolver(procedure), opts.start ?? '2026-11-23T10:00:00Z').send({
+  return new Walk(
+    procedure,
+    everyoneResolver(procedure, opts.hosts),
+    opts.start ?? '2026-11-23T10:00:00Z',
+  ).send({
     type: 'raised',
     disputeId: 'w1',
     by: raiser,

@@ -1,10 +1,13 @@
 /** Deciding on the next stage (escalate, raise informally, accept), its informal outcome, and bypassing stages. */
+
+import type { Stage } from '../../procedure/schema.ts';
 import type { EventOf } from '../decide-types.ts';
 import { endUnresolved, resolveDispute, writtenConfirmation } from '../ending.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { refuse } from '../refusal.ts';
-import { enterStage } from '../stage-flow.ts';
+import { enterStage, feedbackToRaiser, sendsInActorsName, stageActor } from '../stage-flow.ts';
 import type { Transition } from '../transition.ts';
+import type { PersonRef } from '../types.ts';
 import { validateText } from '../validate.ts';
 import { decisionOptions } from './raise.ts';
 
@@ -33,6 +36,11 @@ export function onDecision(t: Transition, event: EventOf<'decision'>): void {
         params: { by: by.name, stageName: next.name },
         ...(event.reason ? { outcome: event.reason } : {}),
       });
+      const actor = stageActor(t, nextIndex, by);
+      if (!isSamePerson(actor, by) && sendsInActorsName(t, next, actor)) {
+        handOver(t, next, by, actor, event.reason);
+        return;
+      }
       enterStage(t, nextIndex, {
         decidedBy: by,
         ...(event.statement ? { statement: event.statement } : {}),
@@ -143,4 +151,31 @@ export function onBypass(t: Transition, event: EventOf<'bypass'>): void {
     outcome: reason,
   });
   enterStage(t, index, { decidedBy: event.by });
+}
+
+/**
+ * The decider has decided to go to `next`, whose correspondence goes out in someone else's name
+ * (Dudley 3b: the Director writes to the other agency's Director). That person reviews the
+ * statement and sends it; until then it is their step, and nothing has gone out in their name.
+ */
+function handOver(t: Transition, next: Stage, by: PersonRef, actor: PersonRef, reason?: string): void {
+  t.addParticipants(actor);
+  t.updateStage({ phase: 'awaiting-decision', awaiting: actor, nextStageId: next.id });
+  t.record({
+    contactType: 'card',
+    between: [by.name, actor.name],
+    kind: 'handed-to-sender',
+    params: { by: by.name, to: actor.name, stageName: next.name },
+    ...(reason ? { outcome: reason } : {}),
+  });
+  t.sendCard(actor, 'decision', {
+    kind: 'ask-decision',
+    after: 'handover',
+    nextStageId: next.id,
+    nextStageName: next.name,
+    decidedBy: by.name,
+    ...(next.entry ? { quote: next.entry.quote } : {}),
+    options: [{ verb: 'escalate', stageName: next.name }],
+  });
+  feedbackToRaiser(t, t.stage, { kind: 'with-decider', decider: actor.name, stageName: next.name });
 }

@@ -1,9 +1,12 @@
 /** The stage's email thread: delivery, the counterpart's reply, its acknowledgement, and chasing. */
+
+import { askForOutcome } from '../channels.ts';
 import type { EventOf } from '../decide-types.ts';
 import { resolveDispute, stageUnresolved } from '../ending.ts';
 import { isSamePerson, requireOpen, requirePhase } from '../guards.ts';
 import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
+import type { PersonRef } from '../types.ts';
 import { validateText } from '../validate.ts';
 
 export function onMessageSent(t: Transition, event: EventOf<'message-sent'>): void {
@@ -19,10 +22,12 @@ export function onMessageSent(t: Transition, event: EventOf<'message-sent'>): vo
       },
     ],
   });
-  if (kind === 'statement' && t.state.stage.phase === 'sending') {
+  if (kind === 'statement') {
     const stage = t.stage;
-    if (stage.email?.awaitReply) t.updateStage({ phase: 'awaiting-response', awaiting: null });
-    else t.updateStage({ phase: 'awaiting-outcome', awaiting: t.state.stage.actor });
+    if (t.state.stage.phase === 'sending') {
+      if (stage.email?.awaitReply) t.updateStage({ phase: 'awaiting-response', awaiting: null });
+      else t.updateStage({ phase: 'awaiting-outcome', awaiting: t.state.stage.actor });
+    }
     t.record({
       contactType: 'email',
       between: [t.state.stage.actor?.name ?? ''],
@@ -36,9 +41,13 @@ export function onMessageSent(t: Transition, event: EventOf<'message-sent'>): vo
 export function onReplyReceived(t: Transition, event: EventOf<'reply-received'>): void {
   requireOpen(t);
   // 'sending': the email is out but its delivery report has not been applied yet; a fast reply still counts.
-  requirePhase(t, 'sending', 'awaiting-response', 'awaiting-acknowledgement');
+  requirePhase(t, 'sending', 'awaiting-response', 'awaiting-acknowledgement', 'awaiting-outcome');
   const actor = t.state.stage.actor;
   if (!actor) refuse('wrong-phase', 'no-one-awaiting-reply');
+  if (t.state.stage.phase === 'awaiting-outcome') {
+    onDiscussionReply(t, event, actor);
+    return;
+  }
   checkReply(t, event);
   const text = event.text.trim().slice(0, 20_000);
   t.updateStage({
@@ -71,6 +80,48 @@ export function onReplyReceived(t: Transition, event: EventOf<'reply-received'>)
     acknowledgementQuote: ack?.quote ?? null,
   });
   return;
+}
+
+/**
+ * A reply on a discussion's (or reassignment's) email thread: kept on the thread and the record,
+ * and shown to whoever records the stage's outcome, whose step it stays. Only replies to this
+ * stage's own email count, so a discussion held only in Teams takes no replies.
+ */
+function onDiscussionReply(t: Transition, event: EventOf<'reply-received'>, actor: PersonRef): void {
+  if (!t.state.stage.thread.some((m) => m.kind === 'statement'))
+    refuse('wrong-phase', 'no-one-awaiting-reply');
+  checkReply(t, event);
+  const text = event.text.trim().slice(0, 20_000);
+  t.updateStage({
+    thread: [
+      ...t.state.stage.thread,
+      {
+        kind: 'reply',
+        internetMessageId: event.internetMessageId,
+        ...(event.conversationId ? { conversationId: event.conversationId } : {}),
+        at: t.ctx.now,
+        text,
+        from: event.fromEmail,
+      },
+    ],
+  });
+  const stage = t.stage;
+  t.record({
+    contactType: 'email',
+    between: [event.fromEmail, actor.name],
+    kind: 'reply-received',
+    params: { stageName: stage.name },
+    outcome: text,
+  });
+  const others = stage.with
+    .map((p) => t.resolve(p, p.side === 'raising' ? actor : undefined))
+    .filter((p): p is PersonRef => !!p && p.id !== actor.id);
+  askForOutcome(
+    t,
+    actor,
+    others,
+    others.filter((p) => !t.inTeams(p)),
+  );
 }
 
 export function onAcknowledged(t: Transition, event: EventOf<'acknowledged'>): void {

@@ -125,9 +125,12 @@ export function onMeetingHeld(t: Transition, eventId: string): void {
   const meeting = t.state.stage.meeting;
   if (!meeting || meeting.eventId !== eventId) refuse('unknown-meeting', 'not-current-meeting');
   if (t.state.stage.phase !== 'meeting-booked') refuse('wrong-phase', 'meeting-not-booked');
+  // A convener in another tenant (an independent chair) cannot get a Teams card: a host-side party records it.
+  const recorder = t.recorderFor(meeting.convener);
+  t.addParticipants(recorder);
   t.updateStage({
     phase: 'awaiting-outcome',
-    awaiting: meeting.convener,
+    awaiting: recorder,
     meeting: { ...meeting, status: 'held' },
   });
   const stage = t.stage;
@@ -137,7 +140,7 @@ export function onMeetingHeld(t: Transition, eventId: string): void {
     kind: 'meeting-held',
     params: { stageName: stage.name },
   });
-  t.sendCard(meeting.convener, 'outcome', {
+  t.sendCard(recorder, 'outcome', {
     kind: 'record-outcome',
     after: 'meeting',
     name: stage.name,
@@ -146,6 +149,7 @@ export function onMeetingHeld(t: Transition, eventId: string): void {
     mustNotRecord: t.procedure.record.mustNotRecord,
     mustInclude: stage.content.required.map((c) => c.label),
     canRequestMeeting: false,
+    ...(recorder.id !== meeting.convener.id ? { onBehalfOf: meeting.convener.name } : {}),
   });
 }
 

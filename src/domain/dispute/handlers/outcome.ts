@@ -50,7 +50,7 @@ export function onOutcome(t: Transition, event: EventOf<'outcome-recorded'>): vo
   if (owner && !isSamePerson(owner, by)) {
     // IRO: "The record is then reassigned to the IRO." The owner resolves (authorises) or escalates.
     t.update({ outcomes: [...t.state.outcomes, { ...outcome, stageId: stage.id, at: t.ctx.now }] });
-    const next = t.procedure.stages[t.state.stage.index + 1];
+    const next = t.nextStage;
     t.updateStage({ phase: 'awaiting-owner', awaiting: owner, ...(next ? { nextStageId: next.id } : {}) });
     t.record({
       contactType: stage.channel,

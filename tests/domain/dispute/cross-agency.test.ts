@@ -1,0 +1,192 @@
+/**
+ * Issue 10, "channel is what the procedure asks, transport follows from the directory": a stage
+ * that involves the other agency reaches it. People in another tenant are emailed on a tracked
+ * thread (their replies come back as events); people in the host tenant get Teams cards; what goes
+ * out in someone's name is reviewed and sent by them; a step whose actor is in another tenant is
+ * recorded by a host-side person, and nothing is sent from another tenant's mailbox.
+ */
+import { describe, expect, it } from 'vitest';
+import { cardViewOf } from '../../../src/cards/wording/cards.ts';
+import type { Effect } from '../../../src/domain/dispute/types.ts';
+import { emailViewOf } from '../../../src/email/wording.ts';
+import { getProcedure } from '../../../src/procedures/index.ts';
+import { person } from './fixtures.ts';
+import { raise, step, walkTo } from './walker.ts';
+
+const dudley = getProcedure('dudley-dscb')!;
+const nel = getProcedure('nel-lscb-sab')!;
+const solihull = getProcedure('solihull-ssab')!;
+const iro = getProcedure('iro-drp')!;
+
+type Email = Extract<Effect, { type: 'send-email' }>;
+type Card = Extract<Effect, { type: 'send-card' }>;
+const emailsIn = (effects: readonly Effect[]) => effects.filter((e): e is Email => e.type === 'send-email');
+const cardsIn = (effects: readonly Effect[]) => effects.filter((e): e is Card => e.type === 'send-card');
+
+describe('a discussion with another agency is an email thread', () => {
+  it('Dudley Stage 1: the relevant practitioner in the other agency is emailed the case, the stage, what is asked and by when', () => {
+    const w = raise(dudley, { urgency: dudley.urgencyLevels![1]!.id, hosts: ['la'] });
+    const [email] = emailsIn(w.last).filter((e) => e.template === 'discussion');
+    expect(email).toBeDefined();
+    expect(email!.from.id).toBe('la.practitioner');
+    expect(email!.to.map((p) => p.id)).toEqual(['partner.practitioner']);
+    expect(email!.importance).toBe('high');
+    expect(email!.kind).toBe('statement');
+    const view = emailViewOf(email!);
+    expect(view.caseReference).toBe('CASE-2026-007');
+    expect(view.stageName).toBe(dudley.stages[0]!.name);
+    expect(view.paragraphs.join(' ')).toContain('clear evidence-based reasons');
+    // What the procedure asks of them, in its words: the outcome in writing.
+    expect(view.paragraphs.join(' ')).toContain(
+      'the responsible worker in the receiving agency will advise the complainant agency of the outcome in writing',
+    );
+    expect(view.responseDue?.dueDate).toBe(w.s.stage.dueDate);
+    // The raiser records the discussion's outcome; their card says the other agency was emailed.
+    expect(w.s.stage).toMatchObject({ phase: 'awaiting-outcome', awaiting: { id: 'la.practitioner' } });
+    const card = cardsIn(w.last).find((c) => c.card === 'outcome');
+    expect(cardViewOf(card!).text.join(' ')).toMatch(/Concord has emailed practitioner, partner/);
+  });
+
+  it("the other agency's written reply on the thread is kept and shown to the person who records the outcome", () => {
+    const w = raise(dudley, { urgency: dudley.urgencyLevels![1]!.id, hosts: ['la'] }).delivered();
+    const statement = w.s.stage.thread.find((m) => m.kind === 'statement');
+    expect(statement).toBeDefined();
+    w.send({
+      type: 'reply-received',
+      internetMessageId: '<answer-1@partner.example>',
+      inReplyTo: [statement!.internetMessageId],
+      fromEmail: 'practitioner@partner.example',
+      text: 'We have reviewed the case file and agree to reconvene the strategy discussion.',
+    });
+    expect(w.s.stage.phase).toBe('awaiting-outcome');
+    expect(w.s.stage.awaiting?.id).toBe('la.practitioner');
+    const card = cardsIn(w.last).find((c) => c.card === 'outcome');
+    expect(cardViewOf(card!).text.join(' ')).toContain(
+      'Reply from practitioner@partner.example: We have reviewed the case file',
+    );
+    const record = w.last.find((e) => e.type === 'record');
+    expect(record?.type === 'record' && record.entry.kind).toBe('reply-received');
+    // The same reply seen twice (two watched inboxes) does not count twice.
+    expect(
+      w.refused({
+        type: 'reply-received',
+        internetMessageId: '<answer-1@partner.example>',
+        fromEmail: 'practitioner@partner.example',
+        text: 'again',
+      }).code,
+    ).toBe('duplicate-reply');
+    // A message from outside the other agency does not count.
+    expect(
+      w.refused({
+        type: 'reply-received',
+        internetMessageId: '<x@elsewhere.example>',
+        fromEmail: 'someone@elsewhere.example',
+        text: 'spoof',
+      }).code,
+    ).toBe('not-from-counterpart');
+  });
+
+  it('NEL Stage 1: party 2 in the other agency is approached by email; the own line manager, in the host tenant, gets a Teams notice', () => {
+    const w = raise(nel, { hosts: ['la'] });
+    walkTo(w, 1);
+    const stage1 = w.effects.filter((e) => e.type !== 'record');
+    const emails = emailsIn(stage1).filter((e) => e.template === 'discussion');
+    expect(emails.at(-1)!.to.map((p) => p.id)).toEqual(['partner.practitioner']);
+    const notice = cardsIn(stage1).find((c) => c.intent.kind === 'stage-involves-you');
+    expect(notice?.to.id).toBe('la.team-manager');
+    expect(cardViewOf(notice!).text.join(' ')).toMatch(/will hold this step with you/);
+  });
+
+  it('a discussion held only in the host tenant sends no email (IRO Stage 1: Teams throughout)', () => {
+    const w = raise(iro, { hosts: ['la', 'partner'] });
+    expect(emailsIn(w.effects).filter((e) => e.template === 'discussion')).toEqual([]);
+    const notices = cardsIn(w.effects).filter((c) => c.intent.kind === 'stage-involves-you');
+    expect(notices.map((c) => c.to.id).sort()).toEqual([
+      'partner.allocated-social-worker',
+      'partner.team-manager',
+    ]);
+  });
+});
+
+describe('what goes out in a person’s name is reviewed and sent by them', () => {
+  it('Dudley Stage 2: the practitioner decides; their line manager reviews the email to the other agency and sends it', () => {
+    const w = raise(dudley, { urgency: dudley.urgencyLevels![1]!.id, hosts: ['la'] }).delivered();
+    w.send({ type: 'outcome-recorded', by: w.s.stage.awaiting!, resolved: false, summary: 'No agreement.' });
+    expect(w.s.stage.awaiting?.id).toBe('la.practitioner');
+    w.send({ type: 'decision', by: person('la', 'practitioner'), choice: 'escalate' });
+    // Nothing has gone out in the Team Manager's name yet: it is their step to review and send.
+    expect(emailsIn(w.last)).toEqual([]);
+    expect(w.s.stage).toMatchObject({
+      id: 'stage-1',
+      phase: 'awaiting-decision',
+      awaiting: { id: 'la.team-manager' },
+    });
+    const card = cardsIn(w.last).find((c) => c.to.id === 'la.team-manager');
+    expect(card?.intent).toMatchObject({ kind: 'ask-decision', after: 'handover' });
+    expect(cardViewOf(card!).title).toBe('Stage 2: review and send');
+    // The practitioner can no longer send it for them.
+    expect(w.refused({ type: 'decision', by: person('la', 'practitioner'), choice: 'escalate' }).reason).toBe(
+      'not-your-step',
+    );
+    w.send({
+      type: 'decision',
+      by: person('la', 'team-manager'),
+      choice: 'escalate',
+      statement: { issue: 'The reviewed account of the disagreement.' },
+    });
+    const [email] = emailsIn(w.last).filter((e) => e.template === 'discussion');
+    expect(email!.from.id).toBe('la.team-manager');
+    expect(email!.to.map((p) => p.id)).toEqual(['partner.team-manager']);
+    expect(emailViewOf(email!).fields.find((f) => f.label === 'The problem identified')?.value).toBe(
+      'The reviewed account of the disagreement.',
+    );
+    // It tells the other agency what happened at Stage 1.
+    expect(emailViewOf(email!).paragraphs.join(' ')).toMatch(/What has happened so far: Stage 1/);
+  });
+
+  it("Dudley Stage 3b: the Director reviews the letter to the other agency's Director before it goes", () => {
+    const w = raise(dudley, { urgency: dudley.urgencyLevels![1]!.id, hosts: ['la'] });
+    walkTo(w, 2);
+    for (let i = 0; i < 10 && w.s.stage.phase !== 'awaiting-decision'; i++) step(w, false);
+    expect(w.s.stage.nextStageId).toBe('stage-3b');
+    w.send({ type: 'decision', by: w.s.stage.awaiting!, choice: 'escalate' });
+    expect(emailsIn(w.last).filter((e) => e.template === 'letter')).toEqual([]);
+    expect(w.s.stage.awaiting?.id).toBe('la.director');
+    w.send({ type: 'decision', by: person('la', 'director'), choice: 'escalate' });
+    const [letter] = emailsIn(w.last).filter((e) => e.template === 'letter');
+    expect(letter!.from.id).toBe('la.director');
+    expect(letter!.to.map((p) => p.id)).toEqual(['partner.director']);
+  });
+});
+
+describe('a step whose actor is in another tenant', () => {
+  it('Solihull Stage 4: the independent chair mediates; a host-side party records the outcome in Teams and nothing is sent from the chair’s mailbox', () => {
+    const w = raise(solihull, { hosts: ['la'] });
+    walkTo(w, 3);
+    for (let i = 0; i < 10 && w.s.stage.phase !== 'awaiting-outcome'; i++) step(w, false);
+    expect(w.s.stage.actor?.organisationId).toBe('board');
+    expect(w.s.stage.awaiting?.organisationId).toBe('la');
+    const card = cardsIn(w.last).find((c) => c.card === 'outcome');
+    expect(card?.to.organisationId).toBe('la');
+    w.send({
+      type: 'outcome-recorded',
+      by: w.s.stage.awaiting!,
+      resolved: true,
+      summary: 'Mediated: agreed a joint review.',
+      minutes: 'Minutes of the mediation meeting.',
+    });
+    expect(w.s.status).toBe('resolved');
+    for (const email of emailsIn(w.effects)) expect(email.from.organisationId).toBe('la');
+  });
+});
+
+describe('a final stage ends the ladder', () => {
+  it('NEL Stage 4 is final: unresolved there offers the independent panel, not another stage', () => {
+    const w = raise(nel, { hosts: ['la'] });
+    walkTo(w, 4);
+    for (let i = 0; i < 10 && w.s.stage.phase !== 'awaiting-decision' && w.s.status === 'open'; i++)
+      step(w, false);
+    const card = cardsIn(w.last).find((c) => c.card === 'decision');
+    expect(card?.intent.kind).toBe('ask-final-referral');
+  });
+});
