@@ -13,6 +13,10 @@ import { acting } from './fixtures.ts';
 /** One line of each kind, with the sentence the case record showed for it before lines were data. */
 const LINES: readonly [RecordLine, string][] = [
   [
+    { kind: 'meeting-required', params: { stageName: 'Stage 3', quote: 'They must meet.' } },
+    'Guidance did not resolve it at Stage 3, so the meeting the procedure requires is being booked: “They must meet.”',
+  ],
+  [
     {
       kind: 'handed-to-sender',
       params: { by: 'Service Manager, Dudley', to: 'Director, Dudley', stageName: 'Stage 3b' },
@@ -160,6 +164,7 @@ describe('record lines in words', () => {
       'decided-escalate': true,
       'decided-informal': true,
       'handed-to-sender': true,
+      'meeting-required': true,
       'decision-accepted': true,
       'informal-contact': true,
       bypassed: true,

@@ -32,6 +32,8 @@ function lineText(line: RecordLine): string {
       return 'Response chased.';
     case 'decided-escalate':
       return `${line.params.by} decided to raise ${line.params.stageName}.`;
+    case 'meeting-required':
+      return `Guidance did not resolve it at ${line.params.stageName}, so the meeting the procedure requires is being booked: “${line.params.quote}”`;
     case 'handed-to-sender':
       return `${line.params.by} decided to raise ${line.params.stageName}; ${line.params.to} reviews and sends it.`;
     case 'decided-informal':

@@ -167,7 +167,7 @@ export function askForOutcome(
     with: others.map((o) => o.name),
     mustNotRecord: t.procedure.record.mustNotRecord,
     mustInclude: stage.content.required.map((c) => c.label),
-    canRequestMeeting: stage.meeting?.when === 'if-needed',
+    canRequestMeeting: stage.meeting?.when === 'if-needed' || stage.meeting?.when === 'if-unresolved',
     ...(replies.length > 0 ? { replies } : {}),
     ...(stage.reassignment
       ? { reassigned: { quote: stage.reassignment.quote, returnsTo: returnsTo?.name ?? null } }

@@ -58,6 +58,10 @@ export type RecordLine =
       readonly params: { readonly by: string; readonly stageName: string };
     }
   | {
+      readonly kind: 'meeting-required';
+      readonly params: { readonly stageName: string; readonly quote: string };
+    }
+  | {
       readonly kind: 'handed-to-sender';
       readonly params: { readonly by: string; readonly to: string; readonly stageName: string };
     }

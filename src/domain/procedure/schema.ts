@@ -45,8 +45,13 @@ const contentItemSchema = z.object({ id: slug, label: z.string().min(1), quote: 
 export const meetingSchema = z.object({
   convener: partySchema,
   attendees: z.array(partySchema.extend({ required: z.boolean().default(true) })).min(1),
-  /** Whether the meeting must happen (ANE Stage 3) or only when guidance alone cannot resolve it. */
-  when: z.enum(['always', 'if-needed']).default('always'),
+  /**
+   * `always`: the stage is a meeting (ANE Stage 3). `if-unresolved`: it must take place when
+   * guidance alone does not resolve the dispute (IRO: "if this is not possible a meeting … must take
+   * place within 5 working days"), so an unresolved response books it rather than ending the stage.
+   * `if-needed`: the actor may book one (NEL: "may convene a meeting").
+   */
+  when: z.enum(['always', 'if-unresolved', 'if-needed']).default('always'),
   durationMinutes: z.number().int().positive().default(60),
   form: quote.optional(),
   minutes: z.boolean().default(false),

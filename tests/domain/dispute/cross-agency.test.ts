@@ -190,3 +190,34 @@ describe('a final stage ends the ladder', () => {
     expect(card?.intent.kind).toBe('ask-final-referral');
   });
 });
+
+describe('a reassignment whose procedure requires a meeting when guidance does not resolve it', () => {
+  it('IRO Stage 3: the service manager’s unresolved response books the meeting with the IRO within 5 working days, and the record returns to the IRO after it', () => {
+    const w = raise(iro, { hosts: ['la', 'partner'] });
+    walkTo(w, 2);
+    const sm = w.s.stage.awaiting!;
+    expect(sm.id).toBe('partner.service-manager');
+    const card = cardsIn(w.effects)
+      .filter((c) => c.to.id === sm.id && c.card === 'outcome')
+      .at(-1);
+    expect(cardViewOf(card!).title).toBe('Stage three: the record is reassigned to you');
+    expect(cardViewOf(card!).text.join(' ')).toMatch(/the record returns to iro, la/);
+    w.send({ type: 'outcome-recorded', by: sm, resolved: false, summary: 'Guidance could not resolve it.' });
+    const [booking] = w.lastOf('book-meeting');
+    expect(booking).toBeDefined();
+    expect(booking!.convener.id).toBe('partner.service-manager');
+    expect(booking!.attendees.map((a) => a.person.id).sort()).toEqual(['la.cssu-service-manager', 'la.iro']);
+    expect(booking!.window.end).toBe(w.s.stage.due);
+    expect(w.s.stage.phase).toBe('booking');
+    w.booked().fire('meeting-end');
+    expect(w.s.stage.awaiting?.id).toBe('partner.service-manager');
+    w.send({
+      type: 'outcome-recorded',
+      by: sm,
+      resolved: false,
+      summary: 'Met; not agreed.',
+      minutes: 'Minutes: the plan stays under review.',
+    });
+    expect(w.s.stage).toMatchObject({ phase: 'awaiting-owner', awaiting: { id: 'la.iro' } });
+  });
+});

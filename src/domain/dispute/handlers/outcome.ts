@@ -5,6 +5,7 @@ import type { DecisionOption } from '../card-intents.ts';
 import type { EventOf } from '../decide-types.ts';
 import { endUnresolved, resolveDispute, stageUnresolved } from '../ending.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
+import { bookMeeting } from '../meeting-booking.ts';
 import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
 import type { AgreedAction } from '../types.ts';
@@ -42,6 +43,21 @@ export function onOutcome(t: Transition, event: EventOf<'outcome-recorded'>): vo
     });
     if (event.resolved) resolveDispute(t, outcome);
     else endUnresolved(t, summary);
+    return;
+  }
+
+  // Guidance alone did not resolve it, and the procedure says they must then meet (IRO Stages 2–5):
+  // the meeting is booked within the stage's timescale instead of the stage ending.
+  if (!event.resolved && stage.meeting?.when === 'if-unresolved' && !heldMeeting) {
+    t.update({ outcomes: [...t.state.outcomes, { ...outcome, stageId: stage.id, at: t.ctx.now }] });
+    t.record({
+      contactType: stage.channel,
+      between: [by.name],
+      kind: 'meeting-required',
+      params: { stageName: stage.name, quote: stage.meeting.quote },
+      outcome: summary,
+    });
+    bookMeeting(t, stage, by);
     return;
   }
 
