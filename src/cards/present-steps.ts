@@ -145,6 +145,8 @@ export function presentOutcome(vm: OutcomeViewModel): Data {
   return {
     ...base,
     askMinutes: vm.askMinutes,
+    title: esc(vm.title ?? 'Record the outcome'),
+    notes: (vm.notes ?? []).filter((n) => n.trim()).map((n) => ({ text: esc(n) })),
     mustInclude: vm.mustInclude.map((m) => ({ text: `• ${esc(m)}` })),
     hasMustInclude: vm.mustInclude.length > 0,
     draft: { minutes: vm.draft.minutes, resolved: vm.draft.resolved, summary: vm.draft.summary },

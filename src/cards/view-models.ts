@@ -225,6 +225,9 @@ export interface OutcomeViewModel extends StepContext {
   };
   /** What the stage must record (the procedure's required content). */
   readonly mustInclude: readonly string[];
+  /** The card's title and what it says before the inputs (the step's words, replies received). */
+  readonly title?: string;
+  readonly notes?: readonly string[];
   readonly errors: FieldErrors<OutcomeField>;
 }
 

@@ -37,6 +37,8 @@ export interface BotConnector {
   cards(): DeliveredCard[];
   /** New cards (POSTs) delivered into the person's chat. */
   cardsTo(personId: string): DeliveredCard[];
+  /** Every card in the person's chat, sent or replaced in place, in order. */
+  deliveriesTo(personId: string): DeliveredCard[];
   /** For `createApp({ conversationOpener })`: stores a reference to this connector for the person. */
   readonly conversationOpener: (deps: { refs: ConversationRefStore }) => ConversationOpener;
   /** The people the opener was asked to open a conversation with, in order. */
@@ -91,6 +93,7 @@ export async function startBotConnector(): Promise<BotConnector> {
     calls,
     cards,
     cardsTo: (personId) => cards().filter((c) => c.method === 'POST' && c.personId === personId),
+    deliveriesTo: (personId) => cards().filter((c) => c.personId === personId),
     installed,
     conversationOpener: ({ refs }) => ({
       async open(person) {

@@ -84,9 +84,14 @@ export async function startConcordApp(
     graphNow?: () => Date;
     /** Keep a log of the app's own (default silent). */
     log?: Logger;
+    /** The partnership: a directory file, for the emulator's tenants and the app (default the ANE sample). */
+    directory?: string;
   } = {},
 ): Promise<ConcordApp> {
-  const h = await startGraphHarness(options.emulator ?? {});
+  const h = await startGraphHarness({
+    ...(options.directory ? { directory: options.directory } : {}),
+    ...(options.emulator ?? {}),
+  });
   let connector: BotConnector | undefined;
   let app: App | undefined;
   try {
@@ -111,6 +116,7 @@ export async function startConcordApp(
       // Webhooks carry everything: no periodic delta or meeting polling to hide a lost notification.
       maintenance: false,
       graph: graphTargetOf(h.m365),
+      ...(options.directory ? { directoryFile: options.directory } : {}),
       ...(options.graphNow ? { graphNow: options.graphNow } : {}),
       ...(options.log ? { log: options.log } : {}),
     });

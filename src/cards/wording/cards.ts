@@ -109,7 +109,9 @@ function words(intent: CardIntent): Words {
           title: 'Record the minutes and the outcome',
           text: [
             intent.quote,
-            ...(intent.onBehalfOf ? [`Record the outcome of the meeting ${intent.onBehalfOf} convened.`] : []),
+            ...(intent.onBehalfOf
+              ? [`Record the outcome of the meeting ${intent.onBehalfOf} convened.`]
+              : []),
             ...intent.mustNotRecord,
           ],
           actions: [OUTCOME],

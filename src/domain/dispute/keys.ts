@@ -10,6 +10,12 @@ export function effectKey(disputeId: string, seq: number, n: number): string {
   return `${disputeId}:${seq}:${n}`;
 }
 
+/** The dispute `seq` of the event that emitted an effect, from its key (NaN for a key of another shape). */
+export function effectSeq(key: string): number {
+  const parts = key.split(':');
+  return parts.length >= 3 ? Number(parts[parts.length - 2]) : Number.NaN;
+}
+
 /** One timer: of a stage (or `overall`, `actions`), of a kind, with a suffix for repeats. */
 export function timerKey(disputeId: string, scopeId: string, kind: TimerKind, suffix = ''): string {
   return `${disputeId}:${scopeId}:${kind}${suffix ? `:${suffix}` : ''}`;

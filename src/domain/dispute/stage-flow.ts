@@ -43,6 +43,7 @@ export function enterStage(
     meeting: null,
     overdue: false,
     chases: 0,
+    enteredSeq: t.state.seq,
   });
   delete (t.state.stage as { nextStageId?: string }).nextStageId;
   t.addParticipants(actor);

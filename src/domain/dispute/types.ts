@@ -103,6 +103,8 @@ export interface StageState {
   readonly nextStageId?: string;
   readonly overdue: boolean;
   readonly chases: number;
+  /** The dispute `seq` at which the stage was entered: effects emitted before it belong to earlier stages. */
+  readonly enteredSeq?: number;
 }
 
 export interface DisputeState {

@@ -4,6 +4,7 @@ import { askForOutcome } from '../channels.ts';
 import type { EventOf } from '../decide-types.ts';
 import { resolveDispute, stageUnresolved } from '../ending.ts';
 import { isSamePerson, requireOpen, requirePhase } from '../guards.ts';
+import { effectSeq } from '../keys.ts';
 import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
 import type { PersonRef } from '../types.ts';
@@ -11,6 +12,11 @@ import { validateText } from '../validate.ts';
 
 export function onMessageSent(t: Transition, event: EventOf<'message-sent'>): void {
   const kind = event.kind;
+  // The delivery report of an earlier stage's email, applied after the dispute moved on: that
+  // email is not on this stage's thread (a reply to it is refused as an earlier stage's).
+  const entered = t.state.stage.enteredSeq;
+  if (entered !== undefined && effectSeq(event.effectKey) < entered) return;
+  if (t.state.stage.thread.some((m) => m.internetMessageId === event.internetMessageId)) return;
   t.updateStage({
     thread: [
       ...t.state.stage.thread,
