@@ -102,6 +102,10 @@ export async function startGraphWorld(
     index: meetingIndex,
     workingHours: (org) => directory.workingHours(org),
     workingCalendar: (org) => directory.calendar(org),
+    directory: {
+      isHostTenant: (email) => directory.isHostTenant(email),
+      organisations: directory.directory.organisations,
+    },
     now,
     log,
   });
