@@ -45,10 +45,13 @@ export function inPersonLocation(): string {
   return 'In person: venue to be confirmed by the convener';
 }
 
-export function invitationHtml(view: InvitationView, slot: { readonly start: string; readonly end: string }): string {
+export function invitationHtml(
+  view: InvitationView,
+  slot: { readonly start: string; readonly end: string },
+): string {
   const p = (text: string) => `<p>${escapeHtml(text)}</p>`;
   const row = (label: string, value: string) =>
-    `<tr><th scope="row" style="text-align:left;padding-right:1em;vertical-align:top">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;
+    `<p style="margin:0"><strong>${escapeHtml(label)}:</strong> ${escapeHtml(value)}</p>`;
   const rows: string[] = [];
   if (view.title) {
     rows.push(row('Case reference', view.title.caseReference), row('Stage', view.title.stageName));
@@ -65,7 +68,7 @@ export function invitationHtml(view: InvitationView, slot: { readonly start: str
   });
   const parts = [
     p(meetingSubject(view)),
-    `<table>${rows.join('')}</table>`,
+    `<div>${rows.join('')}</div>`,
     ...(view.context
       ? [
           `<p><strong>${escapeHtml('What the procedure asks of this meeting')}</strong></p>`,

@@ -58,7 +58,8 @@ export function chooseOrganiser(
       };
   }
   const first = hosted.find((a) => a.required) ?? hosted[0];
-  if (first) return { kind: 'host-calendar', mailbox: lower(first.person.email), source: 'attendee-calendar' };
+  if (first)
+    return { kind: 'host-calendar', mailbox: lower(first.person.email), source: 'attendee-calendar' };
   return { kind: 'none' };
 }
 

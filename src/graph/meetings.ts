@@ -123,7 +123,11 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
       busy: intervals,
       avoidStarts: effect.avoidStarts,
       // Never inside the next working half-day: people need time to arrange to be there.
-      notBefore: noticeStart({ now: options.now().toISOString(), workingHours: hours, calendar: workingCalendar }),
+      notBefore: noticeStart({
+        now: options.now().toISOString(),
+        workingHours: hours,
+        calendar: workingCalendar,
+      }),
     });
   }
 
@@ -214,7 +218,11 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
         ...(chosenOrganiser.kind === 'host-calendar'
           ? [{ email: effect.convener.email, name: effect.convener.name, required: true }]
           : []),
-        ...effect.attendees.map((a) => ({ email: a.person.email, name: a.person.name, required: a.required })),
+        ...effect.attendees.map((a) => ({
+          email: a.person.email,
+          name: a.person.name,
+          required: a.required,
+        })),
       ].filter((a, i, all) => {
         const email = a.email.toLowerCase();
         return email !== organiser && all.findIndex((b) => b.email.toLowerCase() === email) === i;
@@ -249,7 +257,8 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
     async cancel(effect) {
       const tracked = await index.lookup(effect.eventId);
       const organiser = organiserOf({ convener: effect.convener, attendees: [] });
-      const mailbox = tracked?.convener ?? (organiser.kind === 'none' ? effect.convener.email : organiser.mailbox);
+      const mailbox =
+        tracked?.convener ?? (organiser.kind === 'none' ? effect.convener.email : organiser.mailbox);
       const outcome = await calendar.cancel(mailbox, effect.eventId, 'This meeting is no longer needed.');
       await index.forget(effect.eventId);
       return outcome;

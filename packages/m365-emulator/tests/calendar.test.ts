@@ -157,7 +157,9 @@ describe('events', () => {
 
   it('a tentative answer or a decline may propose another time, as Graph documents', async () => {
     const allowing = { ...meeting('outbox-job-propose'), allowNewTimeProposals: true };
-    const organiserEvent: GraphEvent = await h.graph.api(`/users/${people.headOfService}/events`).post(allowing);
+    const organiserEvent: GraphEvent = await h.graph
+      .api(`/users/${people.headOfService}/events`)
+      .post(allowing);
     const copyOf = async (address: string) =>
       (await h.graph.api(`/users/${address}/events`).get()).value.find(
         (e: GraphEvent) => e.iCalUId === organiserEvent.iCalUId,

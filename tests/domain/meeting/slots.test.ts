@@ -153,7 +153,11 @@ describe('noticeStart: never inside the next working half-day', () => {
 
   it('never offers a slot before 13:00 when booking at 09:00, whatever the free time', () => {
     const notBefore = noticeStart({ now: '2026-11-23T09:00:00Z', workingHours: hours, calendar: ew });
-    const slots = findSlots({ ...base, window: { ...base.window, start: '2026-11-23T09:00:00Z' }, notBefore });
+    const slots = findSlots({
+      ...base,
+      window: { ...base.window, start: '2026-11-23T09:00:00Z' },
+      notBefore,
+    });
     expect(slots[0]?.start).toBe('2026-11-23T13:00:00.000Z');
     expect(slots.every((s) => s.start >= '2026-11-23T13:00:00.000Z')).toBe(true);
   });

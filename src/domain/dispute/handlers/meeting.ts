@@ -24,6 +24,8 @@ export function onMeetingBooked(t: Transition, event: EventOf<'meeting-booked'>)
       ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}),
       alternatives: (event.alternatives ?? []).filter((a) => a !== event.start).slice(0, 20),
       attendees: meeting.attendees.map((a) => ({ ...a, response: 'none' as const })),
+      // Everyone is invited afresh: earlier proposals answered the event this one replaces.
+      proposals: [],
     },
   });
   t.setTimer('meeting-end', event.end, t.state.stage.id, String(meeting.attempts));
@@ -99,12 +101,20 @@ export function onMeetingResponse(t: Transition, event: EventOf<'meeting-respons
     t.updateStage({ meeting: { ...updated, declinedSlots: declined } });
     // A time they proposed inside the window is tried first; otherwise the next viable slot.
     bookMeeting(t, t.stage, meeting.convener, proposal ? { proposedStarts: [proposal.start] } : {});
-    t.sendCard(meeting.convener, 'meeting', { kind: 'meeting-rebooking', declinedBy: person.name }, 'meeting');
+    t.sendCard(
+      meeting.convener,
+      'meeting',
+      { kind: 'meeting-rebooking', declinedBy: person.name },
+      'meeting',
+    );
     return;
   }
   if (proposal && t.state.stage.phase === 'meeting-booked') {
     // A tentative answer with another time: the convener is offered that time first, to move to.
-    const alternatives = [proposal.start, ...(meeting.alternatives ?? []).filter((a) => a !== proposal.start)];
+    const alternatives = [
+      proposal.start,
+      ...(meeting.alternatives ?? []).filter((a) => a !== proposal.start),
+    ];
     t.updateStage({ meeting: { ...updated, alternatives } });
   }
   t.sendCard(meeting.convener, 'meeting', meetingCard(t), 'meeting');
