@@ -84,9 +84,14 @@ export async function startConcordApp(
     graphNow?: () => Date;
     /** Keep a log of the app's own (default silent). */
     log?: Logger;
+    /** A directory file for the app (DIRECTORY_FILE) and the emulator's seed (default the ANE sample). */
+    directory?: string;
   } = {},
 ): Promise<ConcordApp> {
-  const h = await startGraphHarness(options.emulator ?? {});
+  const h = await startGraphHarness({
+    ...(options.directory ? { directory: options.directory } : {}),
+    ...(options.emulator ?? {}),
+  });
   let connector: BotConnector | undefined;
   let app: App | undefined;
   try {
@@ -100,6 +105,7 @@ export async function startConcordApp(
       DATA_DIR: options.dataDir ?? '/tmp/concord-integration-unused',
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',
+      ...(options.directory ? { DIRECTORY_FILE: options.directory } : {}),
     });
     app = await createApp({
       config,
