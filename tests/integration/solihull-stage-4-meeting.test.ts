@@ -108,5 +108,12 @@ describe('Solihull Stage 4: mediation convened by a chair in another tenant', ()
       .execute();
     expect(bookings.length).toBeGreaterThan(0);
     expect(bookings.every((b) => b.status === 'done')).toBe(true);
+    const all = await w.app.runtime.store.db
+      .selectFrom('outbox')
+      .select(['type', 'status', 'key', 'last_error'])
+      .where('dispute_id', '=', id)
+      .execute();
+    // Nothing of this dispute is parked or failing: every effect so far went through.
+    expect(all.filter((r) => r.status !== 'done')).toEqual([]);
   });
 });
