@@ -164,7 +164,7 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
         return {
           kind: 'unbookable',
           reason:
-            'Nobody in this meeting is in your organisation’s Microsoft 365, so Concord has no calendar to book it on. Arrange it directly, or ask your IT team to add a shared mailbox to the directory (docs/directory-format.md).',
+            'Nobody in this meeting is in your organisation’s Microsoft 365, so Concord has no calendar to book it on. Arrange it directly, or ask your IT team to give the partnership board or your team a shared mailbox in Concord’s directory.',
         };
       }
       const organiser = chosenOrganiser.mailbox;
