@@ -116,4 +116,30 @@ describe('Solihull Stage 4: mediation convened by a chair in another tenant', ()
     // Nothing of this dispute is parked or failing: every effect so far went through.
     expect(all.filter((r) => r.status !== 'done')).toEqual([]);
   });
+
+  it('the chair’s decline reaches Concord through the Business Team’s calendar and re-books', async () => {
+    const before = await state();
+    const first = (await w.events(BUSINESS_TEAM)).find((e) => e.id === before.stage.meeting?.eventId);
+    if (!first) throw new Error('no Stage 4 event');
+    const copy = await eventually('the chair’s copy', async () =>
+      (await w.events(CHAIR)).find((e) => e.iCalUId === first.iCalUId && !e.isCancelled),
+    );
+    await w.h.admin('POST', `/mailboxes/${CHAIR}/events/${encodeURIComponent(copy.id)}/respond`, {
+      response: 'decline',
+      comment: 'I chair a board that morning.',
+    });
+    await w.settleInbound();
+    const rebooked = await eventually(
+      'the re-booked Stage 4 meeting',
+      async () => {
+        await w.app.runtime.worker.drain();
+        const s = await state();
+        return s.stage.phase === 'meeting-booked' && s.stage.meeting?.attempts === 2 ? s : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(rebooked.stage.meeting?.declinedSlots).toEqual([before.stage.meeting?.start]);
+    const live = (await w.events(BUSINESS_TEAM)).filter((e) => !e.isCancelled);
+    expect(live.map((e) => e.id)).toEqual([rebooked.stage.meeting?.eventId]);
+  });
 });
