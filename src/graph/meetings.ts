@@ -26,9 +26,9 @@ import type { WorkingCalendar } from '../domain/calendar/index.ts';
 import type { Effect, PersonRef } from '../domain/dispute/types.ts';
 import {
   bestSlot,
+  earliestStart,
   findSlots,
   type Interval,
-  noticeStart,
   type Slot,
   spreadAcrossDays,
   type WorkingHours,
@@ -122,9 +122,9 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
       calendar: workingCalendar,
       busy: intervals,
       avoidStarts: effect.avoidStarts,
-      // Never inside the next working half-day: people need time to arrange to be there.
-      notBefore: noticeStart({
+      notBefore: earliestStart({
         now: options.now().toISOString(),
+        windowEnd: effect.window.end,
         workingHours: hours,
         calendar: workingCalendar,
       }),

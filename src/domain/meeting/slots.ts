@@ -17,7 +17,8 @@
  *
  * Which of them is booked and which are offered is decided here too, so the rules are one table:
  * - `noticeStart`: never inside the next working half-day (booked at 09:00, 13:00 at the earliest;
- *   after noon, the next working morning);
+ *   after noon, the next working morning); `earliestStart` gives an hour instead when the deadline
+ *   itself falls inside that half-day;
  * - `bestSlot`: the earliest slot clear of the lunch hour, else the earliest;
  * - `spreadAcrossDays`: a morning and an afternoon slot of each day of the window, for "move".
  *
@@ -188,6 +189,24 @@ export function noticeStart(input: {
     }
   }
   return new Date(now).toISOString();
+}
+
+/** An hour: the notice for a meeting whose deadline comes before the next working half-day is over. */
+const URGENT_NOTICE = 60 * MINUTE;
+
+/**
+ * The earliest start to book: `noticeStart`, unless the step's deadline itself falls before it (an
+ * urgent timescale, such as Dudley's "within 24 hours" booked in the evening); then an hour's
+ * notice, so the meeting can still happen in time.
+ */
+export function earliestStart(input: {
+  readonly now: Instant;
+  readonly windowEnd: Instant;
+  readonly workingHours: WorkingHours;
+  readonly calendar: WorkingCalendar;
+}): Instant {
+  const halfDay = noticeStart(input);
+  return ms(input.windowEnd) <= ms(halfDay) ? new Date(ms(input.now) + URGENT_NOTICE).toISOString() : halfDay;
 }
 
 /** Whether a slot keeps to sensible hours: clear of the lunch hour. */

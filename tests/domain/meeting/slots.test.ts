@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bundledCalendar } from '../../../src/domain/calendar/index.ts';
 import {
   bestSlot,
+  earliestStart,
   type FindSlotsInput,
   findSlots,
   isSensible,
@@ -149,6 +150,16 @@ describe('noticeStart: never inside the next working half-day', () => {
     ['British Summer Time: 09:00 London is 08:00 UTC', '2026-06-01T08:00:00Z', '2026-06-01T12:00:00.000Z'],
   ])('%s', (_name, now, expected) => {
     expect(noticeStart({ now, workingHours: hours, calendar: ew })).toBe(expected);
+  });
+
+  it('an urgent deadline inside the notice half-day gets an hour’s notice instead', () => {
+    const input = { now: '2026-11-23T09:00:00Z', workingHours: hours, calendar: ew };
+    // Due by 12:00 the same day: the meeting can only be this morning.
+    expect(earliestStart({ ...input, windowEnd: '2026-11-23T12:00:00Z' })).toBe('2026-11-23T10:00:00.000Z');
+    // Due by the end of the day: the half-day notice stands.
+    expect(earliestStart({ ...input, windowEnd: '2026-11-23T23:59:59.999Z' })).toBe(
+      '2026-11-23T13:00:00.000Z',
+    );
   });
 
   it('never offers a slot before 13:00 when booking at 09:00, whatever the free time', () => {
