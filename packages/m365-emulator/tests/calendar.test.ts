@@ -227,6 +227,47 @@ describe('events', () => {
     expect(moved.attendees.some((a: Record<string, unknown>) => 'proposedNewTime' in a)).toBe(false);
   });
 
+  it('the web UI lets an invitee propose a new time (UK time), keeping the meeting’s length', async () => {
+    const allowing = { ...meeting('outbox-job-ui-propose'), allowNewTimeProposals: true };
+    const organiserEvent: GraphEvent = await h.graph
+      .api(`/users/${people.headOfService}/events`)
+      .post(allowing);
+    const theirs = await h.admin<{ value: GraphEvent[] }>(
+      'GET',
+      `/mailboxes/${people.gatesheadTeamManager}/events`,
+    );
+    const copy = theirs.body.value.find((x) => x.iCalUId === organiserEvent.iCalUId) as GraphEvent;
+    const form = new URLSearchParams({
+      response: 'decline',
+      comment: 'Thursday suits us',
+      // 12 March 2026 is GMT: 14:30 UK time is 14:30 UTC.
+      proposedStart: '2026-03-12T14:30',
+      back: '',
+    });
+    const posted = await fetch(
+      `${h.m365.uiUrl}/mailbox/${encodeURIComponent(people.gatesheadTeamManager)}/event/${encodeURIComponent(copy.id)}/respond`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+        redirect: 'manual',
+      },
+    );
+    expect(posted.status).toBeLessThan(400);
+    const after = await h.graph
+      .api(`/users/${people.headOfService}/events/${organiserEvent.id}`)
+      .select('attendees')
+      .get();
+    const g = after.attendees.find((a: Attendee) => a.emailAddress.address === people.gatesheadTeamManager);
+    expect(g).toMatchObject({
+      status: { response: 'declined' },
+      proposedNewTime: {
+        start: { dateTime: '2026-03-12T14:30:00.0000000', timeZone: 'UTC' },
+        end: { dateTime: '2026-03-12T15:30:00.0000000', timeZone: 'UTC' },
+      },
+    });
+  });
+
   it('refuses a proposal when the organiser did not allow new times (400)', async () => {
     const e: GraphEvent = await h.graph
       .api(`/users/${people.headOfService}/events`)
