@@ -95,10 +95,14 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
     return chooseOrganiser(options.directory, effect.convener, effect.attendees);
   }
 
-  /** The people whose free/busy Concord may read: those in the host tenant (the convener included). */
+  /**
+   * The people whose free/busy Concord may read: those in the host tenant, the convener included (by
+   * the directory when there is one, else by the effect's `external` flag).
+   */
   function internalPeople(effect: BookMeetingEffect): PersonRef[] {
-    const people = [effect.convener, ...effect.attendees.filter((a) => !a.external).map((a) => a.person)];
-    return people.filter((p) => isHost(p.email));
+    if (!options.directory)
+      return [effect.convener, ...effect.attendees.filter((a) => !a.external).map((a) => a.person)];
+    return [effect.convener, ...effect.attendees.map((a) => a.person)].filter((p) => isHost(p.email));
   }
 
   async function slotsFor(effect: BookMeetingEffect, organiser: string): Promise<Slot[]> {
