@@ -265,6 +265,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       index: meetingIndex,
       workingHours: (org) => directory.workingHours(org),
       workingCalendar: (org) => directory.calendar(org),
+      directory: {
+        isHostTenant: (email) => directory.isHostTenant(email),
+        organisations: directory.directory.organisations,
+      },
       now: clockNow,
       log,
     }),

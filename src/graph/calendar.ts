@@ -35,6 +35,8 @@ export interface CalendarEvent {
       | 'accepted'
       | 'declined'
       | 'notResponded';
+    /** The time the attendee proposed instead (Graph leaves the property out when there is none). */
+    readonly proposedNewTime?: Interval;
   }[];
 }
 
@@ -48,6 +50,10 @@ export interface NewEvent {
     readonly name: string;
     readonly required: boolean;
   }[];
+  /** A Teams meeting (`isOnlineMeeting`, `teamsForBusiness`); false for a meeting held in person. */
+  readonly online: boolean;
+  /** Where it is held, for a meeting in person (`location.displayName`). */
+  readonly location?: string;
   readonly transactionId: string;
   readonly effectKey: string;
   readonly disputeId: string;
@@ -125,9 +131,12 @@ export function createGraphCalendar(options: { readonly client: Client }): Graph
             type: a.required ? 'required' : 'optional',
           })),
           importance: 'high',
-          isOnlineMeeting: true,
-          onlineMeetingProvider: 'teamsForBusiness',
-          allowNewTimeProposals: false,
+          ...(event.online
+            ? { isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness' }
+            : { isOnlineMeeting: false }),
+          ...(event.location ? { location: { displayName: event.location } } : {}),
+          // Attendees may answer "Tentative" or decline with another time (proposedNewTime).
+          allowNewTimeProposals: true,
           responseRequested: true,
           transactionId: event.transactionId,
           singleValueExtendedProperties: [
@@ -181,6 +190,7 @@ interface GraphEvent {
     type?: string;
     emailAddress?: { address?: string };
     status?: { response?: string };
+    proposedNewTime?: { start?: DateTimeTimeZone; end?: DateTimeTimeZone } | null;
   }[];
 }
 
@@ -202,12 +212,16 @@ function toEvent(e: GraphEvent): CalendarEvent {
     isCancelled: e.isCancelled === true,
     attendees: (e.attendees ?? []).map((a) => {
       const response = a.status?.response ?? 'none';
+      const proposed = a.proposedNewTime;
       return {
         email: (a.emailAddress?.address ?? '').toLowerCase(),
         type: a.type === 'optional' ? 'optional' : a.type === 'resource' ? 'resource' : 'required',
         response: (RESPONSES.has(response)
           ? response
           : 'none') as CalendarEvent['attendees'][number]['response'],
+        ...(proposed?.start && proposed.end
+          ? { proposedNewTime: { start: instant(proposed.start), end: instant(proposed.end) } }
+          : {}),
       };
     }),
   };

@@ -5,7 +5,9 @@
  *
  * Driven by change notifications on the conveners' events (`processEvent`), with `poll()` as the
  * fallback the scheduler calls (say every 15 minutes). Only events Concord booked (`MeetingIndex`) are
- * read. A response is emitted when it differs from the last one seen in this process.
+ * read. A response is emitted when it differs from the last one seen in this process; an attendee's
+ * `proposedNewTime` (a tentative answer or a decline proposing another time, as Graph documents in
+ * "Propose new meeting times") goes with it, and a new proposal counts as a new answer.
  */
 import type { Logger } from '../log/index.ts';
 import type { GraphCalendar } from './calendar.ts';
@@ -45,11 +47,19 @@ export function createMeetingTracker(options: {
       )
         continue;
       const key = `${eventId}|${attendee.email}`;
-      if (seen.get(key) === attendee.response) continue;
-      seen.set(key, attendee.response);
+      const proposed = attendee.proposedNewTime;
+      const answer = `${attendee.response}|${proposed?.start ?? ''}|${proposed?.end ?? ''}`;
+      if (seen.get(key) === answer) continue;
+      seen.set(key, answer);
       await sink.emit(
         tracked.disputeId,
-        { type: 'meeting-response', eventId, attendeeEmail: attendee.email, response: attendee.response },
+        {
+          type: 'meeting-response',
+          eventId,
+          attendeeEmail: attendee.email,
+          response: attendee.response,
+          ...(proposed ? { proposedNewTime: proposed } : {}),
+        },
         'calendar',
       );
       emitted++;

@@ -2,28 +2,44 @@
  * Booking dispute meetings (the book-meeting and cancel-meeting effects).
  *
  * book:
+ * 0. The organiser: the convener's own calendar when they are in the host tenant; otherwise a
+ *    host-side calendar with the convener invited as a required attendee (meeting-organiser.ts), so
+ *    a convener in another tenant never sends Concord to a calendar Graph answers 404 for.
  * 1. `replaces` set (re-booking): cancel the old event first; already cancelled or gone counts as done.
  * 2. An event already tagged with this effect key (a retry) is returned as it is.
- * 3. Free/busy (`getSchedule`, one call) of the convener and the internal attendees over the window.
+ * 3. Free/busy (`getSchedule`, one call) of the host-tenant people in the meeting over the window.
  * 4. `findSlots` (pure, src/domain/meeting): working hours and working days of the convener's
- *    organisation, the window ending at the step's deadline, declined starts avoided, `noticeMinutes`
- *    of notice. External attendees' availability is unknown and not consulted.
- * 5. The chosen slot (the convener's `preferredStart`, else the earliest) goes on the convener's
- *    calendar as a Teams meeting with high importance, the agenda in the body (escaped) and
- *    `transactionId` derived from the effect key, so a retried POST returns the same event.
+ *    organisation, the window ending at the step's deadline, declined starts avoided, and never
+ *    inside the next working half-day (`noticeStart`). Other tenants' availability is unknown.
+ * 5. The chosen slot (the convener's `preferredStart`; else a time an attendee proposed, when still
+ *    viable; else the earliest clear of the lunch hour) goes on the organiser's calendar with high
+ *    importance, the invitation (src/email/invitation.ts: case context, agenda, escaped) in the body,
+ *    new time proposals allowed, and `transactionId` derived from the effect key, so a retried POST
+ *    returns the same event. A Teams meeting when the procedure's form allows one; otherwise in
+ *    person, with the location saying so.
  * No viable slot → `{ kind: 'unbookable' }`; the runtime feeds `meeting-unbookable`.
- * The other viable slots come back as `alternatives`, for the card's "move" choice.
+ * The other viable slots come back as `alternatives`, a morning and an afternoon of each day of the
+ * window (`spreadAcrossDays`), for the card's "move" choice.
  */
 
 import type { WorkingCalendar } from '../domain/calendar/index.ts';
 import type { Effect, PersonRef } from '../domain/dispute/types.ts';
-import { findSlots, type Interval, type Slot, type WorkingHours } from '../domain/meeting/slots.ts';
-import { instantDateInWords, londonTime } from '../email/dates.ts';
-import { escapeHtml } from '../email/escape.ts';
+import {
+  bestSlot,
+  earliestStart,
+  findSlots,
+  type Interval,
+  type Slot,
+  spreadAcrossDays,
+  type WorkingHours,
+} from '../domain/meeting/slots.ts';
+import { instantDateInWords } from '../email/dates.ts';
+import { inPersonLocation, invitationHtml } from '../email/invitation.ts';
 import { meetingSubject } from '../email/wording.ts';
 import type { Logger } from '../log/index.ts';
 import type { CalendarEvent, GraphCalendar } from './calendar.ts';
 import { transactionIdFor } from './ids.ts';
+import { chooseOrganiser, type Organiser, type OrganiserDirectory } from './meeting-organiser.ts';
 import type { MeetingIndex } from './ports.ts';
 
 export type BookMeetingEffect = Extract<Effect, { type: 'book-meeting' }>;
@@ -36,9 +52,11 @@ export type BookingResult =
       readonly start: string;
       readonly end: string;
       readonly joinUrl?: string;
-      /** Other viable slots, earliest first (at most 10), for "move". */
+      /** Other viable slots for "move": a morning and an afternoon of each day, earliest first (at most 20). */
       readonly alternatives: readonly Slot[];
       readonly alreadyBooked: boolean;
+      /** The calendar the event is on (the convener's, or a host-side one for a convener elsewhere). */
+      readonly organiser: string;
     }
   | { readonly kind: 'unbookable'; readonly reason: string };
 
@@ -48,10 +66,13 @@ export interface MeetingBookerOptions {
   /** The convener's organisation's working hours and working-day calendar (directory service). */
   readonly workingHours: (organisationId: string) => WorkingHours;
   readonly workingCalendar: (organisationId: string) => WorkingCalendar;
+  /**
+   * Who is in the host tenant and which shared mailboxes it has, for conveners in another tenant
+   * (meeting-organiser.ts). Absent: every convener's own calendar is used.
+   */
+  readonly directory?: OrganiserDirectory;
   readonly now: () => Date;
   readonly log: Logger;
-  /** Minimum notice before a meeting starts. Default 60 minutes. */
-  readonly noticeMinutes?: number;
 }
 
 export interface MeetingBooker {
@@ -61,54 +82,101 @@ export interface MeetingBooker {
   proposeSlots(effect: BookMeetingEffect): Promise<Slot[]>;
 }
 
+/** At most this many alternatives go back for "move". */
+const MAX_ALTERNATIVES = 20;
+
 export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooker {
   const { calendar, index } = options;
   const log = options.log.child({ component: 'meetings' });
-  const notice = (options.noticeMinutes ?? 60) * 60_000;
+  const isHost = (email: string) => options.directory?.isHostTenant(email) ?? true;
 
-  async function slotsFor(effect: BookMeetingEffect): Promise<Slot[]> {
+  function organiserOf(effect: Pick<BookMeetingEffect, 'convener' | 'attendees'>): Organiser {
+    if (!options.directory) return { kind: 'convener', mailbox: effect.convener.email.toLowerCase() };
+    return chooseOrganiser(options.directory, effect.convener, effect.attendees);
+  }
+
+  /**
+   * The people whose free/busy Concord may read: those in the host tenant, the convener included (by
+   * the directory when there is one, else by the effect's `external` flag).
+   */
+  function internalPeople(effect: BookMeetingEffect): PersonRef[] {
+    if (!options.directory)
+      return [effect.convener, ...effect.attendees.filter((a) => !a.external).map((a) => a.person)];
+    return [effect.convener, ...effect.attendees.map((a) => a.person)].filter((p) => isHost(p.email));
+  }
+
+  async function slotsFor(effect: BookMeetingEffect, organiser: string): Promise<Slot[]> {
     const convener = effect.convener;
-    const internal = [convener, ...effect.attendees.filter((a) => !a.external).map((a) => a.person)];
-    const busy = await calendar.busy(
-      convener.email,
-      internal.map((p) => p.email),
-      effect.window,
-    );
+    const hours = options.workingHours(convener.organisationId);
+    const workingCalendar = options.workingCalendar(convener.organisationId);
+    const internal = internalPeople(effect);
+    const busy =
+      internal.length > 0
+        ? await calendar.busy(
+            organiser,
+            internal.map((p) => p.email),
+            effect.window,
+          )
+        : new Map<string, Interval[]>();
     const intervals: Interval[] = [...busy.values()].flat();
     return findSlots({
       window: effect.window,
       durationMinutes: effect.durationMinutes,
-      workingHours: options.workingHours(convener.organisationId),
-      calendar: options.workingCalendar(convener.organisationId),
+      workingHours: hours,
+      calendar: workingCalendar,
       busy: intervals,
       avoidStarts: effect.avoidStarts,
-      notBefore: new Date(options.now().getTime() + notice).toISOString(),
+      notBefore: earliestStart({
+        now: options.now().toISOString(),
+        windowEnd: effect.window.end,
+        workingHours: hours,
+        calendar: workingCalendar,
+      }),
     });
   }
 
   function booked(
     event: CalendarEvent,
-    alternatives: readonly Slot[],
+    slots: readonly Slot[],
+    hours: WorkingHours,
     alreadyBooked: boolean,
+    organiser: string,
   ): BookingResult {
+    const others = slots.filter((s) => s.start !== event.start);
     return {
       kind: 'booked',
       eventId: event.id,
       start: event.start,
       end: event.end,
       ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}),
-      alternatives: alternatives.filter((s) => s.start !== event.start).slice(0, 10),
+      alternatives: spreadAcrossDays(others, hours, { max: MAX_ALTERNATIVES }),
       alreadyBooked,
+      organiser,
     };
   }
 
   return {
-    proposeSlots: slotsFor,
+    async proposeSlots(effect) {
+      const organiser = organiserOf(effect);
+      if (organiser.kind === 'none') return [];
+      return slotsFor(effect, organiser.mailbox);
+    },
     async book(effect, meta) {
-      const organiser = effect.convener.email;
+      const chosenOrganiser = organiserOf(effect);
+      if (chosenOrganiser.kind === 'none') {
+        log.info({ key: effect.key }, 'no host calendar for the meeting');
+        return {
+          kind: 'unbookable',
+          reason:
+            'Nobody in this meeting is in your organisation’s Microsoft 365, so Concord has no calendar to book it on. Arrange it directly, or ask your IT team to give the partnership board or your team a shared mailbox in Concord’s directory.',
+        };
+      }
+      const organiser = chosenOrganiser.mailbox;
+      const hours = options.workingHours(effect.convener.organisationId);
       if (effect.replaces) {
+        const tracked = await index.lookup(effect.replaces);
         const outcome = await calendar.cancel(
-          organiser,
+          tracked?.convener ?? organiser,
           effect.replaces,
           'This meeting has been moved. A new invitation follows.',
         );
@@ -123,9 +191,9 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
           convener: organiser,
           end: existing.end,
         });
-        return booked(existing, [], true);
+        return booked(existing, await slotsFor(effect, organiser), hours, true, organiser);
       }
-      const slots = await slotsFor(effect);
+      const slots = await slotsFor(effect, organiser);
       const duration = effect.durationMinutes * 60_000;
       // The convener's choice is booked when it is still free for everyone, or when nothing in the
       // window is (then their explicit choice stands); otherwise they are asked again.
@@ -136,24 +204,47 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
           reason: 'The time chosen is no longer free for everyone. Choose another of the proposed times.',
         };
       }
+      // A time an attendee proposed is booked when it is free for everyone Concord can see.
+      const proposed = (effect.proposedStarts ?? [])
+        .map((p) => new Date(p).toISOString())
+        .map((p) => slots.find((s) => s.start === p))
+        .find((s): s is Slot => !!s);
       const chosen: Slot | undefined = preferred
         ? { start: preferred, end: new Date(Date.parse(preferred) + duration).toISOString() }
-        : slots[0];
+        : (proposed ?? bestSlot(slots, hours));
       if (!chosen) {
         const reason = `No time in working hours before ${instantDateInWords(effect.window.end)} when the convener and every internal attendee are free.`;
         log.info({ key: effect.key }, 'no viable meeting slot');
         return { kind: 'unbookable', reason };
       }
-      const event = await calendar.create(organiser, {
-        subject: meetingSubject(effect),
-        html: agendaHtml(effect, chosen),
-        start: chosen.start,
-        end: chosen.end,
-        attendees: effect.attendees.map((a) => ({
+      const online = effect.form?.online ?? true;
+      const invitees = [
+        ...(chosenOrganiser.kind === 'host-calendar'
+          ? [{ email: effect.convener.email, name: effect.convener.name, required: true }]
+          : []),
+        ...effect.attendees.map((a) => ({
           email: a.person.email,
           name: a.person.name,
           required: a.required,
         })),
+      ].filter((a, i, all) => {
+        const email = a.email.toLowerCase();
+        return email !== organiser && all.findIndex((b) => b.email.toLowerCase() === email) === i;
+      });
+      const event = await calendar.create(organiser, {
+        subject: meetingSubject(effect),
+        html: invitationHtml(
+          {
+            ...effect,
+            ...(chosenOrganiser.kind === 'host-calendar' ? { onBehalfOf: effect.convener.name } : {}),
+          },
+          chosen,
+        ),
+        start: chosen.start,
+        end: chosen.end,
+        attendees: invitees,
+        online,
+        ...(online ? {} : { location: inPersonLocation() }),
         transactionId: transactionIdFor(effect.key),
         effectKey: effect.key,
         disputeId: meta.disputeId,
@@ -164,35 +255,17 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
         convener: organiser,
         end: event.end,
       });
-      log.info({ key: effect.key, start: event.start }, 'meeting booked');
-      return booked(event, slots, false);
+      log.info({ key: effect.key, start: event.start, organiser: chosenOrganiser.kind }, 'meeting booked');
+      return booked(event, slots, hours, false, organiser);
     },
     async cancel(effect) {
-      const outcome = await calendar.cancel(
-        effect.convener.email,
-        effect.eventId,
-        'This meeting is no longer needed.',
-      );
+      const tracked = await index.lookup(effect.eventId);
+      const organiser = organiserOf({ convener: effect.convener, attendees: [] });
+      const mailbox =
+        tracked?.convener ?? (organiser.kind === 'none' ? effect.convener.email : organiser.mailbox);
+      const outcome = await calendar.cancel(mailbox, effect.eventId, 'This meeting is no longer needed.');
       await index.forget(effect.eventId);
       return outcome;
     },
   };
-}
-
-function agendaHtml(effect: BookMeetingEffect, slot: Slot): string {
-  const when = `${instantDateInWords(slot.start)}, ${londonTime(slot.start)}–${londonTime(slot.end)} (UK time)`;
-  const items = effect.agenda.map((line) => {
-    const indented = /^\s+/.test(line);
-    return `<li${indented ? ' style="margin-left:1.5em;list-style:circle"' : ''}>${escapeHtml(line.trim())}</li>`;
-  });
-  return (
-    `<html><body><p>${escapeHtml(meetingSubject(effect))}</p><p>${escapeHtml(when)}</p>` +
-    `<p><strong>Agenda</strong></p><ol>${items.join('')}</ol>` +
-    `<p>${escapeHtml('Booked by Concord on behalf of the convener. Please accept or decline so the meeting can be moved if needed.')}</p></body></html>`
-  );
-}
-
-/** The internal attendees of a meeting effect (the convener included): whose free/busy is read. */
-export function internalAttendees(effect: BookMeetingEffect): PersonRef[] {
-  return [effect.convener, ...effect.attendees.filter((a) => !a.external).map((a) => a.person)];
 }

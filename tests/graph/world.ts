@@ -64,15 +64,23 @@ export interface GraphWorld {
 }
 
 export async function startGraphWorld(
-  options: { emulator?: StartEmulatorOptions; startInbound?: boolean } = {},
+  options: {
+    emulator?: StartEmulatorOptions;
+    startInbound?: boolean;
+    /** A directory file for both Concord and the emulator (default the ANE sample). */
+    directory?: string;
+  } = {},
 ): Promise<GraphWorld> {
-  const h = await startGraphHarness(options.emulator ?? {});
+  const h = await startGraphHarness({
+    ...(options.directory ? { directory: options.directory } : {}),
+    ...(options.emulator ?? {}),
+  });
   const api = h.graph.api;
   const clock = { offsetMs: 0 };
   const now = () => new Date(Date.now() + clock.offsetMs);
   const batch = createGraphBatch({ api, sleep: (ms) => new Promise((r) => setTimeout(r, ms / 100)) });
   const directory = await createDirectoryService({
-    directory: SAMPLE_DIRECTORY,
+    directory: options.directory ?? SAMPLE_DIRECTORY,
     managers: createGraphUsers({ batch }),
   });
   const messageIndex = createMemoryMessageIndex();
@@ -102,6 +110,10 @@ export async function startGraphWorld(
     index: meetingIndex,
     workingHours: (org) => directory.workingHours(org),
     workingCalendar: (org) => directory.calendar(org),
+    directory: {
+      isHostTenant: (email) => directory.isHostTenant(email),
+      organisations: directory.directory.organisations,
+    },
     now,
     log,
   });

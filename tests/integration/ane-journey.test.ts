@@ -198,6 +198,9 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
     expect(start.getTime()).toBeGreaterThanOrEqual(Date.parse(s.stage.startedAt));
     expect(end.getTime()).toBeLessThanOrEqual(Date.parse(s.stage.due));
     expect(inAneWorkingHours(start, end)).toBe(true);
+    // Sensible hours: clear of the lunch hour (London is UTC in January).
+    const minutes = (d: Date) => d.getUTCHours() * 60 + d.getUTCMinutes();
+    expect(minutes(end) <= 12 * 60 || minutes(start) >= 13 * 60).toBe(true);
     expect(end.getTime() - start.getTime()).toBe(60 * 60_000);
     expect(addresses(event.attendees)).toEqual(expectedAttendees.map((p) => p.email.toLowerCase()).sort());
     return event;
@@ -309,6 +312,8 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
   expect(booked3.stage.dueDate).toBe('2027-01-26');
   const stage3Attendees = [tm, sm, gTm, gSm, gHos];
   const first3 = await checkMeeting(booked3, stage3Attendees);
+  // Escalated at 09:00: never inside the next working half-day, so 13:00 that day at the earliest.
+  expect(eventInstant(first3.start).getTime()).toBeGreaterThanOrEqual(Date.parse('2027-01-19T13:00:00.000Z'));
   await cardTo(ad.id, /resolution meeting is booked/);
 
   // A required counterpart declines: Concord cancels that event and books another slot.

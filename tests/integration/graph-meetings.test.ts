@@ -223,6 +223,30 @@ describe('Stage 3 meeting', () => {
     });
   });
 
+  it('a procedure that asks to meet in person gets no Teams meeting: the location and invitation say so', async () => {
+    const effect = stage3('d-meet-in-person', 1, {
+      form: { online: false, inPerson: true, quote: 'face to face' },
+    });
+    const result = await w.performer.perform(effect, {
+      key: effect.key,
+      disputeId: 'd-meet-in-person',
+      attempt: 1,
+    });
+    const booked = (result.ok ? result.events?.[0] : undefined) as { eventId: string; joinUrl?: string };
+    expect(booked.joinUrl).toBeUndefined();
+    const event = (await eventsOf('head.of.service@ane.example')).find(
+      (e) => e.id === booked.eventId,
+    ) as AdminEvent & {
+      location?: { displayName?: string };
+    };
+    expect(event.isOnlineMeeting).toBe(false);
+    expect(event.onlineMeeting ?? null).toBeNull();
+    expect(event.location?.displayName).toBe('In person: venue to be confirmed by the convener');
+    expect(event.body?.content).toContain('This meeting is held in person');
+    expect(event.body?.content).toContain('face to face');
+    expect(event.body?.content).not.toContain('Microsoft Teams meeting');
+  });
+
   it('no viable slot gives meeting-unbookable', async () => {
     const effect = stage3('d-meet-3', 1);
     await w.h.admin('POST', '/mailboxes/service.manager@ane.example/busy', {

@@ -84,7 +84,7 @@ export async function startConcordApp(
     graphNow?: () => Date;
     /** Keep a log of the app's own (default silent). */
     log?: Logger;
-    /** The partnership: a directory file, for the emulator's tenants and the app (default the ANE sample). */
+    /** A directory file for the app (DIRECTORY_FILE) and the emulator's seed (default the ANE sample). */
     directory?: string;
   } = {},
 ): Promise<ConcordApp> {
@@ -105,6 +105,7 @@ export async function startConcordApp(
       DATA_DIR: options.dataDir ?? '/tmp/concord-integration-unused',
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',
+      ...(options.directory ? { DIRECTORY_FILE: options.directory } : {}),
     });
     app = await createApp({
       config,

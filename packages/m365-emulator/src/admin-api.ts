@@ -4,7 +4,7 @@
  * busy times, inject faults, trigger lifecycle events, move the clock, mint tokens. See docs/emulator.md.
  */
 
-import { type ResponseAction, renderEvent, respondToEvent } from './calendar.ts';
+import { type ResponseAction, renderEvent, respondToEvent, type TimeSlot } from './calendar.ts';
 import { GraphError } from './graph-error.ts';
 import { type HttpRequest, type HttpResponse, json, parseJsonBody } from './http.ts';
 import { bodyText, createMessage, renderMessage, replyNow, sendDraft } from './mail.ts';
@@ -144,6 +144,9 @@ export function createAdminApi(services: Services): AdminApi {
         respondToEvent(state, mailbox(params[0] as string), decodeURIComponent(params[1] as string), action, {
           ...(typeof body.comment === 'string' ? { comment: body.comment } : {}),
           ...(typeof body.sendResponse === 'boolean' ? { sendResponse: body.sendResponse } : {}),
+          ...(body.proposedNewTime && typeof body.proposedNewTime === 'object'
+            ? { proposedNewTime: body.proposedNewTime as TimeSlot }
+            : {}),
         });
         return json(200, { ok: true });
       },
@@ -325,7 +328,7 @@ const ENDPOINTS = [
   'POST /_emulator/mailboxes/{address}/send {to, cc?, subject, body, bodyType?, importance?, headers?}',
   'POST /_emulator/mailboxes/{address}/messages/{id}/reply {comment, all?}',
   'GET  /_emulator/mailboxes/{address}/events',
-  'POST /_emulator/mailboxes/{address}/events/{id}/respond {response: accept|tentativelyAccept|decline, comment?, sendResponse?}',
+  'POST /_emulator/mailboxes/{address}/events/{id}/respond {response: accept|tentativelyAccept|decline, comment?, sendResponse?, proposedNewTime?: {start, end}}',
   'POST /_emulator/mailboxes/{address}/busy {start, end, status?, subject?}   DELETE to clear',
   'GET|PUT /_emulator/faults   POST /_emulator/faults/fail-next {status, count?, pathContains?, method?}',
   'POST /_emulator/notifications/drop {count}   GET /_emulator/notifications   POST /_emulator/notifications/idle',

@@ -21,6 +21,14 @@ interface Attendee {
   type: 'required' | 'optional' | 'resource';
   status: { response: string; time: string };
   emailAddress: { name?: string; address: string };
+  /** Stored in UTC; present only when the attendee proposed another time (Graph omits it otherwise). */
+  proposedNewTime?: { start: DateTimeTimeZone; end: DateTimeTimeZone };
+}
+
+/** A timeSlot as Graph takes it in tentativelyAccept / decline. */
+export interface TimeSlot {
+  start: DateTimeTimeZone;
+  end: DateTimeTimeZone;
 }
 
 const utc = (d: Date): DateTimeTimeZone => fromInstant(d, 'UTC');
@@ -310,7 +318,10 @@ export function updateEvent(state: EmulatorState, mailbox: Mailbox, id: string, 
     const { start, end } = checkTimes(next.start, next.end);
     next.start = utc(start);
     next.end = utc(end);
-    next.attendees = attendeesOf(next).map((a) => ({ ...a, status: { response: 'none', time: NEVER } }));
+    next.attendees = attendeesOf(next).map(({ proposedNewTime: _dropped, ...a }) => ({
+      ...a,
+      status: { response: 'none', time: NEVER },
+    }));
   }
   if (next.isOnlineMeeting === true && !next.onlineMeeting && next.onlineMeetingProvider !== 'unknown') {
     next.onlineMeetingProvider = next.onlineMeetingProvider ?? 'teamsForBusiness';
@@ -370,15 +381,36 @@ const RESPONSE: Record<
   decline: { response: 'declined', showAs: 'free', prefix: 'Declined', messageType: 'meetingDeclined' },
 };
 
-/** An attendee accepts, tentatively accepts or declines. */
+/**
+ * An attendee accepts, tentatively accepts or declines. A tentative answer or a decline may propose
+ * another time (`proposedNewTime`), as Graph documents: only when the organiser allowed new time
+ * proposals and the response is sent (400 otherwise). The proposal lands on the organiser's copy
+ * (`attendees[].proposedNewTime`) and in the eventMessageResponse ("New Time Proposed: …").
+ */
 export function respondToEvent(
   state: EmulatorState,
   attendeeMailbox: Mailbox,
   id: string,
   action: ResponseAction,
-  options: { comment?: string; sendResponse?: boolean } = {},
+  options: { comment?: string; sendResponse?: boolean; proposedNewTime?: TimeSlot } = {},
 ): void {
   const stored = getEvent(attendeeMailbox, id);
+  const proposal = options.proposedNewTime;
+  if (proposal) {
+    if (action === 'accept')
+      throw badRequest("The parameter 'proposedNewTime' is not valid for accept.", 'ErrorInvalidRequest');
+    if (stored.data.allowNewTimeProposals !== true)
+      throw badRequest(
+        "Your request can't be completed. The organizer doesn't allow new time proposals for this meeting.",
+        'ErrorProposeNewTimeNotAllowed',
+      );
+    if (options.sendResponse === false)
+      throw badRequest(
+        "Your request can't be completed. A new time can only be proposed when a response is sent.",
+        'ErrorInvalidRequest',
+      );
+  }
+  const proposed = proposal ? checkTimes(proposal.start, proposal.end) : undefined;
   if (stored.data.isOrganizer)
     throw new GraphError(
       400,
@@ -406,10 +438,14 @@ export function respondToEvent(
   if (!organiser || !organiserEvent) return;
   organiserEvent.data = {
     ...organiserEvent.data,
-    attendees: attendeesOf(organiserEvent.data).map((a) =>
+    attendees: attendeesOf(organiserEvent.data).map(({ proposedNewTime: before, ...a }) =>
       a.emailAddress.address.toLowerCase() === attendeeMailbox.email
-        ? { ...a, status: { response: r.response, time: now } }
-        : a,
+        ? {
+            ...a,
+            status: { response: r.response, time: now },
+            ...(proposed ? { proposedNewTime: { start: utc(proposed.start), end: utc(proposed.end) } } : {}),
+          }
+        : { ...a, ...(before ? { proposedNewTime: before } : {}) },
     ),
     changeKey: changeKey(),
   };
@@ -424,7 +460,7 @@ export function respondToEvent(
     organiser,
     {
       '@odata.type': '#microsoft.graph.eventMessageResponse',
-      subject: `${r.prefix}: ${String(stored.data.subject ?? '')}`,
+      subject: `${proposed ? 'New Time Proposed' : r.prefix}: ${String(stored.data.subject ?? '')}`,
       body: { contentType: 'text', content: options.comment ?? '' },
       from: recipientOf(attendeeMailbox),
       sender: recipientOf(attendeeMailbox),
@@ -434,6 +470,7 @@ export function respondToEvent(
       responseType: r.response,
       startDateTime: organiserEvent.data.start,
       endDateTime: organiserEvent.data.end,
+      ...(proposed ? { proposedNewTime: { start: utc(proposed.start), end: utc(proposed.end) } } : {}),
       type: 'singleInstance',
       _eventId: organiserEvent.data.id,
     },
@@ -453,6 +490,17 @@ export function renderEvent(
     if (!key.startsWith('_') && !key.startsWith('@')) out[key] = value;
   out.start = fromInstant(instant(d.start), tz);
   out.end = fromInstant(instant(d.end), tz);
+  out.attendees = attendeesOf(d).map((a) =>
+    a.proposedNewTime
+      ? {
+          ...a,
+          proposedNewTime: {
+            start: fromInstant(instant(a.proposedNewTime.start), tz),
+            end: fromInstant(instant(a.proposedNewTime.end), tz),
+          },
+        }
+      : a,
+  );
   out.body = renderBody(d.body as ItemBody, options.prefer);
   return applySelect(out, options.select);
 }

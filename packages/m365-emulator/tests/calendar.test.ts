@@ -155,6 +155,152 @@ describe('events', () => {
     );
   });
 
+  it('a tentative answer or a decline may propose another time, as Graph documents', async () => {
+    const allowing = { ...meeting('outbox-job-propose'), allowNewTimeProposals: true };
+    const organiserEvent: GraphEvent = await h.graph
+      .api(`/users/${people.headOfService}/events`)
+      .post(allowing);
+    const copyOf = async (address: string) =>
+      (await h.graph.api(`/users/${address}/events`).get()).value.find(
+        (e: GraphEvent) => e.iCalUId === organiserEvent.iCalUId,
+      ) as GraphEvent;
+    const proposedNewTime = {
+      start: { dateTime: '2026-03-11T14:00:00', timeZone: 'GMT Standard Time' },
+      end: { dateTime: '2026-03-11T15:00:00', timeZone: 'GMT Standard Time' },
+    };
+    const tm = await copyOf(people.teamManager);
+    await h.graph
+      .api(`/users/${people.teamManager}/events/${tm.id}/tentativelyAccept`)
+      .post({ comment: 'Wednesday afternoon suits better', sendResponse: true, proposedNewTime });
+    // proposedNewTime needs a response sent; accept takes none.
+    const sm = await copyOf(people.serviceManager);
+    const silent = await graphError(
+      h.graph
+        .api(`/users/${people.serviceManager}/events/${sm.id}/decline`)
+        .post({ sendResponse: false, proposedNewTime }),
+    );
+    expect(silent.statusCode).toBe(400);
+    await h.graph.api(`/users/${people.serviceManager}/events/${sm.id}/decline`).post({ proposedNewTime });
+
+    const after = await h.graph
+      .api(`/users/${people.headOfService}/events/${organiserEvent.id}`)
+      .header('Prefer', 'outlook.timezone="UTC"')
+      .select('attendees')
+      .get();
+    const byAddress = Object.fromEntries(after.attendees.map((a: Attendee) => [a.emailAddress.address, a]));
+    expect(byAddress[people.teamManager]).toMatchObject({
+      status: { response: 'tentativelyAccepted' },
+      proposedNewTime: {
+        start: { dateTime: '2026-03-11T14:00:00.0000000', timeZone: 'UTC' },
+        end: { dateTime: '2026-03-11T15:00:00.0000000', timeZone: 'UTC' },
+      },
+    });
+    expect(byAddress[people.serviceManager]).toMatchObject({ status: { response: 'declined' } });
+    expect(byAddress[people.serviceManager].proposedNewTime).toBeDefined();
+    // Graph leaves the property out for an attendee who proposed nothing.
+    expect('proposedNewTime' in byAddress[people.gatesheadTeamManager]).toBe(false);
+
+    const inbox = await h.graph
+      .api(`/users/${people.headOfService}/mailFolders/inbox/messages`)
+      .filter(`startswith(subject, 'New Time Proposed')`)
+      .get();
+    expect(inbox.value.map((m: { responseType: string }) => m.responseType).sort()).toEqual([
+      'declined',
+      'tentativelyAccepted',
+    ]);
+    expect(
+      inbox.value.find((m: { responseType: string }) => m.responseType === 'tentativelyAccepted'),
+    ).toMatchObject({
+      '@odata.type': '#microsoft.graph.eventMessageResponse',
+      proposedNewTime: { start: { dateTime: expect.stringMatching(/^2026-03-11T14:00:00/) } },
+    });
+
+    // Moving the meeting clears the proposals and the answers.
+    await h.graph.api(`/users/${people.headOfService}/events/${organiserEvent.id}`).patch({
+      start: { dateTime: '2026-03-11T14:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-03-11T15:00:00', timeZone: 'UTC' },
+    });
+    const moved = await h.graph
+      .api(`/users/${people.headOfService}/events/${organiserEvent.id}`)
+      .select('attendees')
+      .get();
+    expect(moved.attendees.some((a: Record<string, unknown>) => 'proposedNewTime' in a)).toBe(false);
+  });
+
+  it('the web UI lets an invitee propose a new time (UK time), keeping the meeting’s length', async () => {
+    const allowing = { ...meeting('outbox-job-ui-propose'), allowNewTimeProposals: true };
+    const organiserEvent: GraphEvent = await h.graph
+      .api(`/users/${people.headOfService}/events`)
+      .post(allowing);
+    const theirs = await h.admin<{ value: GraphEvent[] }>(
+      'GET',
+      `/mailboxes/${people.gatesheadTeamManager}/events`,
+    );
+    const copy = theirs.body.value.find((x) => x.iCalUId === organiserEvent.iCalUId) as GraphEvent;
+    const form = new URLSearchParams({
+      response: 'decline',
+      comment: 'Thursday suits us',
+      // 12 March 2026 is GMT: 14:30 UK time is 14:30 UTC.
+      proposedStart: '2026-03-12T14:30',
+      back: '',
+    });
+    const posted = await fetch(
+      `${h.m365.uiUrl}/mailbox/${encodeURIComponent(people.gatesheadTeamManager)}/event/${encodeURIComponent(copy.id)}/respond`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+        redirect: 'manual',
+      },
+    );
+    expect(posted.status).toBeLessThan(400);
+    const after = await h.graph
+      .api(`/users/${people.headOfService}/events/${organiserEvent.id}`)
+      .select('attendees')
+      .get();
+    const g = after.attendees.find((a: Attendee) => a.emailAddress.address === people.gatesheadTeamManager);
+    expect(g).toMatchObject({
+      status: { response: 'declined' },
+      proposedNewTime: {
+        start: { dateTime: '2026-03-12T14:30:00.0000000', timeZone: 'UTC' },
+        end: { dateTime: '2026-03-12T15:30:00.0000000', timeZone: 'UTC' },
+      },
+    });
+  });
+
+  it('refuses a proposal when the organiser did not allow new times (400)', async () => {
+    const e: GraphEvent = await h.graph
+      .api(`/users/${people.headOfService}/events`)
+      .post(meeting('outbox-job-no-proposals'));
+    const copy = (await h.graph.api(`/users/${people.teamManager}/events`).get()).value.find(
+      (x: GraphEvent) => x.iCalUId === e.iCalUId,
+    ) as GraphEvent;
+    const refused = await graphError(
+      h.graph.api(`/users/${people.teamManager}/events/${copy.id}/tentativelyAccept`).post({
+        proposedNewTime: {
+          start: { dateTime: '2026-03-12T10:00:00', timeZone: 'UTC' },
+          end: { dateTime: '2026-03-12T11:00:00', timeZone: 'UTC' },
+        },
+      }),
+    );
+    expect(refused.statusCode).toBe(400);
+  });
+
+  it('a calendar in another tenant is not found (404), as Graph answers an app from this tenant', async () => {
+    const refused = await graphError(
+      h.graph.api(`/users/${people.gatesheadTeamManager}/events`).post(meeting('outbox-job-elsewhere')),
+    );
+    expect(refused.statusCode).toBe(404);
+    const schedule = await graphError(
+      h.graph.api(`/users/${people.gatesheadTeamManager}/calendar/getSchedule`).post({
+        schedules: [people.gatesheadTeamManager],
+        startTime: { dateTime: '2026-03-10T09:00:00', timeZone: 'UTC' },
+        endTime: { dateTime: '2026-03-10T17:00:00', timeZone: 'UTC' },
+      }),
+    );
+    expect(schedule.statusCode).toBe(404);
+  });
+
   it('PATCH moves the meeting (responses reset) and DELETE cancels it for attendees', async () => {
     const e: GraphEvent = await h.graph
       .api(`/users/${people.headOfService}/events`)

@@ -3,7 +3,7 @@
  * effect carries a stable key; the runtime performs each key at most once.
  */
 import type { CardFrame, CardIntent } from './card-intents.ts';
-import type { EmailFrame, EmailIntent, MeetingTitle } from './email-intents.ts';
+import type { EmailFrame, EmailIntent, MeetingContext, MeetingForm, MeetingTitle } from './email-intents.ts';
 import type { Instant, PersonRef, ThreadMessage, TimerKind } from './primitives.ts';
 import type { RecordEntry } from './record-intents.ts';
 
@@ -76,11 +76,17 @@ export type Effect =
       /** The worded subject of a booking asked for before titles were data (outbox rows from then). */
       readonly subject?: string;
       readonly agenda: readonly string[];
+      /** The case as the invitation describes it (absent on bookings queued before it was data). */
+      readonly context?: MeetingContext;
+      /** How the meeting may be held; absent: a Teams meeting. */
+      readonly form?: MeetingForm;
       /** The event to replace when re-booking, and the starts already declined. */
       readonly replaces?: string;
       readonly avoidStarts: readonly Instant[];
       /** A start chosen by the convener instead of the earliest viable slot. */
       readonly preferredStart?: Instant;
+      /** Times attendees proposed (Graph's proposedNewTime): booked first when still viable. */
+      readonly proposedStarts?: readonly Instant[];
     }
   | {
       readonly type: 'cancel-meeting';

@@ -92,3 +92,24 @@ export interface MeetingTitle {
   readonly caseReference: string;
   readonly stageName: string;
 }
+
+/**
+ * What a meeting invitation tells every attendee about the case (minimised: the case reference, the
+ * category's label and the issue as the emails carry it; never a child's or adult's name).
+ */
+export interface MeetingContext {
+  readonly procedureName: string;
+  /** What the procedure asks of the meeting, in its words. */
+  readonly meetingQuote: string;
+  readonly category: string;
+  readonly issue: string;
+  readonly resolutionSought: string;
+}
+
+/** How the procedure lets a meeting be held: online (Teams) when `online`, face to face when `inPerson`. */
+export interface MeetingForm {
+  readonly online: boolean;
+  readonly inPerson: boolean;
+  /** The procedure's words, where it has them. */
+  readonly quote: string | null;
+}

@@ -5,7 +5,15 @@ import { refuse } from './refusal.ts';
 import type { Transition } from './transition.ts';
 import type { PersonRef } from './types.ts';
 
-export function bookMeeting(t: Transition, stage: Stage, actor: PersonRef, preferredStart?: string): void {
+export interface BookingChoice {
+  /** The convener's choice of start (moving the meeting). */
+  readonly preferredStart?: string;
+  /** Times attendees proposed, booked first when still viable. */
+  readonly proposedStarts?: readonly string[];
+}
+
+export function bookMeeting(t: Transition, stage: Stage, actor: PersonRef, choice: BookingChoice = {}): void {
+  const { preferredStart, proposedStarts } = choice;
   const spec = stage.meeting;
   if (!spec) refuse('option-not-available', 'stage-has-no-meeting', { stage: stage.name });
   const convener = isSamePerson(actor, t.state.stage.actor) ? actor : t.mustResolve(spec.convener, actor);
@@ -49,9 +57,20 @@ export function bookMeeting(t: Transition, stage: Stage, actor: PersonRef, prefe
     agenda: agenda
       ? agenda.items.flatMap((i) => [i.label, ...i.children.map((c) => `  ${c}`)])
       : [spec.quote],
+    context: {
+      procedureName: t.procedure.name,
+      meetingQuote: spec.quote,
+      category: t.procedure.categories.find((c) => c.id === t.state.category)?.label ?? t.state.category,
+      issue: t.state.details.issue,
+      resolutionSought: t.state.details.resolutionSought,
+    },
+    form: spec.form
+      ? { online: spec.form.online, inPerson: spec.form.inPerson, quote: spec.form.quote }
+      : { online: true, inPerson: false, quote: null },
     ...(previous?.eventId ? { replaces: previous.eventId } : {}),
     avoidStarts: previous?.declinedSlots ?? [],
     ...(preferredStart ? { preferredStart } : {}),
+    ...(proposedStarts?.length ? { proposedStarts } : {}),
   });
   t.updateStage({
     phase: 'booking',
@@ -62,6 +81,7 @@ export function bookMeeting(t: Transition, stage: Stage, actor: PersonRef, prefe
       attempts: (previous?.attempts ?? 0) + 1,
       attendees: attendees.map((a) => ({ ...a, response: 'none' as const })),
       declinedSlots: previous?.declinedSlots ?? [],
+      ...(previous?.proposals?.length ? { proposals: previous.proposals } : {}),
     },
   });
 }

@@ -66,6 +66,18 @@ export interface MeetingState {
   readonly declinedSlots: readonly Instant[];
   /** Other viable starts found when it was booked: the only times the convener may move it to. */
   readonly alternatives?: readonly Instant[];
+  /** Times attendees proposed instead (Graph's proposedNewTime), inside the window, newest last. */
+  readonly proposals?: readonly MeetingProposal[];
+  /** The convener's own answer, when Concord organised the meeting for them on a host calendar. */
+  readonly convenerResponse?: MeetingAttendee['response'];
+}
+
+/** An attendee's proposed time for the meeting. */
+export interface MeetingProposal {
+  readonly name: string;
+  readonly email: string;
+  readonly start: Instant;
+  readonly end: Instant;
 }
 
 export interface AgreedAction {
@@ -224,6 +236,8 @@ export type DisputeEvent = EventBase &
         readonly eventId: string;
         readonly attendeeEmail: string;
         readonly response: MeetingAttendee['response'];
+        /** The time the attendee proposed instead, when they tentatively accepted or declined with one. */
+        readonly proposedNewTime?: { readonly start: Instant; readonly end: Instant };
       }
     | { readonly type: 'meeting-move'; readonly by: PersonRef; readonly start: Instant }
     /** A stage whose meeting is "if needed" (NEL stage 2, IRO stage 3): the actor asks for one. */

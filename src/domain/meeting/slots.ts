@@ -15,6 +15,13 @@
  * Candidate starts are every `stepMinutes` from the start of working hours; the result is ranked
  * earliest first.
  *
+ * Which of them is booked and which are offered is decided here too, so the rules are one table:
+ * - `noticeStart`: never inside the next working half-day (booked at 09:00, 13:00 at the earliest;
+ *   after noon, the next working morning); `earliestStart` gives an hour instead when the deadline
+ *   itself falls inside that half-day;
+ * - `bestSlot`: the earliest slot clear of the lunch hour, else the earliest;
+ * - `spreadAcrossDays`: a morning and an afternoon slot of each day of the window, for "move".
+ *
  * @example
  * findSlots({
  *   window: { start: '2026-11-23T08:00:00Z', end: '2026-11-30T23:59:59.999Z' },
@@ -63,6 +70,11 @@ export interface WorkingHours {
   readonly days?: readonly Weekday[];
   /** IANA zone; default Europe/London. */
   readonly timeZone?: string;
+  /**
+   * The lunch hour, wall-clock "HH:MM" in `timeZone`; default 12:00–13:00. It splits the working day
+   * into its two half-days, and a meeting over it is offered only when nothing else fits.
+   */
+  readonly lunch?: { readonly start: string; readonly end: string };
 }
 
 export interface FindSlotsInput {
@@ -100,7 +112,6 @@ export function findSlots(input: FindSlotsInput): Slot[] {
   const earliest = Math.max(windowStart, input.notBefore ? ms(input.notBefore) : windowStart);
   if (!(earliest < windowEnd)) return [];
   const zone = input.workingHours.timeZone ?? LONDON;
-  const days = new Set(input.workingHours.days ?? DEFAULT_DAYS);
   const avoid = new Set((input.avoidStarts ?? []).map(ms));
   const busy = input.busy
     .map((b) => ({ start: ms(b.start), end: ms(b.end) }))
@@ -111,8 +122,7 @@ export function findSlots(input: FindSlotsInput): Slot[] {
   const slots: Slot[] = [];
   const lastDay = dayIn(new Date(windowEnd), zone);
   for (let day = dayIn(new Date(earliest), zone); day <= lastDay; day = addCalendarDays(day, 1)) {
-    const weekday = WEEKDAYS[(dayOfWeek(day) + 6) % 7];
-    if (!weekday || !days.has(weekday) || !isWorkingDay(input.calendar, day)) continue;
+    if (!isWorkingDayFor(day, input.workingHours, input.calendar)) continue;
     const open = wallClock(day, input.workingHours.start, zone);
     const close = wallClock(day, input.workingHours.end, zone);
     for (let start = open; start + duration <= close; start += step) {
@@ -124,6 +134,124 @@ export function findSlots(input: FindSlotsInput): Slot[] {
     }
   }
   return slots;
+}
+
+const DEFAULT_LUNCH = { start: '12:00', end: '13:00' } as const;
+
+/** The half-days of a working day: morning (opening to lunch) and afternoon (after lunch to closing). */
+function halfDays(day: CalendarDay, hours: WorkingHours): [number, number][] {
+  const zone = hours.timeZone ?? LONDON;
+  const lunch = hours.lunch ?? DEFAULT_LUNCH;
+  const open = wallClock(day, hours.start, zone);
+  const close = wallClock(day, hours.end, zone);
+  const lunchStart = Math.min(Math.max(wallClock(day, lunch.start, zone), open), close);
+  const lunchEnd = Math.max(Math.min(wallClock(day, lunch.end, zone), close), open);
+  const halves: [number, number][] = [
+    [open, lunchStart],
+    [lunchEnd, close],
+  ];
+  return halves.filter(([a, b]) => b > a);
+}
+
+function isWorkingDayFor(day: CalendarDay, hours: WorkingHours, calendar: WorkingCalendar): boolean {
+  const weekday = WEEKDAYS[(dayOfWeek(day) + 6) % 7];
+  const days = new Set(hours.days ?? DEFAULT_DAYS);
+  return !!weekday && days.has(weekday) && isWorkingDay(calendar, day);
+}
+
+/**
+ * The earliest start Concord books when asked at `now`: never inside the next working half-day.
+ * The half-day under way (or, outside working time, the next one to begin) is left whole, so a
+ * meeting booked at 09:00 starts at 13:00 at the earliest, one booked after noon the next working
+ * morning, and one booked in the evening or at a weekend the afternoon of the next working day.
+ *
+ * @example
+ * // Monday 23 November 2026, 09:00 London
+ * noticeStart({ now: '2026-11-23T09:00:00Z', workingHours: { start: '09:00', end: '17:00' }, calendar });
+ * // '2026-11-23T13:00:00.000Z'
+ */
+export function noticeStart(input: {
+  readonly now: Instant;
+  readonly workingHours: WorkingHours;
+  readonly calendar: WorkingCalendar;
+}): Instant {
+  const now = ms(input.now);
+  const zone = input.workingHours.timeZone ?? LONDON;
+  let skipped = false;
+  let day = dayIn(new Date(now), zone);
+  // A year of days is far more than any calendar of closures could need.
+  for (let i = 0; i < 366; i++, day = addCalendarDays(day, 1)) {
+    if (!isWorkingDayFor(day, input.workingHours, input.calendar)) continue;
+    for (const [start, end] of halfDays(day, input.workingHours)) {
+      if (end <= now) continue;
+      if (skipped) return new Date(start).toISOString();
+      skipped = true;
+    }
+  }
+  return new Date(now).toISOString();
+}
+
+/** An hour: the notice for a meeting whose deadline comes before the next working half-day is over. */
+const URGENT_NOTICE = 60 * MINUTE;
+
+/**
+ * The earliest start to book: `noticeStart`, unless the step's deadline itself falls before it (an
+ * urgent timescale, such as Dudley's "within 24 hours" booked in the evening); then an hour's
+ * notice, so the meeting can still happen in time.
+ */
+export function earliestStart(input: {
+  readonly now: Instant;
+  readonly windowEnd: Instant;
+  readonly workingHours: WorkingHours;
+  readonly calendar: WorkingCalendar;
+}): Instant {
+  const halfDay = noticeStart(input);
+  return ms(input.windowEnd) <= ms(halfDay) ? new Date(ms(input.now) + URGENT_NOTICE).toISOString() : halfDay;
+}
+
+/** Whether a slot keeps to sensible hours: clear of the lunch hour. */
+export function isSensible(slot: Slot, hours: WorkingHours): boolean {
+  const zone = hours.timeZone ?? LONDON;
+  const lunch = hours.lunch ?? DEFAULT_LUNCH;
+  const day = dayIn(new Date(ms(slot.start)), zone);
+  const lunchStart = wallClock(day, lunch.start, zone);
+  const lunchEnd = wallClock(day, lunch.end, zone);
+  return !(ms(slot.start) < lunchEnd && lunchStart < ms(slot.end));
+}
+
+/** The slot to book: the earliest in sensible hours, else the earliest of all. */
+export function bestSlot(slots: readonly Slot[], hours: WorkingHours): Slot | undefined {
+  return slots.find((s) => isSensible(s, hours)) ?? slots[0];
+}
+
+/**
+ * The slots to offer a convener, spread across the window: on each day, the first sensible slot of
+ * the morning and of the afternoon (a day with no sensible slot offers its first), earliest first,
+ * at most `max`. Offering five slots of one morning is what this avoids.
+ */
+export function spreadAcrossDays(
+  slots: readonly Slot[],
+  hours: WorkingHours,
+  options: { readonly max?: number } = {},
+): Slot[] {
+  const zone = hours.timeZone ?? LONDON;
+  const lunch = hours.lunch ?? DEFAULT_LUNCH;
+  const byDay = new Map<CalendarDay, Slot[]>();
+  for (const slot of slots) {
+    const day = dayIn(new Date(ms(slot.start)), zone);
+    byDay.set(day, [...(byDay.get(day) ?? []), slot]);
+  }
+  const offered: Slot[] = [];
+  for (const [day, daySlots] of [...byDay].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const noon = wallClock(day, lunch.start, zone);
+    const sensible = daySlots.filter((s) => isSensible(s, hours));
+    const morning = sensible.find((s) => ms(s.start) < noon);
+    const afternoon = sensible.find((s) => ms(s.start) >= noon);
+    const picks = [morning, afternoon].filter((s): s is Slot => !!s);
+    offered.push(...(picks.length > 0 ? picks : daySlots.slice(0, 1)));
+  }
+  offered.sort((a, b) => ms(a.start) - ms(b.start));
+  return offered.slice(0, options.max ?? Number.POSITIVE_INFINITY);
 }
 
 function ms(instant: Instant): number {

@@ -53,7 +53,14 @@ export const meetingSchema = z.object({
    */
   when: z.enum(['always', 'if-unresolved', 'if-needed']).default('always'),
   durationMinutes: z.number().int().positive().default(60),
-  form: quote.optional(),
+  /**
+   * How the procedure lets the meeting be held (ANE: "Virtual or in-person"). `online`: a Teams
+   * meeting may be booked; `inPerson`: the parties may meet face to face. Absent: a Teams meeting.
+   */
+  form: z
+    .object({ online: z.boolean(), inPerson: z.boolean(), quote })
+    .refine((f) => f.online || f.inPerson, { message: 'a meeting must be online, in person or both' })
+    .optional(),
   minutes: z.boolean().default(false),
   /** Id of a `record.agendas` entry whose items become the meeting body. */
   agenda: slug.optional(),

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { bundledCalendar } from '../../../src/domain/calendar/index.ts';
-import { type FindSlotsInput, findSlots } from '../../../src/domain/meeting/slots.ts';
+import {
+  bestSlot,
+  earliestStart,
+  type FindSlotsInput,
+  findSlots,
+  isSensible,
+  noticeStart,
+  spreadAcrossDays,
+} from '../../../src/domain/meeting/slots.ts';
 
 const ew = bundledCalendar('england-and-wales');
 const base: FindSlotsInput = {
@@ -120,5 +128,107 @@ describe('findSlots', () => {
     expect(first({ busy: [{ start: '2026-11-23T08:00:00Z', end: '2026-11-23T09:00:00Z' }] })).toBe(
       '2026-11-23T09:00:00.000Z',
     );
+  });
+});
+
+describe('noticeStart: never inside the next working half-day', () => {
+  const hours = { start: '09:00', end: '17:00' };
+  it.each<[string, string, string]>([
+    ['booked at 09:00 on a working day: 13:00 that day', '2026-11-23T09:00:00Z', '2026-11-23T13:00:00.000Z'],
+    ['booked before opening: 13:00 that day', '2026-11-23T07:30:00Z', '2026-11-23T13:00:00.000Z'],
+    ['booked at 11:59: 13:00 that day', '2026-11-23T11:59:00Z', '2026-11-23T13:00:00.000Z'],
+    ['booked at lunchtime: the next working morning', '2026-11-23T12:30:00Z', '2026-11-24T09:00:00.000Z'],
+    ['booked at 14:00: the next working morning', '2026-11-23T14:00:00Z', '2026-11-24T09:00:00.000Z'],
+    ['booked in the evening: the next working afternoon', '2026-11-23T18:00:00Z', '2026-11-24T13:00:00.000Z'],
+    ['booked on Friday afternoon: Monday morning', '2026-11-27T15:00:00Z', '2026-11-30T09:00:00.000Z'],
+    ['booked on Saturday: Monday afternoon', '2026-11-28T10:00:00Z', '2026-11-30T13:00:00.000Z'],
+    [
+      'booked on Christmas Eve afternoon: the morning after the Boxing Day holiday',
+      '2026-12-24T14:00:00Z',
+      '2026-12-29T09:00:00.000Z',
+    ],
+    ['British Summer Time: 09:00 London is 08:00 UTC', '2026-06-01T08:00:00Z', '2026-06-01T12:00:00.000Z'],
+  ])('%s', (_name, now, expected) => {
+    expect(noticeStart({ now, workingHours: hours, calendar: ew })).toBe(expected);
+  });
+
+  it('an urgent deadline inside the notice half-day gets an hour’s notice instead', () => {
+    const input = { now: '2026-11-23T09:00:00Z', workingHours: hours, calendar: ew };
+    // Due by 12:00 the same day: the meeting can only be this morning.
+    expect(earliestStart({ ...input, windowEnd: '2026-11-23T12:00:00Z' })).toBe('2026-11-23T10:00:00.000Z');
+    // Due by the end of the day: the half-day notice stands.
+    expect(earliestStart({ ...input, windowEnd: '2026-11-23T23:59:59.999Z' })).toBe(
+      '2026-11-23T13:00:00.000Z',
+    );
+  });
+
+  it('never offers a slot before 13:00 when booking at 09:00, whatever the free time', () => {
+    const notBefore = noticeStart({ now: '2026-11-23T09:00:00Z', workingHours: hours, calendar: ew });
+    const slots = findSlots({
+      ...base,
+      window: { ...base.window, start: '2026-11-23T09:00:00Z' },
+      notBefore,
+    });
+    expect(slots[0]?.start).toBe('2026-11-23T13:00:00.000Z');
+    expect(slots.every((s) => s.start >= '2026-11-23T13:00:00.000Z')).toBe(true);
+  });
+});
+
+describe('sensible hours and offers across the window', () => {
+  const hours = { start: '09:00', end: '17:00' };
+  it('a meeting over the lunch hour is not sensible; one ending at 12:00 or starting at 13:00 is', () => {
+    expect(isSensible({ start: '2026-11-23T12:30:00Z', end: '2026-11-23T13:30:00Z' }, hours)).toBe(false);
+    expect(isSensible({ start: '2026-11-23T11:30:00Z', end: '2026-11-23T12:30:00Z' }, hours)).toBe(false);
+    expect(isSensible({ start: '2026-11-23T11:00:00Z', end: '2026-11-23T12:00:00Z' }, hours)).toBe(true);
+    expect(isSensible({ start: '2026-11-23T13:00:00Z', end: '2026-11-23T14:00:00Z' }, hours)).toBe(true);
+  });
+
+  it('books after lunch rather than over it when the morning is taken', () => {
+    const slots = findSlots({
+      ...base,
+      window: { start: '2026-11-23T08:00:00Z', end: '2026-11-23T23:59:59Z' },
+      busy: [{ start: '2026-11-23T09:00:00Z', end: '2026-11-23T11:30:00Z' }],
+    });
+    expect(slots[0]?.start).toBe('2026-11-23T11:30:00.000Z');
+    expect(bestSlot(slots, hours)?.start).toBe('2026-11-23T13:00:00.000Z');
+  });
+
+  it('offers lunchtime only when nothing else fits', () => {
+    const slots = findSlots({
+      ...base,
+      window: { start: '2026-11-23T08:00:00Z', end: '2026-11-23T23:59:59Z' },
+      busy: [
+        { start: '2026-11-23T09:00:00Z', end: '2026-11-23T11:30:00Z' },
+        { start: '2026-11-23T13:00:00Z', end: '2026-11-23T17:00:00Z' },
+      ],
+    });
+    expect(bestSlot(slots, hours)?.start).toBe('2026-11-23T11:30:00.000Z');
+  });
+
+  it('offers a morning and an afternoon on each day, so the first five span three days', () => {
+    const slots = findSlots(base);
+    const offered = spreadAcrossDays(slots, hours);
+    expect(offered.map((s) => s.start)).toEqual([
+      '2026-11-23T09:00:00.000Z',
+      '2026-11-23T13:00:00.000Z',
+      '2026-11-24T09:00:00.000Z',
+      '2026-11-24T13:00:00.000Z',
+      '2026-11-25T09:00:00.000Z',
+      '2026-11-25T13:00:00.000Z',
+      '2026-11-26T09:00:00.000Z',
+      '2026-11-26T13:00:00.000Z',
+      '2026-11-27T09:00:00.000Z',
+      '2026-11-27T13:00:00.000Z',
+      '2026-11-30T09:00:00.000Z',
+      '2026-11-30T13:00:00.000Z',
+    ]);
+    const days = new Set(offered.slice(0, 5).map((s) => s.start.slice(0, 10)));
+    expect(days.size).toBeGreaterThanOrEqual(3);
+    expect(spreadAcrossDays(slots, hours, { max: 4 })).toHaveLength(4);
+  });
+
+  it('a day whose free time is all over lunch still offers its one slot', () => {
+    const offered = spreadAcrossDays([{ start: '2026-11-23T12:00:00Z', end: '2026-11-23T13:00:00Z' }], hours);
+    expect(offered).toEqual([{ start: '2026-11-23T12:00:00Z', end: '2026-11-23T13:00:00Z' }]);
   });
 });

@@ -11,6 +11,7 @@ import {
   renderEvent,
   respondToEvent,
   scheduleFor,
+  type TimeSlot,
   updateEvent,
 } from '../calendar.ts';
 import { badRequest } from '../graph-error.ts';
@@ -85,9 +86,11 @@ function eventRoutes(prefix: string): Route[] {
     ...(['accept', 'tentativelyAccept', 'decline'] as const).map((action: ResponseAction) =>
       route('POST', `${prefix}/events/:id/${action}`, (ctx) => {
         const body = ctx.services.validator.action(action, 'event', ctx.body());
+        const proposed = body.proposedNewTime as TimeSlot | undefined;
         respondToEvent(ctx.services.state, mailboxOf(ctx), ctx.params.id ?? '', action, {
           ...(typeof body.comment === 'string' ? { comment: body.comment } : {}),
           ...(typeof body.sendResponse === 'boolean' ? { sendResponse: body.sendResponse } : {}),
+          ...(proposed && typeof proposed === 'object' ? { proposedNewTime: proposed } : {}),
         });
         return accepted();
       }),

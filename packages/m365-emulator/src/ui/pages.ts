@@ -138,7 +138,7 @@ export function messagePage(
   const event = m.event
     ? m.event.cancelled
       ? '<p><strong>This meeting has been cancelled.</strong></p>'
-      : `<section aria-label="Invitation"><p>Meeting: ${e(m.event.start)} – ${e(m.event.end)}. Your response: <strong data-testid="response">${e(m.event.response)}</strong></p><form method="post" action="${e(mailboxHref(owner.email, `/event/${encodeURIComponent(m.event.id)}/respond`))}"><input type="hidden" name="back" value="${e(base)}"><label>Comment (optional) <input type="text" name="comment"></label><p><button name="response" value="accept">Accept</button><button name="response" value="tentativelyAccept">Tentative</button><button name="response" value="decline">Decline</button></p></form></section>`
+      : `<section aria-label="Invitation"><p>Meeting: ${e(m.event.start)} – ${e(m.event.end)}. Your response: <strong data-testid="response">${e(m.event.response)}</strong></p><form method="post" action="${e(mailboxHref(owner.email, `/event/${encodeURIComponent(m.event.id)}/respond`))}"><input type="hidden" name="back" value="${e(base)}"><label>Comment (optional) <input type="text" name="comment"></label> <label>Propose a new time (UK time; with Tentative or Decline) <input type="datetime-local" name="proposedStart"></label><p><button name="response" value="accept">Accept</button><button name="response" value="tentativelyAccept">Tentative</button><button name="response" value="decline">Decline</button></p></form></section>`
     : '';
   const reply =
     m.folder === 'drafts'

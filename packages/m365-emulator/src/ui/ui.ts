@@ -5,12 +5,13 @@
  *
  * POSTs carrying an Origin header from another site are refused (a cheap CSRF guard for a local tool).
  */
-import { type ResponseAction, respondToEvent } from '../calendar.ts';
+import { getEvent, type ResponseAction, respondToEvent, type TimeSlot } from '../calendar.ts';
 import { GraphError } from '../graph-error.ts';
 import { type HttpRequest, type HttpResponse, header, html } from '../http.ts';
 import { bodyText, createMessage, type Recipient, replyNow, sendDraft } from '../mail.ts';
 import type { Services } from '../router.ts';
 import type { Mailbox, StoredEvent, StoredMessage } from '../state.ts';
+import { type DateTimeTimeZone, fromInstant, toInstant } from '../time-zones.ts';
 import {
   calendarPage,
   composePage,
@@ -223,7 +224,14 @@ export function createUi(services: Services): Ui {
       if (!response || !['accept', 'tentativelyAccept', 'decline'].includes(response))
         return page(400, errorPage(400, 'Choose accept, tentative or decline.'));
       const comment = form.get('comment');
-      respondToEvent(state, owner, rest[1], response, comment ? { comment } : {});
+      const proposedStart = form.get('proposedStart');
+      // A proposed time keeps the meeting's length, in UK time, as Outlook's "Propose new time" does.
+      const proposedNewTime =
+        proposedStart && response !== 'accept' ? proposalFrom(owner, rest[1], proposedStart) : undefined;
+      respondToEvent(state, owner, rest[1], response, {
+        ...(comment ? { comment } : {}),
+        ...(proposedNewTime ? { proposedNewTime } : {}),
+      });
       const back = form.get('back') ?? '';
       const label = { accept: 'Accepted', tentativelyAccept: 'Tentatively accepted', decline: 'Declined' }[
         response
@@ -265,4 +273,14 @@ function sameEmulator(origin: string, own: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A proposed start (datetime-local, UK time) as a timeSlot as long as the meeting. */
+function proposalFrom(owner: Mailbox, eventId: string, start: string): TimeSlot {
+  const event = getEvent(owner, eventId);
+  const length =
+    toInstant(event.data.end as DateTimeTimeZone).getTime() -
+    toInstant(event.data.start as DateTimeTimeZone).getTime();
+  const from = toInstant({ dateTime: start, timeZone: 'Europe/London' });
+  return { start: fromInstant(from, 'UTC'), end: fromInstant(new Date(from.getTime() + length), 'UTC') };
 }

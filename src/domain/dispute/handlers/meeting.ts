@@ -22,8 +22,10 @@ export function onMeetingBooked(t: Transition, event: EventOf<'meeting-booked'>)
       start: event.start,
       end: event.end,
       ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}),
-      alternatives: (event.alternatives ?? []).filter((a) => a !== event.start).slice(0, 10),
+      alternatives: (event.alternatives ?? []).filter((a) => a !== event.start).slice(0, 20),
       attendees: meeting.attendees.map((a) => ({ ...a, response: 'none' as const })),
+      // Everyone is invited afresh: earlier proposals answered the event this one replaces.
+      proposals: [],
     },
   });
   t.setTimer('meeting-end', event.end, t.state.stage.id, String(meeting.attempts));
@@ -58,34 +60,80 @@ export function onMeetingResponse(t: Transition, event: EventOf<'meeting-respons
   requireOpen(t);
   const meeting = t.state.stage.meeting;
   if (!meeting || meeting.eventId !== event.eventId) refuse('unknown-meeting', 'not-current-meeting');
-  const attendee = meeting.attendees.find(
-    (a) => a.person.email.toLowerCase() === event.attendeeEmail.toLowerCase(),
-  );
-  if (!attendee) refuse('unknown-meeting', 'not-invited');
-  if (attendee.response === event.response) return;
-  const attendees = meeting.attendees.map((a) => (a === attendee ? { ...a, response: event.response } : a));
-  t.updateStage({ meeting: { ...meeting, attendees } });
+  const email = event.attendeeEmail.toLowerCase();
+  const listed = meeting.attendees.find((a) => a.person.email.toLowerCase() === email);
+  // A convener in another tenant is invited to the meeting Concord organises for them on a host
+  // calendar, so their answer comes back like an attendee's and counts as a required one.
+  const isConvener = !listed && meeting.convener.email.toLowerCase() === email;
+  if (!listed && !isConvener) refuse('unknown-meeting', 'not-invited');
+  const person = listed?.person ?? meeting.convener;
+  const required = listed?.required ?? true;
+  const proposal = proposalInWindow(t, event);
+  const known = meeting.proposals?.find((p) => p.email === email);
+  const sameProposal = (known?.start ?? null) === (proposal?.start ?? null);
+  if (listed?.response === event.response && sameProposal) return;
+  if (isConvener && sameProposal && meeting.convenerResponse === event.response) return;
+  const attendees = meeting.attendees.map((a) => (a === listed ? { ...a, response: event.response } : a));
+  const proposals = [
+    ...(meeting.proposals ?? []).filter((p) => p.email !== email),
+    ...(proposal ? [{ name: person.name, email, ...proposal }] : []),
+  ];
+  const updated = {
+    ...meeting,
+    attendees,
+    proposals,
+    ...(isConvener ? { convenerResponse: event.response } : {}),
+  };
+  t.updateStage({ meeting: updated });
   t.record({
     contactType: 'meeting',
-    between: [attendee.person.name],
+    between: [person.name],
     kind: 'meeting-response',
-    params: { name: attendee.person.name, response: event.response },
+    params: {
+      name: person.name,
+      response: event.response,
+      ...(proposal ? { proposedStart: proposal.start, proposedEnd: proposal.end } : {}),
+    },
   });
-  if (event.response === 'declined' && attendee.required && t.state.stage.phase === 'meeting-booked') {
+  if (event.response === 'declined' && required && t.state.stage.phase === 'meeting-booked') {
     const declined = meeting.start ? [...meeting.declinedSlots, meeting.start] : meeting.declinedSlots;
     t.cancelTimer('meeting-end', t.state.stage.id, String(meeting.attempts));
-    t.updateStage({ meeting: { ...meeting, attendees, declinedSlots: declined } });
-    bookMeeting(t, t.stage, meeting.convener);
+    t.updateStage({ meeting: { ...updated, declinedSlots: declined } });
+    // A time they proposed inside the window is tried first; otherwise the next viable slot.
+    bookMeeting(t, t.stage, meeting.convener, proposal ? { proposedStarts: [proposal.start] } : {});
     t.sendCard(
       meeting.convener,
       'meeting',
-      { kind: 'meeting-rebooking', declinedBy: attendee.person.name },
+      { kind: 'meeting-rebooking', declinedBy: person.name },
       'meeting',
     );
     return;
   }
+  if (proposal && t.state.stage.phase === 'meeting-booked') {
+    // A tentative answer with another time: the convener is offered that time first, to move to.
+    const alternatives = [
+      proposal.start,
+      ...(meeting.alternatives ?? []).filter((a) => a !== proposal.start),
+    ];
+    t.updateStage({ meeting: { ...updated, alternatives } });
+  }
   t.sendCard(meeting.convener, 'meeting', meetingCard(t), 'meeting');
   return;
+}
+
+/** The attendee's proposed time, when it starts after now and ends by the step's deadline. */
+function proposalInWindow(
+  t: Transition,
+  event: EventOf<'meeting-response'>,
+): { start: string; end: string } | undefined {
+  const p = event.proposedNewTime;
+  if (!p || Number.isNaN(Date.parse(p.start)) || Number.isNaN(Date.parse(p.end))) return undefined;
+  const start = new Date(p.start).toISOString();
+  const end = new Date(p.end).toISOString();
+  if (!(start < end) || start <= t.ctx.now) return undefined;
+  const due = t.state.stage.due;
+  if (due && end > due) return undefined;
+  return { start, end };
 }
 
 export function onMeetingMove(t: Transition, event: EventOf<'meeting-move'>): void {
@@ -101,7 +149,7 @@ export function onMeetingMove(t: Transition, event: EventOf<'meeting-move'>): vo
     refuse('invalid-input', 'start-not-proposed', {}, 'start');
   }
   t.cancelTimer('meeting-end', t.state.stage.id, String(meeting.attempts));
-  bookMeeting(t, t.stage, meeting.convener, event.start);
+  bookMeeting(t, t.stage, meeting.convener, { preferredStart: event.start });
   t.record({
     contactType: 'meeting',
     between: [meeting.convener.name],
