@@ -129,7 +129,9 @@ export function validateRaise(
     add('about', 'about-not-covered', { procedure: procedure.shortName, covers: procedure.appliesTo });
   const caseReference =
     typeof event.caseReference === 'string' ? cleanText(event.caseReference).replace(/\s+/g, ' ') : '';
-  if (looksLikeName(caseReference) && event.caseReferenceConfirmed !== true)
+  if (caseReference.length > CASE_REFERENCE_MAX)
+    add('caseReference', 'case-reference-invalid', { length: caseReference.length, max: CASE_REFERENCE_MAX });
+  else if (looksLikeName(caseReference) && event.caseReferenceConfirmed !== true)
     add('caseReference', 'case-reference-looks-like-name', { reference: caseReference });
   else if (!CASE_REFERENCE.test(caseReference))
     add('caseReference', 'case-reference-invalid', { length: caseReference.length, max: CASE_REFERENCE_MAX });

@@ -193,7 +193,8 @@ describe('a case reference that reads like a name is a warning the raiser can co
     expect(v.ok && v.value.caseReference).toBe(caseReference);
   });
 
-  it('says how long a reference over the limit is', () => {
+  it('says how long a reference over the limit is, before any name warning', () => {
+    expect(codes(ref('Smith'.repeat(20)))).toEqual([['caseReference', 'case-reference-invalid']]);
     const v = ref(`ANE-${'1'.repeat(60)}`);
     expect(!v.ok && v.errors[0]).toMatchObject({
       field: 'caseReference',
