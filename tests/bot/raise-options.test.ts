@@ -294,3 +294,34 @@ describe('discarding a draft', () => {
     expect((await h.ports.drafts.get(PERSON))?.draftId).toBe(second.draftId);
   });
 });
+
+describe('choosing, on "Before you start", a procedure with out-of-scope matters', () => {
+  let h: Harness;
+  const SOLIHULL = 'solihull-ssab';
+  beforeAll(async () => {
+    h = await createHarness({
+      directory: await directoryWith({ ane: ['ane', SOLIHULL], gateshead: ['ane', SOLIHULL] }),
+    });
+  });
+  beforeEach(() => h.reset());
+  afterAll(() => h.close());
+
+  it('shows that procedure’s matters before anything is confirmed for it, then its form', async () => {
+    const risk = cardOf(await h.say('practitioner', 'raise a dispute'));
+    const no = actionsOf(risk).find((a) => a.verb === 'immediate-risk-no');
+    const start = (await h.click('practitioner', 'immediate-risk-no', no?.data ?? {})).card;
+    // ANE is shown first: it excludes nothing.
+    expect(textOf(start)).not.toContain('Position of Trust');
+    const go = actionsOf(start).find((a) => a.verb === 'raise-continue');
+    const switched = await h.click('practitioner', 'raise-continue', { ...go?.data, procedureId: SOLIHULL });
+    expect(textOf(switched.card)).toContain('You chose Solihull SSAB');
+    expect(textOf(switched.card)).toContain('Use instead: West Midlands Position of Trust Framework.');
+    expect(inputsOf(switched.card)).not.toContain('caseReference');
+    expect((await h.ports.drafts.get(PERSON))?.startedFor).toBeUndefined();
+    const go2 = actionsOf(switched.card).find((a) => a.verb === 'raise-continue');
+    const form = await h.click('practitioner', 'raise-continue', { ...go2?.data, procedureId: SOLIHULL });
+    expect(textOf(form.card)).toContain('Procedure: Solihull Safeguarding Adults Board');
+    expect(choicesOf(form.card, 'category').map((c) => c.value)).toContain('failure-to-refer');
+    expect((await h.ports.drafts.get(PERSON))?.startedFor).toBe(SOLIHULL);
+  });
+});
