@@ -73,6 +73,8 @@ const UI_ACTIONS: Readonly<Record<UiVerb, UiAction>> = {
   [UI_VERBS.saveDraft]: (ctx, person, data, verb) => onRaiseAction(ctx, person, verb, data),
   [UI_VERBS.submitRaise]: (ctx, person, data, verb) => onRaiseAction(ctx, person, verb, data),
   [UI_VERBS.cancelRaise]: (ctx, person, data, verb) => onRaiseAction(ctx, person, verb, data),
+  [UI_VERBS.raiseContinue]: (ctx, person, data, verb) => onRaiseAction(ctx, person, verb, data),
+  [UI_VERBS.changeProcedure]: (ctx, person, data, verb) => onRaiseAction(ctx, person, verb, data),
 };
 
 export function createConversation(deps: ConversationDeps): Conversation {

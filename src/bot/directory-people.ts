@@ -8,7 +8,7 @@
  * await people.byTeamsIdentity({ teamsUserId: 'user-id-0' }); // the ANE practitioner
  */
 import type { DirectoryService } from '../directory/directory-service.ts';
-import type { Person } from '../directory/schema.ts';
+import { INDEPENDENT_KINDS, type Person } from '../directory/schema.ts';
 import type { BotOrganisation, BotPerson, PeopleDirectory } from './ports.ts';
 
 export function directoryPeople(service: DirectoryService): PeopleDirectory {
@@ -16,7 +16,13 @@ export function directoryPeople(service: DirectoryService): PeopleDirectory {
   const orgs = new Map<string, BotOrganisation>(
     directory.organisations.map((o) => [
       o.id,
-      { id: o.id, name: o.name, procedures: o.procedures, host: o.tenant === 'host' },
+      {
+        id: o.id,
+        name: o.name,
+        procedures: o.procedures,
+        host: o.tenant === 'host',
+        independent: INDEPENDENT_KINDS.includes(o.kind),
+      },
     ]),
   );
   const toBot = (p: Person): BotPerson => ({

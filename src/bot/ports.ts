@@ -22,6 +22,8 @@ export interface BotOrganisation {
   readonly name: string;
   readonly procedures: readonly string[];
   readonly host: boolean;
+  /** A board, an independent chair's office, CAFCASS: where independent parties are found, never a partner to raise against. */
+  readonly independent: boolean;
 }
 
 /** Who Teams says is acting. Both may be present; `aadObjectId` is preferred. */
@@ -57,6 +59,11 @@ export interface SavedDraft {
   readonly seq: number;
   readonly fields: Partial<RaiseDraft>;
   readonly immediateRiskChecked: boolean;
+  /**
+   * The procedure whose "Before you start" the person completed: its out-of-scope matters confirmed
+   * not to be theirs, who the dispute is about answered. Another procedure asks again.
+   */
+  readonly startedFor?: string;
   readonly savedAt: string | null;
 }
 

@@ -1,7 +1,10 @@
 /**
  * What a person may raise: their organisation's procedures that have at least one partner
- * organisation in the directory, each with those partners. A procedure without a partner is never
- * offered (its partner list would be empty), and when none is left Concord says so plainly.
+ * organisation in the directory, each with those partners. A partner is another organisation using
+ * the procedure that is not an independent body (a safeguarding board, an independent chair's
+ * office, CAFCASS: they are reached through the procedure's stages and routes, never raised
+ * against). A procedure without a partner is never offered (its partner list would be empty), and
+ * when none is left Concord says so plainly.
  */
 import type { Option } from '../cards/view-models.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
@@ -22,7 +25,10 @@ function partnersFor(
 ): Option[] {
   return orgs
     .filter(
-      (o) => o.id !== organisationId && (o.procedures.length === 0 || o.procedures.includes(procedureId)),
+      (o) =>
+        o.id !== organisationId &&
+        !o.independent &&
+        (o.procedures.length === 0 || o.procedures.includes(procedureId)),
     )
     .map((o) => ({ value: o.id, title: o.name }));
 }

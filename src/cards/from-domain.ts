@@ -3,6 +3,7 @@
  * the caller passes `now` and who is viewing. The bot router calls these, then `renderCard`.
  */
 import type { CardView, DisputeState, RecordEntry, Refusal } from '../domain/dispute/types.ts';
+import { looksLikeName, RAISE_TEXT_MAX, subjectOfProcedure } from '../domain/dispute/validate.ts';
 import type { ProcedureDefinition, Stage } from '../domain/procedure/schema.ts';
 import type {
   Deadlines,
@@ -17,10 +18,12 @@ import type {
   RaiseDisputeViewModel,
   RaiseDraft,
   RaiseField,
+  RaiseStartViewModel,
   ReviewStatementViewModel,
   StatementField,
   Viewer,
 } from './view-models.ts';
+import { ABOUT_CHOICES, NAME_CONFIRM_TITLE, raiseFieldWords, type Subject } from './wording/raise.ts';
 import { recordEntryText } from './wording/records.ts';
 import { refusalText } from './wording/refusals.ts';
 
@@ -105,17 +108,6 @@ export function immediateRiskModel(
   };
 }
 
-const DEFAULT_RAISE_LABELS: Readonly<Record<RaiseField, string>> = {
-  procedureId: 'Procedure',
-  caseReference: "Case reference (not the child's or adult's name)",
-  counterpartOrganisationId: 'Partner organisation',
-  category: 'Category',
-  urgency: 'Urgency',
-  issue: 'What is in dispute and its impact on the care plan',
-  informalAttempts: 'Informal attempts so far (with the allocated social worker: when, outcome)',
-  resolutionSought: 'Resolution sought',
-};
-
 /** The procedure's `raise.required` ids that name a raise field. */
 const RAISE_IDS: Readonly<Record<string, RaiseField>> = {
   'case-reference': 'caseReference',
@@ -129,7 +121,9 @@ const RAISE_IDS: Readonly<Record<string, RaiseField>> = {
 
 export const EMPTY_RAISE_DRAFT: RaiseDraft = {
   procedureId: '',
+  about: '',
   caseReference: '',
+  caseReferenceConfirmed: '',
   counterpartOrganisationId: '',
   category: '',
   urgency: '',
@@ -137,6 +131,16 @@ export const EMPTY_RAISE_DRAFT: RaiseDraft = {
   informalAttempts: '',
   resolutionSought: '',
 };
+
+/** Who the wizard's words speak of: what the procedure covers, or the raiser's answer where it covers both. */
+export function raiseSubject(procedure: ProcedureDefinition, about: string | undefined): Subject {
+  const covered = subjectOfProcedure(procedure);
+  if (covered) return covered;
+  return about === 'child' || about === 'adult' ? about : null;
+}
+
+const aboutOptions = (p: ProcedureDefinition): Option[] =>
+  subjectOfProcedure(p) ? [] : ABOUT_CHOICES.map((c) => ({ ...c }));
 
 /** The raise wizard for `procedure`, pre-filled from a saved draft. */
 export function raiseDisputeModel(input: {
@@ -152,26 +156,71 @@ export function raiseDisputeModel(input: {
   canDiscard?: boolean;
 }): RaiseDisputeViewModel {
   const p = input.procedure;
-  const labels: Record<RaiseField, string> = { ...DEFAULT_RAISE_LABELS };
+  const draft: RaiseDraft = {
+    ...EMPTY_RAISE_DRAFT,
+    ...input.draft,
+    procedureId: input.draft?.procedureId || p.id,
+  };
+  const words = raiseFieldWords(raiseSubject(p, draft.about));
+  const labels: Record<RaiseField, string> = { ...words.labels, caseReferenceConfirmed: NAME_CONFIRM_TITLE };
+  const alsoInclude: string[] = [];
   for (const item of p.raise.required) {
     const field = RAISE_IDS[item.id];
     if (field) labels[field] = item.label;
+    else alsoInclude.push(item.label);
   }
+  const errors = input.errors ?? {};
+  const reference = draft.caseReference.trim();
   return {
     draftId: input.draftId,
     seq: input.seq,
     procedures: input.procedures.map((x) => ({ value: x.id, title: x.name })),
     procedureId: p.id,
+    procedureName: p.name,
+    canChangeProcedure: input.procedures.length > 1,
     partners: input.partners,
     categories: p.categories.map((c) => ({ value: c.id, title: c.label })),
     urgencyLevels: (p.urgencyLevels ?? []).map((u) => ({ value: u.id, title: u.label })),
+    aboutOptions: aboutOptions(p),
     labels,
+    placeholders: words.placeholders,
+    messages: words.messages,
+    privacyNote: words.privacy,
+    alsoInclude,
     guidance: p.raise.quote ?? null,
-    draft: { ...EMPTY_RAISE_DRAFT, ...input.draft, procedureId: input.draft?.procedureId || p.id },
-    errors: input.errors ?? {},
+    // The toggle stays while the reference reads like a name, so a confirmation can be seen and undone.
+    confirmName: reference !== '' && looksLikeName(reference),
+    textMax: RAISE_TEXT_MAX,
+    draft,
+    errors,
     savedAt: input.savedAt ?? null,
     viewer: input.viewer,
     canDiscard: input.canDiscard ?? false,
+  };
+}
+
+/** "Before you start" for `procedure`: what it does not cover, and who the dispute is about. */
+export function raiseStartModel(input: {
+  draftId: string;
+  seq: number;
+  procedure: ProcedureDefinition;
+  procedures: readonly ProcedureDefinition[];
+  about?: string;
+  notice?: string | null;
+  errors?: RaiseStartViewModel['errors'];
+}): RaiseStartViewModel {
+  const p = input.procedure;
+  return {
+    draftId: input.draftId,
+    seq: input.seq,
+    procedures: input.procedures.map((x) => ({ value: x.id, title: x.name })),
+    procedureId: p.id,
+    procedureName: p.name,
+    outOfScope: p.outOfScope.map((o) => ({ quote: o.quote, instead: o.instead ?? null })),
+    aboutOptions: aboutOptions(p),
+    about: input.about === 'child' || input.about === 'adult' ? input.about : '',
+    notice: input.notice ?? null,
+    errors: input.errors ?? {},
   };
 }
 

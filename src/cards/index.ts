@@ -13,4 +13,5 @@ export {
 } from './render.ts';
 export * from './verbs.ts';
 export * from './view-models.ts';
+export * from './wording/raise.ts';
 export { refusalText } from './wording/refusals.ts';

@@ -12,9 +12,12 @@ import type {
   ImmediateRiskViewModel,
   RaiseDisputeViewModel,
   RaiseField,
+  RaiseStartViewModel,
+  StatementField,
   WelcomeViewModel,
 } from './view-models.ts';
 import { RAISE_FIELDS } from './view-models.ts';
+import { ABOUT_LABEL, ABOUT_MESSAGE, lengthNote, REQUIRED_NOTE } from './wording/raise.ts';
 
 export function presentWelcome(vm: WelcomeViewModel): Data {
   return {
@@ -56,6 +59,7 @@ export function presentError(vm: ErrorViewModel): Data {
 export function presentImmediateRisk(vm: ImmediateRiskViewModel): Data {
   const extra = { procedureId: vm.procedureId };
   const answered = vm.mode === 'contacts';
+  const cancel = action(UI_VERBS.cancelRaise, 'Cancel', { disputeId: null, seq: 0 });
   return {
     answered,
     title: answered ? 'Contact them now, before anything else' : 'First: is anyone at immediate risk?',
@@ -71,6 +75,7 @@ export function presentImmediateRisk(vm: ImmediateRiskViewModel): Data {
             extra,
           }),
           action(UI_VERBS.help, 'Help', { disputeId: null, seq: 0 }),
+          cancel,
         ]
       : [
           action(
@@ -85,24 +90,44 @@ export function presentImmediateRisk(vm: ImmediateRiskViewModel): Data {
             { disputeId: null, seq: 0, extra },
             { style: 'positive' },
           ),
+          cancel,
         ],
   };
 }
+
+const FREE_TEXT: readonly StatementField[] = ['issue', 'informalAttempts', 'resolutionSought'];
 
 export function presentRaise(vm: RaiseDisputeViewModel): Data {
   const id = { disputeId: vm.draftId, seq: vm.seq };
   const labels = {} as Record<RaiseField, string>;
   for (const f of RAISE_FIELDS) labels[f] = vm.labels[f];
+  const lengths = {} as Record<StatementField, string>;
+  for (const f of FREE_TEXT) lengths[f] = lengthNote(vm.draft[f].length, vm.textMax);
   return {
     refresh: null,
     guidance: vm.guidance ? esc(`“${vm.guidance}”`) : '',
+    privacyNote: esc(vm.privacyNote),
+    procedureLine: esc(`Procedure: ${vm.procedureName}`),
+    alsoInclude: vm.alsoInclude.length
+      ? esc(
+          `The procedure also asks you to give: ${vm.alsoInclude.join('; ')}. Include them in your answers below.`,
+        )
+      : '',
     savedAt: vm.savedAt ? `Draft saved ${formatDateTime(vm.savedAt)}.` : '',
-    procedures: vm.procedures.map((o) => ({ ...o })),
     partners: vm.partners.map((o) => ({ ...o })),
     categories: vm.categories.map((o) => ({ ...o })),
     urgencyLevels: vm.urgencyLevels.map((o) => ({ ...o })),
     hasUrgency: vm.urgencyLevels.length > 0,
+    aboutOptions: vm.aboutOptions.map((o) => ({ ...o })),
+    hasAbout: vm.aboutOptions.length > 0,
+    confirmName: vm.confirmName,
+    // The toggle's "on" value is the reference itself: a confirmation holds only for what was confirmed.
+    confirmValue: vm.draft.caseReference.trim(),
     labels,
+    placeholders: { ...vm.placeholders },
+    messages: { ...vm.messages },
+    lengths,
+    requiredNote: REQUIRED_NOTE,
     // Input values are not markdown: they go in as typed.
     draft: { ...vm.draft, procedureId: vm.draft.procedureId || vm.procedureId },
     errors: presentErrors(RAISE_FIELDS, vm.errors),
@@ -110,7 +135,40 @@ export function presentRaise(vm: RaiseDisputeViewModel): Data {
     actions: [
       action(UI_VERBS.submitRaise, 'Submit', id, { style: 'positive', inputs: 'auto' }),
       action(UI_VERBS.saveDraft, 'Save draft', id, { inputs: 'auto' }),
+      ...(vm.canChangeProcedure ? [action(UI_VERBS.changeProcedure, 'Change procedure', id)] : []),
       ...(vm.canDiscard ? [action(UI_VERBS.cancelRaise, 'Cancel', id, { style: 'destructive' })] : []),
+    ],
+  };
+}
+
+export function presentRaiseStart(vm: RaiseStartViewModel): Data {
+  const id = { disputeId: vm.draftId, seq: vm.seq };
+  const excludes = vm.outOfScope.length > 0;
+  return {
+    notice: vm.notice ? esc(vm.notice) : '',
+    procedureName: esc(vm.procedureName),
+    procedures: vm.procedures.map((o) => ({ ...o })),
+    hasChoice: vm.procedures.length > 1,
+    procedureId: vm.procedureId,
+    excludes,
+    outOfScope: vm.outOfScope.map((o) => ({
+      quote: esc(`“${o.quote}”`),
+      instead: o.instead ? esc(`Use instead: ${o.instead}.`) : '',
+    })),
+    hasAbout: vm.aboutOptions.length > 0,
+    aboutOptions: vm.aboutOptions.map((o) => ({ ...o })),
+    aboutLabel: ABOUT_LABEL,
+    aboutMessage: ABOUT_MESSAGE,
+    about: vm.about,
+    errors: presentErrors(['procedureId', 'about', 'outOfScopeConfirmed'] as const, vm.errors),
+    actions: [
+      action(
+        UI_VERBS.raiseContinue,
+        excludes ? 'It is none of these: continue' : 'Continue',
+        { ...id, extra: { shownProcedureId: vm.procedureId } },
+        { style: 'positive', inputs: 'auto' },
+      ),
+      action(UI_VERBS.cancelRaise, 'Cancel', id, { style: 'destructive' }),
     ],
   };
 }

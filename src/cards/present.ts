@@ -14,6 +14,7 @@ import {
   presentHelp,
   presentImmediateRisk,
   presentRaise,
+  presentRaiseStart,
   presentWelcome,
 } from './present-entry.ts';
 import {
@@ -35,6 +36,7 @@ export const PRESENTERS: Presenters = {
   error: presentError,
   'immediate-risk': presentImmediateRisk,
   'raise-dispute': presentRaise,
+  'raise-start': presentRaiseStart,
   decision: presentDecision,
   'review-statement': presentReviewStatement,
   'review-reply': presentReviewReply,

@@ -16,6 +16,7 @@ import meeting from '../../adaptive-cards/meeting.json' with { type: 'json' };
 import myDisputes from '../../adaptive-cards/my-disputes.json' with { type: 'json' };
 import outcome from '../../adaptive-cards/outcome.json' with { type: 'json' };
 import raiseDispute from '../../adaptive-cards/raise-dispute.json' with { type: 'json' };
+import raiseStart from '../../adaptive-cards/raise-start.json' with { type: 'json' };
 import reviewReply from '../../adaptive-cards/review-reply.json' with { type: 'json' };
 import reviewStatement from '../../adaptive-cards/review-statement.json' with { type: 'json' };
 import welcome from '../../adaptive-cards/welcome.json' with { type: 'json' };
@@ -35,6 +36,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, object>> = {
   error,
   'immediate-risk': immediateRisk,
   'raise-dispute': raiseDispute,
+  'raise-start': raiseStart,
   decision,
   'review-statement': reviewStatement,
   'review-reply': reviewReply,

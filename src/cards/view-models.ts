@@ -114,7 +114,10 @@ export interface ImmediateRiskViewModel {
 /** Input ids of the raise wizard; the router reads submitted values under these names. */
 export const RAISE_FIELDS = [
   'procedureId',
+  'about',
   'caseReference',
+  /** The case reference the raiser confirmed is not a name (the toggle's value is the reference). */
+  'caseReferenceConfirmed',
   'counterpartOrganisationId',
   'category',
   'urgency',
@@ -140,8 +143,25 @@ export interface RaiseDisputeViewModel {
   readonly urgencyLevels: readonly Option[];
   /** Field labels; the procedure's `raise.required` wording where it gives one. */
   readonly labels: Readonly<Record<RaiseField, string>>;
+  /** Placeholders and client-side messages of the free-text fields, in words that follow `about`. */
+  readonly placeholders: Readonly<Record<'caseReference' | StatementField, string>>;
+  readonly messages: Readonly<Record<StatementField, string>>;
+  /** "Use a case reference, never the adult's name…". */
+  readonly privacyNote: string;
+  /** What the procedure asks the raiser to give that has no field of its own (its labels). */
+  readonly alsoInclude: readonly string[];
   /** The procedure's guidance on raising (quoted), or null. */
   readonly guidance: string | null;
+  /** The chosen procedure's name, shown as text (it is chosen on "Before you start"). */
+  readonly procedureName: string;
+  /** Whether "Change procedure" is offered (more than one procedure can be raised under). */
+  readonly canChangeProcedure: boolean;
+  /** A child or adult at risk, offered where the procedure covers both; empty hides the field. */
+  readonly aboutOptions: readonly Option[];
+  /** Shows "This is the case reference, not a name" (the reference reads like a name). */
+  readonly confirmName: boolean;
+  /** The longest answer each free-text field keeps. */
+  readonly textMax: number;
   readonly draft: RaiseDraft;
   readonly errors: FieldErrors<RaiseField>;
   /** When the draft was last saved; null when never. */
@@ -149,6 +169,25 @@ export interface RaiseDisputeViewModel {
   readonly viewer: Viewer;
   /** Whether the card offers Cancel (discard the draft). */
   readonly canDiscard?: boolean;
+}
+
+/**
+ * "Before you start", between the immediate-risk question and the form: the procedure, what it does
+ * not cover in its own words with what to use instead, and (where it covers both) whether the
+ * dispute concerns a child or an adult at risk.
+ */
+export interface RaiseStartViewModel {
+  readonly draftId: string;
+  readonly seq: number;
+  readonly procedures: readonly Option[];
+  readonly procedureId: string;
+  readonly procedureName: string;
+  readonly outOfScope: readonly { readonly quote: string; readonly instead: string | null }[];
+  readonly aboutOptions: readonly Option[];
+  readonly about: string;
+  /** Said above everything, e.g. that another procedure's matters are now shown. */
+  readonly notice: string | null;
+  readonly errors: FieldErrors<'procedureId' | 'about' | 'outOfScopeConfirmed'>;
 }
 
 /** A step card driven by the domain's `CardView`: decisions, notices, warnings, status. */
@@ -276,6 +315,7 @@ export interface CardViewModels {
   error: ErrorViewModel;
   'immediate-risk': ImmediateRiskViewModel;
   'raise-dispute': RaiseDisputeViewModel;
+  'raise-start': RaiseStartViewModel;
   decision: DecisionViewModel;
   'review-statement': ReviewStatementViewModel;
   'review-reply': ReviewReplyViewModel;
@@ -293,6 +333,7 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'error',
   'immediate-risk',
   'raise-dispute',
+  'raise-start',
   'decision',
   'review-statement',
   'review-reply',

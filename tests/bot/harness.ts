@@ -66,8 +66,8 @@ export interface HarnessOptions {
   readonly nodeEnv?: string;
   /** The store engine (see tests/store/engines.ts); an in-memory PGlite when absent. */
   readonly engine?: TestEngine;
-  /** The directory; the sample ANE partnership when absent. */
-  readonly directory?: Directory;
+  /** The directory, or a directory file's path; the sample ANE partnership when absent. */
+  readonly directory?: Directory | string;
 }
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -229,15 +229,28 @@ export const GOOD_RAISE = {
   resolutionSought: 'The report completed within ten working days.',
 } as const;
 
-/** "raise a dispute" → "No" to immediate risk: the wizard card and its draft id. */
+/**
+ * "raise a dispute" → "No" to immediate risk → "Before you start" where there is one (continuing
+ * under `start.procedureId` when given, answering `start.about`): the form and its draft id.
+ */
 export async function openWizard(
   h: Harness,
   user: UserKey = 'practitioner',
+  start: { procedureId?: string; about?: 'child' | 'adult' } = {},
 ): Promise<{ card: Record<string, unknown> | null; draftId: string }> {
   const risk = cardOf(await h.say(user, 'raise a dispute'));
   const no = actionsOf(risk).find((a) => a.verb === 'immediate-risk-no');
   if (!no) throw new Error(`no "No" on the immediate-risk card: ${textOf(risk)}`);
-  const { card } = await h.click(user, 'immediate-risk-no', no.data);
+  let { card } = await h.click(user, 'immediate-risk-no', no.data);
+  for (let i = 0; i < 3; i++) {
+    const go = actionsOf(card).find((a) => a.verb === 'raise-continue');
+    if (!go) break;
+    ({ card } = await h.click(user, 'raise-continue', {
+      ...go.data,
+      ...(start.procedureId ? { procedureId: start.procedureId } : {}),
+      ...(start.about ? { about: start.about } : {}),
+    }));
+  }
   const submit = actionsOf(card).find((a) => a.verb === 'submit-raise');
   return { card, draftId: String(submit?.data.disputeId) };
 }

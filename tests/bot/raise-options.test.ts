@@ -74,7 +74,9 @@ describe('a procedure with no partner in the directory', () => {
 
   it('is not offered: only procedures with partners, never an empty partner list', async () => {
     const { card } = await openWizard(h);
-    expect(choicesOf(card, 'procedureId').map((c) => c.value)).toEqual(['ane']);
+    // One procedure left: no "Before you start" choice, the form names it.
+    expect(textOf(card)).toContain('Procedure: Adopt North East');
+    expect(actionsOf(card).map((a) => a.verb)).not.toContain('raise-change-procedure');
     expect(choicesOf(card, 'counterpartOrganisationId').length).toBeGreaterThan(0);
   });
 
@@ -100,7 +102,7 @@ describe('a procedure with no partner in the directory', () => {
     });
     const { card, draftId } = await openWizard(h);
     expect(draftId).toBe('stale-draft');
-    expect(inputValue(card, 'procedureId')).toBe('ane');
+    expect(textOf(card)).toContain('Procedure: Adopt North East');
     expect(inputValue(card, 'caseReference')).toBe('ANE-88');
     const { card: raised } = await h.click('practitioner', 'submit-raise', {
       disputeId: draftId,
@@ -154,49 +156,76 @@ describe('two procedures with partners', () => {
   beforeEach(() => h.reset());
   afterAll(() => h.close());
 
-  it('offers both, and the category list follows the chosen procedure', async () => {
-    const { card, draftId } = await openWizard(h);
-    expect(choicesOf(card, 'procedureId').map((c) => c.value)).toEqual(['ane', DUDLEY]);
-    expect(choicesOf(card, 'category').map((c) => c.value)).toContain('incomplete-documentation');
-    expect(inputsOf(card)).not.toContain('urgency');
+  /** "raise a dispute" → "No": the "Before you start" card. */
+  async function startCard() {
+    const risk = cardOf(await h.say('practitioner', 'raise a dispute'));
+    const no = actionsOf(risk).find((a) => a.verb === 'immediate-risk-no');
+    return (await h.click('practitioner', 'immediate-risk-no', no?.data ?? {})).card;
+  }
 
-    // Dudley chosen on a card that showed ANE's lists: nothing is raised; Dudley's lists are shown.
+  it('asks which procedure first, and the form then has only that procedure’s lists', async () => {
+    const start = await startCard();
+    expect(choicesOf(start, 'procedureId').map((c) => c.value)).toEqual(['ane', DUDLEY]);
+    expect(inputsOf(start)).not.toContain('category');
+    const go = actionsOf(start).find((a) => a.verb === 'raise-continue');
+    expect(actionsOf(start).map((a) => a.verb)).toContain('cancel-raise');
+
+    const dudley = await h.click('practitioner', 'raise-continue', { ...go?.data, procedureId: DUDLEY });
+    const categories = choicesOf(dudley.card, 'category').map((c) => c.value);
+    expect(categories).toContain('course-of-action');
+    expect(categories).not.toContain('incomplete-documentation');
+    expect(inputsOf(dudley.card)).toContain('urgency');
+    expect(choicesOf(dudley.card, 'counterpartOrganisationId').map((c) => c.value)).toEqual(['gateshead']);
+    expect(textOf(dudley.card)).toContain('Procedure: Dudley Safeguarding Children Board');
+
+    // Change procedure → "Before you start" → ANE: ANE's lists, none of Dudley's.
+    const submit = actionsOf(dudley.card).find((a) => a.verb === 'submit-raise');
+    const draftId = String(submit?.data.disputeId);
+    await h.click('practitioner', 'save-draft', {
+      ...submit?.data,
+      ...GOOD_RAISE,
+      counterpartOrganisationId: 'gateshead',
+      category: 'course-of-action',
+    });
+    const change = actionsOf(
+      (await h.click('practitioner', 'save-draft', { disputeId: draftId, seq: 1 })).card,
+    ).find((a) => a.verb === 'raise-change-procedure');
+    expect(change?.title).toBe('Change procedure');
+    const again = await h.click('practitioner', 'raise-change-procedure', change?.data ?? {});
+    const go2 = actionsOf(again.card).find((a) => a.verb === 'raise-continue');
+    const ane = await h.click('practitioner', 'raise-continue', { ...go2?.data, procedureId: 'ane' });
+    const aneCategories = choicesOf(ane.card, 'category').map((c) => c.value);
+    expect(aneCategories).toContain('incomplete-documentation');
+    expect(aneCategories).not.toContain('course-of-action');
+    expect(inputsOf(ane.card)).not.toContain('urgency');
+    // Dudley's category is not carried over; the typed text and the shared partner are.
+    expect(inputValue(ane.card, 'category')).toBe('');
+    expect(inputValue(ane.card, 'issue')).toBe(GOOD_RAISE.issue);
+    expect(inputValue(ane.card, 'counterpartOrganisationId')).toBe('gateshead');
+    expect(await h.service.get(draftId)).toBeNull();
+  });
+
+  it('a submit naming another procedure than the form showed raises nothing and shows that one’s lists', async () => {
+    const { draftId } = await openWizard(h, 'practitioner', { procedureId: 'ane' });
     const switched = await h.click('practitioner', 'submit-raise', {
       disputeId: draftId,
-      seq: 0,
+      seq: 1,
       ...GOOD_RAISE,
       procedureId: DUDLEY,
     });
     expect(await h.service.get(draftId)).toBeNull();
-    const categories = choicesOf(switched.card, 'category').map((c) => c.value);
-    expect(categories).toContain('course-of-action');
-    expect(categories).not.toContain('incomplete-documentation');
+    // Dudley has nothing to settle beyond the choice of procedure: its form, with its lists.
+    expect(choicesOf(switched.card, 'category').map((c) => c.value)).toContain('course-of-action');
     expect(inputValue(switched.card, 'category')).toBe('');
-    expect(inputsOf(switched.card)).toContain('urgency');
-    expect(choicesOf(switched.card, 'counterpartOrganisationId').map((c) => c.value)).toEqual(['gateshead']);
-    expect(inputValue(switched.card, 'counterpartOrganisationId')).toBe('');
-    expect(inputValue(switched.card, 'issue')).toBe(GOOD_RAISE.issue);
     expect(textOf(switched.card)).toContain('now those of Dudley DSCB');
-    expect((await h.ports.drafts.get(PERSON))?.fields.procedureId).toBe(DUDLEY);
-
-    // And back: ANE's lists again.
-    const back = await h.click('practitioner', 'save-draft', {
-      disputeId: draftId,
-      seq: 1,
-      procedureId: 'ane',
-    });
-    expect(choicesOf(back.card, 'category').map((c) => c.value)).toContain('incomplete-documentation');
-    expect(inputsOf(back.card)).not.toContain('urgency');
   });
 
-  it('raises under the chosen procedure once its lists were shown', async () => {
-    const { draftId } = await openWizard(h);
-    await h.click('practitioner', 'save-draft', { disputeId: draftId, seq: 0, procedureId: DUDLEY });
+  it('raises under the chosen procedure', async () => {
+    const { draftId } = await openWizard(h, 'practitioner', { procedureId: DUDLEY });
     const { card } = await h.click('practitioner', 'submit-raise', {
       disputeId: draftId,
       seq: 1,
       ...GOOD_RAISE,
-      procedureId: DUDLEY,
       counterpartOrganisationId: 'gateshead',
       category: 'course-of-action',
       urgency: 'longer-period',
@@ -263,5 +292,36 @@ describe('discarding a draft', () => {
     const { card } = await h.click('practitioner', 'cancel-raise', { disputeId: first.draftId, seq: 0 });
     expect(textOf(card)).toContain('This form is out of date');
     expect((await h.ports.drafts.get(PERSON))?.draftId).toBe(second.draftId);
+  });
+});
+
+describe('choosing, on "Before you start", a procedure with out-of-scope matters', () => {
+  let h: Harness;
+  const SOLIHULL = 'solihull-ssab';
+  beforeAll(async () => {
+    h = await createHarness({
+      directory: await directoryWith({ ane: ['ane', SOLIHULL], gateshead: ['ane', SOLIHULL] }),
+    });
+  });
+  beforeEach(() => h.reset());
+  afterAll(() => h.close());
+
+  it('shows that procedure’s matters before anything is confirmed for it, then its form', async () => {
+    const risk = cardOf(await h.say('practitioner', 'raise a dispute'));
+    const no = actionsOf(risk).find((a) => a.verb === 'immediate-risk-no');
+    const start = (await h.click('practitioner', 'immediate-risk-no', no?.data ?? {})).card;
+    // ANE is shown first: it excludes nothing.
+    expect(textOf(start)).not.toContain('Position of Trust');
+    const go = actionsOf(start).find((a) => a.verb === 'raise-continue');
+    const switched = await h.click('practitioner', 'raise-continue', { ...go?.data, procedureId: SOLIHULL });
+    expect(textOf(switched.card)).toContain('You chose Solihull SSAB');
+    expect(textOf(switched.card)).toContain('Use instead: West Midlands Position of Trust Framework.');
+    expect(inputsOf(switched.card)).not.toContain('caseReference');
+    expect((await h.ports.drafts.get(PERSON))?.startedFor).toBeUndefined();
+    const go2 = actionsOf(switched.card).find((a) => a.verb === 'raise-continue');
+    const form = await h.click('practitioner', 'raise-continue', { ...go2?.data, procedureId: SOLIHULL });
+    expect(textOf(form.card)).toContain('Procedure: Solihull Safeguarding Adults Board');
+    expect(choicesOf(form.card, 'category').map((c) => c.value)).toContain('failure-to-refer');
+    expect((await h.ports.drafts.get(PERSON))?.startedFor).toBe(SOLIHULL);
   });
 });

@@ -8,6 +8,7 @@ import {
   errorFromRefusal,
   immediateRiskModel,
   raiseDisputeModel,
+  raiseStartModel,
   shortStageName,
 } from '../../src/cards/from-domain.ts';
 import { VERBS } from '../../src/cards/verbs.ts';
@@ -96,6 +97,14 @@ export const FIXTURES: { [K in TemplateName]: CardViewModels[K] } = {
     },
     savedAt: '2026-12-02T16:30:00.000Z',
     viewer: acting,
+  }),
+  'raise-start': raiseStartModel({
+    draftId: 'draft-1',
+    seq: 1,
+    procedure: getProcedure('nel-lscb-sab')!,
+    procedures: [ANE, getProcedure('nel-lscb-sab')!],
+    notice: `Now showing what NEL does not cover. ${HOSTILE}`,
+    errors: { about: `Say who it is about. ${HOSTILE}` },
   }),
   decision: decisionFromCardView(
     {
@@ -280,8 +289,9 @@ export const EXPECTED_BUTTONS: { [K in TemplateName]: readonly string[] } = {
   welcome: ['Raise a dispute', 'My disputes', 'Help'],
   help: ['Raise a dispute', 'My disputes'],
   error: ['Open the dispute', 'My disputes', 'Help'],
-  'immediate-risk': ['Yes — show me who to contact', 'No — continue'],
-  'raise-dispute': ['Submit', 'Save draft'],
+  'immediate-risk': ['Yes — show me who to contact', 'No — continue', 'Cancel'],
+  'raise-dispute': ['Submit', 'Save draft', 'Change procedure'],
+  'raise-start': ['It is none of these: continue', 'Cancel'],
   decision: ['Raise Stage 1', 'Raise informally', 'Accept the decision'],
   'review-statement': ['Raise Stage 1 and send', 'Raise informally', 'Accept the decision'],
   'review-reply': ['Agreed', 'Not agreed'],

@@ -8,14 +8,25 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { escapeCardText, unescapeCardText } from '../../src/cards/escape.ts';
+import { raiseDisputeModel, raiseStartModel } from '../../src/cards/from-domain.ts';
 import { CASE_REFERENCE_PATTERN } from '../../src/cards/inputs.ts';
 import { presentDeadlines } from '../../src/cards/present.ts';
 import { rag } from '../../src/cards/rag.ts';
 import { CardRenderError, fillTemplate, renderCard, TEMPLATES } from '../../src/cards/render.ts';
 import { CARD_VERBS, isCardVerb, parseVerb, UI_VERBS, VERBS } from '../../src/cards/verbs.ts';
 import { TEMPLATE_NAMES, type TemplateName } from '../../src/cards/view-models.ts';
+import { CASE_REFERENCE } from '../../src/domain/dispute/validate.ts';
+import { getProcedure } from '../../src/procedures/index.ts';
 import { parseCard } from './adaptive-cards-lib.ts';
-import { DISPUTE_TEMPLATES, FIXTURES, HOSTILE, HOSTILE_MARKERS, MEGAN, WATCHING_VIEWER } from './fixtures.ts';
+import {
+  ANE,
+  DISPUTE_TEMPLATES,
+  FIXTURES,
+  HOSTILE,
+  HOSTILE_MARKERS,
+  MEGAN,
+  WATCHING_VIEWER,
+} from './fixtures.ts';
 
 type Json = Record<string, unknown>;
 
@@ -221,22 +232,93 @@ describe('step cards', () => {
 
 describe('raise wizard', () => {
   const card = render('raise-dispute');
-  const inputs = [...objectsOfType(card, 'Input.Text'), ...objectsOfType(card, 'Input.ChoiceSet')];
+  const inputs = [
+    ...objectsOfType(card, 'Input.Text'),
+    ...objectsOfType(card, 'Input.ChoiceSet'),
+    ...objectsOfType(card, 'Input.Toggle'),
+  ];
   const input = (id: string) => inputs.find((i) => i.id === id) as Json;
+  const solihull = getProcedure('solihull-ssab')!;
+  const nel = getProcedure('nel-lscb-sab')!;
+  const formFor = (procedure: typeof solihull, draft: Record<string, string> = {}) =>
+    renderCard('raise-dispute', {
+      ...FIXTURES['raise-dispute'],
+      ...raiseDisputeModel({
+        draftId: 'draft-1',
+        seq: 1,
+        procedure,
+        procedures: [procedure],
+        partners: [{ value: 'p', title: 'Partner' }],
+        draft,
+        viewer: FIXTURES['raise-dispute'].viewer,
+      }),
+    });
 
-  it('checks the case reference with the shared pattern and says it is a reference, never a name', () => {
+  it('checks the case reference with the shared pattern (real formats, spaces included), never cutting it', () => {
     expect(input('caseReference')).toMatchObject({ regex: CASE_REFERENCE_PATTERN, isRequired: true });
+    expect(input('caseReference').maxLength).toBeUndefined();
     expect(input('caseReference').errorMessage).toMatch(/never a name/);
+    expect(CASE_REFERENCE_PATTERN).toBe(CASE_REFERENCE.source);
     const re = new RegExp(CASE_REFERENCE_PATTERN);
-    expect(['GH-2026/0412', 'AB', 'x1.2/3'].every((r) => re.test(r))).toBe(true);
-    expect(['J', 'Jane Smith', '-ab', 'a'.repeat(41), '<b>'].some((r) => re.test(r))).toBe(false);
+    expect(
+      ['GH-2026/0412', 'AB', 'x1.2/3', '943 476 5919', 'PID 123456', 'CF_0012345'].every((r) => re.test(r)),
+    ).toBe(true);
+    expect(['J', '-ab', 'a'.repeat(41), '<b>', 'Smith, Jayden'].some((r) => re.test(r))).toBe(false);
   });
 
-  it("offers the procedure (defaulted), partner, and the procedure's categories, quoted", () => {
-    expect(input('procedureId').value).toBe('ane');
+  it('shows the chosen procedure as text, its partners, and its categories, quoted', () => {
+    expect(input('procedureId')).toBeUndefined();
+    expect(displayedText(card)).toContain(`Procedure: ${ANE.name}`);
     const titles = (input('category').choices as { title: string }[]).map((c) => c.title);
     expect(titles).toContain("Where there is 'drift and delay'");
     expect(input('counterpartOrganisationId').choices).toHaveLength(2);
+  });
+
+  it('marks every free-text field required, with a message, no maxLength, and its limit shown', () => {
+    for (const id of ['issue', 'informalAttempts', 'resolutionSought']) {
+      expect(input(id)).toMatchObject({ isRequired: true, isMultiline: true });
+      expect(String(input(id).label).length).toBeGreaterThan(0);
+      expect(String(input(id).errorMessage).length).toBeGreaterThan(0);
+      expect(input(id).maxLength).toBeUndefined();
+    }
+    const texts = displayedText(card);
+    expect(texts).toContain('Up to 4,000 characters.');
+    expect(texts.some((t) => /^\d[\d,]* of 4,000 characters/.test(t))).toBe(true);
+    expect(texts.join('\n')).toMatch(/Every field marked \* is needed/);
+    expect(texts.join('\n')).not.toMatch(/All fields are needed/);
+  });
+
+  it("speaks of the adult in an adults' procedure (Solihull): no child, no care plan, no allocated social worker", () => {
+    const text = displayedText(formFor(solihull)).join('\n');
+    const labels = objectsOfType(formFor(solihull), 'Input.Text')
+      .flatMap((i) => [i.label, i.placeholder, i.errorMessage])
+      .join('\n');
+    for (const said of [text, labels]) {
+      expect(said).not.toMatch(/child|care plan|allocated social worker/i);
+    }
+    expect(labels).toMatch(/the adult/);
+    // What Solihull asks for without a field of its own is named, in its words.
+    expect(text).toContain('The concern about the judgement or action of another practitioner');
+  });
+
+  it('NEL asks who it is about, and its wording follows the answer', () => {
+    const unanswered = formFor(nel);
+    expect(objectsOfType(unanswered, 'Input.ChoiceSet').find((i) => i.id === 'about')).toMatchObject({
+      isRequired: true,
+    });
+    expect(JSON.stringify(unanswered)).toMatch(/the child or adult/);
+    const adult = JSON.stringify(formFor(nel, { about: 'adult' }));
+    expect(adult).toMatch(/impact on the adult/);
+    expect(adult).not.toMatch(/impact on the child/);
+    expect(objectsOfType(formFor(ANE), 'Input.ChoiceSet').some((i) => i.id === 'about')).toBe(false);
+  });
+
+  it('offers "not a name" only for a reference that reads like one, its value the reference itself', () => {
+    expect(input('caseReferenceConfirmed')).toBeUndefined();
+    const named = formFor(ANE, { caseReference: 'Jayden.Smith' });
+    const toggle = objectsOfType(named, 'Input.Toggle').find((i) => i.id === 'caseReferenceConfirmed');
+    expect(toggle).toMatchObject({ valueOn: 'Jayden.Smith', valueOff: '' });
+    expect(toggle?.title).toMatch(/case reference, not a name/);
   });
 
   it('pre-fills from the draft, keeping typed text as typed in input values', () => {
@@ -261,18 +343,56 @@ describe('raise wizard', () => {
     expect(objectsOfType(dudley, 'Input.ChoiceSet').some((i) => i.id === 'urgency')).toBe(true);
   });
 
-  it('Submit and Save draft send the inputs', () => {
-    const actions = objectsOfType(card, 'Action.Execute');
+  it('Submit and Save draft send the inputs; Change procedure and Cancel do not', () => {
+    const actions = objectsOfType(
+      renderCard('raise-dispute', { ...FIXTURES['raise-dispute'], canDiscard: true }),
+      'Action.Execute',
+    );
     expect(actions.map((a) => [a.verb, a.associatedInputs])).toEqual([
       [UI_VERBS.submitRaise, 'auto'],
       [UI_VERBS.saveDraft, 'auto'],
+      [UI_VERBS.changeProcedure, 'none'],
+      [UI_VERBS.cancelRaise, 'none'],
     ]);
     expect(actions[0]?.data).toEqual({ verb: 'submit-raise', disputeId: 'draft-1', seq: 2 });
   });
 });
 
+describe('before you start (raising)', () => {
+  const start = (procedureId: string) =>
+    renderCard(
+      'raise-start',
+      raiseStartModel({
+        draftId: 'draft-1',
+        seq: 0,
+        procedure: getProcedure(procedureId)!,
+        procedures: [getProcedure(procedureId)!],
+      }),
+    );
+
+  it("Solihull: conduct concerns in the procedure's own words, with the framework to use instead", () => {
+    const card = start('solihull-ssab');
+    const text = displayedText(card).join('\n');
+    expect(text).toContain(getProcedure('solihull-ssab')!.outOfScope[0]!.quote);
+    expect(text).toContain('Use instead: West Midlands Position of Trust Framework.');
+    expect(objectsOfType(card, 'Action.Execute').map((a) => [a.title, a.associatedInputs])).toEqual([
+      ['It is none of these: continue', 'auto'],
+      ['Cancel', 'none'],
+    ]);
+    expect(objectsOfType(card, 'Input.ChoiceSet').some((i) => i.id === 'about')).toBe(false);
+  });
+
+  it('NEL: whistleblowing, and who the dispute is about (required)', () => {
+    const card = start('nel-lscb-sab');
+    expect(displayedText(card).join('\n')).toContain("Your agency's Whistleblowing Policy");
+    const about = objectsOfType(card, 'Input.ChoiceSet').find((i) => i.id === 'about');
+    expect(about).toMatchObject({ isRequired: true });
+    expect(((about?.choices ?? []) as Json[]).map((c) => c.value)).toEqual(['child', 'adult']);
+  });
+});
+
 describe('immediate risk', () => {
-  it('shows the guidance and contacts before anything else, with the two answers', () => {
+  it('shows the guidance and contacts before anything else, with the two answers and Cancel', () => {
     const card = render('immediate-risk');
     const texts = displayedText(card);
     expect(texts[0]).toBe('First: is anyone at immediate risk?');
@@ -281,6 +401,7 @@ describe('immediate risk', () => {
     expect(objectsOfType(card, 'Action.Execute').map((a) => a.verb)).toEqual([
       UI_VERBS.immediateRiskYes,
       UI_VERBS.immediateRiskNo,
+      UI_VERBS.cancelRaise,
     ]);
   });
 });

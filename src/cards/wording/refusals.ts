@@ -65,8 +65,20 @@ const SENTENCES: Readonly<Record<RefusalCode, Sentence>> = {
   'no-stages': () => 'This procedure has no stages.',
   'immediate-risk-unconfirmed': () =>
     'Confirm first that no one is at immediate risk, or that you have already contacted the emergency services, MASH or SPA.',
-  'case-reference-invalid': () =>
-    'The case reference must be 2–40 letters, digits, "-", "/" or "." (a reference, never a name).',
+  'out-of-scope-unconfirmed': (p) => {
+    const instead = p.list('instead');
+    return `Confirm first that this dispute is not one of the matters ${p.s('procedure')} does not cover${instead.length ? ` (for those, use: ${instead.join('; ')})` : ''}.`;
+  },
+  'about-required': (p) =>
+    `Say whether this dispute concerns a child or an adult at risk: ${p.s('procedure')} covers both.`,
+  'about-not-covered': (p) =>
+    `${p.s('procedure')} covers ${p.s('covers') === 'adults' ? 'adults only' : 'children only'}.`,
+  'case-reference-invalid': (p) =>
+    Number(p.s('length', '0')) > Number(p.s('max', '40'))
+      ? `The case reference is ${p.s('length')} characters long; the limit is ${p.s('max')}.`
+      : 'The case reference must be 2–40 letters, digits, spaces, "-", "/", "." or "_", starting with a letter or digit (a reference, never a name).',
+  'case-reference-looks-like-name': (p) =>
+    `"${p.s('reference')}" looks like a person's name. The case reference goes into the subject of every email about this dispute, so it must never be a child's or adult's name. Use the case reference from your case record; if this is it, tick "This is the case reference, not a name" and submit again.`,
   'category-unknown': (p) => `Choose one of the ${p.s('procedure')} categories.`,
   'partner-missing': () => 'Choose the partner organisation.',
   'partner-is-own-organisation': () =>

@@ -29,6 +29,8 @@ export type RefusalReason =
 /** The inputs a refusal can point at: the raise form's fields and the step cards' inputs. */
 export type RefusalField =
   | 'immediateRiskChecked'
+  | 'outOfScopeConfirmed'
+  | 'about'
   | 'caseReference'
   | 'counterpartOrganisationId'
   | 'category'
@@ -57,7 +59,11 @@ export type RefusalCode =
   | 'procedure-mismatch'
   | 'no-stages'
   | 'immediate-risk-unconfirmed'
+  | 'out-of-scope-unconfirmed'
+  | 'about-required'
+  | 'about-not-covered'
   | 'case-reference-invalid'
+  | 'case-reference-looks-like-name'
   | 'category-unknown'
   | 'partner-missing'
   | 'partner-is-own-organisation'

@@ -23,6 +23,9 @@ export interface DisputeDetails {
   readonly resolutionSought: string;
 }
 
+/** Who a dispute is about: a child, or an adult at risk (NEL's procedure covers both). */
+export type CaseSubject = 'child' | 'adult';
+
 export type DisputeStatus = 'open' | 'resolved' | 'accepted' | 'withdrawn' | 'unresolved' | 'closed';
 
 export type Phase =
@@ -129,6 +132,12 @@ export interface DisputeState {
   readonly counterpartOrganisationId: string;
   readonly category: string;
   readonly urgency: string | null;
+  /**
+   * Who the dispute is about, so wording can follow ("the child's plan", "the adult"): chosen at
+   * raising where the procedure covers both, else what it covers. Absent only in disputes raised
+   * before it was kept; `subjectOfDispute` (validate.ts) then reads the procedure's `appliesTo`.
+   */
+  readonly about?: CaseSubject;
   readonly details: DisputeDetails;
   readonly raisedBy: PersonRef;
   readonly raisedAt: Instant;
@@ -169,6 +178,15 @@ export type DisputeEvent = EventBase &
         readonly category: string;
         readonly urgency?: string;
         readonly details: DisputeDetails;
+        /**
+         * The raiser confirmed the dispute is none of the procedure's out-of-scope matters (Solihull:
+         * conduct concerns, for the Position of Trust framework). Needed when the procedure has any.
+         */
+        readonly outOfScopeConfirmed?: true;
+        /** A child or an adult at risk: needed where the procedure covers both (NEL). */
+        readonly about?: CaseSubject;
+        /** The raiser confirmed that a case reference reading like a name is the reference. */
+        readonly caseReferenceConfirmed?: true;
       }
     /** The outcome of an informal contact (the decider's "raise informally with the counterpart"). */
     | {

@@ -14,14 +14,55 @@ import {
   type TextSubject,
   type Validation,
 } from './refusal.ts';
-import type { DisputeDetails, DisputeEvent } from './types.ts';
+import type { CaseSubject, DisputeDetails, DisputeEvent } from './types.ts';
 
-/** A case reference, not a name: letters, digits and - / . only, starting with a letter or digit. */
-export const CASE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9\-/.]{1,39}$/;
+/**
+ * A case reference's form: 2–40 letters, digits, spaces and `- / . _`, starting with a letter or
+ * digit. Real formats pass: `GH-2026/0412`, an NHS number written `943 476 5919`, `PID 123456`,
+ * `NE24C00123`. Whether it reads like a person's name is a separate, confirmable warning
+ * (`looksLikeName`).
+ */
+export const CASE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9\-/._ ]{1,39}$/;
+export const CASE_REFERENCE_MAX = 40;
+/** The longest answer a raise form's free-text field keeps. */
+export const RAISE_TEXT_MAX = 4000;
 
 export interface RaiseInput {
   readonly caseReference: string;
   readonly details: DisputeDetails;
+  /** Who the dispute is about: chosen by the raiser, or what the procedure covers. */
+  readonly about: CaseSubject;
+}
+
+/**
+ * Whether a case reference reads like a person's name, which would then be in the subject of every
+ * email about the dispute: no digit at all (`Jayden.Smith`, `J Smith`, `Smith, Jayden`, `JSMITH`),
+ * or two or more words written as names are (`Jayden.Smith.2026`, `Smith Jayden 01`). Reference
+ * prefixes in capitals (`ANE-CS-1`, `PID 123456`) and a single word (`Case 2026-007`) do not.
+ */
+export function looksLikeName(reference: string): boolean {
+  const ref = reference.normalize('NFC').trim();
+  if (!/\p{L}/u.test(ref)) return false;
+  if (!/\p{Nd}/u.test(ref)) return true;
+  const nameWords = ref
+    .split(/[^\p{L}'’]+/u)
+    .filter((w) => /^\p{Lu}\p{Ll}+$/u.test(w) || /^\p{Ll}{3,}$/u.test(w));
+  return nameWords.length >= 2;
+}
+
+/** Who a procedure's disputes are about when it covers only children or only adults; null when both. */
+export function subjectOfProcedure(procedure: Pick<ProcedureDefinition, 'appliesTo'>): CaseSubject | null {
+  if (procedure.appliesTo === 'children') return 'child';
+  if (procedure.appliesTo === 'adults') return 'adult';
+  return null;
+}
+
+/** Who the dispute is about: as raised, else what its procedure covers; null when that cannot be known. */
+export function subjectOfDispute(
+  state: { readonly about?: CaseSubject },
+  procedure: Pick<ProcedureDefinition, 'appliesTo'>,
+): CaseSubject | null {
+  return state.about ?? subjectOfProcedure(procedure);
 }
 
 /** Checks one typed text; a problem is returned, not thrown. `n` numbers an agreed action. */
@@ -75,8 +116,25 @@ export function validateRaise(
       refusal(code === 'urgency-unknown' ? 'urgency-required' : 'invalid-input', code, params, field),
     );
   if (event.immediateRiskChecked !== true) add('immediateRiskChecked', 'immediate-risk-unconfirmed');
-  const caseReference = typeof event.caseReference === 'string' ? cleanText(event.caseReference) : '';
-  if (!CASE_REFERENCE.test(caseReference)) add('caseReference', 'case-reference-invalid');
+  if (procedure.outOfScope.length > 0 && event.outOfScopeConfirmed !== true)
+    add('outOfScopeConfirmed', 'out-of-scope-unconfirmed', {
+      procedure: procedure.shortName,
+      instead: procedure.outOfScope.flatMap((o) => (o.instead ? [o.instead] : [])),
+    });
+  const covered = subjectOfProcedure(procedure);
+  const about = event.about ?? covered;
+  if (about !== 'child' && about !== 'adult')
+    add('about', 'about-required', { procedure: procedure.shortName });
+  else if (covered && about !== covered)
+    add('about', 'about-not-covered', { procedure: procedure.shortName, covers: procedure.appliesTo });
+  const caseReference =
+    typeof event.caseReference === 'string' ? cleanText(event.caseReference).replace(/\s+/g, ' ') : '';
+  if (caseReference.length > CASE_REFERENCE_MAX)
+    add('caseReference', 'case-reference-invalid', { length: caseReference.length, max: CASE_REFERENCE_MAX });
+  else if (looksLikeName(caseReference) && event.caseReferenceConfirmed !== true)
+    add('caseReference', 'case-reference-looks-like-name', { reference: caseReference });
+  else if (!CASE_REFERENCE.test(caseReference))
+    add('caseReference', 'case-reference-invalid', { length: caseReference.length, max: CASE_REFERENCE_MAX });
   if (!procedure.categories.some((c) => c.id === event.category))
     add('category', 'category-unknown', { procedure: procedure.shortName });
   if (!event.raisingOrganisationId || !event.counterpartOrganisationId)
@@ -96,12 +154,15 @@ export function validateRaise(
   ] as const;
   const details: Partial<Record<keyof DisputeDetails, string>> = {};
   for (const [field, subject] of texts) {
-    const checked = checkText(event.details?.[field], subject, 4000, field);
+    const checked = checkText(event.details?.[field], subject, RAISE_TEXT_MAX, field);
     if (checked.ok) details[field] = checked.value;
     else errors.push(checked.error);
   }
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, value: { caseReference, details: details as DisputeDetails } };
+  return {
+    ok: true,
+    value: { caseReference, details: details as DisputeDetails, about: about as CaseSubject },
+  };
 }
 
 /**

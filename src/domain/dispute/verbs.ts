@@ -34,6 +34,10 @@ export const UI_VERBS = {
   submitRaise: 'submit-raise',
   /** Discards the person's raise draft. */
   cancelRaise: 'cancel-raise',
+  /** "Before you start": the procedure chosen, its out-of-scope matters confirmed, who it is about. */
+  raiseContinue: 'raise-continue',
+  /** From the raise form, back to "Before you start" to choose another procedure. */
+  changeProcedure: 'raise-change-procedure',
   immediateRiskYes: 'immediate-risk-yes',
   immediateRiskNo: 'immediate-risk-no',
   myDisputes: 'my-disputes',

@@ -146,6 +146,20 @@ export const RAISE_DETAILS = {
   resolutionSought: 'Life-story work started within two weeks.',
 };
 
+/**
+ * What a raiser confirms for `procedure` beyond the form: that the dispute is none of its
+ * out-of-scope matters (Solihull, NEL), and, where it covers children and adults, who it is about.
+ */
+export function raiseConfirmations(
+  procedure: Pick<ProcedureDefinition, 'outOfScope' | 'appliesTo'>,
+  about: 'child' | 'adult' = 'child',
+): { outOfScopeConfirmed?: true; about?: 'child' | 'adult' } {
+  return {
+    ...(procedure.outOfScope.length > 0 ? { outOfScopeConfirmed: true as const } : {}),
+    ...(procedure.appliesTo === 'children-and-adults' ? { about } : {}),
+  };
+}
+
 /** A `send-card` effect as its recipient reads it (undefined when there is no such card). */
 export function cardOf(effect: Extract<Effect, { type: 'send-card' }> | undefined): CardView | undefined {
   return effect && cardViewOf(effect);

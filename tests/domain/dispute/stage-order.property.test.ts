@@ -10,7 +10,7 @@ import { bundledCalendar } from '../../../src/domain/calendar/index.ts';
 import { decide } from '../../../src/domain/dispute/decide.ts';
 import type { DisputeEvent, DisputeState } from '../../../src/domain/dispute/types.ts';
 import { getProcedure, loadProcedures, PROCEDURE_IDS } from '../../../src/procedures/index.ts';
-import { fixtureResolver, person, RAISE_DETAILS } from './fixtures.ts';
+import { fixtureResolver, person, RAISE_DETAILS, raiseConfirmations } from './fixtures.ts';
 
 const KINDS = [
   'escalate',
@@ -187,6 +187,7 @@ describe.each(PROCEDURE_IDS.map((id) => [id]))('%s: stage order', (procedureId) 
               ...(procedure.urgencyLevels
                 ? { urgency: procedure.urgencyLevels[procedure.urgencyLevels.length - 1]!.id }
                 : {}),
+              ...raiseConfirmations(procedure),
               details: RAISE_DETAILS,
             },
             ctx(),

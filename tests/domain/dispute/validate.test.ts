@@ -22,7 +22,10 @@ const raised: Extract<DisputeEvent, { type: 'raised' }> = {
 describe('validateRaise', () => {
   it('returns the trimmed input when every field is good', () => {
     const v = validateRaise({ ...raised, caseReference: '  CASE-1 ' }, ane);
-    expect(v).toEqual({ ok: true, value: { caseReference: 'CASE-1', details: RAISE_DETAILS } });
+    expect(v).toEqual({
+      ok: true,
+      value: { caseReference: 'CASE-1', details: RAISE_DETAILS, about: 'child' },
+    });
   });
 
   it('reports every field problem at once, each naming its field, in the form order', () => {
@@ -30,7 +33,7 @@ describe('validateRaise', () => {
       {
         ...raised,
         immediateRiskChecked: false as unknown as true,
-        caseReference: 'Jane Smith!',
+        caseReference: 'Case 2026 <b>',
         category: 'nope',
         counterpartOrganisationId: 'ane',
         urgency: 'high',
@@ -94,6 +97,109 @@ describe('typed text is cleaned before it is kept (what reaches emails and cards
     expect(validateRaise({ ...raised, caseReference: 'CASE-1\u202E' }, ane)).toMatchObject({
       ok: true,
       value: { caseReference: 'CASE-1' },
+    });
+  });
+});
+
+const solihull = getProcedure('solihull-ssab')!;
+const nel = getProcedure('nel-lscb-sab')!;
+const under = (procedure: typeof ane, extra: Partial<typeof raised> = {}) =>
+  validateRaise({ ...raised, category: procedure.categories[0]!.id, ...extra }, procedure);
+const codes = (v: ReturnType<typeof validateRaise>) => (v.ok ? [] : v.errors.map((e) => [e.field, e.code]));
+
+describe('out of scope: the raiser confirms the dispute is none of what the procedure excludes', () => {
+  it('Solihull (conduct concerns) and NEL (whistleblowing) refuse a raise without it, naming what to use instead', () => {
+    for (const procedure of [solihull, nel]) {
+      const v = under(procedure, { about: 'adult' });
+      expect(codes(v)).toEqual([['outOfScopeConfirmed', 'out-of-scope-unconfirmed']]);
+      const instead = procedure.outOfScope.map((o) => o.instead);
+      expect(!v.ok && v.errors[0]?.params.instead).toEqual(instead);
+    }
+    expect(under(solihull, { about: 'adult' }).ok).toBe(false);
+    expect(under(solihull, { outOfScopeConfirmed: true }).ok).toBe(true);
+  });
+
+  it('is not asked where the procedure excludes nothing (ANE)', () => {
+    expect(ane.outOfScope).toEqual([]);
+    expect(under(ane).ok).toBe(true);
+  });
+});
+
+describe('who the dispute is about follows appliesTo', () => {
+  it('NEL (children and adults): the raiser must say a child or an adult at risk, and it is kept', () => {
+    expect(codes(under(nel, { outOfScopeConfirmed: true }))).toEqual([['about', 'about-required']]);
+    for (const about of ['child', 'adult'] as const) {
+      const v = under(nel, { outOfScopeConfirmed: true, about });
+      expect(v.ok && v.value.about).toBe(about);
+    }
+    const forged = under(nel, { outOfScopeConfirmed: true, about: 'someone' as 'child' });
+    expect(codes(forged)).toEqual([['about', 'about-required']]);
+  });
+
+  it('Solihull is about adults and ANE about children, without asking; the other is refused', () => {
+    const adult = under(solihull, { outOfScopeConfirmed: true });
+    expect(adult.ok && adult.value.about).toBe('adult');
+    expect(codes(under(solihull, { outOfScopeConfirmed: true, about: 'child' }))).toEqual([
+      ['about', 'about-not-covered'],
+    ]);
+    const child = under(ane);
+    expect(child.ok && child.value.about).toBe('child');
+  });
+});
+
+describe('a case reference that reads like a name is a warning the raiser can confirm past', () => {
+  const ref = (caseReference: string, confirmed = false) =>
+    under(ane, { caseReference, ...(confirmed ? { caseReferenceConfirmed: true as const } : {}) });
+
+  it.each([
+    'Jayden.Smith',
+    'J Smith',
+    'Smith, Jayden',
+    'jayden.smith',
+    'JSMITH',
+    'Jayden.Smith.2026',
+    'Smith Jayden 01',
+  ])('%s is warned about, naming the reference', (caseReference) => {
+    const v = ref(caseReference);
+    expect(codes(v)).toEqual([['caseReference', 'case-reference-looks-like-name']]);
+    expect(!v.ok && v.errors[0]?.params.reference).toBe(caseReference);
+  });
+
+  it.each(['Jayden.Smith', 'J Smith', 'JSMITH', 'Jayden.Smith.2026'])(
+    '%s passes once the raiser confirms it is the reference',
+    (caseReference) => {
+      const v = ref(caseReference, true);
+      expect(v.ok && v.value.caseReference).toBe(caseReference);
+    },
+  );
+
+  it('a confirmed name-like reference still needs the reference form (no commas)', () => {
+    expect(codes(ref('Smith, Jayden', true))).toEqual([['caseReference', 'case-reference-invalid']]);
+  });
+
+  it.each([
+    'ANE-2026-0042', // ANE sample
+    'GH-2026/0412',
+    'SD-2026/0003',
+    '943 476 5919', // an NHS number as it is written
+    'PID 123456', // NEL: "Case name or PID number"
+    'NE24C00123', // a court case number
+    'ANE-CS-1',
+    'Case 2026-007',
+    'CF_0012345', // a Care First id
+    '1234567', // a Mosaic person id
+  ])('real reference format %s passes with no warning', (caseReference) => {
+    const v = ref(caseReference);
+    expect(v.ok && v.value.caseReference).toBe(caseReference);
+  });
+
+  it('says how long a reference over the limit is, before any name warning', () => {
+    expect(codes(ref('Smith'.repeat(20)))).toEqual([['caseReference', 'case-reference-invalid']]);
+    const v = ref(`ANE-${'1'.repeat(60)}`);
+    expect(!v.ok && v.errors[0]).toMatchObject({
+      field: 'caseReference',
+      code: 'case-reference-invalid',
+      params: { length: 64, max: 40 },
     });
   });
 });

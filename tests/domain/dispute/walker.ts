@@ -1,5 +1,5 @@
 import type { ProcedureDefinition } from '../../../src/domain/procedure/schema.ts';
-import { fixtureResolver, person, RAISE_DETAILS, Walk } from './fixtures.ts';
+import { fixtureResolver, person, RAISE_DETAILS, raiseConfirmations, Walk } from './fixtures.ts';
 
 /** Every role any procedure uses, held by someone on both sides and by the independent bodies. */
 export function everyoneResolver(procedure: ProcedureDefinition, hosts?: readonly string[]) {
@@ -30,6 +30,7 @@ export function raise(
     counterpartOrganisationId: 'partner',
     category: procedure.categories[0]!.id,
     ...(opts.urgency ? { urgency: opts.urgency } : {}),
+    ...raiseConfirmations(procedure),
     details: RAISE_DETAILS,
   });
 }

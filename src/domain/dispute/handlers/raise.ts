@@ -25,6 +25,7 @@ export function raise(event: EventOf<'raised'>, ctx: DecideContext): Transition 
     counterpartOrganisationId: event.counterpartOrganisationId,
     category: event.category,
     urgency: event.urgency ?? null,
+    about: input.about,
     details: input.details,
     raisedBy: event.by,
     raisedAt: ctx.now,
