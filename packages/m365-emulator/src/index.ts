@@ -6,6 +6,7 @@ export {
   DEFAULT_CLIENT,
   type Emulator,
   graphTargetOf,
+  tabSignInOf,
   type StartEmulatorOptions,
   startEmulator,
 } from './emulator.ts';
