@@ -335,7 +335,8 @@
     return heading;
   }
 
-  async function route() {
+  /** On the first load focus stays where the host put it; after a navigation it moves to the new heading. */
+  async function route(event) {
     try {
       let heading;
       if (view === 'oversight') heading = await showDashboard();
@@ -343,7 +344,7 @@
         const match = /^#dispute=(.+)$/.exec(window.location.hash);
         heading = match ? await showDispute(decodeURIComponent(match[1])) : await showList();
       }
-      if (heading && document.activeElement !== document.body) focusHeading(heading);
+      if (heading && event) focusHeading(heading);
     } catch (error) {
       say(`Something went wrong: ${error.message}`);
     }
@@ -399,7 +400,7 @@
           : null;
     if (other) who.append(' · ', other);
     window.addEventListener('hashchange', route);
-    await route();
+    await route(null);
   }
 
   async function start() {
