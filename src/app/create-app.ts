@@ -51,8 +51,6 @@ import { type PollLoop, startPollLoop } from '../runtime/poll-loop.ts';
 import { type Runtime, startRuntime } from '../runtime/runtime.ts';
 import { runtimeRoutes } from '../server/runtime-routes.ts';
 import { type ConcordServer, createServer } from '../server/server.ts';
-import { tabRoutes } from '../tab/routes.ts';
-import { createSsoVerifier } from '../tab/sso.ts';
 import {
   createStoreMeetingIndex,
   createStoreMessageIndex,
@@ -61,6 +59,8 @@ import {
 import { createProcedureVersions, type ProcedureVersions } from '../store/adapters/procedure-versions.ts';
 import type { StoreTarget } from '../store/open-store.ts';
 import { forgetGraphSubscriptions, pruneCardState } from '../store/operations/index.ts';
+import { tabRoutes } from '../tab/routes.ts';
+import { createSsoVerifier } from '../tab/sso.ts';
 import { openByInstallingTheApp, playgroundOpener, waitForConversation } from './conversation-openers.ts';
 import { graphWebhookRoutes } from './graph-webhook-routes.ts';
 

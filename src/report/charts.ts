@@ -51,7 +51,7 @@ function bar(
       {
         mark: { type: 'bar' },
         encoding: {
-          y: { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 260 } },
+          y: { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 420 } },
           x: { field: 'count', type: 'quantitative', title: axis, axis: { tickMinStep: 1 } },
           color: rows.some((r) => r.colour)
             ? { field: 'colour', type: 'nominal', scale: null, legend: null }
@@ -71,16 +71,27 @@ function bar(
 }
 
 /** The specs, one per chart, from the figures (empty figures give a chart with no bars). */
-export function chartSpecs(figures: Figures): { id: string; title: string; description: string; spec: TopLevelSpec }[] {
+export function chartSpecs(
+  figures: Figures,
+): { id: string; title: string; description: string; spec: TopLevelSpec }[] {
   const open = figures.openByStage.map((r) => ({ label: `${r.procedure} · ${r.stage}`, count: r.count }));
   const rags = (['red', 'amber', 'green', 'none'] as const).map((r) => ({
     label: RAG_WORDS[r],
     count: figures.rag[r],
     colour: RAG_COLOURS[r],
   }));
-  const breaches = figures.breachesByStage.map((r) => ({ label: `${r.procedure} · ${r.stage}`, count: r.count }));
-  const categories = figures.byCategory.map((r) => ({ label: `${r.procedure} · ${r.category}`, count: r.count }));
-  const pairs = figures.byOrganisationPair.map((r) => ({ label: `${r.raising} → ${r.counterpart}`, count: r.count }));
+  const breaches = figures.breachesByStage.map((r) => ({
+    label: `${r.procedure} · ${r.stage}`,
+    count: r.count,
+  }));
+  const categories = figures.byCategory.map((r) => ({
+    label: `${r.procedure} · ${r.category}`,
+    count: r.count,
+  }));
+  const pairs = figures.byOrganisationPair.map((r) => ({
+    label: `${r.raising} → ${r.counterpart}`,
+    count: r.count,
+  }));
   const describe = (rows: readonly { label: string; count: number }[]) =>
     rows.length === 0 ? 'None.' : rows.map((r) => `${r.label}: ${r.count}`).join('; ');
   return [

@@ -121,7 +121,11 @@ export interface Figures {
     readonly stage: string;
     readonly count: number;
   }[];
-  readonly byCategory: readonly { readonly procedure: string; readonly category: string; readonly count: number }[];
+  readonly byCategory: readonly {
+    readonly procedure: string;
+    readonly category: string;
+    readonly count: number;
+  }[];
   readonly byOrganisationPair: readonly {
     readonly raising: string;
     readonly counterpart: string;
@@ -136,7 +140,8 @@ const RAGS: readonly Rag[] = ['red', 'amber', 'green', 'none'];
 export function computeFigures(inputs: ReportInputs, ctx: FigureContext): Figures {
   const start = startOfLondonDay(ctx.from);
   const end = endOfLondonDay(ctx.to);
-  if (start.getTime() > end.getTime()) throw new RangeError(`the period ends (${ctx.to}) before it starts (${ctx.from})`);
+  if (start.getTime() > end.getTime())
+    throw new RangeError(`the period ends (${ctx.to}) before it starts (${ctx.from})`);
   const asAt = new Date(Math.min(ctx.now.getTime(), end.getTime()));
   const asAtIso = asAt.toISOString();
   const within = (iso: string | null) => {
@@ -150,7 +155,9 @@ export function computeFigures(inputs: ReportInputs, ctx: FigureContext): Figure
 
   // In the period: raised by its end, and not ended before its start.
   const inPeriod = inputs.states.filter(
-    (s) => Date.parse(s.raisedAt) <= end.getTime() && (s.endedAt === null || Date.parse(s.endedAt) >= start.getTime()),
+    (s) =>
+      Date.parse(s.raisedAt) <= end.getTime() &&
+      (s.endedAt === null || Date.parse(s.endedAt) >= start.getTime()),
   );
   // Open as at the period's end (a dispute that ended after it counts as open then).
   const openAt = inPeriod.filter((s) => s.endedAt === null || Date.parse(s.endedAt) > asAt.getTime());
@@ -255,7 +262,10 @@ export function computeFigures(inputs: ReportInputs, ctx: FigureContext): Figure
         ctx.procedures.get(s.procedureId)?.categories.find((c) => c.id === s.category)?.label ?? s.category,
       count,
     }),
-  ).sort((a, b) => b.count - a.count || a.procedure.localeCompare(b.procedure) || a.category.localeCompare(b.category));
+  ).sort(
+    (a, b) =>
+      b.count - a.count || a.procedure.localeCompare(b.procedure) || a.category.localeCompare(b.category),
+  );
 
   const byOrganisationPair = countBy(
     inPeriod,
@@ -265,7 +275,10 @@ export function computeFigures(inputs: ReportInputs, ctx: FigureContext): Figure
       counterpart: ctx.organisationName(s.counterpartOrganisationId),
       count,
     }),
-  ).sort((a, b) => b.count - a.count || a.raising.localeCompare(b.raising) || a.counterpart.localeCompare(b.counterpart));
+  ).sort(
+    (a, b) =>
+      b.count - a.count || a.raising.localeCompare(b.raising) || a.counterpart.localeCompare(b.counterpart),
+  );
 
   const today = londonDay(asAt);
   const actionsOverdue: OverdueAction[] = inPeriod
@@ -312,7 +325,9 @@ export function computeFigures(inputs: ReportInputs, ctx: FigureContext): Figure
       });
     }
   }
-  learning.sort((a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.caseReference.localeCompare(b.caseReference));
+  learning.sort(
+    (a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.caseReference.localeCompare(b.caseReference),
+  );
 
   return {
     period: { from: ctx.from, to: ctx.to, asAt: asAtIso },
@@ -338,7 +353,10 @@ export function computeFigures(inputs: ReportInputs, ctx: FigureContext): Figure
  * The figures as one viewer may see them: free text only for disputes they take part in. With no
  * viewer (the CLI, a board pack) every item is minimised.
  */
-export function forViewer(figures: Figures, isPartyTo: (disputeId: string) => boolean = () => false): Figures {
+export function forViewer(
+  figures: Figures,
+  isPartyTo: (disputeId: string) => boolean = () => false,
+): Figures {
   return {
     ...figures,
     actionsOverdue: figures.actionsOverdue.map(({ partyOnly, ...rest }) =>
@@ -351,7 +369,11 @@ function stageIndex(ctx: FigureContext, row: { procedureId: string; stageId: str
   return ctx.procedures.get(row.procedureId)?.stages.findIndex((s) => s.id === row.stageId) ?? 0;
 }
 
-function countBy<T, R>(items: readonly T[], key: (item: T) => string, row: (first: T, count: number) => R): R[] {
+function countBy<T, R>(
+  items: readonly T[],
+  key: (item: T) => string,
+  row: (first: T, count: number) => R,
+): R[] {
   const groups = new Map<string, { first: T; count: number }>();
   for (const item of items) {
     const k = key(item);
@@ -364,5 +386,7 @@ function countBy<T, R>(items: readonly T[], key: (item: T) => string, row: (firs
 
 /** Whether `state` is one a person takes part in (the bot's rule: raised, owns, awaited, took part). */
 export function takesPart(state: DisputeState, personId: string): boolean {
-  return [state.raisedBy, state.owner, state.stage.awaiting, ...state.participants].some((p) => p?.id === personId);
+  return [state.raisedBy, state.owner, state.stage.awaiting, ...state.participants].some(
+    (p) => p?.id === personId,
+  );
 }

@@ -44,7 +44,12 @@ export async function loadReportInputs(store: Store): Promise<ReportInputs> {
     const event = row.event;
     if (event.type !== 'timer-fired') continue;
     if (event.kind !== 'stage-deadline' && event.kind !== 'overall-deadline') continue;
-    fired.push({ disputeId: row.dispute_id, kind: event.kind, stageId: event.stageId, at: row.at.toISOString() });
+    fired.push({
+      disputeId: row.dispute_id,
+      kind: event.kind,
+      stageId: event.stageId,
+      at: row.at.toISOString(),
+    });
   }
   const cards = await store.db
     .selectFrom('outbox')

@@ -21,7 +21,9 @@ import type { Figures } from './figures.ts';
 import { figureTables } from './tables.ts';
 
 export function renderCsv(figures: Figures): string {
-  const lines: string[] = [csvRow(['Concord oversight report', `${figures.period.from} to ${figures.period.to}`])];
+  const lines: string[] = [
+    csvRow(['Concord oversight report', `${figures.period.from} to ${figures.period.to}`]),
+  ];
   lines.push(csvRow(['As at', figures.period.asAt]), '');
   for (const table of figureTables(figures)) {
     lines.push(csvRow([table.title]), csvRow(table.header));

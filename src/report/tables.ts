@@ -12,7 +12,8 @@ export interface FigureTable {
   readonly rows: readonly (readonly (string | number)[])[];
 }
 
-const num = (value: number | null) => (value === null ? '' : Number.isInteger(value) ? value : Number(value.toFixed(1)));
+const num = (value: number | null) =>
+  value === null ? '' : Number.isInteger(value) ? value : Number(value.toFixed(1));
 
 const LEARNING_STATUS: Readonly<Record<Figures['learning'][number]['status'], string>> = {
   delivered: 'Referred: card delivered',
@@ -49,7 +50,15 @@ export function figureTables(f: Figures): FigureTable[] {
     {
       id: 'overdue-steps',
       title: 'Overdue steps and whose they are',
-      header: ['Case reference', 'Procedure', 'Stage', 'Whose', 'Organisation', 'Due', 'Working days overdue'],
+      header: [
+        'Case reference',
+        'Procedure',
+        'Stage',
+        'Whose',
+        'Organisation',
+        'Due',
+        'Working days overdue',
+      ],
       rows: f.overdueSteps.map((r) => [
         r.caseReference,
         r.procedure,
@@ -121,7 +130,15 @@ export function figureTables(f: Figures): FigureTable[] {
     {
       id: 'learning',
       title: 'Learning log',
-      header: ['Case reference', 'Procedure', 'Kind', 'Referred to', 'Raised by', 'Raised', 'What became of it'],
+      header: [
+        'Case reference',
+        'Procedure',
+        'Kind',
+        'Referred to',
+        'Raised by',
+        'Raised',
+        'What became of it',
+      ],
       rows: f.learning.map((r) => [
         r.caseReference,
         r.procedure,

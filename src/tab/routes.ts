@@ -91,7 +91,11 @@ export function tabRoutes(options: TabOptions): Route[] {
 
   const api = (
     path: string,
-    handler: (request: RouteRequest, person: Person, response: ServerResponse) => Promise<RouteResponse | undefined>,
+    handler: (
+      request: RouteRequest,
+      person: Person,
+      response: ServerResponse,
+    ) => Promise<RouteResponse | undefined>,
   ) => ({
     method: 'GET' as const,
     path,
@@ -194,7 +198,8 @@ export function tabRoutes(options: TabOptions): Route[] {
       // The same answer whether the dispute does not exist or is someone else's.
       if (!data || !state || !procedure || !takesPart(state, person.id))
         throw new HttpError(403, 'this is not a dispute you take part in');
-      const partner = directory.organisation(state.counterpartOrganisationId)?.name ?? state.counterpartOrganisationId;
+      const partner =
+        directory.organisation(state.counterpartOrganisationId)?.name ?? state.counterpartOrganisationId;
       return {
         status: 200,
         json: {
@@ -217,7 +222,10 @@ export function tabRoutes(options: TabOptions): Route[] {
       if (format !== 'csv' && format !== 'docx') throw new HttpError(400, 'format must be csv or docx');
       const figures = await figuresFor(person, request.url);
       const name = `concord-report-${figures.period.from}-to-${figures.period.to}.${format}`;
-      const disposition = { 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store' };
+      const disposition = {
+        'content-disposition': `attachment; filename="${name}"`,
+        'cache-control': 'no-store',
+      };
       if (format === 'csv')
         return {
           status: 200,
@@ -257,7 +265,11 @@ export function tabRoutes(options: TabOptions): Route[] {
           const person = typeof body?.personId === 'string' ? directory.person(body.personId) : undefined;
           if (!person || !directory.isHostTenant(person.email))
             throw new HttpError(400, 'personId must be a person in the host tenant');
-          return { status: 200, json: { token: await signIn(person.email) }, headers: { 'cache-control': 'no-store' } };
+          return {
+            status: 200,
+            json: { token: await signIn(person.email) },
+            headers: { 'cache-control': 'no-store' },
+          };
         },
       },
     );

@@ -56,7 +56,9 @@ export function createSsoVerifier(settings: SsoSettings): SsoVerifier {
   return {
     settings,
     async verify(authorization) {
-      const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\s*$/i.exec(authorization ?? '');
+      const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\s*$/i.exec(
+        authorization ?? '',
+      );
       if (!match?.[1]) throw new TabAuthError('a Teams SSO bearer token is required');
       let payload: JWTPayload;
       try {
@@ -92,7 +94,8 @@ function stringClaim(value: unknown): string | null {
 
 function reason(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'the token has expired';
-  if (error instanceof errors.JWTClaimValidationFailed) return `the token's ${error.claim} claim is not accepted`;
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return `the token's ${error.claim} claim is not accepted`;
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature is not valid';
   if (error instanceof errors.JWKSNoMatchingKey) return "the token is not signed with the tenant's keys";
   return 'the token is not valid';

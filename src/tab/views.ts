@@ -47,7 +47,9 @@ export function disputeRow(
     overallWarning: string;
   };
   const open = state.status === 'open';
-  const overallRag = open ? rag({ startedAt: deadlines.overallStartedAt, due: deadlines.overallDue, now }) : 'none';
+  const overallRag = open
+    ? rag({ startedAt: deadlines.overallStartedAt, due: deadlines.overallDue, now })
+    : 'none';
   return {
     disputeId: state.id,
     caseReference: state.caseReference,

@@ -13,7 +13,12 @@ import type { ReportInputs } from '../../src/report/inputs.ts';
 import { renderCsv } from '../../src/report/render.ts';
 
 const procedures = loadProcedures();
-const person = (id: string, organisationId = 'org-a') => ({ id, name: `Name of ${id}`, email: `${id}@a.example`, organisationId });
+const person = (id: string, organisationId = 'org-a') => ({
+  id,
+  name: `Name of ${id}`,
+  email: `${id}@a.example`,
+  organisationId,
+});
 
 function state(p: {
   id: string;
@@ -85,20 +90,99 @@ function state(p: {
 const inputs: ReportInputs = {
   states: [
     // ANE, ended: formal start Mon 4 → Fri 8 = 4 working days; Mon 4 → Mon 25 = 15; Mon 4 → Thu 4 Feb = 23 (over the 20 cap).
-    state({ id: 'a1', procedureId: 'ane', raisedAt: '2027-01-04T10:00:00Z', formalStartedAt: '2027-01-04T10:00:00Z', endedAt: '2027-01-08T10:00:00Z', stageId: 'stage-1', category: 'incomplete-documentation' }),
-    state({ id: 'a2', procedureId: 'ane', raisedAt: '2027-01-04T10:00:00Z', formalStartedAt: '2027-01-04T10:00:00Z', endedAt: '2027-01-25T10:00:00Z', stageId: 'stage-2', category: 'incomplete-documentation', actions: [{ description: 'Send the report', owner: 'Team Manager, B', dueDate: '2027-01-27' }] }),
-    state({ id: 'a3', procedureId: 'ane', raisedAt: '2027-01-04T10:00:00Z', formalStartedAt: '2027-01-04T10:00:00Z', endedAt: '2027-02-04T10:00:00Z', stageId: 'stage-4', category: 'visits-not-undertaken', counterpart: 'org-c' }),
+    state({
+      id: 'a1',
+      procedureId: 'ane',
+      raisedAt: '2027-01-04T10:00:00Z',
+      formalStartedAt: '2027-01-04T10:00:00Z',
+      endedAt: '2027-01-08T10:00:00Z',
+      stageId: 'stage-1',
+      category: 'incomplete-documentation',
+    }),
+    state({
+      id: 'a2',
+      procedureId: 'ane',
+      raisedAt: '2027-01-04T10:00:00Z',
+      formalStartedAt: '2027-01-04T10:00:00Z',
+      endedAt: '2027-01-25T10:00:00Z',
+      stageId: 'stage-2',
+      category: 'incomplete-documentation',
+      actions: [{ description: 'Send the report', owner: 'Team Manager, B', dueDate: '2027-01-27' }],
+    }),
+    state({
+      id: 'a3',
+      procedureId: 'ane',
+      raisedAt: '2027-01-04T10:00:00Z',
+      formalStartedAt: '2027-01-04T10:00:00Z',
+      endedAt: '2027-02-04T10:00:00Z',
+      stageId: 'stage-4',
+      category: 'visits-not-undertaken',
+      counterpart: 'org-c',
+    }),
     // ANE, open: stage-1 due Mon 18 (red at the 29th), stage-2 started 25th due 1 Feb (amber at 29th: 4 of 7 days used), informal (none).
-    state({ id: 'a4', procedureId: 'ane', raisedAt: '2027-01-11T10:00:00Z', stageId: 'stage-1', stageStartedAt: '2027-01-11T10:00:00Z', due: '2027-01-18T23:59:59.999Z', category: 'incomplete-documentation', awaiting: 'counterpart' }),
-    state({ id: 'a5', procedureId: 'ane', raisedAt: '2027-01-20T10:00:00Z', stageId: 'stage-2', stageStartedAt: '2027-01-25T00:00:00Z', due: '2027-02-01T23:59:59.999Z', category: 'incomplete-documentation' }),
-    state({ id: 'a6', procedureId: 'ane', raisedAt: '2027-01-28T10:00:00Z', stageId: 'informal', category: 'incomplete-documentation' }),
+    state({
+      id: 'a4',
+      procedureId: 'ane',
+      raisedAt: '2027-01-11T10:00:00Z',
+      stageId: 'stage-1',
+      stageStartedAt: '2027-01-11T10:00:00Z',
+      due: '2027-01-18T23:59:59.999Z',
+      category: 'incomplete-documentation',
+      awaiting: 'counterpart',
+    }),
+    state({
+      id: 'a5',
+      procedureId: 'ane',
+      raisedAt: '2027-01-20T10:00:00Z',
+      stageId: 'stage-2',
+      stageStartedAt: '2027-01-25T00:00:00Z',
+      due: '2027-02-01T23:59:59.999Z',
+      category: 'incomplete-documentation',
+    }),
+    state({
+      id: 'a6',
+      procedureId: 'ane',
+      raisedAt: '2027-01-28T10:00:00Z',
+      stageId: 'informal',
+      category: 'incomplete-documentation',
+    }),
     // Before the period: ended in December, not counted.
-    state({ id: 'old', procedureId: 'ane', raisedAt: '2026-11-02T10:00:00Z', endedAt: '2026-12-01T10:00:00Z', stageId: 'stage-1', category: 'incomplete-documentation' }),
+    state({
+      id: 'old',
+      procedureId: 'ane',
+      raisedAt: '2026-11-02T10:00:00Z',
+      endedAt: '2026-12-01T10:00:00Z',
+      stageId: 'stage-1',
+      category: 'incomplete-documentation',
+    }),
     // Solihull resolved with its learning referral delivered; Dudley resolved, the policy-gap card still pending.
-    state({ id: 's1', procedureId: 'solihull-ssab', raisedAt: '2027-01-05T10:00:00Z', endedAt: '2027-01-12T10:00:00Z', stageId: 'stage-2', category: 'poorly-framed-concern', recordedBy: 'Safeguarding Lead, A' }),
-    state({ id: 'd1', procedureId: 'dudley-dscb', raisedAt: '2027-01-06T10:00:00Z', endedAt: '2027-01-07T10:00:00Z', stageId: 'stage-1', category: procedures.get('dudley-dscb')?.categories[0]?.id ?? 'x' }),
+    state({
+      id: 's1',
+      procedureId: 'solihull-ssab',
+      raisedAt: '2027-01-05T10:00:00Z',
+      endedAt: '2027-01-12T10:00:00Z',
+      stageId: 'stage-2',
+      category: 'poorly-framed-concern',
+      recordedBy: 'Safeguarding Lead, A',
+    }),
+    state({
+      id: 'd1',
+      procedureId: 'dudley-dscb',
+      raisedAt: '2027-01-06T10:00:00Z',
+      endedAt: '2027-01-07T10:00:00Z',
+      stageId: 'stage-1',
+      category: procedures.get('dudley-dscb')?.categories[0]?.id ?? 'x',
+    }),
     // Withdrawn: ended, but raises no learning item.
-    state({ id: 'd2', procedureId: 'dudley-dscb', raisedAt: '2027-01-06T10:00:00Z', endedAt: '2027-01-07T10:00:00Z', status: 'withdrawn', stageId: 'stage-1', category: procedures.get('dudley-dscb')?.categories[0]?.id ?? 'x' }),
+    state({
+      id: 'd2',
+      procedureId: 'dudley-dscb',
+      raisedAt: '2027-01-06T10:00:00Z',
+      endedAt: '2027-01-07T10:00:00Z',
+      status: 'withdrawn',
+      stageId: 'stage-1',
+      category: procedures.get('dudley-dscb')?.categories[0]?.id ?? 'x',
+    }),
   ],
   fired: [
     { disputeId: 'a4', kind: 'stage-deadline', stageId: 'stage-1', at: '2027-01-19T00:00:00Z' },
@@ -107,9 +191,30 @@ const inputs: ReportInputs = {
     { disputeId: 'old', kind: 'stage-deadline', stageId: 'stage-1', at: '2026-11-20T00:00:00Z' },
   ],
   afterCards: [
-    { disputeId: 's1', itemId: 'learning-referral', to: { id: 'rep', name: 'Sub-Committee Representative, A' }, status: 'done', createdAt: '2027-01-12T10:00:00Z', doneAt: '2027-01-12T10:00:05Z' },
-    { disputeId: 's1', itemId: 'debrief', to: { id: 'owner', name: 'Name of owner' }, status: 'done', createdAt: '2027-01-12T10:00:00Z', doneAt: '2027-01-12T10:00:05Z' },
-    { disputeId: 'd1', itemId: 'policy-gaps', to: { id: 'chair', name: 'Chair, DSCB' }, status: 'pending', createdAt: '2027-01-07T10:00:00Z', doneAt: null },
+    {
+      disputeId: 's1',
+      itemId: 'learning-referral',
+      to: { id: 'rep', name: 'Sub-Committee Representative, A' },
+      status: 'done',
+      createdAt: '2027-01-12T10:00:00Z',
+      doneAt: '2027-01-12T10:00:05Z',
+    },
+    {
+      disputeId: 's1',
+      itemId: 'debrief',
+      to: { id: 'owner', name: 'Name of owner' },
+      status: 'done',
+      createdAt: '2027-01-12T10:00:00Z',
+      doneAt: '2027-01-12T10:00:05Z',
+    },
+    {
+      disputeId: 'd1',
+      itemId: 'policy-gaps',
+      to: { id: 'chair', name: 'Chair, DSCB' },
+      status: 'pending',
+      createdAt: '2027-01-07T10:00:00Z',
+      doneAt: null,
+    },
   ],
 };
 
@@ -119,7 +224,8 @@ const ctx = {
   now: new Date('2027-01-29T12:00:00Z'),
   procedures,
   calendarFor: () => bundledCalendar('england-and-wales'),
-  organisationName: (id: string) => ({ 'org-a': 'Agency A', 'org-b': 'Council B', 'org-c': 'Council C' })[id] ?? id,
+  organisationName: (id: string) =>
+    ({ 'org-a': 'Agency A', 'org-b': 'Council B', 'org-c': 'Council C' })[id] ?? id,
 };
 
 describe('oversight figures', () => {
@@ -164,7 +270,9 @@ describe('oversight figures', () => {
   });
 
   it('breaches by stage in the period only; categories and organisation pairs', () => {
-    expect(f.breachesByStage).toEqual([{ procedure: 'ANE', stage: 'Formal Resolution Process – Stage 1', count: 2 }]);
+    expect(f.breachesByStage).toEqual([
+      { procedure: 'ANE', stage: 'Formal Resolution Process – Stage 1', count: 2 },
+    ]);
     expect(f.byCategory.find((r) => r.category === 'Incomplete documentation')?.count).toBe(5);
     expect(f.byOrganisationPair).toEqual([
       { raising: 'Agency A', counterpart: 'Council B', count: 8 },
@@ -198,10 +306,15 @@ describe('oversight figures', () => {
     expect(JSON.stringify(outsider)).not.toContain('Send the report');
     expect(renderCsv(outsider)).not.toContain('Send the report');
     const party = forViewer(f, (id) => id === 'a2');
-    expect(party.actionsOverdue[0]?.partyOnly).toEqual({ description: 'Send the report', owner: 'Team Manager, B' });
+    expect(party.actionsOverdue[0]?.partyOnly).toEqual({
+      description: 'Send the report',
+      owner: 'Team Manager, B',
+    });
   });
 
   it('refuses a period that ends before it starts', () => {
-    expect(() => computeFigures(inputs, { ...ctx, from: '2027-02-01', to: '2027-01-01' })).toThrow(/before it starts/);
+    expect(() => computeFigures(inputs, { ...ctx, from: '2027-02-01', to: '2027-01-01' })).toThrow(
+      /before it starts/,
+    );
   });
 });

@@ -19,6 +19,9 @@ import { browserUnavailable, CHROMIUM, launchBrowser, localhostOnly } from '../s
 import { type ConcordApp, startConcordApp } from '../support/concord-app.ts';
 import { type Seeded, seedDisputes, signIn } from './seed.ts';
 
+/** What the page functions below read of the browser's DOM (the tests compile without the DOM types). */
+declare const document: { activeElement: { id: string } | null; body: { className: string } };
+
 const SKIP = browserUnavailable();
 if (SKIP) console.warn(`SKIPPED: the tab's browser tests: ${SKIP}`);
 /** On CI with Chromium installed these must run. */
@@ -124,7 +127,9 @@ describe.skipIf(SKIP !== null)('the Disputes tab and the dashboard in Chromium (
         expect(byRef[ref], ref).toMatchObject(expected);
       // The RAG is in words as well as colour.
       expect(byRef['ANE-T-0101']?.ragWords).toBe('Overdue');
-      expect(await page.evaluate(() => document.body.className)).toBe(theme === 'dark' ? 'theme-dark' : 'theme-default');
+      expect(await page.evaluate(() => document.body.className)).toBe(
+        theme === 'dark' ? 'theme-dark' : 'theme-default',
+      );
       await shot(page, `tab-disputes-${theme === 'dark' ? 'dark' : 'light'}.png`);
       await page.close();
     }
@@ -143,7 +148,9 @@ describe.skipIf(SKIP !== null)('the Disputes tab and the dashboard in Chromium (
     expect(events.slice(0, 2)).toEqual(['raised', 'decision']);
     expect(events).toContain('timer-fired');
     expect(await page.textContent('#facts')).toContain('Whose moveYours');
-    expect(await page.getAttribute('.action a', 'href')).toMatch(/^https:\/\/teams\.microsoft\.com\/l\/chat\/0\/0\?users=28:/);
+    expect(await page.getAttribute('.action a', 'href')).toMatch(
+      /^https:\/\/teams\.microsoft\.com\/l\/chat\/0\/0\?users=28:/,
+    );
     await shot(page, 'tab-dispute-light.png');
     await page.close();
   });
@@ -155,7 +162,8 @@ describe.skipIf(SKIP !== null)('the Disputes tab and the dashboard in Chromium (
     expect(await page.textContent('#content')).not.toContain('ANE-T-0101');
     const token = await signIn(w.url, 'ane-family-finder');
     const status = await page.evaluate(
-      async ([id, t]) => (await fetch(`/tab/api/dispute?id=${id}`, { headers: { authorization: `Bearer ${t}` } })).status,
+      async ([id, t]) =>
+        (await fetch(`/tab/api/dispute?id=${id}`, { headers: { authorization: `Bearer ${t}` } })).status,
       [ids.red, token] as const,
     );
     expect(status).toBe(403);
@@ -171,13 +179,18 @@ describe.skipIf(SKIP !== null)('the Disputes tab and the dashboard in Chromium (
         const shown = await rowsOf(page, `table[data-table="${id}"]`);
         if (id === 'resolution') {
           // Stage timescales are the procedure's own words; the rest is numbers.
-          expect(shown.map((r) => [...r.slice(0, 2), '', ...r.slice(3)]), id).toEqual(rows);
+          expect(
+            shown.map((r) => [...r.slice(0, 2), '', ...r.slice(3)]),
+            id,
+          ).toEqual(rows);
           expect(shown[0]?.[2]).toContain(`${STAGE_1}: 5`);
         } else expect(shown, id).toEqual(rows);
       }
       // Charts have words for screen readers, and every chart has its numbers beside it.
       const alts = await page.$$eval('img.chart', (imgs) => imgs.map((i) => i.getAttribute('alt') ?? ''));
-      expect(alts).toContain('Open disputes by RAG. Overdue: 1; Half the time or more used: 0; On track: 1; No fixed timescale: 1');
+      expect(alts).toContain(
+        'Open disputes by RAG. Overdue: 1; Half the time or more used: 0; On track: 1; No fixed timescale: 1',
+      );
       // Minimised: case references, never case details.
       expect(await page.textContent('body')).not.toContain('child permanence report');
       await shot(page, `tab-dashboard-${theme === 'dark' ? 'dark' : 'light'}.png`);
@@ -193,7 +206,11 @@ describe.skipIf(SKIP !== null)('the Disputes tab and the dashboard in Chromium (
     const sections = csvSections(csv);
     for (const [id, rows] of Object.entries(EXPECTED_TABLES)) {
       const section = sections.get(TITLES[id] as string);
-      if (id === 'resolution') expect(section?.map((r) => [...r.slice(0, 2), '', ...r.slice(3)]), id).toEqual(rows);
+      if (id === 'resolution')
+        expect(
+          section?.map((r) => [...r.slice(0, 2), '', ...r.slice(3)]),
+          id,
+        ).toEqual(rows);
       else expect(section, id).toEqual(rows);
     }
     const docx = Buffer.from(await (await report('docx')).arrayBuffer());
@@ -206,17 +223,26 @@ describe.skipIf(SKIP !== null)('the Disputes tab and the dashboard in Chromium (
     );
     for (const [id, rows] of Object.entries(EXPECTED_TABLES)) {
       if (id === 'resolution') continue;
-      for (const row of rows) expect(docRows.map((r) => r.map(unxml)), id).toContainEqual(row);
+      for (const row of rows)
+        expect(
+          docRows.map((r) => r.map(unxml)),
+          id,
+        ).toContainEqual(row);
     }
     // One chart image per chart, each with its alt text.
-    expect(Object.keys(zip.files).filter((f) => f.startsWith('word/media/') && f.endsWith('.png'))).toHaveLength(5);
-    expect(xml).toContain('descr="Overdue: 1; Half the time or more used: 0; On track: 1; No fixed timescale: 1"');
+    expect(
+      Object.keys(zip.files).filter((f) => f.startsWith('word/media/') && f.endsWith('.png')),
+    ).toHaveLength(5);
+    expect(xml).toContain(
+      'descr="Overdue: 1; Half the time or more used: 0; On track: 1; No fixed timescale: 1"',
+    );
   });
 });
 
 describe.skipIf(SKIP === null)('the Disputes tab in Chromium: cannot run here', () => {
   it('needs Debian Chromium', (ctx) => {
-    if (MUST_RUN) throw new Error(`CI=true and ${CHROMIUM} is present, but the tab tests cannot run: ${SKIP}`);
+    if (MUST_RUN)
+      throw new Error(`CI=true and ${CHROMIUM} is present, but the tab tests cannot run: ${SKIP}`);
     ctx.skip(`SKIPPED: ${SKIP}`);
   });
 });
@@ -233,7 +259,12 @@ const TITLES: Record<string, string> = {
 };
 
 const unxml = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** The CSV's sections: title line, header line, rows, blank line. A small RFC 4180 reader. */
 function csvSections(text: string): Map<string, string[][]> {

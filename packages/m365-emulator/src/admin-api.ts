@@ -75,7 +75,8 @@ export function createAdminApi(services: Services): AdminApi {
 
   /** A directory person signing in (local-mode Teams SSO): their Entra object id and name come from their mailbox. */
   const signedInUser = (value: unknown): SignedInUser => {
-    const email = typeof value === 'object' && value !== null ? (value as { email?: unknown }).email : undefined;
+    const email =
+      typeof value === 'object' && value !== null ? (value as { email?: unknown }).email : undefined;
     if (typeof email !== 'string') throw new GraphError(400, 'BadRequest', 'user.email is required.');
     const m = mailbox(email);
     if (m.kind !== 'user') throw new GraphError(400, 'BadRequest', `'${email}' is not a user.`);

@@ -6,9 +6,9 @@ export {
   DEFAULT_CLIENT,
   type Emulator,
   graphTargetOf,
-  tabSignInOf,
   type StartEmulatorOptions,
   startEmulator,
+  tabSignInOf,
 } from './emulator.ts';
 export {
   type FaultConfig,

@@ -45,7 +45,7 @@
   async function api(path, options) {
     const response = await fetch(path, {
       ...(options || {}),
-      headers: { authorization: `Bearer ${token}`, ...((options && options.headers) || {}) },
+      headers: { authorization: `Bearer ${token}`, ...(options?.headers || {}) },
     });
     if (!response.ok) {
       let message = `${response.status}`;
@@ -71,12 +71,17 @@
       : '—';
 
   function ragBadge(rag, label) {
-    return el('span', { class: `rag rag-${rag}`, 'data-rag': rag }, el('span', { 'aria-hidden': 'true', class: 'dot' }), label);
+    return el(
+      'span',
+      { class: `rag rag-${rag}`, 'data-rag': rag },
+      el('span', { 'aria-hidden': 'true', class: 'dot' }),
+      label,
+    );
   }
 
   function openChat(url) {
     return (event) => {
-      if (inTeams && teams && teams.app && teams.app.openLink) {
+      if (inTeams && teams?.app?.openLink) {
         event.preventDefault();
         teams.app.openLink(url);
       }
@@ -88,7 +93,15 @@
       'table',
       attrs || {},
       el('caption', { text: caption }),
-      el('thead', {}, el('tr', {}, header.map((h) => el('th', { scope: 'col', text: h })))),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          header.map((h) => el('th', { scope: 'col', text: h })),
+        ),
+      ),
       el('tbody', {}, rows),
     );
   }
@@ -265,7 +278,9 @@
     let data;
     try {
       data = await (
-        await api(`/tab/api/dashboard?from=${encodeURIComponent(range.from)}&to=${encodeURIComponent(range.to)}`)
+        await api(
+          `/tab/api/dashboard?from=${encodeURIComponent(range.from)}&to=${encodeURIComponent(range.to)}`,
+        )
       ).json();
     } catch (error) {
       const heading = el('h2', { text: 'Not available' });
@@ -291,8 +306,18 @@
       el('label', { for: 'to' }, ' to '),
       el('input', { id: 'to', name: 'to', type: 'date', value: range.to, required: true }),
       el('button', { type: 'submit', text: 'Show' }),
-      el('button', { type: 'button', id: 'csv', onclick: () => download('csv', range), text: 'Download CSV' }),
-      el('button', { type: 'button', id: 'docx', onclick: () => download('docx', range), text: 'Download DOCX' }),
+      el('button', {
+        type: 'button',
+        id: 'csv',
+        onclick: () => download('csv', range),
+        text: 'Download CSV',
+      }),
+      el('button', {
+        type: 'button',
+        id: 'docx',
+        onclick: () => download('docx', range),
+        text: 'Download DOCX',
+      }),
     );
     const heading = el('h2', { text: `Figures for ${range.from} to ${range.to}` });
     const sections = data.tables.map((t) => {
@@ -316,7 +341,13 @@
             : table(
                 t.title,
                 t.header,
-                t.rows.map((row) => el('tr', {}, row.map((cell) => el('td', { text: String(cell) })))),
+                t.rows.map((row) =>
+                  el(
+                    'tr',
+                    {},
+                    row.map((cell) => el('td', { text: String(cell) })),
+                  ),
+                ),
                 { 'data-table': t.id },
               ),
         ),
@@ -374,12 +405,19 @@
     const select = el(
       'select',
       { id: 'person', name: 'as' },
-      people.map((p) => el('option', { value: p.id, text: `${p.name}${p.roles.includes('oversight') ? ' (oversight)' : ''}` })),
+      people.map((p) =>
+        el('option', {
+          value: p.id,
+          text: `${p.name}${p.roles.includes('oversight') ? ' (oversight)' : ''}`,
+        }),
+      ),
     );
     const form = el(
       'form',
       { method: 'get', class: 'sign-in' },
-      el('p', { text: 'Local mode: sign in as a person of the partnership (the local Microsoft 365 issues the token).' }),
+      el('p', {
+        text: 'Local mode: sign in as a person of the partnership (the local Microsoft 365 issues the token).',
+      }),
       el('label', { for: 'person', text: 'Sign in as ' }),
       select,
       params.get('theme') ? el('input', { type: 'hidden', name: 'theme', value: params.get('theme') }) : null,
@@ -391,7 +429,7 @@
 
   async function started() {
     const me = await (await api('/tab/api/me')).json();
-    who.textContent = `Signed in as ${me.name}, ${me.organisation}`;
+    who.textContent = `Signed in as ${me.name}`;
     const other =
       view === 'oversight'
         ? el('a', { href: `/tab/${window.location.search}`, text: 'My disputes' })
@@ -406,7 +444,7 @@
   async function start() {
     applyTheme(params.get('theme') || 'default');
     const framed = window.parent !== window;
-    if (framed && teams && teams.app) {
+    if (framed && teams?.app) {
       try {
         await teams.app.initialize();
         inTeams = true;
