@@ -16,6 +16,7 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { OVERSIGHT_ROLE } from '../directory/roles.ts';
 import type { Person } from '../directory/schema.ts';
 import type { DisputeState } from '../domain/dispute/types.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
@@ -32,8 +33,6 @@ import { tabPage } from './pages.ts';
 import { type SsoVerifier, TabAuthError } from './sso.ts';
 import { disputeRecord, disputeRow } from './views.ts';
 
-/** The directory role that opens the partnership dashboard. */
-export const OVERSIGHT_ROLE = 'oversight';
 
 export interface TabDirectory extends Pick<PeriodFiguresInput['directory'], 'calendar' | 'organisation'> {
   readonly directory: { readonly people: readonly Person[] };
