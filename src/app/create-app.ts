@@ -59,7 +59,7 @@ import {
 import { createProcedureVersions, type ProcedureVersions } from '../store/adapters/procedure-versions.ts';
 import type { StoreTarget } from '../store/open-store.ts';
 import { forgetGraphSubscriptions, pruneCardState } from '../store/operations/index.ts';
-import { tabRoutes } from '../tab/routes.ts';
+import { localSignInAllowed, tabRoutes } from '../tab/routes.ts';
 import { createSsoVerifier } from '../tab/sso.ts';
 import { openByInstallingTheApp, playgroundOpener, waitForConversation } from './conversation-openers.ts';
 import { graphWebhookRoutes } from './graph-webhook-routes.ts';
@@ -317,7 +317,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   // The Teams tab: SSO tokens from the tenant's issuer (in local mode, the emulator's), for this app.
   const tabClientId = config.bot?.id ?? graph.clientId;
   const tabAudiences = [tabClientId, `api://${new URL(publicUrl).hostname}/${tabClientId}`];
-  const localTab = config.mode === 'local' && config.nodeEnv !== 'production' && options.tabSignIn;
+  const localTab = localSignInAllowed(config) ? options.tabSignIn : undefined;
   const tabs = tabRoutes({
     store: runtime.store,
     directory,

@@ -33,7 +33,6 @@ import { tabPage } from './pages.ts';
 import { type SsoVerifier, TabAuthError } from './sso.ts';
 import { disputeRecord, disputeRow } from './views.ts';
 
-
 export interface TabDirectory extends Pick<PeriodFiguresInput['directory'], 'calendar' | 'organisation'> {
   readonly directory: { readonly people: readonly Person[] };
   person(id: string): Person | undefined;
@@ -52,6 +51,18 @@ export interface TabOptions {
   readonly botChatUrl: string;
   /** Local mode only: a token from the local issuer for a directory person's address. */
   readonly localSignIn?: (email: string) => Promise<string>;
+}
+
+/**
+ * Whether the local "sign in as" routes may be mounted: local mode only (no BOT_ID), never in
+ * production, whatever else is configured.
+ */
+export function localSignInAllowed(config: {
+  readonly mode: 'local' | 'cloud';
+  readonly bot: unknown;
+  readonly nodeEnv: string;
+}): boolean {
+  return config.mode === 'local' && config.bot === null && config.nodeEnv !== 'production';
 }
 
 const STATIC = new URL('../../src/tab/static/', import.meta.url);
