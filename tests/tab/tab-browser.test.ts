@@ -79,7 +79,7 @@ let w: ConcordApp;
 let ids: Seeded;
 let browser: Browser;
 
-async function open(url: string, theme: 'default' | 'dark' = 'default'): Promise<Page> {
+async function open(url: string, theme: 'default' | 'dark' | 'contrast' = 'default'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   await localhostOnly(page);
   await page.goto(`${w.url}${url}${url.includes('?') ? '&' : '?'}theme=${theme}`);
@@ -108,8 +108,8 @@ describe.skipIf(SKIP !== null)('the Disputes tab and the dashboard in Chromium (
     await w?.close();
   }, 30_000);
 
-  it('the Team Manager sees each dispute with its step, whose move and RAG, in light and dark', async () => {
-    for (const theme of ['default', 'dark'] as const) {
+  it('the Team Manager sees each dispute with its step, whose move and RAG, in light, dark and high contrast', async () => {
+    for (const theme of ['default', 'dark', 'contrast'] as const) {
       const page = await open('/tab/?as=ane-team-manager', theme);
       await page.waitForSelector('#disputes tbody tr');
       expect(await page.textContent('#who')).toContain(TM);
@@ -127,10 +127,8 @@ describe.skipIf(SKIP !== null)('the Disputes tab and the dashboard in Chromium (
         expect(byRef[ref], ref).toMatchObject(expected);
       // The RAG is in words as well as colour.
       expect(byRef['ANE-T-0101']?.ragWords).toBe('Overdue');
-      expect(await page.evaluate(() => document.body.className)).toBe(
-        theme === 'dark' ? 'theme-dark' : 'theme-default',
-      );
-      await shot(page, `tab-disputes-${theme === 'dark' ? 'dark' : 'light'}.png`);
+      expect(await page.evaluate(() => document.body.className)).toBe(`theme-${theme}`);
+      await shot(page, `tab-disputes-${theme === 'default' ? 'light' : theme}.png`);
       await page.close();
     }
   });
