@@ -59,6 +59,8 @@ import {
 import { createProcedureVersions, type ProcedureVersions } from '../store/adapters/procedure-versions.ts';
 import type { StoreTarget } from '../store/open-store.ts';
 import { forgetGraphSubscriptions, pruneCardState } from '../store/operations/index.ts';
+import { localSignInAllowed, tabRoutes } from '../tab/routes.ts';
+import { createSsoVerifier } from '../tab/sso.ts';
 import { openByInstallingTheApp, playgroundOpener, waitForConversation } from './conversation-openers.ts';
 import { graphWebhookRoutes } from './graph-webhook-routes.ts';
 
@@ -101,6 +103,11 @@ export interface AppOptions {
   /** Graph housekeeping loops after `listen` (default on). */
   readonly maintenance?: boolean;
   readonly maintenanceIntervals?: Partial<typeof DEFAULT_MAINTENANCE>;
+  /**
+   * Local mode only: a Teams SSO token for a directory person's address and the tab's audience, from
+   * the local Microsoft 365's issuer, so the tab opens in a browser. Ignored with BOT_ID or in production.
+   */
+  readonly tabSignIn?: (email: string, audience: string) => Promise<string>;
 }
 
 /** How often Graph housekeeping runs. Webhooks do the real-time work; these are the safety nets. */
@@ -311,12 +318,31 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
   });
 
+  // The Teams tab: SSO tokens from the tenant's issuer (in local mode, the emulator's), for this app.
+  const tabClientId = config.bot?.id ?? graph.clientId;
+  const tabAudiences = [tabClientId, `api://${new URL(publicUrl).hostname}/${tabClientId}`];
+  const localTab = localSignInAllowed(config) ? options.tabSignIn : undefined;
+  const tabs = tabRoutes({
+    store: runtime.store,
+    directory,
+    procedures,
+    now: () => runtime.clock.now(),
+    sso: createSsoVerifier({
+      authorityHost: config.bot ? config.authorityHost : graph.authorityHost,
+      tenantId: config.bot?.tenantId ?? graph.tenantId,
+      audiences: tabAudiences,
+    }),
+    botChatUrl: `https://teams.microsoft.com/l/chat/0/0?users=28:${encodeURIComponent(tabClientId)}`,
+    ...(localTab ? { localSignIn: (email: string) => localTab(email, tabAudiences[1] as string) } : {}),
+  });
+
   const server = createServer({
     log,
     routes: [
       ...runtimeRoutes(runtime, { mailboxes: () => inbound.problems() }),
       botRoute({ bot, logic: createTurnHandler({ conversation, refs: ports.refs, log }), log }),
       ...graphWebhookRoutes(inbound),
+      ...tabs,
     ],
   });
 

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   parked: () => import('./commands/parked.ts'),
   holidays: () => import('./commands/holidays.ts'),
   directory: () => import('./commands/directory.ts'),
+  report: () => import('./commands/report.ts'),
 };
 
 const USAGE = `usage: concord <command> [options]
@@ -25,7 +26,8 @@ const USAGE = `usage: concord <command> [options]
   migrate
   parked [--json] [--retry KEY | --retry-dispute ID]
   holidays [--refresh] [--url URL] [--json]
-  directory check FILE [--procedure FILE]… [--json]`;
+  directory check FILE [--procedure FILE]… [--json]
+  report --from DATE --to DATE --format csv|docx [--out FILE]`;
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [name, ...rest] = argv;

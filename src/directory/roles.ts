@@ -8,6 +8,18 @@
  * const issues = checkRoles(directory, [...loadProcedures().values()]);
  * // [{ path: ['people', 3, 'roles', 0], message: 'unknown role "boss" (roles the procedures use: …)' }]
  */
+/**
+ * The partnership's oversight role: the people who see the partnership dashboard and take the
+ * board's reports (a board's business team, ANE's Adoption Practice Leadership Group, the CSSU's
+ * service manager). No procedure step resolves to it, so every directory may use it undeclared.
+ */
+export const OVERSIGHT_ROLE = 'oversight';
+
+/** Roles Concord itself gives meaning to, known to every directory besides the procedures' own. */
+export const BUILT_IN_ROLES: readonly { readonly id: string; readonly label: string }[] = [
+  { id: OVERSIGHT_ROLE, label: "Partnership oversight: the dashboard and the board's reports" },
+];
+
 /** What the check needs of a procedure: its id and the roles it names. */
 export interface RoleSource {
   readonly id: string;
@@ -46,7 +58,10 @@ export function roleVocabulary(procedures: Iterable<RoleSource>): ReadonlyMap<st
  */
 export function checkRoles(directory: unknown, procedures: readonly RoleSource[]): RoleIssue[] {
   const vocabulary = roleVocabulary(procedures);
-  const own = new Set(strings(list(field(directory, 'roles')).map((role) => field(role, 'id'))));
+  const own = new Set([
+    ...BUILT_IN_ROLES.map((role) => role.id),
+    ...strings(list(field(directory, 'roles')).map((role) => field(role, 'id'))),
+  ]);
   const known = (role: string) => vocabulary.has(role) || own.has(role);
   const listing = [...new Set([...vocabulary.keys(), ...own])].sort().join(', ');
   const unknownRole = (role: string) =>

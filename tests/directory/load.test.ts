@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DirectoryFileError, loadDirectory, parseDirectory } from '../../src/directory/load.ts';
-import { roleVocabulary } from '../../src/directory/roles.ts';
+import { BUILT_IN_ROLES, roleVocabulary } from '../../src/directory/roles.ts';
 import { loadProcedures } from '../../src/procedures/index.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: these tests mutate raw JSON to break it on purpose.
@@ -64,7 +64,10 @@ describe('the sample ANE directory', () => {
 
   it("uses only role names from the procedures' vocabulary and no realistic personal names", async () => {
     const dir = await loadDirectory(SAMPLE);
-    const vocabulary = [...roleVocabulary(loadProcedures().values()).keys()];
+    const vocabulary = [
+      ...roleVocabulary(loadProcedures().values()).keys(),
+      ...BUILT_IN_ROLES.map((role) => role.id),
+    ];
     for (const p of dir.people) {
       for (const r of p.roles) expect(vocabulary).toContain(r);
       expect(p.displayName).toMatch(/, /);

@@ -14,7 +14,7 @@
  * await world.close();
  */
 
-import { graphTargetOf, type StartEmulatorOptions } from '@concord/m365-emulator';
+import { graphTargetOf, type StartEmulatorOptions, tabSignInOf } from '@concord/m365-emulator';
 import { type App, createApp } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import type { PersonRef } from '../../src/domain/dispute/types.ts';
@@ -118,6 +118,7 @@ export async function startConcordApp(
       maintenance: false,
       graph: graphTargetOf(h.m365),
       ...(options.directory ? { directoryFile: options.directory } : {}),
+      tabSignIn: tabSignInOf(h.m365),
       ...(options.graphNow ? { graphNow: options.graphNow } : {}),
       ...(options.log ? { log: options.log } : {}),
     });

@@ -15,6 +15,7 @@ import {
   graphTargetOf,
   parseFaultsJson,
   startEmulator,
+  tabSignInOf,
   trustEmulatorCa,
 } from '@concord/m365-emulator';
 import { createApp, SAMPLE_DIRECTORY } from '../../src/app/create-app.ts';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     log,
     forgetGraphSubscriptions: true,
     graph: graphTargetOf(m365),
+    tabSignIn: tabSignInOf(m365),
   });
   const { url } = await app.listen(config.port);
   const playground = await startPlayground({ appEndpoint: `${url}/api/messages` });
@@ -58,6 +60,8 @@ async function main(): Promise<void> {
     '',
     `  Chat with Concord (Agents Playground):   ${playground.url}`,
     `  Mailboxes and invitations (emulator UI): ${m365.uiUrl}`,
+    `  Disputes tab (sign in as a person):      ${url}/tab/${tabAs(directoryFile, 'team-manager')}`,
+    `  Partnership dashboard (oversight role):  ${url}/tab/oversight${tabAs(directoryFile, 'oversight')}`,
     `  Bot endpoint:                            ${url}/api/messages`,
     ...(config.clock === 'test' ? [`  Test clock:                              ${url}/dev/clock`] : []),
     `  Database (PGlite):                       ${config.dataDir}`,
@@ -101,6 +105,19 @@ function partnershipLines(directoryFile: string): string[] {
       ? `In the Playground you are ${played.displayName ?? played.jobTitle ?? 'the raiser'}.`
       : `No one in this directory has teamsUserId "${PLAYGROUND_USER}", so the Playground user is not a person here.`,
   ];
+}
+
+/** `?as=<person id>` for the first host-tenant person holding `role`, so the URL opens signed in. */
+function tabAs(directoryFile: string, role: string): string {
+  const directory = JSON.parse(readFileSync(directoryFile, 'utf8')) as {
+    hostTenant?: { domain?: string };
+    people?: { id: string; email?: string; roles?: string[] }[];
+  };
+  const domain = directory.hostTenant?.domain ?? '';
+  const person = directory.people?.find(
+    (p) => p.roles?.includes(role) && (p.email ?? '').toLowerCase().endsWith(`@${domain}`),
+  );
+  return person ? `?as=${encodeURIComponent(person.id)}` : '';
 }
 
 /** `EMULATOR_FAULTS`, parsed and checked; exits 2 with the reason when it is not valid. */

@@ -13,6 +13,7 @@ import type { Json } from './odata.ts';
 import type { Services } from './router.ts';
 import { subscriptionJson } from './routes/subscriptions.ts';
 import type { Mailbox } from './state.ts';
+import type { SignedInUser } from './token-issuer.ts';
 
 type AdminHandler = (input: {
   req: HttpRequest;
@@ -70,6 +71,16 @@ export function createAdminApi(services: Services): AdminApi {
     const m = state.find(decodeURIComponent(key));
     if (!m) throw new GraphError(404, 'NotFound', `No mailbox '${key}'.`);
     return m;
+  };
+
+  /** A directory person signing in (local-mode Teams SSO): their Entra object id and name come from their mailbox. */
+  const signedInUser = (value: unknown): SignedInUser => {
+    const email =
+      typeof value === 'object' && value !== null ? (value as { email?: unknown }).email : undefined;
+    if (typeof email !== 'string') throw new GraphError(400, 'BadRequest', 'user.email is required.');
+    const m = mailbox(email);
+    if (m.kind !== 'user') throw new GraphError(400, 'BadRequest', `'${email}' is not a user.`);
+    return { oid: m.id, preferredUsername: m.email, name: m.displayName };
   };
 
   const routes: [string, RegExp, AdminHandler][] = [
@@ -271,6 +282,7 @@ export function createAdminApi(services: Services): AdminApi {
           clientId: String(body.clientId ?? 'admin-minted'),
           ...(typeof body.audience === 'string' ? { audience: body.audience } : {}),
           ...(typeof body.expiresInSeconds === 'number' ? { expiresInSeconds: body.expiresInSeconds } : {}),
+          ...(body.user !== undefined ? { user: signedInUser(body.user) } : {}),
         });
         return json(200, { access_token: token });
       },
@@ -334,6 +346,6 @@ const ENDPOINTS = [
   'POST /_emulator/notifications/drop {count}   GET /_emulator/notifications   POST /_emulator/notifications/idle',
   'GET  /_emulator/subscriptions   POST /_emulator/subscriptions/{id}/lifecycle {event}',
   'GET|POST /_emulator/clock {now?, advanceMs?}',
-  'POST /_emulator/tokens {tenantId?, clientId?, audience?, expiresInSeconds?}',
+  'POST /_emulator/tokens {tenantId?, clientId?, audience?, expiresInSeconds?, user?: {email}}',
   'GET|POST /_emulator/teams-apps {externalId, displayName, id?, version?}',
 ];

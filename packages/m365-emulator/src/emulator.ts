@@ -104,6 +104,25 @@ export function graphTargetOf(m365: Emulator) {
   };
 }
 
+/**
+ * Local-mode Teams SSO: a delegated token for a directory person (by address) with the given
+ * audience, signed by the emulator's issuer as Entra would sign a Teams SSO token.
+ *
+ * @example createApp({ config, graph: graphTargetOf(m365), tabSignIn: tabSignInOf(m365) });
+ */
+export function tabSignInOf(m365: Emulator): (email: string, audience: string) => Promise<string> {
+  const client = m365.clients[0] ?? DEFAULT_CLIENT;
+  return async (email, audience) => {
+    const response = await fetch(`${m365.adminUrl}/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: client.clientId, audience, user: { email } }),
+    });
+    if (!response.ok) throw new Error(`the emulator refused a token for ${email}: ${response.status}`);
+    return ((await response.json()) as { access_token: string }).access_token;
+  };
+}
+
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
   const directory =
     typeof options.directory === 'string'

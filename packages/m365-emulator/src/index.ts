@@ -8,6 +8,7 @@ export {
   graphTargetOf,
   type StartEmulatorOptions,
   startEmulator,
+  tabSignInOf,
 } from './emulator.ts';
 export {
   type FaultConfig,

@@ -54,6 +54,15 @@ export interface TokenClaims extends JWTPayload {
 
 export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; message: string };
 
+/** The person a delegated token is for (Teams SSO's claims: oid, preferred_username, name, scp). */
+export interface SignedInUser {
+  readonly oid: string;
+  readonly preferredUsername: string;
+  readonly name: string;
+  /** Delegated scopes, space-separated in the token; default `access_as_user` (Teams SSO). */
+  readonly scopes?: readonly string[];
+}
+
 export interface TokenIssuerOptions {
   /** The server's origin, e.g. https://127.0.0.1:8443, known once it listens. */
   origin: () => string;
@@ -75,6 +84,8 @@ export interface TokenIssuer {
     clientId: string;
     audience?: string;
     expiresInSeconds?: number;
+    /** A delegated (signed-in user) token instead of an app-only one: Teams SSO in local mode. */
+    user?: SignedInUser;
   }): Promise<string>;
   issuerFor(tenantId: string): string;
 }
@@ -94,10 +105,34 @@ export async function createTokenIssuer(options: TokenIssuerOptions): Promise<To
     clientId: string;
     audience?: string;
     expiresInSeconds?: number;
+    user?: SignedInUser;
   }) {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + (m.expiresInSeconds ?? lifetime);
     const client = clients.get(m.clientId);
+    if (m.user) {
+      // Entra's v2.0 delegated access token, as Teams SSO (getAuthToken) hands the tab: aud is the
+      // app's own API, scp its delegated scope, and the person is oid / preferred_username.
+      return new SignJWT({
+        tid: m.tenantId,
+        azp: m.clientId,
+        azpacr: '0',
+        oid: m.user.oid,
+        preferred_username: m.user.preferredUsername,
+        name: m.user.name,
+        scp: (m.user.scopes ?? ['access_as_user']).join(' '),
+        uti: randomUUID(),
+        ver: '2.0',
+      })
+        .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
+        .setIssuer(issuerFor(m.tenantId))
+        .setSubject(stableGuid(`sub:${m.user.oid}:${m.clientId}`))
+        .setAudience(m.audience ?? m.clientId)
+        .setIssuedAt(Math.min(now, exp - 1))
+        .setNotBefore(Math.min(now, exp - 1))
+        .setExpirationTime(exp)
+        .sign(privateKey);
+    }
     return new SignJWT({
       tid: m.tenantId,
       appid: m.clientId,

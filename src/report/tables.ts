@@ -1,0 +1,155 @@
+/**
+ * The figures as titled tables: one source for the dashboard's numbers, the CSV and the DOCX, so the
+ * three always hold the same figures.
+ */
+import { RAG_LABEL } from '../cards/rag.ts';
+import type { Figures } from './figures.ts';
+
+export interface FigureTable {
+  readonly id: string;
+  readonly title: string;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly (string | number)[])[];
+}
+
+const num = (value: number | null) =>
+  value === null ? '' : Number.isInteger(value) ? value : Number(value.toFixed(1));
+
+const LEARNING_STATUS: Readonly<Record<Figures['learning'][number]['status'], string>> = {
+  delivered: 'Referred: card delivered',
+  pending: 'Referred: card not yet delivered',
+  failed: 'Referral card could not be delivered',
+  'not-sent': 'Not referred yet',
+};
+
+export function figureTables(f: Figures): FigureTable[] {
+  return [
+    {
+      id: 'totals',
+      title: 'Totals',
+      header: ['Measure', 'Count'],
+      rows: [
+        ['Disputes in the period', f.totals.inPeriod],
+        ['Raised in the period', f.totals.raised],
+        ['Ended in the period', f.totals.ended],
+        ['Open at the end of the period', f.totals.open],
+      ],
+    },
+    {
+      id: 'open-by-stage',
+      title: 'Open disputes by procedure and stage',
+      header: ['Procedure', 'Stage', 'Open'],
+      rows: f.openByStage.map((r) => [r.procedure, r.stage, r.count]),
+    },
+    {
+      id: 'rag',
+      title: 'Open disputes by RAG',
+      header: ['RAG', 'Meaning', 'Open'],
+      rows: (['red', 'amber', 'green', 'none'] as const).map((r) => [r, RAG_LABEL[r], f.rag[r]]),
+    },
+    {
+      id: 'overdue-steps',
+      title: 'Overdue steps and whose they are',
+      header: [
+        'Case reference',
+        'Procedure',
+        'Stage',
+        'Whose',
+        'Organisation',
+        'Due',
+        'Working days overdue',
+      ],
+      rows: f.overdueSteps.map((r) => [
+        r.caseReference,
+        r.procedure,
+        r.stage,
+        r.whose,
+        r.organisation,
+        r.due,
+        r.workingDaysOverdue,
+      ]),
+    },
+    {
+      id: 'resolution',
+      title: 'Time to resolution (working days) against the overall limit',
+      header: [
+        'Procedure',
+        'Overall limit',
+        'Stage timescales',
+        'Ended',
+        'Median',
+        'Lower quartile',
+        'Upper quartile',
+        'Shortest',
+        'Longest',
+        'Over the limit',
+      ],
+      rows: f.resolution.map((r) => [
+        r.procedure,
+        r.capWorkingDays ?? 'none',
+        r.stageTimescales.map((s) => `${s.stage}: ${s.workingDays ?? '-'}`).join('; '),
+        r.ended,
+        num(r.median),
+        num(r.lowerQuartile),
+        num(r.upperQuartile),
+        num(r.min),
+        num(r.max),
+        r.overCap,
+      ]),
+    },
+    {
+      id: 'breaches-by-stage',
+      title: 'Deadlines breached by stage',
+      header: ['Procedure', 'Stage', 'Breaches'],
+      rows: f.breachesByStage.map((r) => [r.procedure, r.stage, r.count]),
+    },
+    {
+      id: 'by-category',
+      title: 'Disputes by category',
+      header: ['Procedure', 'Category', 'Disputes'],
+      rows: f.byCategory.map((r) => [r.procedure, r.category, r.count]),
+    },
+    {
+      id: 'by-organisation-pair',
+      title: 'Disputes by organisation pair',
+      header: ['Raised by', 'With', 'Disputes'],
+      rows: f.byOrganisationPair.map((r) => [r.raising, r.counterpart, r.count]),
+    },
+    {
+      id: 'actions-overdue',
+      title: 'Agreed actions past their date',
+      header: ['Case reference', 'Procedure', 'Due', 'Action', 'Owner'],
+      rows: f.actionsOverdue.map((r) => [
+        r.caseReference,
+        r.procedure,
+        r.dueDate,
+        r.partyOnly?.description ?? '(shown to the parties only)',
+        r.partyOnly?.owner ?? '',
+      ]),
+    },
+    {
+      id: 'learning',
+      title: 'Learning log',
+      header: [
+        'Case reference',
+        'Procedure',
+        'Kind',
+        'Referred to',
+        'Raised by',
+        'Raised',
+        'What became of it',
+      ],
+      rows: f.learning.map((r) => [
+        r.caseReference,
+        r.procedure,
+        r.kind,
+        r.referredTo,
+        r.raisedBy,
+        r.raisedAt,
+        r.deliveredTo && r.status === 'delivered'
+          ? `${LEARNING_STATUS[r.status]} to ${r.deliveredTo}${r.deliveredAt ? ` on ${r.deliveredAt}` : ''}`
+          : LEARNING_STATUS[r.status],
+      ]),
+    },
+  ];
+}
