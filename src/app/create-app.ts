@@ -300,6 +300,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       index: messageIndex,
       sink,
       store: subscriptionStore,
+      now: graphNow,
       log,
     }),
     meetings: meetingTracker,

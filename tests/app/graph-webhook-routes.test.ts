@@ -29,7 +29,7 @@ let base: string;
 
 beforeAll(async () => {
   const webhooks = createGraphWebhooks({
-    subscriptions: { get: (id) => (id === INBOX.id ? INBOX : undefined) },
+    subscriptions: { find: async (id) => (id === INBOX.id ? INBOX : undefined) },
     enqueue: (job) => jobs.push(job),
     log: silentLogger(),
   });

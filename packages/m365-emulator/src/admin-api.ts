@@ -11,6 +11,7 @@ import { bodyText, createMessage, renderMessage, replyNow, sendDraft } from './m
 import type { LifecycleEvent } from './notifier.ts';
 import type { Json } from './odata.ts';
 import type { Services } from './router.ts';
+import { expireDeltaTokens } from './routes/mail.ts';
 import { subscriptionJson } from './routes/subscriptions.ts';
 import type { Mailbox } from './state.ts';
 
@@ -177,6 +178,14 @@ export function createAdminApi(services: Services): AdminApi {
         return { status: 204 };
       },
     ],
+    [
+      'POST',
+      /^\/mailboxes\/([^/]+)\/delta\/expire$/,
+      ({ params }) => {
+        expireDeltaTokens(mailbox(params[0] as string));
+        return json(200, { ok: true });
+      },
+    ],
     ['GET', /^\/faults$/, () => json(200, { config: faults.config(), stats: faults.stats })],
     [
       'PUT',
@@ -324,6 +333,7 @@ const ENDPOINTS = [
   'GET  /_emulator/mailboxes/{address}/messages/{id}',
   'POST /_emulator/mailboxes/{address}/send {to, cc?, subject, body, bodyType?, importance?, headers?}',
   'POST /_emulator/mailboxes/{address}/messages/{id}/reply {comment, all?}',
+  'POST /_emulator/mailboxes/{address}/delta/expire (outstanding delta tokens answer 410 SyncStateNotFound)',
   'GET  /_emulator/mailboxes/{address}/events',
   'POST /_emulator/mailboxes/{address}/events/{id}/respond {response: accept|tentativelyAccept|decline, comment?, sendResponse?}',
   'POST /_emulator/mailboxes/{address}/busy {start, end, status?, subject?}   DELETE to clear',

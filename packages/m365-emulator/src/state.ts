@@ -39,6 +39,8 @@ export const FOLDER_DISPLAY_NAMES: Record<FolderName, string> = {
 export interface StoredMessage {
   folder: FolderName;
   seq: number;
+  /** The seq at which it arrived in its current folder (created, delivered or moved in). */
+  createdSeq?: number;
   /** The Graph representation, every property included. */
   data: Json;
   /** RFC 5322 threading, turned into In-Reply-To/References headers on delivery. */
@@ -102,6 +104,11 @@ export interface Mailbox {
   readonly busy: BusyBlock[];
   readonly installedApps: Map<string, InstalledApp>;
   seq: number;
+  /**
+   * The generation of this mailbox's delta sync state: tokens minted under an older one are answered
+   * 410 `SyncStateNotFound`, as Outlook does when its sync-state cache has dropped them.
+   */
+  syncGeneration: number;
 }
 
 export interface Subscription {
@@ -220,6 +227,7 @@ export function createState(options: { directory?: Seed; clock: EmulatorClock })
       busy: [],
       installedApps: new Map(),
       seq: 0,
+      syncGeneration: 0,
     };
     mailboxes.set(id, mailbox);
     byAddress.set(email, mailbox);
