@@ -144,6 +144,16 @@ export interface Change {
   readonly folder?: FolderName;
 }
 
+export interface GraphRequestRecord {
+  readonly method: string;
+  /** The path after the version, percent-decoded (e.g. `/users/a@b.example/messages/AAMk…`). */
+  readonly path: string;
+  /** The query string as sent, without `?`, percent-decoded. */
+  readonly query: string;
+  /** True for a request inside a `$batch`. */
+  readonly batched: boolean;
+}
+
 export interface EmulatorState {
   readonly clock: EmulatorClock;
   readonly hostTenantId: string;
@@ -152,6 +162,11 @@ export interface EmulatorState {
   readonly mailboxes: Map<string, Mailbox>;
   readonly subscriptions: Map<string, Subscription>;
   readonly catalog: Map<string, CatalogApp>;
+  /**
+   * Every Graph request served, `$batch` inner requests included (each after its `$batch`), newest
+   * last, the oldest dropped past 20,000: what a test counts and inspects.
+   */
+  readonly requests: GraphRequestRecord[];
   /** Finds a mailbox by id, email or userPrincipalName (case-insensitive). */
   find(idOrEmail: string): Mailbox | undefined;
   /** Finds or creates the mailbox for an address (ad-hoc when unknown). */
@@ -288,6 +303,7 @@ export function createState(options: { directory?: Seed; clock: EmulatorClock })
     mailboxes,
     subscriptions: new Map(),
     catalog: new Map(),
+    requests: [],
     find(idOrEmail) {
       const key = idOrEmail.toLowerCase();
       return mailboxes.get(idOrEmail) ?? mailboxes.get(key) ?? byAddress.get(key);
