@@ -201,19 +201,32 @@ function notifications(body: unknown): Notification[] {
   return Array.isArray(value) ? (value.filter((v) => v && typeof v === 'object') as Notification[]) : [];
 }
 
-/** `Users/{user}/Messages/{id}` (or `users('{user}')/messages('{id}')`). */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Every form Microsoft's notifications name an Outlook message or event in (case-insensitive, with
+ * or without a leading `/` or `v1.0/`):
+ * - `Users/{user}/Messages/{id}` and `Users/{user}/Events/{id}` (the change-notification examples);
+ * - `users/{user-id}@{tenant-id}/messages/{id}` (the rich-notification examples);
+ * - `Users('{user}')/Messages('{id}')` (OData key syntax, as in `resourceData.@odata.id`);
+ * - any of them through a folder: `…/mailFolders('inbox')/messages/{id}` or `…/mailFolders/{f}/…`.
+ */
+const RESOURCE =
+  /^\/?(?:v1\.0\/)?users(?:\('([^']+)'\)|\/([^/()]+))(?:\/mailFolders(?:\('[^']+'\)|\/[^/()]+))?\/(messages|events)(?:\('([^']+)'\)|\/([^/()]+))$/i;
+
+/** The user, collection and item a notification's `resource` names; undefined for any other text. */
 export function parseResource(
   resource: unknown,
 ): { user: string; collection: string; id: string } | undefined {
-  if (typeof resource !== 'string' || !resource) return undefined;
-  const m =
-    /^\/?users\/([^/]+)\/(messages|events)\/([^/]+)$/i.exec(resource) ??
-    /^\/?users\('([^']+)'\)\/(messages|events)\('([^']+)'\)$/i.exec(resource);
+  if (typeof resource !== 'string' || !resource || resource.length > 2048) return undefined;
+  const m = RESOURCE.exec(resource);
   if (!m) return undefined;
-  const user = decoded(m[1] ?? '');
-  const id = decoded(m[3] ?? '');
-  if (user === undefined || id === undefined) return undefined;
-  return { user, collection: (m[2] ?? '').toLowerCase(), id };
+  const rawUser = decoded(m[1] ?? m[2] ?? '');
+  const id = decoded(m[4] ?? m[5] ?? '');
+  if (!rawUser || !id) return undefined;
+  // `{user-id}@{tenant-id}`: the object id qualified by its tenant (an address keeps its domain).
+  const at = rawUser.lastIndexOf('@');
+  const user = at > 0 && GUID.test(rawUser.slice(at + 1)) ? rawUser.slice(0, at) : rawUser;
+  return { user, collection: (m[3] ?? '').toLowerCase(), id };
 }
 
 /** `decodeURIComponent`, or undefined for a malformed escape such as `%E0%A4%A` or `%zz`. */

@@ -102,7 +102,15 @@ describe('ids', () => {
       collection: 'events',
       id: 'E1',
     });
+    expect(
+      parseResource(
+        'users/0b7d6e3a-1111-4c2b-9a5e-3f1d2c4b5a69@5f0c3a1e-2222-4d3b-8c6f-4e2d1c3b4a5f/messages/AAMk=',
+      ),
+    ).toEqual({ user: '0b7d6e3a-1111-4c2b-9a5e-3f1d2c4b5a69', collection: 'messages', id: 'AAMk=' });
+    // An address keeps its domain.
+    expect(parseResource('users/team.manager@ane.example/events/E2')?.user).toBe('team.manager@ane.example');
     expect(parseResource('Users/abc/Contacts/1')).toBeUndefined();
+    expect(parseResource({ toString: () => 'Users/abc/Messages/1' })).toBeUndefined();
   });
 });
 
