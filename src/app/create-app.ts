@@ -237,12 +237,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
   });
   const appInstaller = config.teamsAppId
-    ? createTeamsAppInstaller({ client: api, teamsAppId: config.teamsAppId, graphBaseUrl: graph.baseUrl })
+    ? createTeamsAppInstaller({ client: api, manifestId: config.teamsAppId, graphBaseUrl: graph.baseUrl })
     : null;
   const defaultOpener = localPolicy.allowed
     ? playgroundOpener
     : appInstaller
-      ? openByInstallingTheApp(appInstaller)
+      ? config.bot
+        ? openByInstallingTheApp(appInstaller, { id: config.bot.id, tenantId: config.bot.tenantId })
+        : waitForConversation
       : waitForConversation;
   const opener = (options.conversationOpener ?? defaultOpener)({
     refs: ports.refs,

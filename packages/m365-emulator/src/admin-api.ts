@@ -7,6 +7,7 @@
 import { type ResponseAction, renderEvent, respondToEvent } from './calendar.ts';
 import { GraphError } from './graph-error.ts';
 import { type HttpRequest, type HttpResponse, json, parseJsonBody } from './http.ts';
+import { stableGuid } from './ids.ts';
 import { bodyText, createMessage, renderMessage, replyNow, sendDraft } from './mail.ts';
 import type { LifecycleEvent } from './notifier.ts';
 import type { Json } from './odata.ts';
@@ -288,7 +289,8 @@ export function createAdminApi(services: Services): AdminApi {
       ({ body }) => {
         const externalId = String(body.externalId ?? '');
         if (!externalId) throw new GraphError(400, 'BadRequest', 'externalId is required.');
-        const id = String(body.id ?? externalId);
+        // As in a real tenant, the catalog makes its own id on upload, never the manifest's.
+        const id = String(body.id ?? stableGuid(`teams-app:${externalId}`));
         const app = {
           id,
           externalId,
