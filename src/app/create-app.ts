@@ -27,7 +27,7 @@ import { currentBankHolidays, refreshBankHolidays } from '../calendar-feed/bank-
 import type { Config } from '../config/index.ts';
 import { createDirectoryService, type DirectoryService } from '../directory/directory-service.ts';
 import { decide } from '../domain/dispute/decide.ts';
-import { createAppTokenProvider } from '../graph/auth.ts';
+import { createAppTokenProvider, graphScopeFor } from '../graph/auth.ts';
 import { createGraphBatch } from '../graph/batch.ts';
 import { createGraphCalendar } from '../graph/calendar.ts';
 import { createGraphClient } from '../graph/client.ts';
@@ -150,6 +150,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       clientId: graph.clientId,
       credential: { kind: 'secret', secret: graph.clientSecret },
       authorityHost: graph.authorityHost,
+      scope: graphScopeFor(graph.baseUrl),
     }),
     ...(graph.customHosts ? { customHosts: graph.customHosts } : {}),
   });

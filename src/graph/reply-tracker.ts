@@ -45,7 +45,17 @@ export interface ReplyTrackerOptions {
   readonly firstSyncDays?: number;
 }
 
+/** One message in one mailbox. */
+export interface MessageRef {
+  readonly mailbox: string;
+  readonly messageId: string;
+}
+
+const refKey = (r: MessageRef) => `${r.mailbox.toLowerCase()}|${r.messageId}`;
+
 export interface ReplyTracker {
+  /** Messages from several mailboxes, read together (one `$batch` holds up to 20). */
+  processAcross(refs: readonly MessageRef[]): Promise<{ matched: number; ignored: number }>;
   processMessages(
     mailbox: string,
     messageIds: readonly string[],
@@ -141,52 +151,61 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
     return { m, disputeId: ref.disputeId, candidates };
   }
 
-  /** GETs each id with `select` in `$batch`es; 404s are left out, any other failure throws. */
-  async function read(mailbox: string, ids: readonly string[], select: string) {
+  /**
+   * GETs each item with `select` in `$batch`es (one batch may name several mailboxes); 404s are left
+   * out, any other failure throws.
+   */
+  async function read(items: readonly MessageRef[], select: string) {
     const found = new Map<string, GraphMessage>();
-    if (ids.length === 0) return { found, missing: 0 };
+    if (items.length === 0) return { found, missing: 0 };
     const responses = await batch.run(
-      ids.map((id, i) => ({
+      items.map((item, i) => ({
         id: String(i),
         method: 'GET' as const,
-        url: `${userPath(mailbox)}/messages/${encodeURIComponent(id)}?$select=${select}`,
+        url: `${userPath(item.mailbox)}/messages/${encodeURIComponent(item.messageId)}?$select=${select}`,
         headers: { Prefer: PREFER },
       })),
     );
     let failed = 0;
     let missing = 0;
     for (const [rid, response] of responses) {
+      const item = items[Number(rid)] as MessageRef;
       if (response.status === 404) missing++;
       else if (response.status >= 400) failed++;
-      else found.set(ids[Number(rid)] as string, response.body as GraphMessage);
+      else found.set(refKey(item), response.body as GraphMessage);
     }
-    if (failed > 0) throw new Error(`${failed} message reads failed in ${mailbox}`);
+    if (failed > 0)
+      throw new Error(
+        `${failed} message reads failed in ${[...new Set(items.map((i) => i.mailbox))].join(', ')}`,
+      );
     return { found, missing };
   }
 
-  async function processMessages(mailbox: string, ids: readonly string[]) {
-    const unique = [...new Set(ids)];
+  async function processAcross(refs: readonly MessageRef[]) {
+    const seen = new Set<string>();
+    const unique = refs
+      .map((r) => ({ mailbox: r.mailbox.toLowerCase(), messageId: r.messageId }))
+      .filter((r) => !seen.has(refKey(r)) && seen.add(refKey(r)));
     let ignored = 0;
     let matched = 0;
     // 1. Headers and metadata only.
-    const headers = await read(mailbox, unique, HEADERS_SELECT);
+    const headers = await read(unique, HEADERS_SELECT);
     ignored += headers.missing;
-    const hits: Matched[] = [];
-    for (const id of unique) {
-      const m = headers.found.get(id);
+    const hits: (Matched & { ref: MessageRef })[] = [];
+    for (const ref of unique) {
+      const m = headers.found.get(refKey(ref));
       if (!m) continue;
-      const hit = await match(mailbox, m);
-      if (hit) hits.push(hit);
+      const hit = await match(ref.mailbox, m);
+      if (hit) hits.push({ ...hit, ref });
       else ignored++;
     }
     // 2. The body, only of a message that answers a dispute.
     const bodies = await read(
-      mailbox,
-      hits.map((h) => h.m.id),
+      hits.map((h) => h.ref),
       BODY_SELECT,
     );
-    for (const { m, disputeId, candidates } of hits) {
-      const withBody = bodies.found.get(m.id);
+    for (const { m, disputeId, candidates, ref } of hits) {
+      const withBody = bodies.found.get(refKey(ref));
       if (!withBody || !m.internetMessageId) {
         ignored++;
         continue;
@@ -208,12 +227,15 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
         'email',
       );
       // Only once the event is in: if the store failed, the next catch-up sees the message again.
-      processed.add(keyOf(mailbox, m.internetMessageId));
+      processed.add(keyOf(ref.mailbox, m.internetMessageId));
       matched++;
-      log.info({ mailbox, messageId: m.id, disputeId }, 'reply matched');
+      log.info({ mailbox: ref.mailbox, messageId: m.id, disputeId }, 'reply matched');
     }
     return { matched, ignored };
   }
+
+  const processMessages = (mailbox: string, ids: readonly string[]) =>
+    processAcross(ids.map((messageId) => ({ mailbox, messageId })));
 
   async function readDelta(start: string) {
     let url: string | undefined = start;
@@ -245,6 +267,7 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
 
   return {
     processMessages,
+    processAcross,
     async catchUp(mailbox) {
       const m = mailbox.toLowerCase();
       const stored = await options.store.deltaLink(m);

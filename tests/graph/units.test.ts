@@ -1,6 +1,6 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
-import { msalConfiguration } from '../../src/graph/auth.ts';
+import { graphScopeFor, msalConfiguration } from '../../src/graph/auth.ts';
 import { chunks } from '../../src/graph/batch.ts';
 import { classifyGraphError } from '../../src/graph/errors.ts';
 import { extendedPropertyFilter, transactionIdFor } from '../../src/graph/ids.ts';
@@ -111,6 +111,20 @@ describe('ids', () => {
     expect(parseResource('users/team.manager@ane.example/events/E2')?.user).toBe('team.manager@ane.example');
     expect(parseResource('Users/abc/Contacts/1')).toBeUndefined();
     expect(parseResource({ toString: () => 'Users/abc/Messages/1' })).toBeUndefined();
+  });
+});
+
+describe('token scope', () => {
+  it('follows GRAPH_BASE_URL to a national cloud, and is the global one otherwise', () => {
+    expect(graphScopeFor('https://graph.microsoft.com/v1.0')).toBe('https://graph.microsoft.com/.default');
+    expect(graphScopeFor('https://graph.microsoft.us/v1.0')).toBe('https://graph.microsoft.us/.default');
+    expect(graphScopeFor('https://dod-graph.microsoft.us/v1.0')).toBe(
+      'https://dod-graph.microsoft.us/.default',
+    );
+    expect(graphScopeFor('https://microsoftgraph.chinacloudapi.cn/v1.0')).toBe(
+      'https://microsoftgraph.chinacloudapi.cn/.default',
+    );
+    expect(graphScopeFor('https://127.0.0.1:4443/v1.0')).toBe('https://graph.microsoft.com/.default');
   });
 });
 

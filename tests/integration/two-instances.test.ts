@@ -8,6 +8,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log/index.ts';
 import { type GraphHarness, startGraphHarness } from '../graph/harness.ts';
@@ -93,6 +94,12 @@ describe.runIf(POSTGRES)('two instances on one PostgreSQL', () => {
     await new Promise<void>((resolve) => lb.server.listen(0, '127.0.0.1', resolve));
     const publicUrl = `http://localhost:${(lb.server.address() as AddressInfo).port}`;
     const storeTarget = { engine: 'postgres' as const, url: DATABASE_URL, schema };
+    // The schema exists before the instances start, as in a deployment (two racing
+    // \`create schema if not exists\` can collide in PostgreSQL's catalogue).
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
     // Both start at once: both find no subscription, both try to make them.
     const started = await Promise.all(
       logs.map((l, i) =>
