@@ -27,15 +27,40 @@ export function playgroundOpener(deps: {
 }
 
 /**
- * In the cloud: install Concord's Teams app for the person through Graph. Teams then sends the bot a
- * conversationUpdate, which stores their conversation reference; until it arrives the delivery is
- * reported as not yet possible, so the outbox retries it.
+ * Teams' global endpoint for a bot's first proactive message when no activity has told it the
+ * tenant's regional one (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages).
  */
-export function openByInstallingTheApp(appInstaller: TeamsAppInstaller) {
-  return (): ConversationOpener => ({
+export const TEAMS_GLOBAL_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
+
+/**
+ * In the cloud: install Concord's Teams app for the person through Graph (or find it installed, as a
+ * setup policy leaves it), then fetch the one-to-one chat of that installation and keep it as the
+ * person's conversation, so the card goes at once, also to someone who never opened the app. The
+ * reference is replaced by the one Teams sends with the person's first activity.
+ */
+export function openByInstallingTheApp(
+  appInstaller: TeamsAppInstaller,
+  bot: { readonly id: string; readonly tenantId: string | null; readonly serviceUrl?: string },
+) {
+  return (deps: { refs: ConversationRefStore }): ConversationOpener => ({
     async open(person) {
-      const outcome = await appInstaller.ensureInstalled(person.email);
-      return { ok: false, error: `Teams app ${outcome}; waiting for Teams to open the chat` };
+      const { installationId } = await appInstaller.ensureInstalled(person.email);
+      const chatId = await appInstaller.chatOf(person.email, installationId);
+      await deps.refs.save({
+        personId: person.id,
+        aadObjectId: null,
+        reference: {
+          channelId: 'msteams',
+          serviceUrl: bot.serviceUrl ?? TEAMS_GLOBAL_SERVICE_URL,
+          bot: { id: `28:${bot.id}` },
+          conversation: {
+            id: chatId,
+            conversationType: 'personal',
+            ...(bot.tenantId ? { tenantId: bot.tenantId } : {}),
+          },
+        },
+      });
+      return { ok: true };
     },
   });
 }

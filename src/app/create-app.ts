@@ -27,7 +27,7 @@ import { currentBankHolidays, refreshBankHolidays } from '../calendar-feed/bank-
 import type { Config } from '../config/index.ts';
 import { createDirectoryService, type DirectoryService } from '../directory/directory-service.ts';
 import { decide } from '../domain/dispute/decide.ts';
-import { createAppTokenProvider } from '../graph/auth.ts';
+import { createAppTokenProvider, graphScopeFor } from '../graph/auth.ts';
 import { createGraphBatch } from '../graph/batch.ts';
 import { createGraphCalendar } from '../graph/calendar.ts';
 import { createGraphClient } from '../graph/client.ts';
@@ -157,6 +157,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       clientId: graph.clientId,
       credential: { kind: 'secret', secret: graph.clientSecret },
       authorityHost: graph.authorityHost,
+      scope: graphScopeFor(graph.baseUrl),
     }),
     ...(graph.customHosts ? { customHosts: graph.customHosts } : {}),
   });
@@ -244,12 +245,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
   });
   const appInstaller = config.teamsAppId
-    ? createTeamsAppInstaller({ client: api, teamsAppId: config.teamsAppId, graphBaseUrl: graph.baseUrl })
+    ? createTeamsAppInstaller({ client: api, manifestId: config.teamsAppId, graphBaseUrl: graph.baseUrl })
     : null;
   const defaultOpener = localPolicy.allowed
     ? playgroundOpener
     : appInstaller
-      ? openByInstallingTheApp(appInstaller)
+      ? config.bot
+        ? openByInstallingTheApp(appInstaller, { id: config.bot.id, tenantId: config.bot.tenantId })
+        : waitForConversation
       : waitForConversation;
   const opener = (options.conversationOpener ?? defaultOpener)({
     refs: ports.refs,
@@ -311,6 +314,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       index: messageIndex,
       sink,
       store: subscriptionStore,
+      now: graphNow,
       log,
     }),
     meetings: meetingTracker,

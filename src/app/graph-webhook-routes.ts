@@ -13,7 +13,7 @@ export function graphWebhookRoutes(inbound: Pick<GraphInbound, 'webhooks'>): Rou
     method: 'POST',
     path,
     async handler(request) {
-      const result = inbound.webhooks[handle](await request.text(), request.url.searchParams);
+      const result = await inbound.webhooks[handle](await request.text(), request.url.searchParams);
       return {
         status: result.status,
         text: result.body,

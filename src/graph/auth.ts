@@ -37,6 +37,32 @@ const MICROSOFT_AUTHORITY_HOSTS = new Set([
   'login.partner.microsoftonline.cn',
 ]);
 
+/**
+ * Microsoft Graph's national cloud deployments
+ * (https://learn.microsoft.com/graph/deployments#microsoft-graph-and-graph-explorer-service-root-endpoints):
+ * a token for one is asked for with that host's `/.default` scope.
+ */
+const GRAPH_CLOUD_HOSTS = new Set([
+  'graph.microsoft.com',
+  'graph.microsoft.us',
+  'dod-graph.microsoft.us',
+  'microsoftgraph.chinacloudapi.cn',
+]);
+
+/**
+ * The token scope for `GRAPH_BASE_URL`: `https://{host}/.default` for a Microsoft Graph cloud
+ * (global, US Government L4 and L5, China), else the global one (the local emulator takes it).
+ */
+export function graphScopeFor(graphBaseUrl: string): string {
+  let host = '';
+  try {
+    host = new URL(graphBaseUrl).host.toLowerCase();
+  } catch {
+    // not a URL: the global scope
+  }
+  return `https://${GRAPH_CLOUD_HOSTS.has(host) ? host : 'graph.microsoft.com'}/.default`;
+}
+
 /** The msal-node configuration for `credentials` (exported for tests and docs). */
 export function msalConfiguration(credentials: AppCredentials): Configuration {
   const host = new URL(credentials.authorityHost);

@@ -30,7 +30,10 @@ export function createGraphEffectPerformer(options: GraphEffectPerformerOptions)
       try {
         switch (effect.type) {
           case 'send-email': {
-            const sent = await options.mail.send(effect, { disputeId: meta.disputeId });
+            const sent = await options.mail.send(effect, {
+              disputeId: meta.disputeId,
+              firstAttempt: meta.attempt === 1,
+            });
             await options.index.remember({
               internetMessageId: sent.internetMessageId,
               ...(sent.conversationId ? { conversationId: sent.conversationId } : {}),

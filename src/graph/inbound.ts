@@ -19,7 +19,7 @@
 import type { Logger } from '../log/index.ts';
 import { createMailboxHealth, type MailboxHealth, type MailboxProblem } from './mailbox-health.ts';
 import type { MeetingTracker } from './meeting-tracker.ts';
-import type { ReplyTracker } from './reply-tracker.ts';
+import type { MessageRef, ReplyTracker } from './reply-tracker.ts';
 import type { SubscriptionManager } from './subscriptions.ts';
 import { createGraphWebhooks, type GraphJob, type GraphWebhooks } from './webhook.ts';
 import { createWorkQueue, type WorkQueue } from './work-queue.ts';
@@ -48,18 +48,74 @@ export function createGraphInbound(options: {
   readonly log: Logger;
   /** Default: one with the standard backoff on the system clock. */
   readonly health?: MailboxHealth;
+  /**
+   * Message notifications arriving within this window are read together, in one `$batch` across
+   * mailboxes (default 250 ms); notifications about one event within `eventDebounceMs` (default
+   * 750 ms) are one read of it: several attendees answering at once update the organiser's event
+   * once each, and Concord reads it once.
+   */
+  readonly coalesceMs?: number;
+  readonly eventDebounceMs?: number;
 }): GraphInbound {
   const { subscriptions, replies, meetings } = options;
   const log = options.log.child({ component: 'graph-inbound' });
   const health = options.health ?? createMailboxHealth({ now: () => new Date(), log: options.log });
+  const coalesceMs = options.coalesceMs ?? 250;
+  const eventDebounceMs = options.eventDebounceMs ?? 750;
+
+  type Waiting = { ref: MessageRef; resolve: () => void; reject: (error: unknown) => void };
+  let waiting: Waiting[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  async function flushMessages() {
+    flushTimer = undefined;
+    const taken = waiting;
+    waiting = [];
+    try {
+      await replies.processAcross(taken.map((w) => w.ref));
+      for (const w of taken) w.resolve();
+    } catch (error) {
+      // Every job of the read fails alike and is retried by the queue.
+      for (const w of taken) w.reject(error);
+    }
+  }
+  /** Resolves once the message has been read with whatever else arrived within the window. */
+  function readMessage(ref: MessageRef): Promise<void> {
+    return new Promise((resolve, reject) => {
+      waiting.push({ ref, resolve, reject });
+      if (waiting.length >= 20) {
+        if (flushTimer) clearTimeout(flushTimer);
+        void flushMessages();
+      } else if (!flushTimer) flushTimer = setTimeout(() => void flushMessages(), coalesceMs);
+    });
+  }
+
+  const eventReads = new Map<string, { changeType: string; done: Promise<void> }>();
+  /** One read of an event for every notification about it within the window (the last change type). */
+  function readEvent(mailbox: string, eventId: string, changeType: string): Promise<void> {
+    const key = `${mailbox}|${eventId}`;
+    const pending = eventReads.get(key);
+    if (pending) {
+      pending.changeType = changeType;
+      return pending.done;
+    }
+    const entry = { changeType, done: Promise.resolve() };
+    entry.done = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, eventDebounceMs));
+      // Forgotten before the read: a change after it starts is read again.
+      eventReads.delete(key);
+      await meetings.processEvent(mailbox, eventId, entry.changeType);
+    })();
+    eventReads.set(key, entry);
+    return entry.done;
+  }
 
   async function handle(job: GraphJob): Promise<void> {
     switch (job.kind) {
       case 'message':
-        await replies.processMessages(job.mailbox, [job.messageId]);
+        await readMessage({ mailbox: job.mailbox, messageId: job.messageId });
         return;
       case 'event':
-        await meetings.processEvent(job.mailbox, job.eventId, job.changeType);
+        await readEvent(job.mailbox, job.eventId, job.changeType);
         return;
       case 'lifecycle': {
         const action = await subscriptions.onLifecycle(job.subscriptionId, job.event);

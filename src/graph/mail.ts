@@ -4,7 +4,9 @@
  * 1. Choose the mailbox: the acting manager's own (app-only Mail.Send, scoped by RBAC for
  *    Applications), or the organisation's shared mailbox with the manager copied.
  * 2. Look for an item already tagged with the effect key (extended property filter) in that mailbox:
- *    a sent item means the effect is done; a draft is finished (sent). Only then create a draft.
+ *    a sent item means the effect is done; a draft is finished (sent). Only then create a draft. On
+ *    the outbox's first attempt (claims count attempts, so a crash or a lapsed lease makes the next
+ *    one the second) nothing can be tagged yet, and the look-up is skipped.
  * 3. Create the draft: a reply (`createReply` on the message being answered, found by its
  *    internetMessageId in the mailbox, so In-Reply-To/References are right) or a new message.
  *    Importance, the `x-concord-dispute` header and the extended properties (effect key, dispute id)
@@ -57,7 +59,14 @@ export interface GraphMailOptions {
 }
 
 export interface GraphMail {
-  send(effect: SendEmailEffect, meta: { readonly disputeId: string }): Promise<SentMessage>;
+  /**
+   * `firstAttempt`: the outbox's first claim of this effect, so nothing tagged with its key can exist
+   * yet and the look-up is skipped (one request fewer per email). Any retry looks first.
+   */
+  send(
+    effect: SendEmailEffect,
+    meta: { readonly disputeId: string; readonly firstAttempt?: boolean },
+  ): Promise<SentMessage>;
 }
 
 interface MessageJson {
@@ -108,7 +117,7 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
       const cc =
         shared && !effect.cc.some((p) => p.id === effect.from.id) ? [...effect.cc, effect.from] : effect.cc;
 
-      const existing = await findTagged(mailbox, effect.key);
+      const existing = meta.firstAttempt ? undefined : await findTagged(mailbox, effect.key);
       if (existing?.isDraft === false && existing.internetMessageId) {
         log.info({ key: effect.key, mailbox }, 'email already sent; nothing to do');
         return sent(mailbox, existing, true, false);

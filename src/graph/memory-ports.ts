@@ -16,10 +16,25 @@ export function createMemorySubscriptionStore(): SubscriptionStore & {
 } {
   const records = new Map<string, SubscriptionRecord>();
   const links = new Map<string, string>();
+  const watermarks = new Map<string, string>();
+  const claims = new Map<string, { holder: string; until: number }>();
+  const slotKey = (slot: { mailbox: string; kind: string }) => `${slot.mailbox.toLowerCase()}|${slot.kind}`;
   return {
     records,
     async list() {
       return [...records.values()];
+    },
+    async get(id) {
+      return records.get(id);
+    },
+    async claim(slot, holder, until) {
+      const current = claims.get(slotKey(slot));
+      if (current && current.holder !== holder && current.until > Date.now()) return false;
+      claims.set(slotKey(slot), { holder, until: until.getTime() });
+      return true;
+    },
+    async release(slot, holder) {
+      if (claims.get(slotKey(slot))?.holder === holder) claims.delete(slotKey(slot));
     },
     async put(record) {
       records.set(record.id, record);
@@ -30,8 +45,12 @@ export function createMemorySubscriptionStore(): SubscriptionStore & {
     async deltaLink(mailbox) {
       return links.get(mailbox.toLowerCase());
     },
-    async setDeltaLink(mailbox, link) {
+    async setDeltaLink(mailbox, link, watermark) {
       links.set(mailbox.toLowerCase(), link);
+      if (watermark) watermarks.set(mailbox.toLowerCase(), watermark);
+    },
+    async watermark(mailbox) {
+      return watermarks.get(mailbox.toLowerCase());
     },
   };
 }

@@ -24,12 +24,29 @@ export interface SubscriptionRecord {
   readonly expiresAt: string;
 }
 
+/** One mailbox's subscription of one kind: what two instances must not both create. */
+export interface SubscriptionSlot {
+  readonly mailbox: string;
+  readonly kind: SubscriptionRecord['kind'];
+}
+
 export interface SubscriptionStore {
   list(): Promise<SubscriptionRecord[]>;
+  /** One stored subscription (another instance may have made it). */
+  get(id: string): Promise<SubscriptionRecord | undefined>;
+  /**
+   * Claims the right to create a slot's subscription until `until`: true when `holder` has it. With
+   * several instances on one store, only the holder creates; the others wait for its record.
+   */
+  claim(slot: SubscriptionSlot, holder: string, until: Date): Promise<boolean>;
+  release(slot: SubscriptionSlot, holder: string): Promise<void>;
   put(record: SubscriptionRecord): Promise<void>;
   remove(id: string): Promise<void>;
   deltaLink(mailbox: string): Promise<string | undefined>;
-  setDeltaLink(mailbox: string, link: string): Promise<void>;
+  /** Stores the delta link and, with it, the watermark a resync starts from (an ISO instant). */
+  setDeltaLink(mailbox: string, link: string, watermark?: string): Promise<void>;
+  /** Messages received before this instant have all been seen (undefined: never synced). */
+  watermark(mailbox: string): Promise<string | undefined>;
 }
 
 export interface MessageRef {

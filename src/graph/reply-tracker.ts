@@ -2,7 +2,10 @@
  * Reply tracking: turns messages arriving in watched inboxes into `reply-received` events.
  *
  * For each message (read in `$batch`es of up to 20, immutable ids, text bodies):
- * - skip drafts, and copies of Concord's own emails (their internetMessageId is in the index);
+ * - skip drafts, and copies of Concord's own emails (their internetMessageId is in the index), from
+ *   what delta lists, before reading anything;
+ * - read headers and metadata first (`$select`, no body), and the body only of a message that
+ *   matches a dispute (data minimisation, and the mailbox's throttling budget);
  * - match it to a dispute by `In-Reply-To`, then `References` (newest first), then `conversationId`,
  *   against the internetMessageIds / conversationIds of emails Concord sent (`MessageIndex`);
  * - strip quoted history (email-reply-parser) and emit `reply-received` through the sink.
@@ -10,9 +13,13 @@
  * The same message is processed once per process (webhook and delta may both see it); `decide`
  * refuses any duplicate that slips through.
  *
- * `catchUp(mailbox)` runs a delta query on the inbox from the stored delta link (or from scratch),
- * pages to the end, processes what is new and stores the new delta link. It runs at start, on a
- * `missed` lifecycle event, and whenever the scheduler calls `catchUpAll`.
+ * `catchUp(mailbox)` runs a delta query on the inbox from the stored delta link, pages to the end,
+ * processes what is new and stores the new delta link with a watermark (the newest receivedDateTime
+ * seen, less an hour). A new round (no link, or Graph answered 410 `SyncStateNotFound` because the
+ * token expired) lists only messages created in the inbox since the watermark
+ * (`changeType=created&$filter=receivedDateTime ge …`), or since `firstSyncDays` ago on a mailbox's
+ * first sync: never a manager's whole inbox history. It runs at start, on a `missed` lifecycle
+ * event, and whenever the scheduler calls `catchUpAll`.
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { replyText } from '../email/reply-text.ts';
@@ -27,16 +34,33 @@ export interface ReplyTrackerOptions {
   readonly batch: GraphBatch;
   readonly index: MessageIndex;
   readonly sink: DisputeEventSink;
-  readonly store: Pick<SubscriptionStore, 'deltaLink' | 'setDeltaLink'>;
+  readonly store: Pick<SubscriptionStore, 'deltaLink' | 'setDeltaLink' | 'watermark'>;
   readonly log: Logger;
+  /** Concord's idea of now, for the first sync's window. Default the system clock. */
+  readonly now?: () => Date;
+  /**
+   * How far back the first sync of a mailbox (no delta link and no watermark) reads. Default 7 days:
+   * a reply answers an email Concord sent, and Concord sends none before it watches the mailbox.
+   */
+  readonly firstSyncDays?: number;
 }
 
+/** One message in one mailbox. */
+export interface MessageRef {
+  readonly mailbox: string;
+  readonly messageId: string;
+}
+
+const refKey = (r: MessageRef) => `${r.mailbox.toLowerCase()}|${r.messageId}`;
+
 export interface ReplyTracker {
+  /** Messages from several mailboxes, read together (one `$batch` holds up to 20). */
+  processAcross(refs: readonly MessageRef[]): Promise<{ matched: number; ignored: number }>;
   processMessages(
     mailbox: string,
     messageIds: readonly string[],
   ): Promise<{ matched: number; ignored: number }>;
-  catchUp(mailbox: string): Promise<{ matched: number; ignored: number; seen: number }>;
+  catchUp(mailbox: string): Promise<{ matched: number; ignored: number; seen: number; resynced: boolean }>;
 }
 
 interface GraphMessage {
@@ -44,28 +68,61 @@ interface GraphMessage {
   isDraft?: boolean;
   internetMessageId?: string;
   conversationId?: string;
+  receivedDateTime?: string;
   from?: { emailAddress?: { address?: string } };
   body?: { contentType: string; content: string };
   uniqueBody?: { contentType: string; content: string };
   internetMessageHeaders?: { name: string; value: string }[];
 }
 
-const SELECT = 'id,isDraft,internetMessageId,conversationId,from,body,uniqueBody,internetMessageHeaders';
+/** What delta lists: enough to skip drafts and Concord's own copies without reading anything. */
+const DELTA_SELECT = 'id,isDraft,internetMessageId,conversationId,receivedDateTime';
+/** The first read of a message: headers and metadata, never its body. */
+const HEADERS_SELECT = 'id,isDraft,internetMessageId,conversationId,from,internetMessageHeaders';
+/** The second read, only for a message that matches a dispute. */
+const BODY_SELECT = 'id,body,uniqueBody';
 const PREFER = `${IMMUTABLE_IDS}, outlook.body-content-type="text"`;
+/** A resync reads from this long before the newest message seen (clock differences, late delivery). */
+const WATERMARK_MARGIN_MS = 60 * 60_000;
+
+/** Graph's answer to a delta token it no longer has: 410 Gone, or a 4xx naming the sync state. */
+export function isSyncStateGone(error: unknown): boolean {
+  const { status, code } = classifyGraphError(error);
+  if (status === 410) return true;
+  const c = (code ?? '').toLowerCase();
+  return (
+    status !== null && status >= 400 && status < 500 && (c === 'syncstatenotfound' || c === 'resyncrequired')
+  );
+}
+
+type Matched = { m: GraphMessage; disputeId: string; candidates: string[] };
 
 export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
   const { client, batch, index, sink } = options;
   const log = options.log.child({ component: 'reply-tracker' });
+  const now = options.now ?? (() => new Date());
+  const firstSyncMs = (options.firstSyncDays ?? 7) * 86_400_000;
   const processed = new Set<string>();
+  const keyOf = (mailbox: string, internetMessageId: string) =>
+    `${mailbox}|${internetMessageId.toLowerCase()}`;
 
-  async function handle(mailbox: string, m: GraphMessage): Promise<boolean> {
-    if (m.isDraft || !m.internetMessageId) return false;
-    const key = `${mailbox}|${m.internetMessageId.toLowerCase()}`;
+  /** Skips what needs no read at all: drafts, messages already handled, Concord's own copies. */
+  async function needsReading(mailbox: string, m: Partial<GraphMessage>): Promise<boolean> {
+    if (m.isDraft) return false;
+    if (!m.internetMessageId) return true;
+    const key = keyOf(mailbox, m.internetMessageId);
     if (processed.has(key)) return false;
     if (await index.isOwn(m.internetMessageId)) {
       processed.add(key);
       return false;
     }
+    return true;
+  }
+
+  /** Matches one message by its headers; undefined when it is not a reply on a dispute thread. */
+  async function match(mailbox: string, m: GraphMessage): Promise<Matched | undefined> {
+    if (!(await needsReading(mailbox, m)) || !m.internetMessageId) return undefined;
+    const key = keyOf(mailbox, m.internetMessageId);
     const headers = new Map((m.internetMessageHeaders ?? []).map((h) => [h.name.toLowerCase(), h.value]));
     const candidates = [
       ...messageIds(headers.get('in-reply-to')),
@@ -80,7 +137,7 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
     if (!ref) {
       processed.add(key);
       log.info({ mailbox, messageId: m.id }, 'message matches no dispute; ignored');
-      return false;
+      return undefined;
     }
     if (isAutomatic(headers)) {
       // An out-of-office or a bounce on the thread is not the counterpart's response.
@@ -89,61 +146,100 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
         { mailbox, messageId: m.id, disputeId: ref.disputeId },
         'automatic reply on a dispute thread; ignored',
       );
-      return false;
+      return undefined;
     }
-    // Graph's uniqueBody is the part new to this message; strip history anyway (not every server fills it).
-    const body = m.uniqueBody?.content ? m.uniqueBody : (m.body ?? { contentType: 'text', content: '' });
-    await sink.emit(
-      ref.disputeId,
-      {
-        type: 'reply-received',
-        internetMessageId: m.internetMessageId,
-        ...(m.conversationId ? { conversationId: m.conversationId } : {}),
-        fromEmail: (m.from?.emailAddress?.address ?? '').toLowerCase(),
-        text: replyText(body),
-        ...(candidates.length > 0 ? { inReplyTo: candidates } : {}),
-      },
-      'email',
-    );
-    // Only once the event is in: if the store failed, the next catch-up sees the message again.
-    processed.add(key);
-    log.info({ mailbox, messageId: m.id, disputeId: ref.disputeId }, 'reply matched');
-    return true;
+    return { m, disputeId: ref.disputeId, candidates };
   }
 
-  async function processMessages(mailbox: string, ids: readonly string[]) {
-    let matched = 0;
-    let ignored = 0;
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) return { matched, ignored };
+  /**
+   * GETs each item with `select` in `$batch`es (one batch may name several mailboxes); 404s are left
+   * out, any other failure throws.
+   */
+  async function read(items: readonly MessageRef[], select: string) {
+    const found = new Map<string, GraphMessage>();
+    if (items.length === 0) return { found, missing: 0 };
     const responses = await batch.run(
-      unique.map((id, i) => ({
+      items.map((item, i) => ({
         id: String(i),
         method: 'GET' as const,
-        url: `${userPath(mailbox)}/messages/${encodeURIComponent(id)}?$select=${SELECT}`,
+        url: `${userPath(item.mailbox)}/messages/${encodeURIComponent(item.messageId)}?$select=${select}`,
         headers: { Prefer: PREFER },
       })),
     );
     let failed = 0;
-    for (const [, response] of [...responses].sort((a, b) => Number(a[0]) - Number(b[0]))) {
-      if (response.status === 404) {
+    let missing = 0;
+    for (const [rid, response] of responses) {
+      const item = items[Number(rid)] as MessageRef;
+      if (response.status === 404) missing++;
+      else if (response.status >= 400) failed++;
+      else found.set(refKey(item), response.body as GraphMessage);
+    }
+    if (failed > 0)
+      throw new Error(
+        `${failed} message reads failed in ${[...new Set(items.map((i) => i.mailbox))].join(', ')}`,
+      );
+    return { found, missing };
+  }
+
+  async function processAcross(refs: readonly MessageRef[]) {
+    const seen = new Set<string>();
+    const unique = refs
+      .map((r) => ({ mailbox: r.mailbox.toLowerCase(), messageId: r.messageId }))
+      .filter((r) => !seen.has(refKey(r)) && seen.add(refKey(r)));
+    let ignored = 0;
+    let matched = 0;
+    // 1. Headers and metadata only.
+    const headers = await read(unique, HEADERS_SELECT);
+    ignored += headers.missing;
+    const hits: (Matched & { ref: MessageRef })[] = [];
+    for (const ref of unique) {
+      const m = headers.found.get(refKey(ref));
+      if (!m) continue;
+      const hit = await match(ref.mailbox, m);
+      if (hit) hits.push({ ...hit, ref });
+      else ignored++;
+    }
+    // 2. The body, only of a message that answers a dispute.
+    const bodies = await read(
+      hits.map((h) => h.ref),
+      BODY_SELECT,
+    );
+    for (const { m, disputeId, candidates, ref } of hits) {
+      const withBody = bodies.found.get(refKey(ref));
+      if (!withBody || !m.internetMessageId) {
         ignored++;
         continue;
       }
-      if (response.status >= 400) {
-        failed++;
-        continue;
-      }
-      if (await handle(mailbox, response.body as GraphMessage)) matched++;
-      else ignored++;
+      // Graph's uniqueBody is the part new to this message; strip history anyway (not every server fills it).
+      const body = withBody.uniqueBody?.content
+        ? withBody.uniqueBody
+        : (withBody.body ?? { contentType: 'text', content: '' });
+      await sink.emit(
+        disputeId,
+        {
+          type: 'reply-received',
+          internetMessageId: m.internetMessageId,
+          ...(m.conversationId ? { conversationId: m.conversationId } : {}),
+          fromEmail: (m.from?.emailAddress?.address ?? '').toLowerCase(),
+          text: replyText(body),
+          ...(candidates.length > 0 ? { inReplyTo: candidates } : {}),
+        },
+        'email',
+      );
+      // Only once the event is in: if the store failed, the next catch-up sees the message again.
+      processed.add(keyOf(ref.mailbox, m.internetMessageId));
+      matched++;
+      log.info({ mailbox: ref.mailbox, messageId: m.id, disputeId }, 'reply matched');
     }
-    if (failed > 0) throw new Error(`${failed} message reads failed in ${mailbox}`);
     return { matched, ignored };
   }
 
-  async function readDelta(start: string): Promise<{ ids: string[]; deltaLink: string | undefined }> {
+  const processMessages = (mailbox: string, ids: readonly string[]) =>
+    processAcross(ids.map((messageId) => ({ mailbox, messageId })));
+
+  async function readDelta(start: string) {
     let url: string | undefined = start;
-    const ids: string[] = [];
+    const items: GraphMessage[] = [];
     let deltaLink: string | undefined;
     while (url) {
       const page = (await client
@@ -154,32 +250,60 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
         '@odata.nextLink'?: string;
         '@odata.deltaLink'?: string;
       };
-      for (const item of page.value ?? []) if (!item['@removed'] && !item.isDraft) ids.push(item.id);
+      for (const item of page.value ?? []) if (!item['@removed']) items.push(item);
       url = page['@odata.nextLink'];
       deltaLink = page['@odata.deltaLink'] ?? deltaLink;
     }
-    return { ids, deltaLink };
+    return { items, deltaLink };
   }
+
+  /**
+   * A new round: messages created in the inbox and received at or after `from`, listed by id and
+   * metadata only (message delta supports `changeType` and `$filter=receivedDateTime ge {value}`).
+   */
+  const freshRound = (mailbox: string, from: Date) =>
+    `${userPath(mailbox)}/mailFolders('inbox')/messages/delta?changeType=created` +
+    `&$filter=${encodeURIComponent(`receivedDateTime ge ${from.toISOString()}`)}&$select=${DELTA_SELECT}`;
 
   return {
     processMessages,
+    processAcross,
     async catchUp(mailbox) {
       const m = mailbox.toLowerCase();
-      const fresh = `${userPath(m)}/mailFolders('inbox')/messages/delta?$select=id,isDraft,internetMessageId,conversationId`;
       const stored = await options.store.deltaLink(m);
-      let ids: string[];
-      let deltaLink: string | undefined;
+      const kept = await options.store.watermark(m);
+      const from = kept ? new Date(kept) : new Date(now().getTime() - firstSyncMs);
+      let round: Awaited<ReturnType<typeof readDelta>>;
+      let resynced = false;
       try {
-        ({ ids, deltaLink } = await readDelta(stored ?? fresh));
+        round = await readDelta(stored ?? freshRound(m, from));
       } catch (error) {
-        // Outlook delta tokens expire (410 SyncStateNotFound): drop the link and sync again.
-        if (!stored || classifyGraphError(error).status !== 410) throw error;
-        log.warn({ mailbox: m }, 'delta token expired; syncing the inbox again');
-        ({ ids, deltaLink } = await readDelta(fresh));
+        // Outlook delta tokens expire (410 SyncStateNotFound): drop the link and sync again from the
+        // watermark. What was already handled is skipped; the core refuses a reply it already has.
+        if (!stored || !isSyncStateGone(error)) throw error;
+        log.warn(
+          { mailbox: m, from: from.toISOString() },
+          'delta token expired; syncing again from the watermark',
+        );
+        resynced = true;
+        round = await readDelta(freshRound(m, from));
       }
-      const result = await processMessages(m, ids);
-      if (deltaLink) await options.store.setDeltaLink(m, deltaLink);
-      return { ...result, seen: ids.length };
+      const toRead: string[] = [];
+      let newest = from.getTime();
+      for (const item of round.items) {
+        const received = Date.parse(item.receivedDateTime ?? '');
+        if (!Number.isNaN(received)) newest = Math.max(newest, received - WATERMARK_MARGIN_MS);
+        if (await needsReading(m, item)) toRead.push(item.id);
+      }
+      const result = await processMessages(m, toRead);
+      if (round.deltaLink)
+        await options.store.setDeltaLink(m, round.deltaLink, new Date(newest).toISOString());
+      return {
+        matched: result.matched,
+        ignored: result.ignored + (round.items.length - toRead.length),
+        seen: round.items.length,
+        resynced,
+      };
     },
   };
 }

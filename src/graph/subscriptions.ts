@@ -10,8 +10,15 @@
  *   again; `missed` → the caller runs delta catch-up (returned as an action).
  * Each subscription gets a random `clientState` (32 bytes), kept in the store and checked on every
  * notification in constant time.
+ *
+ * Several instances on one store: the store is the truth, the cache only spares a read. An instance
+ * creates a subscription only while it holds the store's claim on that mailbox and kind, and looks
+ * in the store again inside the claim, so a second instance adopts the first one's subscription
+ * instead of making another; `find` reads the store when a notification names a subscription the
+ * cache does not know (another instance made it), and `renewDue` starts from the store.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../log/index.ts';
 import { isNotFound } from './errors.ts';
@@ -46,7 +53,12 @@ export interface SubscriptionManagerOptions {
   readonly lifetimeMinutes?: number;
   /** Renew when fewer minutes than this are left. Default 1,440 (1 day). */
   readonly renewWithinMinutes?: number;
+  /** How long to wait for another instance that holds a mailbox's claim. Default 60 s. */
+  readonly claimWaitMs?: number;
 }
+
+/** A claim outlives a create (validation handshake included) with room to spare, then lapses. */
+const CLAIM_MS = 60_000;
 
 export type LifecycleAction =
   | { readonly kind: 'renewed'; readonly record: SubscriptionRecord }
@@ -74,6 +86,8 @@ export interface SubscriptionManager {
   onLifecycle(subscriptionId: string, event: string): Promise<LifecycleAction>;
   /** The cached record of a subscription (synchronous: the webhook acks without I/O). */
   get(id: string): SubscriptionRecord | undefined;
+  /** The cached record, or else the stored one (another instance made it). */
+  find(id: string): Promise<SubscriptionRecord | undefined>;
   list(): SubscriptionRecord[];
 }
 
@@ -84,6 +98,8 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
   const renewWithin = (options.renewWithinMinutes ?? 1_440) * 60_000;
   const cache = new Map<string, SubscriptionRecord>();
   const mailboxIds = new Map<string, string>();
+  const holder = randomUUID();
+  const claimWaitMs = options.claimWaitMs ?? 60_000;
 
   const expiry = () => new Date(options.now().getTime() + lifetime * 60_000 - 60_000).toISOString();
   const resourceOf = (mailbox: string, kind: SubscriptionRecord['kind']) =>
@@ -97,7 +113,7 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
     return user.id;
   }
 
-  async function create(mailbox: string, kind: SubscriptionRecord['kind']): Promise<SubscriptionRecord> {
+  async function createNew(mailbox: string, kind: SubscriptionRecord['kind']): Promise<SubscriptionRecord> {
     const clientState = `${IMMUTABLE_CLIENT_STATE_MARK}${randomBytes(32).toString('base64url')}`;
     const resource = resourceOf(mailbox, kind);
     const mailboxId = await mailboxIdOf(mailbox);
@@ -130,6 +146,54 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
     return record;
   }
 
+  /** A live stored subscription of this slot made with immutable ids (perhaps by another instance). */
+  async function storedLive(mailbox: string, kind: SubscriptionRecord['kind'], except?: string) {
+    const now = options.now().getTime();
+    const found = (await store.list()).find(
+      (r) =>
+        r.mailbox === mailbox &&
+        r.kind === kind &&
+        r.id !== except &&
+        madeWithImmutableIds(r) &&
+        Date.parse(r.expiresAt) > now,
+    );
+    if (found) cache.set(found.id, found);
+    return found;
+  }
+
+  /**
+   * Creates the slot's subscription while holding its claim, unless the store already has a live one
+   * (another instance was first): then that one is adopted. `except` is the record being replaced.
+   */
+  async function create(
+    mailbox: string,
+    kind: SubscriptionRecord['kind'],
+    except?: string,
+  ): Promise<SubscriptionRecord> {
+    const slot = { mailbox, kind };
+    const deadline = Date.now() + claimWaitMs;
+    while (!(await store.claim(slot, holder, new Date(Date.now() + CLAIM_MS)))) {
+      const theirs = await storedLive(mailbox, kind, except);
+      if (theirs) return theirs;
+      if (Date.now() > deadline)
+        throw new Error(`another instance is still subscribing ${mailbox} (${kind})`);
+      await sleep(250);
+    }
+    try {
+      const theirs = await storedLive(mailbox, kind, except);
+      if (theirs) {
+        log.info(
+          { subscriptionId: theirs.id, mailbox, kind },
+          'subscription made by another instance adopted',
+        );
+        return theirs;
+      }
+      return await createNew(mailbox, kind);
+    } finally {
+      await store.release(slot, holder);
+    }
+  }
+
   async function remove(record: SubscriptionRecord) {
     cache.delete(record.id);
     await store.remove(record.id);
@@ -158,11 +222,11 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
     const existing = [...cache.values()].find((r) => r.mailbox === mailbox && r.kind === kind);
     if (existing && !madeWithImmutableIds(existing)) {
       await retire(existing);
-      return create(mailbox, kind);
+      return create(mailbox, kind, existing.id);
     }
     if (!existing || Date.parse(existing.expiresAt) <= now) {
       if (existing) await remove(existing);
-      return create(mailbox, kind);
+      return create(mailbox, kind, existing?.id);
     }
     if (Date.parse(existing.expiresAt) - now < renewWithin) {
       const action = await renew(existing);
@@ -183,17 +247,30 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
     } catch (error) {
       if (!isNotFound(error)) throw error;
       await remove(record);
-      return { kind: 'recreated', record: await create(record.mailbox, record.kind) };
+      return { kind: 'recreated', record: await create(record.mailbox, record.kind, record.id) };
     }
   }
 
+  /** The cache, replaced by what the store holds now (other instances' changes included). */
+  async function reload() {
+    const records = await store.list();
+    cache.clear();
+    for (const record of records) {
+      cache.set(record.id, record);
+      mailboxIds.set(record.mailbox, record.mailboxId);
+    }
+  }
+
+  async function find(id: string): Promise<SubscriptionRecord | undefined> {
+    const cached = cache.get(id);
+    if (cached) return cached;
+    const stored = await store.get(id);
+    if (stored) cache.set(stored.id, stored);
+    return stored;
+  }
+
   return {
-    async load() {
-      for (const record of await store.list()) {
-        cache.set(record.id, record);
-        mailboxIds.set(record.mailbox, record.mailboxId);
-      }
-    },
+    load: reload,
     async ensure(mailboxes, kind) {
       const records: SubscriptionRecord[] = [];
       const failures: SubscriptionFailure[] = [];
@@ -211,6 +288,7 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
       let renewed = 0;
       let recreated = 0;
       const failures: SubscriptionFailure[] = [];
+      await reload();
       const now = options.now().getTime();
       for (const record of [...cache.values()]) {
         const legacy = !madeWithImmutableIds(record);
@@ -218,12 +296,12 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
         try {
           if (legacy) {
             await retire(record);
-            await create(record.mailbox, record.kind);
+            await create(record.mailbox, record.kind, record.id);
             recreated++;
           } else if (Date.parse(record.expiresAt) <= now) {
             // Expired: Graph has deleted it already.
             await remove(record);
-            await create(record.mailbox, record.kind);
+            await create(record.mailbox, record.kind, record.id);
             recreated++;
           } else {
             const action = await renew(record);
@@ -237,14 +315,14 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
       return { renewed, recreated, failures };
     },
     async onLifecycle(subscriptionId, event) {
-      const record = cache.get(subscriptionId);
+      const record = await find(subscriptionId);
       if (!record) return { kind: 'ignored', reason: 'unknown subscription' };
       switch (event) {
         case 'reauthorizationRequired':
           return renew(record);
         case 'subscriptionRemoved':
           await remove(record);
-          return { kind: 'recreated', record: await create(record.mailbox, record.kind) };
+          return { kind: 'recreated', record: await create(record.mailbox, record.kind, record.id) };
         case 'missed':
           return { kind: 'catch-up', record };
         default:
@@ -252,6 +330,7 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
       }
     },
     get: (id) => cache.get(id),
+    find,
     list: () => [...cache.values()],
   };
 }

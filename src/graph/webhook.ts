@@ -2,7 +2,7 @@
  * The Graph webhook endpoints as plain functions, for any HTTP server (the server engineer mounts
  * them on POST /api/graph/notifications and POST /api/graph/lifecycle):
  *
- *   const result = webhooks.handleNotification(rawBody, url.searchParams);
+ *   const result = await webhooks.handleNotification(rawBody, url.searchParams);
  *   res.writeHead(result.status, { 'content-type': result.contentType }).end(result.body);
  *
  * - `validationToken` in the query: echo it as text/plain, 200 (Graph allows 10 s), when it has the
@@ -12,7 +12,8 @@
  * - Otherwise parse `{ value: [...] }`, and for each notification: the subscription must be one of
  *   ours and `clientState` must match (constant-time compare), and the resource must name the
  *   subscription's own mailbox (a notification about another mailbox is a forgery). Accepted items
- *   are queued; the answer is 202 at once, with no I/O on the request path.
+ *   are queued; the answer is 202 at once, with no I/O on the request path unless the
+ *   subscription is not in this instance's cache (another instance made it): then one store read.
  * Rejected items (including malformed ones: non-string fields, a bad percent-escape in `resource`)
  * are logged without content and dropped one by one, the rest of the batch is still processed, and
  * the answer is still 202 so that a prober learns nothing.
@@ -38,7 +39,8 @@ export type GraphJob =
   | { readonly kind: 'lifecycle'; readonly subscriptionId: string; readonly event: string };
 
 export interface GraphWebhooksOptions {
-  readonly subscriptions: { get(id: string): SubscriptionRecord | undefined };
+  /** The subscription a notification names: from the cache, or the store when another instance made it. */
+  readonly subscriptions: { find(id: string): Promise<SubscriptionRecord | undefined> };
   readonly enqueue: (job: GraphJob) => void;
   readonly log: Logger;
 }
@@ -47,11 +49,11 @@ export interface GraphWebhooks {
   handleNotification(
     body: unknown,
     query: URLSearchParams | Record<string, string | undefined>,
-  ): WebhookResponse;
+  ): Promise<WebhookResponse>;
   handleLifecycle(
     body: unknown,
     query: URLSearchParams | Record<string, string | undefined>,
-  ): WebhookResponse;
+  ): Promise<WebhookResponse>;
 }
 
 /** A notification item as received: any field may be missing or of the wrong type. */
@@ -101,10 +103,10 @@ export function createGraphWebhooks(options: GraphWebhooksOptions): GraphWebhook
   }
 
   /** The verified subscription of a notification, or undefined (logged). */
-  function verified(n: Notification): SubscriptionRecord | undefined {
+  async function verified(n: Notification): Promise<SubscriptionRecord | undefined> {
     const record =
-      typeof n.subscriptionId === 'string' && n.subscriptionId
-        ? options.subscriptions.get(n.subscriptionId)
+      typeof n.subscriptionId === 'string' && n.subscriptionId && n.subscriptionId.length <= 200
+        ? await options.subscriptions.find(n.subscriptionId)
         : undefined;
     if (!record) {
       log.warn(
@@ -120,8 +122,8 @@ export function createGraphWebhooks(options: GraphWebhooksOptions): GraphWebhook
     return record;
   }
 
-  function changeNotification(n: Notification): void {
-    const record = verified(n);
+  async function changeNotification(n: Notification): Promise<void> {
+    const record = await verified(n);
     if (!record) return;
     if (typeof n.lifecycleEvent === 'string' && n.lifecycleEvent) {
       options.enqueue({ kind: 'lifecycle', subscriptionId: record.id, event: n.lifecycleEvent });
@@ -147,17 +149,17 @@ export function createGraphWebhooks(options: GraphWebhooksOptions): GraphWebhook
       });
   }
 
-  function lifecycleNotification(n: Notification): void {
-    const record = verified(n);
+  async function lifecycleNotification(n: Notification): Promise<void> {
+    const record = await verified(n);
     if (!record || typeof n.lifecycleEvent !== 'string' || !n.lifecycleEvent) return;
     options.enqueue({ kind: 'lifecycle', subscriptionId: record.id, event: n.lifecycleEvent });
   }
 
   /** Each item on its own: one that throws is logged (its kind only) and the rest still go through. */
-  function each(body: unknown, handle: (n: Notification) => void): WebhookResponse {
+  async function each(body: unknown, handle: (n: Notification) => Promise<void>): Promise<WebhookResponse> {
     for (const n of notifications(body)) {
       try {
-        handle(n);
+        await handle(n);
       } catch (error) {
         log.warn(
           { errorName: error instanceof Error ? error.name : typeof error },
@@ -169,11 +171,11 @@ export function createGraphWebhooks(options: GraphWebhooksOptions): GraphWebhook
   }
 
   return {
-    handleNotification(body, query) {
-      return validation(body, query) ?? each(body, changeNotification);
+    async handleNotification(body, query) {
+      return validation(body, query) ?? (await each(body, changeNotification));
     },
-    handleLifecycle(body, query) {
-      return validation(body, query) ?? each(body, lifecycleNotification);
+    async handleLifecycle(body, query) {
+      return validation(body, query) ?? (await each(body, lifecycleNotification));
     },
   };
 }
@@ -199,19 +201,32 @@ function notifications(body: unknown): Notification[] {
   return Array.isArray(value) ? (value.filter((v) => v && typeof v === 'object') as Notification[]) : [];
 }
 
-/** `Users/{user}/Messages/{id}` (or `users('{user}')/messages('{id}')`). */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Every form Microsoft's notifications name an Outlook message or event in (case-insensitive, with
+ * or without a leading `/` or `v1.0/`):
+ * - `Users/{user}/Messages/{id}` and `Users/{user}/Events/{id}` (the change-notification examples);
+ * - `users/{user-id}@{tenant-id}/messages/{id}` (the rich-notification examples);
+ * - `Users('{user}')/Messages('{id}')` (OData key syntax, as in `resourceData.@odata.id`);
+ * - any of them through a folder: `…/mailFolders('inbox')/messages/{id}` or `…/mailFolders/{f}/…`.
+ */
+const RESOURCE =
+  /^\/?(?:v1\.0\/)?users(?:\('([^']+)'\)|\/([^/()]+))(?:\/mailFolders(?:\('[^']+'\)|\/[^/()]+))?\/(messages|events)(?:\('([^']+)'\)|\/([^/()]+))$/i;
+
+/** The user, collection and item a notification's `resource` names; undefined for any other text. */
 export function parseResource(
   resource: unknown,
 ): { user: string; collection: string; id: string } | undefined {
-  if (typeof resource !== 'string' || !resource) return undefined;
-  const m =
-    /^\/?users\/([^/]+)\/(messages|events)\/([^/]+)$/i.exec(resource) ??
-    /^\/?users\('([^']+)'\)\/(messages|events)\('([^']+)'\)$/i.exec(resource);
+  if (typeof resource !== 'string' || !resource || resource.length > 2048) return undefined;
+  const m = RESOURCE.exec(resource);
   if (!m) return undefined;
-  const user = decoded(m[1] ?? '');
-  const id = decoded(m[3] ?? '');
-  if (user === undefined || id === undefined) return undefined;
-  return { user, collection: (m[2] ?? '').toLowerCase(), id };
+  const rawUser = decoded(m[1] ?? m[2] ?? '');
+  const id = decoded(m[4] ?? m[5] ?? '');
+  if (!rawUser || !id) return undefined;
+  // `{user-id}@{tenant-id}`: the object id qualified by its tenant (an address keeps its domain).
+  const at = rawUser.lastIndexOf('@');
+  const user = at > 0 && GUID.test(rawUser.slice(at + 1)) ? rawUser.slice(0, at) : rawUser;
+  return { user, collection: (m[3] ?? '').toLowerCase(), id };
 }
 
 /** `decodeURIComponent`, or undefined for a malformed escape such as `%E0%A4%A` or `%zz`. */

@@ -49,13 +49,23 @@ export function packageValuesFromEnv(
     notes.push(
       `BOT_ID is not set: local mode, using the placeholder bot id ${LOCAL_PLACEHOLDER_BOT_ID}. This package cannot be installed in a real tenant.`,
     );
-  const publicUrl = (env.PUBLIC_URL ?? '').trim() || `http://localhost:${(env.PORT ?? '').trim() || '3978'}`;
+  const given = (env.PUBLIC_URL ?? '').trim();
+  const publicUrl = given || `http://localhost:${(env.PORT ?? '').trim() || '3978'}`;
   let host: string;
+  let protocol = '';
   try {
-    host = new URL(publicUrl).hostname;
+    const url = new URL(publicUrl);
+    host = url.hostname;
+    protocol = url.protocol;
   } catch {
     host = publicUrl;
   }
+  // A cloud package names the public host in validDomains and webApplicationInfo.resource, and Graph
+  // calls PUBLIC_URL for notifications over HTTPS only: never localhost, never http.
+  if (mode === 'cloud' && (!given || protocol !== 'https:' || /^(localhost|127\.|\[::1\])/i.test(host)))
+    throw new Error(
+      `PUBLIC_URL must be the public HTTPS address for a cloud package (BOT_ID is set); got ${given ? `"${given}"` : 'nothing'}`,
+    );
   return {
     mode,
     notes,

@@ -173,7 +173,17 @@ export interface MeetingIndexTable {
 export interface DeltaLinksTable {
   mailbox: string;
   link: string;
+  /** Every message received before this was seen: where a resync after an expired token starts. */
+  watermark: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   updated_at: Timestamp;
+}
+
+/** Who is creating the Graph subscription of one mailbox and kind, until when (several instances). */
+export interface GraphSubscriptionClaimsTable {
+  mailbox: string;
+  kind: 'inbox' | 'events';
+  holder: string;
+  expires_at: Timestamp;
 }
 
 /** The exact definition each running dispute started under (PagerDuty's rule). */
@@ -196,6 +206,7 @@ export interface Database {
   message_index: MessageIndexTable;
   meeting_index: MeetingIndexTable;
   delta_links: DeltaLinksTable;
+  graph_subscription_claims: GraphSubscriptionClaimsTable;
   procedure_versions: ProcedureVersionsTable;
   raise_drafts: RaiseDraftsTable;
   disputes: DisputesTable;

@@ -29,7 +29,7 @@ let base: string;
 
 beforeAll(async () => {
   const webhooks = createGraphWebhooks({
-    subscriptions: { get: (id) => (id === INBOX.id ? INBOX : undefined) },
+    subscriptions: { find: async (id) => (id === INBOX.id ? INBOX : undefined) },
     enqueue: (job) => jobs.push(job),
     log: silentLogger(),
   });
@@ -121,6 +121,43 @@ describe('notification batches with malformed items', () => {
       // A non-string resourceData.id falls back to the id in the verified resource path.
       { kind: 'message', mailbox: INBOX.mailbox, messageId: 'AAMk-numeric-id=' },
       { kind: 'message', mailbox: INBOX.mailbox, messageId: 'AAMk-last=' },
+    ]);
+  });
+
+  it('accepts every documented resource form, and still refuses another mailbox in any of them', async () => {
+    jobs.length = 0;
+    const tenant = '5f0c3a1e-2222-4d3b-8c6f-4e2d1c3b4a5f';
+    const other = '9a8b7c6d-3333-4e5f-a1b2-c3d4e5f6a7b8';
+    const at = (resource: string, id: string) => ({ ...valid(id), resource, resourceData: { id } });
+    const batch = {
+      value: [
+        at(`Users/${INBOX.mailboxId}/Messages/AAMk-1=`, 'AAMk-1='),
+        at(`users/${INBOX.mailboxId}@${tenant}/messages/AAMk-2=`, 'AAMk-2='),
+        at(`Users('${INBOX.mailboxId}')/Messages('AAMk-3=')`, 'AAMk-3='),
+        at(`/v1.0/users/${INBOX.mailbox}/mailFolders('inbox')/messages/AAMk-4=`, 'AAMk-4='),
+        at(`users/${INBOX.mailboxId}/mailFolders/inbox/messages('AAMk-5=')`, 'AAMk-5='),
+        // Another mailbox, however it is written, is a forgery.
+        at(`users/${other}@${tenant}/messages/AAMk-x=`, 'AAMk-x='),
+        at(`Users('${other}')/Messages('AAMk-x=')`, 'AAMk-x='),
+        at(`users/${INBOX.mailboxId}@${other}x/messages/AAMk-x=`, 'AAMk-x='),
+        // The wrong collection for an inbox subscription.
+        at(`Users/${INBOX.mailboxId}/Events/AAMk-x=`, 'AAMk-x='),
+        // Malformed: no id, empty user, stray segments, unbalanced key syntax, absurd length.
+        at(`Users/${INBOX.mailboxId}/Messages/`, 'AAMk-x='),
+        at('Users//Messages/AAMk-x=', 'AAMk-x='),
+        at(`Users/${INBOX.mailboxId}/Messages/AAMk-x=/attachments/1`, 'AAMk-x='),
+        at(`Users('${INBOX.mailboxId}/Messages('AAMk-x=')`, 'AAMk-x='),
+        at(`Users/${INBOX.mailboxId}/Messages/${'A'.repeat(5000)}`, 'AAMk-x='),
+      ],
+    };
+    const answer = await post('/api/graph/notifications', '', JSON.stringify(batch));
+    expect(answer.status).toBe(202);
+    expect(jobs.map((j) => (j.kind === 'message' ? j.messageId : j.kind))).toEqual([
+      'AAMk-1=',
+      'AAMk-2=',
+      'AAMk-3=',
+      'AAMk-4=',
+      'AAMk-5=',
     ]);
   });
 

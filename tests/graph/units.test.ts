@@ -1,6 +1,6 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
-import { msalConfiguration } from '../../src/graph/auth.ts';
+import { graphScopeFor, msalConfiguration } from '../../src/graph/auth.ts';
 import { chunks } from '../../src/graph/batch.ts';
 import { classifyGraphError } from '../../src/graph/errors.ts';
 import { extendedPropertyFilter, transactionIdFor } from '../../src/graph/ids.ts';
@@ -102,7 +102,29 @@ describe('ids', () => {
       collection: 'events',
       id: 'E1',
     });
+    expect(
+      parseResource(
+        'users/0b7d6e3a-1111-4c2b-9a5e-3f1d2c4b5a69@5f0c3a1e-2222-4d3b-8c6f-4e2d1c3b4a5f/messages/AAMk=',
+      ),
+    ).toEqual({ user: '0b7d6e3a-1111-4c2b-9a5e-3f1d2c4b5a69', collection: 'messages', id: 'AAMk=' });
+    // An address keeps its domain.
+    expect(parseResource('users/team.manager@ane.example/events/E2')?.user).toBe('team.manager@ane.example');
     expect(parseResource('Users/abc/Contacts/1')).toBeUndefined();
+    expect(parseResource({ toString: () => 'Users/abc/Messages/1' })).toBeUndefined();
+  });
+});
+
+describe('token scope', () => {
+  it('follows GRAPH_BASE_URL to a national cloud, and is the global one otherwise', () => {
+    expect(graphScopeFor('https://graph.microsoft.com/v1.0')).toBe('https://graph.microsoft.com/.default');
+    expect(graphScopeFor('https://graph.microsoft.us/v1.0')).toBe('https://graph.microsoft.us/.default');
+    expect(graphScopeFor('https://dod-graph.microsoft.us/v1.0')).toBe(
+      'https://dod-graph.microsoft.us/.default',
+    );
+    expect(graphScopeFor('https://microsoftgraph.chinacloudapi.cn/v1.0')).toBe(
+      'https://microsoftgraph.chinacloudapi.cn/.default',
+    );
+    expect(graphScopeFor('https://127.0.0.1:4443/v1.0')).toBe('https://graph.microsoft.com/.default');
   });
 });
 

@@ -138,7 +138,7 @@ export async function startGraphWorld(
       res.writeHead(404).end();
       return;
     }
-    const result = handler(body, url.searchParams);
+    const result = await handler(body, url.searchParams);
     webhookHits.push({ path: url.pathname, status: result.status });
     res.writeHead(result.status, { 'content-type': result.contentType }).end(result.body);
   });

@@ -69,6 +69,14 @@ interface Figures {
   /** Effects the outbox had to perform more than once, by type. */
   retried: Record<string, number>;
   ms: number;
+  /**
+   * Graph HTTP requests Concord made from the raise to the written confirmation (start-up and the
+   * test's own reads excluded; a `$batch` counts once), and per stage (the journey has four).
+   */
+  graphRequests: number;
+  graphRequestsPerStage: number;
+  /** Requests inside those `$batch`es. */
+  batchedRequests: number;
 }
 
 let world: ConcordApp | undefined;
@@ -98,6 +106,8 @@ const inAneWorkingHours = (start: Date, end: Date) =>
  */
 async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures> {
   const started = Date.now();
+  const requestsAtStart = w.h.m365.state.requests.length;
+  const ownCallsAtStart = w.h.calls();
   const { app, h, connector } = w;
   const runtime = app.runtime;
   const driver = runtime.driver;
@@ -442,6 +452,10 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
     .map((r) => r.key)
     .sort();
   // Sender side: every tagged item is sent (no draft left), one per effect key.
+  // Concord's Graph requests, before the checks below make the test's own.
+  const served = w.h.m365.state.requests.slice(requestsAtStart);
+  const graphRequests = served.filter((r) => !r.batched).length - (w.h.calls() - ownCallsAtStart);
+  const batchedRequests = served.filter((r) => r.batched).length;
   const sentKeys: string[] = [];
   for (const mailbox of SENDERS) {
     const items = (
@@ -537,6 +551,9 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
     outboxAttempts: outbox.reduce((n, r) => n + r.attempts, 0),
     retried,
     ms: Date.now() - started,
+    graphRequests,
+    graphRequestsPerStage: Math.round((graphRequests / 4) * 10) / 10,
+    batchedRequests,
   };
 }
 
@@ -552,6 +569,10 @@ describe('the ANE journey through the real adapters and the local Microsoft 365'
     console.info(`[ane-journey] no faults: ${JSON.stringify(figures)}`);
     expect(figures.emails).toBe(4);
     expect(figures.liveEvents).toBe(2);
+    // Graph requests per stage, start-up excluded: 8.5 to 9.5 when measured (how many notifications
+    // share a read depends on timing; 12 before notifications were read together and events
+    // debounced). The issue's target is 4; see docs/graph.md "Fewer calls".
+    expect(figures.graphRequestsPerStage).toBeLessThanOrEqual(10);
   }, 180_000);
 
   it('completes with 20% injected faults, with no duplicate email or event', async () => {

@@ -4,6 +4,7 @@
  * cache; the Teams app is installed for a user once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openByInstallingTheApp } from '../../src/app/conversation-openers.ts';
 import { createDirectoryService } from '../../src/directory/directory-service.ts';
 import type { PersonRef } from '../../src/domain/dispute/types.ts';
 import { createGraphBatch } from '../../src/graph/batch.ts';
@@ -63,13 +64,78 @@ describe('managers from Graph', () => {
 });
 
 describe('Teams app installation', () => {
-  it('installs once; a second call finds it installed', async () => {
-    const installer = createTeamsAppInstaller({
+  const MANIFEST_ID = 'concord-manifest-id';
+  const installer = () =>
+    createTeamsAppInstaller({
       client: h.graph.api,
-      teamsAppId: 'concord-app-id',
+      manifestId: MANIFEST_ID,
       graphBaseUrl: h.m365.graphBaseUrl,
     });
-    expect(await installer.ensureInstalled('director@ane.example')).toBe('installed');
-    expect(await installer.ensureInstalled('director@ane.example')).toBe('already-installed');
+
+  it('resolves the catalog id from the manifest id (they differ), installs once; a second call finds it', async () => {
+    const catalogId = await installer().catalogId();
+    expect(catalogId).toBe('concord-app-id');
+    expect(catalogId).not.toBe(MANIFEST_ID);
+    const first = await installer().ensureInstalled('director@ane.example');
+    expect(first.outcome).toBe('installed');
+    const again = await installer().ensureInstalled('director@ane.example');
+    expect(again).toEqual({ outcome: 'already-installed', installationId: first.installationId });
+  });
+
+  it('a catalog that makes its own id: found by externalId, never by the manifest id', async () => {
+    await h.admin('POST', '/teams-apps', { externalId: 'another-manifest-id', displayName: 'Another' });
+    const other = createTeamsAppInstaller({
+      client: h.graph.api,
+      manifestId: 'another-manifest-id',
+      graphBaseUrl: h.m365.graphBaseUrl,
+    });
+    const id = await other.catalogId();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(id).not.toBe('another-manifest-id');
+    const missing = createTeamsAppInstaller({
+      client: h.graph.api,
+      manifestId: 'not-uploaded',
+      graphBaseUrl: h.m365.graphBaseUrl,
+    });
+    await expect(missing.catalogId()).rejects.toThrow(/not in the tenant app catalog/);
+  });
+
+  it('installed by a setup policy and never opened: the chat is fetched and kept as the conversation', async () => {
+    const person = 'service.manager@ane.example';
+    // What a setup policy does: the app installed for the user, who has never opened it.
+    await h.graph.api
+      .api(`/users/${person}/teamwork/installedApps`)
+      .post({ 'teamsApp@odata.bind': `${h.m365.graphBaseUrl}/appCatalogs/teamsApps/concord-app-id` });
+    const saved: { personId: string; reference: Record<string, unknown> }[] = [];
+    const refs = {
+      async save(entry: { personId: string; reference: Record<string, unknown> }) {
+        saved.push(entry);
+      },
+      async get() {
+        return null;
+      },
+    };
+    const opener = openByInstallingTheApp(installer(), { id: 'bot-app-id', tenantId: h.m365.tenantId })({
+      refs,
+    });
+    const opened = await opener.open({
+      id: 'ane-service-manager',
+      name: 'Service Manager, ANE',
+      email: person,
+      organisationId: 'ane',
+    } as PersonRef);
+    expect(opened).toEqual({ ok: true });
+    const reference = saved[0]?.reference as {
+      conversation: { id: string; tenantId: string };
+      bot: { id: string };
+    };
+    expect(saved[0]?.personId).toBe('ane-service-manager');
+    expect(reference.conversation.id).toMatch(/^19:.+@unq\.gbl\.spaces$/);
+    expect(reference.conversation.tenantId).toBe(h.m365.tenantId);
+    expect(reference.bot.id).toBe('28:bot-app-id');
+    // The same chat Graph gives for the installation.
+    const installation = await installer().ensureInstalled(person);
+    expect(installation.outcome).toBe('already-installed');
+    expect(await installer().chatOf(person, installation.installationId)).toBe(reference.conversation.id);
   });
 });

@@ -207,8 +207,8 @@ describe('missed notifications', () => {
 });
 
 describe('webhook refusals', () => {
-  it('echoes validationToken as text/plain', () => {
-    const res = w.inbound.webhooks.handleNotification(
+  it('echoes validationToken as text/plain', async () => {
+    const res = await w.inbound.webhooks.handleNotification(
       '',
       new URLSearchParams({ validationToken: 'abc <&>' }),
     );
@@ -218,7 +218,7 @@ describe('webhook refusals', () => {
   it('a notification with the wrong clientState is ignored', async () => {
     const sub = w.subscriptions.list().find((s) => s.kind === 'inbox');
     const before = w.inbound.queue.size;
-    const res = w.inbound.webhooks.handleNotification(
+    const res = await w.inbound.webhooks.handleNotification(
       JSON.stringify({
         value: [
           {
@@ -246,7 +246,7 @@ describe('webhook refusals', () => {
     const target = (await inbox('team.manager@ane.example'))[0] as AdminMessage;
     await w.settle();
     const fedBefore = w.fed.length;
-    const res = w.inbound.webhooks.handleNotification(
+    const res = await w.inbound.webhooks.handleNotification(
       {
         value: [
           {

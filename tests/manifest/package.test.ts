@@ -71,7 +71,9 @@ describe('package values', () => {
   });
 
   it('accepts the MicrosoftAppId alias', () => {
-    expect(packageValuesFromEnv({ MicrosoftAppId: BOT }, '1.2.3').values).toMatchObject({
+    expect(
+      packageValuesFromEnv({ MicrosoftAppId: BOT, PUBLIC_URL: 'https://concord.example' }, '1.2.3').values,
+    ).toMatchObject({
       BOT_ID: BOT,
       APP_VERSION: '1.2.3',
     });
@@ -110,11 +112,32 @@ describe('icons', () => {
   });
 });
 
+describe('PUBLIC_URL for a cloud package', () => {
+  it('is required, HTTPS and not localhost; the host goes into validDomains and webApplicationInfo', () => {
+    for (const PUBLIC_URL of [
+      undefined,
+      'http://concord.example',
+      'https://localhost:3978',
+      'https://127.0.0.1',
+    ]) {
+      expect(() =>
+        packageValuesFromEnv({ BOT_ID: BOT, ...(PUBLIC_URL ? { PUBLIC_URL } : {}) }, '0.1.0'),
+      ).toThrow(/PUBLIC_URL must be the public HTTPS address/);
+    }
+    expect(
+      packageValuesFromEnv({ BOT_ID: BOT, PUBLIC_URL: 'https://concord.council.example' }, '0.1.0').values
+        .PUBLIC_HOST,
+    ).toBe('concord.council.example');
+    // Local mode keeps localhost.
+    expect(packageValuesFromEnv({}, '0.1.0').values.PUBLIC_HOST).toBe('localhost');
+  });
+});
+
 describe('buildAppPackage', () => {
   const readFileBuf = (p: string) => readFile(p);
 
   it('builds a zip with manifest.json and both icons', async () => {
-    const { values } = packageValuesFromEnv({ BOT_ID: BOT }, '0.1.0');
+    const { values } = packageValuesFromEnv({ BOT_ID: BOT, PUBLIC_URL: 'https://concord.example' }, '0.1.0');
     const result = await buildAppPackage({
       template: await template(),
       values,
@@ -150,7 +173,7 @@ describe('buildAppPackage', () => {
   it('a missing required field fails with the schema error listed', async () => {
     const t = await template();
     delete t.developer;
-    const { values } = packageValuesFromEnv({ BOT_ID: BOT }, '0.1.0');
+    const { values } = packageValuesFromEnv({ BOT_ID: BOT, PUBLIC_URL: 'https://concord.example' }, '0.1.0');
     const result = await buildAppPackage({ template: t, values, readFile: readFileBuf, manifestDir });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.join('\n')).toMatch(/must have required property 'developer'/);
@@ -158,7 +181,7 @@ describe('buildAppPackage', () => {
 
   it('an unbundled $schema is refused rather than fetched', async () => {
     const t = { ...(await template()), $schema: 'https://evil.example/schema.json' };
-    const { values } = packageValuesFromEnv({ BOT_ID: BOT }, '0.1.0');
+    const { values } = packageValuesFromEnv({ BOT_ID: BOT, PUBLIC_URL: 'https://concord.example' }, '0.1.0');
     const result = await buildAppPackage({ template: t, values, readFile: readFileBuf, manifestDir });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.join('\n')).toMatch(/not one of the Teams schemas bundled/);
@@ -167,7 +190,7 @@ describe('buildAppPackage', () => {
   it('an unknown placeholder is reported', async () => {
     const placeholder = ['$', '{{NO_SUCH_VALUE}}'].join('');
     const t = { ...(await template()), version: placeholder };
-    const { values } = packageValuesFromEnv({ BOT_ID: BOT }, '0.1.0');
+    const { values } = packageValuesFromEnv({ BOT_ID: BOT, PUBLIC_URL: 'https://concord.example' }, '0.1.0');
     const result = await buildAppPackage({ template: t, values, readFile: readFileBuf, manifestDir });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors).toContain(`template placeholder ${placeholder} has no value`);
@@ -195,7 +218,7 @@ describe('npm run package (the script)', () => {
     const bad = path.join(dir, 'manifest.template.json');
     await writeFile(bad, JSON.stringify(t));
     const err = await run(tsx, [script, '--template', bad, '--out', path.join(dir, 'x.zip')], {
-      env: { ...env, BOT_ID: 'nope' },
+      env: { ...env, BOT_ID: 'nope', PUBLIC_URL: 'https://concord.example' },
       cwd: root,
     }).then(
       () => null,

@@ -19,6 +19,7 @@ import { type App, createApp } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import type { PersonRef } from '../../src/domain/dispute/types.ts';
 import type { Logger } from '../../src/log/index.ts';
+import type { StoreTarget } from '../../src/store/open-store.ts';
 import { type GraphHarness, startGraphHarness } from '../graph/harness.ts';
 import { type BotConnector, startBotConnector } from './bot-connector.ts';
 import { freePort } from './wait.ts';
@@ -86,21 +87,32 @@ export async function startConcordApp(
     log?: Logger;
     /** A directory file for the app (DIRECTORY_FILE) and the emulator's seed (default the ANE sample). */
     directory?: string;
+    /** Another instance's emulator: this app joins it (and leaves it running on close). */
+    harness?: GraphHarness;
+    /** Default an in-memory PGlite of its own. */
+    storeTarget?: StoreTarget;
+    /** The URL Graph calls (default the app's own): a load balancer in front of several instances. */
+    publicUrl?: string;
+    /** The port the app listens on (default a free one). */
+    port?: number;
   } = {},
 ): Promise<ConcordApp> {
-  const h = await startGraphHarness({
-    ...(options.directory ? { directory: options.directory } : {}),
-    ...(options.emulator ?? {}),
-  });
+  const shared = options.harness;
+  const h =
+    shared ??
+    (await startGraphHarness({
+      ...(options.directory ? { directory: options.directory } : {}),
+      ...(options.emulator ?? {}),
+    }));
   let connector: BotConnector | undefined;
   let app: App | undefined;
   try {
     connector = await startBotConnector();
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const url = `http://localhost:${port}`;
     const config = loadConfig({
       PORT: String(port),
-      PUBLIC_URL: url,
+      PUBLIC_URL: options.publicUrl ?? url,
       CLOCK: 'test',
       DATA_DIR: options.dataDir ?? '/tmp/concord-integration-unused',
       LOG_LEVEL: 'silent',
@@ -109,7 +121,7 @@ export async function startConcordApp(
     });
     app = await createApp({
       config,
-      storeTarget: { engine: 'pglite', dataDir: null },
+      storeTarget: options.storeTarget ?? { engine: 'pglite', dataDir: null },
       // The journey's dates are fixed; the test clock starts just before them, whatever today is.
       testClockStart: new Date('2027-01-04T09:00:00.000Z'),
       pollIntervalMs: 50,
@@ -158,13 +170,13 @@ export async function startConcordApp(
       async close() {
         await running.stop();
         await bot.close();
-        await h.close();
+        if (!shared) await h.close();
       },
     };
   } catch (error) {
     await app?.stop().catch(() => {});
     await connector?.close().catch(() => {});
-    await h.close();
+    if (!shared) await h.close();
     throw error;
   }
 }

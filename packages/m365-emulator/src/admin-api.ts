@@ -7,10 +7,12 @@
 import { type ResponseAction, renderEvent, respondToEvent, type TimeSlot } from './calendar.ts';
 import { GraphError } from './graph-error.ts';
 import { type HttpRequest, type HttpResponse, json, parseJsonBody } from './http.ts';
+import { stableGuid } from './ids.ts';
 import { bodyText, createMessage, renderMessage, replyNow, sendDraft } from './mail.ts';
 import type { LifecycleEvent } from './notifier.ts';
 import type { Json } from './odata.ts';
 import type { Services } from './router.ts';
+import { expireDeltaTokens } from './routes/mail.ts';
 import { subscriptionJson } from './routes/subscriptions.ts';
 import type { Mailbox } from './state.ts';
 import type { SignedInUser } from './token-issuer.ts';
@@ -191,6 +193,14 @@ export function createAdminApi(services: Services): AdminApi {
         return { status: 204 };
       },
     ],
+    [
+      'POST',
+      /^\/mailboxes\/([^/]+)\/delta\/expire$/,
+      ({ params }) => {
+        expireDeltaTokens(mailbox(params[0] as string));
+        return json(200, { ok: true });
+      },
+    ],
     ['GET', /^\/faults$/, () => json(200, { config: faults.config(), stats: faults.stats })],
     [
       'PUT',
@@ -294,7 +304,8 @@ export function createAdminApi(services: Services): AdminApi {
       ({ body }) => {
         const externalId = String(body.externalId ?? '');
         if (!externalId) throw new GraphError(400, 'BadRequest', 'externalId is required.');
-        const id = String(body.id ?? externalId);
+        // As in a real tenant, the catalog makes its own id on upload, never the manifest's.
+        const id = String(body.id ?? stableGuid(`teams-app:${externalId}`));
         const app = {
           id,
           externalId,
@@ -339,6 +350,7 @@ const ENDPOINTS = [
   'GET  /_emulator/mailboxes/{address}/messages/{id}',
   'POST /_emulator/mailboxes/{address}/send {to, cc?, subject, body, bodyType?, importance?, headers?}',
   'POST /_emulator/mailboxes/{address}/messages/{id}/reply {comment, all?}',
+  'POST /_emulator/mailboxes/{address}/delta/expire (outstanding delta tokens answer 410 SyncStateNotFound)',
   'GET  /_emulator/mailboxes/{address}/events',
   'POST /_emulator/mailboxes/{address}/events/{id}/respond {response: accept|tentativelyAccept|decline, comment?, sendResponse?, proposedNewTime?: {start, end}}',
   'POST /_emulator/mailboxes/{address}/busy {start, end, status?, subject?}   DELETE to clear',

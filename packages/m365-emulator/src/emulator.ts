@@ -12,6 +12,7 @@
  * //       system.protocolMode 'OIDC'; graph-client: baseUrl m365.graphBaseUrl, customHosts m365.customHosts
  * await m365.close();
  */
+
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createAdminApi } from './admin-api.ts';
@@ -21,6 +22,7 @@ import { createFaultController, type FaultConfig, type FaultController } from '.
 import { createGraphHandler } from './graph-server.ts';
 import { type HttpResponse, readRequest, writeResponse } from './http.ts';
 import { createIdFormat } from './id-format.ts';
+import { stableGuid } from './ids.ts';
 import { createNotifier, type Notifier, type NotifierOptions } from './notifier.ts';
 import type { Services } from './router.ts';
 import { GRAPH_ROUTES } from './routes/index.ts';
@@ -134,7 +136,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const clock = createEmulatorClock();
   const state = createState({ ...(directory ? { directory } : {}), clock });
   for (const app of options.teamsApps ?? []) {
-    const id = app.id ?? app.externalId;
+    // As in a real tenant, the catalog makes its own id on upload, never the manifest's.
+    const id = app.id ?? stableGuid(`teams-app:${app.externalId}`);
     state.catalog.set(id, {
       id,
       externalId: app.externalId,

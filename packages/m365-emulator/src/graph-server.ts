@@ -61,8 +61,32 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
     return services.issuer.verify(auth.slice(7).trim());
   }
 
-  async function dispatch(req: HttpRequest, claims: TokenClaims, requestId: string): Promise<HttpResponse> {
+  function record(req: HttpRequest, pathname: string, batched: boolean) {
+    const log = services.state.requests;
+    const decode = (text: string) => {
+      try {
+        return decodeURIComponent(text);
+      } catch {
+        return text;
+      }
+    };
+    log.push({
+      method: req.method,
+      path: decode(pathname),
+      query: decode(req.url.search.replace(/^\?/, '')),
+      batched,
+    });
+    if (log.length > 20_000) log.splice(0, log.length - 20_000);
+  }
+
+  async function dispatch(
+    req: HttpRequest,
+    claims: TokenClaims,
+    requestId: string,
+    batched = false,
+  ): Promise<HttpResponse> {
     const pathname = req.url.pathname.replace(/^\/v1\.0/i, '');
+    record(req, pathname, batched);
     let release: (() => void) | undefined;
     const immutable = prefersImmutableIds(header(req, 'prefer'));
     try {
@@ -200,7 +224,7 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
           headers,
           rawBody: r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body),
         };
-        return dispatch(inner, claims, randomUUID());
+        return dispatch(inner, claims, randomUUID(), true);
       })();
       results.set(String(r.id), promise);
       return promise;

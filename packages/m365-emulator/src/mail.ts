@@ -124,6 +124,7 @@ export function createMessage(
   };
   mailbox.messages.set(id, stored);
   stored.seq = state.touch(mailbox, { kind: 'message', changeType: 'created', id, folder });
+  stored.createdSeq = stored.seq;
   return stored;
 }
 
@@ -218,6 +219,7 @@ export function moveMessage(
   const removedSeq = state.touch(mailbox, { kind: 'message', changeType: 'deleted', id, folder: from });
   mailbox.removed.push({ id, folder: from, seq: removedSeq });
   stored.seq = state.touch(mailbox, { kind: 'message', changeType: 'created', id, folder });
+  stored.createdSeq = stored.seq;
   return stored;
 }
 
@@ -348,6 +350,7 @@ export function deliver(state: EmulatorState, sender: Mailbox, stored: StoredMes
       };
       target.messages.set(id, copyStored);
       copyStored.seq = state.touch(target, { kind: 'message', changeType: 'created', id, folder: 'inbox' });
+      copyStored.createdSeq = copyStored.seq;
     }
   }
 }

@@ -13,6 +13,29 @@ import type { FaultController } from './faults.ts';
 import type { IdFormat } from './id-format.ts';
 import type { Change, EmulatorState, Subscription } from './state.ts';
 
+/**
+ * The forms Microsoft's notifications name an Outlook item in, taken in turn so that every client
+ * meets each: `Users/{id}/Messages/{item}` (the change-notification examples),
+ * `users/{id}@{tenant}/messages/{item}` (the rich-notification examples) and
+ * `Users('{id}')/Messages('{item}')` (OData key syntax, as in `@odata.id`).
+ */
+export function resourceForm(
+  n: number,
+  userId: string,
+  tenantId: string,
+  collection: 'Messages' | 'Events',
+  itemId: string,
+): string {
+  switch (n % 3) {
+    case 1:
+      return `users/${userId}@${tenantId}/${collection.toLowerCase()}/${itemId}`;
+    case 2:
+      return `Users('${userId}')/${collection}('${itemId}')`;
+    default:
+      return `Users/${userId}/${collection}/${itemId}`;
+  }
+}
+
 export type LifecycleEvent = 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
 
 export interface DeliveryRecord {
@@ -137,13 +160,20 @@ export function createNotifier(
     settle();
   }
 
+  let formCount = 0;
   function notification(item: Pending) {
     const { subscription: sub, change } = item;
     const mailbox = state.mailboxes.get(change.mailboxId);
     const collection = change.kind === 'message' ? 'Messages' : 'Events';
     // The id format the subscription was created with (id-format.ts).
     const itemId = sub.immutableIds || !ids ? change.id : ids.toRest(change.id);
-    const resource = `Users/${mailbox?.id ?? change.mailboxId}/${collection}/${itemId}`;
+    const resource = resourceForm(
+      formCount++,
+      mailbox?.id ?? change.mailboxId,
+      sub.tenantId,
+      collection,
+      itemId,
+    );
     const stored =
       change.kind === 'message' ? mailbox?.messages.get(change.id) : mailbox?.events.get(change.id);
     return {

@@ -39,6 +39,8 @@ export const FOLDER_DISPLAY_NAMES: Record<FolderName, string> = {
 export interface StoredMessage {
   folder: FolderName;
   seq: number;
+  /** The seq at which it arrived in its current folder (created, delivered or moved in). */
+  createdSeq?: number;
   /** The Graph representation, every property included. */
   data: Json;
   /** RFC 5322 threading, turned into In-Reply-To/References headers on delivery. */
@@ -102,6 +104,11 @@ export interface Mailbox {
   readonly busy: BusyBlock[];
   readonly installedApps: Map<string, InstalledApp>;
   seq: number;
+  /**
+   * The generation of this mailbox's delta sync state: tokens minted under an older one are answered
+   * 410 `SyncStateNotFound`, as Outlook does when its sync-state cache has dropped them.
+   */
+  syncGeneration: number;
 }
 
 export interface Subscription {
@@ -137,6 +144,16 @@ export interface Change {
   readonly folder?: FolderName;
 }
 
+export interface GraphRequestRecord {
+  readonly method: string;
+  /** The path after the version, percent-decoded (e.g. `/users/a@b.example/messages/AAMk…`). */
+  readonly path: string;
+  /** The query string as sent, without `?`, percent-decoded. */
+  readonly query: string;
+  /** True for a request inside a `$batch`. */
+  readonly batched: boolean;
+}
+
 export interface EmulatorState {
   readonly clock: EmulatorClock;
   readonly hostTenantId: string;
@@ -145,6 +162,11 @@ export interface EmulatorState {
   readonly mailboxes: Map<string, Mailbox>;
   readonly subscriptions: Map<string, Subscription>;
   readonly catalog: Map<string, CatalogApp>;
+  /**
+   * Every Graph request served, `$batch` inner requests included (each after its `$batch`), newest
+   * last, the oldest dropped past 20,000: what a test counts and inspects.
+   */
+  readonly requests: GraphRequestRecord[];
   /** Finds a mailbox by id, email or userPrincipalName (case-insensitive). */
   find(idOrEmail: string): Mailbox | undefined;
   /** Finds or creates the mailbox for an address (ad-hoc when unknown). */
@@ -220,6 +242,7 @@ export function createState(options: { directory?: Seed; clock: EmulatorClock })
       busy: [],
       installedApps: new Map(),
       seq: 0,
+      syncGeneration: 0,
     };
     mailboxes.set(id, mailbox);
     byAddress.set(email, mailbox);
@@ -280,6 +303,7 @@ export function createState(options: { directory?: Seed; clock: EmulatorClock })
     mailboxes,
     subscriptions: new Map(),
     catalog: new Map(),
+    requests: [],
     find(idOrEmail) {
       const key = idOrEmail.toLowerCase();
       return mailboxes.get(idOrEmail) ?? mailboxes.get(key) ?? byAddress.get(key);

@@ -310,6 +310,63 @@ describe('mail folders and delta', () => {
     ]);
   });
 
+  it('delta: changeType=created and $filter=receivedDateTime ge list only new arrivals, in every round', async () => {
+    const user = people.serviceManager;
+    const from = people.gatesheadTeamManager;
+    await h.admin('POST', '/clock', { advanceMs: -30 * 86_400_000 });
+    await h.admin('POST', `/mailboxes/${from}/send`, { to: user, subject: 'Last month', body: 'x' });
+    await h.admin('POST', '/clock', { advanceMs: 30 * 86_400_000 });
+    await h.admin('POST', `/mailboxes/${from}/send`, { to: user, subject: 'Today', body: 'x' });
+    const since = new Date(Date.now() - 7 * 86_400_000).toISOString();
+    const first = await h.graph
+      .api(`/users/${user}/mailFolders('inbox')/messages/delta`)
+      .query({ changeType: 'created' })
+      .filter(`receivedDateTime ge ${since}`)
+      .select('id,subject,receivedDateTime')
+      .get();
+    const subjects = first.value.map((m: { subject: string }) => m.subject);
+    expect(subjects).toContain('Today');
+    expect(subjects).not.toContain('Last month');
+    // An update to a message already listed is not a creation.
+    const today = first.value.find((m: { subject: string }) => m.subject === 'Today');
+    await h.graph.api(`/users/${user}/messages/${today.id}`).patch({ isRead: true });
+    await h.admin('POST', `/mailboxes/${from}/send`, { to: user, subject: 'Later', body: 'y' });
+    const next = await h.graph.api(first['@odata.deltaLink']).get();
+    expect(next.value.map((m: { subject: string }) => m.subject)).toEqual(['Later']);
+  });
+
+  it('delta: refuses query options message delta does not support', async () => {
+    const base = `/users/${people.serviceManager}/mailFolders('inbox')/messages/delta`;
+    const status = (p: Promise<unknown>) =>
+      p.then(
+        () => 200,
+        (e: { statusCode: number }) => e.statusCode,
+      );
+    expect(await status(h.graph.api(base).filter("subject eq 'x'").get())).toBe(400);
+    expect(await status(h.graph.api(base).orderby('subject').get())).toBe(400);
+    expect(await status(h.graph.api(base).query({ changeType: 'moved' }).get())).toBe(400);
+    expect(await status(h.graph.api(base).orderby('receivedDateTime desc').get())).toBe(200);
+  });
+
+  it('delta: an expired sync state answers 410 SyncStateNotFound; a new round works', async () => {
+    const user = people.serviceManager;
+    const base = `/users/${user}/mailFolders('inbox')/messages/delta`;
+    const round = await h.graph.api(base).query({ changeType: 'created' }).get();
+    const link = round['@odata.deltaLink'] as string;
+    const expired = await h.admin('POST', `/mailboxes/${user}/delta/expire`);
+    expect(expired.status).toBe(200);
+    const error = await h.graph
+      .api(link)
+      .get()
+      .then(
+        () => undefined,
+        (e: { statusCode: number; code: string }) => e,
+      );
+    expect(error).toMatchObject({ statusCode: 410, code: 'SyncStateNotFound' });
+    const again = await h.graph.api(base).query({ changeType: 'created' }).get();
+    expect(again['@odata.deltaLink']).toContain('$deltatoken=');
+  });
+
   it('marks a message read with PATCH', async () => {
     const [m] = await inboxOf(people.headOfService);
     const patched = await h.graph

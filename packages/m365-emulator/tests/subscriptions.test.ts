@@ -210,3 +210,16 @@ describe('delta catch-up after dropped notifications', () => {
     expect(changes.value.map((m: { subject: string }) => m.subject).sort()).toEqual(['lost 1', 'lost 2']);
   });
 });
+
+describe('notification resource forms', () => {
+  it('takes each documented form in turn', async () => {
+    const { resourceForm } = await import('../src/notifier.ts');
+    const forms = [0, 1, 2, 3].map((n) => resourceForm(n, 'u-1', 't-1', 'Messages', 'AAMk='));
+    expect(forms).toEqual([
+      'Users/u-1/Messages/AAMk=',
+      'users/u-1@t-1/messages/AAMk=',
+      "Users('u-1')/Messages('AAMk=')",
+      'Users/u-1/Messages/AAMk=',
+    ]);
+  });
+});

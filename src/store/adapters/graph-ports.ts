@@ -3,8 +3,29 @@
  * sent-message index or booked meeting. Same contracts as the in-memory versions in
  * src/graph/memory-ports.ts.
  */
-import type { MeetingIndex, MessageIndex, MessageRef, SubscriptionStore } from '../../graph/ports.ts';
+import type { Selectable } from 'kysely';
+import type {
+  MeetingIndex,
+  MessageIndex,
+  MessageRef,
+  SubscriptionRecord,
+  SubscriptionStore,
+} from '../../graph/ports.ts';
 import type { Store } from '../open-store.ts';
+import { claimSubscriptionSlot, releaseSubscriptionSlot } from '../operations/index.ts';
+import type { GraphSubscriptionsTable } from '../schema.ts';
+
+function toRecord(r: Selectable<GraphSubscriptionsTable>): SubscriptionRecord {
+  return {
+    id: r.id,
+    kind: r.kind,
+    mailbox: r.mailbox ?? '',
+    mailboxId: r.mailbox_id ?? '',
+    resource: r.resource,
+    clientState: r.client_state,
+    expiresAt: new Date(r.expires_at).toISOString(),
+  };
+}
 
 export function createStoreSubscriptionStore(
   store: Store,
@@ -14,15 +35,15 @@ export function createStoreSubscriptionStore(
   return {
     async list() {
       const rows = await db.selectFrom('graph_subscriptions').selectAll().orderBy('created_at').execute();
-      return rows.map((r) => ({
-        id: r.id,
-        kind: r.kind,
-        mailbox: r.mailbox ?? '',
-        mailboxId: r.mailbox_id ?? '',
-        resource: r.resource,
-        clientState: r.client_state,
-        expiresAt: new Date(r.expires_at).toISOString(),
-      }));
+      return rows.map(toRecord);
+    },
+    async get(id) {
+      const row = await db
+        .selectFrom('graph_subscriptions')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? toRecord(row) : undefined;
     },
     async put(record) {
       const at = now();
@@ -52,14 +73,25 @@ export function createStoreSubscriptionStore(
         .executeTakeFirst();
       return row?.link;
     },
-    async setDeltaLink(mailbox, link) {
+    async setDeltaLink(mailbox, link, watermark) {
       const at = now();
+      const fields = { link, updated_at: at, ...(watermark ? { watermark } : {}) };
       await db
         .insertInto('delta_links')
-        .values({ mailbox: mailbox.toLowerCase(), link, updated_at: at })
-        .onConflict((oc) => oc.column('mailbox').doUpdateSet({ link, updated_at: at }))
+        .values({ mailbox: mailbox.toLowerCase(), ...fields })
+        .onConflict((oc) => oc.column('mailbox').doUpdateSet(fields))
         .execute();
     },
+    async watermark(mailbox) {
+      const row = await db
+        .selectFrom('delta_links')
+        .select('watermark')
+        .where('mailbox', '=', mailbox.toLowerCase())
+        .executeTakeFirst();
+      return row?.watermark ? new Date(row.watermark).toISOString() : undefined;
+    },
+    claim: (slot, holder, until) => claimSubscriptionSlot(db, slot, holder, now(), until),
+    release: (slot, holder) => releaseSubscriptionSlot(db, slot, holder),
   };
 }
 

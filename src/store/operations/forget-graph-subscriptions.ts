@@ -7,4 +7,5 @@ import type { Db } from '../schema.ts';
 export async function forgetGraphSubscriptions(db: Db): Promise<void> {
   await db.deleteFrom('graph_subscriptions').execute();
   await db.deleteFrom('delta_links').execute();
+  await db.deleteFrom('graph_subscription_claims').execute();
 }

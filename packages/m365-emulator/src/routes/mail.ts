@@ -9,7 +9,7 @@
  *   GET       /users/{u}/mailFolders[/{folder}]   GET /users/{u}/mailFolders/{folder}/messages/delta
  */
 import { renderEvent } from '../calendar.ts';
-import { badRequest } from '../graph-error.ts';
+import { badRequest, GraphError } from '../graph-error.ts';
 import type { HttpResponse } from '../http.ts';
 import { prefersImmutableIds } from '../id-format.ts';
 import {
@@ -88,19 +88,81 @@ interface DeltaToken {
   u: number;
   /** Offset within the round. */
   o: number;
+  /** The mailbox's sync generation when the round began (see `Mailbox.syncGeneration`). */
+  g: number;
   sel?: string;
   ps?: number;
+  /** `changeType` custom query option: created, updated or deleted. */
+  ct?: DeltaChangeType;
+  /** `$filter=receivedDateTime ge|gt {instant}`: the operator and the instant (ms). */
+  rf?: { op: 'ge' | 'gt'; at: number };
 }
 
+type DeltaChangeType = 'created' | 'updated' | 'deleted';
+
 const encodeToken = (t: DeltaToken) => Buffer.from(JSON.stringify(t)).toString('base64url');
-function decodeToken(value: string, folder: FolderName): DeltaToken {
+function decodeToken(value: string, folder: FolderName, mailbox: Mailbox): DeltaToken {
+  let t: DeltaToken;
   try {
-    const t = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as DeltaToken;
+    t = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as DeltaToken;
     if (t.f !== folder || typeof t.s !== 'number') throw new Error('folder');
-    return t;
   } catch {
     throw badRequest('The sync state is invalid or corrupted.', 'SyncStateInvalid');
   }
+  // Outlook keeps sync states in a cache of limited size: an old token is gone, and the client must
+  // sync again from the start (https://learn.microsoft.com/graph/delta-query-overview).
+  if ((t.g ?? 0) !== mailbox.syncGeneration)
+    throw new GraphError(
+      410,
+      'SyncStateNotFound',
+      'The sync state is not found. The delta token has expired; sync again without it.',
+    );
+  return t;
+}
+
+/**
+ * The query options message delta supports on the initial request, strictly as documented
+ * (https://learn.microsoft.com/graph/api/message-delta): `$select`, `$top`, `$expand`, `changeType`
+ * (created, updated, deleted), `$filter` only `receivedDateTime ge|gt {value}`, `$orderby` only
+ * `receivedDateTime desc`, no `$search`.
+ */
+function initialDeltaOptions(params: URLSearchParams): Pick<DeltaToken, 'ct' | 'rf'> {
+  if (params.has('$search')) throw badRequest('$search is not supported on delta.', 'ErrorInvalidUrlQuery');
+  const orderBy = params.get('$orderby') ?? params.get('$orderBy');
+  if (orderBy !== null && !/^receivedDateTime\s+desc$/i.test(orderBy.trim()))
+    throw badRequest(
+      'The only supported $orderby on message delta is receivedDateTime desc.',
+      'ErrorInvalidUrlQuery',
+    );
+  const out: Pick<DeltaToken, 'ct' | 'rf'> = {};
+  const changeType = params.get('changeType');
+  if (changeType !== null) {
+    if (!['created', 'updated', 'deleted'].includes(changeType))
+      throw badRequest(
+        `changeType must be created, updated or deleted, not '${changeType}'.`,
+        'ErrorInvalidUrlQuery',
+      );
+    out.ct = changeType as DeltaChangeType;
+  }
+  const filter = params.get('$filter');
+  if (filter !== null) {
+    const m = /^\s*receivedDateTime\s+(ge|gt)\s+(\S+)\s*$/i.exec(filter);
+    const at = m ? Date.parse(m[2] ?? '') : Number.NaN;
+    if (!m || Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}T/.test(m[2] ?? ''))
+      throw badRequest(
+        'The only supported $filter on message delta is receivedDateTime ge {value} or receivedDateTime gt {value}.',
+        'ErrorInvalidUrlQueryFilter',
+      );
+    out.rf = { op: (m[1] ?? 'ge').toLowerCase() as 'ge' | 'gt', at };
+  }
+  return out;
+}
+
+function passesFilter(m: StoredMessage, token: DeltaToken): boolean {
+  if (!token.rf) return true;
+  const received = Date.parse(String(m.data.receivedDateTime ?? ''));
+  if (Number.isNaN(received)) return false;
+  return token.rf.op === 'ge' ? received >= token.rf.at : received > token.rf.at;
 }
 
 function delta(ctx: RouteContext): HttpResponse {
@@ -111,30 +173,43 @@ function delta(ctx: RouteContext): HttpResponse {
   const skipToken = params.get('$skiptoken') ?? params.get('$skipToken');
   const select = params.get('$select') ?? undefined;
   let token: DeltaToken;
-  if (skipToken) token = decodeToken(skipToken, folder);
-  else if (deltaToken) token = { ...decodeToken(deltaToken, folder), u: mailbox.seq, o: 0 };
+  if (skipToken) token = decodeToken(skipToken, folder, mailbox);
+  else if (deltaToken) token = { ...decodeToken(deltaToken, folder, mailbox), u: mailbox.seq, o: 0 };
   else
     token = {
       f: folder,
       s: 0,
       u: mailbox.seq,
       o: 0,
+      g: mailbox.syncGeneration,
+      ...initialDeltaOptions(params),
       ...(select ? { sel: select } : {}),
       ...(preferredPageSize(ctx.prefer) ? { ps: preferredPageSize(ctx.prefer) } : {}),
     };
   const pageSize = preferredPageSize(ctx.prefer) ?? token.ps ?? 10;
   const selectList = token.sel?.split(',').map((s) => s.trim());
+  const inWindow = (seq: number) => seq > token.s && seq <= token.u;
   type Entry = { seq: number; json: Json };
   const entries: Entry[] = [];
-  for (const m of mailbox.messages.values())
-    if (m.folder === folder && m.seq > token.s && m.seq <= token.u)
+  for (const m of mailbox.messages.values()) {
+    if (m.folder !== folder || !passesFilter(m, token)) continue;
+    const created = m.createdSeq ?? 0;
+    const include =
+      token.ct === 'created'
+        ? inWindow(created)
+        : token.ct === 'updated'
+          ? inWindow(m.seq) && created <= token.s
+          : token.ct === 'deleted'
+            ? false
+            : inWindow(m.seq);
+    if (include)
       entries.push({ seq: m.seq, json: renderMessage(m, { select: selectList, prefer: ctx.prefer }) });
-  if (token.s > 0) {
+  }
+  if (token.s > 0 && token.ct !== 'created' && token.ct !== 'updated') {
     const present = new Set(entries.map((e) => String(e.json.id)));
     const removed = new Map<string, number>();
     for (const r of mailbox.removed)
-      if (r.folder === folder && r.seq > token.s && r.seq <= token.u && !present.has(r.id))
-        removed.set(r.id, r.seq);
+      if (r.folder === folder && inWindow(r.seq) && !present.has(r.id)) removed.set(r.id, r.seq);
     // A REST id names the item in the folder it left (an immutable id is the same everywhere).
     const removedId = (id: string) =>
       prefersImmutableIds(ctx.prefer) ? id : ctx.services.ids.toRest(id, `${mailbox.id}/${folder}`);
@@ -161,6 +236,11 @@ function delta(ctx: RouteContext): HttpResponse {
       `${base}?$deltatoken=${encodeToken({ ...rest, s: token.u, u: token.u, o: 0 })}`;
   }
   return { status: 200, body };
+}
+
+/** Drops every delta sync state of a mailbox: its outstanding tokens are answered 410 from now on. */
+export function expireDeltaTokens(mailbox: Mailbox): void {
+  mailbox.syncGeneration++;
 }
 
 // ------------------------------------------------------------------- routes
