@@ -21,6 +21,7 @@ import { DISPUTE_HEADER } from '../../src/graph/ids.ts';
 import { getProcedure } from '../../src/procedures/index.ts';
 import { loadDisputeExport } from '../../src/store/index.ts';
 import { textOf } from '../bot/harness.ts';
+import { raiseConfirmations } from '../domain/dispute/fixtures.ts';
 import {
   type AdminEvent,
   type AdminMail,
@@ -166,6 +167,7 @@ describe('every procedure reaches the other agency, end to end', () => {
         counterpartOrganisationId: journey.counterpart,
         category: getProcedure(journey.procedureId)?.categories[0]?.id ?? 'other',
         ...(journey.urgency ? { urgency: journey.urgency } : {}),
+        ...raiseConfirmations(getProcedure(journey.procedureId)!),
         details: {
           issue: 'The agencies disagree about whether the threshold for a strategy discussion is met.',
           informalAttempts: 'Discussed by telephone on 8 January 2027; no agreement.',
