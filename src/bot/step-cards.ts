@@ -220,7 +220,7 @@ function partyLabel(procedure: ProcedureDefinition, role: string, label: string 
   return label ?? procedure.roles.find((r) => r.id === role)?.label ?? role;
 }
 
-/** The other viable starts the booking found (free for everyone known, inside the window), up to five. */
+/** The other viable starts the booking found (free for everyone known, inside the window, across its days), up to twenty. */
 function otherSlots(
   alternatives: readonly string[],
   start: string | undefined,
@@ -230,6 +230,6 @@ function otherSlots(
   const duration = start && end ? Date.parse(end) - Date.parse(start) : 60 * 60_000;
   return alternatives
     .filter((a) => a > now)
-    .slice(0, 5)
+    .slice(0, 20)
     .map((a) => ({ start: a, end: new Date(Date.parse(a) + duration).toISOString() }));
 }

@@ -118,6 +118,10 @@ const EVENTS: { readonly [E in EventType]: (input: StepVerbInput, meaning: VerbM
     const note = str(data, 'note');
     return { type: 'closed', by: actor, ...(note ? { note } : {}) };
   },
+  'referral-sent': ({ actor, data }) => {
+    const note = str(data, 'note');
+    return { type: 'referral-sent', by: actor, ...(note ? { note } : {}) };
+  },
   withdrawn: ({ actor, by, data }) => ({
     type: 'withdrawn',
     by: actor,
@@ -146,6 +150,7 @@ export const STEP_VERBS: Readonly<Record<DomainVerb, StepVerb>> = {
   [VERBS.resolve]: row(VERBS.resolve, { doneTitle: 'resolved' }),
   [VERBS.close]: row(VERBS.close, { doneTitle: 'record closed' }),
   [VERBS.withdraw]: row(VERBS.withdraw, { doneTitle: 'withdrawn' }),
+  [VERBS.referralSent]: row(VERBS.referralSent, { doneTitle: 'recorded as sent securely' }),
 };
 
 /** "Done: <title>" for a verb (and route). */

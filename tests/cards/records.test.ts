@@ -13,6 +13,17 @@ import { acting } from './fixtures.ts';
 /** One line of each kind, with the sentence the case record showed for it before lines were data. */
 const LINES: readonly [RecordLine, string][] = [
   [
+    {
+      kind: 'referral-prepared',
+      params: { routeName: 'CAFCASS', means: 'Egress', to: 'Service Manager, CAFCASS' },
+    },
+    'The CAFCASS referral to Service Manager, CAFCASS was prepared to be sent by: Egress',
+  ],
+  [
+    { kind: 'referral-sent', params: { routeName: 'CAFCASS', means: 'Egress', by: 'IRO, Northborough' } },
+    'IRO, Northborough recorded that the CAFCASS referral was sent by: Egress',
+  ],
+  [
     { kind: 'meeting-required', params: { stageName: 'Stage 3', quote: 'They must meet.' } },
     'Guidance did not resolve it at Stage 3, so the meeting the procedure requires is being booked: “They must meet.”',
   ],
@@ -165,6 +176,8 @@ describe('record lines in words', () => {
       'decided-informal': true,
       'handed-to-sender': true,
       'meeting-required': true,
+      'referral-prepared': true,
+      'referral-sent': true,
       'decision-accepted': true,
       'informal-contact': true,
       bypassed: true,

@@ -239,6 +239,24 @@ function words(intent: CardIntent): Words {
       };
     case 'ended-unresolved':
       return { title: 'Dispute ended unresolved', text: [outcomeText(intent.reason)] };
+    case 'send-referral-securely': {
+      const d = intent.document;
+      return {
+        title: `${intent.routeName}: send the referral securely`,
+        text: [
+          `The procedure says this referral goes by: ${intent.means}. Concord has not sent it. Send the text below to ${intent.to.name} (${intent.to.email}) that way, then record that it went.`,
+          `${d.procedureName}: case ${d.caseReference}`,
+          `“${d.quote}”`,
+          ...(d.condition ? [d.condition] : []),
+          `Reason for the referral: ${d.reason}`,
+          `Category: ${d.category}`,
+          `The problem identified: ${d.issue}`,
+          `Resolution sought: ${d.resolutionSought}`,
+          ...d.outcomes.map((o) => `${o.stageName}: ${outcomeText(o.summary)}`),
+        ],
+        actions: [{ verb: VERBS.referralSent, title: `I have sent it by ${intent.means}` }],
+      };
+    }
     case 'stage-involves-you':
       return {
         title: `${intent.stageName}: this involves you`,

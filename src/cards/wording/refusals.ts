@@ -107,6 +107,8 @@ const SENTENCES: Readonly<Record<RefusalCode, Sentence>> = {
   'final-stage': () => 'This was the final stage; there is no further stage to raise.',
   'informal-not-available': () => 'Raising it informally is not an option at this point.',
   'accept-not-available': () => 'Accepting the decision is not an option at this point.',
+  'referral-not-secure': () =>
+    'This referral was sent by Concord; there is nothing to record as sent by other means.',
   'no-further-stage': () => 'There is no further stage in this procedure.',
   'no-bypass': (p) => `${p.s('procedure')} does not allow stages to be skipped.`,
   'only-role-bypasses': (p) => `Only ${p.s('role')} can move the dispute past a stage.`,

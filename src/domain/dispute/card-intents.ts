@@ -25,6 +25,19 @@ export type FeedbackUpdate =
   | { readonly kind: 'stage-unresolved'; readonly stageName: string }
   | { readonly kind: 'resolved'; readonly stageName: string };
 
+/** A referral to be sent by other means: the facts the referral email would carry. */
+export interface ReferralDocument {
+  readonly procedureName: string;
+  readonly caseReference: string;
+  readonly quote: string;
+  readonly condition: string | null;
+  readonly reason: string;
+  readonly category: string;
+  readonly issue: string;
+  readonly resolutionSought: string;
+  readonly outcomes: readonly { readonly stageName: string; readonly summary: OutcomeText }[];
+}
+
 export type CardIntent =
   | {
       readonly kind: 'ask-decision';
@@ -90,6 +103,17 @@ export type CardIntent =
       readonly text: string;
       readonly from: string;
       readonly acknowledgementQuote: string | null;
+    }
+  /**
+   * A referral the procedure says must go by a particular means Concord cannot use (IRO: "sent
+   * securely via the Egress email system"): the document to send, and a button to record it went.
+   */
+  | {
+      readonly kind: 'send-referral-securely';
+      readonly routeName: string;
+      readonly means: string;
+      readonly to: { readonly name: string; readonly email: string };
+      readonly document: ReferralDocument;
     }
   | { readonly kind: 'chased'; readonly on: string }
   | { readonly kind: 'no-response'; readonly dueDate: string | null }

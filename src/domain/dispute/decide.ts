@@ -20,7 +20,7 @@ import {
   onMeetingResponse,
   onMeetingUnbookable,
 } from './handlers/meeting.ts';
-import { onOutcome, onReferral } from './handlers/outcome.ts';
+import { onOutcome, onReferral, onReferralSent } from './handlers/outcome.ts';
 import { raise } from './handlers/raise.ts';
 import { onTimer } from './handlers/timers.ts';
 import { RefusalSignal, refuse } from './refusal.ts';
@@ -77,6 +77,7 @@ export const HANDLERS: { readonly [K in DisputeEventType]: Handler<K> } = {
   'meeting-held': onDispute((t, event) => onMeetingHeld(t, event.eventId)),
   'outcome-recorded': onDispute(onOutcome),
   'exceptional-referral': onDispute(onReferral),
+  'referral-sent': onDispute(onReferralSent),
   withdrawn: onDispute(onWithdrawn),
   resolved: onDispute(onResolved),
   closed: onDispute(onClosed),

@@ -58,6 +58,14 @@ export type RecordLine =
       readonly params: { readonly by: string; readonly stageName: string };
     }
   | {
+      readonly kind: 'referral-prepared';
+      readonly params: { readonly routeName: string; readonly means: string; readonly to: string };
+    }
+  | {
+      readonly kind: 'referral-sent';
+      readonly params: { readonly routeName: string; readonly means: string; readonly by: string };
+    }
+  | {
       readonly kind: 'meeting-required';
       readonly params: { readonly stageName: string; readonly quote: string };
     }

@@ -90,6 +90,7 @@ export type RefusalCode =
   | 'final-stage'
   | 'informal-not-available'
   | 'accept-not-available'
+  | 'referral-not-secure'
   | 'no-further-stage'
   | 'no-bypass'
   | 'only-role-bypasses'

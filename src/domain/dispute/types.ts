@@ -275,6 +275,8 @@ export type DisputeEvent = EventBase &
         readonly routeId: string;
         readonly reason: string;
       }
+    /** The referral a route sends by a particular means (IRO: Egress) has been sent by that means. */
+    | { readonly type: 'referral-sent'; readonly by: PersonRef; readonly note?: string }
     | { readonly type: 'withdrawn'; readonly by: PersonRef; readonly reason: string }
     | {
         readonly type: 'resolved';

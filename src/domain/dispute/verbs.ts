@@ -25,6 +25,7 @@ export const VERBS = {
   resolve: 'resolve',
   close: 'close',
   withdraw: 'withdraw',
+  referralSent: 'referral-sent',
 } as const;
 
 /** Verbs that only drive the conversation and the cards; they never reach `decide()` as such. */
@@ -78,6 +79,7 @@ export const VERB_MEANING = {
   [VERBS.requestMeeting]: { event: 'meeting-requested' },
   [VERBS.resolve]: { event: 'resolved' },
   [VERBS.close]: { event: 'closed' },
+  [VERBS.referralSent]: { event: 'referral-sent' },
   [VERBS.withdraw]: { event: 'withdrawn' },
 } as const satisfies Record<DomainVerb, VerbMeaning>;
 

@@ -221,3 +221,44 @@ describe('a reassignment whose procedure requires a meeting when guidance does n
     expect(w.s.stage).toMatchObject({ phase: 'awaiting-owner', awaiting: { id: 'la.iro' } });
   });
 });
+
+describe('a referral the procedure says goes by a particular means', () => {
+  it('IRO → CAFCASS "sent securely via the Egress email system": Concord prepares the referral for the IRO to send, and records when it went', () => {
+    const w = raise(iro, { hosts: ['la', 'partner'] });
+    walkTo(w, 5);
+    for (let i = 0; i < 20 && !['awaiting-decision', 'awaiting-owner'].includes(w.s.stage.phase); i++)
+      step(w, false);
+    const owner = person('la', 'iro');
+    expect(w.s.stage.awaiting?.id).toBe(owner.id);
+    const route = iro.exceptionalRoutes.find((r) => r.means)!;
+    w.send({
+      type: 'exceptional-referral',
+      by: owner,
+      routeId: route.id,
+      reason: 'The plan still does not meet the child’s needs.',
+    });
+    // Nothing goes to CAFCASS by ordinary email.
+    expect(emailsIn(w.last).filter((e) => e.template === 'referral')).toEqual([]);
+    const card = cardsIn(w.last).find((c) => c.intent.kind === 'send-referral-securely');
+    expect(card?.to.id).toBe(owner.id);
+    const view = cardViewOf(card!);
+    expect(view.text.join(' ')).toContain(route.means!);
+    expect(view.text.join(' ')).toContain(
+      'Reason for the referral: The plan still does not meet the child’s needs.',
+    );
+    expect(view.text.join(' ')).toContain('case CASE-2026-007');
+    expect(view.actions.map((a) => a.verb)).toEqual(['referral-sent']);
+    w.send({ type: 'referral-sent', by: owner, note: 'Sent on 12 January.' });
+    const kinds = w.last.flatMap((e) => (e.type === 'record' && 'kind' in e.entry ? [e.entry.kind] : []));
+    expect(kinds).toContain('referral-sent');
+    expect(cardsIn(w.last).find((c) => c.card === 'outcome')?.to.id).toBe(owner.id);
+    // The IRO then records what came of the referral.
+    w.send({
+      type: 'outcome-recorded',
+      by: owner,
+      resolved: true,
+      summary: 'CAFCASS advised; the plan was amended.',
+    });
+    expect(w.s.status).toBe('resolved');
+  });
+});

@@ -1,14 +1,15 @@
 /** Recording a stage's outcome (returned to the owner where the procedure says so) and exceptional referrals. */
 
 import { isCalendarDay } from '../../calendar/index.ts';
-import type { DecisionOption } from '../card-intents.ts';
+import type { ExceptionalRoute } from '../../procedure/schema.ts';
+import type { DecisionOption, ReferralDocument } from '../card-intents.ts';
 import type { EventOf } from '../decide-types.ts';
 import { endUnresolved, resolveDispute, stageUnresolved } from '../ending.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { bookMeeting } from '../meeting-booking.ts';
 import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
-import type { AgreedAction } from '../types.ts';
+import type { AgreedAction, PersonRef } from '../types.ts';
 import { validateText } from '../validate.ts';
 
 export function onOutcome(t: Transition, event: EventOf<'outcome-recorded'>): void {
@@ -108,22 +109,15 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
   const to = t.mustResolve(route.to, event.by);
   t.cancelStageTimers();
   t.addParticipants(to);
-  t.sendEmail({
-    from: event.by,
-    to: [to],
-    importance: 'high',
-    template: 'referral',
-    kind: 'referral',
-    message: {
-      kind: 'referral',
-      routeName: route.name,
-      quote: route.quote,
-      condition: route.condition ?? null,
-      reason,
-      means: route.means ?? null,
-      outcomes: t.state.outcomes.map((o) => ({ stageId: o.stageId, summary: o.summary })),
-    },
-  });
+  const referral = {
+    kind: 'referral' as const,
+    routeName: route.name,
+    quote: route.quote,
+    condition: route.condition ?? null,
+    reason,
+    means: route.means ?? null,
+    outcomes: t.state.outcomes.map((o) => ({ stageId: o.stageId, summary: o.summary })),
+  };
   t.update({ exceptionalRoute: route.id });
   t.updateStage({ phase: 'exceptional', awaiting: event.by });
   t.record({
@@ -133,7 +127,55 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
     params: { routeName: route.name },
     outcome: reason,
   });
-  t.sendCard(event.by, 'outcome', {
+  if (route.means) {
+    // "In writing and sent securely via the Egress email system": Concord cannot send by that means,
+    // so it prepares the referral for the decider to send, and records when they say it went.
+    t.record({
+      contactType: route.channel,
+      between: [event.by.name, to.name],
+      kind: 'referral-prepared',
+      params: { routeName: route.name, means: route.means, to: to.name },
+    });
+    t.sendCard(event.by, 'decision', {
+      kind: 'send-referral-securely',
+      routeName: route.name,
+      means: route.means,
+      to: { name: to.name, email: to.email },
+      document: referralDocument(t, referral),
+    });
+    return;
+  }
+  t.sendEmail({
+    from: event.by,
+    to: [to],
+    importance: 'high',
+    template: 'referral',
+    kind: 'referral',
+    message: referral,
+  });
+  askReferralOutcome(t, event.by, route);
+}
+
+/** The referral was sent by the means the procedure requires; its outcome is recorded next. */
+export function onReferralSent(t: Transition, event: EventOf<'referral-sent'>): void {
+  requireOpen(t);
+  requirePhase(t, 'exceptional');
+  const by = requireAwaiting(t, event.by, 'decide');
+  const route = t.procedure.exceptionalRoutes.find((r) => r.id === t.state.exceptionalRoute);
+  if (!route?.means) refuse('option-not-available', 'referral-not-secure');
+  const note = event.note ? validateText(event.note, 'note', 2000, 'note') : undefined;
+  t.record({
+    contactType: route.channel,
+    between: [by.name],
+    kind: 'referral-sent',
+    params: { routeName: route.name, means: route.means, by: by.name },
+    ...(note ? { outcome: note } : {}),
+  });
+  askReferralOutcome(t, by, route);
+}
+
+function askReferralOutcome(t: Transition, by: PersonRef, route: ExceptionalRoute): void {
+  t.sendCard(by, 'outcome', {
     kind: 'record-outcome',
     after: 'referral',
     name: route.name,
@@ -143,6 +185,28 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
     mustInclude: [],
     canRequestMeeting: false,
   });
+}
+
+/** The referral as a document to send by other means: the same facts the referral email carries. */
+function referralDocument(
+  t: Transition,
+  referral: { quote: string; condition: string | null; reason: string },
+): ReferralDocument {
+  const d = t.state.details;
+  return {
+    procedureName: t.procedure.name,
+    caseReference: t.state.caseReference,
+    quote: referral.quote,
+    condition: referral.condition,
+    reason: referral.reason,
+    category: t.procedure.categories.find((c) => c.id === t.state.category)?.label ?? t.state.category,
+    issue: d.issue,
+    resolutionSought: d.resolutionSought,
+    outcomes: t.state.outcomes.map((o) => ({
+      stageName: t.procedure.stages.find((s) => s.id === o.stageId)?.name ?? o.stageId,
+      summary: o.summary,
+    })),
+  };
 }
 
 export function validateActions(actions: readonly AgreedAction[]): AgreedAction[] {
