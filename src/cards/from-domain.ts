@@ -21,6 +21,7 @@ import type {
   StatementField,
   Viewer,
 } from './view-models.ts';
+import { aboutWords } from '../wording/audience.ts';
 import { recordEntryText } from './wording/records.ts';
 import { refusalText } from './wording/refusals.ts';
 
@@ -32,7 +33,21 @@ export function deadlinesOf(state: DisputeState, procedure: ProcedureDefinition)
     overallStartedAt: state.formalStartedAt,
     overallDue: state.overallDue,
     overallWorkingDays: procedure.overall?.workingDays ?? null,
+    status: state.status,
+    ...(state.stage.phase === 'exceptional' ? { paused: true } : {}),
   };
+}
+
+/**
+ * The warning a card's own intent gives, so the card's RAG is never lower than what it warns of.
+ * @example warningOf({ kind: 'stage-warning', percent: 75, stageName: 'Stage 1', dueDate: null }) // { stage: 75 }
+ */
+export function warningOf(intent: { readonly kind: string; readonly percent?: number }): Deadlines['warned'] {
+  const percent = intent.percent === 50 || intent.percent === 75 || intent.percent === 100 ? intent.percent : null;
+  if (intent.kind === 'stage-warning' && percent) return { stage: percent };
+  if (intent.kind === 'overall-timescale' && percent) return { overall: percent };
+  if (intent.kind === 'stage-overdue' || intent.kind === 'no-response') return { stage: 100 };
+  return undefined;
 }
 
 export function headerOf(state: DisputeState, procedure: ProcedureDefinition): DisputeHeader {
@@ -61,6 +76,10 @@ export function decisionFromCardView(
     viewer: Viewer;
     awaiting: PersonLabel | null;
     stale: boolean;
+    /** The dispute's status now; an ended dispute is never "On track". */
+    status?: DisputeState['status'];
+    paused?: boolean;
+    warned?: Deadlines['warned'];
   },
 ): DecisionViewModel {
   return {
@@ -77,6 +96,9 @@ export function decisionFromCardView(
         overallStartedAt: ctx.overallStartedAt,
         overallDue: view.overallDue,
         overallWorkingDays: view.overallWorkingDays,
+        ...(ctx.status ? { status: ctx.status } : {}),
+        ...(ctx.paused ? { paused: true } : {}),
+        ...(ctx.warned ? { warned: ctx.warned } : {}),
       },
     },
     now: ctx.now,
@@ -105,16 +127,23 @@ export function immediateRiskModel(
   };
 }
 
-const DEFAULT_RAISE_LABELS: Readonly<Record<RaiseField, string>> = {
-  procedureId: 'Procedure',
-  caseReference: "Case reference (not the child's or adult's name)",
-  counterpartOrganisationId: 'Partner organisation',
-  category: 'Category',
-  urgency: 'Urgency',
-  issue: 'What is in dispute and its impact on the care plan',
-  informalAttempts: 'Informal attempts so far (with the allocated social worker: when, outcome)',
-  resolutionSought: 'Resolution sought',
-};
+/** The wizard's own labels, in the procedure's terms (an adults' procedure never says "care plan"). */
+function defaultRaiseLabels(
+  procedure: Pick<ProcedureDefinition, 'appliesTo'>,
+  subject?: string | null,
+): Record<RaiseField, string> {
+  const about = aboutWords(procedure, subject);
+  return {
+    procedureId: 'Procedure',
+    caseReference: `Case reference (not ${about.possessive} name)`,
+    counterpartOrganisationId: 'Partner organisation',
+    category: 'Category',
+    urgency: 'Urgency',
+    issue: `What is in dispute and its impact on ${about.impactOn}`,
+    informalAttempts: `Informal attempts so far (with ${about.worker}: when, outcome)`,
+    resolutionSought: 'Resolution sought',
+  };
+}
 
 /** The procedure's `raise.required` ids that name a raise field. */
 const RAISE_IDS: Readonly<Record<string, RaiseField>> = {
@@ -152,7 +181,7 @@ export function raiseDisputeModel(input: {
   canDiscard?: boolean;
 }): RaiseDisputeViewModel {
   const p = input.procedure;
-  const labels: Record<RaiseField, string> = { ...DEFAULT_RAISE_LABELS };
+  const labels: Record<RaiseField, string> = defaultRaiseLabels(p, (input.draft as { subject?: string } | undefined)?.subject);
   for (const item of p.raise.required) {
     const field = RAISE_IDS[item.id];
     if (field) labels[field] = item.label;
@@ -252,7 +281,7 @@ export function disputeDetailModel(input: {
     timeline: input.records.map((r) => ({
       at: r.at,
       stageName: r.stageName,
-      ...recordEntryText(r),
+      ...recordEntryText(r, procedure),
       between: r.between,
     })),
   };

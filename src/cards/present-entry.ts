@@ -18,7 +18,7 @@ import { RAISE_FIELDS } from './view-models.ts';
 
 export function presentWelcome(vm: WelcomeViewModel): Data {
   return {
-    greeting: vm.userName ? `Hello ${esc(vm.userName)}, I am Concord.` : 'Hello, I am Concord.',
+    greeting: vm.userName ? `Hello ${esc(vm.userName)}. I am Concord.` : 'Hello, I am Concord.',
     actions: [
       action(UI_VERBS.raise, 'Raise a dispute', { disputeId: null, seq: 0 }, { style: 'positive' }),
       ...navigation(null, 0),

@@ -105,7 +105,11 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
       condition: route.condition ?? null,
       reason,
       means: route.means ?? null,
-      outcomes: t.state.outcomes.map((o) => ({ stageId: o.stageId, summary: o.summary })),
+      outcomes: t.state.outcomes.map((o) => ({
+        stageId: o.stageId,
+        stageName: t.procedure.stages.find((st) => st.id === o.stageId)?.name ?? o.stageId,
+        summary: o.summary,
+      })),
     },
   });
   t.update({ exceptionalRoute: route.id });
