@@ -135,7 +135,9 @@ export const STEP_VERBS: Readonly<Record<DomainVerb, StepVerb>> = {
   [VERBS.escalate]: row(VERBS.escalate, { cardKind: 'decision', doneTitle: 'raised the next stage' }),
   [VERBS.informal]: row(VERBS.informal, { doneTitle: 'raising it informally' }),
   [VERBS.accept]: row(VERBS.accept, { doneTitle: 'decision accepted' }),
-  [VERBS.refer]: row(VERBS.refer, { doneTitle: (routeName) => (routeName ? `referred: ${routeName}` : 'referred') }),
+  [VERBS.refer]: row(VERBS.refer, {
+    doneTitle: (routeName) => (routeName ? `referred: ${routeName}` : 'referred'),
+  }),
   [VERBS.agreed]: row(VERBS.agreed, { cardKind: 'review-reply', doneTitle: 'marked agreed' }),
   [VERBS.notAgreed]: row(VERBS.notAgreed, { cardKind: 'review-reply', doneTitle: 'marked not agreed' }),
   [VERBS.chase]: row(VERBS.chase, { doneTitle: 'chased' }),

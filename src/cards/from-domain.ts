@@ -4,6 +4,7 @@
  */
 import type { CardView, DisputeState, RecordEntry, Refusal } from '../domain/dispute/types.ts';
 import type { ProcedureDefinition, Stage } from '../domain/procedure/schema.ts';
+import { aboutWords } from '../wording/audience.ts';
 import type {
   Deadlines,
   DecisionViewModel,
@@ -21,7 +22,6 @@ import type {
   StatementField,
   Viewer,
 } from './view-models.ts';
-import { aboutWords } from '../wording/audience.ts';
 import { recordEntryText } from './wording/records.ts';
 import { refusalText } from './wording/refusals.ts';
 
@@ -43,7 +43,8 @@ export function deadlinesOf(state: DisputeState, procedure: ProcedureDefinition)
  * @example warningOf({ kind: 'stage-warning', percent: 75, stageName: 'Stage 1', dueDate: null }) // { stage: 75 }
  */
 export function warningOf(intent: { readonly kind: string; readonly percent?: number }): Deadlines['warned'] {
-  const percent = intent.percent === 50 || intent.percent === 75 || intent.percent === 100 ? intent.percent : null;
+  const percent =
+    intent.percent === 50 || intent.percent === 75 || intent.percent === 100 ? intent.percent : null;
   if (intent.kind === 'stage-warning' && percent) return { stage: percent };
   if (intent.kind === 'overall-timescale' && percent) return { overall: percent };
   if (intent.kind === 'stage-overdue' || intent.kind === 'no-response') return { stage: 100 };
@@ -181,7 +182,10 @@ export function raiseDisputeModel(input: {
   canDiscard?: boolean;
 }): RaiseDisputeViewModel {
   const p = input.procedure;
-  const labels: Record<RaiseField, string> = defaultRaiseLabels(p, (input.draft as { subject?: string } | undefined)?.subject);
+  const labels: Record<RaiseField, string> = defaultRaiseLabels(
+    p,
+    (input.draft as { subject?: string } | undefined)?.subject,
+  );
   for (const item of p.raise.required) {
     const field = RAISE_IDS[item.id];
     if (field) labels[field] = item.label;

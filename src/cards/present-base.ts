@@ -2,8 +2,9 @@
  * What every presenter shares (see present.ts): buttons and their payloads, the refresh block, the
  * deadline block with RAG, the header, and whose step a card is.
  */
-import { escapeCardText as esc } from './escape.ts';
+
 import { workingDaysInWords } from '../wording/dates.ts';
+import { escapeCardText as esc } from './escape.ts';
 import { formatDay, formatInstantDay } from './format.ts';
 import { ragOf } from './rag.ts';
 import { type CardActionData, type CardVerb, UI_VERBS, VERBS } from './verbs.ts';

@@ -10,9 +10,9 @@ import type {
   EmailFrame,
   EmailIntent,
   MeetingTitle,
+  StoryStage,
 } from '../domain/dispute/email-intents.ts';
 import type { EmailView } from '../domain/dispute/types.ts';
-import type { StoryStage } from '../domain/dispute/email-intents.ts';
 import { dayInWords, instantDayInWords } from '../wording/dates.ts';
 import { outcomeText } from '../wording/outcomes.ts';
 
@@ -136,7 +136,10 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
           confirmationText(m.confirms),
           ...(m.procedureQuote ? [`The procedure asks for this: “${m.procedureQuote}”`] : []),
         ],
-        fields: m.actions.map((a) => ({ label: `${a.description} (${a.owner})`, value: `by ${dayInWords(a.dueDate)}` })),
+        fields: m.actions.map((a) => ({
+          label: `${a.description} (${a.owner})`,
+          value: `by ${dayInWords(a.dueDate)}`,
+        })),
       };
     case 'withdrawn':
       return {

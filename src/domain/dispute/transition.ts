@@ -324,7 +324,10 @@ export class Transition {
    * A decision on entering a stage names who that stage deals with, as the directory finds them
    * (the decider acts in it, as channels.ts resolves them), so the card can say whom it is sent to.
    */
-  private withRecipients(intent: Extract<CardIntent, { kind: 'ask-decision' }>, decider: PersonRef): CardIntent {
+  private withRecipients(
+    intent: Extract<CardIntent, { kind: 'ask-decision' }>,
+    decider: PersonRef,
+  ): CardIntent {
     const next = this.procedure.stages.find((s) => s.id === intent.nextStageId);
     if (!next || next.with.length === 0) return intent;
     const recipients = next.with.flatMap((party) => {

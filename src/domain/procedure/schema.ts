@@ -115,6 +115,37 @@ export const stageSchema = z.object({
   final: z.boolean().default(false),
 });
 
+/**
+ * The parts of a dispute's record that a procedure's recording template can ask for: each heading,
+ * stage-table column and meeting-agenda item names the part that fills it (`shows`), so the case
+ * file follows the template with no procedure-specific code.
+ */
+export const RECORD_PARTS = [
+  'case-reference',
+  'people',
+  'stages',
+  'contact-types',
+  'issue',
+  'discussion',
+  'actions',
+  'decision-makers',
+  'stage-dates',
+  'action-taken',
+  'stage',
+  'contact-type',
+  'between',
+  'summary',
+  'outcome',
+  'date',
+  'subject',
+  'meeting',
+  'reason',
+  'views',
+  'actions-to-date',
+] as const;
+export const recordPartSchema = z.enum(RECORD_PARTS);
+export type RecordPart = z.infer<typeof recordPartSchema>;
+
 export const exceptionalRouteSchema = z.object({
   id: slug,
   name: z.string().min(1),
@@ -190,16 +221,27 @@ export const procedureSchema = z
       outcomesReturnTo: partySchema.optional(),
       quote: quote.optional(),
       mustNotRecord: z.array(quote).default([]),
-      headings: z.array(z.object({ id: slug, label: quote })).default([]),
+      headings: z.array(z.object({ id: slug, label: quote, shows: recordPartSchema.optional() })).default([]),
       stageTable: z
-        .object({ columns: z.array(z.object({ id: slug, label: quote })).min(1), quote: quote.optional() })
+        .object({
+          columns: z.array(z.object({ id: slug, label: quote, shows: recordPartSchema.optional() })).min(1),
+          quote: quote.optional(),
+        })
         .optional(),
       agendas: z
         .array(
           z.object({
             id: slug,
             name: z.string().min(1),
-            items: z.array(z.object({ label: quote, children: z.array(quote).default([]) })).min(1),
+            items: z
+              .array(
+                z.object({
+                  label: quote,
+                  children: z.array(quote).default([]),
+                  shows: recordPartSchema.optional(),
+                }),
+              )
+              .min(1),
           }),
         )
         .default([]),
