@@ -3,7 +3,7 @@
  * deadline block with RAG, the header, and whose step a card is.
  */
 
-import { workingDaysInWords } from '../wording/dates.ts';
+import { limitInWords } from '../wording/dates.ts';
 import { escapeCardText as esc } from './escape.ts';
 import { formatDay, formatInstantDay } from './format.ts';
 import { ragOf } from './rag.ts';
@@ -69,7 +69,7 @@ export const DOMAIN_STYLE: Partial<Record<string, ActionStyle>> = {
 /**
  * The deadline block every dispute card shows: the stage's deadline and the overall cap, with the
  * RAG from `ragOf` (status first, then the worse of the step and the cap).
- * @example presentDeadlines(d, now).line // 'Stage due by Monday 7 December 2026 · 20 working days limit: Monday 4 January 2027'
+ * @example presentDeadlines(d, now).line // 'Stage due by Monday 7 December 2026 · 20-working-day limit: Monday 4 January 2027'
  */
 export function presentDeadlines(d: Deadlines, now: string): Data {
   const status = d.status ?? 'open';
@@ -80,8 +80,8 @@ export function presentDeadlines(d: Deadlines, now: string): Data {
       : 'No stage deadline';
   const cap = d.overallWorkingDays
     ? d.overallDue
-      ? `Overall limit (${workingDaysInWords(d.overallWorkingDays)}): ${formatInstantDay(d.overallDue)}`
-      : `Overall limit (${workingDaysInWords(d.overallWorkingDays)}): not started yet`
+      ? `${limitInWords(d.overallWorkingDays)}: ${formatInstantDay(d.overallDue)}`
+      : `${limitInWords(d.overallWorkingDays)}: not started yet`
     : 'No overall time limit';
   const view = ragOf({
     status,

@@ -94,6 +94,14 @@ export function workingDaysInWords(days: number): string {
 }
 
 /**
+ * An overall cap in working days, as a noun phrase.
+ * @example limitInWords(20) // '20-working-day limit'
+ */
+export function limitInWords(days: number): string {
+  return `${days}-working-day limit`;
+}
+
+/**
  * A length of time in minutes.
  * @example durationInWords(90) // '1 hour 30 minutes'
  */

@@ -12,7 +12,7 @@
  *   overall: { startedAt: null, due: null, workingDays: null } }).label // 'Half the time used'
  */
 import type { DisputeStatus } from '../domain/dispute/types.ts';
-import { dueInWords, workingDaysInWords } from './dates.ts';
+import { dueInWords, limitInWords } from './dates.ts';
 
 export type RagKind =
   | 'on-track'
@@ -133,7 +133,7 @@ const STAGE_KIND: Readonly<Record<Level, RagKind>> = {
 };
 
 function overallLine(level: Level, workingDays: number | null, due: string | null): string {
-  const cap = workingDays ? `the ${workingDaysInWords(workingDays)} limit` : 'the overall time limit';
+  const cap = workingDays ? `the ${limitInWords(workingDays)}` : 'the overall time limit';
   const by = due ? ` (${dueInWords(due)})` : '';
   switch (level) {
     case 4:

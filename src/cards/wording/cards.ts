@@ -7,7 +7,7 @@
 import type { CardFrame, CardIntent, DecisionOption } from '../../domain/dispute/card-intents.ts';
 import type { CardAction, CardView } from '../../domain/dispute/types.ts';
 import { referVerb, VERBS } from '../../domain/dispute/verbs.ts';
-import { dateTimeInWords, dayInWords, workingDaysInWords } from '../../wording/dates.ts';
+import { dateTimeInWords, dayInWords, limitInWords } from '../../wording/dates.ts';
 import { outcomeText } from './records.ts';
 
 /** A due day in words, or what stands for it when there is none. */
@@ -235,7 +235,7 @@ function words(intent: CardIntent): Words {
 export function overallTimescaleText(intent: Extract<CardIntent, { kind: 'overall-timescale' }>): string {
   const quote = intent.quote ?? '';
   const limit = intent.workingDays
-    ? `the ${workingDaysInWords(intent.workingDays)} limit`
+    ? `the ${limitInWords(intent.workingDays)}`
     : 'the overall limit';
   const said =
     intent.percent === 100

@@ -7,7 +7,7 @@
  */
 import type { RecordEntry, RecordLine } from '../../domain/dispute/record-intents.ts';
 import type { ProcedureDefinition } from '../../domain/procedure/schema.ts';
-import { dateTimeInWords, dayInWords, workingDaysInWords } from '../../wording/dates.ts';
+import { dateTimeInWords, dayInWords, limitInWords } from '../../wording/dates.ts';
 import { outcomeText } from '../../wording/outcomes.ts';
 
 /** What a record line may look up to name things (routes) instead of showing their ids. */
@@ -86,7 +86,7 @@ function lineText(line: RecordLine, names?: RecordNames): string {
         ? `${line.params.stageName} deadline (${dayInWords(line.params.dueDate)}) passed.`
         : `${line.params.stageName} deadline passed.`;
     case 'overall-limit-passed':
-      return `${line.params.workingDays ? `The ${workingDaysInWords(line.params.workingDays)} limit` : 'The overall time limit'} has passed.${line.params.quote ? ` ${line.params.quote}` : ''}`;
+      return `${line.params.workingDays ? `The ${limitInWords(line.params.workingDays)}` : 'The overall time limit'} has passed.${line.params.quote ? ` ${line.params.quote}` : ''}`;
     case 'action-due':
       return `Agreed action due: ${line.params.description} (${line.params.owner}).`;
     case 'withdrawn':
