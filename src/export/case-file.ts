@@ -504,11 +504,9 @@ function meetingsSection(input: CaseFileInput, ctx: Context): CaseFileSection {
     const agenda = stage?.meeting?.agenda
       ? procedure.record.agendas.find((a) => a.id === stage.meeting?.agenda)
       : undefined;
-    if (agenda) {
-      blocks.push({
-        kind: 'paragraph',
-        text: `Laid out under the procedure's ${agenda.name.toLowerCase()}.`,
-      });
+    // The agenda lays the minutes out when each of its items says what fills it; otherwise it is listed.
+    if (agenda?.items.every((i) => i.shows)) {
+      blocks.push({ kind: 'paragraph', text: `Laid out under the procedure's agenda: ${agenda.name}.` });
       for (const item of agenda.items) {
         blocks.push({ kind: 'subheading', text: item.label });
         if (item.children.length) blocks.push({ kind: 'paragraph', text: item.children.join(' · ') });
@@ -516,6 +514,8 @@ function meetingsSection(input: CaseFileInput, ctx: Context): CaseFileSection {
       }
       continue;
     }
+    if (agenda)
+      blocks.push({ kind: 'labelled', label: 'Agenda', text: agenda.items.map((i) => i.label).join('\n') });
     blocks.push(...partBlocks('meeting', input, ctx, id));
     const minutes = state.outcomes.filter((o) => o.stageId === id && o.minutes);
     blocks.push(
