@@ -36,9 +36,21 @@ describe('RAG from one place', () => {
 
   it('never says "On track" on a 75% warning, nor "half used" once the deadline has passed', () => {
     // The domain's 75% timer can fire before three quarters of the calendar time has gone: the card it sends says so.
-    const early = ragOf({ status: 'open', now: '2026-12-02T09:00:00.000Z', stage, overall, warned: { stage: 75 } });
+    const early = ragOf({
+      status: 'open',
+      now: '2026-12-02T09:00:00.000Z',
+      stage,
+      overall,
+      warned: { stage: 75 },
+    });
     expect(early.label).toBe('Three quarters of the time used');
-    const late = ragOf({ status: 'open', now: '2026-12-09T09:00:00.000Z', stage, overall, warned: { stage: 50 } });
+    const late = ragOf({
+      status: 'open',
+      now: '2026-12-09T09:00:00.000Z',
+      stage,
+      overall,
+      warned: { stage: 50 },
+    });
     expect(late.label).toBe('Overdue');
     expect(late.color).toBe('attention');
   });
