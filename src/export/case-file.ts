@@ -165,9 +165,19 @@ function contextOf(input: CaseFileInput) {
   const actions: (AgreedAction & { stageName: string })[] = state.outcomes.flatMap((o) =>
     o.actions.map((a) => ({ ...a, stageName: stageName(o.stageId) })),
   );
+  // When an email went: Graph's report of it (the `message-sent` event), else the outbox's.
+  const sentAt = new Map(
+    input.timeline.flatMap((t) => (t.event.type === 'message-sent' ? [[t.event.effectKey, t.at] as const] : [])),
+  );
   const emails = input.effects.flatMap((e) =>
     e.effect.type === 'send-email'
-      ? [{ status: e.status, doneAt: e.doneAt, effect: e.effect, view: emailViewOf(e.effect) }]
+      ? [
+          {
+            sentAt: sentAt.get(e.effect.key) ?? (e.status === 'done' ? e.doneAt : null),
+            effect: e.effect,
+            view: emailViewOf(e.effect),
+          },
+        ]
       : [],
   );
   const replies = input.timeline.flatMap((t) =>
@@ -270,7 +280,7 @@ function outcomeBlocks(input: CaseFileInput, ctx: Context): CaseFileBlock[] {
     blocks.push({
       kind: 'labelled',
       label: 'Written confirmation',
-      text: `${c.status === 'done' ? 'Sent' : 'Waiting to be sent'}${c.doneAt ? ` ${dateTimeInWords(c.doneAt)}` : ''} to ${c.effect.to.map(ctx.person).join('; ')}: ${c.view.paragraphs.join(' ')}`,
+      text: `${c.sentAt ? `Sent ${dateTimeInWords(c.sentAt)}` : 'Not yet recorded as sent'} to ${c.effect.to.map(ctx.person).join('; ')}: ${c.view.paragraphs.join(' ')}`,
     });
   }
   return blocks;
@@ -465,7 +475,7 @@ function stagesSection(input: CaseFileInput, ctx: Context): CaseFileSection {
     for (const e of sent) {
       blocks.push({
         kind: 'labelled',
-        label: `Sent${e.doneAt ? ` ${dateTimeInWords(e.doneAt)}` : e.status === 'done' ? '' : ' (not yet sent)'}`,
+        label: e.sentAt ? `Sent ${dateTimeInWords(e.sentAt)}` : 'Email (no record of it being sent yet)',
         text: `“${e.view.subject}” from ${ctx.person(e.effect.from)} to ${e.effect.to.map(ctx.person).join('; ')}${e.effect.importance === 'high' ? ' (High Importance)' : ''}. ${e.view.paragraphs.join(' ')}`,
       });
     }
