@@ -167,7 +167,9 @@ function contextOf(input: CaseFileInput) {
   );
   // When an email went: Graph's report of it (the `message-sent` event), else the outbox's.
   const sentAt = new Map(
-    input.timeline.flatMap((t) => (t.event.type === 'message-sent' ? [[t.event.effectKey, t.at] as const] : [])),
+    input.timeline.flatMap((t) =>
+      t.event.type === 'message-sent' ? [[t.event.effectKey, t.at] as const] : [],
+    ),
   );
   const emails = input.effects.flatMap((e) =>
     e.effect.type === 'send-email'

@@ -289,9 +289,7 @@ describe('my disputes', () => {
   it('lists each dispute with RAG and an Open button', () => {
     const card = render('my-disputes');
     const texts = displayedText(card);
-    expect(texts).toEqual(
-      expect.arrayContaining(['On track', 'Three quarters of the time used', 'Overdue']),
-    );
+    expect(texts).toEqual(expect.arrayContaining(['On track', 'Three quarters of the time used', 'Overdue']));
     const opens = objectsOfType(card, 'Action.Execute').filter((a) => a.verb === UI_VERBS.openDispute);
     expect(opens.map((a) => (a.data as Json).disputeId)).toEqual(['d-0001', 'd-0002', 'd-0003']);
   });

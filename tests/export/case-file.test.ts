@@ -97,7 +97,7 @@ describe('the case file of an ANE dispute that went through a meeting and agreed
     await apply(aneRaise(ID));
     for (let i = 0; i < 40; i++) {
       const s = await service.get(ID);
-      if (!s || s.status !== 'open') break;
+      if (s?.status !== 'open') break;
       const by = s.stage.awaiting ?? s.stage.actor ?? s.owner;
       switch (s.stage.phase) {
         case 'awaiting-decision':

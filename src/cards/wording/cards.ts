@@ -234,9 +234,7 @@ function words(intent: CardIntent): Words {
 /** The overall-timescale warning (or the limit passing), with the procedure's words. */
 export function overallTimescaleText(intent: Extract<CardIntent, { kind: 'overall-timescale' }>): string {
   const quote = intent.quote ?? '';
-  const limit = intent.workingDays
-    ? `the ${limitInWords(intent.workingDays)}`
-    : 'the overall limit';
+  const limit = intent.workingDays ? `the ${limitInWords(intent.workingDays)}` : 'the overall limit';
   const said =
     intent.percent === 100
       ? `${limit.charAt(0).toUpperCase()}${limit.slice(1)} has passed.`
