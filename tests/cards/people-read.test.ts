@@ -60,6 +60,7 @@ function problems(texts: readonly string[]): string[] {
   for (const t of texts) {
     if (hasMachineDate(t)) bad.push(`machine date: ${t}`);
     if (/https?:\/\/|\bwww\./i.test(t)) bad.push(`raw URL: ${t}`);
+    if (/\b[a-z]+[A-Z][a-zA-Z]*\b/.test(t)) bad.push(`camelCase value: ${t}`);
     for (const id of RAW_IDS)
       if (new RegExp(`(^|[^\\w-])${id}($|[^\\w-])`).test(t)) bad.push(`raw id ${id}: ${t}`);
   }
@@ -141,7 +142,10 @@ const INTENTS: readonly CardIntent[] = [
     stageName: 'Stage 3',
     start: '2026-12-09T10:00:00.000Z',
     joinUrl: 'https://teams.microsoft.com/l/meetup-join/abc',
-    attendees: [{ name: 'Service Manager, Gateshead', response: 'accepted' }],
+    attendees: [
+      { name: 'Service Manager, Gateshead', response: 'accepted' },
+      { name: 'Head of Service, Gateshead', response: 'notResponded' },
+    ],
   },
   {
     kind: 'meeting-unbookable',
@@ -262,8 +266,9 @@ describe('the checker', () => {
         'Join: https://teams.microsoft.com/l/meetup-join/abc',
         'Category: incomplete-documentation',
         'Done: referred (dscb-independent-chair)',
+        'Head of Service, Gateshead: notResponded',
       ]),
-    ).toHaveLength(5);
+    ).toHaveLength(6);
     expect(problems(['10:00–11:00, Wednesday 9 December 2026', 'Join the meeting'])).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import type { CardFrame, CardIntent, DecisionOption } from '../../domain/dispute
 import type { CardAction, CardView } from '../../domain/dispute/types.ts';
 import { referVerb, VERBS } from '../../domain/dispute/verbs.ts';
 import { dateTimeInWords, dayInWords, limitInWords } from '../../wording/dates.ts';
-import { outcomeText } from './records.ts';
+import { outcomeText, RESPONSE_WORDS } from './records.ts';
 
 /** A due day in words, or what stands for it when there is none. */
 const dueDay = (day: string | null, none = 'the deadline') => (day ? dayInWords(day) : none);
@@ -161,7 +161,10 @@ function words(intent: CardIntent): Words {
           ...(intent.joinUrl ? ['Join the meeting from the invitation in your calendar.'] : []),
         ],
         actions: [{ verb: VERBS.moveMeeting, title: 'Move to another slot' }],
-        facts: intent.attendees.map((a) => ({ label: a.name, value: a.response })),
+        facts: intent.attendees.map((a) => ({
+          label: a.name,
+          value: RESPONSE_WORDS[a.response] ?? 'not yet responded',
+        })),
       };
     case 'meeting-unbookable':
       return {

@@ -14,7 +14,7 @@ import { outcomeText } from '../../wording/outcomes.ts';
 export type RecordNames = Pick<ProcedureDefinition, 'exceptionalRoutes'>;
 
 /** How a meeting response reads. */
-const RESPONSE_WORDS: Readonly<Record<string, string>> = {
+export const RESPONSE_WORDS: Readonly<Record<string, string>> = {
   accepted: 'accepted',
   tentativelyAccepted: 'tentatively accepted',
   declined: 'declined',
