@@ -285,6 +285,15 @@ describe('immediate risk', () => {
   });
 });
 
+describe('refresh', () => {
+  it('a notice (no buttons) carries no refresh, so refreshing it later never turns it "out of date"', () => {
+    const notice = renderCard('decision', { ...FIXTURES.decision, actions: [] });
+    expect((notice as { refresh?: unknown }).refresh).toBeUndefined();
+    const step = renderCard('decision', FIXTURES.decision);
+    expect((step as { refresh?: unknown }).refresh).toBeDefined();
+  });
+});
+
 describe('my disputes', () => {
   it('lists each dispute with RAG and an Open button', () => {
     const card = render('my-disputes');
