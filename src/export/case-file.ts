@@ -78,6 +78,10 @@ export interface CaseFileInput {
 
 const NONE = '—';
 
+/** Whom the raiser said the dispute is about, where the state records it (children-and-adults procedures). */
+const subjectOf = (state: DisputeState): string | null =>
+  (state as DisputeState & { readonly subject?: string | null }).subject ?? null;
+
 /** Events whose person made a decision the record names ("names and status of decision-makers"). */
 const DECIDING_EVENTS = [
   'decision',
@@ -303,7 +307,7 @@ function partBlocks(
     case 'case-reference':
     case 'subject':
       return text(
-        `Case reference ${state.caseReference}. The record names the case by its reference, not ${aboutWords(procedure).possessive} name.`,
+        `Case reference ${state.caseReference}. The record names the case by its reference, not ${aboutWords(procedure, subjectOf(state)).possessive} name.`,
       );
     case 'people':
       return text(state.participants.map(ctx.person).join('; ') || NONE);
@@ -598,7 +602,7 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** The whole case file. */
 export function caseFileOf(input: CaseFileInput): CaseFile {
   const ctx = contextOf(input);
-  const about = aboutWords(input.procedure);
+  const about = aboutWords(input.procedure, subjectOf(input.state));
   const template = templateSection(input, ctx);
   return {
     title: `Professional dispute record: ${input.state.caseReference}`,
