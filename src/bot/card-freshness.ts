@@ -7,6 +7,7 @@
  * (`stepKey`) is still the dispute's step, even if system events have moved `seq` on since.
  */
 import type { AdaptiveCardJson } from '../cards/index.ts';
+import { slotKey } from '../domain/dispute/keys.ts';
 import type { DisputeState } from '../domain/dispute/types.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
 import { type BotContext, isParty, NO_SUCH_DISPUTE } from './context.ts';
@@ -15,7 +16,7 @@ import type { BotPerson } from './ports.ts';
 import { statusCard, stepKey } from './step-cards.ts';
 
 /** The slot a dispute's step cards share. */
-export const stepSlot = (disputeId: string) => `${disputeId}:step`;
+export const stepSlot = (disputeId: string) => slotKey(disputeId, 'step', '');
 
 /** Whether a card rendered at `seq` is still for the dispute's current step. */
 export async function isCurrent(ctx: BotContext, state: DisputeState, seq: number): Promise<boolean> {
@@ -71,17 +72,28 @@ export async function refreshedStepCard(
   );
 }
 
-/** The step card last delivered to `person` for this dispute, while that step is still theirs. */
+/**
+ * The step card last delivered to `person` for this dispute, while that step is still theirs: the
+ * dispute's step slot when they are awaited, or the convener's meeting slot while their meeting
+ * stands (its card moves the meeting whoever the step names), so a refresh keeps its buttons.
+ */
 export async function pendingStepCard(
   ctx: BotContext,
   person: BotPerson,
   disputeId: string,
 ): Promise<AdaptiveCardJson | null> {
   const state = await ctx.disputes.get(disputeId);
-  if (!state || state.stage.awaiting?.id !== person.id) return null;
-  const slot = await ctx.cards.getSlot(stepSlot(disputeId));
-  if (!slot?.card || slot.personId !== person.id || slot.stepKey !== stepKey(state)) return null;
-  return slot.card as AdaptiveCardJson;
+  if (!state) return null;
+  const slots = [
+    ...(state.stage.awaiting?.id === person.id ? [stepSlot(disputeId)] : []),
+    ...(state.stage.meeting?.convener.id === person.id ? [slotKey(disputeId, 'meeting', person.id)] : []),
+  ];
+  for (const key of slots) {
+    const slot = await ctx.cards.getSlot(key);
+    if (slot?.card && slot.personId === person.id && slot.stepKey === stepKey(state))
+      return slot.card as AdaptiveCardJson;
+  }
+  return null;
 }
 
 /**

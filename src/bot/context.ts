@@ -37,6 +37,8 @@ export interface Outgoing {
   readonly update?: AdaptiveCardJson;
   /** New messages, in order. */
   readonly send: readonly ({ readonly text: string } | { readonly card: AdaptiveCardJson })[];
+  /** With no `update`: what an Action.Execute's invoke response says (a short notice), instead of "Done.". */
+  readonly notice?: string;
 }
 
 /** Whether "act as" may be used: only in local mode (no BOT_ID) and never with NODE_ENV=production. */

@@ -15,8 +15,10 @@ import type { BotPerson } from './ports.ts';
 import { viewerOf } from './step-cards.ts';
 
 export function welcomeCard(person: BotPerson | null, userName?: string | null): AdaptiveCardJson {
-  const name = userName ?? person?.name ?? null;
-  return renderCard('welcome', { userName: name ? (name.split(/[\s,]/)[0] ?? null) : null });
+  // The directory's display name, whole: a display name may be a role ("Allocated Social Worker,
+  // Gateshead"), so its first word is not a first name.
+  const name = (person?.name ?? userName ?? '').trim();
+  return renderCard('welcome', { userName: name || null });
 }
 
 export function helpCard(ctx: BotContext): AdaptiveCardJson {

@@ -1,11 +1,12 @@
 /**
  * A dispute step acted on from a card: the verb's row in `STEP_VERBS` turns the card into a dispute
  * event for the authenticated person, the dispute service applies it, and the clicked card becomes
- * the result: "Done: …", the same card again with the refused input highlighted, or the refusal.
+ * the result: "Done: …", or the same card again with the refused input highlighted; any other refusal
+ * is a reply of its own beside the card, which stays as it was.
  */
 import { type DomainVerb, refusalText } from '../cards/index.ts';
 import { isCurrent, outOfDateCard, rememberCurrentStep, retireUsedCard, seqOf } from './card-freshness.ts';
-import { type BotContext, isParty, NO_SUCH_DISPUTE, type Outgoing } from './context.ts';
+import { type BotContext, card, isParty, NO_SUCH_DISPUTE, type Outgoing } from './context.ts';
 import { errorCard, notYoursCard } from './general-cards.ts';
 import type { BotPerson } from './ports.ts';
 import { stepRefusalField } from './refusal-field.ts';
@@ -73,13 +74,14 @@ export async function onStepAction(
         send: [],
       };
     }
-    return { update: errorCard(result.refusal, disputeId), send: [] };
+    // A refusal is a reply of its own: the card that was refused stays as it was, still usable.
+    return { send: [card(errorCard(result.refusal, disputeId))], notice: said };
   }
   ctx.log.info({ disputeId, verb, seq: result.state.seq }, 'card action applied');
   const done = statusCard({
     ...base,
     state: result.state,
-    title: `Done: ${doneTitleOf(verb, routeId)}`,
+    title: `Done: ${doneTitleOf(verb, routeId ? (procedure.exceptionalRoutes.find((r) => r.id === routeId)?.name ?? null) : null)}`,
     text: ['Concord has recorded your choice.'],
   });
   await retireUsedCard(ctx, state, done);

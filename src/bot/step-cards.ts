@@ -15,6 +15,7 @@ import {
   headerOf,
   renderCard,
   reviewStatementModel,
+  warningOf,
 } from '../cards/index.ts';
 import type { FieldErrors, OutcomeField, StatementField, StepContext, Viewer } from '../cards/view-models.ts';
 import type { CardIntent } from '../domain/dispute/card-intents.ts';
@@ -114,7 +115,10 @@ export function cardForEffect(
         state,
         procedure,
         nextStage: next,
-        recipients: next.with.map((p) => partyLabel(procedure, p.role, p.label)),
+        recipients:
+          intent.kind === 'ask-decision' && intent.recipients?.length
+            ? intent.recipients.map((r) => `${r.name} (${r.role})`)
+            : next.with.map((p) => partyLabel(procedure, p.role, p.label)),
         now: input.now,
         viewer: ctx.viewer,
         stale: ctx.stale,
@@ -194,6 +198,9 @@ export function cardForEffect(
       viewer: ctx.viewer,
       awaiting: ctx.awaiting,
       stale: ctx.stale,
+      status: state.status,
+      paused: state.stage.phase === 'exceptional' || intent.kind === 'action-parked',
+      warned: intent.kind === 'retry' ? undefined : warningOf(intent),
     }),
   );
 }

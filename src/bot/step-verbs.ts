@@ -29,7 +29,7 @@ export interface StepVerb {
   readonly toEvent: (input: StepVerbInput) => DisputeEvent;
   readonly cardKind?: InputCardKind;
   /** After "Done: ". A function of the route for `refer`. */
-  readonly doneTitle: string | ((routeId: string) => string);
+  readonly doneTitle: string | ((routeName: string) => string);
 }
 
 const decision =
@@ -139,7 +139,9 @@ export const STEP_VERBS: Readonly<Record<DomainVerb, StepVerb>> = {
   [VERBS.escalate]: row(VERBS.escalate, { cardKind: 'decision', doneTitle: 'raised the next stage' }),
   [VERBS.informal]: row(VERBS.informal, { doneTitle: 'raising it informally' }),
   [VERBS.accept]: row(VERBS.accept, { doneTitle: 'decision accepted' }),
-  [VERBS.refer]: row(VERBS.refer, { doneTitle: (routeId) => `referred (${routeId})` }),
+  [VERBS.refer]: row(VERBS.refer, {
+    doneTitle: (routeName) => (routeName ? `referred: ${routeName}` : 'referred'),
+  }),
   [VERBS.agreed]: row(VERBS.agreed, { cardKind: 'review-reply', doneTitle: 'marked agreed' }),
   [VERBS.notAgreed]: row(VERBS.notAgreed, { cardKind: 'review-reply', doneTitle: 'marked not agreed' }),
   [VERBS.chase]: row(VERBS.chase, { doneTitle: 'chased' }),
@@ -154,7 +156,7 @@ export const STEP_VERBS: Readonly<Record<DomainVerb, StepVerb>> = {
 };
 
 /** "Done: <title>" for a verb (and route). */
-export function doneTitleOf(verb: DomainVerb, routeId: string | null): string {
+export function doneTitleOf(verb: DomainVerb, routeName: string | null): string {
   const title = STEP_VERBS[verb].doneTitle;
-  return typeof title === 'function' ? title(routeId ?? '') : title;
+  return typeof title === 'function' ? title(routeName ?? '') : title;
 }

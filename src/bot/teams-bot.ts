@@ -95,7 +95,7 @@ async function deliver(context: TurnContext, incoming: Incoming, out: Outgoing):
   if (a.type === ActivityTypes.Invoke) {
     const body = out.update
       ? { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: out.update }
-      : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'Done.' };
+      : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: out.notice ?? 'Done.' };
     await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
     return;
   }

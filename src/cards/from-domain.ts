@@ -5,6 +5,7 @@
 import type { CardView, DisputeState, RecordEntry, Refusal } from '../domain/dispute/types.ts';
 import { looksLikeName, RAISE_TEXT_MAX, subjectOfProcedure } from '../domain/dispute/validate.ts';
 import type { ProcedureDefinition, Stage } from '../domain/procedure/schema.ts';
+import { aboutWords } from '../wording/audience.ts';
 import type {
   Deadlines,
   DecisionViewModel,
@@ -35,7 +36,22 @@ export function deadlinesOf(state: DisputeState, procedure: ProcedureDefinition)
     overallStartedAt: state.formalStartedAt,
     overallDue: state.overallDue,
     overallWorkingDays: procedure.overall?.workingDays ?? null,
+    status: state.status,
+    ...(state.stage.phase === 'exceptional' ? { paused: true } : {}),
   };
+}
+
+/**
+ * The warning a card's own intent gives, so the card's RAG is never lower than what it warns of.
+ * @example warningOf({ kind: 'stage-warning', percent: 75, stageName: 'Stage 1', dueDate: null }) // { stage: 75 }
+ */
+export function warningOf(intent: { readonly kind: string; readonly percent?: number }): Deadlines['warned'] {
+  const percent =
+    intent.percent === 50 || intent.percent === 75 || intent.percent === 100 ? intent.percent : null;
+  if (intent.kind === 'stage-warning' && percent) return { stage: percent };
+  if (intent.kind === 'overall-timescale' && percent) return { overall: percent };
+  if (intent.kind === 'stage-overdue' || intent.kind === 'no-response') return { stage: 100 };
+  return undefined;
 }
 
 export function headerOf(state: DisputeState, procedure: ProcedureDefinition): DisputeHeader {
@@ -64,6 +80,10 @@ export function decisionFromCardView(
     viewer: Viewer;
     awaiting: PersonLabel | null;
     stale: boolean;
+    /** The dispute's status now; an ended dispute is never "On track". */
+    status?: DisputeState['status'];
+    paused?: boolean;
+    warned?: Deadlines['warned'];
   },
 ): DecisionViewModel {
   return {
@@ -80,6 +100,9 @@ export function decisionFromCardView(
         overallStartedAt: ctx.overallStartedAt,
         overallDue: view.overallDue,
         overallWorkingDays: view.overallWorkingDays,
+        ...(ctx.status ? { status: ctx.status } : {}),
+        ...(ctx.paused ? { paused: true } : {}),
+        ...(ctx.warned ? { warned: ctx.warned } : {}),
       },
     },
     now: ctx.now,
@@ -301,7 +324,7 @@ export function disputeDetailModel(input: {
     timeline: input.records.map((r) => ({
       at: r.at,
       stageName: r.stageName,
-      ...recordEntryText(r),
+      ...recordEntryText(r, procedure),
       between: r.between,
     })),
   };

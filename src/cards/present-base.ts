@@ -2,9 +2,11 @@
  * What every presenter shares (see present.ts): buttons and their payloads, the refresh block, the
  * deadline block with RAG, the header, and whose step a card is.
  */
+
+import { limitInWords } from '../wording/dates.ts';
 import { escapeCardText as esc } from './escape.ts';
 import { formatDay, formatInstantDay } from './format.ts';
-import { RAG_COLOR, RAG_LABEL, rag } from './rag.ts';
+import { ragOf } from './rag.ts';
 import { type CardActionData, type CardVerb, UI_VERBS, VERBS } from './verbs.ts';
 import type { Deadlines, DisputeHeader, FieldErrors, StepContext, Viewer } from './view-models.ts';
 
@@ -65,10 +67,12 @@ export const DOMAIN_STYLE: Partial<Record<string, ActionStyle>> = {
 };
 
 /**
- * The deadline block every dispute card shows: the stage's deadline and the overall cap, with RAG.
- * @example deadlineLine(...) // 'Stage due by Mon 7 Dec 2026 · 20-working-day limit: Mon 4 Jan 2027'
+ * The deadline block every dispute card shows: the stage's deadline and the overall cap, with the
+ * RAG from `ragOf` (status first, then the worse of the step and the cap).
+ * @example presentDeadlines(d, now).line // 'Stage due by Monday 7 December 2026 · 20-working-day limit: Monday 4 January 2027'
  */
 export function presentDeadlines(d: Deadlines, now: string): Data {
+  const status = d.status ?? 'open';
   const stage = d.stageDueDate
     ? `Stage due by ${formatDay(d.stageDueDate)}`
     : d.stageDue
@@ -76,24 +80,26 @@ export function presentDeadlines(d: Deadlines, now: string): Data {
       : 'No stage deadline';
   const cap = d.overallWorkingDays
     ? d.overallDue
-      ? `${d.overallWorkingDays}-working-day limit: ${formatInstantDay(d.overallDue)}`
-      : `${d.overallWorkingDays}-working-day limit: not started yet`
+      ? `${limitInWords(d.overallWorkingDays)}: ${formatInstantDay(d.overallDue)}`
+      : `${limitInWords(d.overallWorkingDays)}: not started yet`
     : 'No overall time limit';
-  const stageRag = rag({ startedAt: d.stageStartedAt, due: d.stageDue, now });
-  const overallRag = rag({ startedAt: d.overallStartedAt, due: d.overallDue, now });
-  const overallWarning =
-    overallRag === 'red'
-      ? `The ${d.overallWorkingDays}-working-day limit has passed.`
-      : overallRag === 'amber'
-        ? `Half or more of the ${d.overallWorkingDays}-working-day limit is used.`
-        : '';
+  const view = ragOf({
+    status,
+    now,
+    stage: { startedAt: d.stageStartedAt, due: d.stageDue },
+    overall: { startedAt: d.overallStartedAt, due: d.overallDue, workingDays: d.overallWorkingDays },
+    ...(d.paused ? { paused: true } : {}),
+    ...(d.warned ? { warned: d.warned } : {}),
+  });
   return {
-    line: `${stage} · ${cap}`,
-    rag: stageRag,
-    ragLabel: RAG_LABEL[stageRag],
-    color: RAG_COLOR[stageRag],
-    overallWarning,
-    overallColor: RAG_COLOR[overallRag],
+    // An ended dispute's deadlines are history: the line says so rather than counting down.
+    line: status === 'open' ? `${stage} · ${cap}` : `${view.label}. ${cap}`,
+    rag: view.rag,
+    ragKind: view.kind,
+    ragLabel: view.label,
+    color: view.color,
+    overallWarning: view.overallLine,
+    overallColor: view.overallColor,
   };
 }
 
@@ -105,13 +111,17 @@ export function presentHeader(h: DisputeHeader): Data {
   };
 }
 
-/** Read-only unless the viewer is the person whose step it is and the card is current. */
+/**
+ * Read-only unless the viewer is the person whose step it is and the card is current. The status
+ * names the person whose step it is, so a card seen by someone else (a group chat, a forwarded
+ * card) never tells them the step is theirs.
+ */
 function presentStep(ctx: StepContext): { readOnly: boolean; status: string; statusColor: string } {
   if (ctx.stale) {
     return {
       readOnly: true,
-      status: 'This card is out of date: the dispute has moved on. Open the dispute to see where it is now.',
-      statusColor: 'warning',
+      status: 'A newer card has replaced this one. Open the dispute to see where it is now.',
+      statusColor: 'default',
     };
   }
   if (!ctx.awaiting)
@@ -119,13 +129,18 @@ function presentStep(ctx: StepContext): { readOnly: boolean; status: string; sta
   if (ctx.viewer.personId !== ctx.awaiting.id) {
     return { readOnly: true, status: `This step is for ${esc(ctx.awaiting.name)}.`, statusColor: 'default' };
   }
-  return { readOnly: false, status: 'This step is yours.', statusColor: 'good' };
+  return { readOnly: false, status: `This step is for you, ${esc(ctx.awaiting.name)}.`, statusColor: 'good' };
 }
 
-export function stepBase(ctx: StepContext): Data & { readOnly: boolean } {
+/**
+ * What every step card binds. `actionable: false` (a notice: a warning, an update, a status) carries
+ * no `refresh`: there is nothing to turn read-only, and a notice refreshed after the dispute moved
+ * on must not come back as "out of date".
+ */
+export function stepBase(ctx: StepContext, actionable = true): Data & { readOnly: boolean } {
   const step = presentStep(ctx);
   return {
-    refresh: refresh(ctx.viewer, ctx.dispute.disputeId, ctx.dispute.seq, 'step'),
+    refresh: actionable ? refresh(ctx.viewer, ctx.dispute.disputeId, ctx.dispute.seq, 'step') : null,
     header: presentHeader(ctx.dispute),
     deadline: presentDeadlines(ctx.dispute.deadlines, ctx.now),
     ...step,

@@ -1,4 +1,5 @@
 /** Presenters for the overview cards: the viewer's disputes, and one dispute with its case-record timeline. */
+import { statusInWords } from '../wording/status.ts';
 import { escapeCardText as esc } from './escape.ts';
 import { formatDateTime } from './format.ts';
 import { action, type Data, presentDeadlines, presentHeader, refresh } from './present-base.ts';
@@ -21,7 +22,7 @@ export function presentMyDisputes(vm: MyDisputesViewModel): Data {
             ? d.awaiting
               ? `Open · waiting for ${esc(d.awaiting)}`
               : 'Open'
-            : `Status: ${d.status}`,
+            : statusInWords(d.status),
         deadline,
         open: [action(UI_VERBS.openDispute, 'Open', { disputeId: d.disputeId, seq: 0 })],
       };
@@ -40,7 +41,7 @@ export function presentDisputeDetail(vm: DisputeDetailViewModel): Data {
     header: presentHeader(d),
     deadline: presentDeadlines(d.deadlines, vm.now),
     facts: [
-      { title: 'Status', value: vm.status },
+      { title: 'Status', value: statusInWords(vm.status) },
       { title: 'Category', value: esc(vm.category) },
       { title: 'Partner organisation', value: esc(vm.partnerOrganisation) },
       { title: 'Raised', value: `${formatDateTime(vm.raisedAt)} by ${esc(vm.raisedBy)}` },

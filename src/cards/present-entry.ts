@@ -21,7 +21,7 @@ import { ABOUT_LABEL, ABOUT_MESSAGE, lengthNote, REQUIRED_NOTE } from './wording
 
 export function presentWelcome(vm: WelcomeViewModel): Data {
   return {
-    greeting: vm.userName ? `Hello ${esc(vm.userName)}, I am Concord.` : 'Hello, I am Concord.',
+    greeting: vm.userName ? `Hello ${esc(vm.userName)}. I am Concord.` : 'Hello, I am Concord.',
     actions: [
       action(UI_VERBS.raise, 'Raise a dispute', { disputeId: null, seq: 0 }, { style: 'positive' }),
       ...navigation(null, 0),

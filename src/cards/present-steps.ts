@@ -17,7 +17,7 @@ import type {
 import { OUTCOME_ACTION_ROWS, STATEMENT_FIELDS } from './view-models.ts';
 
 export function presentDecision(vm: DecisionViewModel): Data {
-  const base = stepBase(vm);
+  const base = stepBase(vm, vm.actions.length > 0);
   return {
     ...base,
     title: esc(vm.title),

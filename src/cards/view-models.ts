@@ -33,6 +33,12 @@ export interface Deadlines {
   readonly overallDue: Instant | null;
   /** The procedure's overall cap in working days; null when the procedure has none. */
   readonly overallWorkingDays: number | null;
+  /** The dispute's status; an ended or resolved dispute is never "On track". Default `open`. */
+  readonly status?: DisputeStatus;
+  /** The step is on hold (an action could not be completed, or an exceptional route is under way). */
+  readonly paused?: boolean;
+  /** A warning the card itself gives (a 75% warning card shows at least "three quarters used"). */
+  readonly warned?: { readonly stage?: 50 | 75 | 100; readonly overall?: 50 | 75 | 100 };
 }
 
 /** Who a dispute card is about. */
@@ -79,7 +85,7 @@ export interface Option {
 }
 
 export interface WelcomeViewModel {
-  /** First name for the greeting; null for a neutral greeting. */
+  /** The person's display name, whole, for the greeting; null for a neutral greeting. */
   readonly userName: string | null;
 }
 

@@ -10,9 +10,34 @@ import type {
   EmailFrame,
   EmailIntent,
   MeetingTitle,
+  StoryStage,
 } from '../domain/dispute/email-intents.ts';
 import type { EmailView } from '../domain/dispute/types.ts';
+import { dayInWords, instantDayInWords } from '../wording/dates.ts';
 import { outcomeText } from '../wording/outcomes.ts';
+
+/** The longest stretch of an earlier answer an email quotes; the rest is on the thread and the record. */
+const ANSWER_QUOTE_LIMIT = 1200;
+
+/** What happened at each earlier stage, in a few sentences each: the answer, and why it was not agreed. */
+export function storyParagraphs(story: readonly StoryStage[] | undefined): string[] {
+  if (!story || story.length === 0) return [];
+  return [
+    'What has happened so far:',
+    ...story.map((s) => {
+      const answer = s.answer
+        ? `${s.answer.from || 'The other agency'} answered on ${instantDayInWords(s.answer.at)}: “${quoteOf(s.answer.text)}”`
+        : 'No answer was received.';
+      const verdict = s.resolved ? 'It was agreed.' : `It was not agreed: ${outcomeText(s.outcome)}`;
+      return `${s.stageName}. ${answer} ${verdict}`;
+    }),
+  ];
+}
+
+function quoteOf(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length <= ANSWER_QUOTE_LIMIT ? t : `${t.slice(0, ANSWER_QUOTE_LIMIT).trimEnd()}…`;
+}
 
 type Field = { label: string; value: string };
 
@@ -44,13 +69,13 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
     case 'stage-statement':
       return {
         subject: `${about}: ${f.stageName}`,
-        paragraphs: [m.request ?? stageQuote(m.stageQuote)],
+        paragraphs: [m.request ?? stageQuote(m.stageQuote), ...storyParagraphs(f.storySoFar)],
         fields: detailFields(f.caseReference, m.details),
       };
     case 'letter':
       return {
         subject: `${about}: ${f.stageName}`,
-        paragraphs: [stageQuote(m.stageQuote)],
+        paragraphs: [stageQuote(m.stageQuote), ...storyParagraphs(f.storySoFar)],
         fields: detailFields(f.caseReference, m.details),
       };
     case 'copy':
@@ -69,7 +94,7 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
       return {
         subject: `RE: ${about}: ${f.stageName}`,
         paragraphs: [
-          `A response was due by ${m.dueDate ?? 'the deadline'} and has not been received.`,
+          `A response was due by ${m.dueDate ? dayInWords(m.dueDate) : 'the deadline'} and has not been received.`,
           ...(m.note ? [m.note] : []),
         ],
         fields: [],
@@ -98,7 +123,9 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
           { label: 'Case reference', value: f.caseReference },
           {
             label: 'Stages so far',
-            value: m.outcomes.map((o) => `${o.stageId}: ${outcomeText(o.summary)}`).join('; ') || f.stageName,
+            value:
+              m.outcomes.map((o) => `${o.stageName ?? f.stageName}: ${outcomeText(o.summary)}`).join('\n') ||
+              `${f.stageName}: no outcome recorded yet`,
           },
         ],
       };
@@ -109,7 +136,10 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
           confirmationText(m.confirms),
           ...(m.procedureQuote ? [`The procedure asks for this: “${m.procedureQuote}”`] : []),
         ],
-        fields: m.actions.map((a) => ({ label: `${a.description} (${a.owner})`, value: `by ${a.dueDate}` })),
+        fields: m.actions.map((a) => ({
+          label: `${a.description} (${a.owner})`,
+          value: `by ${dayInWords(a.dueDate)}`,
+        })),
       };
     case 'discussion':
       return {
@@ -142,7 +172,7 @@ export function emailViewOf(effect: {
   readonly message: EmailIntent;
   readonly frame: EmailFrame;
 }): EmailView {
-  const { procedureShortName: _short, ...frame } = effect.frame;
+  const { procedureShortName: _short, storySoFar: _story, ...frame } = effect.frame;
   return { ...frame, ...words(effect.message, effect.frame) };
 }
 

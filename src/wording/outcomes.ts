@@ -6,6 +6,7 @@
  * @example outcomeText({ kind: 'not-agreed' }) // 'Not agreed.'
  */
 import type { OutcomeText } from '../domain/dispute/record-intents.ts';
+import { dayInWords } from './dates.ts';
 
 /** An outcome, or why a stage ended, in words: what was typed as typed, else what happened. */
 export function outcomeText(text: OutcomeText): string {
@@ -20,7 +21,9 @@ export function outcomeText(text: OutcomeText): string {
     case 'stage-reply-not-agreed':
       return `The response at ${text.stageName} was not agreed.`;
     case 'stage-no-response':
-      return `No response was received at ${text.stageName} by ${text.dueDate}.`;
+      return text.dueDate
+        ? `No response was received at ${text.stageName} by ${dayInWords(text.dueDate)}.`
+        : `No response was received at ${text.stageName} by its deadline.`;
     case 'ended-after-final-stage':
       return `${text.by} ended the dispute after the final stage without a further referral.`;
     case 'with-note':

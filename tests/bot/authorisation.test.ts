@@ -4,7 +4,15 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadProcedures } from '../../src/procedures/index.ts';
-import { actionsOf, createHarness, GOOD_RAISE, type Harness, raiseDispute, textOf } from './harness.ts';
+import {
+  actionsOf,
+  cardOf,
+  createHarness,
+  GOOD_RAISE,
+  type Harness,
+  raiseDispute,
+  textOf,
+} from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -73,7 +81,9 @@ describe('a step action from someone not taking part', () => {
   it('still tells a party whose step it is not who the step is for', async () => {
     const id = await raiseDispute(h);
     const seq = (await h.service.get(id))?.seq ?? 0;
-    const { card } = await h.click('practitioner', 'escalate', { disputeId: id, seq, ...GOOD_RAISE });
-    expect(textOf(card)).toContain('This step is for Team Manager, Adopt North East');
+    const { card, sent } = await h.click('practitioner', 'escalate', { disputeId: id, seq, ...GOOD_RAISE });
+    // Said in a reply of its own: the card that was clicked stays as it was.
+    expect(card).toBeNull();
+    expect(textOf(cardOf(sent))).toContain('This step is for Team Manager, Adopt North East');
   });
 });

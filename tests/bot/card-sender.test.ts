@@ -113,7 +113,7 @@ describe('card sender', () => {
     expect(posted).toHaveLength(1);
     expect(posted[0]?.path).toContain('/v3/conversations/conv-tm/activities');
     const card = posted[0]?.body.attachments?.[0]?.content;
-    expect(textOf(card)).toContain('This step is yours');
+    expect(textOf(card)).toContain('This step is for you, Team Manager, Adopt North East');
     expect(actionsOf(card).map((a) => a.verb)).toContain('escalate');
     // Universal Actions: the recipient's client re-fetches their own view of the step.
     expect((card as { refresh?: unknown }).refresh).toMatchObject({
@@ -161,7 +161,7 @@ describe('card sender', () => {
     await s.perform({ ...toTm, key: `${toTm.key}:newer` });
     const put = calls.find((c) => c.method === 'PUT');
     expect(put).toBeDefined();
-    expect(textOf(put?.body.attachments?.[0]?.content)).toContain('out of date');
+    expect(textOf(put?.body.attachments?.[0]?.content)).toContain('A newer card has replaced this one');
     expect(actionsOf(put?.body.attachments?.[0]?.content).filter((a) => a.verb === 'escalate')).toEqual([]);
     expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
   });

@@ -166,7 +166,10 @@ describe('decision cards', () => {
     const id = await raise();
     const seq = (await h.service.get(id))?.seq ?? 0;
     const wrong = await h.click('practitioner', 'escalate', { disputeId: id, seq, ...GOOD });
-    expect(textOf(wrong.card)).toContain('This step is for Team Manager, Adopt North East');
+    // The refusal is a reply of its own; the card that was clicked is left as it was.
+    expect(wrong.card).toBeNull();
+    expect(textOf(cardOf(wrong.sent))).toContain('This step is for Team Manager, Adopt North East');
+    expect(wrong.body.value).toContain('This step is for Team Manager, Adopt North East');
     expect((await h.service.get(id))?.stage.phase).toBe('awaiting-decision');
 
     const right = await h.click('teamManager', 'escalate', { disputeId: id, seq, ...GOOD });
@@ -186,7 +189,8 @@ describe('decision cards', () => {
       personId: 'ane-team-manager',
       from: { id: 'user-id-1' },
     });
-    expect(textOf(forged.card)).toContain('This step is for');
+    expect(forged.card).toBeNull();
+    expect(textOf(cardOf(forged.sent))).toContain('This step is for');
   });
 
   it('refreshes a stale card read-only, so it cannot act twice', async () => {
@@ -217,11 +221,12 @@ describe('decision cards', () => {
     update.mockRestore();
   });
 
-  it('shows a refusal from the domain on the card', async () => {
+  it('answers a refusal from the domain beside the card, which stays as it was', async () => {
     const id = await raise();
     const seq = (await h.service.get(id))?.seq ?? 0;
-    const { card } = await h.click('teamManager', 'ack-agreed', { disputeId: id, seq });
-    expect(textOf(card)).toMatch(/cannot be done now|No reply/);
+    const { card, sent } = await h.click('teamManager', 'ack-agreed', { disputeId: id, seq });
+    expect(card).toBeNull();
+    expect(textOf(cardOf(sent))).toMatch(/cannot be done now|No reply/);
   });
 });
 

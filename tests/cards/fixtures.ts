@@ -295,7 +295,7 @@ export const EXPECTED_BUTTONS: { [K in TemplateName]: readonly string[] } = {
   decision: ['Raise Stage 1', 'Raise informally', 'Accept the decision'],
   'review-statement': ['Raise Stage 1 and send', 'Raise informally', 'Accept the decision'],
   'review-reply': ['Agreed', 'Not agreed'],
-  meeting: ['Join the Teams meeting', 'Move'],
+  meeting: ['Join the meeting', 'Move'],
   outcome: ['Record the outcome'],
   'my-disputes': ['Open', 'Raise a dispute', 'Help'],
   'dispute-detail': ['My disputes', 'Refresh'],

@@ -47,7 +47,7 @@ const LINES: readonly [RecordLine, string][] = [
       kind: 'stage-started',
       params: { stageName: 'Stage 1', parties: 'practitioner to TM', dueDate: '2026-11-30' },
     },
-    'Stage 1 started (practitioner to TM). Due by 2026-11-30.',
+    'Stage 1 started (practitioner to TM). Due by Monday 30 November 2026.',
   ],
   [
     { kind: 'stage-started', params: { stageName: 'Stage 4', parties: 'directors', dueDate: null } },
@@ -93,11 +93,11 @@ const LINES: readonly [RecordLine, string][] = [
   ],
   [
     { kind: 'meeting-booked', params: { start: '2026-11-25T10:00:00.000Z', endsAfterDeadline: false } },
-    'Meeting booked for 2026-11-25T10:00:00.000Z.',
+    'Meeting booked for 10:00, Wednesday 25 November 2026.',
   ],
   [
     { kind: 'meeting-booked', params: { start: '2026-11-25T10:00:00.000Z', endsAfterDeadline: true } },
-    'Meeting booked for 2026-11-25T10:00:00.000Z. It ends after the stage deadline.',
+    'Meeting booked for 10:00, Wednesday 25 November 2026. It ends after the stage deadline.',
   ],
   [
     { kind: 'meeting-unbookable', params: { reason: 'all busy' } },
@@ -106,7 +106,7 @@ const LINES: readonly [RecordLine, string][] = [
   [{ kind: 'meeting-response', params: { name: 'Ann Lee', response: 'declined' } }, 'Ann Lee: declined.'],
   [
     { kind: 'meeting-moved', params: { start: '2026-11-26T10:00:00.000Z' } },
-    'Meeting moved to 2026-11-26T10:00:00.000Z by the convener.',
+    'Meeting moved to 10:00, Thursday 26 November 2026 by the convener.',
   ],
   [{ kind: 'meeting-held', params: { stageName: 'Stage 2' } }, 'Stage 2 meeting held.'],
   [
@@ -114,12 +114,12 @@ const LINES: readonly [RecordLine, string][] = [
     'Sam recorded a response and returned the record to Iris.',
   ],
   [{ kind: 'referred', params: { routeName: 'Legal advice' } }, 'Referred: Legal advice.'],
-  [{ kind: 'referral-outcome', params: { routeId: 'legal' } }, 'Outcome of the referral (legal).'],
+  [{ kind: 'referral-outcome', params: { routeId: 'legal' } }, 'Outcome of the referral.'],
   [{ kind: 'stage-unresolved', params: { stageName: 'Stage 1' } }, 'Stage 1 not resolved.'],
   [{ kind: 'resolved', params: { stageName: 'Stage 2' } }, 'Resolved at Stage 2.'],
   [
     { kind: 'stage-overdue', params: { stageName: 'Stage 1', dueDate: '2026-11-30' } },
-    'Stage 1 deadline (2026-11-30) passed.',
+    'Stage 1 deadline (Monday 30 November 2026) passed.',
   ],
   [
     { kind: 'overall-limit-passed', params: { workingDays: 20, quote: 'Within 20 days.' } },
@@ -141,7 +141,7 @@ const OUTCOMES: readonly [OutcomeText, string][] = [
   [{ kind: 'stage-reply-not-agreed', stageName: 'Stage 1' }, 'The response at Stage 1 was not agreed.'],
   [
     { kind: 'stage-no-response', stageName: 'Stage 1', dueDate: '2026-11-30' },
-    'No response was received at Stage 1 by 2026-11-30.',
+    'No response was received at Stage 1 by Monday 30 November 2026.',
   ],
   [
     { kind: 'ended-after-final-stage', by: 'Ann Lee' },

@@ -150,8 +150,8 @@ describe.each(TEMPLATE_NAMES)('template %s', (name) => {
 describe.each(DISPUTE_TEMPLATES)('dispute card %s', (name) => {
   it('shows the stage deadline and the overall cap', () => {
     const texts = displayedText(render(name)).join('\n');
-    expect(texts).toMatch(/Stage due by \w{3} \d{1,2} \w{3} \d{4}|No stage deadline/);
-    expect(texts).toMatch(/20-working-day limit: (\w{3} \d{1,2} \w{3} \d{4}|not started yet)/);
+    expect(texts).toMatch(/Stage due by \w+day \d{1,2} \w+ \d{4}|No stage deadline/);
+    expect(texts).toMatch(/20-working-day limit: (\w+day \d{1,2} \w+ \d{4}|not started yet)/);
   });
 });
 
@@ -159,7 +159,7 @@ describe('step cards', () => {
   it('the decision card shows "Stage due by … · 20-working-day limit: …" and the actions from CardView', () => {
     const card = renderCard('review-statement', FIXTURES['review-statement']);
     expect(displayedText(card)).toContain(
-      'Stage due by Mon 7 Dec 2026 · 20-working-day limit: Mon 4 Jan 2027',
+      'Stage due by Monday 7 December 2026 · 20-working-day limit: Monday 4 January 2027',
     );
     const verbs = objectsOfType(card, 'Action.Execute')
       .map((a) => a.verb)
@@ -180,7 +180,7 @@ describe('step cards', () => {
   it('a stale card is read-only even for the actor', () => {
     const card = renderCard('decision', { ...FIXTURES.decision, stale: true });
     expect(card.actions ?? []).toEqual([]);
-    expect(displayedText(card).join()).toMatch(/out of date/);
+    expect(displayedText(card).join()).toMatch(/A newer card has replaced this one/);
   });
 
   it("the refresh block refreshes the acting person's card in place", () => {
@@ -210,8 +210,8 @@ describe('step cards', () => {
     expect(objectsOfType(card, 'Action.OpenUrl')[0]?.url).toMatch(/^https:\/\/teams\.microsoft\.com\//);
     const slots = objectsOfType(card, 'Input.ChoiceSet').find((i) => i.id === 'start');
     expect(((slots?.choices ?? []) as { title: string }[]).map((c) => c.title)).toEqual([
-      'Tue 8 Dec 2026, 14:00–15:00',
-      'Wed 9 Dec 2026, 09:30–10:30',
+      '14:00–15:00, Tuesday 8 December 2026',
+      '09:30–10:30, Wednesday 9 December 2026',
     ]);
   });
 
@@ -406,11 +406,20 @@ describe('immediate risk', () => {
   });
 });
 
+describe('refresh', () => {
+  it('a notice (no buttons) carries no refresh, so refreshing it later never turns it "out of date"', () => {
+    const notice = renderCard('decision', { ...FIXTURES.decision, actions: [] });
+    expect((notice as { refresh?: unknown }).refresh).toBeUndefined();
+    const step = renderCard('decision', FIXTURES.decision);
+    expect((step as { refresh?: unknown }).refresh).toBeDefined();
+  });
+});
+
 describe('my disputes', () => {
   it('lists each dispute with RAG and an Open button', () => {
     const card = render('my-disputes');
     const texts = displayedText(card);
-    expect(texts).toEqual(expect.arrayContaining(['On track', 'Half the time or more used', 'Overdue']));
+    expect(texts).toEqual(expect.arrayContaining(['On track', 'Three quarters of the time used', 'Overdue']));
     const opens = objectsOfType(card, 'Action.Execute').filter((a) => a.verb === UI_VERBS.openDispute);
     expect(opens.map((a) => (a.data as Json).disputeId)).toEqual(['d-0001', 'd-0002', 'd-0003']);
   });
@@ -450,7 +459,7 @@ describe('rag', () => {
       },
       '2026-12-20T00:00:00.000Z',
     );
-    expect(d.overallWarning).toBe('Half or more of the 20-working-day limit is used.');
+    expect(d.overallWarning).toBe('Half of the 20-working-day limit (Tuesday 29 December 2026) is used.');
   });
 });
 

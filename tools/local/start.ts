@@ -8,6 +8,7 @@
  * app's Exchange RBAC scope: `EMULATOR_FAULTS='{"mailboxes":{"team.manager@ane.example":"access-denied"}}' npm start`
  * (or `"not-enabled"`: no Exchange Online mailbox). Invalid JSON stops the start with what is wrong.
  */
+
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -21,6 +22,7 @@ import {
 import { createApp, SAMPLE_DIRECTORY } from '../../src/app/create-app.ts';
 import { loadConfigOrExit } from '../../src/config/index.ts';
 import { createLogger } from '../../src/log/index.ts';
+import { followTestClock } from './clock-sync.ts';
 import { startPlayground } from './playground.ts';
 
 /** The one person the Agents Playground signs in (DESIGN.md: "Alex Wilber", `user-id-0`). */
@@ -52,14 +54,17 @@ async function main(): Promise<void> {
     tabSignIn: tabSignInOf(m365),
   });
   const { url } = await app.listen(config.port);
+  const stopClockSync = config.clock === 'test' ? await followTestClock(url, app, m365) : () => {};
   const playground = await startPlayground({ appEndpoint: `${url}/api/messages` });
+  // The browser setup DESIGN.md prescribes resolves only localhost, and the certificate names it.
+  const emulatorUi = m365.uiUrl.replace('://127.0.0.1', '://localhost');
 
   const lines = [
     '',
     'Concord is running in local mode. Nothing here reaches Microsoft.',
     '',
     `  Chat with Concord (Agents Playground):   ${playground.url}`,
-    `  Mailboxes and invitations (emulator UI): ${m365.uiUrl}`,
+    `  Mailboxes and invitations (emulator UI): ${emulatorUi}`,
     `  Disputes tab (sign in as a person):      ${url}/tab/${tabAs(directoryFile, 'team-manager')}`,
     `  Partnership dashboard (oversight role):  ${url}/tab/oversight${tabAs(directoryFile, 'oversight')}`,
     `  Bot endpoint:                            ${url}/api/messages`,
@@ -78,6 +83,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    stopClockSync();
     await playground.stop();
     await app.stop();
     await m365.close();

@@ -7,7 +7,11 @@
 import type { CardFrame, CardIntent, DecisionOption } from '../../domain/dispute/card-intents.ts';
 import type { CardAction, CardView } from '../../domain/dispute/types.ts';
 import { referVerb, VERBS } from '../../domain/dispute/verbs.ts';
-import { outcomeText } from './records.ts';
+import { dateTimeInWords, dayInWords, limitInWords } from '../../wording/dates.ts';
+import { outcomeText, RESPONSE_WORDS } from './records.ts';
+
+/** A due day in words, or what stands for it when there is none. */
+const dueDay = (day: string | null, none = 'the deadline') => (day ? dayInWords(day) : none);
 
 type Fact = { label: string; value: string };
 interface Words {
@@ -163,7 +167,7 @@ function words(intent: CardIntent): Words {
       return {
         title: 'Response chased',
         text: [
-          `Chased on ${intent.on}. If no reply comes, treat it as not agreed so the next stage can be considered.`,
+          `Chased on ${dueDay(intent.on, 'today')}. If no reply comes, treat it as not agreed so the next stage can be considered.`,
         ],
         actions: [
           { verb: VERBS.chase, title: 'Chase again' },
@@ -174,7 +178,7 @@ function words(intent: CardIntent): Words {
       return {
         title: 'No response by the deadline',
         text: [
-          `No reply was received by ${intent.dueDate}. Chase the counterpart, or treat it as not agreed so the next stage can be considered.`,
+          `No reply was received by ${dueDay(intent.dueDate)}. Chase the counterpart, or treat it as not agreed so the next stage can be considered.`,
         ],
         actions: [
           { verb: VERBS.chase, title: 'Chase' },
@@ -185,11 +189,14 @@ function words(intent: CardIntent): Words {
       return {
         title: `${intent.stageName} meeting`,
         text: [
-          intent.start ? `Booked for ${intent.start}.` : 'Booking…',
-          ...(intent.joinUrl ? [`Join: ${intent.joinUrl}`] : []),
+          intent.start ? `Booked for ${dateTimeInWords(intent.start)}.` : 'Booking…',
+          ...(intent.joinUrl ? ['Join the meeting from the invitation in your calendar.'] : []),
         ],
         actions: [{ verb: VERBS.moveMeeting, title: 'Move to another slot' }],
-        facts: intent.attendees.map((a) => ({ label: a.name, value: a.response })),
+        facts: intent.attendees.map((a) => ({
+          label: a.name,
+          value: RESPONSE_WORDS[a.response] ?? 'not yet responded',
+        })),
       };
     case 'meeting-unbookable':
       return {
@@ -204,8 +211,8 @@ function words(intent: CardIntent): Words {
       };
     case 'stage-warning':
       return {
-        title: `${intent.stageName}: ${intent.percent}% of the time has gone`,
-        text: [`Due by ${intent.dueDate}.`],
+        title: `${intent.stageName}: ${intent.percent === 75 ? 'three quarters' : 'half'} of the time has gone`,
+        text: [`Due by ${dueDay(intent.dueDate)}.`],
       };
     case 'reply-waiting':
       return {
@@ -219,8 +226,8 @@ function words(intent: CardIntent): Words {
         title: `${intent.stageName} is overdue`,
         text: [
           intent.with
-            ? `It was due by ${intent.dueDate}, with ${intent.with}.`
-            : `It was due by ${intent.dueDate}.`,
+            ? `It was due by ${dueDay(intent.dueDate)}, with ${intent.with}.`
+            : `It was due by ${dueDay(intent.dueDate)}.`,
         ],
       };
     case 'overall-timescale':
@@ -228,7 +235,7 @@ function words(intent: CardIntent): Words {
     case 'action-due':
       return {
         title: 'An agreed action is due today',
-        text: [`${intent.description} (${intent.owner}), due ${intent.dueDate}.`],
+        text: [`${intent.description} (${intent.owner}), due ${dayInWords(intent.dueDate)}.`],
       };
     case 'feedback':
       return { title: 'Update on the dispute you raised', text: [feedbackText(intent.update), intent.quote] };
@@ -262,7 +269,7 @@ function words(intent: CardIntent): Words {
         title: `${intent.stageName}: this involves you`,
         text: [
           intent.quote,
-          `${intent.actor} will hold this step with you and record its outcome${intent.dueDate ? ` by ${intent.dueDate}` : ''}.`,
+          `${intent.actor} will hold this step with you and record its outcome${intent.dueDate ? ` by ${dueDay(intent.dueDate)}` : ''}.`,
         ],
       };
     case 'after-resolution':
@@ -271,13 +278,10 @@ function words(intent: CardIntent): Words {
       return {
         title: 'An action on this dispute could not be completed',
         text: [
-          `Concord tried to ${ACTION_WORDS[intent.action] ?? 'perform an action'} ${intent.attempts} times and has stopped trying.`,
-          'The step is on hold until an administrator resolves it. You may need to act by other means before the deadline.',
+          `Concord tried to ${ACTION_WORDS[intent.action] ?? 'complete an action'} ${intent.attempts} times and has stopped trying.`,
+          'The step is on hold until an administrator resolves it. You may need to act by other means before the deadline; give your administrator the case reference.',
         ],
-        facts: [
-          { label: 'Action', value: intent.action },
-          { label: 'Reference', value: intent.reference },
-        ],
+        facts: [{ label: 'What could not be done', value: ACTION_WORDS[intent.action] ?? 'an action' }],
       };
     case 'resolved':
       return {
@@ -291,9 +295,12 @@ function words(intent: CardIntent): Words {
 /** The overall-timescale warning (or the limit passing), with the procedure's words. */
 export function overallTimescaleText(intent: Extract<CardIntent, { kind: 'overall-timescale' }>): string {
   const quote = intent.quote ?? '';
-  return intent.percent === 100
-    ? `The ${intent.workingDays}-working-day limit has passed. ${quote}`
-    : `${intent.percent}% of the ${intent.workingDays} working days have gone. ${quote}`;
+  const limit = intent.workingDays ? `the ${limitInWords(intent.workingDays)}` : 'the overall limit';
+  const said =
+    intent.percent === 100
+      ? `${limit.charAt(0).toUpperCase()}${limit.slice(1)} has passed.`
+      : `${intent.percent === 75 ? 'Three quarters' : 'Half'} of ${limit} has been used.`;
+  return quote ? `${said} ${quote}` : said;
 }
 
 function feedbackText(update: Extract<CardIntent, { kind: 'feedback' }>['update']): string {

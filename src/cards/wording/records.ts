@@ -6,11 +6,26 @@
  * @example recordLineText({ kind: 'chased', params: {} }) // 'Response chased.'
  */
 import type { RecordEntry, RecordLine } from '../../domain/dispute/record-intents.ts';
+import type { ProcedureDefinition } from '../../domain/procedure/schema.ts';
+import { dateTimeInWords, dayInWords, limitInWords } from '../../wording/dates.ts';
 import { outcomeText } from '../../wording/outcomes.ts';
+
+/** What a record line may look up to name things (routes) instead of showing their ids. */
+export type RecordNames = Pick<ProcedureDefinition, 'exceptionalRoutes'>;
+
+/** How a meeting response reads. */
+export const RESPONSE_WORDS: Readonly<Record<string, string>> = {
+  accepted: 'accepted',
+  tentativelyAccepted: 'tentatively accepted',
+  declined: 'declined',
+  notResponded: 'not yet responded',
+  none: 'not yet responded',
+  organizer: 'organiser',
+};
 
 export { outcomeText } from '../../wording/outcomes.ts';
 
-function lineText(line: RecordLine): string {
+function lineText(line: RecordLine, names?: RecordNames): string {
   switch (line.kind) {
     case 'dispute-raised':
       return `Dispute raised under ${line.params.procedureName} (${line.params.version}).`;
@@ -18,7 +33,7 @@ function lineText(line: RecordLine): string {
       return `${line.params.stageName}: not resolved informally.`;
     case 'stage-started': {
       const { stageName, parties, dueDate } = line.params;
-      return `${stageName} started (${parties}).${dueDate ? ` Due by ${dueDate}.` : ''}`;
+      return `${stageName} started (${parties}).${dueDate ? ` Due by ${dayInWords(dueDate)}.` : ''}`;
     }
     case 'inform-unresolved':
       return `Could not find the ${line.params.role} to inform: ${line.params.quote}`;
@@ -53,29 +68,33 @@ function lineText(line: RecordLine): string {
     case 'parties-not-found':
       return `No one found in the directory for: ${line.params.parties.map((p) => `${p.role} (${p.side})`).join(', ')}.`;
     case 'meeting-booked':
-      return `Meeting booked for ${line.params.start}.${line.params.endsAfterDeadline ? ' It ends after the stage deadline.' : ''}`;
+      return `Meeting booked for ${dateTimeInWords(line.params.start)}.${line.params.endsAfterDeadline ? ' It ends after the stage deadline.' : ''}`;
     case 'meeting-unbookable':
       return `No meeting slot could be found: ${line.params.reason}`;
     case 'meeting-response':
-      return `${line.params.name}: ${line.params.response}.`;
+      return `${line.params.name}: ${RESPONSE_WORDS[line.params.response] ?? line.params.response}.`;
     case 'meeting-moved':
-      return `Meeting moved to ${line.params.start} by the convener.`;
+      return `Meeting moved to ${dateTimeInWords(line.params.start)} by the convener.`;
     case 'meeting-held':
       return `${line.params.stageName} meeting held.`;
     case 'returned-to-owner':
       return `${line.params.by} recorded a response and returned the record to ${line.params.owner}.`;
     case 'referred':
       return `Referred: ${line.params.routeName}.`;
-    case 'referral-outcome':
-      return `Outcome of the referral (${line.params.routeId}).`;
+    case 'referral-outcome': {
+      const route = names?.exceptionalRoutes.find((r) => r.id === line.params.routeId);
+      return route ? `Outcome of the referral: ${route.name}.` : 'Outcome of the referral.';
+    }
     case 'stage-unresolved':
       return `${line.params.stageName} not resolved.`;
     case 'resolved':
       return `Resolved at ${line.params.stageName}.`;
     case 'stage-overdue':
-      return `${line.params.stageName} deadline (${line.params.dueDate}) passed.`;
+      return line.params.dueDate
+        ? `${line.params.stageName} deadline (${dayInWords(line.params.dueDate)}) passed.`
+        : `${line.params.stageName} deadline passed.`;
     case 'overall-limit-passed':
-      return `The ${line.params.workingDays}-working-day limit has passed. ${line.params.quote ?? ''}`;
+      return `${line.params.workingDays ? `The ${limitInWords(line.params.workingDays)}` : 'The overall time limit'} has passed.${line.params.quote ? ` ${line.params.quote}` : ''}`;
     case 'action-due':
       return `Agreed action due: ${line.params.description} (${line.params.owner}).`;
     case 'withdrawn':
@@ -88,14 +107,18 @@ function lineText(line: RecordLine): string {
 /** A case-record line in words; a line stored before lines were data is shown as its stored sentence. */
 export function recordLineText(
   entry: RecordLine | { readonly kind?: undefined; readonly summary: string },
+  names?: RecordNames,
 ): string {
-  return entry.kind === undefined ? entry.summary : lineText(entry);
+  return entry.kind === undefined ? entry.summary : lineText(entry, names);
 }
 
 /** A record entry as people read it: its line and its outcome in words. */
-export function recordEntryText(entry: RecordEntry): { summary: string; outcome: string | null } {
+export function recordEntryText(
+  entry: RecordEntry,
+  names?: RecordNames,
+): { summary: string; outcome: string | null } {
   return {
-    summary: recordLineText(entry),
+    summary: recordLineText(entry, names),
     outcome: entry.outcome === undefined ? null : outcomeText(entry.outcome),
   };
 }

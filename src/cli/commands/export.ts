@@ -1,26 +1,25 @@
 /**
- * `concord export DISPUTE_ID --format json|docx [--out FILE]`: the dispute's record for the child's
- * or adult's file: the dispute, its timeline (from the audit log), and the case-record entries.
- * JSON goes to stdout unless `--out` is given; DOCX (a Word document with headings and tables)
+ * `concord export DISPUTE_ID --format json|docx [--out FILE]`: the case file for the child's or
+ * adult's record (`src/export/case-file.ts`): every stage, who acted, what was sent and received,
+ * meeting minutes, agreed actions with owners, dates and progress, the outcome and the written
+ * confirmation, following the procedure's recording template where it has one. DOCX is a Word
+ * document with headings and tables, dates in words; JSON carries the stored data (record lines in
+ * words) and the same case file under `caseFile`. JSON goes to stdout unless `--out` is given; DOCX
  * goes to `--out`, default `<DISPUTE_ID>.docx` in the current folder.
  */
-import { writeFileSync } from 'node:fs';
-import {
-  AlignmentType,
-  BorderStyle,
-  Document,
-  HeadingLevel,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-} from 'docx';
+import { existsSync, writeFileSync } from 'node:fs';
 import { recordEntryText } from '../../cards/wording/records.ts';
+import { loadConfig } from '../../config/index.ts';
+import { loadDirectory } from '../../directory/load.ts';
+import { SAMPLE_DIRECTORIES } from '../../directory/samples.ts';
 import type { RecordEntry } from '../../domain/dispute/types.ts';
+import type { ProcedureDefinition } from '../../domain/procedure/schema.ts';
+import { type CaseFile, type CaseFileNames, caseFileOf } from '../../export/case-file.ts';
+import { caseFileDocx } from '../../export/docx.ts';
+import { getProcedure, type ProcedureId } from '../../procedures/index.ts';
 import { type StoreCommandDeps, withStore } from '../../runtime/store-session.ts';
+import { createProcedureVersions } from '../../store/adapters/procedure-versions.ts';
+import type { Store } from '../../store/open-store.ts';
 import { type DisputeExport, loadDisputeExport } from '../../store/queries/dispute-export.ts';
 import { type CliIo, CliUsageError, parseCliArgs } from '../io.ts';
 
@@ -29,37 +28,85 @@ type Format = (typeof FORMATS)[number];
 
 export async function run(argv: string[], io: CliIo, deps: StoreCommandDeps = {}): Promise<number> {
   const { disputeId, format, out } = parseOptions(argv);
-  return withStore(deps, async ({ store }) => {
+  return withStore(deps, async ({ store, now }) => {
     const data = await loadDisputeExport(store, disputeId);
     if (!data) {
       io.err(`concord export: no dispute "${disputeId}" (see: concord disputes)`);
       return 1;
     }
+    const procedure = await procedureOf(store, data);
+    if (!procedure) {
+      io.err(`concord export: the procedure "${data.dispute.procedureId}" of this dispute is not known here`);
+      return 1;
+    }
+    const file = caseFileOf({
+      state: data.dispute.state,
+      procedure,
+      records: data.records.map((r) => r.entry),
+      timeline: data.timeline,
+      effects: data.effects,
+      exportedAt: (await now()).toISOString(),
+      names: await namesFor(deps, procedure),
+    });
     if (format === 'json') {
-      const text = JSON.stringify(withWords(data), null, 2);
+      const text = JSON.stringify(withWords(data, file, procedure), null, 2);
       if (out) {
         writeFileSync(out, `${text}\n`);
         io.out(`Wrote ${out}`);
       } else io.out(text);
       return 0;
     }
-    const file = out ?? `${disputeId.replace(/[^A-Za-z0-9._-]/g, '_')}.docx`;
-    writeFileSync(file, await renderDocx(data));
-    io.out(`Wrote ${file}`);
+    const target = out ?? `${disputeId.replace(/[^A-Za-z0-9._-]/g, '_')}.docx`;
+    writeFileSync(target, await caseFileDocx(file));
+    io.out(`Wrote ${target}`);
     return 0;
   });
 }
 
+/** The definition the dispute started under: the bundled one when its version matches, else the stored one. */
+async function procedureOf(store: Store, data: DisputeExport): Promise<ProcedureDefinition | undefined> {
+  const { procedureId, procedureVersion } = data.dispute;
+  const bundled = getProcedure(procedureId);
+  if (bundled?.version === procedureVersion) return bundled;
+  return (await createProcedureVersions(store).get(procedureId, procedureVersion)) ?? bundled;
+}
+
+/**
+ * Organisation names and people's job titles from the directory (the configured file, else the
+ * procedure's bundled sample), so the case file names agencies rather than their ids. Without a
+ * readable directory the file leaves them out.
+ */
+async function namesFor(
+  deps: StoreCommandDeps,
+  procedure: ProcedureDefinition,
+): Promise<CaseFileNames | undefined> {
+  const configured = loadConfig(deps.env).directoryFile;
+  const file = configured ?? SAMPLE_DIRECTORIES[procedure.id as ProcedureId];
+  if (!file || !existsSync(file)) return undefined;
+  try {
+    const directory = await loadDirectory(file);
+    const orgs = new Map(directory.organisations.map((o) => [o.id, o.name]));
+    const people = new Map(directory.people.map((p) => [p.id, p.jobTitle]));
+    return { organisation: (id) => orgs.get(id) ?? null, role: (id) => people.get(id) ?? null };
+  } catch {
+    return undefined;
+  }
+}
+
 /** A record entry with its line and outcome in words, as the file shows them (the intent kept beside). */
-function wordedEntry(entry: RecordEntry): Readonly<Record<string, unknown>> {
-  const { summary, outcome } = recordEntryText(entry);
+function wordedEntry(entry: RecordEntry, procedure: ProcedureDefinition): Readonly<Record<string, unknown>> {
+  const { summary, outcome } = recordEntryText(entry, procedure);
   const { outcome: _outcome, ...rest } = entry;
   return { ...rest, summary, ...(outcome === null ? {} : { outcome }) };
 }
 
-/** The export with every record entry in words. */
-function withWords(data: DisputeExport) {
-  return { ...data, records: data.records.map((r) => ({ ...r, entry: wordedEntry(r.entry) })) };
+/** The export with every record entry in words, and the case file as a person reads it. */
+function withWords(data: DisputeExport, caseFile: CaseFile, procedure: ProcedureDefinition) {
+  return {
+    ...data,
+    records: data.records.map((r) => ({ ...r, entry: wordedEntry(r.entry, procedure) })),
+    caseFile,
+  };
 }
 
 function parseOptions(argv: string[]): { disputeId: string; format: Format; out: string | undefined } {
@@ -80,105 +127,5 @@ function parse(argv: string[]) {
     args: argv,
     allowPositionals: true,
     options: { format: { type: 'string' }, out: { type: 'string' } },
-  });
-}
-
-/** The Word document: a heading, the dispute's facts, the case record and the timeline. */
-export async function renderDocx(data: DisputeExport): Promise<Buffer> {
-  const { dispute } = data;
-  const state = dispute.state;
-  const facts: [string, string][] = [
-    ['Case reference', dispute.caseReference],
-    ['Procedure', `${dispute.procedureId} (version ${dispute.procedureVersion})`],
-    ['Status', dispute.status],
-    ['Current stage', dispute.stageId],
-    ['Raised', `${state.raisedAt} by ${state.raisedBy?.name ?? 'unknown'}`],
-    ['Owner', state.owner?.name ?? '-'],
-    ['Category', state.category ?? '-'],
-    ['Next due', dispute.nextDue ?? '-'],
-    ['Overall due', state.overallDue ?? '-'],
-    ['Dispute id', dispute.id],
-  ];
-  const doc = new Document({
-    creator: 'Concord',
-    title: `Dispute record ${dispute.caseReference}`,
-    sections: [
-      {
-        children: [
-          new Paragraph({
-            text: `Professional dispute record: ${dispute.caseReference}`,
-            heading: HeadingLevel.TITLE,
-          }),
-          new Paragraph({ text: 'Summary', heading: HeadingLevel.HEADING_1 }),
-          table(
-            ['Item', 'Detail'],
-            facts.map(([label, value]) => [label, value]),
-          ),
-          new Paragraph({ text: 'The issue', heading: HeadingLevel.HEADING_1 }),
-          ...labelled('What is in dispute', state.details?.issue),
-          ...labelled('Informal attempts', state.details?.informalAttempts),
-          ...labelled('Resolution sought', state.details?.resolutionSought),
-          new Paragraph({ text: 'Case record', heading: HeadingLevel.HEADING_1 }),
-          data.records.length === 0
-            ? new Paragraph('No record entries yet.')
-            : table(
-                ['When', 'Stage', 'Contact', 'Between', 'Summary', 'Outcome'],
-                data.records.map(({ entry }) => {
-                  const words = recordEntryText(entry);
-                  return [
-                    entry.at,
-                    entry.stageName,
-                    entry.contactType,
-                    entry.between.join(', '),
-                    words.summary,
-                    words.outcome ?? '',
-                  ];
-                }),
-              ),
-          new Paragraph({ text: 'Timeline', heading: HeadingLevel.HEADING_1 }),
-          table(
-            ['#', 'When', 'Source', 'By', 'Event', 'Stage'],
-            data.timeline.map((t) => [
-              String(t.seq),
-              t.at,
-              t.source,
-              t.actor ?? '-',
-              t.type,
-              t.stageId ?? '-',
-            ]),
-          ),
-          new Paragraph({
-            alignment: AlignmentType.RIGHT,
-            children: [
-              new TextRun({ text: `Exported by Concord from the audit log.`, italics: true, size: 16 }),
-            ],
-          }),
-        ],
-      },
-    ],
-  });
-  return Packer.toBuffer(doc);
-}
-
-function labelled(label: string, value: string | undefined): Paragraph[] {
-  return [
-    new Paragraph({ children: [new TextRun({ text: label, bold: true })] }),
-    new Paragraph(value && value.trim() !== '' ? value : '-'),
-  ];
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): Table {
-  const border = { style: BorderStyle.SINGLE, size: 4, color: '999999' };
-  const cell = (text: string, bold = false) =>
-    new TableCell({
-      children: [new Paragraph({ children: [new TextRun({ text, bold })] })],
-      borders: { top: border, bottom: border, left: border, right: border },
-    });
-  return new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
-    rows: [
-      new TableRow({ tableHeader: true, children: header.map((h) => cell(h, true)) }),
-      ...rows.map((row) => new TableRow({ children: row.map((value) => cell(value)) })),
-    ],
   });
 }

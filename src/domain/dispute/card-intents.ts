@@ -52,6 +52,8 @@ export type CardIntent =
       readonly reason?: OutcomeText;
       /** The procedure's words on entering the next stage. */
       readonly quote?: string;
+      /** Who the next stage's email would go to, resolved from the directory (the review card's "To"). */
+      readonly recipients?: readonly { readonly name: string; readonly role: string }[];
     }
   | {
       readonly kind: 'ask-final-referral';

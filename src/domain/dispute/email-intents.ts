@@ -56,7 +56,12 @@ export type EmailIntent =
       readonly reason: string;
       readonly means: string | null;
       /** Each earlier stage's outcome, or none yet. */
-      readonly outcomes: readonly { readonly stageId: string; readonly summary: OutcomeText }[];
+      readonly outcomes: readonly {
+        readonly stageId: string;
+        /** The stage's name as the procedure gives it (older intents carry only the id). */
+        readonly stageName?: string;
+        readonly summary: OutcomeText;
+      }[];
     }
   | {
       readonly kind: 'written-confirmation';
@@ -84,6 +89,19 @@ export interface EmailFrame {
     readonly workingDays: number | null;
   };
   readonly overallDue?: string | null;
+  /**
+   * The story so far, for an email that opens a later stage: each earlier stage, the other
+   * agency's answer there (if any) and why it was not agreed.
+   */
+  readonly storySoFar?: readonly StoryStage[];
+}
+
+/** One earlier stage as a later stage's email retells it. */
+export interface StoryStage {
+  readonly stageName: string;
+  readonly answer: { readonly from: string; readonly text: string; readonly at: Instant } | null;
+  readonly outcome: OutcomeText;
+  readonly resolved: boolean;
 }
 
 /** What a meeting invitation's subject names: the procedure, the case and the stage. */

@@ -37,6 +37,9 @@ export const OVERALL_TIMER_KINDS: readonly TimerKind[] = [
 
 type EffectInput = Effect extends infer E ? (E extends { key: string } ? Omit<E, 'key'> : never) : never;
 
+/** Emails that open a stage for the other agency retell the earlier stages. */
+const STORY_TEMPLATES: ReadonlySet<EmailTemplate> = new Set<EmailTemplate>(['stage-statement', 'letter']);
+
 /** A timescale resolved to an absolute due instant (and its London date) from now. */
 export interface ResolvedTimescale {
   readonly due: Instant | null;
@@ -253,8 +256,20 @@ export class Transition {
   }
 
   /** The dispute as an email sent now shows it; `due` when the email awaits a response. */
-  emailFrame(due?: ResolvedTimescale): EmailFrame {
+  emailFrame(due?: ResolvedTimescale, template?: EmailTemplate): EmailFrame {
+    const story =
+      template && STORY_TEMPLATES.has(template)
+        ? this.state.outcomes
+            .filter((o) => o.stageId !== this.state.stage.id)
+            .map((o) => ({
+              stageName: this.procedure.stages.find((st) => st.id === o.stageId)?.name ?? o.stageId,
+              answer: o.reply ?? null,
+              outcome: o.summary,
+              resolved: o.resolved,
+            }))
+        : [];
     return {
+      ...(story.length > 0 ? { storySoFar: story } : {}),
       disputeId: this.state.id,
       caseReference: this.state.caseReference,
       procedureName: this.procedure.name,
@@ -301,7 +316,7 @@ export class Transition {
           }
         : {}),
       message: input.message,
-      frame: this.emailFrame(input.due),
+      frame: this.emailFrame(input.due, input.template),
     });
   }
 
@@ -332,8 +347,25 @@ export class Transition {
       to,
       card,
       slot: slotKey(this.state.id, slot, to.id),
-      intent,
+      intent: intent.kind === 'ask-decision' && !intent.recipients ? this.withRecipients(intent, to) : intent,
       frame: this.cardFrame(),
     });
+  }
+
+  /**
+   * A decision on entering a stage names who that stage deals with, as the directory finds them
+   * (the decider acts in it, as channels.ts resolves them), so the card can say whom it is sent to.
+   */
+  private withRecipients(
+    intent: Extract<CardIntent, { kind: 'ask-decision' }>,
+    decider: PersonRef,
+  ): CardIntent {
+    const next = this.procedure.stages.find((s) => s.id === intent.nextStageId);
+    if (!next || next.with.length === 0) return intent;
+    const recipients = next.with.flatMap((party) => {
+      const person = this.resolve(party, party.side === 'raising' ? decider : undefined);
+      return person ? [{ name: person.name, role: this.roleLabel(party.role) }] : [];
+    });
+    return recipients.length > 0 ? { ...intent, recipients } : intent;
   }
 }

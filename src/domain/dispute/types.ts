@@ -97,6 +97,8 @@ export interface StageOutcome {
   readonly summary: OutcomeText;
   readonly actions: readonly AgreedAction[];
   readonly minutes?: string;
+  /** The other agency's answer the outcome was about (an email stage's reply), when there was one. */
+  readonly reply?: { readonly from: string; readonly text: string; readonly at: Instant };
   readonly recordedBy: string;
   readonly at: Instant;
 }

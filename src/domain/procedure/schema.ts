@@ -127,6 +127,37 @@ export const stageSchema = z.object({
   final: z.boolean().default(false),
 });
 
+/**
+ * The parts of a dispute's record that a procedure's recording template can ask for: each heading,
+ * stage-table column and meeting-agenda item names the part that fills it (`shows`), so the case
+ * file follows the template with no procedure-specific code.
+ */
+export const RECORD_PARTS = [
+  'case-reference',
+  'people',
+  'stages',
+  'contact-types',
+  'issue',
+  'discussion',
+  'actions',
+  'decision-makers',
+  'stage-dates',
+  'action-taken',
+  'stage',
+  'contact-type',
+  'between',
+  'summary',
+  'outcome',
+  'date',
+  'subject',
+  'meeting',
+  'reason',
+  'views',
+  'actions-to-date',
+] as const;
+export const recordPartSchema = z.enum(RECORD_PARTS);
+export type RecordPart = z.infer<typeof recordPartSchema>;
+
 export const exceptionalRouteSchema = z.object({
   id: slug,
   name: z.string().min(1),
@@ -144,6 +175,11 @@ export const exceptionalRouteSchema = z.object({
   quote,
   /** For routes that must go by a particular means (IRO: Egress secure email). */
   means: quote.optional(),
+  /**
+   * The means is one Concord cannot send by (a secure email system): Concord prepares the referral
+   * for the decider to send that way and records when it went, instead of emailing it.
+   */
+  sentOutsideConcord: z.boolean().default(false),
 });
 
 export const procedureSchema = z
@@ -202,16 +238,27 @@ export const procedureSchema = z
       outcomesReturnTo: partySchema.optional(),
       quote: quote.optional(),
       mustNotRecord: z.array(quote).default([]),
-      headings: z.array(z.object({ id: slug, label: quote })).default([]),
+      headings: z.array(z.object({ id: slug, label: quote, shows: recordPartSchema.optional() })).default([]),
       stageTable: z
-        .object({ columns: z.array(z.object({ id: slug, label: quote })).min(1), quote: quote.optional() })
+        .object({
+          columns: z.array(z.object({ id: slug, label: quote, shows: recordPartSchema.optional() })).min(1),
+          quote: quote.optional(),
+        })
         .optional(),
       agendas: z
         .array(
           z.object({
             id: slug,
             name: z.string().min(1),
-            items: z.array(z.object({ label: quote, children: z.array(quote).default([]) })).min(1),
+            items: z
+              .array(
+                z.object({
+                  label: quote,
+                  children: z.array(quote).default([]),
+                  shows: recordPartSchema.optional(),
+                }),
+              )
+              .min(1),
           }),
         )
         .default([]),

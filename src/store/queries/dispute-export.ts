@@ -2,7 +2,13 @@
  * Everything the record export needs for one dispute: its state, the timeline from the audit log,
  * the case-record entries, and the outside-world effects with their delivery status.
  */
-import type { DisputeEvent, DisputeState, EventSource, RecordEntry } from '../../domain/dispute/types.ts';
+import type {
+  DisputeEvent,
+  DisputeState,
+  Effect,
+  EventSource,
+  RecordEntry,
+} from '../../domain/dispute/types.ts';
 import type { Store } from '../open-store.ts';
 
 export interface DisputeExport {
@@ -36,6 +42,8 @@ export interface DisputeExport {
     readonly createdAt: string;
     readonly doneAt: string | null;
     readonly lastError: string | null;
+    /** The effect as decided (what was to be sent, to whom), so the case file can say what went out. */
+    readonly effect: Effect;
   }[];
 }
 
@@ -64,7 +72,7 @@ export async function loadDisputeExport(store: Store, disputeId: string): Promis
       .execute(),
     await store.db
       .selectFrom('outbox')
-      .select(['key', 'type', 'status', 'attempts', 'created_at', 'done_at', 'last_error'])
+      .select(['key', 'type', 'status', 'attempts', 'created_at', 'done_at', 'last_error', 'effect'])
       .where('dispute_id', '=', disputeId)
       .orderBy('created_at')
       .orderBy('key')
@@ -101,6 +109,7 @@ export async function loadDisputeExport(store: Store, disputeId: string): Promis
       createdAt: effect.created_at.toISOString(),
       doneAt: effect.done_at?.toISOString() ?? null,
       lastError: effect.last_error,
+      effect: effect.effect as Effect,
     })),
   };
 }

@@ -177,6 +177,7 @@ export function onAcknowledged(t: Transition, event: EventOf<'acknowledged'>): v
         stageId: stage.id,
         resolved: false,
         summary: note ?? (reply ? { kind: 'not-agreed' } : { kind: 'no-response' }),
+        ...(reply ? { reply: { from: reply.from ?? '', text: reply.text ?? '', at: reply.at } } : {}),
         actions: [],
         recordedBy: actor?.name ?? '',
         at: t.ctx.now,

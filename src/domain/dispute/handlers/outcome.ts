@@ -116,7 +116,11 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
     condition: route.condition ?? null,
     reason,
     means: route.means ?? null,
-    outcomes: t.state.outcomes.map((o) => ({ stageId: o.stageId, summary: o.summary })),
+    outcomes: t.state.outcomes.map((o) => ({
+      stageId: o.stageId,
+      stageName: t.procedure.stages.find((st) => st.id === o.stageId)?.name ?? o.stageId,
+      summary: o.summary,
+    })),
   };
   t.update({ exceptionalRoute: route.id });
   t.updateStage({ phase: 'exceptional', awaiting: event.by });
@@ -127,7 +131,7 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
     params: { routeName: route.name },
     outcome: reason,
   });
-  if (route.means) {
+  if (route.means && route.sentOutsideConcord) {
     // "In writing and sent securely via the Egress email system": Concord cannot send by that means,
     // so it prepares the referral for the decider to send, and records when they say it went.
     t.record({
@@ -162,7 +166,7 @@ export function onReferralSent(t: Transition, event: EventOf<'referral-sent'>): 
   requirePhase(t, 'exceptional');
   const by = requireAwaiting(t, event.by, 'decide');
   const route = t.procedure.exceptionalRoutes.find((r) => r.id === t.state.exceptionalRoute);
-  if (!route?.means) refuse('option-not-available', 'referral-not-secure');
+  if (!route?.means || !route.sentOutsideConcord) refuse('option-not-available', 'referral-not-secure');
   const note = event.note ? validateText(event.note, 'note', 2000, 'note') : undefined;
   t.record({
     contactType: route.channel,
