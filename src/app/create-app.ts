@@ -70,6 +70,8 @@ export interface GraphTarget {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly customHosts?: readonly string[];
+  /** A PEM CA Graph's certificate chains to besides the public roots (local mode: the emulator's). */
+  readonly extraCa?: string;
 }
 
 export interface AppOptions {
@@ -152,6 +154,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       authorityHost: graph.authorityHost,
     }),
     ...(graph.customHosts ? { customHosts: graph.customHosts } : {}),
+    ...(graph.extraCa ? { extraCa: graph.extraCa } : {}),
   });
   const api = client.api;
   const calendar = createGraphCalendar({ client: api });
@@ -383,6 +386,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       inbound.close();
       if (listening) await server.close();
       await runtime.stop();
+      await client.close();
     },
   };
 }
