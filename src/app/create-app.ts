@@ -24,6 +24,7 @@ import type { ConversationOpener, ConversationRefStore, PeopleDirectory } from '
 import { createStorePorts } from '../bot/store-adapters.ts';
 import { createTurnHandler } from '../bot/teams-bot.ts';
 import { currentBankHolidays, refreshBankHolidays } from '../calendar-feed/bank-holidays-feed.ts';
+import { compileTemplates } from '../cards/index.ts';
 import type { Config } from '../config/index.ts';
 import { createDirectoryService, type DirectoryService } from '../directory/directory-service.ts';
 import { decide } from '../domain/dispute/decide.ts';
@@ -143,6 +144,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     );
   }
   const procedures = loadProcedures();
+  // Every card template parsed now, once, instead of on a person's first turn.
+  compileTemplates();
   const directoryFile = options.directoryFile ?? config.directoryFile ?? SAMPLE_DIRECTORY;
   // Graph.
   const client = createGraphClient({
