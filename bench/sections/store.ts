@@ -11,7 +11,7 @@ import { createDisputeService, type DisputeService } from '../../src/runtime/dis
 import { createScheduler } from '../../src/runtime/scheduler.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { openStore, type Store, type StoreTarget } from '../../src/store/open-store.ts';
-import { cloneDisputes, raise, raisedBy } from '../lib/seed.ts';
+import { cloneDisputes, raisedBy } from '../lib/seed.ts';
 import { fmt, type Row } from '../lib/stats.ts';
 
 export interface StoreSizes {
@@ -126,11 +126,17 @@ export async function benchTimers(engine: string, target: StoreTarget, sizes: St
     const service = serviceOn(store, now);
     const scheduler = createScheduler({ store, service, clock: { now: () => now.value } });
     const far = new Date('2100-01-01T00:00:00Z');
-    await raise(service, raisedBy(person('ane', 'practitioner'), 'template', 'g'));
+    // A dispute waiting on the counterpart's response has a deadline (a pending timer).
+    const awaitingResponse = async (id: string, i: number) => {
+      for (const event of walkOf(id, i).slice(0, 3)) {
+        const r = await service.applyEvent(id, event, { source: 'system', procedureId: 'ane' });
+        if (!r.ok) throw new Error(`refused: ${r.refusal.reason}`);
+      }
+    };
+    await awaitingResponse('template', 0);
     let open = 1;
     const fireHundred = async (round: number) => {
-      for (let i = 0; i < 100; i++)
-        await raise(service, raisedBy(person('ane', 'practitioner'), `due-${round}-${i}`, 'g'));
+      for (let i = 0; i < 100; i++) await awaitingResponse(`due-${round}-${i}`, i);
       // Past every deadline those raises set (a stage's timescale is weeks of working days).
       now.value = addWorkingDays({ calendar, from: now.value, workingDays: 60 }).due;
       let fired = 0;
