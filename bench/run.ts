@@ -5,8 +5,8 @@
  * bound; absolute times are context. PGlite always; PostgreSQL too when DATABASE_URL is set (each run
  * in a schema of its own, dropped afterwards). Loopback only. Never asserted in tests.
  *
- * --quick: smaller sizes (a 2,000-dispute store, 300-notification burst …) for iterating; the full run
- * stays under 5 minutes on a quiet 2-core machine.
+ * --quick: smaller sizes (a 2,000-dispute store, a 300-notification burst …) for iterating. The full
+ * run builds dist/ first when it is missing (for the built server's figures).
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -41,16 +41,16 @@ const sizes = quick
     }
   : {
       turns: {
-        rounds: 3,
-        sequentialTurns: 150,
+        rounds: 2,
+        sequentialTurns: 100,
         conversations: 50,
-        turnsEach: 10,
+        turnsEach: 6,
         bigStore: 10_000,
         burstPerSecond: 1_000,
-        burstSeconds: 2,
+        burstSeconds: 1,
       },
-      store: { applyDisputes: 80, timerSmall: 1_000, timerBig: 100_000 },
-      startup: { big: 100_000, idleMs: 5_000, build: true },
+      store: { applyDisputes: 40, timerSmall: 1_000, timerBig: 100_000 },
+      startup: { big: 20_000, idleMs: 3_000, build: true },
     };
 
 const engines: { name: string; target: StoreTarget }[] = [
