@@ -19,6 +19,8 @@
  *   auth: createAppTokenProvider({ tenantId, clientId, credential, authorityHost: config.authorityHost }),
  * });
  */
+
+import { createSecureContext, rootCertificates } from 'node:tls';
 import {
   AuthenticationHandler,
   type AuthenticationProvider,
@@ -27,7 +29,6 @@ import {
   RetryHandler,
   RetryHandlerOptions,
 } from '@microsoft/microsoft-graph-client';
-import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
 import { createMailboxLimiter, type MailboxLimiter } from './mailbox-limiter.ts';
 
