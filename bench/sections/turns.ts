@@ -4,6 +4,7 @@
  * and 50 conversations at once; then a burst of valid Graph change notifications.
  */
 import dc from 'node:diagnostics_channel';
+import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import type { StoreTarget } from '../../src/store/open-store.ts';
@@ -162,6 +163,7 @@ export async function benchTurns(engine: string, target: StoreTarget, sizes: Tur
     await load.close();
     await concord.close();
     await echo.close();
+    rmSync(directoryFile, { force: true });
   }
   return rows;
 }
