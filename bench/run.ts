@@ -1,178 +1,118 @@
 /**
- * `npm run bench`: prints figures for the hot paths. Never asserted in tests; compare runs by eye.
- *  - working-day maths (addWorkingDays) per call
- *  - decide() per event over a whole ANE walk
+ * `npm run bench [-- --quick] [-- --only turns,store,startup]`: Concord's own cost on this machine,
+ * as one table (issue 15's targets). Every figure is a ratio to a reference measured in the same run
+ * (a bare botbuilder echo bot the bench starts itself, or the same figure at a smaller store), or a
+ * bound; absolute times are context. PGlite always; PostgreSQL too when DATABASE_URL is set (each run
+ * in a schema of its own, dropped afterwards). Loopback only. Never asserted in tests.
+ *
+ * --quick: smaller sizes (a 2,000-dispute store, a 300-notification burst …) for iterating. The full
+ * run builds dist/ first when it is missing (for the built server's figures).
  */
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { StoreTarget } from '../src/store/open-store.ts';
+import { printTable, type Row } from './lib/stats.ts';
+import { benchStartup } from './sections/startup.ts';
+import { benchApplyEvent, benchTimers } from './sections/store.ts';
+import { benchTurns } from './sections/turns.ts';
 
-import { performance } from 'node:perf_hooks';
-import { refusalText } from '../src/cards/wording/refusals.ts';
-import { addWorkingDays, bundledCalendar } from '../src/domain/calendar/index.ts';
-import { decide } from '../src/domain/dispute/decide.ts';
-import type { DisputeEvent, DisputeState, PersonRef, RoleResolver } from '../src/domain/dispute/types.ts';
-import { getProcedure } from '../src/procedures/index.ts';
-
-function measure(name: string, iterations: number, fn: (i: number) => void): void {
-  for (let i = 0; i < Math.min(1000, iterations); i++) fn(i); // warm up
-  const start = performance.now();
-  for (let i = 0; i < iterations; i++) fn(i);
-  const ms = performance.now() - start;
-  console.log(
-    `${name.padEnd(48)} ${((ms * 1000) / iterations).toFixed(2).padStart(9)} µs/op  (${iterations} ops, ${ms.toFixed(0)} ms)`,
-  );
-}
-
-const calendar = bundledCalendar('england-and-wales');
-const base = Date.parse('2026-01-05T10:00:00Z');
-measure('addWorkingDays (20 working days)', 50_000, (i) => {
-  addWorkingDays({ calendar, from: new Date(base + (i % 700) * 86_400_000), workingDays: 20 });
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
 });
+const quick = values.quick ?? false;
+const only = new Set((values.only ?? 'turns,store,startup').split(',').map((s) => s.trim()));
 
-const ane = getProcedure('ane')!;
-const person = (org: string, role: string): PersonRef => ({
-  id: `${org}.${role}`,
-  name: `${role}, ${org}`,
-  email: `${role}@${org}.example`,
-  organisationId: org,
-});
-const resolver: RoleResolver = {
-  resolve: ({ party, dispute }) =>
-    person(
-      party.side === 'counterpart' ? dispute.counterpartOrganisationId : dispute.raisingOrganisationId,
-      party.role,
-    ),
-};
-const ctx = { procedure: ane, calendar, now: '2026-11-23T10:00:00.000Z', resolver };
-
-function walk(): number {
-  let state: DisputeState | null = null;
-  let events = 0;
-  const apply = (event: DisputeEvent) => {
-    const r = decide(state, event, ctx);
-    if (!r.ok) throw new Error(refusalText(r.refusal));
-    state = r.state;
-    events++;
-  };
-  const tm = person('ane', 'team-manager');
-  const sm = person('ane', 'service-manager');
-  const ad = person('ane', 'assistant-director');
-  apply({
-    type: 'raised',
-    disputeId: 'b',
-    by: person('ane', 'practitioner'),
-    immediateRiskChecked: true,
-    caseReference: 'B-1',
-    raisingOrganisationId: 'ane',
-    counterpartOrganisationId: 'g',
-    category: 'drift-and-delay',
-    details: { issue: 'i', informalAttempts: 'a', resolutionSought: 'r' },
-  });
-  for (const by of [tm, sm]) {
-    apply({ type: 'decision', by, choice: 'escalate' });
-    apply({ type: 'message-sent', effectKey: 'k', kind: 'statement', internetMessageId: `<m-${by.id}@x>` });
-    apply({
-      type: 'reply-received',
-      internetMessageId: `<r-${by.id}@x>`,
-      fromEmail: 'x@g.example',
-      text: 'No.',
-    });
-    apply({ type: 'acknowledged', by, agreed: false });
-  }
-  for (let stage = 0; stage < 2; stage++) {
-    apply({ type: 'decision', by: ad, choice: 'escalate' });
-    apply({
-      type: 'meeting-booked',
-      effectKey: 'k',
-      eventId: `e${stage}`,
-      start: '2026-12-01T10:00:00.000Z',
-      end: '2026-12-01T11:00:00.000Z',
-    });
-    apply({ type: 'meeting-held', eventId: `e${stage}` });
-    apply({
-      type: 'outcome-recorded',
-      by: ad,
-      resolved: stage === 1,
-      summary: 'Outcome.',
-      minutes: 'Minutes.',
-    });
-  }
-  return events;
-}
-const perWalk = walk();
-measure(`decide: a whole ANE walk (${perWalk} events)`, 2_000, () => walk());
-
-/**
- * The store: `applyEvent` (lock, decide, state + audit + timers + records + outbox in one
- * transaction) on embedded PGlite, and on PostgreSQL when DATABASE_URL is set.
- */
-async function benchStore(): Promise<void> {
-  const { openStore } = await import('../src/store/open-store.ts');
-  const { migrateToLatest } = await import('../src/store/migrate.ts');
-  const { createDisputeService } = await import('../src/runtime/dispute-service.ts');
-  const targets: { name: string; target: Parameters<typeof openStore>[0] }[] = [
-    { name: 'PGlite (in memory)', target: { engine: 'pglite', dataDir: null } },
-  ];
-  const url = process.env.DATABASE_URL;
-  if (url)
-    targets.push({ name: 'PostgreSQL', target: { engine: 'postgres', url, schema: `bench_${process.pid}` } });
-  for (const { name, target } of targets) {
-    const store = await openStore(target);
-    try {
-      await migrateToLatest(store);
-      const service = createDisputeService({
-        store,
-        decide,
-        clock: { now: () => new Date('2026-11-23T10:00:00Z') },
-        contextFor: () => ({ procedure: ane, calendar, resolver }),
-      });
-      const disputes = 100;
-      const start = performance.now();
-      let events = 0;
-      for (let i = 0; i < disputes; i++) {
-        const id = `bench-${i}`;
-        const tm = person('ane', 'team-manager');
-        const steps: DisputeEvent[] = [
-          {
-            type: 'raised',
-            disputeId: id,
-            by: person('ane', 'practitioner'),
-            immediateRiskChecked: true,
-            caseReference: `B-${i}`,
-            raisingOrganisationId: 'ane',
-            counterpartOrganisationId: 'g',
-            category: 'drift-and-delay',
-            details: { issue: 'i', informalAttempts: 'a', resolutionSought: 'r' },
-          },
-          { type: 'decision', by: tm, choice: 'escalate' },
-          { type: 'message-sent', effectKey: 'k', kind: 'statement', internetMessageId: `<m-${i}@x>` },
-          {
-            type: 'reply-received',
-            internetMessageId: `<r-${i}@g.example>`,
-            fromEmail: 'x@g.example',
-            text: 'Reply.',
-          },
-          { type: 'acknowledged', by: tm, agreed: true },
-        ];
-        for (const event of steps) {
-          const result = await service.applyEvent(id, event, { source: 'system', procedureId: 'ane' });
-          if (!result.ok) throw new Error(refusalText(result.refusal));
-          events++;
-        }
-      }
-      const ms = performance.now() - start;
-      console.log(
-        `${`applyEvent on ${name}`.padEnd(48)} ${((ms * 1000) / events).toFixed(0).padStart(9)} µs/op  (${events} events, ${(events / (ms / 1000)).toFixed(0)} events/s)`,
-      );
-    } finally {
-      if (target.engine === 'postgres')
-        await store.db.schema
-          .dropSchema(target.schema ?? '')
-          .ifExists()
-          .cascade()
-          .execute()
-          .catch(() => {});
-      await store.close();
+const sizes = quick
+  ? {
+      turns: {
+        rounds: 1,
+        sequentialTurns: 60,
+        conversations: 50,
+        turnsEach: 4,
+        bigStore: 2_000,
+        burstPerSecond: 1_000,
+        burstSeconds: 0.3,
+      },
+      store: { applyDisputes: 24, timerSmall: 1_000, timerBig: 5_000 },
+      startup: { big: 5_000, idleMs: 2_000, build: false },
     }
+  : {
+      turns: {
+        rounds: 2,
+        sequentialTurns: 100,
+        conversations: 50,
+        turnsEach: 6,
+        bigStore: 10_000,
+        burstPerSecond: 1_000,
+        burstSeconds: 1,
+      },
+      store: { applyDisputes: 40, timerSmall: 1_000, timerBig: 100_000 },
+      startup: { big: 20_000, idleMs: 3_000, build: true },
+    };
+
+const engines: { name: string; target: StoreTarget }[] = [
+  { name: 'PGlite', target: { engine: 'pglite', dataDir: null } },
+];
+const url = process.env.DATABASE_URL;
+if (url) engines.push({ name: 'PostgreSQL', target: { engine: 'postgres', url } });
+
+const started = Date.now();
+const rows: Row[] = [];
+const section = async (name: string, fn: () => Promise<Row[] | Row>) => {
+  const t = Date.now();
+  try {
+    const out = await fn();
+    rows.push(...(Array.isArray(out) ? out : [out]));
+  } catch (error) {
+    rows.push({
+      figure: `${name}: failed`,
+      engine: '',
+      value: error instanceof Error ? error.message.slice(0, 200) : String(error),
+      reference: '',
+      ratio: '',
+      target: '',
+      met: false,
+    });
+  }
+  process.stderr.write(`bench: ${name} done in ${((Date.now() - t) / 1000).toFixed(0)} s\n`);
+};
+
+for (const { name, target } of engines) {
+  if (only.has('turns')) {
+    if (target.engine === 'postgres') {
+      const schema = `bench_turns_${process.pid}`;
+      await section(`turns on ${name}`, () => benchTurns(name, { ...target, schema }, sizes.turns));
+      await dropSchema(target.url, schema);
+    } else await section(`turns on ${name}`, () => benchTurns(name, target, sizes.turns));
+  }
+  if (only.has('store')) {
+    await section(`applyEvent on ${name}`, () => benchApplyEvent(name, target, sizes.store));
+    await section(`timers on ${name}`, () => benchTimers(name, target, sizes.store));
   }
 }
+if (only.has('startup')) await section('start-up', () => benchStartup(sizes.startup));
 
-await benchStore();
+const load = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' ');
+console.log(
+  `\nConcord bench${quick ? ' (--quick)' : ''}: ${new Date().toISOString()}, ${cpus().length} cores, load ${load}, Node ${process.version}, ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+);
+console.log(printTable(rows));
+const notMet = rows.filter((r) => r.met === false);
+console.log(notMet.length ? `\n${notMet.length} target(s) not met.` : '\nEvery target met.');
+process.exit(0);
+
+async function dropSchema(connectionString: string, schema: string): Promise<void> {
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}

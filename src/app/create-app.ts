@@ -24,6 +24,7 @@ import type { ConversationOpener, ConversationRefStore, PeopleDirectory } from '
 import { createStorePorts } from '../bot/store-adapters.ts';
 import { createTurnHandler } from '../bot/teams-bot.ts';
 import { currentBankHolidays, refreshBankHolidays } from '../calendar-feed/bank-holidays-feed.ts';
+import { compileTemplates } from '../cards/index.ts';
 import type { Config } from '../config/index.ts';
 import { createDirectoryService, type DirectoryService } from '../directory/directory-service.ts';
 import { decide } from '../domain/dispute/decide.ts';
@@ -72,6 +73,8 @@ export interface GraphTarget {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly customHosts?: readonly string[];
+  /** A PEM CA Graph's certificate chains to besides the public roots (local mode: the emulator's). */
+  readonly extraCa?: string;
 }
 
 export interface AppOptions {
@@ -148,6 +151,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     );
   }
   const procedures = loadProcedures();
+  // Every card template parsed now, once, instead of on a person's first turn.
+  compileTemplates();
   const directoryFile = options.directoryFile ?? config.directoryFile ?? SAMPLE_DIRECTORY;
   // Graph.
   const client = createGraphClient({
@@ -160,6 +165,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       scope: graphScopeFor(graph.baseUrl),
     }),
     ...(graph.customHosts ? { customHosts: graph.customHosts } : {}),
+    ...(graph.extraCa ? { extraCa: graph.extraCa } : {}),
   });
   const api = client.api;
   const calendar = createGraphCalendar({ client: api });
@@ -417,6 +423,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       inbound.close();
       if (listening) await server.close();
       await runtime.stop();
+      await client.close();
     },
   };
 }

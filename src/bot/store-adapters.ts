@@ -15,9 +15,10 @@ import type { Store } from '../store/open-store.ts';
 import {
   cardDeliveredAs,
   cardStepAt,
+  disputePeople,
   getCardSlot,
   getConversationRef,
-  listDisputeStates,
+  listDisputesFor,
   listRecordEntries,
   markCardDelivered,
   putCardSlot,
@@ -78,10 +79,8 @@ export function createStorePorts(options: { store: Store; service: DisputeServic
       return result.ok ? { ok: true, state: result.state } : { ok: false, refusal: result.refusal };
     },
     get: (disputeId) => service.get(disputeId),
-    async listFor(personId) {
-      // Small partnerships: a few hundred live disputes at most, so filtering the states here is fine.
-      return (await listDisputeStates(db)).filter((s) => involves(s, personId));
-    },
+    // Indexed by person (disputes.people): the same cost with 10,000 disputes stored as with 100.
+    listFor: (personId) => listDisputesFor(db, personId),
     records: (disputeId) => listRecordEntries(db, disputeId),
   };
 
@@ -90,10 +89,5 @@ export function createStorePorts(options: { store: Store; service: DisputeServic
 
 /** Whether the person raised, owns, is waiting on, or took part in the dispute. */
 export function involves(state: DisputeState, personId: string): boolean {
-  return (
-    state.raisedBy.id === personId ||
-    state.owner.id === personId ||
-    state.stage.awaiting?.id === personId ||
-    state.participants.some((p) => p.id === personId)
-  );
+  return disputePeople(state).includes(personId);
 }

@@ -8,6 +8,7 @@ export {
   type AdaptiveCardJson,
   CardRenderError,
   cardAttachment,
+  compileTemplates,
   renderCard,
   TEMPLATES,
 } from './render.ts';

@@ -69,13 +69,35 @@ export function renderCard<K extends TemplateName>(name: K, viewModel: CardViewM
   return fillTemplate(name, TEMPLATES[name], present(viewModel));
 }
 
+/**
+ * Templates compiled once: `new Template(payload)` parses every `${…}` expression (adaptive-expressions,
+ * antlr4ts), which was 38% of a turn's CPU when it ran per render (issue 15). The library documents an
+ * instance as reusable for any number of `expand`s; `expand` is synchronous and keeps no state between
+ * calls, so one instance per template serves every render.
+ */
+const compiled = new WeakMap<object, InstanceType<typeof templating.Template>>();
+
+function compiledTemplate(template: object): InstanceType<typeof templating.Template> {
+  let found = compiled.get(template);
+  if (!found) {
+    found = new templating.Template(template);
+    compiled.set(template, found);
+  }
+  return found;
+}
+
+/** Compiles every template now (at start), so that no turn pays for parsing. */
+export function compileTemplates(): void {
+  for (const template of Object.values(TEMPLATES)) compiledTemplate(template);
+}
+
 /** Expands one template with presenter data; exported for tests of the binding check. */
 export function fillTemplate(
   name: TemplateName,
   template: object,
   data: Record<string, unknown>,
 ): AdaptiveCardJson {
-  const expanded = new templating.Template(template).expand({ $root: data }) as unknown;
+  const expanded = compiledTemplate(template).expand({ $root: data }) as unknown;
   const card = prune(expanded) as AdaptiveCardJson;
   const unbound: string[] = [];
   findUnbound(card, '$', unbound);

@@ -37,6 +37,8 @@ export interface DisputesTable {
   updated_at: Timestamp;
   /** Bumped on every accepted event: optimistic concurrency for readers outside the row lock. */
   version: number;
+  /** Everyone the dispute involves (`disputePeople`), GIN-indexed: per-person views read by it. */
+  people: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface AuditTable {

@@ -48,6 +48,7 @@ export async function startGraphHarness(options: StartEmulatorOptions = {}): Pro
     baseUrl: m365.graphBaseUrl,
     auth: counting,
     customHosts: m365.customHosts,
+    extraCa: m365.caPem,
     retry: { delaySeconds: 1, maxRetries: 6 },
     retrySleepScale: 0.005,
   });
@@ -66,6 +67,7 @@ export async function startGraphHarness(options: StartEmulatorOptions = {}): Pro
       return (text ? JSON.parse(text) : undefined) as T;
     },
     async close() {
+      await graph.close();
       await m365.close();
       untrust();
     },

@@ -88,6 +88,9 @@ export const DEFAULT_CLIENT: ClientRegistration = {
   displayName: 'Concord (local)',
 };
 
+/** How long the emulator keeps an idle connection open (see where it is set). */
+export const EMULATOR_KEEP_ALIVE_MS = 65_000;
+
 /**
  * Where Concord's Graph client should point to use this emulator, and how it signs in (its first
  * registered client). The shape of `createApp`'s `graph` option.
@@ -103,6 +106,7 @@ export function graphTargetOf(m365: Emulator) {
     clientId: client.clientId,
     clientSecret: client.clientSecret,
     customHosts: m365.customHosts,
+    extraCa: m365.caPem,
   };
 }
 
@@ -183,7 +187,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       if (!res.headersSent) writeResponse(res, { status: 500, body: { error: (error as Error).message } });
     }
   });
-  server.keepAliveTimeout = 1000;
+  // undici (Node's fetch) reuses a connection only while the server's keep-alive hint exceeds its
+  // keepAliveTimeoutThreshold (2 s in undici 6): at 1 s every call paid a fresh TLS handshake.
+  // 65 s is above that and above any client's idle timeout, as in front of Microsoft's own servers.
+  server.keepAliveTimeout = EMULATOR_KEEP_ALIVE_MS;
+  server.headersTimeout = EMULATOR_KEEP_ALIVE_MS + 1000;
   server.on('secureConnection', (socket) => socket.setNoDelay(true));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

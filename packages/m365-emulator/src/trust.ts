@@ -5,7 +5,7 @@
  * process starts (NODE_EXTRA_CA_CERTS). A test runner is already running, so this installs a global
  * undici dispatcher that trusts Node's usual roots plus the emulator's CA. Verification stays on.
  */
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 
 /**
@@ -15,7 +15,10 @@ import { Agent, type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from
  */
 export function trustEmulatorCa(caPem: string): () => void {
   const previous: Dispatcher = getGlobalDispatcher();
-  const agent = new Agent({ connect: { ca: [...rootCertificates, caPem] } });
+  // One secure context for every connection: a `ca` list in the connect options would build a new
+  // one (parsing every root certificate) per connection.
+  const secureContext = createSecureContext({ ca: [...rootCertificates, caPem] });
+  const agent = new Agent({ connect: { secureContext } });
   setGlobalDispatcher(agent);
   return () => {
     setGlobalDispatcher(previous);

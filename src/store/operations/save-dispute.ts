@@ -6,6 +6,19 @@
 import type { DisputeState } from '../../domain/dispute/types.ts';
 import { type Db, json } from '../schema.ts';
 
+/**
+ * The ids of everyone a dispute involves: who raised it, its owner, whoever it is waiting on, and
+ * every participant. Stored beside the state (`disputes.people`) for the per-person views.
+ */
+export function disputePeople(state: DisputeState): string[] {
+  const ids = new Set<string>();
+  ids.add(state.raisedBy.id);
+  if (state.owner) ids.add(state.owner.id);
+  if (state.stage.awaiting) ids.add(state.stage.awaiting.id);
+  for (const p of state.participants) ids.add(p.id);
+  return [...ids].sort();
+}
+
 export async function saveDispute(
   trx: Db,
   dispute: {
@@ -29,6 +42,7 @@ export async function saveDispute(
     next_due: state.status === 'open' ? state.stage.due : null,
     updated_at: at,
     version: dispute.version,
+    people: disputePeople(state),
   };
   if (dispute.expectedVersion === null) {
     await trx

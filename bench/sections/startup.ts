@@ -1,0 +1,279 @@
+/**
+ * Start-up and idle memory of whole processes: `npm start` on a fresh data folder (local mode, the
+ * emulator and the Agents Playground in their own processes, Concord's own process measured), and
+ * the built server (`node dist/app/main.js`, as `npm run serve`) on PGlite folders holding 1k and
+ * then many more open disputes.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_CLIENT, startEmulator } from '@concord/m365-emulator';
+import { freePort } from '../../tests/support/wait.ts';
+import { cloneDisputes, raise, raisedBy } from '../lib/seed.ts';
+import { fmt, type Row } from '../lib/stats.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** VmRSS of one process, in MiB (Linux). */
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+async function readyAfter(child: ChildProcess, port: number, timeoutMs: number): Promise<number> {
+  const start = performance.now();
+  while (performance.now() - start < timeoutMs) {
+    if (child.exitCode !== null) return Number.NaN;
+    const status = await fetch(`http://127.0.0.1:${port}/readyz`)
+      .then((r) => r.status)
+      .catch(() => 0);
+    if (status === 200) return performance.now() - start;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return Number.NaN;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Time from spawn to /readyz, and RSS after `idleMs` of idling. */
+async function measure(args: string[], env: NodeJS.ProcessEnv, port: number, idleMs: number) {
+  let output = '';
+  const start = performance.now();
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  try {
+    const ready = await readyAfter(child, port, 90_000);
+    if (Number.isNaN(ready)) throw new Error(`not ready: ${output.slice(-2000)}`);
+    const readyMs = performance.now() - start;
+    await new Promise((r) => setTimeout(r, idleMs));
+    return { readyMs, rss: rssMiB(child.pid as number) };
+  } finally {
+    await stop(child);
+  }
+}
+
+export async function benchStartup(options: { big: number; idleMs: number; build: boolean }): Promise<Row[]> {
+  const rows: Row[] = [];
+  const scratch = mkdtempSync(path.join(tmpdir(), 'concord-bench-start-'));
+  try {
+    // npm start (tools/local/start.ts through tsx, as `npm start` runs it) on a fresh folder.
+    const port = await freePort();
+    const local = await measure(
+      ['--import', 'tsx', 'tools/local/start.ts'],
+      {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        DATA_DIR: path.join(scratch, 'local'),
+        LOG_LEVEL: 'silent',
+      },
+      port,
+      options.idleMs,
+    );
+    rows.push(
+      {
+        figure: '`npm start` to `/readyz`, fresh folder (s)',
+        engine: 'PGlite',
+        value: fmt(local.readyMs / 1000, 1),
+        reference: '',
+        ratio: '',
+        target: '≤ 10 s',
+        met: local.readyMs <= 10_000,
+      },
+      {
+        figure: '`npm start` RSS idle, Concord process (MiB)',
+        engine: 'PGlite',
+        value: fmt(local.rss, 0),
+        reference: '',
+        ratio: '',
+        target: '≤ 400 MiB',
+        met: local.rss <= 400,
+      },
+    );
+
+    const entry = path.join(ROOT, 'dist/app/main.js');
+    if (!existsSync(entry) && options.build) {
+      await new Promise<void>((resolve, reject) => {
+        const b = spawn(process.execPath, ['tools/build.mjs', '--no-check'], { cwd: ROOT, stdio: 'ignore' });
+        b.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build exited ${code}`))));
+      });
+    }
+    if (!existsSync(entry)) {
+      rows.push({
+        figure: '`npm run serve` (built)',
+        engine: 'PGlite',
+        value: 'not measured',
+        reference: 'no dist/: run `npm run build`',
+        ratio: '',
+        target: '≤ 3 s, ≤ 200 MiB',
+        met: null,
+      });
+      return rows;
+    }
+    const m365 = await startEmulator({
+      directory: 'directory/sample-ane.json',
+      certDir: path.join(scratch, 'tls'),
+    });
+    try {
+      const client = m365.clients[0] ?? DEFAULT_CLIENT;
+      const env = (port: number, store: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+        PATH: process.env.PATH,
+        PORT: String(port),
+        BOT_ID: client.clientId,
+        BOT_PASSWORD: client.clientSecret,
+        BOT_TENANT_ID: m365.tenantId,
+        GRAPH_BASE_URL: m365.graphBaseUrl,
+        AUTHORITY_HOST: m365.authorityHost,
+        DIRECTORY_FILE: path.join(ROOT, 'directory/sample-ane.json'),
+        NODE_EXTRA_CA_CERTS: m365.caPath,
+        LOG_LEVEL: 'silent',
+        ...store,
+      });
+      const engines: { name: string; served: (open: number) => Promise<{ readyMs: number; rss: number }> }[] =
+        [
+          {
+            name: 'PGlite',
+            served: async (open) => {
+              const dataDir = path.join(scratch, `serve-${open}`);
+              await seedStore({ engine: 'pglite', dataDir }, open);
+              const p = await freePort();
+              return measure([entry], env(p, { DATA_DIR: dataDir }), p, options.idleMs);
+            },
+          },
+        ];
+      const url = process.env.DATABASE_URL;
+      if (url)
+        engines.push({
+          name: 'PostgreSQL',
+          served: async (open) => {
+            const schema = `bench_serve_${process.pid}_${open}`;
+            await seedStore({ engine: 'postgres', url, schema }, open);
+            const p = await freePort();
+            const scoped = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+            try {
+              return await measure(
+                [entry],
+                env(p, {
+                  DATABASE_URL: scoped,
+                  DATA_DIR: path.join(scratch, 'unused'),
+                  NODE_ENV: 'production',
+                }),
+                p,
+                options.idleMs,
+              );
+            } finally {
+              await dropSchema(url, schema);
+            }
+          },
+        });
+      for (const { name, served } of engines) {
+        try {
+          const small = await served(1000);
+          const big = await served(options.big);
+          rows.push(
+            {
+              figure: '`npm run serve` (built) to `/readyz`, 1k disputes (s)',
+              engine: name,
+              value: fmt(small.readyMs / 1000, 2),
+              reference: '',
+              ratio: '',
+              target: '≤ 3 s',
+              met: small.readyMs <= 3000,
+            },
+            {
+              figure: '`npm run serve` RSS idle, 1k open disputes (MiB)',
+              engine: name,
+              value: fmt(small.rss, 0),
+              reference: '',
+              ratio: '',
+              target: '≤ 200 MiB',
+              met: small.rss <= 200,
+            },
+            {
+              figure: `\`npm run serve\` RSS idle, ${fmt(options.big, 0)} open disputes (MiB)`,
+              engine: name,
+              value: fmt(big.rss, 0),
+              reference: `${fmt(small.rss, 0)} at 1k`,
+              ratio: `${fmt(big.rss / small.rss, 2)}×`,
+              target: 'flat (≤ 1.2×)',
+              met: big.rss / small.rss <= 1.2,
+            },
+          );
+        } catch (error) {
+          rows.push({
+            figure: '`npm run serve` (built): failed',
+            engine: name,
+            value: error instanceof Error ? error.message.slice(0, 160).replace(/\s+/g, ' ') : String(error),
+            reference: '',
+            ratio: '',
+            target: '',
+            met: false,
+          });
+        }
+      }
+    } finally {
+      await m365.close();
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** A store, migrated, with `open` open disputes (one raised, the rest copied). */
+async function seedStore(
+  target: import('../../src/store/open-store.ts').StoreTarget,
+  open: number,
+): Promise<void> {
+  const { openStore } = await import('../../src/store/open-store.ts');
+  const { migrateToLatest } = await import('../../src/store/migrate.ts');
+  const { createDisputeService } = await import('../../src/runtime/dispute-service.ts');
+  const { decide } = await import('../../src/domain/dispute/decide.ts');
+  const { getProcedure } = await import('../../src/procedures/index.ts');
+  const { bundledCalendar } = await import('../../src/domain/calendar/index.ts');
+  const { createDirectoryService } = await import('../../src/directory/directory-service.ts');
+  const store = await openStore(target);
+  try {
+    await migrateToLatest(store);
+    const directory = await createDirectoryService({ directory: 'directory/sample-ane.json' });
+    const procedure = getProcedure('ane');
+    if (!procedure) throw new Error('no ANE');
+    const service = createDisputeService({
+      store,
+      decide,
+      clock: { now: () => new Date() },
+      contextFor: () => ({
+        procedure,
+        calendar: bundledCalendar('england-and-wales'),
+        resolver: directory.resolver,
+      }),
+    });
+    const p = directory.person('ane-practitioner');
+    if (!p) throw new Error('no practitioner');
+    await raise(service, raisedBy(directory.personRef(p), 'seed-0', 'gateshead'));
+    await cloneDisputes(store, { templateId: 'seed-0', prefix: 'seed', from: 1, count: open - 1 });
+  } finally {
+    await store.close();
+  }
+}
+
+async function dropSchema(connectionString: string, schema: string): Promise<void> {
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}

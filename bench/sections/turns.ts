@@ -1,0 +1,261 @@
+/**
+ * Turns through `/api/messages`, Concord beside the bare echo bot, interleaved round by round:
+ * "help", "my disputes" (100 and 10,000 disputes in the store), the immediate-risk answer (a write),
+ * and 50 conversations at once; then a burst of valid Graph change notifications.
+ */
+import dc from 'node:diagnostics_channel';
+import { rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import type { StoreTarget } from '../../src/store/open-store.ts';
+import { startConcord } from '../lib/concord.ts';
+import { benchPerson, writeBenchDirectory } from '../lib/directory.ts';
+import { startEchoBot } from '../lib/echo-bot.ts';
+import { startLoad, type TurnSpec } from '../lib/load.ts';
+import { cloneDisputes, raise, raisedBy } from '../lib/seed.ts';
+import { fmt, type Latencies, median, type Row } from '../lib/stats.ts';
+
+export interface TurnSizes {
+  readonly rounds: number;
+  readonly sequentialTurns: number;
+  readonly conversations: number;
+  readonly turnsEach: number;
+  readonly bigStore: number;
+  readonly burstPerSecond: number;
+  readonly burstSeconds: number;
+}
+
+const OWN_DISPUTES = 5;
+
+export async function benchTurns(engine: string, target: StoreTarget, sizes: TurnSizes): Promise<Row[]> {
+  const rows: Row[] = [];
+  const directoryFile = writeBenchDirectory(sizes.conversations);
+  const echo = await startEchoBot();
+  const concord = await startConcord(target, directoryFile);
+  const { app, connector } = concord;
+  const serviceUrl = connector.serviceUrl;
+  const load = startLoad();
+  try {
+    // The store: 5 disputes raised by practitioner 0, and 95 of somebody else's.
+    const service = app.runtime.service;
+    const personRef = (id: string) => {
+      const p = app.directory.person(id);
+      if (!p) throw new Error(`no ${id}`);
+      return app.directory.personRef(p);
+    };
+    for (let i = 0; i < OWN_DISPUTES; i++)
+      await raise(service, raisedBy(personRef(benchPerson(0)), `own-${i}`, 'gateshead'));
+    await raise(service, raisedBy(personRef('ane-family-finder'), 'other-0', 'newcastle'));
+    const store = app.runtime.store;
+    await cloneDisputes(store, {
+      templateId: 'other-0',
+      prefix: 'other',
+      from: 1,
+      count: 100 - OWN_DISPUTES - 1,
+    });
+    await settleOutbox(store);
+
+    const userPrefix = 'bench-user-';
+    const text = (t: string): TurnSpec => ({ kind: 'text', text: t, userPrefix });
+    const riskNo: TurnSpec = {
+      kind: 'invoke',
+      verb: 'immediate-risk-no',
+      data: { procedureId: 'ane' },
+      userPrefix,
+    };
+
+    // Warm both up (JIT, pools, first-turn bookkeeping).
+    for (const url of [echo.url, concord.url]) {
+      await load.sequential(url, serviceUrl, text('help'), 20);
+      await load.sequential(url, serviceUrl, text('my disputes'), 10);
+      await load.sequential(url, serviceUrl, riskNo, 10);
+    }
+
+    const seq = async (of: TurnSpec) => {
+      const e: Latencies[] = [];
+      const k: Latencies[] = [];
+      for (let r = 0; r < sizes.rounds; r++) {
+        e.push(await load.sequential(echo.url, serviceUrl, of, sizes.sequentialTurns));
+        k.push(await load.sequential(concord.url, serviceUrl, of, sizes.sequentialTurns));
+      }
+      const m = (ls: Latencies[], key: 'p50' | 'p99') => median(ls.map((l) => l[key]));
+      return {
+        echo: { p50: m(e, 'p50'), p99: m(e, 'p99') },
+        concord: { p50: m(k, 'p50'), p99: m(k, 'p99') },
+      };
+    };
+    const latencyRows = (label: string, r: Awaited<ReturnType<typeof seq>>, addMs: number) => {
+      const added = r.concord.p50 - r.echo.p50;
+      rows.push({
+        figure: `${label}, p50 (ms, sequential)`,
+        engine,
+        value: fmt(r.concord.p50, 2),
+        reference: `${fmt(r.echo.p50, 2)} echo`,
+        ratio: `+${fmt(added, 2)} ms`,
+        target: `≤ +${addMs} ms`,
+        met: added <= addMs,
+      });
+      rows.push({
+        figure: `${label}, p99 (ms, sequential)`,
+        engine,
+        value: fmt(r.concord.p99, 2),
+        reference: `${fmt(r.echo.p99, 2)} echo`,
+        ratio: `${fmt(r.concord.p99 / r.echo.p99, 1)}×`,
+        target: '',
+        met: null,
+      });
+    };
+    const help = await seq(text('help'));
+    latencyRows('"help" turn', help, 2);
+    const mine100 = await seq(text('my disputes'));
+    latencyRows('"my disputes" turn (100 disputes)', mine100, 2);
+    const risk = await seq(riskNo);
+    latencyRows('raise: immediate-risk answer (a write)', risk, 5);
+
+    const through = async (label: string, of: TurnSpec) => {
+      const e: number[] = [];
+      const k: number[] = [];
+      const kl: number[] = [];
+      for (let r = 0; r < sizes.rounds; r++) {
+        e.push(
+          (await load.concurrent(echo.url, serviceUrl, of, sizes.conversations, sizes.turnsEach)).perSecond,
+        );
+        const c = await load.concurrent(concord.url, serviceUrl, of, sizes.conversations, sizes.turnsEach);
+        k.push(c.perSecond);
+        kl.push(c.latency.p99);
+      }
+      const ratio = median(k) / median(e);
+      rows.push({
+        figure: `${label}, ${sizes.conversations} conversations (turns/s; p99 ${fmt(median(kl), 0)} ms)`,
+        engine,
+        value: fmt(median(k), 0),
+        reference: `${fmt(median(e), 0)} echo`,
+        ratio: `${fmt(ratio, 2)}×`,
+        target: label === 'raise' ? '' : '≥ 0.8×',
+        met: label === 'raise' ? null : ratio >= 0.8,
+      });
+    };
+    await through('"help"', text('help'));
+    await through('"my disputes"', text('my disputes'));
+    await through('raise', riskNo);
+
+    // The same person's "my disputes" with the store at 10,000.
+    await cloneDisputes(store, {
+      templateId: 'other-0',
+      prefix: 'other',
+      from: 100 - OWN_DISPUTES,
+      count: sizes.bigStore - 100,
+    });
+    const mineBig = await seq(text('my disputes'));
+    const growth = mineBig.concord.p50 / mine100.concord.p50;
+    rows.push({
+      figure: `"my disputes" p50 with ${fmt(sizes.bigStore, 0)} disputes (ms)`,
+      engine,
+      value: fmt(mineBig.concord.p50, 2),
+      reference: `${fmt(mine100.concord.p50, 2)} at 100`,
+      ratio: `${fmt(growth, 2)}×`,
+      target: '≤ 1.5×',
+      met: growth <= 1.5,
+    });
+
+    rows.push(...(await notificationBurst(engine, concord.url, app, sizes, load)));
+  } finally {
+    await load.close();
+    await concord.close();
+    await echo.close();
+    rmSync(directoryFile, { force: true });
+  }
+  return rows;
+}
+
+async function settleOutbox(store: {
+  db: import('kysely').Kysely<import('../../src/store/schema.ts').Database>;
+}) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const row = await sql<{
+      n: number;
+    }>`select count(*)::int as n from outbox where status = 'pending'`.execute(store.db);
+    if ((row.rows[0]?.n ?? 0) === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Valid notifications (our subscriptions, their clientState) for messages that are not replies. */
+async function notificationBurst(
+  engine: string,
+  url: string,
+  app: Awaited<ReturnType<typeof startConcord>>['app'],
+  sizes: TurnSizes,
+  load: ReturnType<typeof startLoad>,
+): Promise<Row[]> {
+  const subs = await app.runtime.store.db
+    .selectFrom('graph_subscriptions')
+    .select(['id', 'client_state', 'mailbox_id', 'mailbox'])
+    .where('kind', '=', 'inbox')
+    .execute();
+  if (subs.length === 0) throw new Error('no inbox subscriptions to notify');
+  const total = Math.round(sizes.burstPerSecond * sizes.burstSeconds);
+  const { batches, stop: stopCounting } = countGraphBatches();
+  const burst = await load.burst(
+    url,
+    subs.map((s) => ({ id: s.id, clientState: s.client_state, mailboxId: s.mailbox_id ?? s.mailbox ?? '' })),
+    sizes.burstPerSecond,
+    total,
+  );
+  const queue = (app.inbound as { queue?: { idle(): Promise<void> } }).queue;
+  const drainStart = performance.now();
+  const drained = queue
+    ? await Promise.race([
+        queue.idle().then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 120_000)),
+      ])
+    : false;
+  const drainMs = performance.now() - drainStart;
+  stopCounting();
+  const a = burst.acks;
+  const h = burst.healthz;
+  const failures = burst.failures;
+  const rate = fmt(burst.sentPerSecond, 0);
+  return [
+    {
+      figure: `Graph notifications at ${fmt(sizes.burstPerSecond, 0)}/s (sent ${rate}/s, ${total}): 202 p99 (ms)`,
+      engine,
+      value: fmt(a.p99, 1),
+      reference: `p50 ${fmt(a.p50, 1)}`,
+      ratio: failures ? `${failures} not 202` : '',
+      target: '≤ 50 ms',
+      met: a.p99 <= 50 && failures === 0,
+    },
+    {
+      figure: '`/healthz` p99 during the burst (ms)',
+      engine,
+      value: fmt(h.p99, 1),
+      reference: `p50 ${fmt(h.p50, 1)}`,
+      ratio: '',
+      target: '≤ 50 ms',
+      met: h.p99 <= 50,
+    },
+    {
+      figure: 'queue drained after the burst (s; Graph $batch calls made)',
+      engine,
+      value: drained ? fmt(drainMs / 1000, 1) : 'not within 120 s',
+      reference: `${batches()} $batch for ${total}`,
+      ratio: '',
+      target: 'drains, each once',
+      met: drained && batches() <= total,
+    },
+  ];
+}
+
+/** Counts `$batch` requests the process's global fetch makes (undici's diagnostics channel). */
+function countGraphBatches(): { batches: () => number; stop: () => void } {
+  let n = 0;
+  // biome-ignore lint/suspicious/noExplicitAny: the channel's message is undici's request object.
+  const onCreate = (message: any) => {
+    const path = String(message?.request?.path ?? '');
+    if (path.includes('$batch')) n++;
+  };
+  dc.subscribe('undici:request:create', onCreate);
+  return { batches: () => n, stop: () => dc.unsubscribe('undici:request:create', onCreate) };
+}

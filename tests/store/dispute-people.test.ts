@@ -1,0 +1,90 @@
+/**
+ * "My disputes" reads by person: `disputes.people` holds everyone a dispute involves, kept with the
+ * state in the same write, and migration 0004 fills it for disputes stored before it.
+ */
+import { Migrator, sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decide } from '../../src/domain/dispute/decide.ts';
+import { createDisputeService } from '../../src/runtime/dispute-service.ts';
+import { migrateToLatest } from '../../src/store/migrate.ts';
+import { migrationProvider } from '../../src/store/migrations/index.ts';
+import type { Store } from '../../src/store/open-store.ts';
+import { disputePeople, listDisputesFor } from '../../src/store/operations/index.ts';
+import { aneContextFor, aneRaise, practitioner, teamManager } from '../runtime/ane-context.ts';
+import { ENGINES } from './engines.ts';
+
+const clock = { now: () => new Date('2026-11-23T10:00:00Z') };
+const ids = (states: readonly { id: string }[]) => states.map((s) => s.id);
+
+for (const engine of ENGINES) {
+  describe(`disputes by person on ${engine.name}`, () => {
+    let store: Store | undefined;
+    afterEach(async () => {
+      await store?.close();
+      store = undefined;
+    });
+
+    it('lists a dispute for everyone it involves, as it moves on, and for nobody else', async () => {
+      store = await engine.open();
+      const service = createDisputeService({ store, decide, clock, contextFor: aneContextFor });
+      const raised = await service.applyEvent('d-1', aneRaise('d-1'), {
+        source: 'teams',
+        procedureId: 'ane',
+      });
+      await service.applyEvent(
+        'd-2',
+        { ...aneRaise('d-2'), by: teamManager },
+        { source: 'teams', procedureId: 'ane' },
+      );
+      if (!raised.ok) throw new Error(raised.refusal.reason);
+      expect(ids(await listDisputesFor(store.db, practitioner.id))).toEqual(['d-1']);
+      for (const person of disputePeople(raised.state)) {
+        expect(ids(await listDisputesFor(store.db, person))).toContain('d-1');
+      }
+      expect(await listDisputesFor(store.db, 'gateshead.nobody')).toEqual([]);
+
+      const escalated = await service.applyEvent(
+        'd-1',
+        { type: 'decision', by: raised.state.stage.awaiting ?? teamManager, choice: 'escalate' },
+        { source: 'teams' },
+      );
+      if (!escalated.ok) throw new Error(escalated.refusal.reason);
+      for (const person of disputePeople(escalated.state)) {
+        expect(ids(await listDisputesFor(store.db, person))).toContain('d-1');
+      }
+    });
+
+    it('migration 0004 fills the people of disputes stored before it', async () => {
+      store = await engine.open({ migrate: false });
+      const migrator = new Migrator({
+        db: store.db,
+        provider: migrationProvider,
+        ...(store.schema === null ? {} : { migrationTableSchema: store.schema }),
+      });
+      expect((await migrator.migrateTo('0003-card-state')).error).toBeUndefined();
+      const state = decide(null, aneRaise('old-1'), {
+        ...(await aneContextFor({
+          disputeId: 'old-1',
+          procedureId: 'ane',
+          procedureVersion: null,
+          state: null,
+          raisingOrganisationId: 'ane',
+        })),
+        now: clock.now().toISOString(),
+      });
+      if (!state.ok) throw new Error(state.refusal.reason);
+      const s = state.state;
+      await sql`insert into disputes (id, procedure_id, procedure_version, status, stage_id, phase,
+        case_reference, owner_id, state, next_due, created_at, updated_at, version)
+        values (${s.id}, ${s.procedureId}, ${s.procedureVersion}, ${s.status}, ${s.stage.id}, ${s.stage.phase},
+        ${s.caseReference}, ${s.owner?.id ?? null}, ${JSON.stringify(s)}::jsonb, null, now(), now(), 1)`.execute(
+        store.db,
+      );
+      await migrateToLatest(store);
+      for (const person of disputePeople(s)) {
+        expect(ids(await listDisputesFor(store.db, person))).toEqual(['old-1']);
+      }
+      expect(await listDisputesFor(store.db, 'gateshead.nobody')).toEqual([]);
+    });
+  });
+}
