@@ -56,6 +56,7 @@ import {
   createStoreMessageIndex,
   createStoreSubscriptionStore,
 } from '../store/adapters/graph-ports.ts';
+import { createStoreNotificationQueue } from '../store/adapters/notification-queue.ts';
 import { createProcedureVersions, type ProcedureVersions } from '../store/adapters/procedure-versions.ts';
 import type { StoreTarget } from '../store/open-store.ts';
 import { forgetGraphSubscriptions, pruneCardState } from '../store/operations/index.ts';
@@ -304,6 +305,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     }),
     meetings: meetingTracker,
     watchedMailboxes: () => directory.watchedMailboxes(),
+    queueStore: createStoreNotificationQueue(runtime.store),
     log,
   });
 
@@ -380,7 +382,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async stop() {
       await Promise.all(maintenance.map((loop) => loop.stop()));
-      inbound.close();
+      await inbound.close();
       if (listening) await server.close();
       await runtime.stop();
     },

@@ -147,6 +147,19 @@ export interface CardDeliveriesTable {
   created_at: Timestamp;
 }
 
+/** Accepted Graph change notifications waiting to be worked on (migration 0004). */
+export interface GraphNotificationsTable {
+  key: string;
+  job: Json<unknown>;
+  generation: Generated<number>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+}
+
 /** Singletons: the test clock's instant, the stored bank-holiday feed. */
 export interface KvTable {
   key: string;
@@ -210,6 +223,7 @@ export interface Database {
   card_slots: CardSlotsTable;
   card_steps: CardStepsTable;
   card_deliveries: CardDeliveriesTable;
+  graph_notifications: GraphNotificationsTable;
 }
 
 /** What every store operation runs on: the store's `db`, or a transaction opened on it. */

@@ -126,7 +126,7 @@ export async function startGraphWorld(
       res.writeHead(404).end();
       return;
     }
-    const result = handler(body, url.searchParams);
+    const result = await handler(body, url.searchParams);
     webhookHits.push({ path: url.pathname, status: result.status });
     res.writeHead(result.status, { 'content-type': result.contentType }).end(result.body);
   });
@@ -192,7 +192,7 @@ export async function startGraphWorld(
       });
     },
     async close() {
-      inbound?.close();
+      await inbound?.close();
       await h.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -207,8 +207,8 @@ describe('missed notifications', () => {
 });
 
 describe('webhook refusals', () => {
-  it('echoes validationToken as text/plain', () => {
-    const res = w.inbound.webhooks.handleNotification(
+  it('echoes validationToken as text/plain', async () => {
+    const res = await w.inbound.webhooks.handleNotification(
       '',
       new URLSearchParams({ validationToken: 'abc <&>' }),
     );
@@ -217,8 +217,8 @@ describe('webhook refusals', () => {
 
   it('a notification with the wrong clientState is ignored', async () => {
     const sub = w.subscriptions.list().find((s) => s.kind === 'inbox');
-    const before = w.inbound.queue.size;
-    const res = w.inbound.webhooks.handleNotification(
+    const before = await w.inbound.queue.depth();
+    const res = await w.inbound.webhooks.handleNotification(
       JSON.stringify({
         value: [
           {
@@ -233,7 +233,7 @@ describe('webhook refusals', () => {
       new URLSearchParams(),
     );
     expect(res.status).toBe(202);
-    expect(w.inbound.queue.size).toBe(before);
+    expect(await w.inbound.queue.depth()).toBe(before);
   });
 
   it('a forged notification about a message in another mailbox changes nothing', async () => {
@@ -246,7 +246,7 @@ describe('webhook refusals', () => {
     const target = (await inbox('team.manager@ane.example'))[0] as AdminMessage;
     await w.settle();
     const fedBefore = w.fed.length;
-    const res = w.inbound.webhooks.handleNotification(
+    const res = await w.inbound.webhooks.handleNotification(
       {
         value: [
           {
@@ -261,7 +261,7 @@ describe('webhook refusals', () => {
       new URLSearchParams(),
     );
     expect(res.status).toBe(202);
-    expect(w.inbound.queue.size).toBe(0);
+    expect(await w.inbound.queue.depth()).toBe(0);
     await w.settle();
     expect(w.fed.length).toBe(fedBefore);
   });

@@ -90,7 +90,7 @@ for (const engine of ENGINES) {
       await kv(store, 'bot:delivered:never-queued', 'activity-3');
       await kv(store, 'test-clock', '2026-06-01T09:00:00.000Z');
 
-      expect((await migrateToLatest(store)).applied).toEqual(['0003-card-state']);
+      expect((await migrateToLatest(store)).applied).toContain('0003-card-state');
 
       const cards = createStorePorts({ store, service: noService }).cards;
       expect(await cards.getSlot('d:open:step')).toEqual(slot);
