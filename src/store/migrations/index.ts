@@ -7,12 +7,14 @@ import * as m0001 from './0001-initial.ts';
 import * as m0002 from './0002-adapter-indexes.ts';
 import * as m0003 from './0003-card-state.ts';
 import * as m0004 from './0004-graph-notification-queue.ts';
+import * as m0005 from './0005-bot-reply-outbox.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': m0001,
   '0002-adapter-indexes': m0002,
   '0003-card-state': m0003,
   '0004-graph-notification-queue': m0004,
+  '0005-bot-reply-outbox': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,7 +3,7 @@
  * SKIP LOCKED` so concurrent workers never take the same row; a row whose lease ran out (its
  * worker died) is due again. Each claimed row is leased until `now + leaseMs`, `attempts + 1`.
  */
-import type { Db } from '../schema.ts';
+import type { Db, QueueTableName } from '../schema.ts';
 
 export interface ClaimedNotification {
   readonly key: string;
@@ -19,9 +19,11 @@ export async function claimGraphNotifications(
     readonly now: Date;
     readonly leaseMs: number;
     readonly limit: number;
+    readonly table?: QueueTableName;
   },
 ): Promise<ClaimedNotification[]> {
   const { workerId, now, leaseMs, limit } = options;
+  const table = (options.table ?? 'graph_notifications') as 'graph_notifications';
   // One statement, so a claim is one round trip; the due rows are picked (and locked) once, in a
   // materialised CTE, as PostgreSQL's queue recipe does.
   const rows = await db
@@ -29,7 +31,7 @@ export async function claimGraphNotifications(
       (wb) => wb('due').materialized(),
       (qb) =>
         qb
-          .selectFrom('graph_notifications')
+          .selectFrom(table)
           .select('key')
           .where('next_attempt_at', '<=', now)
           .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<=', now)]))
@@ -39,11 +41,11 @@ export async function claimGraphNotifications(
           .forUpdate()
           .skipLocked(),
     )
-    .updateTable('graph_notifications')
+    .updateTable(table)
     .set((eb) => ({
       locked_by: workerId,
       locked_until: new Date(now.getTime() + leaseMs),
-      attempts: eb('graph_notifications.attempts', '+', 1),
+      attempts: eb(`${table}.attempts` as 'graph_notifications.attempts', '+', 1),
     }))
     .where('key', 'in', (eb) => eb.selectFrom('due').select('due.key'))
     .returning(['key', 'job', 'generation', 'attempts', 'next_attempt_at'])

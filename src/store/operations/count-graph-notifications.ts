@@ -1,9 +1,13 @@
-/** How many Graph notifications are queued (claimed or not). */
-import type { Db } from '../schema.ts';
+/** How many jobs a durable queue holds (claimed or not): Graph notifications by default. */
+import type { Db, QueueTableName } from '../schema.ts';
 
-export async function countGraphNotifications(db: Db): Promise<number> {
+export async function countGraphNotifications(
+  db: Db,
+  options: { readonly table?: QueueTableName } = {},
+): Promise<number> {
+  const table = (options.table ?? 'graph_notifications') as 'graph_notifications';
   const row = await db
-    .selectFrom('graph_notifications')
+    .selectFrom(table)
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);

@@ -10,7 +10,7 @@
  * `generation` is bumped instead, so a worker that is on it right now runs it once more.
  */
 import { sql } from 'kysely';
-import { type Db, json } from '../schema.ts';
+import { type Db, json, type QueueTableName } from '../schema.ts';
 
 export async function enqueueGraphNotifications(
   db: Db,
@@ -18,8 +18,10 @@ export async function enqueueGraphNotifications(
     readonly items: readonly { readonly key: string; readonly job: unknown }[];
     readonly capacity: number;
     readonly now: Date;
+    readonly table?: QueueTableName;
   },
 ): Promise<'queued' | 'full'> {
+  const table = options.table ?? 'graph_notifications';
   const unique = [...new Map(options.items.map((item) => [item.key, item] as const)).values()];
   if (unique.length === 0) return 'queued';
   const { capacity, now } = options;
@@ -27,12 +29,12 @@ export async function enqueueGraphNotifications(
     (item) => sql`(${item.key}::text, ${json(item.job)}::jsonb, ${now}::timestamptz, ${now}::timestamptz)`,
   );
   const result = await sql<{ key: string }>`
-    insert into graph_notifications (key, job, next_attempt_at, created_at)
+    insert into ${sql.table(table)} (key, job, next_attempt_at, created_at)
     select v.key, v.job, v.next_attempt_at, v.created_at
     from (values ${sql.join(rows)}) as v(key, job, next_attempt_at, created_at)
-    where (select count(*) from (select 1 from graph_notifications limit ${capacity}) as queued)
+    where (select count(*) from (select 1 from ${sql.table(table)} limit ${capacity}) as queued)
           + ${unique.length} <= ${capacity}
-    on conflict (key) do update set generation = graph_notifications.generation + 1
+    on conflict (key) do update set generation = ${sql.ref(`${table}.generation`)} + 1
     returning key`.execute(db);
   return result.rows.length > 0 ? 'queued' : 'full';
 }

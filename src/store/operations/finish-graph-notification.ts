@@ -6,7 +6,7 @@
  * - `drop`: deleted after its last attempt failed (the delta catch-up is the safety net).
  * Returns what became of the row; `lost` when the claim had passed to another worker.
  */
-import type { Db } from '../schema.ts';
+import type { Db, QueueTableName } from '../schema.ts';
 
 export async function finishGraphNotification(
   db: Db,
@@ -18,10 +18,12 @@ export async function finishGraphNotification(
       | { readonly kind: 'done' }
       | { readonly kind: 'retry'; readonly nextAttemptAt: Date; readonly error: string }
       | { readonly kind: 'drop' };
+    readonly table?: QueueTableName;
   },
 ): Promise<'deleted' | 'released' | 'lost'> {
   const { key, workerId, generation, outcome } = options;
-  const mine = db.deleteFrom('graph_notifications').where('key', '=', key).where('locked_by', '=', workerId);
+  const table = (options.table ?? 'graph_notifications') as 'graph_notifications';
+  const mine = db.deleteFrom(table).where('key', '=', key).where('locked_by', '=', workerId);
   if (outcome.kind === 'drop') {
     const dropped = await mine.executeTakeFirst();
     return Number(dropped.numDeletedRows) === 1 ? 'deleted' : 'lost';
@@ -31,7 +33,7 @@ export async function finishGraphNotification(
     if (Number(deleted.numDeletedRows) === 1) return 'deleted';
   }
   const released = await db
-    .updateTable('graph_notifications')
+    .updateTable(table)
     .set(
       outcome.kind === 'retry'
         ? {

@@ -1,5 +1,5 @@
 /** The heartbeat: extends `workerId`'s leases on queued Graph notifications; returns the keys renewed. */
-import type { Db } from '../schema.ts';
+import type { Db, QueueTableName } from '../schema.ts';
 
 export async function renewGraphNotificationLeases(
   db: Db,
@@ -8,11 +8,13 @@ export async function renewGraphNotificationLeases(
     readonly keys: readonly string[];
     readonly now: Date;
     readonly leaseMs: number;
+    readonly table?: QueueTableName;
   },
 ): Promise<string[]> {
+  const table = (options.table ?? 'graph_notifications') as 'graph_notifications';
   if (options.keys.length === 0) return [];
   const rows = await db
-    .updateTable('graph_notifications')
+    .updateTable(table)
     .set({ locked_until: new Date(options.now.getTime() + options.leaseMs) })
     .where('key', 'in', [...options.keys])
     .where('locked_by', '=', options.workerId)
