@@ -206,8 +206,12 @@ function generator(
       issue: oddOr(pick(random, ODD_TEXT)),
     });
     switch (Math.floor(random() * 6)) {
-      case 0:
-        return { ...base, type: 'message', text: pick(random, ODD_TEXT) };
+      case 0: {
+        const text = pick(random, ODD_TEXT);
+        // Local mode's "act as" lets anyone play a party; only the parties' own chats use it here.
+        const played = text.startsWith('act as') && (from === NON_PARTY || from === STRANGER);
+        return { ...base, type: 'message', text: played ? 'help' : text };
+      }
       case 1:
         return { ...base, type: 'message', text: '', value: data() };
       case 2:
