@@ -139,7 +139,8 @@ const ODD_TEXT = [
   '\u200b\u200b\u200b',
   "'; drop table disputes; --",
   '<script>alert(1)</script>',
-  '{{$root}}${process.env}',
+  // Template syntax of Adaptive Cards and of JavaScript, as typed text.
+  `{{$root}}$${'{'}process.env}`,
   '%00%ff%E0%A4%A',
   '\ud800',
   '😀'.repeat(500),
@@ -534,7 +535,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
     await running.inbound.queue.idle();
     await settleReplies(running);
     const health = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(hangMs) }).catch(() => null);
-    if (!health || health.status !== 200) {
+    if (health?.status !== 200) {
       figures.crashes++;
       fail('/healthz did not answer 200 after the run');
     }
