@@ -15,7 +15,7 @@
  * // … await app.stop();
  */
 
-import { botRoute, createBotAdapter } from '../bot/adapter.ts';
+import { type BotReplyJob, botRoute, createBotAdapter, deliverReply } from '../bot/adapter.ts';
 import { createCardSender } from '../bot/card-sender.ts';
 import { createConversation, localModePolicy } from '../bot/conversation.ts';
 import { directoryPeople } from '../bot/directory-people.ts';
@@ -43,6 +43,7 @@ import { createReplyTracker } from '../graph/reply-tracker.ts';
 import { createSubscriptionManager } from '../graph/subscriptions.ts';
 import { createTeamsAppInstaller } from '../graph/teams-app-installer.ts';
 import { createGraphUsers } from '../graph/users.ts';
+import { createWorkQueue } from '../graph/work-queue.ts';
 import type { Logger } from '../log/index.ts';
 import { silentLogger } from '../log/index.ts';
 import { loadProcedures } from '../procedures/index.ts';
@@ -57,6 +58,7 @@ import {
   createStoreMessageIndex,
   createStoreSubscriptionStore,
 } from '../store/adapters/graph-ports.ts';
+import { createStoreNotificationQueue } from '../store/adapters/notification-queue.ts';
 import { createProcedureVersions, type ProcedureVersions } from '../store/adapters/procedure-versions.ts';
 import type { StoreTarget } from '../store/open-store.ts';
 import { forgetGraphSubscriptions, pruneCardState } from '../store/operations/index.ts';
@@ -238,7 +240,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   const ports = createStorePorts({ store: runtime.store, service: runtime.service });
   const people = directoryPeople(directory);
   const localPolicy = localModePolicy(config);
-  const bot = createBotAdapter({ bot: config.bot, log });
+  // Local mode: a turn's replies wait in the store's outbox and are delivered after the turn is
+  // answered, so a serviceUrl that refuses connections never holds it.
+  const replyQueue = createWorkQueue<BotReplyJob>({
+    store: createStoreNotificationQueue<BotReplyJob>(runtime.store, 'bot_replies'),
+    handle: (job) => deliverReply(bot, job),
+    keyOf: (job) => job.id,
+    // One at a time, oldest first: replies arrive in the order the turn sent them.
+    concurrency: 1,
+    batch: 8,
+    log: log.child({ component: 'bot-replies' }),
+  });
+  const bot = createBotAdapter({ bot: config.bot, log, replies: replyQueue });
   const conversation = createConversation({
     people,
     disputes: ports.disputes,
@@ -325,6 +338,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     }),
     meetings: meetingTracker,
     watchedMailboxes: () => directory.watchedMailboxes(),
+    queueStore: createStoreNotificationQueue(runtime.store),
     log,
   });
 
@@ -382,6 +396,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       }
       const bound = await server.listen(port);
       listening = true;
+      if (bot.replies) replyQueue.start();
       await inbound.start();
       if (options.maintenance !== false) {
         const m = { ...DEFAULT_MAINTENANCE, ...options.maintenanceIntervals };
@@ -420,7 +435,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async stop() {
       await Promise.all(maintenance.map((loop) => loop.stop()));
-      inbound.close();
+      await inbound.close();
+      await replyQueue.close();
       if (listening) await server.close();
       await runtime.stop();
       await client.close();

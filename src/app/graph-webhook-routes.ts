@@ -3,7 +3,8 @@
  * answered by `GraphInbound`'s webhook handlers. The body goes to them as text: they parse it
  * leniently (not JSON is no notifications), and no body at all without a `validationToken` is a
  * handshake missing its token (400). Every answer is `X-Content-Type-Options: nosniff`, so the
- * echoed token is never sniffed as HTML.
+ * echoed token is never sniffed as HTML. The answer comes once the accepted notifications are in
+ * the durable queue (a 503 with Retry-After when it is full), never after their work.
  */
 import type { GraphInbound } from '../graph/inbound.ts';
 import type { Route } from '../server/server.ts';
@@ -17,7 +18,11 @@ export function graphWebhookRoutes(inbound: Pick<GraphInbound, 'webhooks'>): Rou
       return {
         status: result.status,
         text: result.body,
-        headers: { 'content-type': result.contentType, 'x-content-type-options': 'nosniff' },
+        headers: {
+          ...result.headers,
+          'content-type': result.contentType,
+          'x-content-type-options': 'nosniff',
+        },
       };
     },
   });

@@ -13,13 +13,28 @@
  * - `adapter.process` expects an Express/Restify-style request (parsed `body`) and response
  *   (`status`/`header`/`send`/`end`); `handleBotRequest` adapts node:http's objects.
  * - `onTurnError` tells the user something went wrong and logs the error's kind, never case content.
+ * - Local mode with a reply outbox (`replies`): the turn's replies and updates are stored in the
+ *   outbox and the turn is answered at once; `deliverReply` (run by the outbox's worker) sends them
+ *   to the conversation's serviceUrl afterwards, retrying with backoff. A serviceUrl that refuses
+ *   connections no longer holds the turn (botbuilder retried for about 5 s per send, so about 10 s
+ *   with the error message). Invoke responses still go back in the HTTP answer.
  *
  * @example
  * const bot = createBotAdapter({ bot: config.bot, log });
  * server.route(botRoute({ adapter: bot.adapter, logic: turnHandler, log }));
  */
+
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import {
+  type Activity,
+  ActivityTypes,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConversationReference,
+  type ResourceResponse,
+  TurnContext,
+} from 'botbuilder';
 import type { BotCredentials } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { silentLogger } from '../log/index.ts';
@@ -31,9 +46,30 @@ export interface BotAdapter {
   readonly adapter: CloudAdapter;
   /** The app id proactive messages are sent as; '' in local mode. */
   readonly appId: string;
+  /** Local mode: where a turn's replies wait for delivery (null: sent during the turn). */
+  readonly replies: ReplyOutbox | null;
 }
 
-export function createBotAdapter(options: { bot: BotCredentials | null; log?: Logger }): BotAdapter {
+/** Replies (or an update) of one turn, waiting in the outbox for delivery. */
+export interface BotReplyJob {
+  /** Sortable and unique: the order the turn produced them in. */
+  readonly id: string;
+  readonly reference: Partial<ConversationReference>;
+  readonly activities?: readonly Partial<Activity>[];
+  readonly update?: Partial<Activity>;
+}
+
+/** The durable outbox of local-mode replies (the store's `bot_replies`, through the work queue). */
+export interface ReplyOutbox {
+  add(jobs: readonly BotReplyJob[]): Promise<'queued' | 'full'>;
+}
+
+export function createBotAdapter(options: {
+  bot: BotCredentials | null;
+  log?: Logger;
+  /** Local mode only: the outbox the turn's replies go to. Ignored with credentials. */
+  replies?: ReplyOutbox;
+}): BotAdapter {
   const log = (options.log ?? silentLogger()).child({ component: 'bot' });
   const bot = options.bot;
   const auth = new ConfigurationBotFrameworkAuthentication(
@@ -67,7 +103,46 @@ export function createBotAdapter(options: { bot: BotCredentials | null; log?: Lo
       // The channel may be unreachable too; the log line above is what remains.
     }
   };
-  return { adapter, appId: bot?.id ?? '' };
+  return { adapter, appId: bot?.id ?? '', replies: bot ? null : (options.replies ?? null) };
+}
+
+let replySeq = 0;
+const replyId = () =>
+  `${new Date().toISOString()}|${String(++replySeq % 1_000_000).padStart(6, '0')}|${randomUUID()}`;
+
+/**
+ * Routes a turn's outgoing replies and updates into the outbox (invoke responses stay in the turn).
+ * If the outbox refuses or fails, they are sent during the turn as before.
+ */
+function deferReplies(context: TurnContext, outbox: ReplyOutbox): void {
+  const reference = TurnContext.getConversationReference(context.activity);
+  context.onSendActivities(async (_ctx, activities, next) => {
+    if (activities.some((a) => a.type === ActivityTypes.InvokeResponse || a.type === 'delay')) return next();
+    const id = replyId();
+    try {
+      if ((await outbox.add([{ id, reference, activities }])) === 'queued')
+        return activities.map((): ResourceResponse => ({ id: randomUUID() }));
+    } catch {
+      // The outbox is unavailable: deliver now.
+    }
+    return next();
+  });
+  context.onUpdateActivity(async (_ctx, activity, next) => {
+    try {
+      if ((await outbox.add([{ id: replyId(), reference, update: activity }])) === 'queued') return;
+    } catch {
+      // As above.
+    }
+    return next();
+  });
+}
+
+/** Delivers one outbox job to its conversation (the outbox's worker calls it; throws to retry). */
+export async function deliverReply(bot: BotAdapter, job: BotReplyJob): Promise<void> {
+  await bot.adapter.continueConversationAsync(bot.appId, job.reference, async (context) => {
+    if (job.update) await context.updateActivity(job.update);
+    if (job.activities && job.activities.length > 0) await context.sendActivities([...job.activities]);
+  });
 }
 
 /** Concord's own bodies for refusals: short, and the same whatever botbuilder said. */
@@ -115,6 +190,7 @@ export async function handleBotRequest(
   let started = false;
   const turn: TurnLogic = (context) => {
     started = true;
+    if (bot.replies) deferReplies(context, bot.replies);
     return logic(context);
   };
   const request = Object.assign(req, { body });

@@ -7,7 +7,8 @@
  *
  * `start()`: load stored subscriptions, make sure every watched inbox and every convener's events have
  * one (the webhook must already be mounted: Graph validates the URL on create), then catch up each
- * inbox with delta. The scheduler should call `renewDue()` hourly, `catchUpAll()` and
+ * inbox with delta. Notifications wait in a durable queue (`queueStore`: the store's in production)
+ * and `start()` begins draining it, rows left by an earlier process included. The scheduler should call `renewDue()` hourly, `catchUpAll()` and
  * `meetings.poll()` every 15 minutes or so (the fallbacks for lost notifications), and `retryDue()`
  * every half minute or so.
  *
@@ -22,7 +23,12 @@ import type { MeetingTracker } from './meeting-tracker.ts';
 import type { MessageRef, ReplyTracker } from './reply-tracker.ts';
 import type { SubscriptionManager } from './subscriptions.ts';
 import { createGraphWebhooks, type GraphJob, type GraphWebhooks } from './webhook.ts';
-import { createWorkQueue, type WorkQueue } from './work-queue.ts';
+import {
+  createWorkQueue,
+  memoryNotificationStore,
+  type NotificationStore,
+  type WorkQueue,
+} from './work-queue.ts';
 
 export interface GraphInbound {
   readonly webhooks: GraphWebhooks;
@@ -34,7 +40,7 @@ export interface GraphInbound {
   retryDue(): Promise<number>;
   /** Mailboxes Concord cannot currently subscribe to or catch up, and why. */
   problems(): MailboxProblem[];
-  close(): void;
+  close(): Promise<void>;
 }
 
 export function createGraphInbound(options: {
@@ -56,10 +62,15 @@ export function createGraphInbound(options: {
    */
   readonly coalesceMs?: number;
   readonly eventDebounceMs?: number;
+  /** Where accepted notifications wait (default memory, which a crash loses). */
+  readonly queueStore?: NotificationStore<GraphJob>;
+  /** Queue tuning (capacity, batch, concurrency, lease); default DEFAULT_QUEUE. */
+  readonly queueOptions?: { capacity?: number; leaseMs?: number; pollMs?: number };
 }): GraphInbound {
   const { subscriptions, replies, meetings } = options;
   const log = options.log.child({ component: 'graph-inbound' });
   const health = options.health ?? createMailboxHealth({ now: () => new Date(), log: options.log });
+
   const coalesceMs = options.coalesceMs ?? 250;
   const eventDebounceMs = options.eventDebounceMs ?? 750;
 
@@ -133,11 +144,14 @@ export function createGraphInbound(options: {
   }
 
   const queue = createWorkQueue<GraphJob>({
+    store: options.queueStore ?? memoryNotificationStore<GraphJob>(),
     handle,
+    keyOf: jobKey,
+    ...options.queueOptions,
     log,
     describe: (job) => ({ job: job.kind, ...('mailbox' in job ? { mailbox: job.mailbox } : {}) }),
   });
-  const webhooks = createGraphWebhooks({ subscriptions, enqueue: (job) => queue.push(job), log });
+  const webhooks = createGraphWebhooks({ subscriptions, enqueue: (jobs) => queue.add(jobs), log });
 
   async function catchUpOne(mailbox: string): Promise<number | null> {
     try {
@@ -172,6 +186,7 @@ export function createGraphInbound(options: {
     queue,
     async start() {
       await subscriptions.load();
+      queue.start();
       await ensure(options.watchedMailboxes(), 'inbox');
       await ensure((options.conveners ?? options.watchedMailboxes)(), 'events');
       await catchUpAll();
@@ -199,4 +214,16 @@ export function createGraphInbound(options: {
     problems: () => health.list(),
     close: () => queue.close(),
   };
+}
+
+/** What a job is about: the same message, event change or lifecycle event is one piece of work. */
+export function jobKey(job: GraphJob): string {
+  switch (job.kind) {
+    case 'message':
+      return `m|${job.mailbox}|${job.messageId}`;
+    case 'event':
+      return `e|${job.mailbox}|${job.eventId}|${job.changeType}`;
+    case 'lifecycle':
+      return `l|${job.subscriptionId}|${job.event}`;
+  }
 }

@@ -3,7 +3,7 @@
  * them on POST /api/graph/notifications and POST /api/graph/lifecycle):
  *
  *   const result = await webhooks.handleNotification(rawBody, url.searchParams);
- *   res.writeHead(result.status, { 'content-type': result.contentType }).end(result.body);
+ *   res.writeHead(result.status, { 'content-type': result.contentType, ...result.headers }).end(result.body);
  *
  * - `validationToken` in the query: echo it as text/plain, 200 (Graph allows 10 s), when it has the
  *   form `isValidationToken` accepts (1 to 1,024 printable ASCII characters; see docs/graph.md);
@@ -11,12 +11,16 @@
  *   handshake whose token is missing). The HTTP layer adds `X-Content-Type-Options: nosniff`.
  * - Otherwise parse `{ value: [...] }`, and for each notification: the subscription must be one of
  *   ours and `clientState` must match (constant-time compare), and the resource must name the
- *   subscription's own mailbox (a notification about another mailbox is a forgery). Accepted items
- *   are queued; the answer is 202 at once, with no I/O on the request path unless the
- *   subscription is not in this instance's cache (another instance made it): then one store read.
+ *   subscription's own mailbox (a notification about another mailbox is a forgery). Each check is a
+ *   map lookup or a comparison (one store read when another instance made the subscription): a forged body of 10,000 items costs milliseconds, and rejected items
+ *   are counted into one log line per request (never one per item, never their content).
+ * - The accepted items are stored in the durable queue in one write (`enqueue`), and the answer is
+ *   202 once they are stored; the work runs later, off the request path (work-queue.ts). When the
+ *   queue is full, or the store cannot take them, the answer is 503 with Retry-After, which is what
+ *   Microsoft documents for a notification that was neither processed nor queued: Graph retries it.
  * Rejected items (including malformed ones: non-string fields, a bad percent-escape in `resource`)
- * are logged without content and dropped one by one, the rest of the batch is still processed, and
- * the answer is still 202 so that a prober learns nothing.
+ * are dropped one by one, the rest of the batch is still queued, and the answer is still 202 so that
+ * a prober learns nothing.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../log/index.ts';
@@ -26,6 +30,7 @@ export interface WebhookResponse {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type GraphJob =
@@ -41,7 +46,8 @@ export type GraphJob =
 export interface GraphWebhooksOptions {
   /** The subscription a notification names: from the cache, or the store when another instance made it. */
   readonly subscriptions: { find(id: string): Promise<SubscriptionRecord | undefined> };
-  readonly enqueue: (job: GraphJob) => void;
+  /** Stores the accepted jobs durably, or refuses them all (`full`); may throw when the store is down. */
+  readonly enqueue: (jobs: readonly GraphJob[]) => Promise<'queued' | 'full'>;
   readonly log: Logger;
 }
 
@@ -68,6 +74,17 @@ interface Notification {
 
 const TEXT = 'text/plain; charset=utf-8';
 const ACCEPTED: WebhookResponse = { status: 202, contentType: TEXT, body: '' };
+/** Seconds Graph is asked to wait before delivering a refused batch again. */
+export const QUEUE_FULL_RETRY_AFTER_S = 30;
+const UNAVAILABLE: WebhookResponse = {
+  status: 503,
+  contentType: TEXT,
+  body: 'busy; try again later',
+  headers: { 'retry-after': String(QUEUE_FULL_RETRY_AFTER_S) },
+};
+
+/** Why an item was not queued; counted per request. */
+type Rejection = 'unknown-subscription' | 'wrong-client-state' | 'other-resource' | 'malformed';
 
 /** The longest `validationToken` echoed. Graph's are about 120 characters; see docs/graph.md. */
 export const VALIDATION_TOKEN_MAX_LENGTH = 1024;
@@ -102,80 +119,87 @@ export function createGraphWebhooks(options: GraphWebhooksOptions): GraphWebhook
     return { status: 200, contentType: TEXT, body: token };
   }
 
-  /** The verified subscription of a notification, or undefined (logged). */
-  async function verified(n: Notification): Promise<SubscriptionRecord | undefined> {
+  /** The verified subscription of a notification, or why it is refused. */
+  async function verified(n: Notification): Promise<SubscriptionRecord | Rejection> {
     const record =
       typeof n.subscriptionId === 'string' && n.subscriptionId && n.subscriptionId.length <= 200
         ? await options.subscriptions.find(n.subscriptionId)
         : undefined;
-    if (!record) {
-      log.warn(
-        { subscriptionId: typeof n.subscriptionId === 'string' ? n.subscriptionId.slice(0, 100) : null },
-        'notification for an unknown subscription ignored',
-      );
-      return undefined;
-    }
-    if (!sameSecret(record.clientState, n.clientState)) {
-      log.warn({ subscriptionId: record.id }, 'notification with a wrong clientState ignored');
-      return undefined;
-    }
+    if (!record) return 'unknown-subscription';
+    if (!sameSecret(record.clientState, n.clientState)) return 'wrong-client-state';
     return record;
   }
 
-  async function changeNotification(n: Notification): Promise<void> {
+  async function changeNotification(n: Notification): Promise<GraphJob | Rejection> {
     const record = await verified(n);
-    if (!record) return;
+    if (typeof record === 'string') return record;
     if (typeof n.lifecycleEvent === 'string' && n.lifecycleEvent) {
-      options.enqueue({ kind: 'lifecycle', subscriptionId: record.id, event: n.lifecycleEvent });
-      return;
+      return { kind: 'lifecycle', subscriptionId: record.id, event: n.lifecycleEvent };
     }
     const target = parseResource(n.resource);
     if (!target || !namesMailbox(target.user, record) || target.collection !== expectedCollection(record)) {
-      log.warn(
-        { subscriptionId: record.id },
-        'notification about another mailbox or resource ignored (forged?)',
-      );
-      return;
+      return 'other-resource';
     }
     const given = n.resourceData?.id;
     const id = typeof given === 'string' && given ? given : target.id;
-    if (record.kind === 'inbox') options.enqueue({ kind: 'message', mailbox: record.mailbox, messageId: id });
-    else
-      options.enqueue({
-        kind: 'event',
-        mailbox: record.mailbox,
-        eventId: id,
-        changeType: typeof n.changeType === 'string' && n.changeType ? n.changeType : 'updated',
-      });
+    if (record.kind === 'inbox') return { kind: 'message', mailbox: record.mailbox, messageId: id };
+    return {
+      kind: 'event',
+      mailbox: record.mailbox,
+      eventId: id,
+      changeType: typeof n.changeType === 'string' && n.changeType ? n.changeType : 'updated',
+    };
   }
 
-  async function lifecycleNotification(n: Notification): Promise<void> {
+  async function lifecycleNotification(n: Notification): Promise<GraphJob | Rejection> {
     const record = await verified(n);
-    if (!record || typeof n.lifecycleEvent !== 'string' || !n.lifecycleEvent) return;
-    options.enqueue({ kind: 'lifecycle', subscriptionId: record.id, event: n.lifecycleEvent });
+    if (typeof record === 'string') return record;
+    if (typeof n.lifecycleEvent !== 'string' || !n.lifecycleEvent) return 'malformed';
+    return { kind: 'lifecycle', subscriptionId: record.id, event: n.lifecycleEvent };
   }
 
-  /** Each item on its own: one that throws is logged (its kind only) and the rest still go through. */
-  async function each(body: unknown, handle: (n: Notification) => Promise<void>): Promise<WebhookResponse> {
+  /**
+   * Each item on its own (one that throws is counted as malformed and the rest still go through);
+   * the accepted ones are queued in one write, and the rejections make one log line.
+   */
+  async function each(
+    body: unknown,
+    judge: (n: Notification) => Promise<GraphJob | Rejection>,
+  ): Promise<WebhookResponse> {
+    const accepted: GraphJob[] = [];
+    const rejected: Partial<Record<Rejection, number>> = {};
     for (const n of notifications(body)) {
+      let verdict: GraphJob | Rejection;
       try {
-        await handle(n);
-      } catch (error) {
-        log.warn(
-          { errorName: error instanceof Error ? error.name : typeof error },
-          'malformed notification item ignored',
-        );
+        verdict = await judge(n);
+      } catch {
+        verdict = 'malformed';
       }
+      if (typeof verdict === 'string') rejected[verdict] = (rejected[verdict] ?? 0) + 1;
+      else accepted.push(verdict);
     }
-    return ACCEPTED;
+    if (Object.keys(rejected).length > 0)
+      log.warn({ rejected, accepted: accepted.length }, 'notification items ignored (forged or malformed?)');
+    if (accepted.length === 0) return ACCEPTED;
+    try {
+      const outcome = await options.enqueue(accepted);
+      if (outcome === 'queued') return ACCEPTED;
+      log.warn({ items: accepted.length }, 'notification queue full; Graph is asked to retry later');
+    } catch (error) {
+      log.error(
+        { items: accepted.length, errorName: error instanceof Error ? error.name : typeof error },
+        'notifications could not be queued; Graph is asked to retry later',
+      );
+    }
+    return UNAVAILABLE;
   }
 
   return {
     async handleNotification(body, query) {
-      return validation(body, query) ?? (await each(body, changeNotification));
+      return validation(body, query) ?? each(body, changeNotification);
     },
     async handleLifecycle(body, query) {
-      return validation(body, query) ?? (await each(body, lifecycleNotification));
+      return validation(body, query) ?? each(body, lifecycleNotification);
     },
   };
 }

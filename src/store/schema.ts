@@ -149,6 +149,22 @@ export interface CardDeliveriesTable {
   created_at: Timestamp;
 }
 
+/**
+ * A durable queue's rows: accepted Graph change notifications (`graph_notifications`, migration
+ * 0004) and, in local mode, the bot's replies waiting for delivery (`bot_replies`, migration 0005).
+ */
+export interface QueueTable {
+  key: string;
+  job: Json<unknown>;
+  generation: Generated<number>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+}
+
 /** Singletons: the test clock's instant, the stored bank-holiday feed. */
 export interface KvTable {
   key: string;
@@ -223,6 +239,8 @@ export interface Database {
   card_slots: CardSlotsTable;
   card_steps: CardStepsTable;
   card_deliveries: CardDeliveriesTable;
+  graph_notifications: QueueTable;
+  bot_replies: QueueTable;
 }
 
 /** What every store operation runs on: the store's `db`, or a transaction opened on it. */
@@ -233,6 +251,9 @@ export type AuditRow = Selectable<AuditTable>;
 export type TimerRow = Selectable<TimersTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type RecordRow = Selectable<RecordsTable>;
+
+/** The tables that hold a durable queue (the same columns each). */
+export type QueueTableName = 'graph_notifications' | 'bot_replies';
 
 /** Serialises a value for a jsonb column. */
 export function json<T>(value: T): string {

@@ -30,7 +30,10 @@ let base: string;
 beforeAll(async () => {
   const webhooks = createGraphWebhooks({
     subscriptions: { find: async (id) => (id === INBOX.id ? INBOX : undefined) },
-    enqueue: (job) => jobs.push(job),
+    enqueue: async (accepted) => {
+      jobs.push(...accepted);
+      return 'queued';
+    },
     log: silentLogger(),
   });
   server = createServer({ routes: graphWebhookRoutes({ webhooks }) });

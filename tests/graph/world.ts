@@ -204,7 +204,7 @@ export async function startGraphWorld(
       });
     },
     async close() {
-      inbound?.close();
+      await inbound?.close();
       await h.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

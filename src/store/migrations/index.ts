@@ -8,6 +8,8 @@ import * as m0002 from './0002-adapter-indexes.ts';
 import * as m0003 from './0003-card-state.ts';
 import * as m0004 from './0004-graph-subscriptions-shared.ts';
 import * as m0005 from './0005-dispute-people.ts';
+import * as m0006 from './0006-graph-notification-queue.ts';
+import * as m0007 from './0007-bot-reply-outbox.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': m0001,
@@ -15,6 +17,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-card-state': m0003,
   '0004-graph-subscriptions-shared': m0004,
   '0005-dispute-people': m0005,
+  '0006-graph-notification-queue': m0006,
+  '0007-bot-reply-outbox': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

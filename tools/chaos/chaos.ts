@@ -1,0 +1,597 @@
+/**
+ * The chaos run: disputes driven through every stage of their procedure (tools/chaos/procedures.ts)
+ * while the bot is killed with SIGKILL at random points and started again on the same store.
+ *
+ * Three processes: the emulator (emulator-process.ts; it keeps its mailboxes and calendars across the
+ * bot's restarts, and plays the other agency through its admin API), the bot (bot-process.ts: the
+ * whole app with the test clock), and this driver, which also runs the stand-in Bot Connector that
+ * receives every card. People act as Teams would have them: an `adaptiveCard/action` invoke on
+ * `POST /api/messages` with the data of the button on their latest card; the raise goes through the
+ * chat wizard. The clock moves through `POST /dev/clock`.
+ *
+ * All disputes take each step together (the test clock is one for all). A step that cannot be seen
+ * to have happened (the bot died under it) is taken again. At the end, for every dispute, what the
+ * procedure says must exist exactly once is counted where it lands: the emails in the emulator's
+ * mailboxes (by the x-concord-dispute header), the live meetings on its calendars, the cards at the
+ * stand-in connector. Nothing is read from Concord's own store.
+ *
+ * The figures: disputes, kills, steps, duplicates and lost (a dispute that did not reach its end,
+ * or an email or meeting that is missing).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { trustEmulatorCa } from '@concord/m365-emulator';
+import pLimit from 'p-limit';
+import { CHAOS_PROCEDURES, type ChaosProcedure, type ChaosStep, type Evidence } from './procedures.ts';
+
+export interface ChaosOptions {
+  readonly disputes: number;
+  /** Procedures to include (default every one in procedures.ts), spread over the disputes. */
+  readonly procedures?: readonly string[];
+  readonly seed: number;
+  /** PostgreSQL (a fresh schema is made and dropped), else PGlite in a temporary DATA_DIR. */
+  readonly databaseUrl?: string;
+  /** Milliseconds between kills, drawn evenly from this range. */
+  readonly killEveryMs?: readonly [number, number];
+  /** EMULATOR_FAULTS for the emulator (e.g. 20% Graph faults). */
+  readonly emulatorFaults?: string;
+  /** Disputes worked on at once within a step. */
+  readonly concurrency?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface ChaosFigures {
+  disputes: number;
+  kills: number;
+  steps: number;
+  duplicates: number;
+  lost: number;
+  /** What was duplicated or lost, one line each (at most 30). */
+  problems: string[];
+  ms: number;
+}
+
+interface AdminMail {
+  id: string;
+  subject: string;
+  internetMessageHeaders: { name: string; value: string }[];
+}
+interface AdminEvent {
+  id: string;
+  iCalUId?: string;
+  subject: string;
+  isCancelled?: boolean;
+  end: { dateTime: string; timeZone: string };
+  attendees: { emailAddress: { address: string } }[];
+}
+interface Card {
+  method: string;
+  conversation: string;
+  card: Record<string, unknown>;
+}
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const TSX = ['--import', 'tsx'];
+
+/** Polls `probe` until it gives something, or throws after `ms`. */
+async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch {
+      // Down or not ready: look again.
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(150);
+  }
+}
+
+/** The Action.Execute buttons of a card. */
+function actionsOf(card: unknown): { verb: string; data: Record<string, unknown> }[] {
+  const out: { verb: string; data: Record<string, unknown> }[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.type === 'Action.Execute' && typeof o.verb === 'string')
+        out.push({ verb: o.verb, data: (o.data ?? {}) as Record<string, unknown> });
+      for (const [k, x] of Object.entries(o)) if (k !== 'refresh') walk(x);
+    }
+  };
+  walk(card);
+  return out;
+}
+
+/** The input ids of a card. */
+function inputsOf(card: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string')
+        out.push(o.id);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}
+
+/** The stand-in Bot Connector: answers every call and keeps every card and reply. */
+async function startConnector(): Promise<{ url: string; cards: Card[]; close(): Promise<void> }> {
+  const cards: Card[] = [];
+  let n = 0;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const match = /^\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+          attachments?: { content?: Record<string, unknown> }[];
+        };
+        const card = body.attachments?.[0]?.content;
+        if (match && card)
+          cards.push({ method: req.method ?? '', conversation: decodeURIComponent(match[1] ?? ''), card });
+      } catch {
+        // Not JSON: nothing to keep.
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ id: `a-${++n}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    cards,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
+  const started = Date.now();
+  const log = options.log ?? (() => {});
+  const random = prng(options.seed);
+  const figures: ChaosFigures = {
+    disputes: 0,
+    kills: 0,
+    steps: 0,
+    duplicates: 0,
+    lost: 0,
+    problems: [],
+    ms: 0,
+  };
+  const problem = (line: string) => {
+    if (figures.problems.length < 30) figures.problems.push(line);
+  };
+  const dir = mkdtempSync(path.join(tmpdir(), 'concord-chaos-'));
+  const infoFile = path.join(dir, 'emulator.json');
+  const children = new Set<ChildProcess>();
+  const schema = options.databaseUrl ? `chaos_${randomUUID().replace(/-/g, '').slice(0, 12)}` : null;
+
+  const emulator = spawn(process.execPath, [...TSX, 'tools/chaos/emulator-process.ts', infoFile], {
+    env: {
+      ...process.env,
+      ...(options.emulatorFaults ? { EMULATOR_FAULTS: options.emulatorFaults } : {}),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.add(emulator);
+  const connector = await startConnector();
+  let bot: ChildProcess | null = null;
+  let killer: NodeJS.Timeout | null = null;
+  let stopping = false;
+  let untrust = () => {};
+  try {
+    await until('the emulator', 120_000, async () => (existsSync(infoFile) ? true : undefined));
+    const info = JSON.parse(readFileSync(infoFile, 'utf8')) as { adminUrl: string; caPem: string };
+    untrust = trustEmulatorCa(info.caPem);
+    const admin = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
+      const response = await fetch(`${info.adminUrl}${p}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      if (response.status >= 400) throw new Error(`admin ${method} ${p}: ${response.status}`);
+      return (text ? JSON.parse(text) : undefined) as T;
+    };
+    const port = await freePort();
+    const botUrl = `http://127.0.0.1:${port}`;
+
+    let ready: Promise<void> = Promise.resolve();
+    const startBot = () => {
+      const child = spawn(process.execPath, [...TSX, 'tools/chaos/bot-process.ts'], {
+        env: {
+          ...process.env,
+          PORT: String(port),
+          CHAOS_EMULATOR: infoFile,
+          CHAOS_CONNECTOR: connector.url,
+          ...(options.databaseUrl
+            ? { DATABASE_URL: options.databaseUrl, CHAOS_SCHEMA: schema ?? '' }
+            : { DATA_DIR: path.join(dir, 'data') }),
+        },
+        stdio: ['ignore', 'pipe', process.env.CHAOS_LOG_LEVEL ? 'inherit' : 'ignore'],
+      });
+      children.add(child);
+      child.on('exit', () => children.delete(child));
+      bot = child;
+      ready = new Promise<void>((resolve) => {
+        child.stdout?.on('data', (chunk: Buffer) => {
+          const text = chunk.toString();
+          if (process.env.CHAOS_LOG_LEVEL) process.stderr.write(text);
+          if (text.includes('ready')) resolve();
+        });
+        child.on('exit', () => resolve());
+      });
+      return ready;
+    };
+    await startBot();
+    const [lo, hi] = options.killEveryMs ?? (process.env.CHAOS_NO_KILL ? [1e9, 1e9] : [3_000, 9_000]);
+    const scheduleKill = () => {
+      killer = setTimeout(
+        async () => {
+          if (stopping) return;
+          const victim = bot;
+          if (victim && victim.exitCode === null) {
+            const exited = new Promise((resolve) => victim.once('exit', resolve));
+            victim.kill('SIGKILL');
+            await exited;
+            figures.kills++;
+            log(`  killed the bot (${figures.kills})`);
+            if (!stopping) await startBot();
+          }
+          if (!stopping) scheduleKill();
+        },
+        lo + random() * (hi - lo),
+      );
+    };
+    scheduleKill();
+
+    /** POST to the bot, again until it answers (it may be dead or starting). */
+    const post = async (p: string, body: unknown): Promise<{ status: number; json: unknown }> =>
+      until(`the bot to answer ${p}`, 180_000, async () => {
+        await ready;
+        const response = await fetch(`${botUrl}${p}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(30_000),
+        });
+        const text = await response.text();
+        if (response.status >= 500) return undefined;
+        return { status: response.status, json: text ? (JSON.parse(text) as unknown) : null };
+      });
+    const invoke = (teamsUserId: string, verb: string, data: Record<string, unknown>) =>
+      post('/api/messages', {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        id: randomUUID(),
+        channelId: 'msteams',
+        serviceUrl: connector.url,
+        from: { id: teamsUserId, name: teamsUserId },
+        recipient: { id: 'concord-bot', name: 'Concord' },
+        conversation: { id: `chat-${teamsUserId}`, conversationType: 'personal' },
+        value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } } },
+      });
+    const cardOfInvoke = (answer: { json: unknown }) => {
+      const body = answer.json as { type?: string; value?: unknown } | null;
+      return body?.type === 'application/vnd.microsoft.card.adaptive' ? body.value : null;
+    };
+    /**
+     * Presses a button and returns the card that came of it: the card in the invoke's answer, or a
+     * new one in the person's chat (replies come through the reply outbox) that satisfies `want`.
+     */
+    const clickForCard = async (
+      who: string,
+      verb: string,
+      data: Record<string, unknown>,
+      want: (card: unknown) => boolean,
+    ): Promise<unknown> => {
+      const before = connector.cards.length;
+      const answered = cardOfInvoke(await invoke(who, verb, data));
+      if (answered && want(answered)) return answered;
+      return until(
+        `a card after ${verb}`,
+        20_000,
+        async () =>
+          connector.cards.slice(before).find((c) => c.conversation === `chat-${who}` && want(c.card))?.card,
+      );
+    };
+
+    const inbox = (mailbox: string) =>
+      admin<{ value: AdminMail[] }>(
+        'GET',
+        `/mailboxes/${encodeURIComponent(mailbox)}/messages?folder=inbox`,
+      ).then((r) => r.value);
+    const events = (mailbox: string) =>
+      admin<{ value: AdminEvent[] }>('GET', `/mailboxes/${encodeURIComponent(mailbox)}/events`).then(
+        (r) => r.value,
+      );
+    const mailsFor = async (disputeId: string, e: Extract<Evidence, { kind: 'email' }>) =>
+      (await inbox(e.mailbox)).filter(
+        (m) =>
+          e.subject.test(m.subject) &&
+          m.internetMessageHeaders.some(
+            (h) => h.name.toLowerCase() === 'x-concord-dispute' && h.value === disputeId,
+          ),
+      );
+    const meetingsFor = async (caseReference: string, convener: string) =>
+      (await events(convener)).filter((e) => e.subject.includes(caseReference) && !e.isCancelled);
+    const seen = async (d: Dispute, e: Evidence) =>
+      e.kind === 'email'
+        ? (await mailsFor(d.id, e)).length > 0
+        : (await meetingsFor(d.caseReference, e.convener)).length > 0;
+
+    // ── The disputes, spread over the procedures.
+    interface Dispute {
+      id: string;
+      caseReference: string;
+      procedure: ChaosProcedure;
+    }
+    const names = options.procedures ?? Object.keys(CHAOS_PROCEDURES);
+    const procedures = names.map((n) => {
+      const p = CHAOS_PROCEDURES[n];
+      if (!p) throw new Error(`no chaos steps for procedure ${n}`);
+      return p;
+    });
+    const limit = pLimit(options.concurrency ?? 8);
+    const disputes: Dispute[] = [];
+
+    /** Raises one dispute through the chat wizard (again if the bot died under it). */
+    const raise = async (procedure: ChaosProcedure, n: number): Promise<Dispute> => {
+      const caseReference = `CH-${options.seed}-${n}`;
+      const who = procedure.raiser.teamsUserId;
+      for (let attempt = 0; ; attempt++) {
+        if (attempt > 20) throw new Error(`could not raise ${caseReference}`);
+        try {
+          const risk = await clickForCard(who, 'raise', {}, (c) =>
+            actionsOf(c).some((a) => a.verb === 'immediate-risk-no'),
+          );
+          const no = actionsOf(risk).find((a) => a.verb === 'immediate-risk-no');
+          if (!no) continue;
+          const wizard = await clickForCard(who, 'immediate-risk-no', no.data, (c) =>
+            actionsOf(c).some((a) => a.verb === 'submit-raise'),
+          );
+          const submit = actionsOf(wizard).find((a) => a.verb === 'submit-raise');
+          if (!submit) continue;
+          const id = String(submit.data.disputeId);
+          const done = await clickForCard(
+            who,
+            'submit-raise',
+            { ...submit.data, caseReference, ...procedure.raise },
+            (c) => JSON.stringify(c).includes('Dispute raised'),
+          ).catch(() => null);
+          if (JSON.stringify(done ?? '').includes('Dispute raised')) return { id, caseReference, procedure };
+          // The answer was lost with the bot: the raise went in if a card for the dispute shows up.
+          const arrived = await until('a card for the new dispute', 20_000, async () =>
+            connector.cards.some((c) => JSON.stringify(c.card).includes(id)) ? true : undefined,
+          ).catch(() => false);
+          if (arrived) return { id, caseReference, procedure };
+        } catch {
+          // Try again.
+        }
+      }
+    };
+
+    log(`raising ${options.disputes} disputes`);
+    const raised = await Promise.all(
+      Array.from({ length: options.disputes }, (_, n) =>
+        limit(() => raise(procedures[n % procedures.length] as ChaosProcedure, n)),
+      ),
+    );
+    disputes.push(...raised);
+    figures.disputes = disputes.length;
+
+    // A person's chat: the one the opener made, or the one they wrote to the bot from.
+    const latestCardWith = (d: Dispute, personId: string, teamsUserId: string, verb: string) =>
+      [...connector.cards]
+        .reverse()
+        .find(
+          (c) =>
+            (c.conversation === `cards-${personId}` || c.conversation === `chat-${teamsUserId}`) &&
+            c.method === 'POST' &&
+            actionsOf(c.card).some((a) => a.verb === verb && a.data.disputeId === d.id),
+        );
+
+    const takeStep = async (
+      d: Dispute,
+      step: Extract<ChaosStep, { kind: 'click' | 'reply' | 'accept-meeting' }>,
+    ) => {
+      if (step.kind === 'click') {
+        for (let attempt = 0; attempt < 30; attempt++) {
+          if (await seen(d, step.done)) return;
+          const card = await until(
+            `${step.person}'s card with ${step.verb} for ${d.caseReference}`,
+            120_000,
+            async () => latestCardWith(d, step.person, step.teamsUserId, step.verb),
+          ).catch((error: unknown) => {
+            const verbs = connector.cards
+              .filter(
+                (c) =>
+                  c.conversation === `cards-${step.person}` || c.conversation === `chat-${step.teamsUserId}`,
+              )
+              .map(
+                (c) =>
+                  `${c.method} ${actionsOf(c.card)
+                    .map((a) => `${a.verb}:${String(a.data.disputeId).slice(0, 8)}`)
+                    .join(',')}`,
+              );
+            log(`  cards to ${step.person}: ${verbs.join(' | ')} (dispute ${d.id.slice(0, 8)})`);
+            throw error;
+          });
+          const action = actionsOf(card.card).find((a) => a.verb === step.verb && a.data.disputeId === d.id);
+          const inputs: Record<string, string> = {};
+          for (const id of inputsOf(card.card)) {
+            const key = Object.keys(step.inputs ?? {}).find((k) => id === k || id.toLowerCase().includes(k));
+            if (key) inputs[id] = step.inputs?.[key] ?? '';
+          }
+          await invoke(step.teamsUserId, step.verb, { ...action?.data, ...inputs });
+          const happened = await until(`${step.verb} on ${d.caseReference} to show`, 30_000, async () =>
+            (await seen(d, step.done)) ? true : undefined,
+          ).catch(() => false);
+          if (happened) return;
+        }
+        throw new Error(`${step.verb} on ${d.caseReference} never showed`);
+      }
+      if (step.kind === 'reply') {
+        const [mail] = await until(`the email to reply to on ${d.caseReference}`, 120_000, async () => {
+          const found = await mailsFor(d.id, { kind: 'email', mailbox: step.mailbox, subject: step.subject });
+          return found.length > 0 ? found : undefined;
+        });
+        await admin(
+          'POST',
+          `/mailboxes/${encodeURIComponent(step.mailbox)}/messages/${encodeURIComponent(mail?.id ?? '')}/reply`,
+          { comment: step.text },
+        );
+        return;
+      }
+      const [meeting] = await until(`the meeting of ${d.caseReference}`, 120_000, async () => {
+        const found = await meetingsFor(d.caseReference, step.convener);
+        return found.length > 0 ? found : undefined;
+      });
+      for (const attendee of meeting?.attendees ?? []) {
+        const address = attendee.emailAddress.address;
+        const copy = await until(`${address}'s invitation`, 60_000, async () =>
+          (await events(address)).find((e) => e.iCalUId === meeting?.iCalUId && !e.isCancelled),
+        );
+        await admin(
+          'POST',
+          `/mailboxes/${encodeURIComponent(address)}/events/${encodeURIComponent(copy.id)}/respond`,
+          {
+            response: 'accept',
+          },
+        );
+      }
+    };
+
+    const longest = Math.max(...procedures.map((p) => p.steps.length));
+    for (let index = 0; index < longest; index++) {
+      const stepsNow = disputes.flatMap((d) => {
+        const step = d.procedure.steps[index];
+        return step ? [{ d, step }] : [];
+      });
+      const moves = stepsNow.filter((s) => s.step.kind === 'after-meeting');
+      if (moves.length > 0) {
+        // One move of the test clock past the end of every dispute's meeting.
+        let latest = 0;
+        for (const { d, step } of moves) {
+          if (step.kind !== 'after-meeting') continue;
+          for (const e of await meetingsFor(d.caseReference, step.convener)) {
+            const end = Date.parse(/Z$/.test(e.end.dateTime) ? e.end.dateTime : `${e.end.dateTime}Z`);
+            latest = Math.max(latest, end);
+          }
+        }
+        const to = new Date(latest + 60_000).toISOString();
+        await post('/dev/clock', { advanceTo: to });
+        figures.steps += moves.length;
+        log(`step ${index + 1}: the clock moved to ${to}`);
+      }
+      const rest = stepsNow.filter((s) => s.step.kind !== 'after-meeting');
+      await Promise.all(
+        rest.map(({ d, step }) =>
+          limit(async () => {
+            await takeStep(d, step as Extract<ChaosStep, { kind: 'click' | 'reply' | 'accept-meeting' }>);
+            figures.steps++;
+          }),
+        ),
+      );
+      if (rest.length > 0) log(`step ${index + 1}: ${rest.length} × ${rest[0]?.step.kind}`);
+    }
+
+    // ── Done: stop killing, let the bot finish what it has, then count where things landed.
+    stopping = true;
+    if (killer) clearTimeout(killer);
+    await ready;
+    await sleep(3_000);
+    for (const d of disputes) {
+      for (const e of d.procedure.once) {
+        const count =
+          e.kind === 'email'
+            ? (await mailsFor(d.id, e)).length
+            : (await meetingsFor(d.caseReference, e.convener)).length;
+        const what = e.kind === 'email' ? `${e.mailbox} ${e.subject}` : `meeting on ${e.convener}`;
+        if (count === 0) {
+          figures.lost++;
+          problem(`${d.caseReference}: no ${what}`);
+        } else if (count > 1) {
+          figures.duplicates += count - 1;
+          problem(`${d.caseReference}: ${count} × ${what}`);
+        }
+      }
+      // Cards: each card a step asks a person to act on (the button with the step's verb, for this
+      // dispute) is posted into their chat exactly once. Other cards (a meeting's running tally of
+      // answers) are rendered from the dispute's state when delivered, so two of them can be alike.
+      for (const step of d.procedure.steps) {
+        if (step.kind !== 'click') continue;
+        const count = connector.cards.filter(
+          (c) =>
+            c.method === 'POST' &&
+            (c.conversation === `cards-${step.person}` || c.conversation === `chat-${step.teamsUserId}`) &&
+            actionsOf(c.card).some((a) => a.verb === step.verb && a.data.disputeId === d.id),
+        ).length;
+        if (count === 0) {
+          figures.lost++;
+          problem(`${d.caseReference}: no card with ${step.verb} to ${step.person}`);
+        } else if (count > 1) {
+          figures.duplicates += count - 1;
+          problem(`${d.caseReference}: ${count} cards with ${step.verb} to ${step.person}`);
+        }
+      }
+    }
+  } finally {
+    stopping = true;
+    if (killer) clearTimeout(killer);
+    for (const child of children) child.kill('SIGKILL');
+    await connector.close();
+    untrust();
+    if (schema && options.databaseUrl) {
+      const pg = (await import('pg')).default;
+      const client = new pg.Client({ connectionString: options.databaseUrl });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  figures.ms = Date.now() - started;
+  return figures;
+}
+
+export function describeChaos(f: ChaosFigures): string {
+  return [
+    `disputes: ${f.disputes}, kills: ${f.kills}, steps: ${f.steps}, duplicates: ${f.duplicates}, lost: ${f.lost}`,
+    `  in ${(f.ms / 1000).toFixed(0)} s`,
+    ...f.problems.map((p) => `  ${p}`),
+  ].join('\n');
+}
