@@ -60,6 +60,8 @@ describe('Solihull Stage 4: mediation convened by a chair in another tenant', ()
       raisingOrganisationId: 'solihull-adults',
       counterpartOrganisationId: 'solihull-health',
       category,
+      // "Before you start": the raiser confirmed it is not a conduct concern (West Midlands PoT).
+      outOfScopeConfirmed: true,
       details: {
         issue: 'The agencies disagree about whether a section 42 enquiry is needed.',
         informalAttempts: 'Discussed between the two practitioners on 7 January 2027.',
