@@ -273,7 +273,19 @@ function words(intent: CardIntent): Words {
         ],
       };
     case 'after-resolution':
-      return { title: 'After the resolution', text: [intent.quote] };
+      return {
+        title: intent.reminder
+          ? `Reminder: due by ${dueDay(intent.dueDate ?? null)}`
+          : 'After the resolution',
+        text: [
+          intent.quote,
+          ...(intent.dueDate && !intent.reminder
+            ? [
+                `If it applies, it is due by ${dueDay(intent.dueDate)}; Concord will remind you a week before.`,
+              ]
+            : []),
+        ],
+      };
     case 'action-parked':
       return {
         title: 'An action on this dispute could not be completed',
@@ -300,7 +312,14 @@ export function overallTimescaleText(intent: Extract<CardIntent, { kind: 'overal
     intent.percent === 100
       ? `${limit.charAt(0).toUpperCase()}${limit.slice(1)} has passed.`
       : `${intent.percent === 75 ? 'Three quarters' : 'Half'} of ${limit} has been used.`;
-  return quote ? `${said} ${quote}` : said;
+  // A maximum is a limit the procedure sets; a usual or expected time is a guide (NEL: "usually").
+  const firmness =
+    intent.strength === 'maximum'
+      ? ' The procedure sets this as a maximum.'
+      : intent.strength === 'usual' || intent.strength === 'expected'
+        ? ` The procedure gives this as the ${intent.strength} time, not a fixed limit.`
+        : '';
+  return quote ? `${said}${firmness} ${quote}` : `${said}${firmness}`;
 }
 
 function feedbackText(update: Extract<CardIntent, { kind: 'feedback' }>['update']): string {

@@ -144,6 +144,8 @@ export type CardIntent =
     }
   | {
       readonly kind: 'overall-timescale';
+      /** How firm the procedure's limit is: a maximum, the usual time, or the expected time. */
+      readonly strength?: 'maximum' | 'usual' | 'expected';
       /** 100 when the limit has passed. */
       readonly percent: 50 | 75 | 100;
       readonly workingDays: number | null;
@@ -158,7 +160,16 @@ export type CardIntent =
   | { readonly kind: 'feedback'; readonly update: FeedbackUpdate; readonly quote: string }
   | { readonly kind: 'decision-accepted'; readonly by: string }
   | { readonly kind: 'ended-unresolved'; readonly reason: OutcomeText }
-  | { readonly kind: 'after-resolution'; readonly quote: string }
+  | {
+      readonly kind: 'after-resolution';
+      readonly quote: string;
+      /** What the step is (a debrief, a learning referral, a plan review, a gap in policy). */
+      readonly step?: 'debrief' | 'learning-referral' | 'plan-review' | 'policy-gap';
+      /** The London day by which the procedure says it happens, where it gives a time. */
+      readonly dueDate?: string | null;
+      /** A reminder ahead of that day, rather than the first notice. */
+      readonly reminder?: boolean;
+    }
   | { readonly kind: 'resolved'; readonly summary: OutcomeText }
   /** The shell's notice to the owner that an effect was parked after its retries ran out. */
   | {

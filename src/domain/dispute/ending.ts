@@ -3,7 +3,7 @@
  * exceptional routes after the final stage), ended unresolved, or resolved with written
  * confirmation to every party and the agreed actions tracked to their dates.
  */
-import { startOfLondonDay } from '../calendar/index.ts';
+import { londonDay, startOfLondonDay } from '../calendar/index.ts';
 import type { DecisionOption } from './card-intents.ts';
 import type { Confirmation } from './email-intents.ts';
 import type { OutcomeText } from './record-intents.ts';
@@ -96,7 +96,21 @@ export function resolveDispute(t: Transition, outcome: Omit<StageOutcome, 'at' |
   feedbackToRaiser(t, t.stage, { kind: 'resolved', stageName: t.stage.name });
   for (const after of t.procedure.afterResolution) {
     const to = (after.to && t.resolve(after.to, t.state.owner)) || t.state.owner;
-    t.sendCard(to, 'status', { kind: 'after-resolution', quote: after.quote }, `after-${after.id}`);
+    // "A LAC Review must be held within 4 weeks": the day it is due, and a reminder a week before.
+    const dueDate = after.within
+      ? londonDay(new Date(Date.parse(t.ctx.now) + after.within.weeks * 7 * 86_400_000))
+      : null;
+    t.sendCard(
+      to,
+      'status',
+      { kind: 'after-resolution', quote: after.quote, step: after.kind, dueDate },
+      `after-${after.id}`,
+    );
+    if (dueDate) {
+      const reminder = new Date(startOfLondonDay(dueDate).getTime() + 9 * 3_600_000 - 7 * 86_400_000);
+      if (reminder.toISOString() > t.ctx.now)
+        t.setTimer('after-resolution-due', reminder.toISOString(), 'after', after.id);
+    }
   }
   t.sendCard(t.state.owner, 'status', { kind: 'resolved', summary: outcome.summary }, 'step');
 }

@@ -31,4 +31,6 @@ export type TimerKind =
   | 'overall-warning-50'
   | 'overall-warning-75'
   | 'meeting-end'
-  | 'action-due';
+  | 'action-due'
+  /** A step after the resolution the procedure gives a time for (IRO: a LAC Review within 4 weeks). */
+  | 'after-resolution-due';

@@ -262,3 +262,26 @@ describe('a referral the procedure says goes by a particular means', () => {
     expect(w.s.status).toBe('resolved');
   });
 });
+
+describe('a step after the resolution that the procedure gives a time for', () => {
+  it('IRO: "a LAC Review must be held within 4 weeks" is dated on the IRO’s card and reminded a week before, after the dispute has closed', () => {
+    const w = raise(iro, { hosts: ['la', 'partner'] });
+    walkTo(w, 1);
+    w.send({
+      type: 'outcome-recorded',
+      by: w.s.stage.awaiting!,
+      resolved: true,
+      summary: 'Direction given.',
+    });
+    w.send({ type: 'resolved', by: person('la', 'iro'), summary: 'Authorised.' });
+    expect(w.s.status).toBe('resolved');
+    const card = cardsIn(w.last).find((c) => c.intent.kind === 'after-resolution');
+    expect(card?.intent).toMatchObject({ step: 'plan-review', dueDate: '2026-12-21' });
+    expect(cardViewOf(card!).text.join(' ')).toMatch(/due by Monday 21 December 2026/);
+    w.fire('after-resolution-due', 'after');
+    expect(w.now.toISOString()).toBe('2026-12-14T09:00:00.000Z');
+    const reminder = cardsIn(w.last).find((c) => c.intent.kind === 'after-resolution');
+    expect(cardViewOf(reminder!).title).toBe('Reminder: due by Monday 21 December 2026');
+    expect(reminder?.to.id).toBe('la.iro');
+  });
+});

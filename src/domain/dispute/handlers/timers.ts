@@ -1,3 +1,4 @@
+import { londonDay } from '../../calendar/index.ts';
 /** Timers firing: stage and overall warnings and deadlines, the meeting's end, agreed actions due. */
 
 import type { CardIntent } from '../card-intents.ts';
@@ -10,7 +11,8 @@ import { STAGE_TIMER_KINDS } from '../transition.ts';
 import { onMeetingHeld } from './meeting.ts';
 
 export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
-  if (t.state.status !== 'open' && event.kind !== 'action-due') refuse('stale-timer', 'timer-after-end');
+  const afterEnd = event.kind === 'action-due' || event.kind === 'after-resolution-due';
+  if (t.state.status !== 'open' && !afterEnd) refuse('stale-timer', 'timer-after-end');
   const s = t.state.stage;
   const isStageTimer = STAGE_TIMER_KINDS.includes(event.kind) || event.kind === 'meeting-end';
   if (isStageTimer && event.stageId !== s.id) refuse('stale-timer', 'timer-earlier-stage');
@@ -82,6 +84,7 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
         percent: event.kind === 'overall-deadline' ? 100 : event.kind === 'overall-warning-50' ? 50 : 75,
         workingDays: overall?.workingDays ?? null,
         quote: overall?.quote ?? null,
+        ...(overall ? { strength: overall.strength } : {}),
       };
       for (const person of [
         t.state.owner,
@@ -95,6 +98,20 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
       const meeting = s.meeting;
       if (!meeting?.eventId) refuse('stale-timer', 'timer-no-meeting');
       onMeetingHeld(t, meeting.eventId);
+      return;
+    }
+    case 'after-resolution-due': {
+      const after = t.procedure.afterResolution.find((a) => a.id === timerSuffix(event.key));
+      if (!after?.within) refuse('stale-timer', 'timer-no-action');
+      const to = (after.to && t.resolve(after.to, t.state.owner)) || t.state.owner;
+      const resolvedAt = t.state.endedAt ?? t.ctx.now;
+      const dueDate = londonDay(new Date(Date.parse(resolvedAt) + after.within.weeks * 7 * 86_400_000));
+      t.sendCard(
+        to,
+        'status',
+        { kind: 'after-resolution', quote: after.quote, step: after.kind, dueDate, reminder: true },
+        `after-${after.id}`,
+      );
       return;
     }
     case 'action-due': {
