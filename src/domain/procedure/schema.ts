@@ -58,8 +58,14 @@ export const meetingSchema = z.object({
    * meeting may be booked; `inPerson`: the parties may meet face to face. Absent: a Teams meeting.
    */
   form: z
-    .object({ online: z.boolean(), inPerson: z.boolean(), quote })
-    .refine((f) => f.online || f.inPerson, { message: 'a meeting must be online, in person or both' })
+    .union([
+      z
+        .object({ online: z.boolean(), inPerson: z.boolean(), quote })
+        .refine((f) => f.online || f.inPerson, { message: 'a meeting must be online, in person or both' }),
+      // Definitions saved before `form` was data (ANE 1.0.1: "Virtual or in-person") keep reading:
+      // the text alone booked a Teams meeting, and said nothing against meeting in person.
+      quote.transform((q) => ({ online: true, inPerson: true, quote: q })),
+    ])
     .optional(),
   minutes: z.boolean().default(false),
   /** Id of a `record.agendas` entry whose items become the meeting body. */
