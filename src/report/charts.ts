@@ -31,7 +31,7 @@ const RAG_COLOURS: Readonly<Record<Rag, string>> = {
 
 const RAG_WORDS: Readonly<Record<Rag, string>> = {
   red: 'Overdue',
-  amber: 'Half the time or more used',
+  amber: 'Half the time used',
   green: 'On track',
   none: 'No fixed timescale',
 };

@@ -393,7 +393,7 @@ describe.skipIf(SKIP !== null)('ANE journey through the Agents Playground (e2e)'
       await chat.waitForCard(/Done: record closed/);
       await chat.say('my disputes');
       const list = await chat.waitForCard([/My disputes/, /ANE-2027-0001/]);
-      expect(await list.textContent()).toMatch(/Status: closed/);
+      expect(await list.textContent()).toMatch(/ANE-2027-0001[\s\S]*Closed/);
     });
   }, 600_000);
 });

@@ -322,8 +322,8 @@ describe('the recording template drives the case file, with no procedure-specifi
     expect(all.join('\n')).not.toContain('complete this heading by hand');
     expect(all.join('\n')).toContain(MINUTES);
     expect(all.filter(hasMachineDate)).toEqual([]);
-    // NEL is for children and adults: with no subject chosen, neutral words.
-    expect(file.intro).toContain("the person's case file");
+    // NEL is for children and adults: the raiser said it is about a child, so the words follow.
+    expect(file.intro).toContain("the child's file");
   });
 
   it("IRO: a meeting's minutes sit under the DRP agenda's headings", () => {

@@ -12,7 +12,13 @@ import { loadReportInputs } from '../../src/report/inputs.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
 import { enqueueEffect, saveDispute } from '../../src/store/operations/index.ts';
-import { fixtureResolver, person, RAISE_DETAILS, Walk } from '../domain/dispute/fixtures.ts';
+import {
+  fixtureResolver,
+  person,
+  RAISE_DETAILS,
+  raiseConfirmations,
+  Walk,
+} from '../domain/dispute/fixtures.ts';
 
 const procedures = loadProcedures();
 const solihull = procedures.get('solihull-ssab');
@@ -44,6 +50,7 @@ describe('the learning log', () => {
       raisingOrganisationId: 'adults',
       counterpartOrganisationId: 'health',
       category: solihull.categories[0]?.id ?? '',
+      ...raiseConfirmations(solihull),
       details: RAISE_DETAILS,
     });
     w.at('2027-01-14T11:00:00.000Z').send({ type: 'resolved', by: w.s.owner, summary: 'Agreed between us.' });
