@@ -101,6 +101,16 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The issue as the raiser states it; the other agency's email must carry it. */
+const ISSUE = 'The agencies disagree about whether the threshold for a strategy discussion is met.';
+function answerFor(label: string): string {
+  if (/tried informally|already taken|efforts/i.test(label))
+    return 'Discussed by telephone on 8 January 2027; no agreement.';
+  if (/resolution sought/i.test(label)) return 'A joint strategy discussion within five working days.';
+  if (/source of conflict/i.test(label)) return 'A decision at the strategy meeting on 7 January 2027.';
+  return ISSUE;
+}
+
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e2e)', () => {
@@ -245,6 +255,11 @@ describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e
       /** A person clicks a button: the next step is whatever follows from this state. */
       async function press(card: Locator, button: string | RegExp): Promise<void> {
         seqAtAction = (await state()).seq;
+        const name = await card
+          .getByRole('button', { name: button, exact: typeof button === 'string' })
+          .first()
+          .innerText();
+        clicked.push(name.trim());
         await c.click(card, button);
       }
       /** The newest card naming the case with a button matching `button` (and every `text`). */
@@ -266,11 +281,14 @@ describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e
         }
         return card;
       }
+      const clicked: string[] = [];
       async function step(name: string, run: () => Promise<void>): Promise<void> {
         const t = Date.now();
+        clicked.length = 0;
         try {
           await run();
-          progress.push(`ok ${((Date.now() - t) / 1000).toFixed(1)} s: ${name}`);
+          const buttons = clicked.length ? ` [clicked "${clicked.join('", "')}"]` : '';
+          progress.push(`ok ${((Date.now() - t) / 1000).toFixed(1)} s: ${name}${buttons}`);
         } catch (error) {
           progress.push(`FAILED: ${name}`);
           await c.screenshot(`/tmp/procedure-journey-${journey.sample}-failed.png`).catch(() => {});
@@ -301,16 +319,23 @@ describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e
         }
         const form = await c.waitForCard(/Case reference/);
         await c.fill(form, /Case reference/, caseReference);
-        await c.choose(form, /Partner organisation|other agency/, journey.partner);
+        await c.choose(form, /Partner organisation|other (partner )?agency/, journey.partner);
         await c.choose(form, /Category/, procedure.categories[0]?.label ?? /./);
         if (journey.urgency) await form.getByRole('radio', { name: journey.urgency }).check();
-        await c.fill(
-          form,
-          /What is in dispute/,
-          'The agencies disagree about whether the threshold for a strategy discussion is met.',
-        );
-        await c.fill(form, /tried informally/, 'Discussed by telephone on 8 January 2027; no agreement.');
-        await c.fill(form, /Resolution sought/, 'A joint strategy discussion within five working days.');
+        // Every free-text question the procedure asks, answered by what it asks for.
+        const boxes = form.locator('textarea');
+        const count = await boxes.count();
+        expect(count).toBeGreaterThan(0);
+        for (let i = 0; i < count; i++) {
+          const box = boxes.nth(i);
+          const labelledBy = (await box.getAttribute('aria-labelledby')) ?? '';
+          let label = (await box.getAttribute('aria-label')) ?? '';
+          for (const id of labelledBy.split(/\s+/).filter(Boolean)) {
+            const labelling = c.page.locator(`[id="${id}"]`);
+            if ((await labelling.count()) > 0) label += ` ${(await labelling.first().textContent()) ?? ''}`;
+          }
+          await box.fill(answerFor(label));
+        }
         await c.click(form, 'Submit');
         await c.waitForCard(/Dispute raised/);
         disputeId = await eventually('the raised dispute', async () => {
@@ -332,7 +357,11 @@ describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e
         const by = current.stage.awaiting;
 
         if (phase === 'meeting-booked') {
-          await step(`${stageId}: the meeting is booked and answered`, async () => {
+          const declining = journey.declineAt === stageId && !declined;
+          const what = declining
+            ? 'the other agency declines the meeting; Concord books another time'
+            : 'the meeting is booked and everyone accepts';
+          await step(`${stageId}: ${what}`, async () => {
             const meeting = current.stage.meeting;
             if (!meeting?.eventId || !meeting.end) throw new Error('no meeting booked');
             const organiser = await eventually(`the ${stageId} meeting on a host calendar`, async () => {
@@ -348,7 +377,7 @@ describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e
               Date.parse(current.stage.startedAt),
             );
             const external = meeting.attendees.filter((a) => !inHost(a.person));
-            if (journey.declineAt === stageId && !declined && external[0]) {
+            if (declining && external[0]) {
               // Someone in the other agency cannot come: they decline; Concord books another time.
               const who = external[0].person;
               const shown = await c.waitForCard([caseReference, /Attendees/, /No response yet/], 30_000);
@@ -451,7 +480,7 @@ describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e
               });
               expect(received.mail.importance).toBe('high');
               expect(received.mail.subject).toContain(caseReference);
-              expect(received.mail.text).toContain('The agencies disagree about whether the threshold');
+              expect(received.mail.text).toContain(ISSUE);
               emailedStages.push(stageId);
               const answer = `Our response at ${stageId}: we will review the case file and reply in writing.`;
               await admin(
@@ -480,7 +509,7 @@ describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e
             return;
           }
           if (phase === 'informal-contact') {
-            const card = await cardWith(/^Record the outcome$/);
+            const card = await cardWith(/^Record the outcome$/, [stageName]);
             await card
               .getByRole('radio', { name: /^Not resolved/ })
               .first()
@@ -490,11 +519,11 @@ describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e
             return;
           }
           if (phase === 'awaiting-owner' && last) {
-            const card = await cardWith(/resolved|authorise/i);
+            const card = await cardWith(/resolved|authorise/i, [stageName]);
             await press(card, /resolved|authorise/i);
             return;
           }
-          const card = await cardWith(/^Raise (?!informally)|escalate/i);
+          const card = await cardWith(/^Raise (?!informally)|escalate/i, [stageName]);
           await press(card, /^Raise (?!informally)|escalate/i);
         });
         s = await nextStep(`${stageId} ${phase}`);
@@ -512,11 +541,27 @@ describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e
           );
           expect(confirmation.importance).toBe('high');
         }
-        await c.waitForCard([caseReference, /resolved/i], 30_000);
+        const resolved = await c.waitForCard([caseReference, /Dispute resolved/], 30_000);
+        expect(await resolved.innerText()).toContain('Agreed: a joint strategy discussion on 20 January.');
+      });
+
+      await step('the raiser closes the record', async () => {
+        await actAs(raiser.id);
+        const resolved = await cardWith(/^Close the record$/, [/Dispute resolved/]);
+        await press(resolved, 'Close the record');
+        await c.waitForCard(/Done: record closed/);
+        await eventually('the closed record', async () =>
+          (await state()).status === 'closed' ? true : undefined,
+        );
+        await c.say('my disputes');
+        const list = await c.waitForCard([/My disputes/, caseReference]);
+        expect(await list.innerText()).toMatch(/Status: closed/);
       });
       if (journey.declineAt) expect(declined).toBe(true);
       const seconds = (Date.now() - started) / 1000;
-      timings.push(`${journey.sample}: ${seconds.toFixed(1)} s (${stagesSeen.join(', ')})`);
+      timings.push(
+        `${journey.sample}: ${seconds.toFixed(1)} s (${stagesSeen.join(', ')}; emailed the other agency at ${emailedStages.join(', ') || 'none'})`,
+      );
       console.info(`[e2e] ${journey.sample} (${seconds.toFixed(1)} s):\n  ${progress.join('\n  ')}`);
     },
     300_000,
