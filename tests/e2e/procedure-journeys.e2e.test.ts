@@ -111,6 +111,7 @@ function answerFor(label: string): string {
   return ISSUE;
 }
 
+const from = (m: AdminMail) => m.from?.emailAddress.address.toLowerCase();
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e2e)', () => {
@@ -347,6 +348,7 @@ describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e
       const stagesSeen: string[] = [];
       const emailedStages: string[] = [];
       let declined = false;
+      const lettersFrom: string[] = [];
       let s = await nextStep('raise');
       for (let guard = 0; guard < 40 && s.status === 'open'; guard++) {
         const current = s;
@@ -524,7 +526,26 @@ describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e
             return;
           }
           const card = await cardWith(/^Raise (?!informally)|escalate/i, [stageName]);
+          const button = card.getByRole('button', { name: /^Raise (?!informally).* and send$/ });
+          const reviewed = (await button.count()) > 0;
+          // Reviewing and sending the statement (a letter in their name): the other agency receives it.
+          const external = current.participants.filter((p) => !inHost(p));
+          const before = new Set<string>();
+          if (reviewed) for (const p of external) for (const m of await caseMail(p.email)) before.add(m.id);
           await press(card, /^Raise (?!informally)|escalate/i);
+          if (reviewed && !hostOrgs.has(journey.counterpart)) {
+            const sent = await eventually('the statement in the other agency', async () => {
+              for (const p of (await state()).participants.filter((q) => !inHost(q))) {
+                const mail = (await caseMail(p.email)).find((m) => !before.has(m.id));
+                if (mail) return mail;
+              }
+              return undefined;
+            });
+            expect(sent.importance).toBe('high');
+            expect(sent.text).toContain(ISSUE);
+            expect(from(sent)).toBe(by.email.toLowerCase());
+            lettersFrom.push(by.id);
+          }
         });
         s = await nextStep(`${stageId} ${phase}`);
       }
@@ -560,7 +581,7 @@ describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e
       if (journey.declineAt) expect(declined).toBe(true);
       const seconds = (Date.now() - started) / 1000;
       timings.push(
-        `${journey.sample}: ${seconds.toFixed(1)} s (${stagesSeen.join(', ')}; emailed the other agency at ${emailedStages.join(', ') || 'none'})`,
+        `${journey.sample}: ${seconds.toFixed(1)} s (${stagesSeen.join(', ')}; emailed the other agency at ${emailedStages.join(', ') || 'none'}; reviewed and sent by ${lettersFrom.join(', ') || 'none'})`,
       );
       console.info(`[e2e] ${journey.sample} (${seconds.toFixed(1)} s):\n  ${progress.join('\n  ')}`);
     },
