@@ -561,6 +561,7 @@ describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e
             (await caseMail(p.email)).find((m) => /written confirmation/i.test(m.subject)),
           );
           expect(confirmation.importance).toBe('high');
+          expect(confirmation.text).toContain('Agreed: a joint strategy discussion on 20 January.');
         }
         const resolved = await c.waitForCard([caseReference, /Dispute resolved/], 30_000);
         expect(await resolved.innerText()).toContain('Agreed: a joint strategy discussion on 20 January.');
