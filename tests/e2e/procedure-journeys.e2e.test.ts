@@ -577,7 +577,7 @@ describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e
         );
         await c.say('my disputes');
         const list = await c.waitForCard([/My disputes/, caseReference]);
-        expect(await list.innerText()).toMatch(/Status: closed/);
+        expect(await list.innerText()).toMatch(/Closed/);
       });
       if (journey.declineAt) expect(declined).toBe(true);
       const seconds = (Date.now() - started) / 1000;
