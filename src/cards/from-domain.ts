@@ -5,7 +5,6 @@
 import type { CardView, DisputeState, RecordEntry, Refusal } from '../domain/dispute/types.ts';
 import { looksLikeName, RAISE_TEXT_MAX, subjectOfProcedure } from '../domain/dispute/validate.ts';
 import type { ProcedureDefinition, Stage } from '../domain/procedure/schema.ts';
-import { aboutWords } from '../wording/audience.ts';
 import type {
   Deadlines,
   DecisionViewModel,

@@ -28,7 +28,7 @@
  * time (they are about processes, not about the case), so the test clock never strands a lease.
  */
 import { randomUUID } from 'node:crypto';
-import type { CardView, DisputeEvent, DisputeState, EventSource } from '../domain/dispute/types.ts';
+import type { DisputeEvent, DisputeState, EventSource } from '../domain/dispute/types.ts';
 import { describeEvent, type Logger, silentLogger } from '../log/index.ts';
 import type { Store } from '../store/open-store.ts';
 import {
