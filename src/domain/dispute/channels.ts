@@ -57,10 +57,7 @@ export const CHANNELS: Record<Channel, EnterChannel> = {
  */
 function withOthers(t: Transition, entry: ChannelEntry): void {
   const { stage, actor, copies, deadline } = entry;
-  const others = stage.with
-    .map((p) => t.resolve(p, p.side === 'raising' ? actor : undefined))
-    .filter((p): p is PersonRef => !!p && p.id !== actor.id)
-    .filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i);
+  const others = otherParties(t, stage, actor);
   t.addParticipants(...others);
   const byEmail = others.filter((p) => !t.inTeams(p));
   if (byEmail.length > 0) {
@@ -109,6 +106,17 @@ function withOthers(t: Transition, entry: ChannelEntry): void {
     return;
   }
   askForOutcome(t, actor, others, byEmail);
+}
+
+/**
+ * The people a stage is held with besides its actor (its `with` parties, resolved; each once). Those
+ * in another tenant are reached by email, those in the host tenant by Teams.
+ */
+export function otherParties(t: Transition, stage: Stage, actor: PersonRef): PersonRef[] {
+  return stage.with
+    .map((p) => t.resolve(p, p.side === 'raising' ? actor : undefined))
+    .filter((p): p is PersonRef => !!p && p.id !== actor.id)
+    .filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i);
 }
 
 /** The stage's statement or letter, from its actor to the stage's parties with its copies, due by its deadline. */

@@ -4,7 +4,7 @@
  */
 import type { Stage } from '../procedure/schema.ts';
 import type { FeedbackUpdate } from './card-intents.ts';
-import { CHANNELS, emailDetails } from './channels.ts';
+import { CHANNELS, emailDetails, otherParties } from './channels.ts';
 import { isSamePerson } from './guards.ts';
 import { refuse } from './refusal.ts';
 import type { Transition } from './transition.ts';
@@ -109,10 +109,7 @@ export function stageActor(t: Transition, index: number, decider: PersonRef | un
 export function sendsInActorsName(t: Transition, stage: Stage, actor: PersonRef): boolean {
   if (stage.channel === 'email' || stage.channel === 'written') return true;
   if (stage.channel !== 'discussion' && stage.channel !== 'reassignment') return false;
-  return stage.with.some((p) => {
-    const person = t.resolve(p, p.side === 'raising' ? actor : undefined);
-    return !!person && person.id !== actor.id && !t.inTeams(person);
-  });
+  return otherParties(t, stage, actor).some((person) => !t.inTeams(person));
 }
 
 function stripEmpty(statement: Partial<DisputeDetails> | undefined): Partial<DisputeDetails> {

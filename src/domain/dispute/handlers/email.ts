@@ -1,6 +1,6 @@
 /** The stage's email thread: delivery, the counterpart's reply, its acknowledgement, and chasing. */
 
-import { askForOutcome } from '../channels.ts';
+import { askForOutcome, otherParties } from '../channels.ts';
 import type { EventOf } from '../decide-types.ts';
 import { resolveDispute, stageUnresolved } from '../ending.ts';
 import { isSamePerson, requireOpen, requirePhase } from '../guards.ts';
@@ -119,9 +119,7 @@ function onDiscussionReply(t: Transition, event: EventOf<'reply-received'>, acto
     params: { stageName: stage.name },
     outcome: text,
   });
-  const others = stage.with
-    .map((p) => t.resolve(p, p.side === 'raising' ? actor : undefined))
-    .filter((p): p is PersonRef => !!p && p.id !== actor.id);
+  const others = otherParties(t, stage, actor);
   askForOutcome(
     t,
     actor,
