@@ -17,11 +17,11 @@ const LINES: readonly [RecordLine, string][] = [
       kind: 'referral-prepared',
       params: { routeName: 'CAFCASS', means: 'Egress', to: 'Service Manager, CAFCASS' },
     },
-    'The CAFCASS referral to Service Manager, CAFCASS was prepared to be sent by: Egress',
+    'The CAFCASS referral to Service Manager, CAFCASS was prepared for sending as the procedure requires: “Egress”',
   ],
   [
     { kind: 'referral-sent', params: { routeName: 'CAFCASS', means: 'Egress', by: 'IRO, Northborough' } },
-    'IRO, Northborough recorded that the CAFCASS referral was sent by: Egress',
+    'IRO, Northborough recorded that the CAFCASS referral was sent as the procedure requires: “Egress”',
   ],
   [
     { kind: 'meeting-required', params: { stageName: 'Stage 3', quote: 'They must meet.' } },

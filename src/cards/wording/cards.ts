@@ -251,7 +251,7 @@ function words(intent: CardIntent): Words {
       return {
         title: `${intent.routeName}: send the referral securely`,
         text: [
-          `The procedure says this referral goes by: ${intent.means}. Concord has not sent it. Send the text below to ${intent.to.name} (${intent.to.email}) that way, then record that it went.`,
+          `The procedure says how this referral is sent: “${intent.means}” Concord has not sent it. Send the text below to ${intent.to.name} (${intent.to.email}) that way, then record that it went.`,
           `${d.procedureName}: case ${d.caseReference}`,
           `“${d.quote}”`,
           ...(d.condition ? [d.condition] : []),
@@ -261,7 +261,7 @@ function words(intent: CardIntent): Words {
           `Resolution sought: ${d.resolutionSought}`,
           ...d.outcomes.map((o) => `${o.stageName}: ${outcomeText(o.summary)}`),
         ],
-        actions: [{ verb: VERBS.referralSent, title: `I have sent it by ${intent.means}` }],
+        actions: [{ verb: VERBS.referralSent, title: 'I have sent it as the procedure requires' }],
       };
     }
     case 'stage-involves-you':

@@ -48,9 +48,9 @@ function lineText(line: RecordLine, names?: RecordNames): string {
     case 'decided-escalate':
       return `${line.params.by} decided to raise ${line.params.stageName}.`;
     case 'referral-prepared':
-      return `The ${line.params.routeName} referral to ${line.params.to} was prepared to be sent by: ${line.params.means}`;
+      return `The ${line.params.routeName} referral to ${line.params.to} was prepared for sending as the procedure requires: “${line.params.means}”`;
     case 'referral-sent':
-      return `${line.params.by} recorded that the ${line.params.routeName} referral was sent by: ${line.params.means}`;
+      return `${line.params.by} recorded that the ${line.params.routeName} referral was sent as the procedure requires: “${line.params.means}”`;
     case 'meeting-required':
       return `Guidance did not resolve it at ${line.params.stageName}, so the meeting the procedure requires is being booked: “${line.params.quote}”`;
     case 'handed-to-sender':
