@@ -26,9 +26,14 @@ export async function isCurrent(ctx: BotContext, state: DisputeState, seq: numbe
   return (await ctx.cards.stepAt(state.id, seq)) === stepKey(state);
 }
 
-/** The seq a card's data carries (a number, or a number as text). */
+/**
+ * The seq a card's data carries: a number, or a number as text. Anything else (an object, which
+ * `Number` could throw on, an array, a boolean) is NaN, so the card counts as out of date.
+ */
 export function seqOf(data: Readonly<Record<string, unknown>>): number {
-  return typeof data.seq === 'number' ? data.seq : Number(data.seq);
+  if (typeof data.seq === 'number') return data.seq;
+  if (typeof data.seq === 'string' && /^\s*\d{1,15}\s*$/.test(data.seq)) return Number(data.seq);
+  return Number.NaN;
 }
 
 /** What a card that is out of date turns into: read-only, saying where the dispute is. */

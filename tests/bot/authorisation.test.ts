@@ -86,4 +86,25 @@ describe('a step action from someone not taking part', () => {
     expect(card).toBeNull();
     expect(textOf(cardOf(sent))).toContain('This step is for Team Manager, Adopt North East');
   });
+
+  // Found by `npm run fuzz` (seed 20261202): `Number({ toString: 'x' })` throws, the turn failed
+  // and the invoke got botbuilder's 501 instead of an answer.
+  for (const [label, seq] of [
+    ['an object whose toString is not a function', { toString: 'x' }],
+    ['an array', [1]],
+    ['a number written with letters', '1e3'],
+  ] as const) {
+    it(`treats a card whose seq is ${label} as out of date, and answers the party`, async () => {
+      const id = await raiseDispute(h);
+      const before = await h.service.get(id);
+      const { card, body } = await h.click('teamManager', 'informal', {
+        disputeId: id,
+        seq,
+        choice: 'accept',
+      });
+      expect(body.statusCode).toBe(200);
+      expect(textOf(card)).toContain('out of date');
+      expect((await h.service.get(id))?.seq).toBe(before?.seq);
+    });
+  }
 });
