@@ -17,12 +17,13 @@
  * tests/fuzz runs a short one as part of `npm test`.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { graphTargetOf, startEmulator, trustEmulatorCa } from '@concord/m365-emulator';
+import { Agent, fetch } from 'undici';
 import { type App, createApp, SAMPLE_DIRECTORY } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import type { PersonRef } from '../../src/domain/dispute/types.ts';
@@ -386,7 +387,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
         PUBLIC_URL: url,
         CLOCK: 'test',
         DATA_DIR: dir,
-        LOG_LEVEL: 'silent',
+        // FUZZ_LOG_LEVEL=error shows why a turn failed (on standard output).
+        LOG_LEVEL: process.env.FUZZ_LOG_LEVEL ?? 'silent',
         NODE_ENV: 'test',
       }),
       directoryFile,
@@ -466,15 +468,22 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
     });
 
     const requests = Array.from({ length: options.count }, next);
+    // The fuzzer's own connections, opened after the (synchronous, seconds-long) generation: the
+    // global pool holds the emulator's subscription-validation calls to the app, idle past the
+    // server's 5 s keep-alive while the generation blocked the loop, and reusing them raced the
+    // server's close (the 2 resets of earlier 10,000 runs were requests 0 and 1, every run).
+    const client = new Agent({ connections: 8 });
     figures.setupMs = Date.now() - started;
     const slowest: { ms: number; what: string }[] = [];
     let index = 0;
     const worker = async () => {
       while (index < requests.length) {
-        const request = requests[index++] as Request;
+        const at = index++;
+        const request = requests[at] as Request;
         const t = Date.now();
         try {
           const response = await fetch(`${url}${request.path}`, {
+            dispatcher: client,
             method: 'POST',
             headers: { 'content-type': request.contentType },
             body: request.body,
@@ -495,6 +504,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
           if (response.status >= 500 && !unhandledInvoke) {
             figures.fiveHundreds++;
             fail(`${response.status} on ${request.path}: ${summary(request.body)}`);
+            // FUZZ_DUMP=file keeps each failing request whole, to replay it.
+            if (process.env.FUZZ_DUMP)
+              appendFileSync(process.env.FUZZ_DUMP, `${at} ${request.path} ${request.body}\n`);
           }
           if (request.from === NON_PARTY || request.from === STRANGER) {
             if (SECRETS.some((s) => text.includes(s))) {
@@ -514,6 +526,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
             // A reset socket is only right for a body over the limit that was not read.
             if (Buffer.byteLength(request.body) < 1_048_576) {
               figures.crashes++;
+              if (process.env.FUZZ_DUMP)
+                appendFileSync(process.env.FUZZ_DUMP, `${at} ${request.path} ${request.body}\n`);
               const cause = (error as { cause?: { code?: string } }).cause?.code ?? '';
               fail(
                 `connection failed on ${request.path} (${name} ${cause}, ${Buffer.byteLength(request.body)} bytes): ${summary(request.body)}`,
@@ -529,6 +543,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
       }
     };
     await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+    await client.close();
 
     // Let the replies and the queues finish, then look.
     await running.runtime.worker.drain();
@@ -619,11 +634,13 @@ function summary(body: string | Buffer): string {
   try {
     const a = JSON.parse(String(body)) as Record<string, unknown>;
     const value = a.value as { verb?: unknown; action?: { verb?: unknown } } | undefined;
+    // Each field cut to 40 characters: a fuzzed verb can be thousands long.
+    const cut = (v: unknown) => (typeof v === 'string' && v.length > 40 ? `${v.slice(0, 40)}…` : v);
     return JSON.stringify({
-      type: a.type,
-      name: a.name,
-      verb: value?.verb ?? value?.action?.verb,
-      from: (a.from as { id?: unknown } | undefined)?.id,
+      type: cut(a.type),
+      name: cut(a.name),
+      verb: cut(value?.verb ?? value?.action?.verb),
+      from: cut((a.from as { id?: unknown } | undefined)?.id),
     });
   } catch {
     return String(body).slice(0, 120);
