@@ -177,6 +177,32 @@ describe('Stage 1 email', () => {
   });
 });
 
+describe('a Message-ID with `+` in it (as Gmail makes them)', () => {
+  it('is found by $filter, so the acknowledgement goes on the thread', async () => {
+    const disputeId = 'd-mail-gmail';
+    // Graph decodes a query string strictly: an unencoded `+` is a space and would match nothing.
+    const gmailId = '<CAJ+x9Fq=Zk_3w+a@mail.gmail.com>';
+    await w.h.admin('POST', `/mailboxes/${counterpart}/send`, {
+      to: ['team.manager@ane.example'],
+      subject: 'ANE-2026-0042: our reply',
+      body: 'We agree to meet.',
+      internetMessageId: gmailId,
+    });
+    const effect = acknowledgement(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('gateshead-team-manager'),
+      {
+        internetMessageId: gmailId,
+      },
+    );
+    const result = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 });
+    expect(result.ok).toBe(true);
+    const ack = (await inbox(counterpart)).find((m) => header(m, DISPUTE_HEADER) === disputeId);
+    expect(header(ack as AdminMessage, 'In-Reply-To')).toBe(gmailId);
+  });
+});
+
 describe('missed notifications', () => {
   it('a dropped notification is caught up by delta on `missed`', async () => {
     const disputeId = 'd-mail-3';

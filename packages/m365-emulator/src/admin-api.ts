@@ -117,14 +117,22 @@ export function createAdminApi(services: Services): AdminApi {
         const headers = Object.entries((body.headers as Record<string, string>) ?? {}).map(
           ([name, value]) => ({ name, value }),
         );
-        const draft = createMessage(state, m, {
-          subject: String(body.subject ?? ''),
-          body: { contentType: body.bodyType === 'html' ? 'html' : 'text', content: String(body.body ?? '') },
-          toRecipients: recipients(body.to),
-          ccRecipients: recipients(body.cc),
-          importance: String(body.importance ?? 'normal'),
-          ...(headers.length ? { internetMessageHeaders: headers } : {}),
-        });
+        const draft = createMessage(
+          state,
+          m,
+          {
+            subject: String(body.subject ?? ''),
+            body: {
+              contentType: body.bodyType === 'html' ? 'html' : 'text',
+              content: String(body.body ?? ''),
+            },
+            toRecipients: recipients(body.to),
+            ccRecipients: recipients(body.cc),
+            importance: String(body.importance ?? 'normal'),
+            ...(headers.length ? { internetMessageHeaders: headers } : {}),
+          },
+          typeof body.internetMessageId === 'string' ? { internetMessageId: body.internetMessageId } : {},
+        );
         sendDraft(state, m, String(draft.data.id));
         return json(201, adminMessage(draft));
       },
@@ -348,7 +356,7 @@ const ENDPOINTS = [
   'GET  /_emulator/mailboxes',
   'GET  /_emulator/mailboxes/{address}/messages[?folder=inbox]',
   'GET  /_emulator/mailboxes/{address}/messages/{id}',
-  'POST /_emulator/mailboxes/{address}/send {to, cc?, subject, body, bodyType?, importance?, headers?}',
+  'POST /_emulator/mailboxes/{address}/send {to, cc?, subject, body, bodyType?, importance?, headers?, internetMessageId?}',
   'POST /_emulator/mailboxes/{address}/messages/{id}/reply {comment, all?}',
   'POST /_emulator/mailboxes/{address}/delta/expire (outstanding delta tokens answer 410 SyncStateNotFound)',
   'GET  /_emulator/mailboxes/{address}/events',

@@ -66,7 +66,14 @@ export function createMessage(
   state: EmulatorState,
   mailbox: Mailbox,
   input: Json,
-  options: { folder?: FolderName; inReplyTo?: string; references?: string[]; conversationId?: string } = {},
+  options: {
+    folder?: FolderName;
+    inReplyTo?: string;
+    references?: string[];
+    conversationId?: string;
+    /** The Message-ID the sender's own mail system gives it (Gmail's carry `+`, `=` and `_`). */
+    internetMessageId?: string;
+  } = {},
 ): StoredMessage {
   checkHeaders(input.internetMessageHeaders);
   checkExtendedProperties(input.singleValueExtendedProperties);
@@ -86,7 +93,7 @@ export function createMessage(
     receivedDateTime: now,
     sentDateTime: null,
     hasAttachments: attachments.length > 0,
-    internetMessageId: internetMessageId(domain),
+    internetMessageId: options.internetMessageId ?? internetMessageId(domain),
     subject: '',
     importance: 'normal',
     parentFolderId: mailbox.folderIds[folder],
