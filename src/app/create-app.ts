@@ -288,7 +288,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
   });
   performer = createGraphEffectPerformer({
-    mail: createGraphMail({ client: api, log }),
+    mail: createGraphMail({ client: api, log, now: () => runtime.clock.now() }),
     meetings: createMeetingBooker({
       calendar,
       index: meetingIndex,

@@ -231,6 +231,7 @@ export function createAdminApi(services: Services): AdminApi {
           ...(typeof body.count === 'number' ? { count: body.count } : {}),
           ...(typeof body.pathContains === 'string' ? { pathContains: body.pathContains } : {}),
           ...(typeof body.method === 'string' ? { method: body.method } : {}),
+          ...(body.afterApplying === true ? { afterApplying: true } : {}),
         });
         return json(200, { ok: true });
       },
@@ -362,7 +363,7 @@ const ENDPOINTS = [
   'GET  /_emulator/mailboxes/{address}/events',
   'POST /_emulator/mailboxes/{address}/events/{id}/respond {response: accept|tentativelyAccept|decline, comment?, sendResponse?, proposedNewTime?: {start, end}}',
   'POST /_emulator/mailboxes/{address}/busy {start, end, status?, subject?}   DELETE to clear',
-  'GET|PUT /_emulator/faults   POST /_emulator/faults/fail-next {status, count?, pathContains?, method?}',
+  'GET|PUT /_emulator/faults   POST /_emulator/faults/fail-next {status, count?, pathContains?, method?, afterApplying?}',
   'POST /_emulator/notifications/drop {count}   GET /_emulator/notifications   POST /_emulator/notifications/idle',
   'GET  /_emulator/subscriptions   POST /_emulator/subscriptions/{id}/lifecycle {event}',
   'GET|POST /_emulator/clock {now?, advanceMs?}',

@@ -34,6 +34,12 @@ export interface FaultConfig {
   readonly retryAfterSeconds: number;
   /** Concurrent requests allowed per mailbox (Exchange: 4). */
   readonly mailboxConcurrency: number;
+  /**
+   * `send` is asynchronous in Exchange (202 Accepted; the item reaches Sent Items, and the
+   * recipients, a moment later). For this many ms after `send` the item is still a draft in Drafts.
+   * 0 (the default) moves and delivers at once.
+   */
+  readonly sendDelayMs: number;
   /** Seed for a repeatable fault sequence; unset means Math.random. */
   readonly seed?: number;
   /** Per-mailbox faults by address (or object id), e.g. `{"duty@ane.example": "access-denied"}`. */
@@ -48,6 +54,7 @@ export const DEFAULT_FAULTS: FaultConfig = {
   dropNotificationRate: 0,
   retryAfterSeconds: 1,
   mailboxConcurrency: 4,
+  sendDelayMs: 0,
   mailboxes: {},
 };
 
@@ -117,6 +124,11 @@ export interface OneOffFault {
   /** Only requests whose path contains this text (case-insensitive). */
   pathContains?: string;
   method?: string;
+  /**
+   * The request is carried out and then the answer is lost: the client gets the fault status (a
+   * gateway timing out after the mailbox acted). A retry then meets what the first request did.
+   */
+  afterApplying?: boolean;
 }
 
 export interface InjectedFault {
@@ -124,6 +136,8 @@ export interface InjectedFault {
   code: string;
   message: string;
   retryAfter?: number;
+  /** See `OneOffFault.afterApplying`. */
+  afterApplying?: boolean;
 }
 
 export interface FaultStats {
@@ -221,7 +235,7 @@ export function createFaultController(initial: Partial<FaultConfig> = {}): Fault
       if (oneOff) {
         oneOff.remaining--;
         if (oneOff.remaining <= 0) oneOffs.splice(index, 1);
-        return fault(oneOff.status);
+        return { ...fault(oneOff.status), ...(oneOff.afterApplying ? { afterApplying: true } : {}) };
       }
       const roll = random();
       if (roll < config.rate429) return fault(429);

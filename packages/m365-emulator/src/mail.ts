@@ -424,7 +424,7 @@ export function createReplyDraft(
       ccRecipients: cc,
       importance: original.importance ?? 'normal',
       body,
-      ...(options.message ?? {}),
+      ...withoutExtendedProperties(options.message),
     },
     {
       conversationId: String(original.conversationId),
@@ -440,6 +440,17 @@ export function createReplyDraft(
       ? { contentType: 'html', content: `<div dir="ltr">${escapeHtml(uniqueText.content)}</div>` }
       : uniqueText;
   return draft;
+}
+
+/**
+ * createReply's `message` takes "any writeable properties" of the reply; extended properties are
+ * not among them (Microsoft documents creating them with POST or PATCH of the item, never through an
+ * action's parameter), so the emulator does not apply them there: a client must PATCH them on.
+ */
+function withoutExtendedProperties(message: Json | undefined): Json {
+  if (!message) return {};
+  const { singleValueExtendedProperties: _s, multiValueExtendedProperties: _m, ...rest } = message;
+  return rest;
 }
 
 function referencesOf(mailbox: Mailbox, id: string): string[] {
