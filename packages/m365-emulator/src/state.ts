@@ -93,6 +93,8 @@ export interface Mailbox {
   readonly organisationId?: string;
   jobTitle?: string;
   companyName?: string;
+  /** The primary SMTP address Entra reports (`mail`), when it is not the UPN (`email`). */
+  mail?: string;
   /** The Graph manager (a mailbox id), from the directory's entra.manager or manager. */
   managerId?: string;
   workingHours: WorkingHoursInfo;
@@ -214,6 +216,7 @@ export function createState(options: { directory?: Seed; clock: EmulatorClock })
     organisationId?: string;
     jobTitle?: string;
     companyName?: string;
+    mail?: string;
     workingHours?: WorkingHoursInfo;
   }): Mailbox {
     const email = input.email.toLowerCase();
@@ -234,6 +237,7 @@ export function createState(options: { directory?: Seed; clock: EmulatorClock })
       ...(input.organisationId ? { organisationId: input.organisationId } : {}),
       ...(input.jobTitle ? { jobTitle: input.jobTitle } : {}),
       ...(input.companyName ? { companyName: input.companyName } : {}),
+      ...(input.mail ? { mail: input.mail.toLowerCase() } : {}),
       workingHours: input.workingHours ?? defaultHours(),
       folderIds,
       messages: new Map(),
@@ -272,6 +276,7 @@ export function createState(options: { directory?: Seed; clock: EmulatorClock })
           organisationId: person.organisation,
           jobTitle: person.jobTitle,
           ...(org ? { companyName: org.name } : {}),
+          ...(person.entra?.mail ? { mail: person.entra.mail } : {}),
           workingHours: hours(person.organisation),
         }),
       );
