@@ -37,6 +37,7 @@ import {
   odataString,
   userPath,
 } from './ids.ts';
+import type { OwnItems } from './own-items.ts';
 
 export type SendEmailEffect = Extract<Effect, { type: 'send-email' }>;
 
@@ -67,6 +68,8 @@ export interface GraphMailOptions {
   readonly now?: () => Date;
   /** How long a tagged draft may still be on its way after `send` (default 2 minutes). */
   readonly sendSettleMs?: number;
+  /** Told of every draft Concord makes, so its change notifications need no read. */
+  readonly ownItems?: OwnItems;
 }
 
 /** The answer for a retry that finds the email perhaps still being sent: try again later. */
@@ -198,6 +201,7 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
             .api(`${userPath(mailbox)}/messages/${encodeURIComponent(original.id)}/createReply`)
             .headers(PREFER)
             .post({ message })) as MessageJson;
+          options.ownItems?.remember(mailbox, reply.id);
           await client
             .api(`${userPath(mailbox)}/messages/${encodeURIComponent(reply.id)}`)
             .headers(PREFER)
@@ -213,6 +217,7 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
             .api(`${userPath(mailbox)}/messages`)
             .headers(PREFER)
             .post({ ...message, ...tags })) as MessageJson;
+          options.ownItems?.remember(mailbox, draft.id);
         }
       }
       if (!draft.internetMessageId) {

@@ -10,7 +10,11 @@ import type { GraphUserInfo, ManagerSource } from '../directory/directory-servic
 import type { GraphBatch } from './batch.ts';
 import { userPath } from './ids.ts';
 
-export function createGraphUsers(options: { readonly batch: GraphBatch }): ManagerSource {
+export function createGraphUsers(options: {
+  readonly batch: GraphBatch;
+  /** Told each user's object id (the limiter takes it as another name of the mailbox). */
+  readonly onUserId?: (address: string, id: string) => void;
+}): ManagerSource {
   return {
     async lookup(emails) {
       const list = [...new Set(emails.map((e) => e.toLowerCase()))];
@@ -31,6 +35,7 @@ export function createGraphUsers(options: { readonly batch: GraphBatch }): Manag
         if (user?.status !== 200 || !manager) return;
         if (manager.status !== 200 && manager.status !== 404) return;
         const m = manager.body as { id?: string; userPrincipalName?: string | null } | undefined;
+        options.onUserId?.(email, (user.body as { id: string }).id);
         out.set(email, {
           id: (user.body as { id: string }).id,
           manager:

@@ -296,6 +296,39 @@ describe('send is asynchronous (Sent Items a moment later)', () => {
   });
 });
 
+describe('a reply Exchange files outside the Inbox', () => {
+  it('is found when a rule delivers it straight into Junk Email', async () => {
+    const disputeId = 'd-mail-junk';
+    const sender = 'team.manager@ane.example';
+    const to = 'permanence.team.manager@newcastle.example';
+    const effect = stage1Email(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('newcastle-permanence-team-manager'),
+      due,
+    );
+    expect((await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 })).ok).toBe(true);
+    const statement = (await inbox(to)).find((m) => header(m, DISPUTE_HEADER) === disputeId) as AdminMessage;
+    await w.h.admin('PUT', `/mailboxes/${sender}/rules`, { rules: [{ from: to, moveTo: 'junkemail' }] });
+    try {
+      const reply = await w.h.admin<AdminMessage>(
+        'POST',
+        `/mailboxes/${to}/messages/${encodeURIComponent(statement.id)}/reply`,
+        { comment: 'Agreed: we will meet on Friday.' },
+      );
+      expect(reply.folder).toBe('sentitems');
+      const junk = (
+        await w.h.admin<{ value: AdminMessage[] }>('GET', `/mailboxes/${sender}/messages?folder=junkemail`)
+      ).value;
+      expect(junk.some((m) => m.internetMessageId === reply.internetMessageId)).toBe(true);
+      const fed = await w.waitFor((f) => f.event.type === 'reply-received' && f.disputeId === disputeId);
+      expect(fed.event).toMatchObject({ internetMessageId: reply.internetMessageId, fromEmail: to });
+    } finally {
+      await w.h.admin('PUT', `/mailboxes/${sender}/rules`, { rules: [] });
+    }
+  });
+});
+
 describe('missed notifications', () => {
   it('a dropped notification is caught up by delta on `missed`', async () => {
     const disputeId = 'd-mail-3';

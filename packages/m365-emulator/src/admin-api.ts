@@ -14,7 +14,7 @@ import type { Json } from './odata.ts';
 import type { Services } from './router.ts';
 import { expireDeltaTokens } from './routes/mail.ts';
 import { subscriptionJson } from './routes/subscriptions.ts';
-import type { Mailbox } from './state.ts';
+import type { FolderName, Mailbox } from './state.ts';
 import type { SignedInUser } from './token-issuer.ts';
 
 type AdminHandler = (input: {
@@ -170,6 +170,24 @@ export function createAdminApi(services: Services): AdminApi {
             : {}),
         });
         return json(200, { ok: true });
+      },
+    ],
+    [
+      'PUT',
+      /^\/mailboxes\/([^/]+)\/rules$/,
+      ({ params, body }) => {
+        const m = mailbox(params[0] as string);
+        const list = (body as { rules?: unknown }).rules;
+        if (!Array.isArray(list))
+          throw new GraphError(400, 'BadRequest', 'rules must be a list of {from?, moveTo}.');
+        const rules = list.map((r: { from?: unknown; moveTo?: unknown }) => {
+          const moveTo = String(r.moveTo ?? '').toLowerCase();
+          if (!(moveTo in m.folderIds))
+            throw new GraphError(400, 'BadRequest', `moveTo must be a well-known folder, e.g. junkemail.`);
+          return { ...(typeof r.from === 'string' ? { from: r.from } : {}), moveTo: moveTo as FolderName };
+        });
+        m.rules = rules;
+        return json(200, { rules });
       },
     ],
     [
@@ -363,6 +381,7 @@ const ENDPOINTS = [
   'GET  /_emulator/mailboxes/{address}/events',
   'POST /_emulator/mailboxes/{address}/events/{id}/respond {response: accept|tentativelyAccept|decline, comment?, sendResponse?, proposedNewTime?: {start, end}}',
   'POST /_emulator/mailboxes/{address}/busy {start, end, status?, subject?}   DELETE to clear',
+  'PUT  /_emulator/mailboxes/{address}/rules {rules: [{from?, moveTo: junkemail|archive|…}]} (delivered straight there)',
   'GET|PUT /_emulator/faults   POST /_emulator/faults/fail-next {status, count?, pathContains?, method?, afterApplying?}',
   'POST /_emulator/notifications/drop {count}   GET /_emulator/notifications   POST /_emulator/notifications/idle',
   'GET  /_emulator/subscriptions   POST /_emulator/subscriptions/{id}/lifecycle {event}',

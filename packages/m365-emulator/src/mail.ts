@@ -331,6 +331,10 @@ export function deliver(state: EmulatorState, sender: Mailbox, stored: StoredMes
       if (seen.has(address)) continue;
       seen.add(address);
       const target = state.ensureMailbox(address, r.emailAddress.name);
+      const senderAddress = sender.email.toLowerCase();
+      const folder =
+        target.rules.find((rule) => !rule.from || rule.from.toLowerCase() === senderAddress)?.moveTo ??
+        'inbox';
       const id = itemId();
       const copy: Json = {
         ...d,
@@ -339,7 +343,7 @@ export function deliver(state: EmulatorState, sender: Mailbox, stored: StoredMes
         lastModifiedDateTime: sentAt,
         receivedDateTime: state.clock.now().toISOString(),
         changeKey: changeKey(),
-        parentFolderId: target.folderIds.inbox,
+        parentFolderId: target.folderIds[folder],
         isRead: false,
         isDraft: false,
         bccRecipients: [],
@@ -349,14 +353,14 @@ export function deliver(state: EmulatorState, sender: Mailbox, stored: StoredMes
         webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(id)}&exvsurl=1&viewmodel=ReadMessageItem`,
       };
       const copyStored: StoredMessage = {
-        folder: 'inbox',
+        folder,
         seq: 0,
         data: copy,
         references: stored.references,
         ...(stored.inReplyTo ? { inReplyTo: stored.inReplyTo } : {}),
       };
       target.messages.set(id, copyStored);
-      copyStored.seq = state.touch(target, { kind: 'message', changeType: 'created', id, folder: 'inbox' });
+      copyStored.seq = state.touch(target, { kind: 'message', changeType: 'created', id, folder });
       copyStored.createdSeq = copyStored.seq;
     }
   }

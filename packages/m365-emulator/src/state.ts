@@ -95,6 +95,11 @@ export interface Mailbox {
   companyName?: string;
   /** The primary SMTP address Entra reports (`mail`), when it is not the UPN (`email`). */
   mail?: string;
+  /**
+   * Delivery rules, first match wins: mail from `from` (any sender when absent) is delivered
+   * straight into `moveTo` (Junk Email filtering, or an inbox rule), never into the Inbox.
+   */
+  rules: { readonly from?: string; readonly moveTo: FolderName }[];
   /** The Graph manager (a mailbox id), from the directory's entra.manager or manager. */
   managerId?: string;
   workingHours: WorkingHoursInfo;
@@ -239,6 +244,7 @@ export function createState(options: { directory?: Seed; clock: EmulatorClock })
       ...(input.companyName ? { companyName: input.companyName } : {}),
       ...(input.mail ? { mail: input.mail.toLowerCase() } : {}),
       workingHours: input.workingHours ?? defaultHours(),
+      rules: [],
       folderIds,
       messages: new Map(),
       events: new Map(),
