@@ -38,6 +38,7 @@ import { createGraphMail } from '../graph/mail.ts';
 import { createMailboxHealth } from '../graph/mailbox-health.ts';
 import { createMeetingTracker } from '../graph/meeting-tracker.ts';
 import { createMeetingBooker } from '../graph/meetings.ts';
+import { createOwnItems } from '../graph/own-items.ts';
 import type { DisputeEventSink } from '../graph/ports.ts';
 import { createReplyTracker } from '../graph/reply-tracker.ts';
 import { createSubscriptionManager } from '../graph/subscriptions.ts';
@@ -171,11 +172,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const api = client.api;
   const calendar = createGraphCalendar({ client: api });
-  const batch = createGraphBatch({ api });
+  const batch = createGraphBatch({ api, limiter: client.limiter });
+  // One limiter key per mailbox: object ids learnt from Graph are aliases of the address.
+  const learnMailboxId = (mailbox: string, id: string) => client.limiter.alias(id, mailbox);
   // Managers the directory file does not give come from Graph (`/users/{id}/manager`).
   const directory = await createDirectoryService({
     directory: directoryFile,
-    managers: createGraphUsers({ batch }),
+    managers: createGraphUsers({ batch, onUserId: learnMailboxId }),
     log,
   });
   const hostOrg = directory.directory.organisations.find((o) => o.tenant === 'host')?.id ?? '';
@@ -287,8 +290,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock: runtime.clock,
     log,
   });
+  const ownItems = createOwnItems();
   performer = createGraphEffectPerformer({
-    mail: createGraphMail({ client: api, log }),
+    mail: createGraphMail({ client: api, log, now: () => runtime.clock.now(), ownItems }),
     meetings: createMeetingBooker({
       calendar,
       index: meetingIndex,
@@ -324,6 +328,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       notificationUrl: `${publicUrl}/api/graph/notifications`,
       lifecycleUrl: `${publicUrl}/api/graph/lifecycle`,
       now: graphNow,
+      onMailboxId: learnMailboxId,
       log,
     }),
     health: createMailboxHealth({ now: graphNow, log }),
@@ -334,6 +339,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       sink,
       store: subscriptionStore,
       now: graphNow,
+      ownItems,
       log,
     }),
     meetings: meetingTracker,

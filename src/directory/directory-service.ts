@@ -31,8 +31,11 @@ import type { Directory, Organisation, Person } from './schema.ts';
 export interface GraphUserInfo {
   /** Entra object id. */
   readonly id: string;
-  /** The manager's mail / userPrincipalName; null when Graph answered 404. */
-  readonly managerEmail: string | null;
+  /**
+   * The manager by Entra object id and UPN; null when Graph answered 404 (no manager). Never by
+   * `mail`, which can differ from the UPN the directory file uses.
+   */
+  readonly manager: { readonly id: string; readonly userPrincipalName?: string } | null;
 }
 
 /** The port the service asks Graph through (implemented by `createGraphUsers` in src/graph). */
@@ -102,16 +105,21 @@ export async function createDirectoryService(options: DirectoryServiceOptions): 
     const hostPeople = directory.people.filter((p) => hostOrgIds.has(p.organisation));
     const info = await options.managers.lookup(hostPeople.map((p) => p.email));
     const next = new Map<string, string | null>();
+    // Object ids first (the file's, then those Graph just gave), so a manager is matched by id.
+    for (const person of hostPeople) {
+      const user = info.get(person.email.toLowerCase());
+      if (user && !byAad.has(user.id.toLowerCase())) byAad.set(user.id.toLowerCase(), person);
+    }
     for (const person of hostPeople) {
       const user = info.get(person.email.toLowerCase());
       if (!user) continue;
-      if (!byAad.has(user.id.toLowerCase())) byAad.set(user.id.toLowerCase(), person);
       if (person.manager) continue;
-      if (user.managerEmail === null) {
+      if (user.manager === null) {
         next.set(person.id, null);
         continue;
       }
-      const manager = byEmail.get(user.managerEmail.toLowerCase());
+      const upn = user.manager.userPrincipalName?.toLowerCase();
+      const manager = byAad.get(user.manager.id.toLowerCase()) ?? (upn ? byEmail.get(upn) : undefined);
       if (manager) next.set(person.id, manager.id);
       else {
         next.set(person.id, null);

@@ -115,6 +115,8 @@ export const personSchema = z
       .object({
         /** The manager Graph reports, when it differs from `manager` or `manager` is absent. */
         manager: id.optional(),
+        /** The primary SMTP address (`mail`) Entra reports, when it is not the UPN (`email`). */
+        mail: email.optional(),
       })
       .strict()
       .optional(),

@@ -7,7 +7,7 @@
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { retryAfter } from './errors.ts';
-import { mailboxKey } from './mailbox-limiter.ts';
+import { type MailboxLimiter, mailboxKey } from './mailbox-limiter.ts';
 
 export interface BatchRequest {
   readonly id: string;
@@ -34,6 +34,12 @@ export interface GraphBatch {
 
 export interface GraphBatchOptions {
   readonly api: Client;
+  /**
+   * The client's per-mailbox limiter: each batch holds a slot per inner request of each mailbox
+   * while it is sent (Exchange counts inner requests against the mailbox's limit), and its aliases
+   * give one key per mailbox whatever form the URL names it in.
+   */
+  readonly limiter?: Pick<MailboxLimiter, 'keyOf' | 'hold'>;
   readonly maxAttempts?: number;
   readonly perMailbox?: number;
   /** Injected for tests; default a real timer. */
@@ -49,6 +55,16 @@ export function createGraphBatch(options: GraphBatchOptions): GraphBatch {
   const perMailbox = options.perMailbox ?? 4;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let calls = 0;
+  const keyOf = (request: BatchRequest) =>
+    options.limiter?.keyOf(`https://x${request.url}`) ?? mailboxKey(`https://x${request.url}`);
+  const perKey = (chunk: readonly BatchRequest[]) => {
+    const out = new Map<string, number>();
+    for (const r of chunk) {
+      const key = keyOf(r);
+      if (key) out.set(key, (out.get(key) ?? 0) + 1);
+    }
+    return out;
+  };
 
   async function once(chunk: readonly BatchRequest[]): Promise<BatchResponse[]> {
     calls++;
@@ -63,7 +79,8 @@ export function createGraphBatch(options: GraphBatchOptions): GraphBatch {
         ...(r.body === undefined && r.headers ? { headers: r.headers } : {}),
       })),
     };
-    const result = (await options.api.api('/$batch').post(payload)) as { responses?: BatchResponse[] };
+    const post = () => options.api.api('/$batch').post(payload) as Promise<{ responses?: BatchResponse[] }>;
+    const result = options.limiter ? await options.limiter.hold(perKey(chunk), post) : await post();
     return (result.responses ?? []).map((r) => ({
       ...r,
       id: String(r.id),
@@ -81,7 +98,7 @@ export function createGraphBatch(options: GraphBatchOptions): GraphBatch {
       for (let attempt = 1; pending.length > 0; attempt++) {
         let waitMs = 0;
         const retry: BatchRequest[] = [];
-        for (const chunk of chunks(pending, perMailbox)) {
+        for (const chunk of chunks(pending, perMailbox, keyOf)) {
           const responses = await once(chunk);
           for (const response of responses) {
             const request = chunk.find((r) => r.id === response.id);
@@ -100,10 +117,14 @@ export function createGraphBatch(options: GraphBatchOptions): GraphBatch {
 }
 
 /** Splits into batches of ≤ 20 with ≤ `perMailbox` requests per mailbox each. */
-export function chunks(requests: readonly BatchRequest[], perMailbox: number): BatchRequest[][] {
+export function chunks(
+  requests: readonly BatchRequest[],
+  perMailbox: number,
+  keyOf: (request: BatchRequest) => string | null = (r) => mailboxKey(`https://x${r.url}`),
+): BatchRequest[][] {
   const out: { list: BatchRequest[]; perKey: Map<string, number> }[] = [];
   for (const request of requests) {
-    const key = mailboxKey(`https://x${request.url}`) ?? '';
+    const key = keyOf(request) ?? '';
     let target = out.find((c) => c.list.length < 20 && (!key || (c.perKey.get(key) ?? 0) < perMailbox));
     if (!target) {
       target = { list: [], perKey: new Map() };

@@ -23,6 +23,7 @@ export interface CalendarEvent {
   readonly id: string;
   readonly start: string;
   readonly end: string;
+  /** `onlineMeeting.joinUrl`, only when Graph says the event is an online meeting (`isOnlineMeeting`). */
   readonly joinUrl?: string;
   readonly isCancelled: boolean;
   readonly attendees: readonly {
@@ -70,7 +71,7 @@ export interface GraphCalendar {
 }
 
 const PREFER = { Prefer: `${IMMUTABLE_IDS}, outlook.timezone="UTC"` };
-const EVENT_SELECT = 'id,start,end,onlineMeeting,isCancelled,attendees';
+const EVENT_SELECT = 'id,start,end,isOnlineMeeting,onlineMeeting,isCancelled,attendees';
 const BUSY_STATUSES = new Set(['busy', 'tentative', 'oof']);
 
 export function createGraphCalendar(options: { readonly client: Client }): GraphCalendar {
@@ -185,6 +186,7 @@ interface GraphEvent {
   start: DateTimeTimeZone;
   end: DateTimeTimeZone;
   isCancelled?: boolean;
+  isOnlineMeeting?: boolean;
   onlineMeeting?: { joinUrl?: string } | null;
   attendees?: {
     type?: string;
@@ -208,7 +210,11 @@ function toEvent(e: GraphEvent): CalendarEvent {
     id: e.id,
     start: instant(e.start),
     end: instant(e.end),
-    ...(e.onlineMeeting?.joinUrl ? { joinUrl: e.onlineMeeting.joinUrl } : {}),
+    // Graph can answer 201 to a Teams meeting without one (an organiser with no Teams): the link
+    // counts only when the event says it is online and the link is an https URL.
+    ...(e.isOnlineMeeting === true && e.onlineMeeting?.joinUrl && /^https:\/\//i.test(e.onlineMeeting.joinUrl)
+      ? { joinUrl: e.onlineMeeting.joinUrl }
+      : {}),
     isCancelled: e.isCancelled === true,
     attendees: (e.attendees ?? []).map((a) => {
       const response = a.status?.response ?? 'none';

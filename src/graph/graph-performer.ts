@@ -68,6 +68,7 @@ export function createGraphEffectPerformer(options: GraphEffectPerformerOptions)
                   start: booking.start,
                   end: booking.end,
                   ...(booking.joinUrl ? { joinUrl: booking.joinUrl } : {}),
+                  ...(booking.onlineLinkMissing ? { onlineLinkMissing: true } : {}),
                   alternatives: booking.alternatives.map((slot) => slot.start),
                 },
               ],

@@ -9,17 +9,24 @@
  *    one the second) nothing can be tagged yet, and the look-up is skipped.
  * 3. Create the draft: a reply (`createReply` on the message being answered, found by its
  *    internetMessageId in the mailbox, so In-Reply-To/References are right) or a new message.
- *    Importance, the `x-concord-dispute` header and the extended properties (effect key, dispute id)
- *    are set at creation, so the draft is tagged from the moment it exists.
+ *    A new message is tagged (extended properties: effect key, dispute id) at creation. A reply is
+ *    tagged by a PATCH straight after `createReply`: Microsoft documents extended properties on
+ *    create and update, not inside createReply's `message`. A crash between the two leaves an
+ *    untagged draft that is never sent; the retry makes a new one.
  * 4. Keep `internetMessageId` and `conversationId`, then `POST …/send`.
+ * `send` is asynchronous (202 Accepted; the item reaches Sent Items a moment later), so a retry that
+ * finds the tagged item still a draft, modified less than `sendSettleMs` ago, does not send it again:
+ * it answers retry-later, and the next attempt finds it sent (or, past that time, sends it: then
+ * the first send never went).
  * All calls ask for immutable ids, so the draft keeps its id when it moves to Sent Items.
  */
 
-import type { Client } from '@microsoft/microsoft-graph-client';
+import { type Client, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import type { Effect, PersonRef } from '../domain/dispute/types.ts';
 import { renderEmail } from '../email/render.ts';
 import { emailViewOf } from '../email/wording.ts';
 import type { Logger } from '../log/index.ts';
+import { GraphStatusError } from './errors.ts';
 import {
   DISPUTE_HEADER,
   DISPUTE_ID_PROPERTY,
@@ -30,6 +37,7 @@ import {
   odataString,
   userPath,
 } from './ids.ts';
+import type { OwnItems } from './own-items.ts';
 
 export type SendEmailEffect = Extract<Effect, { type: 'send-email' }>;
 
@@ -56,6 +64,24 @@ export interface GraphMailOptions {
   readonly senderPolicy?: SenderPolicy;
   /** The organisation's shared mailbox, if it has one (from the directory). */
   readonly sharedMailboxOf?: (person: PersonRef) => string | undefined;
+  /** The clock compared with a found draft's `lastModifiedDateTime`. Default the system clock. */
+  readonly now?: () => Date;
+  /** How long a tagged draft may still be on its way after `send` (default 2 minutes). */
+  readonly sendSettleMs?: number;
+  /** Told of every draft Concord makes, so its change notifications need no read. */
+  readonly ownItems?: OwnItems;
+}
+
+/** The answer for a retry that finds the email perhaps still being sent: try again later. */
+export class SendInProgressError extends GraphStatusError {
+  constructor(retryAfterMs: number) {
+    super(
+      409,
+      'ConcordSendInProgress',
+      'the email is still a draft moments after it was sent; checking again later rather than sending twice',
+      { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
+    );
+  }
 }
 
 export interface GraphMail {
@@ -72,14 +98,28 @@ export interface GraphMail {
 interface MessageJson {
   id: string;
   isDraft?: boolean;
+  lastModifiedDateTime?: string;
   internetMessageId?: string;
   conversationId?: string;
 }
 
 const PREFER = { Prefer: IMMUTABLE_IDS };
+const SEND_SETTLE_MS = 120_000;
+/**
+ * `send` is retried in-process on 429 and 503 (refused before Exchange acted) but not on 504: a
+ * gateway timeout can come after the send was accepted, and sending the draft again would be a
+ * second email. The outbox's retry, which looks before it sends, takes a 504 instead.
+ */
+const SEND_RETRY = new RetryHandlerOptions(
+  3,
+  3,
+  (_delay, _attempt, _request, _options, response) => response.status !== 504,
+);
 
 export function createGraphMail(options: GraphMailOptions): GraphMail {
   const { client } = options;
+  const now = options.now ?? (() => new Date());
+  const settleMs = options.sendSettleMs ?? SEND_SETTLE_MS;
   const log = options.log.child({ component: 'graph-mail' });
 
   function recipients(list: readonly PersonRef[]) {
@@ -91,7 +131,7 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
       .api(`${userPath(mailbox)}/messages`)
       .headers(PREFER)
       .filter(filterParam(extendedPropertyFilter(EFFECT_KEY_PROPERTY, key)))
-      .select('id,isDraft,internetMessageId,conversationId')
+      .select('id,isDraft,internetMessageId,conversationId,lastModifiedDateTime')
       .top(5)
       .get()) as { value?: MessageJson[] };
     const items = result.value ?? [];
@@ -123,6 +163,17 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
         return sent(mailbox, existing, true, false);
       }
 
+      if (existing?.isDraft) {
+        const age = now().getTime() - Date.parse(existing.lastModifiedDateTime ?? '');
+        if (Number.isFinite(age) && age < settleMs) {
+          log.info(
+            { key: effect.key, mailbox },
+            'tagged draft found moments after a send; not sending again yet',
+          );
+          throw new SendInProgressError(settleMs - age);
+        }
+      }
+
       let draft = existing;
       let threaded = false;
       if (!draft) {
@@ -134,6 +185,8 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
           toRecipients: recipients(effect.to),
           ccRecipients: recipients(cc),
           internetMessageHeaders: [{ name: DISPUTE_HEADER, value: meta.disputeId }],
+        };
+        const tags = {
           singleValueExtendedProperties: [
             { id: EFFECT_KEY_PROPERTY, value: effect.key },
             { id: DISPUTE_ID_PROPERTY, value: meta.disputeId },
@@ -144,10 +197,16 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
           : undefined;
         if (original) {
           threaded = true;
-          draft = (await client
+          const reply = (await client
             .api(`${userPath(mailbox)}/messages/${encodeURIComponent(original.id)}/createReply`)
             .headers(PREFER)
             .post({ message })) as MessageJson;
+          options.ownItems?.remember(mailbox, reply.id);
+          await client
+            .api(`${userPath(mailbox)}/messages/${encodeURIComponent(reply.id)}`)
+            .headers(PREFER)
+            .patch(tags);
+          draft = reply;
         } else {
           if (effect.inReplyTo)
             log.warn(
@@ -157,7 +216,8 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
           draft = (await client
             .api(`${userPath(mailbox)}/messages`)
             .headers(PREFER)
-            .post(message)) as MessageJson;
+            .post({ ...message, ...tags })) as MessageJson;
+          options.ownItems?.remember(mailbox, draft.id);
         }
       }
       if (!draft.internetMessageId) {
@@ -170,6 +230,7 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
       await client
         .api(`${userPath(mailbox)}/messages/${encodeURIComponent(draft.id)}/send`)
         .headers(PREFER)
+        .middlewareOptions([SEND_RETRY])
         .post({});
       log.info({ key: effect.key, mailbox, threaded }, 'email sent');
       return sent(mailbox, draft, false, threaded);

@@ -52,6 +52,11 @@ export type BookingResult =
       readonly start: string;
       readonly end: string;
       readonly joinUrl?: string;
+      /**
+       * A Teams meeting was asked for and Graph created the event without a join link (an organiser
+       * with no Teams licence, or Teams turned off for them): the convener is told to add one.
+       */
+      readonly onlineLinkMissing?: boolean;
       /** Other viable slots for "move": a morning and an afternoon of each day, earliest first (at most 20). */
       readonly alternatives: readonly Slot[];
       readonly alreadyBooked: boolean;
@@ -141,14 +146,22 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
     hours: WorkingHours,
     alreadyBooked: boolean,
     organiser: string,
+    online: boolean,
   ): BookingResult {
     const others = slots.filter((s) => s.start !== event.start);
+    const missing = online && !event.joinUrl;
+    if (missing)
+      log.warn(
+        { eventId: event.id, organiser },
+        'Teams meeting asked for, but Graph created the event without a join link; the convener is told',
+      );
     return {
       kind: 'booked',
       eventId: event.id,
       start: event.start,
       end: event.end,
       ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}),
+      ...(missing ? { onlineLinkMissing: true } : {}),
       alternatives: spreadAcrossDays(others, hours, { max: MAX_ALTERNATIVES }),
       alreadyBooked,
       organiser,
@@ -191,7 +204,14 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
           convener: organiser,
           end: existing.end,
         });
-        return booked(existing, await slotsFor(effect, organiser), hours, true, organiser);
+        return booked(
+          existing,
+          await slotsFor(effect, organiser),
+          hours,
+          true,
+          organiser,
+          effect.form?.online ?? true,
+        );
       }
       const slots = await slotsFor(effect, organiser);
       const duration = effect.durationMinutes * 60_000;
@@ -256,7 +276,7 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
         end: event.end,
       });
       log.info({ key: effect.key, start: event.start, organiser: chosenOrganiser.kind }, 'meeting booked');
-      return booked(event, slots, hours, false, organiser);
+      return booked(event, slots, hours, false, organiser, online);
     },
     async cancel(effect) {
       const tracked = await index.lookup(effect.eventId);

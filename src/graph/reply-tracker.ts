@@ -27,6 +27,7 @@ import type { Logger } from '../log/index.ts';
 import type { GraphBatch } from './batch.ts';
 import { classifyGraphError } from './errors.ts';
 import { IMMUTABLE_IDS, userPath } from './ids.ts';
+import type { OwnItems } from './own-items.ts';
 import type { DisputeEventSink, MessageIndex, SubscriptionStore } from './ports.ts';
 
 export interface ReplyTrackerOptions {
@@ -43,6 +44,8 @@ export interface ReplyTrackerOptions {
    * a reply answers an email Concord sent, and Concord sends none before it watches the mailbox.
    */
   readonly firstSyncDays?: number;
+  /** Drafts and sent items Concord made: their notifications are skipped without a read. */
+  readonly ownItems?: OwnItems;
 }
 
 /** One message in one mailbox. */
@@ -186,7 +189,12 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
     const unique = refs
       .map((r) => ({ mailbox: r.mailbox.toLowerCase(), messageId: r.messageId }))
       .filter((r) => !seen.has(refKey(r)) && seen.add(refKey(r)));
-    let ignored = 0;
+    const own = unique.filter((r) => options.ownItems?.has(r.mailbox, r.messageId));
+    if (own.length) {
+      unique.splice(0, unique.length, ...unique.filter((r) => !own.includes(r)));
+      log.debug({ skipped: own.length }, 'notifications about Concord’s own drafts or sent items; not read');
+    }
+    let ignored = own.length;
     let matched = 0;
     // 1. Headers and metadata only.
     const headers = await read(unique, HEADERS_SELECT);

@@ -48,6 +48,8 @@ export interface SubscriptionManagerOptions {
   /** PUBLIC_URL + /api/graph/lifecycle */
   readonly lifecycleUrl: string;
   readonly now: () => Date;
+  /** Told each mailbox's object id when it is looked up (the limiter takes it as an alias). */
+  readonly onMailboxId?: (mailbox: string, id: string) => void;
   readonly log: Logger;
   /** Default and cap 4,200 (70 h): renewals have room to fail and retry before expiry. */
   readonly lifetimeMinutes?: number;
@@ -102,14 +104,17 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
   const claimWaitMs = options.claimWaitMs ?? 60_000;
 
   const expiry = () => new Date(options.now().getTime() + lifetime * 60_000 - 60_000).toISOString();
+  // Messages anywhere in the mailbox, not only the Inbox: a reply Exchange files in Junk Email, or an
+  // inbox rule moves on delivery, is created straight in that folder and never in the Inbox.
   const resourceOf = (mailbox: string, kind: SubscriptionRecord['kind']) =>
-    kind === 'inbox' ? `${userPath(mailbox)}/mailFolders('inbox')/messages` : `${userPath(mailbox)}/events`;
+    kind === 'inbox' ? `${userPath(mailbox)}/messages` : `${userPath(mailbox)}/events`;
 
   async function mailboxIdOf(mailbox: string): Promise<string> {
     const known = mailboxIds.get(mailbox);
     if (known) return known;
     const user = (await client.api(userPath(mailbox)).select('id').get()) as { id: string };
     mailboxIds.set(mailbox, user.id);
+    options.onMailboxId?.(mailbox, user.id);
     return user.id;
   }
 
@@ -213,8 +218,10 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
     );
   }
 
+  /** Made with immutable ids and on today's resource; anything older is recreated. */
   const madeWithImmutableIds = (record: SubscriptionRecord) =>
-    record.clientState.startsWith(IMMUTABLE_CLIENT_STATE_MARK);
+    record.clientState.startsWith(IMMUTABLE_CLIENT_STATE_MARK) &&
+    record.resource.toLowerCase() === resourceOf(record.mailbox, record.kind).toLowerCase();
 
   /** Makes sure one mailbox has a live subscription of `kind`; throws what Graph answered. */
   async function ensureOne(mailbox: string, kind: SubscriptionRecord['kind']): Promise<SubscriptionRecord> {

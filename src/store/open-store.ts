@@ -57,6 +57,8 @@ export async function openStore(target: StoreTarget): Promise<Store> {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** First key of the advisory lock taken around `create schema` (the second is the schema's hash). */
+const SCHEMA_LOCK = 0x0c0c0d;
 
 async function openPostgres(target: Extract<StoreTarget, { engine: 'postgres' }>): Promise<Store> {
   const profile = BACKEND_PROFILES.postgres;
@@ -66,7 +68,16 @@ async function openPostgres(target: Extract<StoreTarget, { engine: 'postgres' }>
     const client = new pg.Client({ connectionString: target.url });
     await client.connect();
     try {
+      // `create schema if not exists` is not safe against itself: two instances opening at the same
+      // moment can both find it missing, and the second insert into pg_namespace fails with a unique
+      // violation. A transaction-scoped advisory lock makes the second wait and then find it there.
+      await client.query('begin');
+      await client.query('select pg_advisory_xact_lock($1, hashtext($2))', [SCHEMA_LOCK, schema]);
       await client.query(`create schema if not exists ${schema}`);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw error;
     } finally {
       await client.end();
     }

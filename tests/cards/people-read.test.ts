@@ -142,10 +142,19 @@ const INTENTS: readonly CardIntent[] = [
     stageName: 'Stage 3',
     start: '2026-12-09T10:00:00.000Z',
     joinUrl: 'https://teams.microsoft.com/l/meetup-join/abc',
+    onlineLinkMissing: false,
     attendees: [
       { name: 'Service Manager, Gateshead', response: 'accepted' },
       { name: 'Head of Service, Gateshead', response: 'notResponded' },
     ],
+  },
+  {
+    kind: 'meeting',
+    stageName: 'Stage 3',
+    start: '2026-12-09T10:00:00.000Z',
+    joinUrl: null,
+    onlineLinkMissing: true,
+    attendees: [{ name: 'Service Manager, Gateshead', response: 'none' }],
   },
   {
     kind: 'meeting-unbookable',

@@ -166,9 +166,15 @@ describe('directory service', () => {
         return new Map([
           [
             'service.manager@ane.example',
-            { id: '11111111-1111-4111-8111-111111111111', managerEmail: 'head.of.service@ane.example' },
+            {
+              id: '11111111-1111-4111-8111-111111111111',
+              manager: {
+                id: '33333333-3333-4333-8333-333333333333',
+                userPrincipalName: 'head.of.service@ane.example',
+              },
+            },
           ],
-          ['director@ane.example', { id: '22222222-2222-4222-8222-222222222222', managerEmail: null }],
+          ['director@ane.example', { id: '22222222-2222-4222-8222-222222222222', manager: null }],
         ]);
       },
     };

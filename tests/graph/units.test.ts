@@ -37,6 +37,58 @@ describe('per-mailbox limiter', () => {
   });
 });
 
+describe('one limiter key per mailbox, whatever the URL names it by', () => {
+  const GUID = '6b1a8f3e-2c4d-4e5f-9a0b-1c2d3e4f5a6b';
+  const tracking = () => {
+    const state = { inFlight: 0, peak: 0 };
+    const next: Middleware = {
+      async execute() {
+        state.inFlight++;
+        state.peak = Math.max(state.peak, state.inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        state.inFlight--;
+      },
+    };
+    return { state, next };
+  };
+
+  it('address, object id, OData key form and a deltaLink share the mailbox’s 4 slots', async () => {
+    const limiter = createMailboxLimiter();
+    const { state, next } = tracking();
+    limiter.setNext(next);
+    limiter.alias(GUID, 'TM@ane.example');
+    const urls = [
+      'https://h/v1.0/users/tm%40ane.example/messages',
+      `https://h/v1.0/users/${GUID}/messages`,
+      `https://h/v1.0/users('${GUID}')/mailFolders('inbox')/messages/delta?$deltatoken=x`,
+      `https://h/v1.0/users/${GUID.toUpperCase()}/events`,
+    ];
+    await Promise.all(
+      Array.from({ length: 16 }, (_, i) => limiter.execute({ request: urls[i % 4] } as Context)),
+    );
+    expect(state.peak).toBe(4);
+    expect(limiter.keyOf(urls[1] as string)).toBe('tm@ane.example');
+  });
+
+  it('a $batch holds a slot per inner request of each mailbox while it is sent', async () => {
+    const limiter = createMailboxLimiter();
+    const { state, next } = tracking();
+    limiter.setNext(next);
+    limiter.alias(GUID, 'tm@ane.example');
+    const batch = limiter.hold(new Map([['tm@ane.example', 3]]), async () => {
+      state.inFlight += 3;
+      state.peak = Math.max(state.peak, state.inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      state.inFlight -= 3;
+    });
+    const direct = Array.from({ length: 4 }, () =>
+      limiter.execute({ request: `https://h/v1.0/users/${GUID}/messages` } as Context),
+    );
+    await Promise.all([batch, ...direct]);
+    expect(state.peak).toBe(4);
+  });
+});
+
 describe('$batch chunks', () => {
   it('≤ 20 per batch and ≤ 4 per mailbox', () => {
     const requests = Array.from({ length: 30 }, (_, i) => ({

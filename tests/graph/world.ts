@@ -102,6 +102,7 @@ export async function startGraphWorld(
   const mail = createGraphMail({
     client: api,
     log,
+    now,
     sharedMailboxOf: (p) => directory.organisation(p.organisationId)?.sharedMailbox,
   });
   const calendar = createGraphCalendar({ client: api });

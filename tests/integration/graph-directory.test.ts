@@ -3,6 +3,7 @@
  * file leaves to Entra come from `/users/{id}/manager` in `$batch` (404 = none), warming the resolver's
  * cache; the Teams app is installed for a user once.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openByInstallingTheApp } from '../../src/app/conversation-openers.ts';
 import { createDirectoryService } from '../../src/directory/directory-service.ts';
@@ -137,5 +138,49 @@ describe('Teams app installation', () => {
     const installation = await installer().ensureInstalled(person);
     expect(installation.outcome).toBe('already-installed');
     expect(await installer().chatOf(person, installation.installationId)).toBe(reference.conversation.id);
+  });
+});
+
+describe('a manager whose mail is not their UPN', () => {
+  it('is matched by object id or UPN, so the line-manager chain still holds', async () => {
+    const sample = JSON.parse(readFileSync(SAMPLE_DIRECTORY, 'utf8')) as {
+      people: { id: string; entra?: Record<string, string> }[];
+    };
+    const hos = sample.people.find((p) => p.id === 'ane-assistant-director');
+    if (!hos) throw new Error('sample has no ane-assistant-director');
+    // A rebrand made another address primary: Entra's `mail` is no longer the UPN in the file.
+    hos.entra = { ...(hos.entra ?? {}), mail: 'hos@ane-council.example' };
+    const own = await startGraphHarness({ directory: sample as never });
+    try {
+      const seen = (await own.graph.api.api('/users/service.manager@ane.example/manager').get()) as {
+        mail: string;
+        userPrincipalName: string;
+      };
+      expect(seen.mail).toBe('hos@ane-council.example');
+      expect(seen.userPrincipalName).toBe('head.of.service@ane.example');
+      const warnings: string[] = [];
+      const service = await createDirectoryService({
+        directory: sample as never,
+        log: { warn: (_o, msg) => warnings.push(String(msg)), info: () => {} },
+        managers: createGraphUsers({
+          batch: createGraphBatch({ api: own.graph.api, sleep: async () => {} }),
+        }),
+      });
+      await service.warmManagers();
+      const sm = service.person('ane-service-manager');
+      if (!sm) throw new Error('no service manager');
+      const ref = service.personRef(sm);
+      expect(
+        service.resolver.resolve({
+          party: { role: 'assistant-director', side: 'raising', relation: 'line-manager', substitutes: [] },
+          dispute: { raisingOrganisationId: 'ane', counterpartOrganisationId: 'gateshead', raisedBy: ref },
+          relativeTo: ref,
+        })?.id,
+      ).toBe('ane-assistant-director');
+      // Matched in the file, not left as a manager Concord does not know (where the chain stops).
+      expect(warnings).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -114,13 +114,20 @@ describe('Stage 1 email', () => {
     );
     await w.h.admin('POST', '/faults/fail-next', {
       status: 503,
-      count: 10,
+      // The send's in-process retries (3) all meet it; the outbox's retry does not.
+      count: 4,
       pathContains: '/send',
       method: 'POST',
     });
     const first = await w.performer.perform(effect, { key: effect.key, disputeId: id, attempt: 1 });
     expect(first).toMatchObject({ ok: false, retryable: true });
-    const second = await w.performer.perform(effect, { key: effect.key, disputeId: id, attempt: 2 });
+    // A draft moments old may still be on its way (send is asynchronous): not sent again yet.
+    const soon = await w.performer.perform(effect, { key: effect.key, disputeId: id, attempt: 2 });
+    expect(soon).toMatchObject({ ok: false, retryable: true });
+    expect((soon as { retryAfterMs?: number }).retryAfterMs).toBeGreaterThan(60_000);
+    w.clock.offsetMs = 3 * 60_000;
+    const second = await w.performer.perform(effect, { key: effect.key, disputeId: id, attempt: 3 });
+    w.clock.offsetMs = 0;
     expect(second.ok).toBe(true);
     const got = (await inbox('team.manager@northtyneside.example')).filter(
       (m) => header(m, DISPUTE_HEADER) === id,
@@ -174,6 +181,151 @@ describe('Stage 1 email', () => {
     expect(header(ack as AdminMessage, 'In-Reply-To')).toBe(reply.internetMessageId);
     expect(header(ack as AdminMessage, 'References')).toContain(statement.internetMessageId);
     expect(ack?.conversationId).toBe(statement.conversationId);
+  });
+});
+
+describe('a Message-ID with `+` in it (as Gmail makes them)', () => {
+  it('is found by $filter, so the acknowledgement goes on the thread', async () => {
+    const disputeId = 'd-mail-gmail';
+    // Graph decodes a query string strictly: an unencoded `+` is a space and would match nothing.
+    const gmailId = '<CAJ+x9Fq=Zk_3w+a@mail.gmail.com>';
+    await w.h.admin('POST', `/mailboxes/${counterpart}/send`, {
+      to: ['team.manager@ane.example'],
+      subject: 'ANE-2026-0042: our reply',
+      body: 'We agree to meet.',
+      internetMessageId: gmailId,
+    });
+    const effect = acknowledgement(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('gateshead-team-manager'),
+      {
+        internetMessageId: gmailId,
+      },
+    );
+    const result = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 });
+    expect(result.ok).toBe(true);
+    const ack = (await inbox(counterpart)).find((m) => header(m, DISPUTE_HEADER) === disputeId);
+    expect(header(ack as AdminMessage, 'In-Reply-To')).toBe(gmailId);
+  });
+});
+
+describe('send is asynchronous (Sent Items a moment later)', () => {
+  const sent = async (address: string, disputeId: string) =>
+    (await inbox(address)).filter((m) => header(m, DISPUTE_HEADER) === disputeId);
+
+  it('a retry after a lost answer to send finds the draft still a draft and does not send it again', async () => {
+    const disputeId = 'd-mail-async';
+    const to = 'team.manager@newcastle.example';
+    const effect = stage1Email(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('newcastle-team-manager'),
+      due,
+    );
+    await w.h.admin('PUT', '/faults', { sendDelayMs: 1500 });
+    // Exchange accepts the send, then the gateway loses the answer.
+    await w.h.admin('POST', '/faults/fail-next', {
+      status: 504,
+      count: 1,
+      pathContains: '/send',
+      method: 'POST',
+      afterApplying: true,
+    });
+    try {
+      const first = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 });
+      expect(first).toMatchObject({ ok: false, retryable: true });
+      const retry = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 2 });
+      expect(retry).toMatchObject({ ok: false, retryable: true });
+      await new Promise((r) => setTimeout(r, 1800));
+      const later = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 3 });
+      expect(later.ok && later.events?.[0]).toMatchObject({ type: 'message-sent' });
+      expect(await sent(to, disputeId)).toHaveLength(1);
+    } finally {
+      await w.h.admin('PUT', '/faults', { sendDelayMs: 0 });
+    }
+  });
+
+  it('a reply draft is tagged by PATCH after createReply, so a retry finds it', async () => {
+    const disputeId = 'd-mail-reply-tag';
+    const to = 'team.manager@northumberland.example';
+    const statement = stage1Email(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('northumberland-team-manager'),
+      due,
+    );
+    expect((await w.performer.perform(statement, { key: statement.key, disputeId, attempt: 1 })).ok).toBe(
+      true,
+    );
+    const original = (await sent(to, disputeId))[0] as AdminMessage;
+    const reply = await w.h.admin<AdminMessage>(
+      'POST',
+      `/mailboxes/${to}/messages/${encodeURIComponent(original.id)}/reply`,
+      { comment: 'Agreed.' },
+    );
+    const ack = acknowledgement(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('northumberland-team-manager'),
+      reply,
+    );
+    await w.h.admin('POST', '/faults/fail-next', {
+      status: 503,
+      // The send's in-process retries (3) all meet it; the outbox's retry does not.
+      count: 4,
+      pathContains: '/send',
+      method: 'POST',
+    });
+    expect(await w.performer.perform(ack, { key: ack.key, disputeId, attempt: 1 })).toMatchObject({
+      ok: false,
+    });
+    w.clock.offsetMs = 3 * 60_000;
+    const again = await w.performer.perform(ack, { key: ack.key, disputeId, attempt: 2 });
+    w.clock.offsetMs = 0;
+    expect(again.ok).toBe(true);
+    const acks = (await sent(to, disputeId)).filter((m) => m.subject.startsWith('RE:'));
+    expect(acks).toHaveLength(1);
+    const drafts = (
+      await w.h.admin<{ value: AdminMessage[] }>(
+        'GET',
+        '/mailboxes/team.manager@ane.example/messages?folder=drafts',
+      )
+    ).value;
+    expect(drafts.filter((m) => header(m, DISPUTE_HEADER) === disputeId)).toHaveLength(0);
+  });
+});
+
+describe('a reply Exchange files outside the Inbox', () => {
+  it('is found when a rule delivers it straight into Junk Email', async () => {
+    const disputeId = 'd-mail-junk';
+    const sender = 'team.manager@ane.example';
+    const to = 'permanence.team.manager@newcastle.example';
+    const effect = stage1Email(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('newcastle-permanence-team-manager'),
+      due,
+    );
+    expect((await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 })).ok).toBe(true);
+    const statement = (await inbox(to)).find((m) => header(m, DISPUTE_HEADER) === disputeId) as AdminMessage;
+    await w.h.admin('PUT', `/mailboxes/${sender}/rules`, { rules: [{ from: to, moveTo: 'junkemail' }] });
+    try {
+      const reply = await w.h.admin<AdminMessage>(
+        'POST',
+        `/mailboxes/${to}/messages/${encodeURIComponent(statement.id)}/reply`,
+        { comment: 'Agreed: we will meet on Friday.' },
+      );
+      expect(reply.folder).toBe('sentitems');
+      const junk = (
+        await w.h.admin<{ value: AdminMessage[] }>('GET', `/mailboxes/${sender}/messages?folder=junkemail`)
+      ).value;
+      expect(junk.some((m) => m.internetMessageId === reply.internetMessageId)).toBe(true);
+      const fed = await w.waitFor((f) => f.event.type === 'reply-received' && f.disputeId === disputeId);
+      expect(fed.event).toMatchObject({ internetMessageId: reply.internetMessageId, fromEmail: to });
+    } finally {
+      await w.h.admin('PUT', `/mailboxes/${sender}/rules`, { rules: [] });
+    }
   });
 });
 

@@ -247,6 +247,43 @@ describe('Stage 3 meeting', () => {
     expect(event.body?.content).not.toContain('Microsoft Teams meeting');
   });
 
+  it('an organiser with no Teams: Graph books it without a join link, and Concord says so rather than pretend', async () => {
+    await w.h.admin('PUT', '/faults', { mailboxes: { 'head.of.service@ane.example': 'no-teams' } });
+    try {
+      const effect = stage3('d-meet-no-teams', 1);
+      const result = await w.performer.perform(effect, {
+        key: effect.key,
+        disputeId: 'd-meet-no-teams',
+        attempt: 1,
+      });
+      const booked = (result.ok ? result.events?.[0] : undefined) as {
+        type: string;
+        eventId: string;
+        joinUrl?: string;
+        onlineLinkMissing?: boolean;
+      };
+      expect(booked.type).toBe('meeting-booked');
+      expect(booked.joinUrl).toBeUndefined();
+      expect(booked.onlineLinkMissing).toBe(true);
+      const event = (await eventsOf('head.of.service@ane.example')).find((e) => e.id === booked.eventId);
+      expect(event?.isOnlineMeeting).toBe(false);
+      expect(event?.onlineMeeting ?? null).toBeNull();
+
+      // Meeting in person was asked for: no Teams link is missing.
+      const inPerson = stage3('d-meet-no-teams-in-person', 1, {
+        form: { online: false, inPerson: true, quote: 'face to face' },
+      });
+      const second = await w.performer.perform(inPerson, {
+        key: inPerson.key,
+        disputeId: 'd-meet-no-teams-in-person',
+        attempt: 1,
+      });
+      expect(second.ok && second.events?.[0]).not.toHaveProperty('onlineLinkMissing');
+    } finally {
+      await w.h.admin('PUT', '/faults', { mailboxes: {} });
+    }
+  });
+
   it('no viable slot gives meeting-unbookable', async () => {
     const effect = stage3('d-meet-3', 1);
     await w.h.admin('POST', '/mailboxes/service.manager@ane.example/busy', {

@@ -14,7 +14,7 @@ import type { Json } from './odata.ts';
 import type { Services } from './router.ts';
 import { expireDeltaTokens } from './routes/mail.ts';
 import { subscriptionJson } from './routes/subscriptions.ts';
-import type { Mailbox } from './state.ts';
+import type { FolderName, Mailbox } from './state.ts';
 import type { SignedInUser } from './token-issuer.ts';
 
 type AdminHandler = (input: {
@@ -117,14 +117,22 @@ export function createAdminApi(services: Services): AdminApi {
         const headers = Object.entries((body.headers as Record<string, string>) ?? {}).map(
           ([name, value]) => ({ name, value }),
         );
-        const draft = createMessage(state, m, {
-          subject: String(body.subject ?? ''),
-          body: { contentType: body.bodyType === 'html' ? 'html' : 'text', content: String(body.body ?? '') },
-          toRecipients: recipients(body.to),
-          ccRecipients: recipients(body.cc),
-          importance: String(body.importance ?? 'normal'),
-          ...(headers.length ? { internetMessageHeaders: headers } : {}),
-        });
+        const draft = createMessage(
+          state,
+          m,
+          {
+            subject: String(body.subject ?? ''),
+            body: {
+              contentType: body.bodyType === 'html' ? 'html' : 'text',
+              content: String(body.body ?? ''),
+            },
+            toRecipients: recipients(body.to),
+            ccRecipients: recipients(body.cc),
+            importance: String(body.importance ?? 'normal'),
+            ...(headers.length ? { internetMessageHeaders: headers } : {}),
+          },
+          typeof body.internetMessageId === 'string' ? { internetMessageId: body.internetMessageId } : {},
+        );
         sendDraft(state, m, String(draft.data.id));
         return json(201, adminMessage(draft));
       },
@@ -162,6 +170,24 @@ export function createAdminApi(services: Services): AdminApi {
             : {}),
         });
         return json(200, { ok: true });
+      },
+    ],
+    [
+      'PUT',
+      /^\/mailboxes\/([^/]+)\/rules$/,
+      ({ params, body }) => {
+        const m = mailbox(params[0] as string);
+        const list = (body as { rules?: unknown }).rules;
+        if (!Array.isArray(list))
+          throw new GraphError(400, 'BadRequest', 'rules must be a list of {from?, moveTo}.');
+        const rules = list.map((r: { from?: unknown; moveTo?: unknown }) => {
+          const moveTo = String(r.moveTo ?? '').toLowerCase();
+          if (!(moveTo in m.folderIds))
+            throw new GraphError(400, 'BadRequest', `moveTo must be a well-known folder, e.g. junkemail.`);
+          return { ...(typeof r.from === 'string' ? { from: r.from } : {}), moveTo: moveTo as FolderName };
+        });
+        m.rules = rules;
+        return json(200, { rules });
       },
     ],
     [
@@ -223,6 +249,7 @@ export function createAdminApi(services: Services): AdminApi {
           ...(typeof body.count === 'number' ? { count: body.count } : {}),
           ...(typeof body.pathContains === 'string' ? { pathContains: body.pathContains } : {}),
           ...(typeof body.method === 'string' ? { method: body.method } : {}),
+          ...(body.afterApplying === true ? { afterApplying: true } : {}),
         });
         return json(200, { ok: true });
       },
@@ -348,13 +375,14 @@ const ENDPOINTS = [
   'GET  /_emulator/mailboxes',
   'GET  /_emulator/mailboxes/{address}/messages[?folder=inbox]',
   'GET  /_emulator/mailboxes/{address}/messages/{id}',
-  'POST /_emulator/mailboxes/{address}/send {to, cc?, subject, body, bodyType?, importance?, headers?}',
+  'POST /_emulator/mailboxes/{address}/send {to, cc?, subject, body, bodyType?, importance?, headers?, internetMessageId?}',
   'POST /_emulator/mailboxes/{address}/messages/{id}/reply {comment, all?}',
   'POST /_emulator/mailboxes/{address}/delta/expire (outstanding delta tokens answer 410 SyncStateNotFound)',
   'GET  /_emulator/mailboxes/{address}/events',
   'POST /_emulator/mailboxes/{address}/events/{id}/respond {response: accept|tentativelyAccept|decline, comment?, sendResponse?, proposedNewTime?: {start, end}}',
   'POST /_emulator/mailboxes/{address}/busy {start, end, status?, subject?}   DELETE to clear',
-  'GET|PUT /_emulator/faults   POST /_emulator/faults/fail-next {status, count?, pathContains?, method?}',
+  'PUT  /_emulator/mailboxes/{address}/rules {rules: [{from?, moveTo: junkemail|archive|…}]} (delivered straight there)',
+  'GET|PUT /_emulator/faults   POST /_emulator/faults/fail-next {status, count?, pathContains?, method?, afterApplying?}',
   'POST /_emulator/notifications/drop {count}   GET /_emulator/notifications   POST /_emulator/notifications/idle',
   'GET  /_emulator/subscriptions   POST /_emulator/subscriptions/{id}/lifecycle {event}',
   'GET|POST /_emulator/clock {now?, advanceMs?}',

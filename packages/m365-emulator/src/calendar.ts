@@ -73,11 +73,18 @@ function checkTimes(start: unknown, end: unknown): { start: Date; end: Date } {
   return { start: s, end: e };
 }
 
-/** POST /users/{id}/events. A repeated transactionId returns the first event. */
+/**
+ * POST /users/{id}/events. A repeated transactionId returns the first event.
+ * `teams: false` is an organiser whose calendar allows no online meeting provider (no Teams licence,
+ * Teams disabled): the event is still created (201), as an ordinary meeting with no join link,
+ * whatever `isOnlineMeeting` asked. Graph documents checking the calendar's
+ * `allowedOnlineMeetingProviders` first and no error for asking anyway.
+ */
 export function createEvent(
   state: EmulatorState,
   organiser: Mailbox,
   input: Json,
+  options: { readonly teams?: boolean } = {},
 ): { event: StoredEvent; created: boolean } {
   const transactionId = typeof input.transactionId === 'string' ? input.transactionId : undefined;
   if (transactionId) {
@@ -94,7 +101,7 @@ export function createEvent(
         : 'text',
     content: (input.body as ItemBody | undefined)?.content ?? '',
   };
-  const online = input.isOnlineMeeting === true;
+  const online = input.isOnlineMeeting === true && options.teams !== false;
   const provider = online
     ? String(input.onlineMeetingProvider ?? 'teamsForBusiness')
     : String(input.onlineMeetingProvider ?? 'unknown');
@@ -124,7 +131,6 @@ export function createEvent(
     type: 'singleInstance',
     webLink: `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(id)}&exvsurl=1&path=/calendar/item`,
     onlineMeetingUrl: null,
-    isOnlineMeeting: online,
     allowNewTimeProposals: true,
     isDraft: false,
     hideAttendees: false,
@@ -138,7 +144,8 @@ export function createEvent(
     },
     locations: [],
     ...input,
-    onlineMeetingProvider: provider,
+    isOnlineMeeting: online,
+    onlineMeetingProvider: online || options.teams !== false ? provider : 'unknown',
     body,
     bodyPreview: preview(body),
     start: utc(start),

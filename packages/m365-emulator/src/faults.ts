@@ -3,14 +3,23 @@
  * 429 `ApplicationThrottled` with Retry-After), injected 429/503/504 answers at configured rates or
  * on demand, added latency, dropped change notifications, and per-mailbox faults: a mailbox outside
  * the app's Exchange RBAC for Applications scope (403 `ErrorAccessDenied`) or one with no Exchange
- * Online mailbox (404 `MailboxNotEnabledForRESTAPI`: unlicensed, inactive, or on-premises hybrid).
+ * Online mailbox (404 `MailboxNotEnabledForRESTAPI`: unlicensed, inactive, or on-premises hybrid),
+ * and a mailbox whose owner has no Teams (`no-teams`: its calendar allows no online meeting provider,
+ * so an event asked to be a Teams meeting is created, 201, without a join link).
  */
 import { GraphError } from './graph-error.ts';
 
-/** What a mailbox answers on every mailbox-scoped route. */
-export type MailboxFault = 'access-denied' | 'not-enabled';
+/**
+ * `access-denied` and `not-enabled`: what a mailbox answers on every mailbox-scoped route.
+ * `no-teams`: the mailbox works, but its calendar's `allowedOnlineMeetingProviders` is `["unknown"]`
+ * (no Teams licence or Teams disabled), so events it organises get no Teams link.
+ */
+export type MailboxFault = 'access-denied' | 'not-enabled' | 'no-teams';
 
-export const MAILBOX_FAULTS: readonly MailboxFault[] = ['access-denied', 'not-enabled'];
+export const MAILBOX_FAULTS: readonly MailboxFault[] = ['access-denied', 'not-enabled', 'no-teams'];
+
+/** The faults that refuse requests (the others change what a working mailbox answers). */
+export type RefusingMailboxFault = Exclude<MailboxFault, 'no-teams'>;
 
 export interface FaultConfig {
   /** Probability (0–1) that a Graph request is answered 429. Likewise 503 and 504. */
@@ -25,6 +34,12 @@ export interface FaultConfig {
   readonly retryAfterSeconds: number;
   /** Concurrent requests allowed per mailbox (Exchange: 4). */
   readonly mailboxConcurrency: number;
+  /**
+   * `send` is asynchronous in Exchange (202 Accepted; the item reaches Sent Items, and the
+   * recipients, a moment later). For this many ms after `send` the item is still a draft in Drafts.
+   * 0 (the default) moves and delivers at once.
+   */
+  readonly sendDelayMs: number;
   /** Seed for a repeatable fault sequence; unset means Math.random. */
   readonly seed?: number;
   /** Per-mailbox faults by address (or object id), e.g. `{"duty@ane.example": "access-denied"}`. */
@@ -39,6 +54,7 @@ export const DEFAULT_FAULTS: FaultConfig = {
   dropNotificationRate: 0,
   retryAfterSeconds: 1,
   mailboxConcurrency: 4,
+  sendDelayMs: 0,
   mailboxes: {},
 };
 
@@ -47,7 +63,7 @@ export const DEFAULT_FAULTS: FaultConfig = {
  * not include the mailbox (or the app has no grant). MailboxNotEnabledForRESTAPI: Microsoft's KB 4462988
  * and the message Graph gives for an inactive, soft-deleted or on-premises mailbox.
  */
-export function mailboxFaultError(fault: MailboxFault): GraphError {
+export function mailboxFaultError(fault: RefusingMailboxFault): GraphError {
   return fault === 'access-denied'
     ? new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.')
     : new GraphError(
@@ -87,7 +103,9 @@ export function parseFaultsJson(text: string): Partial<FaultConfig> {
 export function checkMailboxFaults(value: unknown): Record<string, MailboxFault> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new TypeError('faults.mailboxes must be an object of address → "access-denied" | "not-enabled"');
+    throw new TypeError(
+      `faults.mailboxes must be an object of address → ${MAILBOX_FAULTS.map((f) => `"${f}"`).join(' | ')}`,
+    );
   const out: Record<string, MailboxFault> = {};
   for (const [address, fault] of Object.entries(value)) {
     if (!MAILBOX_FAULTS.includes(fault as MailboxFault))
@@ -106,6 +124,11 @@ export interface OneOffFault {
   /** Only requests whose path contains this text (case-insensitive). */
   pathContains?: string;
   method?: string;
+  /**
+   * The request is carried out and then the answer is lost: the client gets the fault status (a
+   * gateway timing out after the mailbox acted). A retry then meets what the first request did.
+   */
+  afterApplying?: boolean;
 }
 
 export interface InjectedFault {
@@ -113,6 +136,8 @@ export interface InjectedFault {
   code: string;
   message: string;
   retryAfter?: number;
+  /** See `OneOffFault.afterApplying`. */
+  afterApplying?: boolean;
 }
 
 export interface FaultStats {
@@ -133,8 +158,10 @@ export interface FaultController {
   /** Takes a concurrency slot for a mailbox; undefined (throttle) when all are taken. Call the result to release. */
   acquire(mailboxId: string): (() => void) | undefined;
   shouldDropNotification(): boolean;
-  /** The fault configured for a mailbox (by its address or object id), if any. */
-  mailboxFault(mailbox: { readonly id: string; readonly email: string }): MailboxFault | undefined;
+  /** The refusing fault configured for a mailbox (by its address or object id), if any. */
+  mailboxFault(mailbox: { readonly id: string; readonly email: string }): RefusingMailboxFault | undefined;
+  /** False for a mailbox configured `no-teams`: its events get no Teams link. */
+  teamsEnabled(mailbox: { readonly id: string; readonly email: string }): boolean;
   readonly stats: FaultStats;
 }
 
@@ -167,6 +194,8 @@ export function createFaultController(initial: Partial<FaultConfig> = {}): Fault
   let dropNext = 0;
   const inFlight = new Map<string, number>();
   const stats: FaultStats = { throttled: 0, injected: 0, droppedNotifications: 0 };
+  const configured = (mailbox: { readonly id: string; readonly email: string }) =>
+    config.mailboxes[mailbox.email.toLowerCase()] ?? config.mailboxes[mailbox.id.toLowerCase()];
 
   const fault = (status: number): InjectedFault => {
     stats.injected++;
@@ -206,7 +235,7 @@ export function createFaultController(initial: Partial<FaultConfig> = {}): Fault
       if (oneOff) {
         oneOff.remaining--;
         if (oneOff.remaining <= 0) oneOffs.splice(index, 1);
-        return fault(oneOff.status);
+        return { ...fault(oneOff.status), ...(oneOff.afterApplying ? { afterApplying: true } : {}) };
       }
       const roll = random();
       if (roll < config.rate429) return fault(429);
@@ -236,7 +265,11 @@ export function createFaultController(initial: Partial<FaultConfig> = {}): Fault
       };
     },
     mailboxFault(mailbox) {
-      return config.mailboxes[mailbox.email.toLowerCase()] ?? config.mailboxes[mailbox.id.toLowerCase()];
+      const fault = configured(mailbox);
+      return fault === 'no-teams' ? undefined : fault;
+    },
+    teamsEnabled(mailbox) {
+      return configured(mailbox) !== 'no-teams';
     },
     shouldDropNotification() {
       if (dropNext > 0) {

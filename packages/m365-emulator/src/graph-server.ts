@@ -131,15 +131,18 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
       const latency = services.faults.latency();
       if (latency > 0) await sleep(latency);
       const fault = services.faults.pick(req.method, pathname);
-      if (fault)
-        throw new GraphError(
-          fault.status,
-          fault.code,
-          fault.message,
-          fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {},
-        );
+      const refusal = fault
+        ? new GraphError(
+            fault.status,
+            fault.code,
+            fault.message,
+            fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {},
+          )
+        : undefined;
+      if (refusal && !fault?.afterApplying) throw refusal;
       const ctx = createContext({ req, params: match.params, services, claims });
       const answered = await match.route.handler(ctx);
+      if (refusal) throw refusal;
       const response = immutable ? answered : services.ids.restify(answered);
       return {
         ...response,

@@ -66,7 +66,14 @@ export function createMessage(
   state: EmulatorState,
   mailbox: Mailbox,
   input: Json,
-  options: { folder?: FolderName; inReplyTo?: string; references?: string[]; conversationId?: string } = {},
+  options: {
+    folder?: FolderName;
+    inReplyTo?: string;
+    references?: string[];
+    conversationId?: string;
+    /** The Message-ID the sender's own mail system gives it (Gmail's carry `+`, `=` and `_`). */
+    internetMessageId?: string;
+  } = {},
 ): StoredMessage {
   checkHeaders(input.internetMessageHeaders);
   checkExtendedProperties(input.singleValueExtendedProperties);
@@ -86,7 +93,7 @@ export function createMessage(
     receivedDateTime: now,
     sentDateTime: null,
     hasAttachments: attachments.length > 0,
-    internetMessageId: internetMessageId(domain),
+    internetMessageId: options.internetMessageId ?? internetMessageId(domain),
     subject: '',
     importance: 'normal',
     parentFolderId: mailbox.folderIds[folder],
@@ -324,6 +331,10 @@ export function deliver(state: EmulatorState, sender: Mailbox, stored: StoredMes
       if (seen.has(address)) continue;
       seen.add(address);
       const target = state.ensureMailbox(address, r.emailAddress.name);
+      const senderAddress = sender.email.toLowerCase();
+      const folder =
+        target.rules.find((rule) => !rule.from || rule.from.toLowerCase() === senderAddress)?.moveTo ??
+        'inbox';
       const id = itemId();
       const copy: Json = {
         ...d,
@@ -332,7 +343,7 @@ export function deliver(state: EmulatorState, sender: Mailbox, stored: StoredMes
         lastModifiedDateTime: sentAt,
         receivedDateTime: state.clock.now().toISOString(),
         changeKey: changeKey(),
-        parentFolderId: target.folderIds.inbox,
+        parentFolderId: target.folderIds[folder],
         isRead: false,
         isDraft: false,
         bccRecipients: [],
@@ -342,14 +353,14 @@ export function deliver(state: EmulatorState, sender: Mailbox, stored: StoredMes
         webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(id)}&exvsurl=1&viewmodel=ReadMessageItem`,
       };
       const copyStored: StoredMessage = {
-        folder: 'inbox',
+        folder,
         seq: 0,
         data: copy,
         references: stored.references,
         ...(stored.inReplyTo ? { inReplyTo: stored.inReplyTo } : {}),
       };
       target.messages.set(id, copyStored);
-      copyStored.seq = state.touch(target, { kind: 'message', changeType: 'created', id, folder: 'inbox' });
+      copyStored.seq = state.touch(target, { kind: 'message', changeType: 'created', id, folder });
       copyStored.createdSeq = copyStored.seq;
     }
   }
@@ -417,7 +428,7 @@ export function createReplyDraft(
       ccRecipients: cc,
       importance: original.importance ?? 'normal',
       body,
-      ...(options.message ?? {}),
+      ...withoutExtendedProperties(options.message),
     },
     {
       conversationId: String(original.conversationId),
@@ -433,6 +444,17 @@ export function createReplyDraft(
       ? { contentType: 'html', content: `<div dir="ltr">${escapeHtml(uniqueText.content)}</div>` }
       : uniqueText;
   return draft;
+}
+
+/**
+ * createReply's `message` takes "any writeable properties" of the reply; extended properties are
+ * not among them (Microsoft documents creating them with POST or PATCH of the item, never through an
+ * action's parameter), so the emulator does not apply them there: a client must PATCH them on.
+ */
+function withoutExtendedProperties(message: Json | undefined): Json {
+  if (!message) return {};
+  const { singleValueExtendedProperties: _s, multiValueExtendedProperties: _m, ...rest } = message;
+  return rest;
 }
 
 function referencesOf(mailbox: Mailbox, id: string): string[] {

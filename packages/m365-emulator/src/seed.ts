@@ -50,7 +50,13 @@ const personSeed = z.object({
   manager: z.string().min(1).optional(),
   /** Entra object id; derived from the email when absent. */
   aadObjectId: z.string().min(1).optional(),
-  entra: z.object({ manager: z.string().min(1).optional() }).optional(),
+  entra: z
+    .object({
+      manager: z.string().min(1).optional(),
+      /** The primary SMTP address (`mail`) when it is not the UPN (`email`). */
+      mail: email.optional(),
+    })
+    .optional(),
 });
 
 export const seedSchema = z

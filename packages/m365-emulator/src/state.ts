@@ -93,6 +93,13 @@ export interface Mailbox {
   readonly organisationId?: string;
   jobTitle?: string;
   companyName?: string;
+  /** The primary SMTP address Entra reports (`mail`), when it is not the UPN (`email`). */
+  mail?: string;
+  /**
+   * Delivery rules, first match wins: mail from `from` (any sender when absent) is delivered
+   * straight into `moveTo` (Junk Email filtering, or an inbox rule), never into the Inbox.
+   */
+  rules: { readonly from?: string; readonly moveTo: FolderName }[];
   /** The Graph manager (a mailbox id), from the directory's entra.manager or manager. */
   managerId?: string;
   workingHours: WorkingHoursInfo;
@@ -214,6 +221,7 @@ export function createState(options: { directory?: Seed; clock: EmulatorClock })
     organisationId?: string;
     jobTitle?: string;
     companyName?: string;
+    mail?: string;
     workingHours?: WorkingHoursInfo;
   }): Mailbox {
     const email = input.email.toLowerCase();
@@ -234,7 +242,9 @@ export function createState(options: { directory?: Seed; clock: EmulatorClock })
       ...(input.organisationId ? { organisationId: input.organisationId } : {}),
       ...(input.jobTitle ? { jobTitle: input.jobTitle } : {}),
       ...(input.companyName ? { companyName: input.companyName } : {}),
+      ...(input.mail ? { mail: input.mail.toLowerCase() } : {}),
       workingHours: input.workingHours ?? defaultHours(),
+      rules: [],
       folderIds,
       messages: new Map(),
       events: new Map(),
@@ -272,6 +282,7 @@ export function createState(options: { directory?: Seed; clock: EmulatorClock })
           organisationId: person.organisation,
           jobTitle: person.jobTitle,
           ...(org ? { companyName: org.name } : {}),
+          ...(person.entra?.mail ? { mail: person.entra.mail } : {}),
           workingHours: hours(person.organisation),
         }),
       );

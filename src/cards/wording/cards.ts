@@ -191,6 +191,11 @@ function words(intent: CardIntent): Words {
         text: [
           intent.start ? `Booked for ${dateTimeInWords(intent.start)}.` : 'Booking…',
           ...(intent.joinUrl ? ['Join the meeting from the invitation in your calendar.'] : []),
+          ...(intent.onlineLinkMissing
+            ? [
+                'The invitation went without a Microsoft Teams link: Microsoft 365 booked it as an ordinary meeting, which happens when the calendar it is on cannot hold Teams meetings. Open the meeting in your Outlook calendar, turn on "Teams meeting" and send the update, or tell everyone where it will be held. If this keeps happening, ask your IT team to enable Teams for that calendar.',
+              ]
+            : []),
         ],
         actions: [{ verb: VERBS.moveMeeting, title: 'Move to another slot' }],
         facts: intent.attendees.map((a) => ({

@@ -124,6 +124,8 @@ export type CardIntent =
       readonly stageName: string;
       readonly start: Instant | null;
       readonly joinUrl: string | null;
+      /** A Teams meeting was asked for and the invitation went without a join link. */
+      readonly onlineLinkMissing: boolean;
       readonly attendees: readonly { readonly name: string; readonly response: string }[];
     }
   | { readonly kind: 'meeting-unbookable'; readonly reason: string }

@@ -64,6 +64,8 @@ export interface MeetingState {
   readonly start?: Instant;
   readonly end?: Instant;
   readonly joinUrl?: string;
+  /** A Teams meeting was asked for and the calendar made none (no join link): the convener adds one. */
+  readonly onlineLinkMissing?: boolean;
   readonly attendees: readonly MeetingAttendee[];
   /** Slots already tried and declined, so re-booking moves on. */
   readonly declinedSlots: readonly Instant[];
@@ -246,6 +248,8 @@ export type DisputeEvent = EventBase &
         readonly start: Instant;
         readonly end: Instant;
         readonly joinUrl?: string;
+        /** A Teams meeting was asked for and Microsoft 365 created the event without a join link. */
+        readonly onlineLinkMissing?: boolean;
         /** Other viable starts, earliest first, that the convener may move the meeting to. */
         readonly alternatives?: readonly Instant[];
       }

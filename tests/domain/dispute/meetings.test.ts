@@ -133,3 +133,40 @@ describe('a convener organised for on a host calendar', () => {
     expect(lastBooking(w).replaces).toBeDefined();
   });
 });
+
+describe('a Teams meeting booked without a join link', () => {
+  const meetingCards = (w: Walk) =>
+    w.effects.flatMap((e) =>
+      e.type === 'send-card' && e.intent.kind === 'meeting' ? [{ to: e.to, intent: e.intent }] : [],
+    );
+
+  it('tells the convener on their meeting card, and a re-booking that gets a link clears it', () => {
+    const w = toBooking('ane', 'stage-3');
+    const book = lastBooking(w);
+    const start = new Date(Date.parse(book.window.start) + 86_400_000).toISOString();
+    w.send({
+      type: 'meeting-booked',
+      effectKey: book.key,
+      eventId: 'event-no-link',
+      start,
+      end: new Date(Date.parse(start) + 3_600_000).toISOString(),
+      onlineLinkMissing: true,
+    });
+    const card = meetingCards(w).at(-1);
+    expect(card?.to.id).toBe(book.convener.id);
+    expect(card?.intent).toMatchObject({ joinUrl: null, onlineLinkMissing: true });
+
+    const attendee = book.attendees.find((a) => a.external && a.required);
+    w.send({
+      type: 'meeting-response',
+      eventId: 'event-no-link',
+      attendeeEmail: attendee?.person.email ?? '',
+      response: 'declined',
+    });
+    w.booked();
+    expect(meetingCards(w).at(-1)?.intent).toMatchObject({
+      joinUrl: 'https://teams.example/join/1',
+      onlineLinkMissing: false,
+    });
+  });
+});

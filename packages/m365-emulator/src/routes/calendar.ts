@@ -55,7 +55,9 @@ function eventRoutes(prefix: string): Route[] {
     route('POST', `${prefix}/events`, (ctx) => {
       const mailbox = mailboxOf(ctx);
       const input = ctx.services.validator.entity('event', objectBody(ctx));
-      const { event } = createEvent(ctx.services.state, mailbox, input);
+      const { event } = createEvent(ctx.services.state, mailbox, input, {
+        teams: ctx.services.faults.teamsEnabled(mailbox),
+      });
       return entity(ctx, eventContext(mailbox), render(ctx, event), 201);
     }),
     route('GET', `${prefix}/events/:id`, (ctx) => {

@@ -16,6 +16,7 @@ import {
   createMessage,
   createReplyDraft,
   deleteMessage,
+  deliver,
   getMessage,
   moveMessage,
   renderMessage,
@@ -26,7 +27,13 @@ import {
 } from '../mail.ts';
 import { type Json, orderAndPage } from '../odata.ts';
 import { type Route, type RouteContext, route } from '../router.ts';
-import { FOLDER_DISPLAY_NAMES, type FolderName, type Mailbox, type StoredMessage } from '../state.ts';
+import {
+  type EmulatorState,
+  FOLDER_DISPLAY_NAMES,
+  type FolderName,
+  type Mailbox,
+  type StoredMessage,
+} from '../state.ts';
 import { accepted, collection, entity, folderOf, mailboxOf, objectBody } from './common.ts';
 
 const messageContext = (mailbox: Mailbox) => `users('${mailbox.id}')/messages/$entity`;
@@ -243,6 +250,36 @@ export function expireDeltaTokens(mailbox: Mailbox): void {
   mailbox.syncGeneration++;
 }
 
+/** Sends waiting to reach Sent Items, per mailbox: message id → how many `send`s it got meanwhile. */
+const pendingSends = new WeakMap<Mailbox, Map<string, number>>();
+
+/**
+ * `send` with Exchange's delay: answered 202 at once, the item stays a draft in Drafts for `delayMs`,
+ * then moves to Sent Items and is delivered. A second `send` of the item while it is still a draft is
+ * taken as another email (a second copy is delivered): Microsoft documents no protection, so the
+ * emulator takes the unsafe reading and a client that sends twice is seen to.
+ */
+function sendLater(state: EmulatorState, mailbox: Mailbox, id: string, delayMs: number): void {
+  const stored = getMessage(mailbox, id);
+  if (!stored.data.isDraft)
+    throw new GraphError(400, 'ErrorInvalidOperation', 'Only draft messages can be sent.');
+  const pending = pendingSends.get(mailbox) ?? new Map<string, number>();
+  pendingSends.set(mailbox, pending);
+  const already = pending.get(id);
+  pending.set(id, (already ?? 0) + 1);
+  if (already !== undefined) return;
+  setTimeout(() => {
+    const times = pending.get(id) ?? 1;
+    pending.delete(id);
+    try {
+      sendDraft(state, mailbox, id);
+      for (let i = 1; i < times; i++) deliver(state, mailbox, getMessage(mailbox, id));
+    } catch {
+      // Deleted or changed meanwhile: nothing is sent, as Exchange would drop it.
+    }
+  }, delayMs).unref();
+}
+
 // ------------------------------------------------------------------- routes
 
 function messageRoutes(prefix: string): Route[] {
@@ -269,7 +306,9 @@ function messageRoutes(prefix: string): Route[] {
     route('POST', `${prefix}/messages/:id/send`, (ctx) => {
       const mailbox = mailboxOf(ctx);
       actionBody(ctx, 'send');
-      sendDraft(ctx.services.state, mailbox, ctx.params.id ?? '');
+      const delay = ctx.services.faults.config().sendDelayMs;
+      if (delay <= 0) sendDraft(ctx.services.state, mailbox, ctx.params.id ?? '');
+      else sendLater(ctx.services.state, mailbox, ctx.params.id ?? '', delay);
       return accepted();
     }),
     ...(['createReply', 'createReplyAll'] as const).map((action) =>

@@ -30,7 +30,7 @@ export function userJson(mailbox: Mailbox): Json {
     displayName: mailbox.displayName,
     givenName: null,
     jobTitle: mailbox.jobTitle ?? null,
-    mail: mailbox.email,
+    mail: mailbox.mail ?? mailbox.email,
     mobilePhone: null,
     officeLocation: null,
     preferredLanguage: 'en-GB',

@@ -6,6 +6,7 @@ import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../gua
 import { bookMeeting } from '../meeting-booking.ts';
 import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
+import type { MeetingState } from '../types.ts';
 
 export function onMeetingBooked(t: Transition, event: EventOf<'meeting-booked'>): void {
   requireOpen(t);
@@ -16,12 +17,13 @@ export function onMeetingBooked(t: Transition, event: EventOf<'meeting-booked'>)
     phase: 'meeting-booked',
     awaiting: null,
     meeting: {
-      ...meeting,
+      ...withoutLink(meeting),
       status: 'booked',
       eventId: event.eventId,
       start: event.start,
       end: event.end,
       ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}),
+      ...(event.onlineLinkMissing ? { onlineLinkMissing: true } : {}),
       alternatives: (event.alternatives ?? []).filter((a) => a !== event.start).slice(0, 20),
       attendees: meeting.attendees.map((a) => ({ ...a, response: 'none' as const })),
       // Everyone is invited afresh: earlier proposals answered the event this one replaces.
@@ -201,6 +203,12 @@ export function onMeetingHeld(t: Transition, eventId: string): void {
   });
 }
 
+/** A re-booked meeting starts with no link of its own: the new event says whether it has one. */
+function withoutLink(m: MeetingState): MeetingState {
+  const { joinUrl: _joinUrl, onlineLinkMissing: _missing, ...rest } = m;
+  return rest;
+}
+
 function meetingCard(t: Transition): CardIntent {
   const m = t.state.stage.meeting;
   return {
@@ -208,6 +216,7 @@ function meetingCard(t: Transition): CardIntent {
     stageName: t.stage.name,
     start: m?.start ?? null,
     joinUrl: m?.joinUrl ?? null,
+    onlineLinkMissing: m?.onlineLinkMissing === true,
     attendees: (m?.attendees ?? []).map((a) => ({ name: a.person.name, response: a.response })),
   };
 }
