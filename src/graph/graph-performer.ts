@@ -50,7 +50,10 @@ export function createGraphEffectPerformer(options: GraphEffectPerformerOptions)
             return { ok: true, result: ids(sent), events: [event] };
           }
           case 'book-meeting': {
-            const booking = await options.meetings.book(effect, { disputeId: meta.disputeId });
+            const booking = await options.meetings.book(effect, {
+              disputeId: meta.disputeId,
+              firstAttempt: meta.attempt === 1,
+            });
             if (booking.kind === 'unbookable')
               return {
                 ok: true,

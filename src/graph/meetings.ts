@@ -81,7 +81,15 @@ export interface MeetingBookerOptions {
 }
 
 export interface MeetingBooker {
-  book(effect: BookMeetingEffect, meta: { readonly disputeId: string }): Promise<BookingResult>;
+  /**
+   * `firstAttempt`: the outbox's first claim of this effect, so no event tagged with its key can
+   * exist yet and the look-up is skipped (a retried POST is safe anyway: the same `transactionId`
+   * returns the event already made).
+   */
+  book(
+    effect: BookMeetingEffect,
+    meta: { readonly disputeId: string; readonly firstAttempt?: boolean },
+  ): Promise<BookingResult>;
   cancel(effect: CancelMeetingEffect): Promise<'cancelled' | 'already-gone'>;
   /** The viable slots for a meeting effect without booking (for offering a move). */
   proposeSlots(effect: BookMeetingEffect): Promise<Slot[]>;
@@ -196,7 +204,7 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
         await index.forget(effect.replaces);
         log.info({ key: effect.key, outcome }, 'replaced meeting cancelled');
       }
-      const existing = await calendar.findByEffectKey(organiser, effect.key);
+      const existing = meta.firstAttempt ? undefined : await calendar.findByEffectKey(organiser, effect.key);
       if (existing && !existing.isCancelled) {
         await index.remember({
           eventId: existing.id,

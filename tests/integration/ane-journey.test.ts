@@ -569,7 +569,7 @@ describe('the ANE journey through the real adapters and the local Microsoft 365'
     console.info(`[ane-journey] no faults: ${JSON.stringify(figures)}`);
     expect(figures.emails).toBe(4);
     expect(figures.liveEvents).toBe(2);
-    // Graph requests per stage, start-up excluded: 8.5 to 9.5 when measured (how many notifications
+    // Graph requests per stage, start-up excluded: 8.0 when last measured (how many notifications
     // share a read depends on timing; 12 before notifications were read together and events
     // debounced). The issue's target is 4; see docs/graph.md "Fewer calls".
     expect(figures.graphRequestsPerStage).toBeLessThanOrEqual(10);

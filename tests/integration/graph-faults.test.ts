@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 /**
- * Performs like the outbox: same key, again, until done (at most 10 attempts). The outbox counts
+ * Performs like the outbox: same key, again, until done (at most 10 attempts), after Retry-After. The outbox counts
  * attempts when it claims a row, so performing an effect again after a crash (before it was marked
  * done) is never attempt 1: `from` is 2 then.
  */
@@ -42,6 +42,9 @@ async function performUntilDone(
     const result = await w.performer.perform(effect, { key: effect.key, disputeId, attempt });
     if (result.ok) return { result, attempts: attempt };
     if (!result.retryable) throw new Error(`parked: ${result.error}`);
+    // The outbox waits at least Retry-After before the next attempt (a send that may still be on
+    // its way answers retry-later for 2 minutes): Concord's clock moves on by that much.
+    if (result.retryAfterMs) w.clock.offsetMs += result.retryAfterMs;
   }
   throw new Error('did not complete in 10 attempts');
 }

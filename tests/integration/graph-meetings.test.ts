@@ -284,6 +284,39 @@ describe('Stage 3 meeting', () => {
     }
   });
 
+  it('a first attempt books without looking for an event tagged with its key; a retry looks first and books nothing more', async () => {
+    const effect = stage3('d-meet-first-attempt', 1);
+    const from = w.h.m365.state.requests.length;
+    const lookups = () =>
+      w.h.m365.state.requests
+        .slice(from)
+        .filter(
+          (r) =>
+            r.method === 'GET' &&
+            /\/events$/.test(r.path) &&
+            r.query.includes('singleValueExtendedProperties'),
+        ).length;
+    const first = await w.performer.perform(effect, {
+      key: effect.key,
+      disputeId: 'd-meet-first-attempt',
+      attempt: 1,
+    });
+    expect(first.ok).toBe(true);
+    expect(lookups()).toBe(0);
+    const again = await w.performer.perform(effect, {
+      key: effect.key,
+      disputeId: 'd-meet-first-attempt',
+      attempt: 2,
+    });
+    expect(lookups()).toBe(1);
+    const eventIdOf = (r: typeof first) => (r.ok ? (r.events?.[0] as { eventId: string }).eventId : '');
+    expect(eventIdOf(again)).toBe(eventIdOf(first));
+    const mine = (await eventsOf('head.of.service@ane.example')).filter(
+      (e) => e.transactionId === transactionIdFor(effect.key),
+    );
+    expect(mine).toHaveLength(1);
+  });
+
   it('no viable slot gives meeting-unbookable', async () => {
     const effect = stage3('d-meet-3', 1);
     await w.h.admin('POST', '/mailboxes/service.manager@ane.example/busy', {
