@@ -2,6 +2,7 @@
  * Builders from domain data (`DisputeState`, `CardView`, a procedure) to card view-models. Pure;
  * the caller passes `now` and who is viewing. The bot router calls these, then `renderCard`.
  */
+import type { OfferedNote } from '../domain/dispute/anytime-notes.ts';
 import type { CardView, DisputeState, RecordEntry, Refusal } from '../domain/dispute/types.ts';
 import { looksLikeName, RAISE_TEXT_MAX, subjectOfProcedure } from '../domain/dispute/validate.ts';
 import type { ProcedureDefinition, Stage } from '../domain/procedure/schema.ts';
@@ -308,6 +309,8 @@ export function disputeDetailModel(input: {
   partnerOrganisation: string;
   now: string;
   viewer: Viewer;
+  /** The notes the viewer may record at any point (`anytimeNotesFor`). */
+  notes?: readonly OfferedNote[];
 }): DisputeDetailViewModel {
   const { state, procedure } = input;
   return {
@@ -326,6 +329,7 @@ export function disputeDetailModel(input: {
       ...recordEntryText(r, procedure),
       between: r.between,
     })),
+    notes: input.notes ?? [],
   };
 }
 

@@ -11,6 +11,8 @@
  *
  * Words: docs/glossary.md.
  */
+
+import type { OfferedNote } from '../domain/dispute/anytime-notes.ts';
 import type {
   CardAction,
   DisputeDetails,
@@ -312,6 +314,11 @@ export interface DisputeDetailViewModel {
   readonly raisedAt: Instant;
   readonly awaiting: string | null;
   readonly timeline: readonly TimelineEntry[];
+  /**
+   * What the viewer may record at any point (the procedure's `anytimeNotes` for their role), with the
+   * procedure's words allowing it and what the record must not hold. Absent or empty: none.
+   */
+  readonly notes?: readonly OfferedNote[];
 }
 
 /** Template name → view-model. `renderCard` is typed by this map. */

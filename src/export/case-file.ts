@@ -147,6 +147,8 @@ function eventWords(event: DisputeEvent, procedure: ProcedureDefinition): string
       return `Referred: ${procedure.exceptionalRoutes.find((r) => r.id === event.routeId)?.name ?? 'exceptional route'}`;
     case 'referral-sent':
       return 'Referral recorded as sent by the required means';
+    case 'note-recorded':
+      return `Recorded: ${procedure.anytimeNotes.find((n) => n.id === event.noteId)?.label ?? 'a note'}`;
     case 'withdrawn':
       return 'Dispute withdrawn';
     case 'resolved':

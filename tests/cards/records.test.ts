@@ -129,6 +129,17 @@ const LINES: readonly [RecordLine, string][] = [
     { kind: 'action-due', params: { description: 'Reinstate contact', owner: 'Team Manager' } },
     'Agreed action due: Reinstate contact (Team Manager).',
   ],
+  [
+    {
+      kind: 'note-recorded',
+      params: {
+        label: 'Independent legal advice sought',
+        by: 'Ann Lee',
+        quote: 'the IRO may seek independent legal advice',
+      },
+    },
+    'Ann Lee recorded: Independent legal advice sought (“the IRO may seek independent legal advice”).',
+  ],
   [{ kind: 'withdrawn', params: {} }, 'Dispute withdrawn.'],
   [{ kind: 'record-closed', params: {} }, 'Record closed.'],
 ];
@@ -195,6 +206,7 @@ describe('record lines in words', () => {
       'stage-overdue': true,
       'overall-limit-passed': true,
       'action-due': true,
+      'note-recorded': true,
       withdrawn: true,
       'record-closed': true,
     };

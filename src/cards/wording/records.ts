@@ -97,6 +97,8 @@ function lineText(line: RecordLine, names?: RecordNames): string {
       return `${line.params.workingDays ? `The ${limitInWords(line.params.workingDays)}` : 'The overall time limit'} has passed.${line.params.quote ? ` ${line.params.quote}` : ''}`;
     case 'action-due':
       return `Agreed action due: ${line.params.description} (${line.params.owner}).`;
+    case 'note-recorded':
+      return `${line.params.by} recorded: ${line.params.label} (“${line.params.quote}”).`;
     case 'withdrawn':
       return 'Dispute withdrawn.';
     case 'record-closed':

@@ -106,6 +106,10 @@ export type RecordLine =
       readonly params: { readonly workingDays: number | null; readonly quote: string | null };
     }
   | { readonly kind: 'action-due'; readonly params: { readonly description: string; readonly owner: string } }
+  | {
+      readonly kind: 'note-recorded';
+      readonly params: { readonly label: string; readonly by: string; readonly quote: string };
+    }
   | { readonly kind: 'withdrawn'; readonly params: Record<string, never> }
   | { readonly kind: 'record-closed'; readonly params: Record<string, never> };
 

@@ -188,6 +188,17 @@ export const exceptionalRouteSchema = z.object({
   sentOutsideConcord: z.boolean().default(false),
 });
 
+/** Something a party may record at any point in the process (see `anytimeNotes`). */
+export const anytimeNoteSchema = z.object({
+  id: slug,
+  /** What the record says was done, e.g. "Independent legal advice sought". */
+  label: z.string().min(1),
+  /** The procedure's own words allowing it. */
+  quote,
+  /** The only party who may record it. */
+  by: partySchema,
+});
+
 export const procedureSchema = z
   .object({
     id: slug,
@@ -236,6 +247,12 @@ export const procedureSchema = z
       })
       .nullable(),
     exceptionalRoutes: z.array(exceptionalRouteSchema).default([]),
+    /**
+     * Things a named party may record at any stage, outside the ladder (IRO: "At any point in the
+     * process, where it is appropriate, the IRO may seek independent legal advice"). Each is offered
+     * on the dispute card to that party only, and goes on the record with who and when.
+     */
+    anytimeNotes: z.array(anytimeNoteSchema).default([]),
     record: z.object({
       owner: partySchema,
       /** Only these may close (authorise) the record. */
@@ -388,6 +405,17 @@ export const procedureSchema = z
       checkParty(r.decidedBy, ['exceptionalRoutes', i, 'decidedBy']);
       checkParty(r.to, ['exceptionalRoutes', i, 'to']);
     });
+    const noteIds = new Set<string>();
+    p.anytimeNotes.forEach((n, i) => {
+      if (noteIds.has(n.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['anytimeNotes', i, 'id'],
+          message: `duplicate note id "${n.id}"`,
+        });
+      noteIds.add(n.id);
+      checkParty(n.by, ['anytimeNotes', i, 'by']);
+    });
     checkParty(p.record.owner, ['record', 'owner']);
     p.record.closedBy.forEach((c, i) => {
       checkParty(c, ['record', 'closedBy', i]);
@@ -400,6 +428,7 @@ export type Timescale = z.infer<typeof timescaleSchema>;
 export type Channel = z.infer<typeof channelSchema>;
 export type Stage = z.infer<typeof stageSchema>;
 export type ExceptionalRoute = z.infer<typeof exceptionalRouteSchema>;
+export type AnytimeNote = z.infer<typeof anytimeNoteSchema>;
 export type ProcedureDefinition = z.infer<typeof procedureSchema>;
 export type ProcedureInput = z.input<typeof procedureSchema>;
 
