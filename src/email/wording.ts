@@ -84,6 +84,16 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
         paragraphs: [...m.quotes],
         fields: detailFields(f.caseReference, m.details),
       };
+    case 'consultation':
+      return {
+        subject: `${about}: ${f.stageName}: who should we contact?`,
+        paragraphs: [
+          `${m.actor} is holding ${f.stageName} of this dispute with ${m.about}, and Concord's directory does not say who that is.`,
+          `The procedure says: “${m.quote}”`,
+          `Please reply to ${m.actor} with who it is.`,
+        ],
+        fields: detailFields(f.caseReference, m.details),
+      };
     case 'inform':
       return {
         subject: `${about}: for your information`,
@@ -117,7 +127,13 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
           m.quote,
           ...(m.condition ? [m.condition] : []),
           m.reason,
-          ...(m.means ? [`To be sent by: ${m.means}`] : []),
+          ...(m.through
+            ? [
+                `As the procedure asks, this is raised through you: “${m.means ?? m.quote}”. Please raise it with ${m.through.to}, who is copied.`,
+              ]
+            : m.means
+              ? [`To be sent by: ${m.means}`]
+              : []),
         ],
         fields: [
           { label: 'Case reference', value: f.caseReference },

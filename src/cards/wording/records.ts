@@ -37,6 +37,8 @@ function lineText(line: RecordLine, names?: RecordNames): string {
     }
     case 'inform-unresolved':
       return `Could not find the ${line.params.role} to inform: ${line.params.quote}`;
+    case 'consulted':
+      return `No one found in the directory for ${line.params.about}, so ${line.params.name} was consulted, as the procedure says: “${line.params.quote}”`;
     case 'informed':
       return `${line.params.name} informed (${line.params.quote})`;
     case 'stage-email-sent':

@@ -44,6 +44,17 @@ export type EmailIntent =
     }
   /** The stage's copy to the people it names, where the stage has no email of its own. */
   | { readonly kind: 'copy'; readonly quotes: readonly string[]; readonly details: EmailDetails }
+  /**
+   * The procedure's consultee, asked who a party is when the directory cannot find them (Solihull:
+   * the SSAB Business Team, on the other agency's structure): its words, whom it is about, who asks.
+   */
+  | {
+      readonly kind: 'consultation';
+      readonly quote: string;
+      readonly about: string;
+      readonly actor: string;
+      readonly details: EmailDetails;
+    }
   /** For information, under a stage's `inform` rule. */
   | { readonly kind: 'inform'; readonly quote: string; readonly details: EmailDetails }
   | { readonly kind: 'chase'; readonly dueDate: string | null; readonly note: string | null }
@@ -55,6 +66,8 @@ export type EmailIntent =
       readonly condition: string | null;
       readonly reason: string;
       readonly means: string | null;
+      /** The route is raised through the recipient to this person (Solihull: the Independent Chair). */
+      readonly through?: { readonly to: string };
       /** Each earlier stage's outcome, or none yet. */
       readonly outcomes: readonly {
         readonly stageId: string;

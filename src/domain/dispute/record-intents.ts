@@ -50,6 +50,11 @@ export type RecordLine =
     }
   | { readonly kind: 'inform-unresolved'; readonly params: { readonly role: string; readonly quote: string } }
   | { readonly kind: 'informed'; readonly params: { readonly name: string; readonly quote: string } }
+  /** A party could not be found, so the procedure's consultee was asked (Solihull: the Business Team). */
+  | {
+      readonly kind: 'consulted';
+      readonly params: { readonly name: string; readonly about: string; readonly quote: string };
+    }
   | { readonly kind: 'stage-email-sent'; readonly params: { readonly stageName: string } }
   | { readonly kind: 'reply-received'; readonly params: { readonly stageName: string } }
   | { readonly kind: 'chased'; readonly params: Record<string, never> }
