@@ -283,6 +283,10 @@ export function reviewStatementModel(input: {
     stageToRaise: shortStageName(nextStage),
     recipients: input.recipients,
     responseWorkingDays: nextStage.timescale.kind === 'working-days' ? nextStage.timescale.workingDays : null,
+    importance: {
+      level: nextStage.email?.importance ?? 'high',
+      quote: nextStage.email?.importanceQuote ?? null,
+    },
     statement: state.details,
     labels,
     options: { informal: !!nextStage.entry?.informalOption, accept: !!nextStage.entry?.acceptOption },

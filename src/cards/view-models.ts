@@ -215,6 +215,11 @@ export interface ReviewStatementViewModel extends StepContext {
   /** Who the email goes to, e.g. "Team Manager, Gateshead Council". */
   readonly recipients: readonly string[];
   readonly responseWorkingDays: number | null;
+  /**
+   * How the email is flagged, and the procedure's words behind it (ANE: "The email should be marked
+   * 'High Importance'"). Absent: High, the default for correspondence with another agency.
+   */
+  readonly importance?: { readonly level: 'high' | 'normal'; readonly quote: string | null };
   /** Pre-filled from the dispute; editable. */
   readonly statement: DisputeDetails;
   readonly labels: Readonly<Record<StatementField, string>>;
