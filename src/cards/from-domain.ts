@@ -4,8 +4,14 @@
  */
 import type { OfferedNote } from '../domain/dispute/anytime-notes.ts';
 import type { CardView, DisputeState, RecordEntry, Refusal } from '../domain/dispute/types.ts';
-import { looksLikeName, RAISE_TEXT_MAX, subjectOfProcedure } from '../domain/dispute/validate.ts';
+import {
+  looksLikeName,
+  RAISE_TEXT_MAX,
+  subjectOfDispute,
+  subjectOfProcedure,
+} from '../domain/dispute/validate.ts';
 import type { ProcedureDefinition, Stage } from '../domain/procedure/schema.ts';
+import { subjectWords } from '../wording/audience.ts';
 import type {
   Deadlines,
   DecisionViewModel,
@@ -324,6 +330,7 @@ export function disputeDetailModel(input: {
     status: state.status,
     category: procedure.categories.find((c) => c.id === state.category)?.label ?? state.category,
     partnerOrganisation: input.partnerOrganisation,
+    about: subjectWords(procedure, subjectOfDispute(state, procedure)).who,
     raisedBy: state.raisedBy.name,
     raisedAt: state.raisedAt,
     awaiting: state.stage.awaiting?.name ?? null,

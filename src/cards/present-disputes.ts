@@ -45,6 +45,7 @@ export function presentDisputeDetail(vm: DisputeDetailViewModel): Data {
       { title: 'Status', value: statusInWords(vm.status) },
       { title: 'Category', value: esc(vm.category) },
       { title: 'Partner organisation', value: esc(vm.partnerOrganisation) },
+      ...(vm.about ? [{ title: 'About', value: esc(vm.about) }] : []),
       { title: 'Raised', value: `${formatDateTime(vm.raisedAt)} by ${esc(vm.raisedBy)}` },
       { title: 'Waiting for', value: vm.awaiting ? esc(vm.awaiting) : 'No one' },
     ],

@@ -315,6 +315,8 @@ export interface DisputeDetailViewModel {
   readonly status: DisputeStatus;
   readonly category: string;
   readonly partnerOrganisation: string;
+  /** Who the dispute is about, in the procedure's terms ("An adult at risk"). */
+  readonly about?: string;
   readonly raisedBy: string;
   readonly raisedAt: Instant;
   readonly awaiting: string | null;

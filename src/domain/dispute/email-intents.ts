@@ -4,6 +4,10 @@
  * paragraphs and the field labels.
  */
 import type { Instant } from './primitives.ts';
+
+/** Who a dispute is about (the same as `CaseSubject` in types.ts, kept here without importing it). */
+type CaseSubject = 'child' | 'adult';
+
 import type { OutcomeText } from './record-intents.ts';
 
 /** The dispute's details as an email lists them. */
@@ -96,6 +100,13 @@ export interface EmailFrame {
   readonly procedureName: string;
   readonly procedureShortName: string;
   readonly stageName: string;
+  /**
+   * Who the dispute is about (as raised, else what the procedure covers), so the email says it in
+   * the procedure's terms. Absent in emails queued before it was kept.
+   */
+  readonly subject?: CaseSubject | null;
+  /** What the procedure covers, for wording when `subject` is not known. */
+  readonly appliesTo?: 'children' | 'adults' | 'children-and-adults';
   readonly responseDue?: {
     readonly due: Instant;
     readonly dueDate: string;
@@ -130,6 +141,9 @@ export interface MeetingTitle {
  */
 export interface MeetingContext {
   readonly procedureName: string;
+  /** Who the dispute is about, and what the procedure covers (absent in bookings made before). */
+  readonly subject?: CaseSubject | null;
+  readonly appliesTo?: 'children' | 'adults' | 'children-and-adults';
   /** What the procedure asks of the meeting, in its words. */
   readonly meetingQuote: string;
   readonly category: string;
