@@ -2,6 +2,7 @@
  * The cards that are not a dispute step: welcome, help, an error, "my disputes" and a dispute's
  * detail (shown only to the people taking part in it).
  */
+
 import {
   type AdaptiveCardJson,
   disputeDetailModel,
@@ -9,6 +10,7 @@ import {
   renderCard,
   summaryOf,
 } from '../cards/index.ts';
+import { anytimeNotesFor } from '../domain/dispute/anytime-notes.ts';
 import type { Refusal } from '../domain/dispute/types.ts';
 import { type BotContext, isParty, NO_SUCH_DISPUTE, NOT_YOURS } from './context.ts';
 import type { BotPerson } from './ports.ts';
@@ -75,6 +77,7 @@ export async function detailCard(
       partnerOrganisation: partner?.name ?? state.counterpartOrganisationId,
       now: ctx.now(),
       viewer: viewerOf(person.id),
+      notes: anytimeNotesFor({ state, procedure, person }),
     }),
   );
 }

@@ -26,14 +26,14 @@ export async function onStepAction(
   if (!disputeId || !state || !procedure) return { update: errorCard(NO_SUCH_DISPUTE), send: [] };
   // Authorisation before everything: a person not taking part learns nothing, whatever `seq` they send.
   if (!isParty(state, person.id)) return { update: notYoursCard(), send: [] };
-  if (!(await isCurrent(ctx, state, seqOf(data))))
-    return { update: outOfDateCard(ctx, person, state, procedure), send: [] };
   const row = STEP_VERBS[verb];
   if (!row)
     return {
       update: errorCard({ reason: 'invalid-input', code: 'unknown-button', params: {} }, disputeId),
       send: [],
     };
+  if (!row.anyStep && !(await isCurrent(ctx, state, seqOf(data))))
+    return { update: outOfDateCard(ctx, person, state, procedure), send: [] };
   const actor = {
     id: person.id,
     name: person.name,
@@ -84,6 +84,7 @@ export async function onStepAction(
     title: `Done: ${doneTitleOf(verb, routeId ? (procedure.exceptionalRoutes.find((r) => r.id === routeId)?.name ?? null) : null)}`,
     text: ['Concord has recorded your choice.'],
   });
-  await retireUsedCard(ctx, state, done);
+  // A note recorded at any point is not the step: the step's own card stays usable.
+  if (!row.anyStep) await retireUsedCard(ctx, state, done);
   return { update: done, send: [] };
 }

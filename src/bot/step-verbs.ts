@@ -28,6 +28,11 @@ export type InputCardKind = 'decision' | 'review-reply' | 'meeting' | 'outcome';
 export interface StepVerb {
   readonly toEvent: (input: StepVerbInput) => DisputeEvent;
   readonly cardKind?: InputCardKind;
+  /**
+   * The verb is not a step of the ladder (a note recorded at any point): it is taken from any card
+   * the person holds, current or not, and leaves the step card of whoever's step it is as it was.
+   */
+  readonly anyStep?: true;
   /** After "Done: ". A function of the route for `refer`. */
   readonly doneTitle: string | ((routeName: string) => string);
 }
@@ -122,6 +127,10 @@ const EVENTS: { readonly [E in EventType]: (input: StepVerbInput, meaning: VerbM
     const note = str(data, 'note');
     return { type: 'referral-sent', by: actor, ...(note ? { note } : {}) };
   },
+  'note-recorded': ({ actor, data }) => {
+    const text = str(data, 'note');
+    return { type: 'note-recorded', by: actor, noteId: str(data, 'noteId') ?? '', ...(text ? { text } : {}) };
+  },
   withdrawn: ({ actor, by, data }) => ({
     type: 'withdrawn',
     by: actor,
@@ -153,6 +162,7 @@ export const STEP_VERBS: Readonly<Record<DomainVerb, StepVerb>> = {
   [VERBS.close]: row(VERBS.close, { doneTitle: 'record closed' }),
   [VERBS.withdraw]: row(VERBS.withdraw, { doneTitle: 'withdrawn' }),
   [VERBS.referralSent]: row(VERBS.referralSent, { doneTitle: 'recorded as sent securely' }),
+  [VERBS.recordNote]: row(VERBS.recordNote, { anyStep: true, doneTitle: 'recorded on the dispute record' }),
 };
 
 /** "Done: <title>" for a verb (and route). */

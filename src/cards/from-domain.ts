@@ -2,9 +2,16 @@
  * Builders from domain data (`DisputeState`, `CardView`, a procedure) to card view-models. Pure;
  * the caller passes `now` and who is viewing. The bot router calls these, then `renderCard`.
  */
+import type { OfferedNote } from '../domain/dispute/anytime-notes.ts';
 import type { CardView, DisputeState, RecordEntry, Refusal } from '../domain/dispute/types.ts';
-import { looksLikeName, RAISE_TEXT_MAX, subjectOfProcedure } from '../domain/dispute/validate.ts';
+import {
+  looksLikeName,
+  RAISE_TEXT_MAX,
+  subjectOfDispute,
+  subjectOfProcedure,
+} from '../domain/dispute/validate.ts';
 import type { ProcedureDefinition, Stage } from '../domain/procedure/schema.ts';
+import { subjectWords } from '../wording/audience.ts';
 import type {
   Deadlines,
   DecisionViewModel,
@@ -282,6 +289,10 @@ export function reviewStatementModel(input: {
     stageToRaise: shortStageName(nextStage),
     recipients: input.recipients,
     responseWorkingDays: nextStage.timescale.kind === 'working-days' ? nextStage.timescale.workingDays : null,
+    importance: {
+      level: nextStage.email?.importance ?? 'high',
+      quote: nextStage.email?.importanceQuote ?? null,
+    },
     statement: state.details,
     labels,
     options: { informal: !!nextStage.entry?.informalOption, accept: !!nextStage.entry?.acceptOption },
@@ -308,6 +319,8 @@ export function disputeDetailModel(input: {
   partnerOrganisation: string;
   now: string;
   viewer: Viewer;
+  /** The notes the viewer may record at any point (`anytimeNotesFor`). */
+  notes?: readonly OfferedNote[];
 }): DisputeDetailViewModel {
   const { state, procedure } = input;
   return {
@@ -317,6 +330,7 @@ export function disputeDetailModel(input: {
     status: state.status,
     category: procedure.categories.find((c) => c.id === state.category)?.label ?? state.category,
     partnerOrganisation: input.partnerOrganisation,
+    about: subjectWords(procedure, subjectOfDispute(state, procedure)).who,
     raisedBy: state.raisedBy.name,
     raisedAt: state.raisedAt,
     awaiting: state.stage.awaiting?.name ?? null,
@@ -326,6 +340,7 @@ export function disputeDetailModel(input: {
       ...recordEntryText(r, procedure),
       between: r.between,
     })),
+    notes: input.notes ?? [],
   };
 }
 

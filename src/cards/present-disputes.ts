@@ -3,7 +3,7 @@ import { statusInWords } from '../wording/status.ts';
 import { escapeCardText as esc } from './escape.ts';
 import { formatDateTime } from './format.ts';
 import { action, type Data, presentDeadlines, presentHeader, refresh } from './present-base.ts';
-import { UI_VERBS } from './verbs.ts';
+import { UI_VERBS, VERBS } from './verbs.ts';
 import type { DisputeDetailViewModel, MyDisputesViewModel } from './view-models.ts';
 
 export function presentMyDisputes(vm: MyDisputesViewModel): Data {
@@ -36,6 +36,7 @@ export function presentMyDisputes(vm: MyDisputesViewModel): Data {
 
 export function presentDisputeDetail(vm: DisputeDetailViewModel): Data {
   const d = vm.dispute;
+  const notes = vm.notes ?? [];
   return {
     refresh: refresh(vm.viewer, d.disputeId, d.seq),
     header: presentHeader(d),
@@ -44,6 +45,7 @@ export function presentDisputeDetail(vm: DisputeDetailViewModel): Data {
       { title: 'Status', value: statusInWords(vm.status) },
       { title: 'Category', value: esc(vm.category) },
       { title: 'Partner organisation', value: esc(vm.partnerOrganisation) },
+      ...(vm.about ? [{ title: 'About', value: esc(vm.about) }] : []),
       { title: 'Raised', value: `${formatDateTime(vm.raisedAt)} by ${esc(vm.raisedBy)}` },
       { title: 'Waiting for', value: vm.awaiting ? esc(vm.awaiting) : 'No one' },
     ],
@@ -54,7 +56,19 @@ export function presentDisputeDetail(vm: DisputeDetailViewModel): Data {
       outcome: e.outcome ? `Outcome: ${esc(e.outcome)}` : '',
       between: e.between.length ? `Between: ${esc(e.between.join(', '))}` : '',
     })),
+    hasNotes: notes.length > 0,
+    // What must not go on the record, quoted once beside the notes (IRO: staff performance).
+    mustNotRecord: [...new Set(notes.flatMap((n) => n.mustNotRecord))].map((q) => ({ text: esc(q) })),
+    notes: notes.map((n) => ({ label: esc(n.label), quote: `“${esc(n.quote)}”` })),
     actions: [
+      ...notes.map((n) =>
+        action(
+          VERBS.recordNote,
+          `Record: ${n.label}`,
+          { disputeId: d.disputeId, seq: d.seq, extra: { noteId: n.id } },
+          { inputs: 'auto' },
+        ),
+      ),
       action(UI_VERBS.myDisputes, 'My disputes', { disputeId: d.disputeId, seq: d.seq }),
       action(UI_VERBS.refresh, 'Refresh', { disputeId: d.disputeId, seq: d.seq }),
     ],

@@ -34,6 +34,12 @@ export function presentDecision(vm: DecisionViewModel): Data {
   };
 }
 
+/** "High", with the procedure's reason where it gives one: the sender sees why it is flagged. */
+function importanceInWords(importance: ReviewStatementViewModel['importance']): string {
+  const level = importance?.level === 'normal' ? 'Normal' : 'High';
+  return importance?.quote ? `${level}. The procedure says: “${esc(importance.quote)}”` : level;
+}
+
 export function presentReviewStatement(vm: ReviewStatementViewModel): Data {
   const base = stepBase(vm);
   const actions = [
@@ -49,7 +55,7 @@ export function presentReviewStatement(vm: ReviewStatementViewModel): Data {
     stageToRaise: esc(vm.stageToRaise),
     facts: [
       { title: 'To', value: esc(vm.recipients.join('; ') || 'the counterpart') },
-      { title: 'Importance', value: 'High' },
+      { title: 'Importance', value: importanceInWords(vm.importance) },
       {
         title: 'Response due',
         value: vm.responseWorkingDays

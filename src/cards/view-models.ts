@@ -11,6 +11,8 @@
  *
  * Words: docs/glossary.md.
  */
+
+import type { OfferedNote } from '../domain/dispute/anytime-notes.ts';
 import type {
   CardAction,
   DisputeDetails,
@@ -213,6 +215,11 @@ export interface ReviewStatementViewModel extends StepContext {
   /** Who the email goes to, e.g. "Team Manager, Gateshead Council". */
   readonly recipients: readonly string[];
   readonly responseWorkingDays: number | null;
+  /**
+   * How the email is flagged, and the procedure's words behind it (ANE: "The email should be marked
+   * 'High Importance'"). Absent: High, the default for correspondence with another agency.
+   */
+  readonly importance?: { readonly level: 'high' | 'normal'; readonly quote: string | null };
   /** Pre-filled from the dispute; editable. */
   readonly statement: DisputeDetails;
   readonly labels: Readonly<Record<StatementField, string>>;
@@ -308,10 +315,17 @@ export interface DisputeDetailViewModel {
   readonly status: DisputeStatus;
   readonly category: string;
   readonly partnerOrganisation: string;
+  /** Who the dispute is about, in the procedure's terms ("An adult at risk"). */
+  readonly about?: string;
   readonly raisedBy: string;
   readonly raisedAt: Instant;
   readonly awaiting: string | null;
   readonly timeline: readonly TimelineEntry[];
+  /**
+   * What the viewer may record at any point (the procedure's `anytimeNotes` for their role), with the
+   * procedure's words allowing it and what the record must not hold. Absent or empty: none.
+   */
+  readonly notes?: readonly OfferedNote[];
 }
 
 /** Template name → view-model. `renderCard` is typed by this map. */

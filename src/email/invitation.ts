@@ -9,6 +9,7 @@
  * invitationHtml({ title, context, form, agenda, window }, { start, end });
  */
 import type { MeetingContext, MeetingForm, MeetingTitle } from '../domain/dispute/email-intents.ts';
+import { subjectWords } from '../wording/audience.ts';
 import { instantDateInWords, londonTime } from './dates.ts';
 import { escapeHtml } from './escape.ts';
 import { meetingSubject } from './wording.ts';
@@ -60,6 +61,8 @@ export function invitationHtml(
   rows.push(row('When', meetingTimeInWords(slot)));
   rows.push(row('To be held by', instantDateInWords(view.window.end)));
   if (view.context) {
+    const { appliesTo, subject } = view.context;
+    if (appliesTo) rows.push(row('About', subjectWords({ appliesTo }, subject).who));
     rows.push(row('Category', view.context.category));
   }
   const items = view.agenda.map((line) => {

@@ -13,6 +13,7 @@ import type {
   StoryStage,
 } from '../domain/dispute/email-intents.ts';
 import type { EmailView } from '../domain/dispute/types.ts';
+import { subjectWords } from '../wording/audience.ts';
 import { dayInWords, instantDayInWords } from '../wording/dates.ts';
 import { outcomeText } from '../wording/outcomes.ts';
 
@@ -41,9 +42,16 @@ function quoteOf(text: string): string {
 
 type Field = { label: string; value: string };
 
-function detailFields(caseReference: string, d: EmailDetails): Field[] {
+/** Who the dispute is about, in the procedure's terms; nothing for an email queued before it was kept. */
+function aboutField(f: EmailFrame): Field[] {
+  if (!f.appliesTo) return [];
+  return [{ label: 'About', value: subjectWords({ appliesTo: f.appliesTo }, f.subject).who }];
+}
+
+function detailFields(f: EmailFrame, d: EmailDetails): Field[] {
   return [
-    { label: 'Case reference', value: caseReference },
+    { label: 'Case reference', value: f.caseReference },
+    ...aboutField(f),
     { label: 'Category', value: d.category },
     { label: 'The problem identified', value: d.issue },
     { label: 'Attempts to resolve the problem informally', value: d.informalAttempts },
@@ -70,25 +78,35 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
       return {
         subject: `${about}: ${f.stageName}`,
         paragraphs: [m.request ?? stageQuote(m.stageQuote), ...storyParagraphs(f.storySoFar)],
-        fields: detailFields(f.caseReference, m.details),
+        fields: detailFields(f, m.details),
       };
     case 'letter':
       return {
         subject: `${about}: ${f.stageName}`,
         paragraphs: [stageQuote(m.stageQuote), ...storyParagraphs(f.storySoFar)],
-        fields: detailFields(f.caseReference, m.details),
+        fields: detailFields(f, m.details),
       };
     case 'copy':
       return {
         subject: `${about}: ${f.stageName}`,
         paragraphs: [...m.quotes],
-        fields: detailFields(f.caseReference, m.details),
+        fields: detailFields(f, m.details),
+      };
+    case 'consultation':
+      return {
+        subject: `${about}: ${f.stageName}: who should we contact?`,
+        paragraphs: [
+          `${m.actor} is holding ${f.stageName} of this dispute with ${m.about}, and Concord's directory does not say who that is.`,
+          `The procedure says: “${m.quote}”`,
+          `Please reply to ${m.actor} with who it is.`,
+        ],
+        fields: detailFields(f, m.details),
       };
     case 'inform':
       return {
         subject: `${about}: for your information`,
         paragraphs: [m.quote],
-        fields: detailFields(f.caseReference, m.details),
+        fields: detailFields(f, m.details),
       };
     case 'chase':
       return {
@@ -117,10 +135,17 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
           m.quote,
           ...(m.condition ? [m.condition] : []),
           m.reason,
-          ...(m.means ? [`To be sent by: ${m.means}`] : []),
+          ...(m.through
+            ? [
+                `As the procedure asks, this is raised through you: “${m.means ?? m.quote}”. Please raise it with ${m.through.to}, who is copied.`,
+              ]
+            : m.means
+              ? [`To be sent by: ${m.means}`]
+              : []),
         ],
         fields: [
           { label: 'Case reference', value: f.caseReference },
+          ...aboutField(f),
           {
             label: 'Stages so far',
             value:
@@ -156,7 +181,7 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
             : []),
           'Please reply to this email with your response; your reply is kept on the case record.',
         ],
-        fields: detailFields(f.caseReference, m.details),
+        fields: detailFields(f, m.details),
       };
     case 'withdrawn':
       return {

@@ -147,6 +147,8 @@ function eventWords(event: DisputeEvent, procedure: ProcedureDefinition): string
       return `Referred: ${procedure.exceptionalRoutes.find((r) => r.id === event.routeId)?.name ?? 'exceptional route'}`;
     case 'referral-sent':
       return 'Referral recorded as sent by the required means';
+    case 'note-recorded':
+      return `Recorded: ${procedure.anytimeNotes.find((n) => n.id === event.noteId)?.label ?? 'a note'}`;
     case 'withdrawn':
       return 'Dispute withdrawn';
     case 'resolved':
@@ -601,6 +603,27 @@ function timelineSection(input: CaseFileInput): CaseFileSection {
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/**
+ * The procedure the record was kept under, as its document describes itself: its title and version,
+ * its owner and approval and review dates, its purpose, how its stages are ordered, its contacts and
+ * its notes (things it says that are not steps of it).
+ */
+function procedureSection(input: CaseFileInput): CaseFileSection {
+  const p = input.procedure;
+  const src = p.source;
+  const rows: [string, string][] = [
+    ['Document', `${src.title}${src.documentVersion ? `, version ${src.documentVersion}` : ''}`],
+    ...(src.owner ? ([['Owner', src.owner]] as [string, string][]) : []),
+    ...(src.approved ? ([['Approved', src.approved]] as [string, string][]) : []),
+    ...(src.reviewBy ? ([['Review by', src.reviewBy]] as [string, string][]) : []),
+    ['Purpose', `“${p.purpose}”`],
+    ...(p.stageOrder.quote ? ([['Order of stages', `“${p.stageOrder.quote}”`]] as [string, string][]) : []),
+    ...p.contacts.map((c) => [c.label, c.value] as [string, string]),
+    ...p.notes.map((n) => ['Note', n.about ? `${n.about} “${n.quote}”` : `“${n.quote}”`] as [string, string]),
+  ];
+  return { heading: 'The procedure', blocks: [{ kind: 'table', columns: ['Item', 'Detail'], rows }] };
+}
+
 /** The whole case file. */
 export function caseFileOf(input: CaseFileInput): CaseFile {
   const ctx = contextOf(input);
@@ -619,6 +642,7 @@ export function caseFileOf(input: CaseFileInput): CaseFile {
       { heading: 'Outcome', blocks: outcomeBlocks(input, ctx) },
       recordTableSection(input),
       timelineSection(input),
+      procedureSection(input),
     ],
     footer: 'Exported by Concord from the dispute record and its audit log.',
   };

@@ -20,6 +20,8 @@ export interface AboutWords {
   readonly worker: string;
   /** Whose file the record is for: "the child's file". */
   readonly file: string;
+  /** Who the dispute is about, as an email, a card or an invitation says it: "A child or young person". */
+  readonly who: string;
 }
 
 const WORDS: Readonly<Record<Subject | 'either', AboutWords>> = {
@@ -29,6 +31,7 @@ const WORDS: Readonly<Record<Subject | 'either', AboutWords>> = {
     impactOn: 'the care plan',
     worker: 'the allocated social worker',
     file: "the child's file",
+    who: 'A child or young person',
   },
   adults: {
     person: 'the adult',
@@ -36,6 +39,7 @@ const WORDS: Readonly<Record<Subject | 'either', AboutWords>> = {
     impactOn: "the adult's care and support",
     worker: 'the worker involved',
     file: "the adult's case file",
+    who: 'An adult at risk',
   },
   either: {
     person: 'the person at the centre of the dispute',
@@ -43,8 +47,17 @@ const WORDS: Readonly<Record<Subject | 'either', AboutWords>> = {
     impactOn: 'the person at the centre of the dispute',
     worker: 'the practitioner involved',
     file: "the person's case file",
+    who: 'A child or an adult at risk (not yet said which)',
   },
 };
+
+/** The words for a dispute's subject as the domain keeps it (`child`, `adult`, or not known). */
+export function subjectWords(
+  procedure: Pick<ProcedureDefinition, 'appliesTo'>,
+  subject: 'child' | 'adult' | null | undefined,
+): AboutWords {
+  return aboutWords(procedure, subject === 'child' ? 'children' : subject === 'adult' ? 'adults' : null);
+}
 
 /**
  * The words for a procedure, and for a dispute under it when the raiser said whom it is about.

@@ -281,6 +281,14 @@ export const FIXTURES: { [K in TemplateName]: CardViewModels[K] } = {
         between: [],
       },
     ],
+    notes: [
+      {
+        id: 'independent-legal-advice',
+        label: 'Independent legal advice sought',
+        quote: `At any point in the process, the IRO may seek independent legal advice ${HOSTILE}`,
+        mustNotRecord: ['Views on the performance of individual staff, for example, must not be recorded.'],
+      },
+    ],
   },
 };
 
@@ -298,7 +306,7 @@ export const EXPECTED_BUTTONS: { [K in TemplateName]: readonly string[] } = {
   meeting: ['Join the meeting', 'Move'],
   outcome: ['Record the outcome'],
   'my-disputes': ['Open', 'Raise a dispute', 'Help'],
-  'dispute-detail': ['My disputes', 'Refresh'],
+  'dispute-detail': ['Record: Independent legal advice sought', 'My disputes', 'Refresh'],
 };
 
 /** Templates that are about a dispute, so show the deadline and the overall cap. */

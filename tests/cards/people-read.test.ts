@@ -182,6 +182,13 @@ const INTENTS: readonly CardIntent[] = [
   { kind: 'resolved', summary: { kind: 'reply-agreed', stageName: 'Stage 1' } },
   { kind: 'action-parked', action: 'send-email', attempts: 8, reference: 'd-0001:12:0' },
   {
+    kind: 'consulted',
+    stageName: 'Stage 2',
+    quote: 'the Safeguarding Adults Board Business Team should be consulted via ssab@solihull.gov.uk.',
+    about: 'their opposite number in the other agency',
+    actor: 'Line Manager, Solihull Adult Social Care',
+  },
+  {
     kind: 'stage-involves-you',
     stageName: 'Stage 1',
     quote: 'The team manager responds within 5 working days.',
@@ -221,6 +228,7 @@ describe('cards carry no machine text', () => {
     const all: Record<CardIntent['kind'], true> = {
       'ask-decision': true,
       'stage-involves-you': true,
+      consulted: true,
       'send-referral-securely': true,
       'ask-final-referral': true,
       'ask-owner-decision': true,

@@ -61,6 +61,17 @@ const LINES: readonly [RecordLine, string][] = [
     { kind: 'informed', params: { name: 'Ann Lee', quote: 'inform the HoS' } },
     'Ann Lee informed (inform the HoS)',
   ],
+  [
+    {
+      kind: 'consulted',
+      params: {
+        name: 'SSAB Business Team',
+        about: 'their opposite number',
+        quote: 'the Business Team should be consulted',
+      },
+    },
+    'No one found in the directory for their opposite number, so SSAB Business Team was consulted, as the procedure says: “the Business Team should be consulted”',
+  ],
   [{ kind: 'stage-email-sent', params: { stageName: 'Stage 1' } }, 'Stage 1 email sent (High Importance).'],
   [{ kind: 'reply-received', params: { stageName: 'Stage 1' } }, 'Reply received for Stage 1.'],
   [{ kind: 'chased', params: {} }, 'Response chased.'],
@@ -129,6 +140,17 @@ const LINES: readonly [RecordLine, string][] = [
     { kind: 'action-due', params: { description: 'Reinstate contact', owner: 'Team Manager' } },
     'Agreed action due: Reinstate contact (Team Manager).',
   ],
+  [
+    {
+      kind: 'note-recorded',
+      params: {
+        label: 'Independent legal advice sought',
+        by: 'Ann Lee',
+        quote: 'the IRO may seek independent legal advice',
+      },
+    },
+    'Ann Lee recorded: Independent legal advice sought (“the IRO may seek independent legal advice”).',
+  ],
   [{ kind: 'withdrawn', params: {} }, 'Dispute withdrawn.'],
   [{ kind: 'record-closed', params: {} }, 'Record closed.'],
 ];
@@ -169,6 +191,7 @@ describe('record lines in words', () => {
       'stage-started': true,
       'inform-unresolved': true,
       informed: true,
+      consulted: true,
       'stage-email-sent': true,
       'reply-received': true,
       chased: true,
@@ -195,6 +218,7 @@ describe('record lines in words', () => {
       'stage-overdue': true,
       'overall-limit-passed': true,
       'action-due': true,
+      'note-recorded': true,
       withdrawn: true,
       'record-closed': true,
     };

@@ -61,6 +61,16 @@ const EMAILS: readonly [EmailTemplate, EmailIntent][] = [
   ['letter', { kind: 'letter', stageQuote: 'The Director writes to the Director.', details }],
   ['inform', { kind: 'copy', quotes: ['The Head of Safeguarding is copied.'], details }],
   ['inform', { kind: 'inform', quote: 'The CSSU service manager is informed.', details }],
+  [
+    'inform',
+    {
+      kind: 'consultation',
+      quote: 'the Safeguarding Adults Board Business Team should be consulted via ssab@solihull.gov.uk.',
+      about: 'their opposite number in the other agency',
+      actor: 'Line Manager, Solihull Adult Social Care',
+      details,
+    },
+  ],
   ['chase', { kind: 'chase', dueDate: '2026-12-07', note: 'Please reply this week.' }],
   ['acknowledgement', { kind: 'acknowledgement', agreed: false, note: 'The actions are not time-limited.' }],
   [
@@ -148,7 +158,7 @@ describe('a later stage tells the story so far', () => {
     const { storySoFar: _none, ...first } = frame;
     const view = emailViewOf({ message: (EMAILS[0] as [EmailTemplate, EmailIntent])[1], frame: first });
     expect(view.paragraphs.join(' ')).not.toContain('What has happened so far');
-    const referral = emailViewOf({ message: (EMAILS[6] as [EmailTemplate, EmailIntent])[1], frame });
+    const referral = emailViewOf({ message: EMAILS.find(([, m]) => m.kind === 'referral')![1], frame });
     expect(referral.fields.find((f) => f.label === 'Stages so far')?.value).toBe(
       'Stage 1: Not agreed.\nStage 2: No response was received at Stage 2 by Monday 7 December 2026.',
     );

@@ -144,6 +144,10 @@ function words(intent: CardIntent): Words {
                 `Concord has emailed ${intent.byEmail.join(', ')} with the case details and what the procedure asks of them; their replies are kept here and on the record.`,
               ]
             : []),
+          ...(intent.consulted ?? []).map(
+            (c) =>
+              `Concord could not find ${c.about} in the directory, so, as the procedure says, it has consulted ${c.name}.`,
+          ),
           ...(intent.replies ?? []).map((r) => `Reply from ${r.from}: ${r.text}`),
           ...intent.mustNotRecord,
         ],
@@ -269,6 +273,15 @@ function words(intent: CardIntent): Words {
         actions: [{ verb: VERBS.referralSent, title: 'I have sent it as the procedure requires' }],
       };
     }
+    case 'consulted':
+      return {
+        title: `${intent.stageName}: who should ${intent.actor} contact?`,
+        text: [
+          `${intent.actor} is holding ${intent.stageName} with ${intent.about}, and Concord's directory does not say who that is.`,
+          `The procedure says: “${intent.quote}”`,
+          `Please tell ${intent.actor} who it is.`,
+        ],
+      };
     case 'stage-involves-you':
       return {
         title: `${intent.stageName}: this involves you`,

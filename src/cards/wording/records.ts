@@ -37,6 +37,8 @@ function lineText(line: RecordLine, names?: RecordNames): string {
     }
     case 'inform-unresolved':
       return `Could not find the ${line.params.role} to inform: ${line.params.quote}`;
+    case 'consulted':
+      return `No one found in the directory for ${line.params.about}, so ${line.params.name} was consulted, as the procedure says: “${line.params.quote}”`;
     case 'informed':
       return `${line.params.name} informed (${line.params.quote})`;
     case 'stage-email-sent':
@@ -97,6 +99,8 @@ function lineText(line: RecordLine, names?: RecordNames): string {
       return `${line.params.workingDays ? `The ${limitInWords(line.params.workingDays)}` : 'The overall time limit'} has passed.${line.params.quote ? ` ${line.params.quote}` : ''}`;
     case 'action-due':
       return `Agreed action due: ${line.params.description} (${line.params.owner}).`;
+    case 'note-recorded':
+      return `${line.params.by} recorded: ${line.params.label} (“${line.params.quote}”).`;
     case 'withdrawn':
       return 'Dispute withdrawn.';
     case 'record-closed':

@@ -91,6 +91,17 @@ export type CardIntent =
       readonly onBehalfOf?: string;
       /** The people in another tenant the discussion is held with by email (the thread is tracked). */
       readonly byEmail?: readonly string[];
+      /** Parties nobody was found for, and whom Concord consulted instead, as the procedure says. */
+      readonly consulted?: readonly { readonly about: string; readonly name: string }[];
+    }
+  /** The procedure's consultee in the host tenant, asked who a party the directory cannot find is. */
+  | {
+      readonly kind: 'consulted';
+      readonly stageName: string;
+      readonly quote: string;
+      /** How the procedure names the party nobody was found for ("their opposite number in the other agency"). */
+      readonly about: string;
+      readonly actor: string;
     }
   /** A notice to someone in the host tenant whom a stage involves, without a step of their own. */
   | {

@@ -60,6 +60,7 @@ function withOthers(t: Transition, entry: ChannelEntry): void {
   const others = otherParties(t, stage, actor);
   t.addParticipants(...others);
   const byEmail = others.filter((p) => !t.inTeams(p));
+  const consulted = consultIfUnknown(t, entry);
   if (byEmail.length > 0) {
     const asked = [
       ...(stage.outcomeInWriting && stage.outcomeInWriting.by.side !== 'raising'
@@ -105,7 +106,75 @@ function withOthers(t: Transition, entry: ChannelEntry): void {
     bookMeeting(t, stage, actor);
     return;
   }
-  askForOutcome(t, actor, others, byEmail);
+  askForOutcome(t, actor, others, byEmail, consulted);
+}
+
+/**
+ * The stage's parties the directory cannot find, for whom the procedure names someone to consult
+ * (Solihull 2.3: the SSAB Business Team, "If an agency is unsure about another agency's management
+ * structure"): that consultee is asked, in the procedure's words, by Teams in the host tenant or by
+ * High Importance email in another, and the record says so. The stage goes on with its actor.
+ */
+function consultIfUnknown(t: Transition, { stage, actor, details }: ChannelEntry): ConsultedParty[] {
+  // One ask per consultee, naming every party it is asked about (Stage 3: a director and a lead).
+  const asks = new Map<string, { person: PersonRef; about: string[]; quote: string }>();
+  for (const party of stage.with) {
+    if (!party.ifUnknown || t.resolve(party, party.side === 'raising' ? actor : undefined)) continue;
+    const about = party.label ?? t.roleLabel(party.role);
+    const consultee = t.resolve(party.ifUnknown.consult, actor);
+    if (!consultee) {
+      t.record({
+        contactType: 'system',
+        between: [],
+        kind: 'parties-not-found',
+        params: {
+          parties: [
+            { role: about, side: party.side },
+            { role: t.roleLabel(party.ifUnknown.consult.role), side: party.ifUnknown.consult.side },
+          ],
+        },
+      });
+      continue;
+    }
+    const ask = asks.get(consultee.id) ?? { person: consultee, about: [], quote: party.ifUnknown.quote };
+    if (!ask.about.includes(about)) ask.about.push(about);
+    asks.set(consultee.id, ask);
+  }
+  const out: ConsultedParty[] = [];
+  for (const { person: consultee, about: abouts, quote } of asks.values()) {
+    const about = abouts.join(' and ');
+    out.push({ person: consultee, about });
+    t.addParticipants(consultee);
+    if (t.inTeams(consultee)) {
+      t.sendCard(
+        consultee,
+        'status',
+        { kind: 'consulted', stageName: stage.name, quote, about, actor: actor.name },
+        'consulted',
+      );
+    } else {
+      t.sendEmail({
+        from: actor,
+        to: [consultee],
+        importance: 'high',
+        template: 'inform',
+        kind: 'notice',
+        message: { kind: 'consultation', quote, about, actor: actor.name, details: emailDetails(t, details) },
+      });
+    }
+    t.record({
+      contactType: t.inTeams(consultee) ? 'card' : 'email',
+      between: [actor.name, consultee.name],
+      kind: 'consulted',
+      params: { name: consultee.name, about, quote },
+    });
+  }
+  return out;
+}
+
+interface ConsultedParty {
+  readonly person: PersonRef;
+  readonly about: string;
 }
 
 /**
@@ -158,6 +227,7 @@ export function askForOutcome(
   actor: PersonRef,
   others: PersonRef[] = [],
   byEmail: PersonRef[] = [],
+  consulted: readonly ConsultedParty[] = [],
 ): void {
   const stage = t.stage;
   const recorder = t.recorderFor(actor);
@@ -182,5 +252,8 @@ export function askForOutcome(
       : {}),
     ...(recorder.id !== actor.id ? { onBehalfOf: actor.name } : {}),
     ...(byEmail.length > 0 ? { byEmail: byEmail.map((p) => p.name) } : {}),
+    ...(consulted.length > 0
+      ? { consulted: consulted.map((c) => ({ about: c.about, name: c.person.name })) }
+      : {}),
   });
 }

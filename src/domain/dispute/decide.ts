@@ -8,6 +8,8 @@
  * const r = decide(null, { type: 'raised', ... }, { procedure, calendar, now, resolver });
  * if (r.ok) store(r.state, r.effects); else reply(refusalText(r.refusal));
  */
+
+import { onNoteRecorded } from './anytime-notes.ts';
 import type { Decide, DecideContext, EventOf } from './decide-types.ts';
 import { onBypass, onDecision, onInformalOutcome } from './handlers/decision.ts';
 import { onAcknowledged, onChase, onMessageSent, onReplyReceived } from './handlers/email.ts';
@@ -78,6 +80,7 @@ export const HANDLERS: { readonly [K in DisputeEventType]: Handler<K> } = {
   'outcome-recorded': onDispute(onOutcome),
   'exceptional-referral': onDispute(onReferral),
   'referral-sent': onDispute(onReferralSent),
+  'note-recorded': onDispute(onNoteRecorded),
   withdrawn: onDispute(onWithdrawn),
   resolved: onDispute(onResolved),
   closed: onDispute(onClosed),

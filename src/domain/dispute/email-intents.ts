@@ -4,6 +4,10 @@
  * paragraphs and the field labels.
  */
 import type { Instant } from './primitives.ts';
+
+/** Who a dispute is about (the same as `CaseSubject` in types.ts, kept here without importing it). */
+type CaseSubject = 'child' | 'adult';
+
 import type { OutcomeText } from './record-intents.ts';
 
 /** The dispute's details as an email lists them. */
@@ -44,6 +48,17 @@ export type EmailIntent =
     }
   /** The stage's copy to the people it names, where the stage has no email of its own. */
   | { readonly kind: 'copy'; readonly quotes: readonly string[]; readonly details: EmailDetails }
+  /**
+   * The procedure's consultee, asked who a party is when the directory cannot find them (Solihull:
+   * the SSAB Business Team, on the other agency's structure): its words, whom it is about, who asks.
+   */
+  | {
+      readonly kind: 'consultation';
+      readonly quote: string;
+      readonly about: string;
+      readonly actor: string;
+      readonly details: EmailDetails;
+    }
   /** For information, under a stage's `inform` rule. */
   | { readonly kind: 'inform'; readonly quote: string; readonly details: EmailDetails }
   | { readonly kind: 'chase'; readonly dueDate: string | null; readonly note: string | null }
@@ -55,6 +70,8 @@ export type EmailIntent =
       readonly condition: string | null;
       readonly reason: string;
       readonly means: string | null;
+      /** The route is raised through the recipient to this person (Solihull: the Independent Chair). */
+      readonly through?: { readonly to: string };
       /** Each earlier stage's outcome, or none yet. */
       readonly outcomes: readonly {
         readonly stageId: string;
@@ -83,6 +100,13 @@ export interface EmailFrame {
   readonly procedureName: string;
   readonly procedureShortName: string;
   readonly stageName: string;
+  /**
+   * Who the dispute is about (as raised, else what the procedure covers), so the email says it in
+   * the procedure's terms. Absent in emails queued before it was kept.
+   */
+  readonly subject?: CaseSubject | null;
+  /** What the procedure covers, for wording when `subject` is not known. */
+  readonly appliesTo?: 'children' | 'adults' | 'children-and-adults';
   readonly responseDue?: {
     readonly due: Instant;
     readonly dueDate: string;
@@ -117,6 +141,9 @@ export interface MeetingTitle {
  */
 export interface MeetingContext {
   readonly procedureName: string;
+  /** Who the dispute is about, and what the procedure covers (absent in bookings made before). */
+  readonly subject?: CaseSubject | null;
+  readonly appliesTo?: 'children' | 'adults' | 'children-and-adults';
   /** What the procedure asks of the meeting, in its words. */
   readonly meetingQuote: string;
   readonly category: string;

@@ -4,6 +4,7 @@ import { isSamePerson } from './guards.ts';
 import { refuse } from './refusal.ts';
 import type { Transition } from './transition.ts';
 import type { PersonRef } from './types.ts';
+import { subjectOfDispute } from './validate.ts';
 
 export interface BookingChoice {
   /** The convener's choice of start (moving the meeting). */
@@ -59,6 +60,8 @@ export function bookMeeting(t: Transition, stage: Stage, actor: PersonRef, choic
       : [spec.quote],
     context: {
       procedureName: t.procedure.name,
+      subject: subjectOfDispute(t.state, t.procedure),
+      appliesTo: t.procedure.appliesTo,
       meetingQuote: spec.quote,
       category: t.procedure.categories.find((c) => c.id === t.state.category)?.label ?? t.state.category,
       issue: t.state.details.issue,

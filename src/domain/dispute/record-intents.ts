@@ -50,6 +50,11 @@ export type RecordLine =
     }
   | { readonly kind: 'inform-unresolved'; readonly params: { readonly role: string; readonly quote: string } }
   | { readonly kind: 'informed'; readonly params: { readonly name: string; readonly quote: string } }
+  /** A party could not be found, so the procedure's consultee was asked (Solihull: the Business Team). */
+  | {
+      readonly kind: 'consulted';
+      readonly params: { readonly name: string; readonly about: string; readonly quote: string };
+    }
   | { readonly kind: 'stage-email-sent'; readonly params: { readonly stageName: string } }
   | { readonly kind: 'reply-received'; readonly params: { readonly stageName: string } }
   | { readonly kind: 'chased'; readonly params: Record<string, never> }
@@ -106,6 +111,10 @@ export type RecordLine =
       readonly params: { readonly workingDays: number | null; readonly quote: string | null };
     }
   | { readonly kind: 'action-due'; readonly params: { readonly description: string; readonly owner: string } }
+  | {
+      readonly kind: 'note-recorded';
+      readonly params: { readonly label: string; readonly by: string; readonly quote: string };
+    }
   | { readonly kind: 'withdrawn'; readonly params: Record<string, never> }
   | { readonly kind: 'record-closed'; readonly params: Record<string, never> };
 

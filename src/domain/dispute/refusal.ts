@@ -94,6 +94,9 @@ export type RefusalCode =
   | 'no-further-stage'
   | 'no-bypass'
   | 'only-role-bypasses'
+  // notes recorded at any point
+  | 'unknown-note'
+  | 'only-role-records-note'
   | 'no-such-stage'
   | 'only-forward'
   // email

@@ -21,6 +21,7 @@ import type {
   ThreadMessage,
   TimerKind,
 } from './types.ts';
+import { subjectOfDispute } from './validate.ts';
 
 export { RefusalSignal, refuse } from './refusal.ts';
 
@@ -275,6 +276,8 @@ export class Transition {
       procedureName: this.procedure.name,
       procedureShortName: this.procedure.shortName,
       stageName: this.stage.name,
+      subject: subjectOfDispute(this.state, this.procedure),
+      appliesTo: this.procedure.appliesTo,
       ...(due?.due && due.dueDate
         ? { responseDue: { due: due.due, dueDate: due.dueDate, workingDays: due.workingDays } }
         : {}),

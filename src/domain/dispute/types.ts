@@ -283,6 +283,13 @@ export type DisputeEvent = EventBase &
       }
     /** The referral a route sends by a particular means (IRO: Egress) has been sent by that means. */
     | { readonly type: 'referral-sent'; readonly by: PersonRef; readonly note?: string }
+    /** A note the procedure lets a named party record at any point (`anytimeNotes`). */
+    | {
+        readonly type: 'note-recorded';
+        readonly by: PersonRef;
+        readonly noteId: string;
+        readonly text?: string;
+      }
     | { readonly type: 'withdrawn'; readonly by: PersonRef; readonly reason: string }
     | {
         readonly type: 'resolved';

@@ -26,6 +26,8 @@ export const VERBS = {
   close: 'close',
   withdraw: 'withdraw',
   referralSent: 'referral-sent',
+  /** Records one of the procedure's `anytimeNotes` (the card carries `noteId`). */
+  recordNote: 'record-note',
 } as const;
 
 /** Verbs that only drive the conversation and the cards; they never reach `decide()` as such. */
@@ -81,6 +83,7 @@ export const VERB_MEANING = {
   [VERBS.close]: { event: 'closed' },
   [VERBS.referralSent]: { event: 'referral-sent' },
   [VERBS.withdraw]: { event: 'withdrawn' },
+  [VERBS.recordNote]: { event: 'note-recorded' },
 } as const satisfies Record<DomainVerb, VerbMeaning>;
 
 /** The verb for taking exceptional route `routeId`. */

@@ -24,6 +24,15 @@ export const partySchema = z.object({
   label: quote.optional(),
 });
 
+/**
+ * A party a stage is held with, and whom to consult when the directory cannot find them (Solihull
+ * 2.3: "If an agency is unsure about another agency's management structure or who an agency's
+ * safeguarding lead is the Safeguarding Adults Board Business Team should be consulted").
+ */
+export const withPartySchema = partySchema.extend({
+  ifUnknown: z.object({ consult: partySchema, quote }).optional(),
+});
+
 export const timescaleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('working-days'), workingDays: z.number().int().min(0), quote }),
   z.object({ kind: z.literal('hours'), hours: z.number().positive(), quote }),
@@ -96,7 +105,7 @@ export const stageSchema = z.object({
   /** Who acts in the stage: sends the email, convenes, records the discussion, or holds the record. */
   actor: partySchema,
   /** Who the actor deals with: recipients of email, the other side of a discussion. */
-  with: z.array(partySchema).default([]),
+  with: z.array(withPartySchema).default([]),
   timescale: timescaleSchema,
   content: z
     .object({
@@ -179,6 +188,11 @@ export const exceptionalRouteSchema = z.object({
    * offered beside that stage when the dispute is about to enter it. */
   insteadOf: slug.optional(),
   quote,
+  /**
+   * Whom the referral is raised through to `to` (Solihull 2.6: "raised through the SSAB Business
+   * Team to the SSAB Independent Chair"): the referral goes to them, with `to` copied.
+   */
+  through: partySchema.optional(),
   /** For routes that must go by a particular means (IRO: Egress secure email). */
   means: quote.optional(),
   /**
@@ -186,6 +200,17 @@ export const exceptionalRouteSchema = z.object({
    * for the decider to send that way and records when it went, instead of emailing it.
    */
   sentOutsideConcord: z.boolean().default(false),
+});
+
+/** Something a party may record at any point in the process (see `anytimeNotes`). */
+export const anytimeNoteSchema = z.object({
+  id: slug,
+  /** What the record says was done, e.g. "Independent legal advice sought". */
+  label: z.string().min(1),
+  /** The procedure's own words allowing it. */
+  quote,
+  /** The only party who may record it. */
+  by: partySchema,
 });
 
 export const procedureSchema = z
@@ -236,6 +261,12 @@ export const procedureSchema = z
       })
       .nullable(),
     exceptionalRoutes: z.array(exceptionalRouteSchema).default([]),
+    /**
+     * Things a named party may record at any stage, outside the ladder (IRO: "At any point in the
+     * process, where it is appropriate, the IRO may seek independent legal advice"). Each is offered
+     * on the dispute card to that party only, and goes on the record with who and when.
+     */
+    anytimeNotes: z.array(anytimeNoteSchema).default([]),
     record: z.object({
       owner: partySchema,
       /** Only these may close (authorise) the record. */
@@ -344,6 +375,7 @@ export const procedureSchema = z
       checkParty(s.entry?.informalOption?.with, [...at, 'entry', 'informalOption', 'with']);
       s.with.forEach((w, j) => {
         checkParty(w, [...at, 'with', j]);
+        checkParty(w.ifUnknown?.consult, [...at, 'with', j, 'ifUnknown', 'consult']);
       });
       s.copy.forEach((w, j) => {
         checkParty(w, [...at, 'copy', j]);
@@ -387,6 +419,18 @@ export const procedureSchema = z
         });
       checkParty(r.decidedBy, ['exceptionalRoutes', i, 'decidedBy']);
       checkParty(r.to, ['exceptionalRoutes', i, 'to']);
+      checkParty(r.through, ['exceptionalRoutes', i, 'through']);
+    });
+    const noteIds = new Set<string>();
+    p.anytimeNotes.forEach((n, i) => {
+      if (noteIds.has(n.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['anytimeNotes', i, 'id'],
+          message: `duplicate note id "${n.id}"`,
+        });
+      noteIds.add(n.id);
+      checkParty(n.by, ['anytimeNotes', i, 'by']);
     });
     checkParty(p.record.owner, ['record', 'owner']);
     p.record.closedBy.forEach((c, i) => {
@@ -396,10 +440,12 @@ export const procedureSchema = z
   });
 
 export type Party = z.infer<typeof partySchema>;
+export type WithParty = z.infer<typeof withPartySchema>;
 export type Timescale = z.infer<typeof timescaleSchema>;
 export type Channel = z.infer<typeof channelSchema>;
 export type Stage = z.infer<typeof stageSchema>;
 export type ExceptionalRoute = z.infer<typeof exceptionalRouteSchema>;
+export type AnytimeNote = z.infer<typeof anytimeNoteSchema>;
 export type ProcedureDefinition = z.infer<typeof procedureSchema>;
 export type ProcedureInput = z.input<typeof procedureSchema>;
 

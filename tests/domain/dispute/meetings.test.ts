@@ -29,6 +29,8 @@ describe('the book-meeting effect', () => {
     const ane = getProcedure('ane');
     expect(book.context).toEqual({
       procedureName: ane?.name,
+      subject: 'child',
+      appliesTo: 'children',
       meetingQuote: expect.stringContaining('will convene a meeting (Virtual or in-person)'),
       category: ane?.categories[0]?.label,
       issue: 'The agreed plan for life-story work has not been acted upon.',

@@ -107,8 +107,10 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
   }
   const reason = validateText(event.reason, 'referral-reason', 4000, 'reason');
   const to = t.mustResolve(route.to, event.by);
+  // "Raised through the SSAB Business Team to the SSAB Independent Chair": to them, the chair copied.
+  const through = route.through ? t.mustResolve(route.through, event.by) : null;
   t.cancelStageTimers();
-  t.addParticipants(to);
+  t.addParticipants(to, through);
   const referral = {
     kind: 'referral' as const,
     routeName: route.name,
@@ -116,6 +118,7 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
     condition: route.condition ?? null,
     reason,
     means: route.means ?? null,
+    ...(through ? { through: { to: to.name } } : {}),
     outcomes: t.state.outcomes.map((o) => ({
       stageId: o.stageId,
       stageName: t.procedure.stages.find((st) => st.id === o.stageId)?.name ?? o.stageId,
@@ -126,7 +129,7 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
   t.updateStage({ phase: 'exceptional', awaiting: event.by });
   t.record({
     contactType: route.channel,
-    between: [event.by.name, to.name],
+    between: [event.by.name, ...(through ? [through.name] : []), to.name],
     kind: 'referred',
     params: { routeName: route.name },
     outcome: reason,
@@ -151,7 +154,8 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
   }
   t.sendEmail({
     from: event.by,
-    to: [to],
+    to: [through ?? to],
+    ...(through ? { cc: [to] } : {}),
     importance: 'high',
     template: 'referral',
     kind: 'referral',
