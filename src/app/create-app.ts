@@ -113,6 +113,12 @@ export interface AppOptions {
    * the local Microsoft 365's issuer, so the tab opens in a browser. Ignored with BOT_ID or in production.
    */
   readonly tabSignIn?: (email: string, audience: string) => Promise<string>;
+  /**
+   * Local mode only: where the chat with Concord is (the Agents Playground's address, known once it
+   * has started), for the tab's "act on the card" links. Without it, local mode's tab says that the
+   * chat is the Agents Playground rather than linking to Teams, which local mode does not reach.
+   */
+  readonly localChatUrl?: () => string | undefined;
 }
 
 /** How often Graph housekeeping runs. Webhooks do the real-time work; these are the safety nets. */
@@ -343,8 +349,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   // The Teams tab: SSO tokens from the tenant's issuer (in local mode, the emulator's), for this app.
+  // The Application ID URI names the tab's host with its port, as the app package's
+  // webApplicationInfo.resource does (src/manifest/build.ts).
   const tabClientId = config.bot?.id ?? graph.clientId;
-  const tabAudiences = [tabClientId, `api://${new URL(publicUrl).hostname}/${tabClientId}`];
+  const tabAudiences = [tabClientId, `api://${new URL(publicUrl).host}/${tabClientId}`];
   const localTab = localSignInAllowed(config) ? options.tabSignIn : undefined;
   const tabs = tabRoutes({
     store: runtime.store,
@@ -356,7 +364,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       tenantId: config.bot?.tenantId ?? graph.tenantId,
       audiences: tabAudiences,
     }),
-    botChatUrl: `https://teams.microsoft.com/l/chat/0/0?users=28:${encodeURIComponent(tabClientId)}`,
+    applyEvent: (disputeId, event) => runtime.service.applyEvent(disputeId, event, { source: 'teams' }),
+    botChatUrl: () =>
+      config.mode === 'local'
+        ? (options.localChatUrl?.() ?? null)
+        : `https://teams.microsoft.com/l/chat/0/0?users=28:${encodeURIComponent(tabClientId)}`,
     ...(localTab ? { localSignIn: (email: string) => localTab(email, tabAudiences[1] as string) } : {}),
   });
 

@@ -129,6 +129,25 @@ const LINES: readonly [RecordLine, string][] = [
     { kind: 'action-due', params: { description: 'Reinstate contact', owner: 'Team Manager' } },
     'Agreed action due: Reinstate contact (Team Manager).',
   ],
+  [
+    {
+      kind: 'action-done',
+      params: {
+        description: 'Reinstate contact',
+        owner: 'Team Manager',
+        doneOn: '2027-02-01',
+        by: 'Practitioner',
+      },
+    },
+    'Agreed action done on 2027-02-01: Reinstate contact (Team Manager); marked by Practitioner.',
+  ],
+  [
+    {
+      kind: 'learning-followed-up',
+      params: { itemId: 'policy-gaps', outcome: 'taken-to-board', by: 'Business Manager' },
+    },
+    'What became of the learning (policy-gaps): Taken to the board; recorded by Business Manager.',
+  ],
   [{ kind: 'withdrawn', params: {} }, 'Dispute withdrawn.'],
   [{ kind: 'record-closed', params: {} }, 'Record closed.'],
 ];
@@ -195,6 +214,8 @@ describe('record lines in words', () => {
       'stage-overdue': true,
       'overall-limit-passed': true,
       'action-due': true,
+      'action-done': true,
+      'learning-followed-up': true,
       withdrawn: true,
       'record-closed': true,
     };

@@ -106,6 +106,19 @@ export type RecordLine =
       readonly params: { readonly workingDays: number | null; readonly quote: string | null };
     }
   | { readonly kind: 'action-due'; readonly params: { readonly description: string; readonly owner: string } }
+  | {
+      readonly kind: 'action-done';
+      readonly params: {
+        readonly description: string;
+        readonly owner: string;
+        readonly doneOn: string;
+        readonly by: string;
+      };
+    }
+  | {
+      readonly kind: 'learning-followed-up';
+      readonly params: { readonly itemId: string; readonly outcome: string; readonly by: string };
+    }
   | { readonly kind: 'withdrawn'; readonly params: Record<string, never> }
   | { readonly kind: 'record-closed'; readonly params: Record<string, never> };
 
