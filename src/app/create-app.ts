@@ -48,6 +48,7 @@ import type { Logger } from '../log/index.ts';
 import { silentLogger } from '../log/index.ts';
 import { loadProcedures } from '../procedures/index.ts';
 import { systemClock } from '../runtime/clock.ts';
+import { directoryContextFor } from '../runtime/directory-context.ts';
 import type { EffectPerformer } from '../runtime/effect-performer.ts';
 import { type PollLoop, startPollLoop } from '../runtime/poll-loop.ts';
 import { type Runtime, startRuntime } from '../runtime/runtime.ts';
@@ -209,19 +210,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(options.testClockStart ? { testClockStart: options.testClockStart } : {}),
     // A new dispute takes the bundled (current) version; a running one keeps the exact definition
     // it started under, read back from the store.
-    contextFor: async ({ procedureId, procedureVersion, state, raisingOrganisationId }) => {
-      const current = procedures.get(procedureId);
-      const procedure =
-        procedureVersion === null || procedureVersion === current?.version
-          ? current
-          : await versions?.get(procedureId, procedureVersion);
-      if (!procedure) throw new Error(`unknown procedure ${procedureId} ${procedureVersion ?? ''}`.trim());
-      return {
-        procedure,
-        calendar: directory.calendar(state?.raisingOrganisationId ?? raisingOrganisationId ?? hostOrg),
-        resolver: directory.resolver,
-      };
-    },
+    contextFor: directoryContextFor({
+      directory,
+      procedures,
+      versions: () => versions,
+      hostOrganisationId: hostOrg,
+    }),
   });
   runtimeRef = runtime;
   versions = createProcedureVersions(runtime.store);
@@ -365,6 +359,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       audiences: tabAudiences,
     }),
     applyEvent: (disputeId, event) => runtime.service.applyEvent(disputeId, event, { source: 'teams' }),
+    stateAsAt: (disputeId, at) => runtime.service.replay(disputeId, at),
     botChatUrl: () =>
       config.mode === 'local'
         ? (options.localChatUrl?.() ?? null)

@@ -9,6 +9,8 @@
  * - `GET /tab/api/me`, `GET /tab/api/disputes`, `GET /tab/api/dispute?id=ID`
  * - `POST /tab/api/action-done {"disputeId", "outcomeIndex", "actionIndex", "doneOn"}`: a party marks
  *   an agreed action done (the domain's `action-done`; a refusal is 422 with its sentence)
+ * - `POST /tab/api/learning-follow-up {"disputeId", "itemId", "outcome", "note"}`: the oversight role
+ *   records what became of a learning item (`learning-followed-up`)
  * - `GET /tab/api/dashboard?from=DATE&to=DATE[&theme=default|dark|contrast]` (figures, tables, and
  *   charts as SVG coloured for the Teams theme)
  * - `GET /tab/api/report?from=DATE&to=DATE&format=csv|docx`
@@ -23,7 +25,7 @@ import { refusalText } from '../cards/wording/refusals.ts';
 import { OVERSIGHT_ROLE } from '../directory/roles.ts';
 import type { Person } from '../directory/schema.ts';
 import { londonDay } from '../domain/calendar/index.ts';
-import type { DisputeEvent, DisputeState, PersonRef } from '../domain/dispute/types.ts';
+import type { DisputeEvent, DisputeState, LearningOutcome, PersonRef } from '../domain/dispute/types.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
 import { isChartTheme, renderCharts } from '../report/charts.ts';
 import { forViewer, takesPart } from '../report/figures.ts';
@@ -58,6 +60,8 @@ export interface TabOptions {
    * the Agents Playground, or null when there is none running (the tab then says where the chat is).
    */
   readonly botChatUrl: () => string | null;
+  /** A dispute as it was at an instant (replayed from its events), for a past period's figures. */
+  readonly stateAsAt?: (disputeId: string, at: Date) => Promise<DisputeState | null>;
   /** Applies a domain event as the signed-in person (the dispute service's `applyEvent`, from Teams). */
   readonly applyEvent: (
     disputeId: string,
@@ -156,7 +160,15 @@ export function tabRoutes(options: TabOptions): Route[] {
   const figuresFor = async (person: Person, url: URL) => {
     const { from, to } = period(url);
     const [figures, states] = [
-      await periodFigures({ store, directory, procedures, now: options.now(), from, to }),
+      await periodFigures({
+        store,
+        directory,
+        procedures,
+        now: options.now(),
+        from,
+        to,
+        ...(options.stateAsAt ? { stateAsAt: options.stateAsAt } : {}),
+      }),
       await listDisputeStates(store.db),
     ];
     const parties = new Set(states.filter((s) => takesPart(s, person.id)).map((s) => s.id));
@@ -248,6 +260,23 @@ export function tabRoutes(options: TabOptions): Route[] {
         outcomeIndex: Number(body?.outcomeIndex),
         actionIndex: Number(body?.actionIndex),
         doneOn: typeof body?.doneOn === 'string' ? body.doneOn : '',
+      });
+      if (!result.ok) return { status: 422, json: { error: refusalText(result.refusal) } };
+      return { status: 200, json: { ok: true } };
+    }),
+    api('/tab/api/learning-follow-up', 'POST', async (request, person) => {
+      oversightOnly(person);
+      const body = (await request.json()) as Record<string, unknown> | null;
+      const disputeId = typeof body?.disputeId === 'string' ? body.disputeId : '';
+      if (!disputeId || !(await findDispute(store.db, disputeId)))
+        throw new HttpError(404, 'there is no dispute with that id');
+      const note = typeof body?.note === 'string' ? body.note : '';
+      const result = await options.applyEvent(disputeId, {
+        type: 'learning-followed-up',
+        by: directory.personRef(person),
+        itemId: typeof body?.itemId === 'string' ? body.itemId : '',
+        outcome: String(body?.outcome ?? '') as LearningOutcome,
+        ...(note.trim() ? { note } : {}),
       });
       if (!result.ok) return { status: 422, json: { error: refusalText(result.refusal) } };
       return { status: 200, json: { ok: true } };

@@ -160,4 +160,17 @@ describe('agreed actions marked done', () => {
     },
     90_000,
   );
+
+  it("what became of a learning item is the oversight role's to record: others get 403, a wrong item 422", async () => {
+    const body = { disputeId: ids.red, itemId: 'debrief', outcome: 'taken-to-board', note: '' };
+    const tm = await call('/tab/api/learning-follow-up', await signIn(w.url, 'ane-team-manager'), body);
+    expect(tm.status).toBe(403);
+    const oversight = await signIn(w.url, 'ane-practice-leadership');
+    // ANE's procedure has no learning steps after resolution (tests/report/learning-log.test.ts has Solihull's).
+    const wrong = await call('/tab/api/learning-follow-up', oversight, body);
+    expect(wrong.status).toBe(422);
+    expect(await wrong.json()).toEqual({ error: "That is not one of this procedure's learning steps." });
+    const missing = await call('/tab/api/learning-follow-up', oversight, { ...body, disputeId: 'no-such' });
+    expect(missing.status).toBe(404);
+  });
 });

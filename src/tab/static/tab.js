@@ -345,6 +345,68 @@
     say(`The ${format.toUpperCase()} report is downloading.`);
   }
 
+  /** The oversight role records what became of a learning item (taken to the board, policy changed, no action). */
+  function followUpForm(items) {
+    if (items.length === 0) return null;
+    const outcomes = [
+      ['taken-to-board', 'Taken to the board'],
+      ['policy-changed', 'Policy or procedure changed'],
+      ['no-action', 'No action'],
+    ];
+    const form = el(
+      'form',
+      {
+        class: 'follow-up',
+        id: 'follow-up',
+        onsubmit: async (event) => {
+          event.preventDefault();
+          const [disputeId, itemId] = form.elements.item.value.split('|');
+          try {
+            await api('/tab/api/learning-follow-up', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({
+                disputeId,
+                itemId,
+                outcome: form.elements.outcome.value,
+                note: form.elements.note.value,
+              }),
+            });
+            const heading = await showDashboard();
+            say('Recorded what became of it.');
+            focusHeading(heading);
+          } catch (error) {
+            say(error.message);
+            form.querySelector('[role=alert]')?.remove();
+            form.append(el('p', { role: 'alert', text: error.message }));
+          }
+        },
+      },
+      el('h3', { text: 'Record what became of a learning item' }),
+      el('label', { for: 'fu-item', text: 'Learning item ' }),
+      el(
+        'select',
+        { id: 'fu-item', name: 'item' },
+        items.map((i) =>
+          el('option', {
+            value: `${i.disputeId}|${i.itemId}`,
+            text: `${i.caseReference} · ${i.procedure} · ${i.itemId}`,
+          }),
+        ),
+      ),
+      el('label', { for: 'fu-outcome', text: ' What became of it ' }),
+      el(
+        'select',
+        { id: 'fu-outcome', name: 'outcome' },
+        outcomes.map(([value, text]) => el('option', { value, text })),
+      ),
+      el('label', { for: 'fu-note', text: ' Note (shown only to the dispute’s parties) ' }),
+      el('input', { id: 'fu-note', name: 'note', type: 'text', maxlength: '2000' }),
+      el('button', { type: 'submit', text: 'Record' }),
+    );
+    return form;
+  }
+
   async function showDashboard() {
     const range = period();
     say('Loading the figures…');
@@ -429,6 +491,7 @@
     content.replaceChildren(
       heading,
       form,
+      followUpForm(data.figures.learning),
       el('p', {
         class: 'note',
         text: `Open disputes, RAG, overdue steps and agreed actions are as at ${when(data.figures.period.asAt)}. Case references only: case details are shown only to the people taking part.`,
