@@ -5,13 +5,16 @@
  * end. Only parties may mark one done; a bad date or a second marking is refused with its sentence.
  *
  * The seed (seed.ts) plus: on Wednesday 20 January 2027 the Team Manager resolves ANE-T-0101 with two
- * actions, due Friday 22 and Monday 25 January; the clock then moves to Wednesday 27 January.
+ * actions, due Friday 22 and Monday 25 January; on Thursday 21 January ANE-T-0103 goes from the
+ * informal stage to Stage 1; the clock then moves to Wednesday 27 January.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusalText } from '../../src/cards/wording/refusals.ts';
+import type { DisputeState } from '../../src/domain/dispute/types.ts';
 import { caseFileOf, caseFileText } from '../../src/export/case-file.ts';
-import { getProcedure } from '../../src/procedures/index.ts';
+import { getProcedure, loadProcedures } from '../../src/procedures/index.ts';
+import { periodFigures } from '../../src/report/report.ts';
 import { loadDisputeExport } from '../../src/store/queries/dispute-export.ts';
 import { browserUnavailable, launchBrowser, localhostOnly } from '../support/chromium.ts';
 import { type ConcordApp, startConcordApp } from '../support/concord-app.ts';
@@ -58,6 +61,15 @@ beforeAll(async () => {
     { source: 'teams' },
   );
   if (!result.ok) throw new Error(refusalText(result.refusal));
+  // On Thursday 21 January the Team Manager takes ANE-T-0103 from the informal stage to Stage 1.
+  await w.app.runtime.driver?.advanceTo(new Date('2027-01-21T10:00:00.000Z'));
+  const escalated = await w.app.runtime.service.applyEvent(
+    ids.decide,
+    { type: 'decision', by: w.person('ane-team-manager'), choice: 'escalate' },
+    { source: 'teams' },
+  );
+  if (!escalated.ok) throw new Error(refusalText(escalated.refusal));
+  await w.app.runtime.worker.drain();
   await w.app.runtime.driver?.advanceTo(new Date('2027-01-27T10:00:00.000Z'));
   await w.app.runtime.worker.drain();
 }, 180_000);
@@ -172,5 +184,60 @@ describe('agreed actions marked done', () => {
     expect(await wrong.json()).toEqual({ error: "That is not one of this procedure's learning steps." });
     const missing = await call('/tab/api/learning-follow-up', oversight, { ...body, disputeId: 'no-such' });
     expect(missing.status).toBe(404);
+  });
+
+  it('a past period reads each dispute as it was at the period end, replayed from its events', async () => {
+    // 1–19 January, seen on 27 January: ANE-T-0101 was then at Stage 1, a day past its deadline
+    // (end of Monday 18), with the Team Manager to act; it was resolved on the 20th. ANE-T-0104 had
+    // ended (13th); the other two were not yet raised.
+    const token = await signIn(w.url, 'ane-practice-leadership');
+    const data = (await (await call('/tab/api/dashboard?from=2027-01-01&to=2027-01-19', token)).json()) as {
+      tables: { id: string; rows: (string | number)[][] }[];
+    };
+    const table = (id: string) => data.tables.find((t) => t.id === id)?.rows;
+    expect(table('open-by-stage')).toEqual([['ANE', 'Formal Resolution Process – Stage 1', 1]]);
+    expect(table('rag')?.map((r) => r[2])).toEqual([1, 0, 0, 0]);
+    expect(table('overdue-steps')).toEqual([
+      [
+        'ANE-T-0101',
+        'ANE',
+        'Formal Resolution Process – Stage 1',
+        'Team Manager, Adopt North East',
+        'Adopt North East',
+        '2027-01-18T23:59:59.999Z',
+        1,
+      ],
+    ]);
+    // To 20 January: ANE-T-0103 was still at the informal stage (the Team Manager's decision due,
+    // no fixed timescale) and ANE-T-0102 at Stage 1, on track; ANE-T-0101 had been resolved.
+    const figures = (stateAsAt?: (id: string, at: Date) => Promise<DisputeState | null>) =>
+      periodFigures({
+        store: w.app.runtime.store,
+        directory: w.app.directory,
+        procedures: loadProcedures(),
+        now: new Date('2027-01-27T10:00:00.000Z'),
+        from: '2027-01-01',
+        to: '2027-01-20',
+        ...(stateAsAt ? { stateAsAt } : {}),
+      });
+    const replayed = await figures((id, at) => w.app.runtime.service.replay(id, at));
+    expect(replayed.openByStage.map((r) => [r.stage, r.count])).toEqual([
+      ['Informal Resolution', 1],
+      ['Formal Resolution Process – Stage 1', 1],
+    ]);
+    expect(replayed.rag).toEqual({ red: 0, amber: 0, green: 1, none: 1 });
+    // The dashboard gives the same (the app replays); read as the disputes are now, ANE-T-0103
+    // would wrongly sit at Stage 1 already.
+    const dashboard = (await (
+      await call('/tab/api/dashboard?from=2027-01-01&to=2027-01-20', token)
+    ).json()) as {
+      figures: { openByStage: unknown; rag: unknown };
+    };
+    expect(dashboard.figures.openByStage).toEqual(replayed.openByStage);
+    expect(dashboard.figures.rag).toEqual(replayed.rag);
+    const asNow = await figures();
+    expect(asNow.openByStage.map((r) => [r.stage, r.count])).toEqual([
+      ['Formal Resolution Process – Stage 1', 2],
+    ]);
   });
 });
