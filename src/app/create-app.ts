@@ -49,6 +49,7 @@ import type { Logger } from '../log/index.ts';
 import { silentLogger } from '../log/index.ts';
 import { loadProcedures } from '../procedures/index.ts';
 import { systemClock } from '../runtime/clock.ts';
+import { directoryContextFor } from '../runtime/directory-context.ts';
 import type { EffectPerformer } from '../runtime/effect-performer.ts';
 import { type PollLoop, startPollLoop } from '../runtime/poll-loop.ts';
 import { type Runtime, startRuntime } from '../runtime/runtime.ts';
@@ -114,6 +115,12 @@ export interface AppOptions {
    * the local Microsoft 365's issuer, so the tab opens in a browser. Ignored with BOT_ID or in production.
    */
   readonly tabSignIn?: (email: string, audience: string) => Promise<string>;
+  /**
+   * Local mode only: where the chat with Concord is (the Agents Playground's address, known once it
+   * has started), for the tab's "act on the card" links. Without it, local mode's tab says that the
+   * chat is the Agents Playground rather than linking to Teams, which local mode does not reach.
+   */
+  readonly localChatUrl?: () => string | undefined;
 }
 
 /** How often Graph housekeeping runs. Webhooks do the real-time work; these are the safety nets. */
@@ -206,19 +213,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(options.testClockStart ? { testClockStart: options.testClockStart } : {}),
     // A new dispute takes the bundled (current) version; a running one keeps the exact definition
     // it started under, read back from the store.
-    contextFor: async ({ procedureId, procedureVersion, state, raisingOrganisationId }) => {
-      const current = procedures.get(procedureId);
-      const procedure =
-        procedureVersion === null || procedureVersion === current?.version
-          ? current
-          : await versions?.get(procedureId, procedureVersion);
-      if (!procedure) throw new Error(`unknown procedure ${procedureId} ${procedureVersion ?? ''}`.trim());
-      return {
-        procedure,
-        calendar: directory.calendar(state?.raisingOrganisationId ?? raisingOrganisationId ?? hostOrg),
-        resolver: directory.resolver,
-      };
-    },
+    contextFor: directoryContextFor({
+      directory,
+      procedures,
+      versions: () => versions,
+      hostOrganisationId: hostOrg,
+    }),
   });
   runtimeRef = runtime;
   versions = createProcedureVersions(runtime.store);
@@ -349,8 +349,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   // The Teams tab: SSO tokens from the tenant's issuer (in local mode, the emulator's), for this app.
+  // The Application ID URI names the tab's host with its port, as the app package's
+  // webApplicationInfo.resource does (src/manifest/build.ts).
   const tabClientId = config.bot?.id ?? graph.clientId;
-  const tabAudiences = [tabClientId, `api://${new URL(publicUrl).hostname}/${tabClientId}`];
+  const tabAudiences = [tabClientId, `api://${new URL(publicUrl).host}/${tabClientId}`];
   const localTab = localSignInAllowed(config) ? options.tabSignIn : undefined;
   const tabs = tabRoutes({
     store: runtime.store,
@@ -362,7 +364,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       tenantId: config.bot?.tenantId ?? graph.tenantId,
       audiences: tabAudiences,
     }),
-    botChatUrl: `https://teams.microsoft.com/l/chat/0/0?users=28:${encodeURIComponent(tabClientId)}`,
+    applyEvent: (disputeId, event) => runtime.service.applyEvent(disputeId, event, { source: 'teams' }),
+    stateAsAt: (disputeId, at) => runtime.service.replay(disputeId, at),
+    botChatUrl: () =>
+      config.mode === 'local'
+        ? (options.localChatUrl?.() ?? null)
+        : `https://teams.microsoft.com/l/chat/0/0?users=28:${encodeURIComponent(tabClientId)}`,
     ...(localTab ? { localSignIn: (email: string) => localTab(email, tabAudiences[1] as string) } : {}),
   });
 

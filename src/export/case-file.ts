@@ -12,7 +12,7 @@
  * @example caseFileOf({ state, procedure, records, timeline, effects, exportedAt }).sections[0].heading // 'Summary'
  */
 
-import { recordEntryText } from '../cards/wording/records.ts';
+import { LEARNING_OUTCOME_WORDS, recordEntryText } from '../cards/wording/records.ts';
 import type {
   AgreedAction,
   DisputeEvent,
@@ -155,6 +155,10 @@ function eventWords(event: DisputeEvent, procedure: ProcedureDefinition): string
       return 'Dispute resolved';
     case 'closed':
       return 'Record closed';
+    case 'learning-followed-up':
+      return `What became of the learning recorded: ${LEARNING_OUTCOME_WORDS[event.outcome] ?? event.outcome}`;
+    case 'action-done':
+      return `Agreed action marked done (done ${dayInWords(event.doneOn)})`;
   }
 }
 
@@ -199,6 +203,7 @@ function contextOf(input: CaseFileInput) {
 type Context = ReturnType<typeof contextOf>;
 
 function actionProgress(action: AgreedAction, input: CaseFileInput): string {
+  if (action.done) return `Done ${dayInWords(action.done.on)} (marked by ${action.done.by})`;
   const reminded = input.records.find(
     (r) => r.kind === 'action-due' && r.params.description === action.description,
   );

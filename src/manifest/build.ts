@@ -24,7 +24,10 @@ export interface PackageValues {
   readonly BOT_ID: string;
   readonly TEAMS_APP_ID: string;
   readonly APP_VERSION: string;
+  /** PUBLIC_URL's host with its port, if any: validDomains and the SSO resource (`api://HOST/BOT_ID`). */
   readonly PUBLIC_HOST: string;
+  /** The tab's content URL: PUBLIC_URL (scheme, port and any path) followed by `/tab/`. */
+  readonly TAB_URL: string;
 }
 
 export interface ResolvedValues {
@@ -55,7 +58,8 @@ export function packageValuesFromEnv(
   let protocol = '';
   try {
     const url = new URL(publicUrl);
-    host = url.hostname;
+    // host, not hostname: a port (a local or staging PUBLIC_URL) is part of where the tab is.
+    host = url.host;
     protocol = url.protocol;
   } catch {
     host = publicUrl;
@@ -74,6 +78,7 @@ export function packageValuesFromEnv(
       TEAMS_APP_ID: (env.TEAMS_APP_ID ?? '').trim() || DEFAULT_TEAMS_APP_ID,
       APP_VERSION: (env.APP_VERSION ?? '').trim() || appVersion,
       PUBLIC_HOST: host,
+      TAB_URL: `${publicUrl.replace(/\/+$/, '')}/tab/`,
     },
   };
 }

@@ -36,16 +36,60 @@ const RAG_WORDS: Readonly<Record<Rag, string>> = {
   none: 'No fixed timescale',
 };
 
+/** Teams' themes, as teams-js names them; the DOCX is always `default` (paper is white). */
+export type ChartTheme = 'default' | 'dark' | 'contrast';
+
+/** Each theme's chart colours: its page background and text, as the tab's CSS (static/tab.css). */
+const THEMES: Readonly<
+  Record<
+    ChartTheme,
+    { background: string; text: string; line: string; bar: string; rag: Record<Rag, string> }
+  >
+> = {
+  default: { background: '#ffffff', text: '#242424', line: '#d1d1d1', bar: '#5b5fc7', rag: RAG_COLOURS },
+  dark: {
+    background: '#292929',
+    text: '#ffffff',
+    line: '#525252',
+    bar: '#a6a7dc',
+    rag: { red: '#f1707b', amber: '#f8c471', green: '#6fcf97', none: '#c7c7c7' },
+  },
+  contrast: {
+    background: '#000000',
+    text: '#ffffff',
+    line: '#ffffff',
+    bar: '#1aebff',
+    rag: { red: '#ffff01', amber: '#ffff01', green: '#3ff23f', none: '#ffffff' },
+  },
+};
+
+export function isChartTheme(value: unknown): value is ChartTheme {
+  return value === 'default' || value === 'dark' || value === 'contrast';
+}
+
 function bar(
   title: string,
   rows: readonly { label: string; count: number; colour?: string }[],
   axis: string,
+  theme: ChartTheme,
 ): TopLevelSpec {
+  const t = THEMES[theme];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
     width: 360,
-    background: 'white',
+    background: t.background,
+    config: {
+      title: { color: t.text },
+      axis: {
+        labelColor: t.text,
+        titleColor: t.text,
+        domainColor: t.line,
+        tickColor: t.line,
+        gridColor: t.line,
+      },
+      view: { stroke: t.line },
+    },
     data: { values: rows.map((r) => ({ ...r })) },
     layer: [
       {
@@ -55,11 +99,11 @@ function bar(
           x: { field: 'count', type: 'quantitative', title: axis, axis: { tickMinStep: 1 } },
           color: rows.some((r) => r.colour)
             ? { field: 'colour', type: 'nominal', scale: null, legend: null }
-            : { value: '#5b5fc7' },
+            : { value: t.bar },
         },
       },
       {
-        mark: { type: 'text', align: 'left', dx: 4 },
+        mark: { type: 'text', align: 'left', dx: 4, color: t.text },
         encoding: {
           y: { field: 'label', type: 'nominal', sort: null },
           x: { field: 'count', type: 'quantitative' },
@@ -73,12 +117,13 @@ function bar(
 /** The specs, one per chart, from the figures (empty figures give a chart with no bars). */
 export function chartSpecs(
   figures: Figures,
+  theme: ChartTheme = 'default',
 ): { id: string; title: string; description: string; spec: TopLevelSpec }[] {
   const open = figures.openByStage.map((r) => ({ label: `${r.procedure} · ${r.stage}`, count: r.count }));
   const rags = (['red', 'amber', 'green', 'none'] as const).map((r) => ({
     label: RAG_WORDS[r],
     count: figures.rag[r],
-    colour: RAG_COLOURS[r],
+    colour: THEMES[theme].rag[r],
   }));
   const breaches = figures.breachesByStage.map((r) => ({
     label: `${r.procedure} · ${r.stage}`,
@@ -99,38 +144,39 @@ export function chartSpecs(
       id: 'open-by-stage',
       title: 'Open disputes by procedure and stage',
       description: describe(open),
-      spec: bar('Open disputes by procedure and stage', open, 'Open disputes'),
+      spec: bar('Open disputes by procedure and stage', open, 'Open disputes', theme),
     },
     {
       id: 'rag',
       title: 'Open disputes by RAG',
       description: describe(rags),
-      spec: bar('Open disputes by RAG', rags, 'Open disputes'),
+      spec: bar('Open disputes by RAG', rags, 'Open disputes', theme),
     },
     {
       id: 'breaches-by-stage',
       title: 'Deadlines breached by stage',
       description: describe(breaches),
-      spec: bar('Deadlines breached by stage', breaches, 'Breaches'),
+      spec: bar('Deadlines breached by stage', breaches, 'Breaches', theme),
     },
     {
       id: 'by-category',
       title: 'Disputes by category',
       description: describe(categories),
-      spec: bar('Disputes by category', categories, 'Disputes'),
+      spec: bar('Disputes by category', categories, 'Disputes', theme),
     },
     {
       id: 'by-organisation-pair',
       title: 'Disputes by organisation pair',
       description: describe(pairs),
-      spec: bar('Disputes by organisation pair', pairs, 'Disputes'),
+      spec: bar('Disputes by organisation pair', pairs, 'Disputes', theme),
     },
   ];
 }
 
-export async function renderCharts(figures: Figures): Promise<Chart[]> {
+/** The charts as SVG, coloured for a Teams theme (the dashboard asks for the theme it is shown in). */
+export async function renderCharts(figures: Figures, theme: ChartTheme = 'default'): Promise<Chart[]> {
   const charts: Chart[] = [];
-  for (const { id, title, description, spec } of chartSpecs(figures)) {
+  for (const { id, title, description, spec } of chartSpecs(figures, theme)) {
     const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
     const svg = await view.toSVG();
     view.finalize();

@@ -5,7 +5,7 @@
  * Two kinds of figure:
  * - **as at** (the end of the period, or now if sooner): open disputes by procedure and stage, their
  *   RAG (the cards' `rag`, so the tab, the dashboard and the cards agree), the overdue steps and whose
- *   they are, and the agreed actions past their date.
+ *   they are, and the agreed actions past their date that were not marked done by then.
  * - **in the period** (`from` to `to`, London days, inclusive): disputes raised, ended, the time to
  *   resolution against each procedure's overall cap, the deadlines breached by stage, the disputes by
  *   category and by organisation pair, and the learning log.
@@ -26,7 +26,7 @@ import {
   type WorkingCalendar,
   workingDaysBetween,
 } from '../domain/calendar/index.ts';
-import type { DisputeState } from '../domain/dispute/types.ts';
+import type { DisputeState, LearningOutcome } from '../domain/dispute/types.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
 import type { ReportInputs } from './inputs.ts';
 
@@ -96,6 +96,15 @@ export interface LearningItem {
   readonly status: 'delivered' | 'pending' | 'failed' | 'not-sent';
   readonly deliveredTo: string | null;
   readonly deliveredAt: string | null;
+  /** What became of it, as last recorded by the period's end (`learning-followed-up`), or null. */
+  readonly followUp: {
+    readonly outcome: LearningOutcome;
+    readonly by: string;
+    readonly at: string;
+    readonly hasNote: boolean;
+    /** Free text: kept only for a viewer who takes part in the dispute (see `forViewer`). */
+    readonly partyOnly?: { readonly note: string };
+  } | null;
 }
 
 export interface Figures {
@@ -285,7 +294,8 @@ export function computeFigures(inputs: ReportInputs, ctx: FigureContext): Figure
     .flatMap((s) =>
       s.outcomes.flatMap((o) =>
         o.actions
-          .filter((a) => a.dueDate < today)
+          // Past its date and not marked done by then.
+          .filter((a) => a.dueDate < today && !(a.done && a.done.at <= asAtIso))
           .map((a) => ({
             disputeId: s.id,
             caseReference: s.caseReference,
@@ -322,6 +332,7 @@ export function computeFigures(inputs: ReportInputs, ctx: FigureContext): Figure
               : 'pending',
         deliveredTo: card?.to.name ?? null,
         deliveredAt: card?.status === 'done' ? card.doneAt : null,
+        followUp: followUpOf(s, item.id, asAtIso),
       });
     }
   }
@@ -362,6 +373,27 @@ export function forViewer(
     actionsOverdue: figures.actionsOverdue.map(({ partyOnly, ...rest }) =>
       partyOnly && isPartyTo(rest.disputeId) ? { ...rest, partyOnly } : rest,
     ),
+    learning: figures.learning.map((item) => {
+      if (!item.followUp) return item;
+      const { partyOnly, ...followUp } = item.followUp;
+      return {
+        ...item,
+        followUp: partyOnly && isPartyTo(item.disputeId) ? { ...followUp, partyOnly } : followUp,
+      };
+    }),
+  };
+}
+
+/** The latest follow-up of a learning item recorded by `asAt`. */
+function followUpOf(state: DisputeState, itemId: string, asAt: string): LearningItem['followUp'] {
+  const latest = (state.learningFollowUps ?? []).filter((f) => f.itemId === itemId && f.at <= asAt).at(-1);
+  if (!latest) return null;
+  return {
+    outcome: latest.outcome,
+    by: latest.by,
+    at: latest.at,
+    hasNote: latest.note !== null,
+    ...(latest.note ? { partyOnly: { note: latest.note } } : {}),
   };
 }
 

@@ -7,6 +7,8 @@
  * const csv = renderCsv(figures);
  */
 import type { DirectoryService } from '../directory/directory-service.ts';
+import { endOfLondonDay } from '../domain/calendar/index.ts';
+import type { DisputeState } from '../domain/dispute/types.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
 import type { Store } from '../store/open-store.ts';
 import { computeFigures, type Figures } from './figures.ts';
@@ -19,10 +21,29 @@ export interface PeriodFiguresInput {
   readonly now: Date;
   readonly from: string;
   readonly to: string;
+  /**
+   * A dispute as it was at an instant, by replaying its events up to then (the dispute service's
+   * `replay`). For a period that has ended, the disputes open at its end are read as they were then,
+   * so "open by stage", RAG, overdue steps and agreed actions are the period's, not today's. Without
+   * it they are read as they are now.
+   */
+  readonly stateAsAt?: (disputeId: string, at: Date) => Promise<DisputeState | null>;
 }
 
 export async function periodFigures(input: PeriodFiguresInput): Promise<Figures> {
-  return computeFigures(await loadReportInputs(input.store), {
+  let inputs = await loadReportInputs(input.store);
+  const asAt = Math.min(input.now.getTime(), endOfLondonDay(input.to).getTime());
+  const stateAsAt = input.stateAsAt;
+  if (stateAsAt && asAt < input.now.getTime()) {
+    const at = new Date(asAt);
+    const states: DisputeState[] = [];
+    for (const s of inputs.states) {
+      const openThen = Date.parse(s.raisedAt) <= asAt && (s.endedAt === null || Date.parse(s.endedAt) > asAt);
+      states.push(openThen ? ((await stateAsAt(s.id, at)) ?? s) : s);
+    }
+    inputs = { ...inputs, states };
+  }
+  return computeFigures(inputs, {
     from: input.from,
     to: input.to,
     now: input.now,

@@ -3,6 +3,7 @@
  * three always hold the same figures.
  */
 import { RAG_LABEL } from '../cards/rag.ts';
+import { LEARNING_OUTCOME_WORDS } from '../cards/wording/records.ts';
 import type { Figures } from './figures.ts';
 
 export interface FigureTable {
@@ -117,7 +118,7 @@ export function figureTables(f: Figures): FigureTable[] {
     },
     {
       id: 'actions-overdue',
-      title: 'Agreed actions past their date',
+      title: 'Agreed actions past their date and not done',
       header: ['Case reference', 'Procedure', 'Due', 'Action', 'Owner'],
       rows: f.actionsOverdue.map((r) => [
         r.caseReference,
@@ -137,7 +138,11 @@ export function figureTables(f: Figures): FigureTable[] {
         'Referred to',
         'Raised by',
         'Raised',
+        'Delivered',
         'What became of it',
+        'Recorded by',
+        'Recorded',
+        'Note',
       ],
       rows: f.learning.map((r) => [
         r.caseReference,
@@ -149,6 +154,10 @@ export function figureTables(f: Figures): FigureTable[] {
         r.deliveredTo && r.status === 'delivered'
           ? `${LEARNING_STATUS[r.status]} to ${r.deliveredTo}${r.deliveredAt ? ` on ${r.deliveredAt}` : ''}`
           : LEARNING_STATUS[r.status],
+        r.followUp ? LEARNING_OUTCOME_WORDS[r.followUp.outcome] : 'Not yet recorded',
+        r.followUp?.by ?? '',
+        r.followUp?.at ?? '',
+        r.followUp?.partyOnly?.note ?? (r.followUp?.hasNote ? '(shown to the parties only)' : ''),
       ]),
     },
   ];

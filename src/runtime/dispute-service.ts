@@ -116,8 +116,12 @@ export interface DisputeService {
     options: ApplyOptions,
   ): Promise<ApplyResult | typeof STALE>;
   get(disputeId: string): Promise<DisputeState | null>;
-  /** Rebuilds a dispute's state by replaying its audit log through `decide` (each event at its `at`). */
-  replay(disputeId: string): Promise<DisputeState | null>;
+  /**
+   * Rebuilds a dispute's state by replaying its audit log through `decide` (each event at its `at`);
+   * with `until`, only the events decided at or before it: the dispute as it was then (null if it had
+   * not been raised).
+   */
+  replay(disputeId: string, until?: Date): Promise<DisputeState | null>;
 }
 
 /** Where each effect type goes when its decision commits. Everything else is the outbox's. */
@@ -235,12 +239,13 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
     return (await findDispute(store.db, disputeId))?.state ?? null;
   }
 
-  async function replay(disputeId: string): Promise<DisputeState | null> {
+  async function replay(disputeId: string, until?: Date): Promise<DisputeState | null> {
     const row = await findDispute(store.db, disputeId);
     if (!row) return null;
     const audit = await listAuditEntries(store.db, disputeId);
     let state: DisputeState | null = null;
     for (const entry of audit) {
+      if (until && entry.at.getTime() > until.getTime()) break;
       const environment = await contextFor({
         disputeId,
         procedureId: row.procedure_id,

@@ -7,7 +7,12 @@
  *
  * - `GET /tab/` and `GET /tab/oversight`: the pages (teams-js; SSO through `getAuthToken`).
  * - `GET /tab/api/me`, `GET /tab/api/disputes`, `GET /tab/api/dispute?id=ID`
- * - `GET /tab/api/dashboard?from=DATE&to=DATE` (figures, tables and charts as SVG)
+ * - `POST /tab/api/action-done {"disputeId", "outcomeIndex", "actionIndex", "doneOn"}`: a party marks
+ *   an agreed action done (the domain's `action-done`; a refusal is 422 with its sentence)
+ * - `POST /tab/api/learning-follow-up {"disputeId", "itemId", "outcome", "note"}`: the oversight role
+ *   records what became of a learning item (`learning-followed-up`)
+ * - `GET /tab/api/dashboard?from=DATE&to=DATE[&theme=default|dark|contrast]` (figures, tables, and
+ *   charts as SVG coloured for the Teams theme)
  * - `GET /tab/api/report?from=DATE&to=DATE&format=csv|docx`
  * - Local mode only (`localSignIn` given, which the composition root allows only without BOT_ID and
  *   outside production): `GET /tab/local/people` and `POST /tab/local/sign-in {"personId"}`, which
@@ -16,18 +21,20 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { refusalText } from '../cards/wording/refusals.ts';
 import { OVERSIGHT_ROLE } from '../directory/roles.ts';
 import type { Person } from '../directory/schema.ts';
-import type { DisputeState } from '../domain/dispute/types.ts';
+import { londonDay } from '../domain/calendar/index.ts';
+import type { DisputeEvent, DisputeState, LearningOutcome, PersonRef } from '../domain/dispute/types.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
-import { renderCharts } from '../report/charts.ts';
+import { isChartTheme, renderCharts } from '../report/charts.ts';
 import { forViewer, takesPart } from '../report/figures.ts';
 import { renderCsv, renderReportDocx } from '../report/render.ts';
 import { type PeriodFiguresInput, periodFigures, periodProblem } from '../report/report.ts';
 import { figureTables } from '../report/tables.ts';
 import { HttpError, type Route, type RouteRequest, type RouteResponse } from '../server/server.ts';
 import type { Store } from '../store/open-store.ts';
-import { listDisputeStates } from '../store/operations/index.ts';
+import { findDispute, listDisputeStates } from '../store/operations/index.ts';
 import { loadDisputeExport } from '../store/queries/dispute-export.ts';
 import { tabPage } from './pages.ts';
 import { type SsoVerifier, TabAuthError } from './sso.ts';
@@ -35,6 +42,7 @@ import { disputeRecord, disputeRow } from './views.ts';
 
 export interface TabDirectory extends Pick<PeriodFiguresInput['directory'], 'calendar' | 'organisation'> {
   readonly directory: { readonly people: readonly Person[] };
+  personRef(person: Person): PersonRef;
   person(id: string): Person | undefined;
   personByEmail(email: string): Person | undefined;
   personByAadObjectId(aadObjectId: string): Person | undefined;
@@ -47,8 +55,18 @@ export interface TabOptions {
   readonly procedures: ReadonlyMap<string, ProcedureDefinition>;
   readonly now: () => Date;
   readonly sso: SsoVerifier;
-  /** The Teams deep link to the chat with Concord, where a person acts on their cards. */
-  readonly botChatUrl: string;
+  /**
+   * Where a person acts on their cards: the Teams deep link to the chat with Concord; in local mode
+   * the Agents Playground, or null when there is none running (the tab then says where the chat is).
+   */
+  readonly botChatUrl: () => string | null;
+  /** A dispute as it was at an instant (replayed from its events), for a past period's figures. */
+  readonly stateAsAt?: (disputeId: string, at: Date) => Promise<DisputeState | null>;
+  /** Applies a domain event as the signed-in person (the dispute service's `applyEvent`, from Teams). */
+  readonly applyEvent: (
+    disputeId: string,
+    event: DisputeEvent,
+  ) => Promise<{ ok: true } | { ok: false; refusal: Parameters<typeof refusalText>[0] }>;
   /** Local mode only: a token from the local issuer for a directory person's address. */
   readonly localSignIn?: (email: string) => Promise<string>;
 }
@@ -101,13 +119,14 @@ export function tabRoutes(options: TabOptions): Route[] {
 
   const api = (
     path: string,
+    method: 'GET' | 'POST',
     handler: (
       request: RouteRequest,
       person: Person,
       response: ServerResponse,
     ) => Promise<RouteResponse | undefined>,
   ) => ({
-    method: 'GET' as const,
+    method,
     path,
     handler: async (request: RouteRequest, response: ServerResponse) => {
       try {
@@ -141,7 +160,15 @@ export function tabRoutes(options: TabOptions): Route[] {
   const figuresFor = async (person: Person, url: URL) => {
     const { from, to } = period(url);
     const [figures, states] = [
-      await periodFigures({ store, directory, procedures, now: options.now(), from, to }),
+      await periodFigures({
+        store,
+        directory,
+        procedures,
+        now: options.now(),
+        from,
+        to,
+        ...(options.stateAsAt ? { stateAsAt: options.stateAsAt } : {}),
+      }),
       await listDisputeStates(store.db),
     ];
     const parties = new Set(states.filter((s) => takesPart(s, person.id)).map((s) => s.id));
@@ -179,7 +206,7 @@ export function tabRoutes(options: TabOptions): Route[] {
       path: '/tab/assets/teams-js.min.js',
       handler: asset(TEAMS_JS, 'text/javascript; charset=utf-8'),
     },
-    api('/tab/api/me', async (_request, person) => ({
+    api('/tab/api/me', 'GET', async (_request, person) => ({
       status: 200,
       json: {
         id: person.id,
@@ -187,10 +214,10 @@ export function tabRoutes(options: TabOptions): Route[] {
         jobTitle: person.jobTitle,
         organisation: directory.organisation(person.organisation)?.name ?? person.organisation,
         oversight: person.roles.includes(OVERSIGHT_ROLE),
-        botChatUrl: options.botChatUrl,
+        botChatUrl: options.botChatUrl(),
       },
     })),
-    api('/tab/api/disputes', async (_request, person) => {
+    api('/tab/api/disputes', 'GET', async (_request, person) => {
       const now = nowIso();
       const rows = (await listDisputeStates(store.db))
         .filter((s) => takesPart(s, person.id))
@@ -198,9 +225,9 @@ export function tabRoutes(options: TabOptions): Route[] {
           const procedure = procedureOf(s);
           return procedure ? [disputeRow(s, procedure, person.id, now)] : [];
         });
-      return { status: 200, json: { now, disputes: rows, botChatUrl: options.botChatUrl } };
+      return { status: 200, json: { now, disputes: rows, botChatUrl: options.botChatUrl() } };
     }),
-    api('/tab/api/dispute', async (request, person) => {
+    api('/tab/api/dispute', 'GET', async (request, person) => {
       const id = request.url.searchParams.get('id') ?? '';
       const data = id ? await loadDisputeExport(store, id) : null;
       const state = data?.dispute.state;
@@ -214,19 +241,57 @@ export function tabRoutes(options: TabOptions): Route[] {
         status: 200,
         json: {
           ...disputeRecord(data, procedure, disputeRow(state, procedure, person.id, nowIso()), partner),
-          botChatUrl: options.botChatUrl,
+          // The London day it is for Concord (the latest day an action can have been done).
+          today: londonDay(options.now()),
+          botChatUrl: options.botChatUrl(),
         },
       };
     }),
-    api('/tab/api/dashboard', async (request, person) => {
+    api('/tab/api/action-done', 'POST', async (request, person) => {
+      const body = (await request.json()) as Record<string, unknown> | null;
+      const disputeId = typeof body?.disputeId === 'string' ? body.disputeId : '';
+      const state = disputeId ? (await findDispute(store.db, disputeId))?.state : undefined;
+      // The same answer whether the dispute does not exist or is someone else's; the domain checks again.
+      if (!state || !takesPart(state, person.id))
+        throw new HttpError(403, 'this is not a dispute you take part in');
+      const result = await options.applyEvent(disputeId, {
+        type: 'action-done',
+        by: directory.personRef(person),
+        outcomeIndex: Number(body?.outcomeIndex),
+        actionIndex: Number(body?.actionIndex),
+        doneOn: typeof body?.doneOn === 'string' ? body.doneOn : '',
+      });
+      if (!result.ok) return { status: 422, json: { error: refusalText(result.refusal) } };
+      return { status: 200, json: { ok: true } };
+    }),
+    api('/tab/api/learning-follow-up', 'POST', async (request, person) => {
+      oversightOnly(person);
+      const body = (await request.json()) as Record<string, unknown> | null;
+      const disputeId = typeof body?.disputeId === 'string' ? body.disputeId : '';
+      if (!disputeId || !(await findDispute(store.db, disputeId)))
+        throw new HttpError(404, 'there is no dispute with that id');
+      const note = typeof body?.note === 'string' ? body.note : '';
+      const result = await options.applyEvent(disputeId, {
+        type: 'learning-followed-up',
+        by: directory.personRef(person),
+        itemId: typeof body?.itemId === 'string' ? body.itemId : '',
+        outcome: String(body?.outcome ?? '') as LearningOutcome,
+        ...(note.trim() ? { note } : {}),
+      });
+      if (!result.ok) return { status: 422, json: { error: refusalText(result.refusal) } };
+      return { status: 200, json: { ok: true } };
+    }),
+    api('/tab/api/dashboard', 'GET', async (request, person) => {
       oversightOnly(person);
       const figures = await figuresFor(person, request.url);
+      const theme = request.url.searchParams.get('theme') ?? 'default';
+      if (!isChartTheme(theme)) throw new HttpError(400, 'theme must be default, dark or contrast');
       return {
         status: 200,
-        json: { figures, tables: figureTables(figures), charts: await renderCharts(figures) },
+        json: { figures, tables: figureTables(figures), charts: await renderCharts(figures, theme) },
       };
     }),
-    api('/tab/api/report', async (request, person, response) => {
+    api('/tab/api/report', 'GET', async (request, person, response) => {
       oversightOnly(person);
       const format = request.url.searchParams.get('format');
       if (format !== 'csv' && format !== 'docx') throw new HttpError(400, 'format must be csv or docx');

@@ -95,6 +95,19 @@ export function disputeRecord(
       informalAttempts: state.details.informalAttempts,
       resolutionSought: state.details.resolutionSought,
     },
+    /** The agreed SMART actions, with their place (to mark one done) and whether they are done. */
+    actions: state.outcomes.flatMap((o, outcomeIndex) =>
+      o.actions.map((a, actionIndex) => ({
+        outcomeIndex,
+        actionIndex,
+        stage: stageName(o.stageId),
+        description: a.description,
+        owner: a.owner,
+        dueDate: a.dueDate,
+        agreedOn: o.at.slice(0, 10),
+        done: a.done ?? null,
+      })),
+    ),
     records: data.records.map(({ entry }) => ({
       at: entry.at,
       stage: entry.stageName,

@@ -151,6 +151,25 @@ const LINES: readonly [RecordLine, string][] = [
     },
     'Ann Lee recorded: Independent legal advice sought (“the IRO may seek independent legal advice”).',
   ],
+  [
+    {
+      kind: 'action-done',
+      params: {
+        description: 'Reinstate contact',
+        owner: 'Team Manager',
+        doneOn: '2027-02-01',
+        by: 'Practitioner',
+      },
+    },
+    'Agreed action done on Monday 1 February 2027: Reinstate contact (Team Manager); marked by Practitioner.',
+  ],
+  [
+    {
+      kind: 'learning-followed-up',
+      params: { itemId: 'policy-gaps', outcome: 'taken-to-board', by: 'Business Manager' },
+    },
+    'What became of the learning (policy-gaps): Taken to the board; recorded by Business Manager.',
+  ],
   [{ kind: 'withdrawn', params: {} }, 'Dispute withdrawn.'],
   [{ kind: 'record-closed', params: {} }, 'Record closed.'],
 ];
@@ -219,6 +238,8 @@ describe('record lines in words', () => {
       'overall-limit-passed': true,
       'action-due': true,
       'note-recorded': true,
+      'action-done': true,
+      'learning-followed-up': true,
       withdrawn: true,
       'record-closed': true,
     };

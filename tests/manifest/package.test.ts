@@ -66,7 +66,8 @@ describe('package values', () => {
     const r = packageValuesFromEnv({}, '0.1.0');
     expect(r.mode).toBe('local');
     expect(r.values.BOT_ID).toBe(LOCAL_PLACEHOLDER_BOT_ID);
-    expect(r.values.PUBLIC_HOST).toBe('localhost');
+    expect(r.values.PUBLIC_HOST).toBe('localhost:3978');
+    expect(r.values.TAB_URL).toBe('http://localhost:3978/tab/');
     expect(r.notes.join()).toMatch(/BOT_ID is not set/);
   });
 
@@ -128,8 +129,8 @@ describe('PUBLIC_URL for a cloud package', () => {
       packageValuesFromEnv({ BOT_ID: BOT, PUBLIC_URL: 'https://concord.council.example' }, '0.1.0').values
         .PUBLIC_HOST,
     ).toBe('concord.council.example');
-    // Local mode keeps localhost.
-    expect(packageValuesFromEnv({}, '0.1.0').values.PUBLIC_HOST).toBe('localhost');
+    // Local mode keeps localhost and its port.
+    expect(packageValuesFromEnv({}, '0.1.0').values.PUBLIC_HOST).toBe('localhost:3978');
   });
 });
 
@@ -159,6 +160,7 @@ describe('buildAppPackage', () => {
         TEAMS_APP_ID: BOT,
         APP_VERSION: '0.1.0',
         PUBLIC_HOST: 'concord.example',
+        TAB_URL: 'https://concord.example/tab/',
       },
       readFile: readFileBuf,
       manifestDir,

@@ -95,6 +95,8 @@ export async function startConcordApp(
     publicUrl?: string;
     /** The port the app listens on (default a free one). */
     port?: number;
+    /** Local mode's chat address for the tab's links (npm start gives the Agents Playground's). */
+    localChatUrl?: string;
   } = {},
 ): Promise<ConcordApp> {
   const shared = options.harness;
@@ -131,6 +133,7 @@ export async function startConcordApp(
       graph: graphTargetOf(h.m365),
       ...(options.directory ? { directoryFile: options.directory } : {}),
       tabSignIn: tabSignInOf(h.m365),
+      ...(options.localChatUrl ? { localChatUrl: () => options.localChatUrl } : {}),
       ...(options.graphNow ? { graphNow: options.graphNow } : {}),
       ...(options.log ? { log: options.log } : {}),
     });

@@ -39,6 +39,9 @@ describe('local sign-in for the tab', () => {
           personByEmail: () => undefined,
           personByAadObjectId: () => undefined,
           isHostTenant: () => false,
+          personRef: () => {
+            throw new Error('not used');
+          },
           organisation: () => undefined,
           calendar: () => bundledCalendar('england-and-wales'),
         },
@@ -49,7 +52,8 @@ describe('local sign-in for the tab', () => {
           tenantId: BOT.BOT_TENANT_ID,
           audiences: [BOT.BOT_ID],
         }),
-        botChatUrl: 'https://teams.microsoft.com/l/chat/0/0?users=28:x',
+        applyEvent: async () => ({ ok: true }),
+        botChatUrl: () => 'https://teams.microsoft.com/l/chat/0/0?users=28:x',
       });
       const paths = routes.map((r) => r.path);
       expect(paths).toContain('/tab/api/disputes');

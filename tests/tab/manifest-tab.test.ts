@@ -36,6 +36,24 @@ describe('the Teams app package with the tab', () => {
     expect(manifest.validDomains).toContain('concord.example');
   });
 
+  it('keeps the port of PUBLIC_URL in the tab URL, validDomains and the SSO resource', async () => {
+    const template = JSON.parse(await readFile(path.join(manifestDir, 'manifest.template.json'), 'utf8'));
+    const { values } = packageValuesFromEnv(
+      { BOT_ID: BOT, PUBLIC_URL: 'https://concord.example:8443/' },
+      '0.1.0',
+    );
+    const result = await buildAppPackage({ template, values, readFile: (p) => readFile(p), manifestDir });
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    const zip = await JSZip.loadAsync(result.zip);
+    const manifest = JSON.parse((await zip.file('manifest.json')?.async('string')) ?? '{}');
+    expect(manifest.staticTabs[1].contentUrl).toBe('https://concord.example:8443/tab/');
+    expect(manifest.staticTabs[1].websiteUrl).toBe('https://concord.example:8443/tab/');
+    expect(manifest.validDomains).toContain('concord.example:8443');
+    expect(manifest.webApplicationInfo.resource).toBe(`api://concord.example:8443/${BOT}`);
+    // Local mode: the tab is where npm start serves it.
+    expect(packageValuesFromEnv({ PORT: '4100' }, '0.1.0').values.TAB_URL).toBe('http://localhost:4100/tab/');
+  });
+
   it('a tab with a content URL that is not a URL is refused by the schema', async () => {
     const template = JSON.parse(await readFile(path.join(manifestDir, 'manifest.template.json'), 'utf8'));
     template.staticTabs[1].contentUrl = 'not a url';

@@ -17,9 +17,10 @@ let ids: Seeded;
 let audience: string;
 
 beforeAll(async () => {
-  w = await startConcordApp();
+  // As npm start runs it: the Agents Playground is the chat (its default address).
+  w = await startConcordApp({ localChatUrl: 'http://localhost:56150' });
   ids = await seedDisputes(w);
-  audience = `api://localhost/${w.h.m365.clients[0]?.clientId}`;
+  audience = `api://${new URL(w.url).host}/${w.h.m365.clients[0]?.clientId}`;
 }, 120_000);
 afterAll(async () => {
   await w?.close();
@@ -151,7 +152,8 @@ describe('what a person sees', () => {
       expect.arrayContaining(['raised', 'decision', 'message-sent', 'timer-fired']),
     );
     expect(record.facts.issue).toContain('ANE-T-0101');
-    expect(record.botChatUrl).toMatch(/^https:\/\/teams\.microsoft\.com\/l\/chat\/0\/0\?users=28:/);
+    // Local mode: the chat is the Agents Playground, not teams.microsoft.com, which it never reaches.
+    expect(record.botChatUrl).toBe('http://localhost:56150');
   });
 
   it('the dashboard and reports are for the oversight role only', async () => {

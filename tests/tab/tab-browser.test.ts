@@ -146,9 +146,10 @@ describe.skipIf(SKIP !== null)('the Disputes tab and the dashboard in Chromium (
     expect(events.slice(0, 2)).toEqual(['raised', 'decision']);
     expect(events).toContain('timer-fired');
     expect(await page.textContent('#facts')).toContain('Whose moveYours');
-    expect(await page.getAttribute('.action a', 'href')).toMatch(
-      /^https:\/\/teams\.microsoft\.com\/l\/chat\/0\/0\?users=28:/,
-    );
+    // Local mode reaches no Teams: with no Agents Playground running, the tab says where the chat is
+    // instead of linking to teams.microsoft.com (tests/tab/tab-api.test.ts has the Playground's link).
+    expect(await page.$('.action a')).toBeNull();
+    expect(await page.textContent('.action')).toContain('the Concord chat is the Agents Playground');
     await shot(page, 'tab-dispute-light.png');
     await page.close();
   });
@@ -189,6 +190,16 @@ describe.skipIf(SKIP !== null)('the Disputes tab and the dashboard in Chromium (
       expect(alts).toContain(
         'Open disputes by RAG. Overdue: 1; Half the time used: 0; On track: 1; No fixed timescale: 1',
       );
+      // Each chart is drawn on the theme's panel colour (white only in the light theme).
+      const backgrounds = await page.$$eval('img.chart', (imgs) =>
+        imgs.map(
+          (i) =>
+            /^[^<]*<svg[^>]*><rect [^>]*fill="([^"]+)"/.exec(
+              decodeURIComponent(i.getAttribute('src') ?? ''),
+            )?.[1],
+        ),
+      );
+      expect(backgrounds).toEqual(Array(5).fill(theme === 'dark' ? '#292929' : '#ffffff'));
       // Minimised: case references, never case details.
       expect(await page.textContent('body')).not.toContain('child permanence report');
       await shot(page, `tab-dashboard-${theme === 'dark' ? 'dark' : 'light'}.png`);

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     ...(faults ? { faults } : {}),
   });
   const untrust = trustEmulatorCa(m365.caPem);
+  let chatUrl: string | undefined;
   const app = await createApp({
     config,
     directoryFile,
@@ -52,10 +53,13 @@ async function main(): Promise<void> {
     forgetGraphSubscriptions: true,
     graph: graphTargetOf(m365),
     tabSignIn: tabSignInOf(m365),
+    // The tab's "act on the card" links open the Playground's chat, once it is up.
+    localChatUrl: () => chatUrl,
   });
   const { url } = await app.listen(config.port);
   const stopClockSync = config.clock === 'test' ? await followTestClock(url, app, m365) : () => {};
   const playground = await startPlayground({ appEndpoint: `${url}/api/messages` });
+  chatUrl = playground.url;
   // The browser setup DESIGN.md prescribes resolves only localhost, and the certificate names it.
   const emulatorUi = m365.uiUrl.replace('://127.0.0.1', '://localhost');
 

@@ -6,6 +6,7 @@
  * @example recordLineText({ kind: 'chased', params: {} }) // 'Response chased.'
  */
 import type { RecordEntry, RecordLine } from '../../domain/dispute/record-intents.ts';
+import type { LearningOutcome } from '../../domain/dispute/types.ts';
 import type { ProcedureDefinition } from '../../domain/procedure/schema.ts';
 import { dateTimeInWords, dayInWords, limitInWords } from '../../wording/dates.ts';
 import { outcomeText } from '../../wording/outcomes.ts';
@@ -101,6 +102,10 @@ function lineText(line: RecordLine, names?: RecordNames): string {
       return `Agreed action due: ${line.params.description} (${line.params.owner}).`;
     case 'note-recorded':
       return `${line.params.by} recorded: ${line.params.label} (“${line.params.quote}”).`;
+    case 'learning-followed-up':
+      return `What became of the learning (${line.params.itemId}): ${LEARNING_OUTCOME_WORDS[line.params.outcome as LearningOutcome] ?? line.params.outcome}; recorded by ${line.params.by}.`;
+    case 'action-done':
+      return `Agreed action done on ${dayInWords(line.params.doneOn)}: ${line.params.description} (${line.params.owner}); marked by ${line.params.by}.`;
     case 'withdrawn':
       return 'Dispute withdrawn.';
     case 'record-closed':
@@ -126,3 +131,10 @@ export function recordEntryText(
     outcome: entry.outcome === undefined ? null : outcomeText(entry.outcome),
   };
 }
+
+/** What became of a learning item, in words (the record, the dashboard, the report). */
+export const LEARNING_OUTCOME_WORDS: Readonly<Record<LearningOutcome, string>> = {
+  'taken-to-board': 'Taken to the board',
+  'policy-changed': 'Policy or procedure changed',
+  'no-action': 'No action',
+};

@@ -153,6 +153,15 @@ const SENTENCES: Readonly<Record<RefusalCode, Sentence>> = {
   'already-closed': () => 'This dispute is already closed.',
   'close-while-open': () => 'Resolve, accept or withdraw the dispute before closing the record.',
   'not-a-closer': (p) => `Only ${p.list('roles').join(' or ')} can close this record.`,
+  'not-a-party': () => 'Only the people taking part in this dispute can mark its agreed actions done.',
+  'action-unknown': () => 'There is no such agreed action in this dispute.',
+  'action-already-done': (p) => `That agreed action was already marked done (on ${p.s('date')}).`,
+  'learning-not-raised': () => 'This dispute was not resolved, so it raised no learning to follow up.',
+  'learning-item-unknown': () => "That is not one of this procedure's learning steps.",
+  'learning-outcome-unknown': () =>
+    'Say what became of it: taken to the board, policy or procedure changed, or no action.',
+  'action-done-date-invalid': (p) =>
+    `The date it was done must be a date (YYYY-MM-DD) from ${p.s('from')} to ${p.s('to')}.`,
   'no-dispute-with-id': () => 'There is no dispute with that id.',
   'changed-meanwhile': () =>
     'The dispute changed a moment ago, so that was not applied. Look at the latest card and try again.',

@@ -11,11 +11,16 @@ import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../../config/index.ts';
 import { createDirectoryService } from '../../directory/directory-service.ts';
 import { SAMPLE_DIRECTORIES } from '../../directory/samples.ts';
+import { decide } from '../../domain/dispute/decide.ts';
 import { loadProcedures } from '../../procedures/index.ts';
 import { forViewer } from '../../report/figures.ts';
 import { renderCsv, renderReportDocx } from '../../report/render.ts';
 import { periodFigures, periodProblem } from '../../report/report.ts';
+import { systemClock } from '../../runtime/clock.ts';
+import { directoryContextFor } from '../../runtime/directory-context.ts';
+import { createDisputeService } from '../../runtime/dispute-service.ts';
 import { type StoreCommandDeps, withStore } from '../../runtime/store-session.ts';
+import { createProcedureVersions } from '../../store/adapters/procedure-versions.ts';
 import { type CliIo, CliUsageError, parseCliArgs } from '../io.ts';
 
 const FORMATS = ['csv', 'docx'] as const;
@@ -43,9 +48,32 @@ export async function run(argv: string[], io: CliIo, deps: StoreCommandDeps = {}
   const directory = await createDirectoryService({
     directory: config.directoryFile ?? SAMPLE_DIRECTORIES.ane,
   });
+  const procedures = loadProcedures();
+  const hostOrganisationId = directory.directory.organisations.find((o) => o.tenant === 'host')?.id ?? '';
   return withStore(deps, async ({ store, now }) => {
+    // A past period's open disputes are read as they were at its end: replayed from their events.
+    const versions = createProcedureVersions(store);
+    const replayer = createDisputeService({
+      store,
+      decide,
+      contextFor: directoryContextFor({
+        directory,
+        procedures,
+        versions: () => versions,
+        hostOrganisationId,
+      }),
+      clock: systemClock,
+    });
     const figures = forViewer(
-      await periodFigures({ store, directory, procedures: loadProcedures(), now: await now(), from, to }),
+      await periodFigures({
+        store,
+        directory,
+        procedures,
+        now: await now(),
+        from,
+        to,
+        stateAsAt: (id, at) => replayer.replay(id, at),
+      }),
     );
     if (format === 'csv') {
       const csv = renderCsv(figures);

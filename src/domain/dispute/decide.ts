@@ -11,9 +11,11 @@
 
 import { onNoteRecorded } from './anytime-notes.ts';
 import type { Decide, DecideContext, EventOf } from './decide-types.ts';
+import { onActionDone } from './handlers/actions.ts';
 import { onBypass, onDecision, onInformalOutcome } from './handlers/decision.ts';
 import { onAcknowledged, onChase, onMessageSent, onReplyReceived } from './handlers/email.ts';
 import { onClosed, onResolved, onWithdrawn } from './handlers/ending.ts';
+import { onLearningFollowedUp } from './handlers/learning.ts';
 import {
   onMeetingBooked,
   onMeetingHeld,
@@ -84,6 +86,8 @@ export const HANDLERS: { readonly [K in DisputeEventType]: Handler<K> } = {
   withdrawn: onDispute(onWithdrawn),
   resolved: onDispute(onResolved),
   closed: onDispute(onClosed),
+  'action-done': onDispute(onActionDone),
+  'learning-followed-up': onDispute(onLearningFollowedUp),
 };
 
 export const decide: Decide = (state, event, ctx) => {

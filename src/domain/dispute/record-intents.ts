@@ -115,6 +115,19 @@ export type RecordLine =
       readonly kind: 'note-recorded';
       readonly params: { readonly label: string; readonly by: string; readonly quote: string };
     }
+  | {
+      readonly kind: 'action-done';
+      readonly params: {
+        readonly description: string;
+        readonly owner: string;
+        readonly doneOn: string;
+        readonly by: string;
+      };
+    }
+  | {
+      readonly kind: 'learning-followed-up';
+      readonly params: { readonly itemId: string; readonly outcome: string; readonly by: string };
+    }
   | { readonly kind: 'withdrawn'; readonly params: Record<string, never> }
   | { readonly kind: 'record-closed'; readonly params: Record<string, never> };
 

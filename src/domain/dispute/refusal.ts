@@ -137,6 +137,15 @@ export type RefusalCode =
   | 'already-closed'
   | 'close-while-open'
   | 'not-a-closer'
+  // agreed actions (params: date; from and to for the range a done date may be in)
+  | 'not-a-party'
+  | 'action-unknown'
+  | 'action-already-done'
+  | 'action-done-date-invalid'
+  // what became of a learning item
+  | 'learning-not-raised'
+  | 'learning-item-unknown'
+  | 'learning-outcome-unknown'
   // the shell's own (the bot and the dispute service), before or beside decide
   | 'no-dispute-with-id'
   | 'changed-meanwhile'

@@ -90,6 +90,22 @@ export interface AgreedAction {
   /** Free text such as "Team Manager, Gateshead"; not a person id, since it may be outside the tenant. */
   readonly owner: string;
   readonly dueDate: string;
+  /** Marked done by a party (`action-done`): the London day it was done, who said so, and when. */
+  readonly done?: { readonly on: string; readonly by: string; readonly at: Instant };
+}
+
+/** What became of a learning item (see handlers/learning.ts). */
+export const LEARNING_OUTCOMES = ['taken-to-board', 'policy-changed', 'no-action'] as const;
+export type LearningOutcome = (typeof LEARNING_OUTCOMES)[number];
+
+export interface LearningFollowUp {
+  /** The procedure's after-resolution item id. */
+  readonly itemId: string;
+  readonly outcome: LearningOutcome;
+  /** Free text: shown only to the dispute's parties outside the record. */
+  readonly note: string | null;
+  readonly by: string;
+  readonly at: Instant;
 }
 
 export interface StageOutcome {
@@ -156,6 +172,8 @@ export interface DisputeState {
   readonly informed: readonly string[];
   readonly exceptionalRoute: string | null;
   readonly endedAt: Instant | null;
+  /** What became of its learning items, oldest first (absent until one is recorded). */
+  readonly learningFollowUps?: readonly LearningFollowUp[];
   /** Number of events applied; effect keys derive from it, so they are stable on replay. */
   readonly seq: number;
 }
@@ -298,6 +316,23 @@ export type DisputeEvent = EventBase &
         readonly actions?: readonly AgreedAction[];
       }
     | { readonly type: 'closed'; readonly by: PersonRef; readonly note?: string }
+    /** Someone records what became of a learning item after resolution (the shell: oversight role). */
+    | {
+        readonly type: 'learning-followed-up';
+        readonly by: PersonRef;
+        readonly itemId: string;
+        readonly outcome: LearningOutcome;
+        readonly note?: string;
+      }
+    /** A party marks an agreed action done: `outcomes[outcomeIndex].actions[actionIndex]`, on a London day. */
+    | {
+        readonly type: 'action-done';
+        readonly by: PersonRef;
+        readonly outcomeIndex: number;
+        readonly actionIndex: number;
+        /** YYYY-MM-DD: not before the outcome that agreed it, not after today. */
+        readonly doneOn: string;
+      }
   );
 
 export type DisputeEventType = DisputeEvent['type'];

@@ -17,9 +17,14 @@
   let inTeams = false;
 
   const THEMES = { default: 'theme-default', dark: 'theme-dark', contrast: 'theme-contrast' };
-  function applyTheme(theme) {
+  let theme = 'default';
+  function applyTheme(next) {
+    const changed = theme !== (THEMES[next] ? next : 'default');
+    theme = THEMES[next] ? next : 'default';
     document.body.classList.remove(...Object.values(THEMES));
-    document.body.classList.add(THEMES[theme] || THEMES.default);
+    document.body.classList.add(THEMES[theme]);
+    // The dashboard's charts are drawn for the theme: redraw them when Teams changes it.
+    if (changed && token && view === 'oversight') route(null);
   }
 
   function el(tag, attrs, ...children) {
@@ -88,6 +93,13 @@
     };
   }
 
+  /** A link to the chat with Concord; in local mode with no Agents Playground running, where it is. */
+  function chatLink(url, text) {
+    if (!url)
+      return 'Local mode: the Concord chat is the Agents Playground that npm start opens (its address is in the banner); this tab has no link to it.';
+    return el('a', { href: url, target: '_blank', rel: 'noopener', onclick: openChat(url), text });
+  }
+
   function table(caption, header, rows, attrs) {
     return el(
       'table',
@@ -145,18 +157,57 @@
           ),
       el(
         'p',
-        {},
-        el('a', {
-          href: data.botChatUrl,
-          target: '_blank',
-          rel: 'noopener',
-          onclick: openChat(data.botChatUrl),
-          text: 'Raise a dispute or act on a card in the Concord chat',
-        }),
+        { id: 'chat' },
+        chatLink(data.botChatUrl, 'Raise a dispute or act on a card in the Concord chat'),
       ),
     );
     say(`${data.disputes.length} disputes.`);
     return heading;
+  }
+
+  /** The form a party uses to mark an agreed action done, with the day it was done. */
+  function doneForm(disputeId, action, today) {
+    const id = `done-${action.outcomeIndex}-${action.actionIndex}`;
+    const form = el(
+      'form',
+      {
+        class: 'done',
+        onsubmit: async (event) => {
+          event.preventDefault();
+          try {
+            await api('/tab/api/action-done', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({
+                disputeId,
+                outcomeIndex: action.outcomeIndex,
+                actionIndex: action.actionIndex,
+                doneOn: form.elements.doneOn.value,
+              }),
+            });
+            const heading = await showDispute(disputeId);
+            say(`Marked done: ${action.description}.`);
+            focusHeading(heading);
+          } catch (error) {
+            say(error.message);
+            form.querySelector('[role=alert]')?.remove();
+            form.append(el('span', { role: 'alert', text: error.message }));
+          }
+        },
+      },
+      el('label', { for: id, text: 'Done on ' }),
+      el('input', {
+        id,
+        name: 'doneOn',
+        type: 'date',
+        value: today,
+        min: action.agreedOn,
+        max: today,
+        required: true,
+      }),
+      el('button', { type: 'submit', text: 'Mark done' }),
+    );
+    return form;
   }
 
   async function showDispute(id) {
@@ -200,14 +251,36 @@
         'p',
         { class: d.yourMove ? 'action yours' : 'action' },
         d.yourMove ? 'It is your move. ' : '',
-        el('a', {
-          href: data.botChatUrl,
-          target: '_blank',
-          rel: 'noopener',
-          onclick: openChat(data.botChatUrl),
-          text: d.yourMove ? 'Act on the card in the Concord chat' : 'Open the Concord chat',
-        }),
+        chatLink(
+          data.botChatUrl,
+          d.yourMove ? 'Act on the card in the Concord chat' : 'Open the Concord chat',
+        ),
       ),
+      el('h3', { text: 'Agreed actions' }),
+      data.actions.length === 0
+        ? el('p', { text: 'No actions have been agreed.' })
+        : table(
+            'Agreed actions: mark one done when it has been done',
+            ['Action', 'Owner', 'Due by', 'Agreed at', 'Done'],
+            data.actions.map((a) =>
+              el(
+                'tr',
+                { 'data-action': `${a.outcomeIndex}-${a.actionIndex}` },
+                el('td', { text: a.description }),
+                el('td', { text: a.owner }),
+                el('td', { text: a.dueDate }),
+                el('td', { text: a.stage }),
+                el(
+                  'td',
+                  { 'data-col': 'done' },
+                  a.done
+                    ? `Done ${a.done.on} (marked by ${a.done.by})`
+                    : doneForm(d.disputeId, a, data.today),
+                ),
+              ),
+            ),
+            { id: 'actions' },
+          ),
       el('h3', { text: 'Case record' }),
       data.records.length === 0
         ? el('p', { text: 'No record entries yet.' })
@@ -272,6 +345,68 @@
     say(`The ${format.toUpperCase()} report is downloading.`);
   }
 
+  /** The oversight role records what became of a learning item (taken to the board, policy changed, no action). */
+  function followUpForm(items) {
+    if (items.length === 0) return null;
+    const outcomes = [
+      ['taken-to-board', 'Taken to the board'],
+      ['policy-changed', 'Policy or procedure changed'],
+      ['no-action', 'No action'],
+    ];
+    const form = el(
+      'form',
+      {
+        class: 'follow-up',
+        id: 'follow-up',
+        onsubmit: async (event) => {
+          event.preventDefault();
+          const [disputeId, itemId] = form.elements.item.value.split('|');
+          try {
+            await api('/tab/api/learning-follow-up', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({
+                disputeId,
+                itemId,
+                outcome: form.elements.outcome.value,
+                note: form.elements.note.value,
+              }),
+            });
+            const heading = await showDashboard();
+            say('Recorded what became of it.');
+            focusHeading(heading);
+          } catch (error) {
+            say(error.message);
+            form.querySelector('[role=alert]')?.remove();
+            form.append(el('p', { role: 'alert', text: error.message }));
+          }
+        },
+      },
+      el('h3', { text: 'Record what became of a learning item' }),
+      el('label', { for: 'fu-item', text: 'Learning item ' }),
+      el(
+        'select',
+        { id: 'fu-item', name: 'item' },
+        items.map((i) =>
+          el('option', {
+            value: `${i.disputeId}|${i.itemId}`,
+            text: `${i.caseReference} · ${i.procedure} · ${i.itemId}`,
+          }),
+        ),
+      ),
+      el('label', { for: 'fu-outcome', text: ' What became of it ' }),
+      el(
+        'select',
+        { id: 'fu-outcome', name: 'outcome' },
+        outcomes.map(([value, text]) => el('option', { value, text })),
+      ),
+      el('label', { for: 'fu-note', text: ' Note (shown only to the dispute’s parties) ' }),
+      el('input', { id: 'fu-note', name: 'note', type: 'text', maxlength: '2000' }),
+      el('button', { type: 'submit', text: 'Record' }),
+    );
+    return form;
+  }
+
   async function showDashboard() {
     const range = period();
     say('Loading the figures…');
@@ -279,7 +414,7 @@
     try {
       data = await (
         await api(
-          `/tab/api/dashboard?from=${encodeURIComponent(range.from)}&to=${encodeURIComponent(range.to)}`,
+          `/tab/api/dashboard?from=${encodeURIComponent(range.from)}&to=${encodeURIComponent(range.to)}&theme=${theme}`,
         )
       ).json();
     } catch (error) {
@@ -356,6 +491,7 @@
     content.replaceChildren(
       heading,
       form,
+      followUpForm(data.figures.learning),
       el('p', {
         class: 'note',
         text: `Open disputes, RAG, overdue steps and agreed actions are as at ${when(data.figures.period.asAt)}. Case references only: case details are shown only to the people taking part.`,
@@ -452,7 +588,8 @@
         applyTheme(context.app.theme);
         teams.app.registerOnThemeChangeHandler(applyTheme);
         token = await teams.authentication.getAuthToken();
-        return started();
+        // Awaited here, so a refused token (401) is reported below, not lost as an unhandled rejection.
+        return await started();
       } catch (error) {
         if (inTeams) {
           say(`Teams could not sign you in: ${error.message || error}`);
