@@ -120,7 +120,9 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
           ...(m.means ? [`To be sent by: ${m.means}`] : []),
         ],
         fields: [
-          { label: 'Case reference', value: f.caseReference },
+          ...(m.details
+            ? detailFields(f.caseReference, m.details)
+            : [{ label: 'Case reference', value: f.caseReference }]),
           {
             label: 'Stages so far',
             value:

@@ -55,6 +55,8 @@ export type EmailIntent =
       readonly condition: string | null;
       readonly reason: string;
       readonly means: string | null;
+      /** What the dispute is about, so the body it goes to can consider it (absent in older intents). */
+      readonly details?: EmailDetails;
       /** Each earlier stage's outcome, or none yet. */
       readonly outcomes: readonly {
         readonly stageId: string;
@@ -87,6 +89,8 @@ export interface EmailFrame {
     readonly due: Instant;
     readonly dueDate: string;
     readonly workingDays: number | null;
+    /** Within so many hours: the deadline is stated with its time. */
+    readonly hours?: number;
   };
   readonly overallDue?: string | null;
   /**
