@@ -12,7 +12,7 @@
  * const { subject, html } = renderEmail({ template: 'stage-statement', view });
  */
 import type { EmailTemplate, EmailView } from '../domain/dispute/types.ts';
-import { dateInWords, instantDateInWords } from './dates.ts';
+import { dateInWords, instantDateInWords, londonTime } from './dates.ts';
 import { escapeHtml, escapeMultiline } from './escape.ts';
 
 export interface RenderedEmail {
@@ -76,6 +76,11 @@ export function renderEmail(input: {
 export function responseDeadline(view: Pick<EmailView, 'responseDue'>): string | null {
   const due = view.responseDue;
   if (!due) return null;
+  if (due.hours !== undefined) {
+    // "Resolved immediately" or "within 24 hours": a time of day, not the end of a day.
+    const within = ` (within ${due.hours} ${due.hours === 1 ? 'hour' : 'hours'})`;
+    return `Please respond by ${londonTime(due.due)} on ${instantDateInWords(due.due)}${within}.`;
+  }
   const days =
     due.workingDays === null
       ? ''

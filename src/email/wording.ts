@@ -144,7 +144,9 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
               : []),
         ],
         fields: [
-          { label: 'Case reference', value: f.caseReference },
+          ...(m.details
+            ? detailFields(f.caseReference, m.details)
+            : [{ label: 'Case reference', value: f.caseReference }]),
           ...aboutField(f),
           {
             label: 'Stages so far',

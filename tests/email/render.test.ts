@@ -56,6 +56,12 @@ describe('renderEmail', () => {
     expect(responseDeadline({ responseDue: { ...view.responseDue!, workingDays: null } })).toBe(
       'Please respond by Monday 30 November 2026.',
     );
+    // An hours timescale (Dudley: "resolved immediately", "within 24 hours") states the time of day.
+    expect(
+      responseDeadline({
+        responseDue: { due: '2027-01-11T10:30:00.000Z', dueDate: '2027-01-11', workingDays: null, hours: 1 },
+      }),
+    ).toBe('Please respond by 10:30 on Monday 11 January 2027 (within 1 hour).');
     expect(responseDeadline({ responseDue: { ...view.responseDue!, workingDays: 1 } })).toContain(
       '(within 1 working day)',
     );

@@ -117,6 +117,8 @@ export interface EmailView {
     readonly due: Instant;
     readonly dueDate: string;
     readonly workingDays: number | null;
+    /** Within so many hours: the deadline is stated with its time. */
+    readonly hours?: number;
   };
   readonly overallDue?: string | null;
 }

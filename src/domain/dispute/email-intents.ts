@@ -72,6 +72,8 @@ export type EmailIntent =
       readonly means: string | null;
       /** The route is raised through the recipient to this person (Solihull: the Independent Chair). */
       readonly through?: { readonly to: string };
+      /** What the dispute is about, so the body it goes to can consider it (absent in older intents). */
+      readonly details?: EmailDetails;
       /** Each earlier stage's outcome, or none yet. */
       readonly outcomes: readonly {
         readonly stageId: string;
@@ -111,6 +113,8 @@ export interface EmailFrame {
     readonly due: Instant;
     readonly dueDate: string;
     readonly workingDays: number | null;
+    /** Within so many hours: the deadline is stated with its time. */
+    readonly hours?: number;
   };
   readonly overallDue?: string | null;
   /**

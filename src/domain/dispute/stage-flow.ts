@@ -26,6 +26,8 @@ export function enterStage(
   if (!stage) refuse('unknown-stage', 'no-further-stage');
 
   if (t.state.stage.index !== index) t.cancelStageTimers();
+  // Stages passed over on the way (a bypass): their "by this stage at the latest" informs still happen.
+  const passedOver = t.procedure.stages.slice(Math.max(0, t.state.stage.index + 1), index);
 
   const actor = stageActor(t, index, opts.decidedBy);
 
@@ -63,6 +65,7 @@ export function enterStage(
     params: { stageName: stage.name, parties: stage.parties, dueDate: deadline.dueDate },
   });
 
+  for (const skipped of passedOver) informParties(t, skipped, actor, { onlyAtTheLatest: true });
   informParties(t, stage, actor);
 
   const copies = stage.copy.map((p) => t.resolve(p, actor)).filter((p): p is PersonRef => !!p);
@@ -134,8 +137,19 @@ export function startOverallClock(t: Transition): void {
   }
 }
 
-function informParties(t: Transition, stage: Stage, actor: PersonRef): void {
+/**
+ * Tells the people the stage names that it has been reached. With `onlyAtTheLatest` (a stage passed
+ * over), only those who must know by that stage at the latest (`unlessAlreadyInformed`; IRO: the
+ * CSSU Service Manager "by the time the dispute has been escalated to the Service Manager").
+ */
+function informParties(
+  t: Transition,
+  stage: Stage,
+  actor: PersonRef,
+  opts: { onlyAtTheLatest?: boolean } = {},
+): void {
   for (const party of stage.inform) {
+    if (opts.onlyAtTheLatest && !party.unlessAlreadyInformed) continue;
     const tag = `${party.side}:${party.role}`;
     if (party.unlessAlreadyInformed && t.state.informed.includes(tag)) continue;
     const person = t.resolve(party, actor);

@@ -46,6 +46,8 @@ export interface ResolvedTimescale {
   readonly due: Instant | null;
   readonly dueDate: string | null;
   readonly workingDays: number | null;
+  /** An hours timescale ("within 24 hours"): the deadline is a time of day, not the end of a day. */
+  readonly hours?: number;
 }
 
 export class Transition {
@@ -211,7 +213,7 @@ export class Transition {
         return byWorkingDays(timescale.workingDays);
       case 'hours': {
         const due = new Date(from.getTime() + timescale.hours * 3_600_000);
-        return { due: due.toISOString(), dueDate: londonDay(due), workingDays: null };
+        return { due: due.toISOString(), dueDate: londonDay(due), workingDays: null, hours: timescale.hours };
       }
       case 'proportionate': {
         const days = agreedWorkingDays ?? timescale.idealMaxWorkingDays;
@@ -279,7 +281,14 @@ export class Transition {
       subject: subjectOfDispute(this.state, this.procedure),
       appliesTo: this.procedure.appliesTo,
       ...(due?.due && due.dueDate
-        ? { responseDue: { due: due.due, dueDate: due.dueDate, workingDays: due.workingDays } }
+        ? {
+            responseDue: {
+              due: due.due,
+              dueDate: due.dueDate,
+              workingDays: due.workingDays,
+              ...(due.hours !== undefined ? { hours: due.hours } : {}),
+            },
+          }
         : {}),
       // The overall limit matters while a response is awaited, not in an acknowledgement or a confirmation.
       overallDue: due?.due ? this.state.overallDue : null,

@@ -177,11 +177,14 @@ describe('procedure-specific rules', () => {
       reason: 'Drift is harming the child; escalating to the Assistant Director.',
     });
     expect(b.s.stage.id).toBe('stage-4');
+    // "This must happen by the time the dispute has been escalated to the Service Manager (stage 3)":
+    // passing over Stage 3 does not pass over informing the CSSU service manager.
     expect(
       emails(b.effects)
         .filter((e) => e.template === 'inform')
         .map((e) => e.to[0]?.id),
-    ).toEqual([]);
+    ).toEqual(['la.cssu-service-manager']);
+    expect(b.s.informed).toContain('raising:cssu-service-manager');
     expect(b.refused({ type: 'bypass', by: owner, toStageId: 'stage-2', reason: 'back' }).reason).toBe(
       'stage-skip-not-allowed',
     );

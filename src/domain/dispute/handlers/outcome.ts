@@ -3,6 +3,7 @@
 import { isCalendarDay } from '../../calendar/index.ts';
 import type { ExceptionalRoute } from '../../procedure/schema.ts';
 import type { DecisionOption, ReferralDocument } from '../card-intents.ts';
+import { emailDetails } from '../channels.ts';
 import type { EventOf } from '../decide-types.ts';
 import { endUnresolved, resolveDispute, stageUnresolved } from '../ending.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
@@ -119,6 +120,7 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
     reason,
     means: route.means ?? null,
     ...(through ? { through: { to: to.name } } : {}),
+    details: emailDetails(t, t.state.details),
     outcomes: t.state.outcomes.map((o) => ({
       stageId: o.stageId,
       stageName: t.procedure.stages.find((st) => st.id === o.stageId)?.name ?? o.stageId,

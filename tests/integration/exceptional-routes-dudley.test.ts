@@ -1,0 +1,168 @@
+/**
+ * Issue 10, "Done when": the Dudley DSCB procedure's exceptional routes, each through `createApp`,
+ * the real adapters, the emulator and the test clock (tests/support/journey.ts), asserting what each
+ * person receives. The main ladder is tests/integration/procedure-journeys.test.ts.
+ *
+ * Routes (seed 001): agreement reached at Stage 1 (the written outcome on the Stage 1 thread, the
+ * debrief and the policy-gaps step); urgency-led timescales ("Some professional disagreements will
+ * need to be resolved immediately"); the counterpart declining the Stage 3a meeting (re-booked);
+ * "in exceptional circumstances, where the matter remains unresolved", the DSCB Independent Chair.
+ */
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { textOf } from '../bot/harness.ts';
+import { type Journey, openJourney, plain, recordKinds } from '../support/journey.ts';
+
+const RAISE = {
+  raiser: 'dudley-council-social-worker',
+  raising: 'dudley-council',
+  counterpart: 'dudley-police',
+} as const;
+const SOCIAL_WORKER = 'dudley-council-social-worker';
+const CONSTABLE = 'detective.constable@dudley-police.example';
+const CHAIR = 'independent.chair@dscb.example';
+
+let j: Journey | undefined;
+afterEach(async () => {
+  await j?.close();
+  j = undefined;
+}, 30_000);
+
+const open = async () => {
+  j = await openJourney({ sample: 'dudley', procedureId: 'dudley-dscb' });
+  await j.advanceTo('2027-01-11T09:30:00.000Z');
+  return j;
+};
+
+describe('Dudley DSCB: the exceptional routes, end to end', () => {
+  it('agreed at Stage 1: the written outcome goes to the police on the Stage 1 thread; the raiser is offered the debrief and the policy-gaps step', async () => {
+    const w = await open();
+    const s = await w.raise({ ...RAISE, urgency: 'longer-period' });
+    expect(s.stage.id).toBe('stage-1');
+    const { mail } = await w.answerDiscussion(s, 'We agree: a joint strategy discussion on 20 January.');
+    expect(mail.toRecipients.map((r) => r.emailAddress.address)).toContain(CONSTABLE);
+    await w.cardTo(SOCIAL_WORKER, 'the reply on the outcome card', (t) =>
+      t.includes('We agree: a joint strategy'),
+    );
+    await w.act({
+      type: 'outcome-recorded',
+      by: w.person(SOCIAL_WORKER),
+      resolved: true,
+      summary: 'Agreed at Stage 1: a joint strategy discussion on 20 January.',
+    });
+    expect((await w.state()).status).toBe('resolved');
+    const confirmation = await w.writtenConfirmationTo(CONSTABLE);
+    expect(confirmation.importance).toBe('high');
+    // On the right thread: the same conversation as the Stage 1 email.
+    expect(confirmation.conversationId).toBe(mail.conversationId);
+    expect(confirmation.text).toContain('Agreed at Stage 1');
+    // After the resolution: the debrief, and gaps in policy to the Chair.
+    await w.cardTo(SOCIAL_WORKER, 'the debrief card', (t) => t.includes('debrief following some disputes'));
+    await w.cardTo(SOCIAL_WORKER, 'the policy-gaps card', (t) =>
+      t.includes('gaps in policies and procedures'),
+    );
+    const kinds = recordKinds(await w.exported());
+    expect(kinds).toContain('reply-received');
+    expect(kinds).toContain('resolved');
+    expect(kinds).not.toContain('decided-escalate');
+  }, 90_000);
+
+  it('to be resolved immediately: Stage 1 is due within the hour, the email says so, and the raiser is told when it passes', async () => {
+    const w = await open();
+    const s = await w.raise({ ...RAISE, urgency: 'immediately' });
+    expect(s.stage.due).toBe('2027-01-11T10:30:00.000Z');
+    const statement = await w.settled('the Stage 1 email', async () =>
+      (await w.state()).stage.thread.find((m) => m.kind === 'statement'),
+    );
+    const mail = await w.mailTo(
+      CONSTABLE,
+      'the Stage 1 email',
+      (m) => m.internetMessageId === statement.internetMessageId,
+    );
+    expect(mail.importance).toBe('high');
+    expect(mail.text).toContain('Please respond by 10:30 on Monday 11 January 2027 (within 1 hour).');
+    await w.advanceTo('2027-01-11T10:31:00.000Z');
+    await w.cardTo(SOCIAL_WORKER, 'the overdue card', (t) => t.includes('Stage 1 is overdue'));
+    expect(recordKinds(await w.exported())).toContain('stage-overdue');
+  }, 90_000);
+
+  it('the police decline the Stage 3a meeting: it is re-booked on the council service manager’s calendar inside the timescale', async () => {
+    const w = await open();
+    await w.raise({ ...RAISE, urgency: 'longer-period' });
+    const s = await w.walkTo((x) => x.stage.id === 'stage-3a' && x.stage.phase === 'meeting-booked');
+    const first = await w.checkMeeting(s);
+    expect(first.calendar).toBe('senior.manager@dudley-council.example');
+    const police = first.invitations.find(
+      (i) => i.address === 'detective.chief.inspector@dudley-police.example',
+    );
+    if (!police) throw new Error('the police service manager was not invited');
+    // The Head of Safeguarding is copied at 3a.
+    await w.mailTo(
+      'head.of.safeguarding@dudley-council.example',
+      'the 3a copy',
+      (m) => m.importance === 'high',
+    );
+    await w.respond(police.address, police.event.id, 'decline');
+    const rebooked = await w.settled('the re-booked meeting', async () => {
+      const x = await w.state();
+      return x.stage.phase === 'meeting-booked' && x.stage.meeting?.eventId !== s.stage.meeting?.eventId
+        ? x
+        : undefined;
+    });
+    await w.cardTo('dudley-council-service-manager', 'the re-booking card', (t) =>
+      t.includes('Re-booking the meeting'),
+    );
+    const second = await w.checkMeeting(rebooked);
+    expect(second.calendar).toBe('senior.manager@dudley-council.example');
+    expect(second.event.start.dateTime).not.toBe(first.event.start.dateTime);
+    expect(second.invitations.map((i) => i.address)).toContain(police.address);
+  }, 120_000);
+
+  it('unresolved after 3b: the Director refers it to the DSCB Independent Chair by High Importance email, then records the Chair’s outcome, which goes to all parties', async () => {
+    const w = await open();
+    await w.raise({ ...RAISE, urgency: 'longer-period' });
+    // The last stage's outcome: not resolved.
+    const s = await w.walkTo((x) => x.stage.id === 'stage-3b' && x.stage.phase === 'awaiting-decision');
+    const decider = s.stage.awaiting;
+    if (!decider) throw new Error('nobody decides after 3b');
+    expect(decider.id).toBe('dudley-council-director');
+    const offer = await w.cardTo(decider.id, 'the final-stage card', (t) =>
+      t.includes('Consideration by the DSCB Independent Chair'),
+    );
+    expect(plain(textOf(offer.card))).toContain('was the final stage');
+    await w.act({
+      type: 'exceptional-referral',
+      by: decider,
+      routeId: 'dscb-independent-chair',
+      reason: 'Exceptional: the agencies remain apart on the threshold after the Directors met.',
+    });
+    const referral = await w.mailTo(
+      CHAIR,
+      'the referral to the Independent Chair',
+      (m) => m.importance === 'high',
+    );
+    expect(referral.subject).toContain(w.caseReference);
+    expect(referral.text).toContain('the agencies remain apart');
+    expect(referral.text).toContain('The agencies disagree about whether the threshold');
+    await w.cardTo(decider.id, 'the referral outcome card', (t) =>
+      t.includes('Consideration by the DSCB Independent Chair: record the outcome'),
+    );
+    await w.act({
+      type: 'outcome-recorded',
+      by: decider,
+      resolved: true,
+      summary: 'The Independent Chair advised a joint strategy discussion; both agencies agreed.',
+    });
+    const ended = await w.state();
+    expect(ended.status).toBe('resolved');
+    expect(ended.exceptionalRoute).toBe('dscb-independent-chair');
+    // Everyone in the police who took part has the written outcome.
+    for (const p of ended.participants.filter((x) => x.organisationId === 'dudley-police')) {
+      const c = await w.writtenConfirmationTo(p.email);
+      expect(c.text).toContain('The Independent Chair advised');
+    }
+    const kinds = recordKinds(await w.exported());
+    expect(kinds).toEqual(expect.arrayContaining(['referred', 'referral-outcome', 'resolved']));
+    expect(await w.caseFileText()).toContain('Consideration by the DSCB Independent Chair');
+  }, 150_000);
+});
