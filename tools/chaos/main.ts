@@ -1,6 +1,8 @@
 /**
- * `npm run chaos -- [--disputes N] [--seed N] [--faults RATE] [--procedures ane,…] [--no-kill]`: the
- * chaos run (tools/chaos/chaos.ts). On PostgreSQL when DATABASE_URL is set, else PGlite.
+ * `npm run chaos -- [--disputes N] [--seed N] [--faults RATE] [--procedures ane,…]
+ * [--kill-every LO-HI] [--no-kill]`: the chaos run (tools/chaos/chaos.ts). On PostgreSQL when
+ * DATABASE_URL is set, else PGlite. `--kill-every 20-60`: seconds between kills, counted from each
+ * restart (default 3-9).
  * `--faults 0.2` injects Graph faults in the emulator on that share of requests (chaosFaults: 429
  * with Retry-After, 503, 504, timeouts, expired tokens). Prints the figures; exits 1 on any
  * duplicate or lost effect.
@@ -15,14 +17,23 @@ const { values } = parseArgs({
     faults: { type: 'string', default: '0' },
     procedures: { type: 'string' },
     'no-kill': { type: 'boolean', default: false },
+    /** Seconds between kills, drawn evenly from LO-HI (default 3-9, counted from each restart). */
+    'kill-every': { type: 'string', default: '3-9' },
   },
 });
 const disputes = Number(values.disputes);
 const seed = Number(values.seed);
 const faults = Number(values.faults);
-if (!Number.isInteger(disputes) || disputes < 1 || !Number.isInteger(seed) || !(faults >= 0 && faults < 1)) {
+const [killLo, killHi] = (values['kill-every'] ?? '').split('-').map((x) => Number(x) * 1000);
+if (
+  !Number.isInteger(disputes) ||
+  disputes < 1 ||
+  !Number.isInteger(seed) ||
+  !(faults >= 0 && faults < 1) ||
+  !(killLo !== undefined && killHi !== undefined && killLo > 0 && killHi >= killLo)
+) {
   console.error(
-    'usage: npm run chaos -- [--disputes N] [--seed N] [--faults 0.2] [--procedures ane,…] [--no-kill]',
+    'usage: npm run chaos -- [--disputes N] [--seed N] [--faults 0.2] [--procedures ane,…] [--kill-every 3-9] [--no-kill]',
   );
   process.exit(2);
 }
@@ -33,7 +44,7 @@ const figures = await runChaos({
   ...(databaseUrl ? { databaseUrl } : {}),
   ...(values.procedures ? { procedures: values.procedures.split(',') } : {}),
   ...(faults > 0 ? { emulatorFaults: chaosFaults(faults, seed) } : {}),
-  ...(values['no-kill'] ? { killEveryMs: [1e9, 1e9] as const } : {}),
+  killEveryMs: values['no-kill'] ? [1e9, 1e9] : [killLo ?? 3000, killHi ?? 9000],
   log: (line) => process.stderr.write(`${line}\n`),
 });
 console.log(
