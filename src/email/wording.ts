@@ -145,9 +145,8 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
         ],
         fields: [
           ...(m.details
-            ? detailFields(f.caseReference, m.details)
-            : [{ label: 'Case reference', value: f.caseReference }]),
-          ...aboutField(f),
+            ? detailFields(f, m.details)
+            : [{ label: 'Case reference', value: f.caseReference }, ...aboutField(f)]),
           {
             label: 'Stages so far',
             value:

@@ -1,7 +1,8 @@
 /**
  * The chaos run's Concord: the whole app (`createApp`) in local mode with the test clock, on the
  * store the driver names (`DATABASE_URL`, or PGlite in `DATA_DIR`), against the emulator process
- * (`CHAOS_EMULATOR`: its info file) and the driver's stand-in Bot Connector (`CHAOS_CONNECTOR`).
+ * (`CHAOS_EMULATOR`: its info file) and the driver's stand-in Bot Connector (`CHAOS_CONNECTOR`), with
+ * the directory the emulator was seeded from (`CHAOS_DIRECTORY`).
  * The driver kills it with SIGKILL and starts it again on the same store and port.
  */
 import { readFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ const config = loadConfig({
   PORT: String(port),
   PUBLIC_URL: `http://127.0.0.1:${port}`,
   CLOCK: 'test',
+  ...(process.env.CHAOS_DIRECTORY ? { DIRECTORY_FILE: process.env.CHAOS_DIRECTORY } : {}),
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   DATA_DIR: process.env.DATA_DIR ?? '/tmp/concord-chaos-unused',
   LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'silent',
@@ -29,6 +31,7 @@ const config = loadConfig({
 const schema = process.env.CHAOS_SCHEMA;
 const app = await createApp({
   config,
+  ...(process.env.CHAOS_DIRECTORY ? { directoryFile: process.env.CHAOS_DIRECTORY } : {}),
   ...(process.env.DATABASE_URL && schema
     ? { storeTarget: { engine: 'postgres' as const, url: process.env.DATABASE_URL, schema } }
     : {}),

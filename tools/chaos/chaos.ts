@@ -27,6 +27,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { trustEmulatorCa } from '@concord/m365-emulator';
 import pLimit from 'p-limit';
+import { mergedDirectory, teamsUserIdOf } from './directory.ts';
 import { CHAOS_PROCEDURES, type ChaosProcedure, type ChaosStep, type Evidence } from './procedures.ts';
 
 export interface ChaosOptions {
@@ -88,6 +89,21 @@ function prng(seed: number): () => number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const TSX = ['--import', 'tsx'];
+/** The raise wizard's own verbs (its cards carry the draft's id, which becomes the dispute's). */
+const WIZARD_VERBS = new Set([
+  'raise',
+  'save-draft',
+  'submit-raise',
+  'cancel-raise',
+  'raise-continue',
+  'raise-change-procedure',
+  'immediate-risk-yes',
+  'immediate-risk-no',
+  'refresh',
+  'open-dispute',
+  'my-disputes',
+  'help',
+]);
 
 /** Polls `probe` until it gives something, or throws after `ms`. */
 async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
@@ -120,19 +136,42 @@ function actionsOf(card: unknown): { verb: string; data: Record<string, unknown>
   return out;
 }
 
-/** The input ids of a card. */
-function inputsOf(card: unknown): string[] {
-  const out: string[] = [];
+/** The inputs of a card: id, type, and (choice sets) the first choice's value. */
+function inputsOf(card: unknown): { id: string; type: string; first?: string }[] {
+  const out: { id: string; type: string; first?: string }[] = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
-      if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string')
-        out.push(o.id);
+      if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string') {
+        const choices = Array.isArray(o.choices) ? (o.choices as { value?: unknown }[]) : [];
+        const first = typeof choices[0]?.value === 'string' ? (choices[0].value as string) : undefined;
+        out.push({ id: o.id, type: o.type, ...(first === undefined ? {} : { first }) });
+      }
       Object.values(o).forEach(walk);
     }
   };
   walk(card);
+  return out;
+}
+
+/**
+ * What a person enters on a card: the step's own answers by input id (or part of it); with `fill`,
+ * every other text box a plain sentence and every other choice its first option.
+ */
+function answersFor(card: unknown, given: Readonly<Record<string, string>>, fill: boolean) {
+  const out: Record<string, string> = {};
+  for (const input of inputsOf(card)) {
+    const key =
+      input.id in given
+        ? input.id
+        : Object.keys(given).find((k) => input.id.toLowerCase().includes(k.toLowerCase()));
+    if (key) out[input.id] = given[key] ?? '';
+    else if (fill && input.type === 'Input.Text')
+      out[input.id] = 'The agencies disagree about whether the threshold for a strategy discussion is met.';
+    else if (fill && input.type === 'Input.ChoiceSet' && input.first !== undefined)
+      out[input.id] = input.first;
+  }
   return out;
 }
 
@@ -198,14 +237,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   const infoFile = path.join(dir, 'emulator.json');
   const children = new Set<ChildProcess>();
   const schema = options.databaseUrl ? `chaos_${randomUUID().replace(/-/g, '').slice(0, 12)}` : null;
+  if (schema) log(`schema ${schema}`);
 
-  const emulator = spawn(process.execPath, [...TSX, 'tools/chaos/emulator-process.ts', infoFile], {
-    env: {
-      ...process.env,
-      ...(options.emulatorFaults ? { EMULATOR_FAULTS: options.emulatorFaults } : {}),
+  const directoryFile = mergedDirectory(path.join(dir, 'directory.json'));
+  const emulator = spawn(
+    process.execPath,
+    [...TSX, 'tools/chaos/emulator-process.ts', infoFile, directoryFile],
+    {
+      env: {
+        ...process.env,
+        ...(options.emulatorFaults ? { EMULATOR_FAULTS: options.emulatorFaults } : {}),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   children.add(emulator);
   const connector = await startConnector();
   let bot: ChildProcess | null = null;
@@ -213,8 +258,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   let stopping = false;
   let untrust = () => {};
   try {
-    await until('the emulator', 120_000, async () => (existsSync(infoFile) ? true : undefined));
-    const info = JSON.parse(readFileSync(infoFile, 'utf8')) as { adminUrl: string; caPem: string };
+    // The info file can be seen before it is all written: wait until it parses.
+    const info = await until('the emulator', 120_000, async () =>
+      existsSync(infoFile)
+        ? (JSON.parse(readFileSync(infoFile, 'utf8')) as { adminUrl: string; caPem: string })
+        : undefined,
+    );
     untrust = trustEmulatorCa(info.caPem);
     const admin = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
       const response = await fetch(`${info.adminUrl}${p}`, {
@@ -237,6 +286,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
           PORT: String(port),
           CHAOS_EMULATOR: infoFile,
           CHAOS_CONNECTOR: connector.url,
+          CHAOS_DIRECTORY: directoryFile,
           ...(options.databaseUrl
             ? { DATABASE_URL: options.databaseUrl, CHAOS_SCHEMA: schema ?? '' }
             : { DATA_DIR: path.join(dir, 'data') }),
@@ -338,7 +388,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       admin<{ value: AdminEvent[] }>('GET', `/mailboxes/${encodeURIComponent(mailbox)}/events`).then(
         (r) => r.value,
       );
-    const mailsFor = async (disputeId: string, e: Extract<Evidence, { kind: 'email' }>) =>
+    const mailsFor = async (disputeId: string, e: { mailbox: string; subject: RegExp }) =>
       (await inbox(e.mailbox)).filter(
         (m) =>
           e.subject.test(m.subject) &&
@@ -346,12 +396,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
             (h) => h.name.toLowerCase() === 'x-concord-dispute' && h.value === disputeId,
           ),
       );
-    const meetingsFor = async (caseReference: string, convener: string) =>
-      (await events(convener)).filter((e) => e.subject.includes(caseReference) && !e.isCancelled);
+    const meetingsFor = async (caseReference: string, e: { convener: string; subject: RegExp }) =>
+      (await events(e.convener)).filter(
+        (m) => m.subject.includes(caseReference) && e.subject.test(m.subject) && !m.isCancelled,
+      );
+    /** Cards posted into a person's chat (the one the opener made, or the one they wrote from) with `verb` for the dispute. */
+    const cardsFor = (disputeId: string, person: string, verb: string) =>
+      connector.cards.filter(
+        (c) =>
+          c.method === 'POST' &&
+          (c.conversation === `cards-${person}` || c.conversation === `chat-${teamsUserIdOf(person)}`) &&
+          actionsOf(c.card).some((a) => a.verb === verb && a.data.disputeId === disputeId),
+      );
     const seen = async (d: Dispute, e: Evidence) =>
       e.kind === 'email'
         ? (await mailsFor(d.id, e)).length > 0
-        : (await meetingsFor(d.caseReference, e.convener)).length > 0;
+        : e.kind === 'meeting'
+          ? (await meetingsFor(d.caseReference, e)).length > 0
+          : cardsFor(d.id, e.person, e.verb).length >= (e.nth ?? 1);
 
     // ── The disputes, spread over the procedures.
     interface Dispute {
@@ -362,16 +424,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     const names = options.procedures ?? Object.keys(CHAOS_PROCEDURES);
     const procedures = names.map((n) => {
       const p = CHAOS_PROCEDURES[n];
-      if (!p) throw new Error(`no chaos steps for procedure ${n}`);
+      if (!p)
+        throw new Error(
+          `no chaos steps for procedure ${n} (known: ${Object.keys(CHAOS_PROCEDURES).join(', ')})`,
+        );
       return p;
     });
     const limit = pLimit(options.concurrency ?? 8);
     const disputes: Dispute[] = [];
 
-    /** Raises one dispute through the chat wizard (again if the bot died under it). */
+    /**
+     * Raises one dispute through the chat wizard (again if the bot died under it). A person has one
+     * raise draft at a time, so one raiser's disputes are raised one after another (raise-wizard.ts).
+     */
     const raise = async (procedure: ChaosProcedure, n: number): Promise<Dispute> => {
       const caseReference = `CH-${options.seed}-${n}`;
-      const who = procedure.raiser.teamsUserId;
+      const who = teamsUserIdOf(procedure.raiser);
+      const isRaised = (c: unknown) => JSON.stringify(c).includes('Dispute raised');
       for (let attempt = 0; ; attempt++) {
         if (attempt > 20) throw new Error(`could not raise ${caseReference}`);
         try {
@@ -380,66 +449,123 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
           );
           const no = actionsOf(risk).find((a) => a.verb === 'immediate-risk-no');
           if (!no) continue;
-          const wizard = await clickForCard(who, 'immediate-risk-no', no.data, (c) =>
-            actionsOf(c).some((a) => a.verb === 'submit-raise'),
+          let wizard = await clickForCard(who, 'immediate-risk-no', no.data, (c) =>
+            actionsOf(c).some((a) => a.verb === 'submit-raise' || a.verb === 'raise-continue'),
           );
+          // "Before you start": the procedure's out-of-scope matters, and (NEL) who it is about.
+          const start = actionsOf(wizard).find((a) => a.verb === 'raise-continue');
+          if (start) {
+            wizard = await clickForCard(
+              who,
+              'raise-continue',
+              { ...start.data, ...answersFor(wizard, procedure.raise, false) },
+              (c) => actionsOf(c).some((a) => a.verb === 'submit-raise'),
+            );
+          }
           const submit = actionsOf(wizard).find((a) => a.verb === 'submit-raise');
           if (!submit) continue;
           const id = String(submit.data.disputeId);
-          const done = await clickForCard(
-            who,
-            'submit-raise',
-            { ...submit.data, caseReference, ...procedure.raise },
-            (c) => JSON.stringify(c).includes('Dispute raised'),
-          ).catch(() => null);
-          if (JSON.stringify(done ?? '').includes('Dispute raised')) return { id, caseReference, procedure };
-          // The answer was lost with the bot: the raise went in if a card for the dispute shows up.
-          const arrived = await until('a card for the new dispute', 20_000, async () =>
-            connector.cards.some((c) => JSON.stringify(c.card).includes(id)) ? true : undefined,
+          const before = connector.cards.length;
+          const answer = await invoke(who, 'submit-raise', {
+            ...submit.data,
+            ...answersFor(wizard, procedure.raise, true),
+            caseReference,
+          });
+          const answered = cardOfInvoke(answer);
+          const done =
+            answered && isRaised(answered)
+              ? answered
+              : await until('the raise confirmation', 20_000, async () =>
+                  connector.cards
+                    .slice(before)
+                    .find((c) => c.conversation === `chat-${who}` && isRaised(c.card)),
+                ).then(
+                  (c) => c.card,
+                  () => answered,
+                );
+          if (done && isRaised(done)) {
+            log(`  raised ${caseReference} (${id.slice(0, 8)})`);
+            return { id, caseReference, procedure };
+          }
+          // The answer was lost with the bot: the raise went in if a step card for the dispute shows
+          // up (a domain verb; the wizard's own cards carry the draft's id too).
+          const arrived = await until('a step card for the new dispute', 20_000, async () =>
+            connector.cards
+              .slice(before)
+              .some((c) =>
+                actionsOf(c.card).some((a) => a.data.disputeId === id && !WIZARD_VERBS.has(a.verb)),
+              ) || (await mailsToAnyone(id))
+              ? true
+              : undefined,
           ).catch(() => false);
-          if (arrived) return { id, caseReference, procedure };
-        } catch {
-          // Try again.
+          if (arrived) {
+            log(`  raised ${caseReference} (${id.slice(0, 8)}; its answer was lost)`);
+            return { id, caseReference, procedure };
+          }
+          const said = JSON.stringify(done ?? connector.cards.at(-1)?.card ?? '')
+            .match(/"text":"[^"]*"/g)
+            ?.slice(0, 12)
+            .join(' ');
+          log(`  raising ${caseReference} again; the form said: ${said ?? 'nothing'}`);
+        } catch (error) {
+          log(`  raising ${caseReference} again: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
     };
+    /** Whether any email carries the dispute (a raise whose first stage mails the other agency at once). */
+    const mailsToAnyone = async (disputeId: string) => {
+      for (const p of procedures)
+        for (const e of p.once)
+          if (e.kind === 'email' && (await mailsFor(disputeId, e)).length > 0) return true;
+      return false;
+    };
 
-    log(`raising ${options.disputes} disputes`);
-    const raised = await Promise.all(
-      Array.from({ length: options.disputes }, (_, n) =>
-        limit(() => raise(procedures[n % procedures.length] as ChaosProcedure, n)),
-      ),
-    );
-    disputes.push(...raised);
-    figures.disputes = disputes.length;
-
-    // A person's chat: the one the opener made, or the one they wrote to the bot from.
-    const latestCardWith = (d: Dispute, personId: string, teamsUserId: string, verb: string) =>
-      [...connector.cards]
-        .reverse()
-        .find(
-          (c) =>
-            (c.conversation === `cards-${personId}` || c.conversation === `chat-${teamsUserId}`) &&
-            c.method === 'POST' &&
-            actionsOf(c.card).some((a) => a.verb === verb && a.data.disputeId === d.id),
+    async function walk(procedure: ChaosProcedure, group: Dispute[]) {
+      for (const [index, step] of procedure.steps.entries()) {
+        if (step.kind === 'after-meeting') {
+          // One move of the test clock past the end of every dispute's meeting.
+          let latest = 0;
+          for (const d of group)
+            for (const e of await meetingsFor(d.caseReference, step)) {
+              const end = Date.parse(/Z$/.test(e.end.dateTime) ? e.end.dateTime : `${e.end.dateTime}Z`);
+              latest = Math.max(latest, end);
+            }
+          const to = new Date(latest + 60_000).toISOString();
+          await post('/dev/clock', { advanceTo: to });
+          figures.steps += group.length;
+          log(`${procedure.id} step ${index + 1}: the clock moved to ${to}`);
+          continue;
+        }
+        await Promise.all(
+          group.map((d) =>
+            limit(async () => {
+              await takeStep(d, step);
+              figures.steps++;
+            }),
+          ),
         );
+        log(
+          `${procedure.id} step ${index + 1}: ${group.length} × ${step.kind}${step.kind === 'click' ? ` ${step.verb}` : ''}`,
+        );
+      }
+    }
 
-    const takeStep = async (
-      d: Dispute,
-      step: Extract<ChaosStep, { kind: 'click' | 'reply' | 'accept-meeting' }>,
-    ) => {
+    const latestCardWith = (d: Dispute, person: string, verb: string) => cardsFor(d.id, person, verb).at(-1);
+
+    async function takeStep(d: Dispute, step: Exclude<ChaosStep, { kind: 'after-meeting' }>) {
       if (step.kind === 'click') {
         for (let attempt = 0; attempt < 30; attempt++) {
           if (await seen(d, step.done)) return;
           const card = await until(
             `${step.person}'s card with ${step.verb} for ${d.caseReference}`,
-            120_000,
-            async () => latestCardWith(d, step.person, step.teamsUserId, step.verb),
+            180_000,
+            async () => latestCardWith(d, step.person, step.verb),
           ).catch((error: unknown) => {
             const verbs = connector.cards
               .filter(
                 (c) =>
-                  c.conversation === `cards-${step.person}` || c.conversation === `chat-${step.teamsUserId}`,
+                  c.conversation === `cards-${step.person}` ||
+                  c.conversation === `chat-${teamsUserIdOf(step.person)}`,
               )
               .map(
                 (c) =>
@@ -451,22 +577,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
             throw error;
           });
           const action = actionsOf(card.card).find((a) => a.verb === step.verb && a.data.disputeId === d.id);
-          const inputs: Record<string, string> = {};
-          for (const id of inputsOf(card.card)) {
-            const key = Object.keys(step.inputs ?? {}).find((k) => id === k || id.toLowerCase().includes(k));
-            if (key) inputs[id] = step.inputs?.[key] ?? '';
-          }
-          await invoke(step.teamsUserId, step.verb, { ...action?.data, ...inputs });
+          await invoke(teamsUserIdOf(step.person), step.verb, {
+            ...action?.data,
+            ...answersFor(card.card, step.inputs ?? {}, false),
+          });
           const happened = await until(`${step.verb} on ${d.caseReference} to show`, 30_000, async () =>
             (await seen(d, step.done)) ? true : undefined,
           ).catch(() => false);
           if (happened) return;
         }
-        throw new Error(`${step.verb} on ${d.caseReference} never showed`);
+        throw new Error(`${step.verb} by ${step.person} on ${d.caseReference} never showed`);
       }
       if (step.kind === 'reply') {
-        const [mail] = await until(`the email to reply to on ${d.caseReference}`, 120_000, async () => {
-          const found = await mailsFor(d.id, { kind: 'email', mailbox: step.mailbox, subject: step.subject });
+        const [mail] = await until(`the email to reply to on ${d.caseReference}`, 180_000, async () => {
+          const found = await mailsFor(d.id, step);
           return found.length > 0 ? found : undefined;
         });
         await admin(
@@ -474,10 +598,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
           `/mailboxes/${encodeURIComponent(step.mailbox)}/messages/${encodeURIComponent(mail?.id ?? '')}/reply`,
           { comment: step.text },
         );
+        // Concord has it when it shows; the other agency never replies twice.
+        await until(`the reply on ${d.caseReference} to show`, 300_000, async () =>
+          (await seen(d, step.done)) ? true : undefined,
+        );
         return;
       }
-      const [meeting] = await until(`the meeting of ${d.caseReference}`, 120_000, async () => {
-        const found = await meetingsFor(d.caseReference, step.convener);
+      const [meeting] = await until(`the meeting of ${d.caseReference}`, 180_000, async () => {
+        const found = await meetingsFor(d.caseReference, step);
         return found.length > 0 ? found : undefined;
       });
       for (const attendee of meeting?.attendees ?? []) {
@@ -488,45 +616,30 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         await admin(
           'POST',
           `/mailboxes/${encodeURIComponent(address)}/events/${encodeURIComponent(copy.id)}/respond`,
-          {
-            response: 'accept',
-          },
+          { response: 'accept' },
         );
       }
-    };
+    }
 
-    const longest = Math.max(...procedures.map((p) => p.steps.length));
-    for (let index = 0; index < longest; index++) {
-      const stepsNow = disputes.flatMap((d) => {
-        const step = d.procedure.steps[index];
-        return step ? [{ d, step }] : [];
-      });
-      const moves = stepsNow.filter((s) => s.step.kind === 'after-meeting');
-      if (moves.length > 0) {
-        // One move of the test clock past the end of every dispute's meeting.
-        let latest = 0;
-        for (const { d, step } of moves) {
-          if (step.kind !== 'after-meeting') continue;
-          for (const e of await meetingsFor(d.caseReference, step.convener)) {
-            const end = Date.parse(/Z$/.test(e.end.dateTime) ? e.end.dateTime : `${e.end.dateTime}Z`);
-            latest = Math.max(latest, end);
-          }
-        }
-        const to = new Date(latest + 60_000).toISOString();
-        await post('/dev/clock', { advanceTo: to });
-        figures.steps += moves.length;
-        log(`step ${index + 1}: the clock moved to ${to}`);
-      }
-      const rest = stepsNow.filter((s) => s.step.kind !== 'after-meeting');
-      await Promise.all(
-        rest.map(({ d, step }) =>
-          limit(async () => {
-            await takeStep(d, step as Extract<ChaosStep, { kind: 'click' | 'reply' | 'accept-meeting' }>);
-            figures.steps++;
-          }),
-        ),
-      );
-      if (rest.length > 0) log(`step ${index + 1}: ${rest.length} × ${rest[0]?.step.kind}`);
+    // Each procedure's disputes are raised and walked in turn: the test clock is one for all, and a
+    // move past one procedure's meetings would otherwise run another's deadlines out mid-stage.
+    const groups = procedures.map((procedure, g) => ({
+      procedure,
+      count:
+        Math.floor(options.disputes / procedures.length) + (g < options.disputes % procedures.length ? 1 : 0),
+    }));
+    let n = 0;
+    for (const { procedure, count } of groups) {
+      if (count === 0) continue;
+      log(`${procedure.id}: raising ${count} disputes`);
+      const group: Dispute[] = [];
+      for (let i = 0; i < count; i++) group.push(await raise(procedure, n++));
+      const ids = new Set(group.map((d) => d.id));
+      if (ids.size !== group.length)
+        throw new Error(`${procedure.id}: two raises gave one dispute (driver bug)`);
+      disputes.push(...group);
+      figures.disputes = disputes.length;
+      await walk(procedure, group);
     }
 
     // ── Done: stop killing, let the bot finish what it has, then count where things landed.
@@ -539,33 +652,38 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         const count =
           e.kind === 'email'
             ? (await mailsFor(d.id, e)).length
-            : (await meetingsFor(d.caseReference, e.convener)).length;
-        const what = e.kind === 'email' ? `${e.mailbox} ${e.subject}` : `meeting on ${e.convener}`;
+            : (await meetingsFor(d.caseReference, e)).length;
+        const what =
+          e.kind === 'email' ? `${e.mailbox} ${e.subject}` : `meeting ${e.subject} on ${e.convener}`;
         if (count === 0) {
           figures.lost++;
-          problem(`${d.caseReference}: no ${what}`);
+          problem(`${d.caseReference} (${d.procedure.id}): no ${what}`);
         } else if (count > 1) {
           figures.duplicates += count - 1;
-          problem(`${d.caseReference}: ${count} × ${what}`);
+          problem(`${d.caseReference} (${d.procedure.id}): ${count} × ${what}`);
         }
       }
       // Cards: each card a step asks a person to act on (the button with the step's verb, for this
-      // dispute) is posted into their chat exactly once. Other cards (a meeting's running tally of
-      // answers) are rendered from the dispute's state when delivered, so two of them can be alike.
-      for (const step of d.procedure.steps) {
-        if (step.kind !== 'click') continue;
-        const count = connector.cards.filter(
-          (c) =>
-            c.method === 'POST' &&
-            (c.conversation === `cards-${step.person}` || c.conversation === `chat-${step.teamsUserId}`) &&
-            actionsOf(c.card).some((a) => a.verb === step.verb && a.data.disputeId === d.id),
-        ).length;
-        if (count === 0) {
-          figures.lost++;
-          problem(`${d.caseReference}: no card with ${step.verb} to ${step.person}`);
-        } else if (count > 1) {
-          figures.duplicates += count - 1;
-          problem(`${d.caseReference}: ${count} cards with ${step.verb} to ${step.person}`);
+      // dispute) is posted into their chat as often as the walk posts it (`cards`, else once).
+      // Other cards (a meeting's running tally of answers) are rendered from the dispute's state
+      // when delivered, so how many there are depends on how answers were batched.
+      const pairs = new Set(
+        d.procedure.steps.flatMap((s) => (s.kind === 'click' ? [`${s.person} ${s.verb}`] : [])),
+      );
+      for (const pair of pairs) {
+        const [person = '', verb = ''] = pair.split(' ');
+        const want = d.procedure.cards?.[pair] ?? 1;
+        const count = cardsFor(d.id, person, verb).length;
+        if (count < want) {
+          figures.lost += want - count;
+          problem(
+            `${d.caseReference} (${d.procedure.id}): ${count} of ${want} cards with ${verb} to ${person}`,
+          );
+        } else if (count > want) {
+          figures.duplicates += count - want;
+          problem(
+            `${d.caseReference} (${d.procedure.id}): ${count} cards with ${verb} to ${person} (${want} expected)`,
+          );
         }
       }
     }
@@ -575,7 +693,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     for (const child of children) child.kill('SIGKILL');
     await connector.close();
     untrust();
-    if (schema && options.databaseUrl) {
+    if (schema && options.databaseUrl && process.env.CHAOS_KEEP) log(`kept schema ${schema}`);
+    else if (schema && options.databaseUrl) {
       const pg = (await import('pg')).default;
       const client = new pg.Client({ connectionString: options.databaseUrl });
       await client.connect();
@@ -586,6 +705,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   }
   figures.ms = Date.now() - started;
   return figures;
+}
+
+/**
+ * EMULATOR_FAULTS for `rate` (0–1) of Graph requests failing: 30% of them 429 with Retry-After, 20%
+ * 503 (also with Retry-After), 20% 504, 15% timeouts (carried out, never answered: the connection
+ * is dropped after 3 s) and 15% expired tokens (401 InvalidAuthenticationToken).
+ */
+export function chaosFaults(rate: number, seed: number): string {
+  return JSON.stringify({
+    rate429: rate * 0.3,
+    rate503: rate * 0.2,
+    rate504: rate * 0.2,
+    rateTimeout: rate * 0.15,
+    timeoutMs: 3_000,
+    rateExpiredToken: rate * 0.15,
+    retryAfterSeconds: 1,
+    seed,
+  });
 }
 
 export function describeChaos(f: ChaosFigures): string {

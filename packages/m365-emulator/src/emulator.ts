@@ -181,6 +181,12 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       else if (path.startsWith('/_emulator/ui') || path === '/') response = await ui.handle(request);
       else if (path.startsWith('/_emulator')) response = await admin.handle(request);
       else response = await issuer.handle(request);
+      if (response?.hangUpAfterMs !== undefined) {
+        // An injected timeout: the request was carried out, its answer never comes.
+        const socket = req.socket;
+        setTimeout(() => socket.destroy(), response.hangUpAfterMs).unref();
+        return;
+      }
       writeResponse(res, response ?? { status: 404, body: { error: 'not_found', path } });
     } catch (error) {
       console.error('[emulator] request failed', error);

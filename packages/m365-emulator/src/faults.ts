@@ -1,7 +1,9 @@
 /**
  * Realism switches: Exchange's per-mailbox concurrency limit (4 requests in flight; the fifth gets
  * 429 `ApplicationThrottled` with Retry-After), injected 429/503/504 answers at configured rates or
- * on demand, added latency, dropped change notifications, and per-mailbox faults: a mailbox outside
+ * on demand, requests that time out (carried out, but the answer never comes: the connection is held,
+ * then dropped), expired access tokens (401 `InvalidAuthenticationToken`), added latency, dropped
+ * change notifications, and per-mailbox faults: a mailbox outside
  * the app's Exchange RBAC for Applications scope (403 `ErrorAccessDenied`) or one with no Exchange
  * Online mailbox (404 `MailboxNotEnabledForRESTAPI`: unlicensed, inactive, or on-premises hybrid),
  * and a mailbox whose owner has no Teams (`no-teams`: its calendar allows no online meeting provider,
@@ -26,6 +28,20 @@ export interface FaultConfig {
   readonly rate429: number;
   readonly rate503: number;
   readonly rate504: number;
+  /**
+   * Probability (0–1) that a Graph request is carried out but its answer never arrives: the
+   * connection is held for `timeoutMs`, then closed without a response, as when a gateway or the
+   * network times out. The client cannot tell whether it happened (a retry must be idempotent).
+   */
+  readonly rateTimeout: number;
+  /** How long a timed-out request holds its connection before it is dropped (ms). */
+  readonly timeoutMs: number;
+  /**
+   * Probability (0–1) that a Graph request is refused as if its access token had expired: 401
+   * `InvalidAuthenticationToken`, "Lifetime validation failed, the token is expired.", with
+   * `WWW-Authenticate`, before anything is done.
+   */
+  readonly rateExpiredToken: number;
   /** Added latency per Graph request: a fixed number of ms or a [min, max] range. */
   readonly latencyMs: number | readonly [number, number];
   /** Probability (0–1) that a change notification is silently dropped. */
@@ -50,6 +66,9 @@ export const DEFAULT_FAULTS: FaultConfig = {
   rate429: 0,
   rate503: 0,
   rate504: 0,
+  rateTimeout: 0,
+  timeoutMs: 5_000,
+  rateExpiredToken: 0,
   latencyMs: 0,
   dropNotificationRate: 0,
   retryAfterSeconds: 1,
@@ -144,6 +163,8 @@ export interface FaultStats {
   throttled: number;
   injected: number;
   droppedNotifications: number;
+  timedOut: number;
+  expiredTokens: number;
 }
 
 export interface FaultController {
@@ -154,6 +175,10 @@ export interface FaultController {
   dropNextNotifications(count: number): void;
   /** A fault for this request, if one is due. */
   pick(method: string, path: string): InjectedFault | undefined;
+  /** Whether this request is refused as if its token had expired (`rateExpiredToken`). */
+  expiredToken(): boolean;
+  /** How long to hold this request's connection before dropping it unanswered, if it times out. */
+  timeout(): number | undefined;
   latency(): number;
   /** Takes a concurrency slot for a mailbox; undefined (throttle) when all are taken. Call the result to release. */
   acquire(mailboxId: string): (() => void) | undefined;
@@ -193,7 +218,13 @@ export function createFaultController(initial: Partial<FaultConfig> = {}): Fault
   const oneOffs: (OneOffFault & { remaining: number })[] = [];
   let dropNext = 0;
   const inFlight = new Map<string, number>();
-  const stats: FaultStats = { throttled: 0, injected: 0, droppedNotifications: 0 };
+  const stats: FaultStats = {
+    throttled: 0,
+    injected: 0,
+    droppedNotifications: 0,
+    timedOut: 0,
+    expiredTokens: 0,
+  };
   const configured = (mailbox: { readonly id: string; readonly email: string }) =>
     config.mailboxes[mailbox.email.toLowerCase()] ?? config.mailboxes[mailbox.id.toLowerCase()];
 
@@ -242,6 +273,16 @@ export function createFaultController(initial: Partial<FaultConfig> = {}): Fault
       if (roll < config.rate429 + config.rate503) return fault(503);
       if (roll < config.rate429 + config.rate503 + config.rate504) return fault(504);
       return undefined;
+    },
+    expiredToken() {
+      if (config.rateExpiredToken <= 0 || random() >= config.rateExpiredToken) return false;
+      stats.expiredTokens++;
+      return true;
+    },
+    timeout() {
+      if (config.rateTimeout <= 0 || random() >= config.rateTimeout) return undefined;
+      stats.timedOut++;
+      return config.timeoutMs;
     },
     latency() {
       const l = config.latencyMs;

@@ -254,7 +254,10 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
         'client-request-id': header(req, 'client-request-id') ?? requestId,
         'cache-control': 'private',
       };
-      const auth = await authenticate(req);
+      const expired = services.faults.expiredToken();
+      const auth = expired
+        ? { ok: false as const, message: 'Lifetime validation failed, the token is expired.' }
+        : await authenticate(req);
       if (!auth.ok) {
         const res = errorResponse(
           { status: 401, code: 'InvalidAuthenticationToken', message: auth.message },
@@ -271,6 +274,8 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
         };
       }
       const res = await dispatch(req, auth.claims, requestId);
+      const hangUpAfterMs = services.faults.timeout();
+      if (hangUpAfterMs !== undefined) return { status: 504, hangUpAfterMs };
       return { ...res, headers: { ...common, ...(res.headers ?? {}) } };
     },
   };

@@ -16,6 +16,8 @@ export interface HttpResponse {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: unknown;
+  /** An injected timeout: write nothing, hold the connection this long, then drop it. */
+  readonly hangUpAfterMs?: number;
 }
 
 export async function readRequest(req: IncomingMessage, origin: string): Promise<HttpRequest> {

@@ -202,3 +202,49 @@ describe('CSDL validation of request bodies', () => {
     );
   });
 });
+
+describe('timeouts and expired tokens (the chaos run’s Graph faults)', () => {
+  afterEach(async () => {
+    await h.admin('PUT', '/faults', { rateTimeout: 0, rateExpiredToken: 0, timeoutMs: 5_000 });
+  });
+
+  it('refuses a request as if its token had expired: 401 InvalidAuthenticationToken with WWW-Authenticate, nothing done', async () => {
+    await h.admin('PUT', '/faults', { rateExpiredToken: 1 });
+    const e = await graphError(
+      h.graph
+        .api(`/users/${people.teamManager}/mailFolders/inbox/messages`)
+        .middlewareOptions(noRetry)
+        .post({ subject: 'never stored', body: { contentType: 'text', content: 'x' } }),
+    );
+    expect(e.statusCode).toBe(401);
+    expect(e.code).toBe('InvalidAuthenticationToken');
+    expect(e.message).toBe('Lifetime validation failed, the token is expired.');
+    await h.admin('PUT', '/faults', { rateExpiredToken: 0 });
+    const inbox = (await h.graph.api(`/users/${people.teamManager}/mailFolders/inbox/messages`).get()) as {
+      value: { subject: string }[];
+    };
+    expect(inbox.value.map((m) => m.subject)).not.toContain('never stored');
+  });
+
+  it('carries out a timed-out request but never answers it: the connection is dropped after timeoutMs', async () => {
+    await h.admin('PUT', '/faults', { rateTimeout: 1, timeoutMs: 200 });
+    const subject = `timed out ${Date.now()}`;
+    const started = Date.now();
+    const failure = await h.graph
+      .api(`/users/${people.teamManager}/mailFolders/inbox/messages`)
+      .middlewareOptions(noRetry)
+      .post({ subject, body: { contentType: 'text', content: 'x' } })
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    expect(failure).not.toBeNull();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    await h.admin('PUT', '/faults', { rateTimeout: 0 });
+    // It happened all the same: a retry has to find it rather than do it again.
+    const inbox = (await h.graph.api(`/users/${people.teamManager}/mailFolders/inbox/messages`).get()) as {
+      value: { subject: string }[];
+    };
+    expect(inbox.value.filter((m) => m.subject === subject)).toHaveLength(1);
+  });
+});

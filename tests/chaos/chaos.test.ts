@@ -1,0 +1,36 @@
+/**
+ * A short chaos run (tools/chaos/chaos.ts): disputes driven through every stage while the bot is
+ * killed with SIGKILL and started again on the same store and the same emulator; at the end every
+ * email, meeting and card the walk asks for exists exactly once where it lands (the emulator's
+ * mailboxes and calendars, the stand-in Bot Connector), never read from Concord's own store.
+ * On PGlite, and on PostgreSQL when DATABASE_URL is set (a fresh schema, dropped afterwards).
+ * `npm run chaos -- --disputes 100` is the long run, over all five procedures.
+ */
+import { describe, expect, it } from 'vitest';
+import { describeChaos, runChaos } from '../../tools/chaos/chaos.ts';
+
+const DATABASE_URL = process.env.DATABASE_URL?.trim();
+const ENGINES = [
+  { engine: 'PGlite', databaseUrl: undefined },
+  ...(DATABASE_URL ? [{ engine: 'PostgreSQL', databaseUrl: DATABASE_URL }] : []),
+];
+
+describe.each(ENGINES)('chaos on $engine', ({ databaseUrl }) => {
+  it('ANE and Solihull walked to their written confirmations through kills: 0 lost, 0 duplicated', async () => {
+    const figures = await runChaos({
+      disputes: 2,
+      procedures: ['ane', 'solihull-ssab'],
+      seed: 14,
+      ...(databaseUrl ? { databaseUrl } : {}),
+      // Often enough that a short walk is killed a few times, with time to work between kills.
+      killEveryMs: [4_000, 8_000],
+    });
+    const report = describeChaos(figures);
+    expect(figures.disputes, report).toBe(2);
+    expect(figures.kills, report).toBeGreaterThanOrEqual(2);
+    expect({ duplicates: figures.duplicates, lost: figures.lost }, report).toEqual({
+      duplicates: 0,
+      lost: 0,
+    });
+  }, 600_000);
+});
