@@ -257,6 +257,7 @@ export function reviewStatementModel(input: {
   procedure: ProcedureDefinition;
   nextStage: Stage;
   recipients: readonly string[];
+  missingRecipients?: ReviewStatementViewModel['missingRecipients'];
   now: string;
   viewer: Viewer;
   stale: boolean;
@@ -281,6 +282,7 @@ export function reviewStatementModel(input: {
     stale: input.stale,
     stageToRaise: shortStageName(nextStage),
     recipients: input.recipients,
+    ...(input.missingRecipients?.length ? { missingRecipients: input.missingRecipients } : {}),
     responseWorkingDays: nextStage.timescale.kind === 'working-days' ? nextStage.timescale.workingDays : null,
     statement: state.details,
     labels,
