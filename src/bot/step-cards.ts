@@ -117,8 +117,14 @@ export function cardForEffect(
         nextStage: next,
         recipients:
           intent.kind === 'ask-decision' && intent.recipients?.length
-            ? intent.recipients.map((r) => `${r.name} (${r.role})`)
+            ? intent.recipients.flatMap((r) => (r.name ? [`${r.name} (${r.role})`] : []))
             : next.with.map((p) => partyLabel(procedure, p.role, p.label)),
+        missingRecipients:
+          intent.kind === 'ask-decision'
+            ? (intent.recipients ?? []).flatMap((r) =>
+                r.name ? [] : [{ role: r.role, organisation: r.organisation ?? null }],
+              )
+            : [],
         now: input.now,
         viewer: ctx.viewer,
         stale: ctx.stale,

@@ -264,6 +264,7 @@ export function reviewStatementModel(input: {
   procedure: ProcedureDefinition;
   nextStage: Stage;
   recipients: readonly string[];
+  missingRecipients?: ReviewStatementViewModel['missingRecipients'];
   now: string;
   viewer: Viewer;
   stale: boolean;
@@ -288,6 +289,7 @@ export function reviewStatementModel(input: {
     stale: input.stale,
     stageToRaise: shortStageName(nextStage),
     recipients: input.recipients,
+    ...(input.missingRecipients?.length ? { missingRecipients: input.missingRecipients } : {}),
     responseWorkingDays: nextStage.timescale.kind === 'working-days' ? nextStage.timescale.workingDays : null,
     importance: {
       level: nextStage.email?.importance ?? 'high',

@@ -40,6 +40,24 @@ function importanceInWords(importance: ReviewStatementViewModel['importance']): 
   return importance?.quote ? `${level}. The procedure says: “${esc(importance.quote)}”` : level;
 }
 
+const where = (m: { role: string; organisation: string | null }) =>
+  m.organisation ? `${m.role} at ${m.organisation}` : m.role;
+
+/** The review card's "To": the people found, and plainly where nobody is. */
+function toLine(vm: ReviewStatementViewModel): string {
+  const missing = (vm.missingRecipients ?? []).map((m) => `nobody found: no ${where(m)} in the directory`);
+  const line = [...vm.recipients, ...missing].join('; ');
+  return line || 'nobody found in the directory';
+}
+
+/** What to do when the directory holds nobody for someone the email must go to ('' when all are found). */
+function missingNotice(vm: ReviewStatementViewModel): string {
+  const missing = vm.missingRecipients ?? [];
+  if (missing.length === 0 && vm.recipients.length > 0) return '';
+  const who = missing.length > 0 ? missing.map(where).join(' or ') : 'anyone this email goes to';
+  return `Concord cannot send this email yet: its directory has no ${who}. Ask your Concord administrator to add them to the directory, then send it from this card.`;
+}
+
 export function presentReviewStatement(vm: ReviewStatementViewModel): Data {
   const base = stepBase(vm);
   const actions = [
@@ -54,7 +72,7 @@ export function presentReviewStatement(vm: ReviewStatementViewModel): Data {
     ...base,
     stageToRaise: esc(vm.stageToRaise),
     facts: [
-      { title: 'To', value: esc(vm.recipients.join('; ') || 'the counterpart') },
+      { title: 'To', value: esc(toLine(vm)) },
       { title: 'Importance', value: importanceInWords(vm.importance) },
       {
         title: 'Response due',
@@ -63,6 +81,7 @@ export function presentReviewStatement(vm: ReviewStatementViewModel): Data {
           : 'as the procedure sets',
       },
     ],
+    recipientsMissing: esc(missingNotice(vm)),
     statement: { ...vm.statement },
     labels: { ...vm.labels },
     errors: presentErrors(STATEMENT_FIELDS, vm.errors),

@@ -214,6 +214,11 @@ export interface ReviewStatementViewModel extends StepContext {
   readonly stageToRaise: string;
   /** Who the email goes to, e.g. "Team Manager, Gateshead Council". */
   readonly recipients: readonly string[];
+  /**
+   * Those it should also go to whom the directory does not hold: the role, and where (by name;
+   * null for an independent body). The card says nobody is found there and what to do.
+   */
+  readonly missingRecipients?: readonly { readonly role: string; readonly organisation: string | null }[];
   readonly responseWorkingDays: number | null;
   /**
    * How the email is flagged, and the procedure's words behind it (ANE: "The email should be marked

@@ -93,6 +93,9 @@ export function createRoleResolver(options: RoleResolverOptions): RoleResolver {
   };
 
   return {
+    organisationName(organisationId) {
+      return organisations.get(organisationId)?.name ?? null;
+    },
     inHostTenant(person) {
       return organisations.get(person.organisationId)?.tenant === 'host';
     },

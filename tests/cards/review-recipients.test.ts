@@ -8,6 +8,13 @@ import { unescapeCardText } from '../../src/cards/escape.ts';
 import { cardViewOf } from '../../src/cards/wording/cards.ts';
 import type { Effect } from '../../src/domain/dispute/types.ts';
 import { getProcedure } from '../../src/procedures/index.ts';
+import {
+  fixtureResolver,
+  person,
+  RAISE_DETAILS,
+  raiseConfirmations,
+  Walk,
+} from '../domain/dispute/fixtures.ts';
 import { raise } from '../domain/dispute/walker.ts';
 
 type SendCard = Extract<Effect, { type: 'send-card' }>;
@@ -40,5 +47,93 @@ describe('the review card names the recipient', () => {
     const to = factSet?.facts?.find((f) => f.title === 'To')?.value ?? '';
     expect(unescapeCardText(to)).toBe('team manager, partner (Team Manager)');
     expect(JSON.stringify(card)).not.toContain('their counterpart');
+  });
+});
+
+describe('where the directory holds nobody to receive it', () => {
+  /** ANE raised between `la` and `partner`, where `partner` has every role but the Team Manager. */
+  function withoutPartnerTeamManager() {
+    const ane = getProcedure('ane');
+    if (!ane) throw new Error('ane');
+    const roles = ane.roles.map((r) => r.id);
+    const base = fixtureResolver({
+      la: roles,
+      partner: roles.filter((r) => r !== 'team-manager'),
+      board: roles,
+    });
+    const resolver = {
+      ...base,
+      organisationName: (id: string) => (id === 'partner' ? 'Newcastle City Council' : null),
+    };
+    const w = new Walk(ane, resolver, '2026-11-23T10:00:00Z').send({
+      type: 'raised',
+      disputeId: 'w-missing',
+      by: person('la', ane.stages[0]!.actor.role),
+      immediateRiskChecked: true,
+      caseReference: 'CASE-2026-008',
+      raisingOrganisationId: 'la',
+      counterpartOrganisationId: 'partner',
+      category: ane.categories[0]!.id,
+      ...raiseConfirmations(ane),
+      details: RAISE_DETAILS,
+    });
+    return { ane, w };
+  }
+
+  it('the review card says nobody is found at the partner, by name, and what to do, never a role id', () => {
+    const { ane, w } = withoutPartnerTeamManager();
+    const decision = w.effects.find(
+      (e): e is SendCard => e.type === 'send-card' && e.intent.kind === 'ask-decision',
+    );
+    if (!decision) throw new Error('no decision card');
+    const card = cardForEffect({
+      state: w.s,
+      procedure: ane,
+      viewerId: decision.to.id,
+      now: w.now.toISOString(),
+      kind: decision.card,
+      intent: decision.intent,
+      view: cardViewOf(decision),
+      recipientName: decision.to.name,
+    });
+    const body = card.body as {
+      type: string;
+      items?: { text?: string }[];
+      facts?: { title: string; value: string }[];
+    }[];
+    const to = body.find((b) => b.type === 'FactSet')?.facts?.find((f) => f.title === 'To')?.value ?? '';
+    expect(unescapeCardText(to)).toBe(
+      'nobody found: no Team Manager at Newcastle City Council in the directory',
+    );
+    const notice = body.find(
+      (b) => b.type === 'Container' && (b as { style?: string }).style === 'attention',
+    );
+    expect(unescapeCardText(notice?.items?.[0]?.text ?? '')).toBe(
+      'Concord cannot send this email yet: its directory has no Team Manager at Newcastle City Council. Ask your Concord administrator to add them to the directory, then send it from this card.',
+    );
+    const json = JSON.stringify(card);
+    expect(json).not.toMatch(/"value":"[^"]*team-manager/);
+    expect(json).not.toContain('the counterpart');
+  });
+
+  it('with everyone found, the card carries no such notice', () => {
+    const ane = getProcedure('ane');
+    if (!ane) throw new Error('ane');
+    const w = raise(ane);
+    const decision = w.effects.find(
+      (e): e is SendCard => e.type === 'send-card' && e.intent.kind === 'ask-decision',
+    );
+    if (!decision) throw new Error('no decision card');
+    const card = cardForEffect({
+      state: w.s,
+      procedure: ane,
+      viewerId: decision.to.id,
+      now: w.now.toISOString(),
+      kind: decision.card,
+      intent: decision.intent,
+      view: cardViewOf(decision),
+      recipientName: decision.to.name,
+    });
+    expect(JSON.stringify(card)).not.toContain('cannot send this email yet');
   });
 });

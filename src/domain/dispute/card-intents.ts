@@ -38,6 +38,13 @@ export interface ReferralDocument {
   readonly outcomes: readonly { readonly stageName: string; readonly summary: OutcomeText }[];
 }
 
+/** One recipient of a stage's email as the review card names them. */
+export interface ReviewRecipient {
+  readonly name: string | null;
+  readonly role: string;
+  readonly organisation?: string | null;
+}
+
 export type CardIntent =
   | {
       readonly kind: 'ask-decision';
@@ -52,8 +59,12 @@ export type CardIntent =
       readonly reason?: OutcomeText;
       /** The procedure's words on entering the next stage. */
       readonly quote?: string;
-      /** Who the next stage's email would go to, resolved from the directory (the review card's "To"). */
-      readonly recipients?: readonly { readonly name: string; readonly role: string }[];
+      /**
+       * Who the next stage's email would go to, resolved from the directory (the review card's "To").
+       * `name` is null where the directory holds nobody in that role there (then `organisation` says
+       * where, by name, or null for an independent body), so the card can say so and what to do.
+       */
+      readonly recipients?: readonly ReviewRecipient[];
     }
   | {
       readonly kind: 'ask-final-referral';

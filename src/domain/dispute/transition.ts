@@ -374,10 +374,21 @@ export class Transition {
   ): CardIntent {
     const next = this.procedure.stages.find((s) => s.id === intent.nextStageId);
     if (!next || next.with.length === 0) return intent;
-    const recipients = next.with.flatMap((party) => {
+    const recipients = next.with.map((party) => {
       const person = this.resolve(party, party.side === 'raising' ? decider : undefined);
-      return person ? [{ name: person.name, role: this.roleLabel(party.role) }] : [];
+      const role = this.roleLabel(party.role);
+      if (person) return { name: person.name, role };
+      const organisationId =
+        party.side === 'counterpart'
+          ? this.state.counterpartOrganisationId
+          : party.side === 'raising'
+            ? this.state.raisingOrganisationId
+            : null;
+      const organisation = organisationId
+        ? (this.ctx.resolver.organisationName?.(organisationId) ?? null)
+        : null;
+      return { name: null, role, organisation };
     });
-    return recipients.length > 0 ? { ...intent, recipients } : intent;
+    return { ...intent, recipients };
   }
 }

@@ -364,4 +364,6 @@ export interface RoleResolver {
    * are reached by email on a tracked thread. When absent, the raising organisation counts as host.
    */
   inHostTenant?(person: PersonRef): boolean;
+  /** An organisation's name as people read it (the directory's), or null when it is not known. */
+  organisationName?(organisationId: string): string | null;
 }
