@@ -15,7 +15,8 @@ export function raisedBy(by: PersonRef, id: string, counterpartOrganisationId: s
     disputeId: id,
     by,
     immediateRiskChecked: true,
-    caseReference: `BENCH-${id}`,
+    // A digit and one lower-case word at most: not name-shaped (`looksLikeName`), so no confirmation is asked.
+    caseReference: `BENCH-2026-${id}`,
     raisingOrganisationId: by.organisationId,
     counterpartOrganisationId,
     category: 'drift-and-delay',

@@ -22,17 +22,8 @@ import type { Decide, DecideContext } from '../domain/dispute/decide-types.ts';
 import type { DisputeEvent, DisputeState, Effect, EventSource, Refusal } from '../domain/dispute/types.ts';
 import { describeEvent, type Logger, silentLogger } from '../log/index.ts';
 import type { Store } from '../store/open-store.ts';
-import {
-  appendAuditEntry,
-  cancelTimer,
-  enqueueEffect,
-  findDispute,
-  listAuditEntries,
-  lockDispute,
-  saveDispute,
-  setTimer,
-  writeRecordEntry,
-} from '../store/operations/index.ts';
+import { findDispute, listAuditEntries, lockDispute, writeDecision } from '../store/operations/index.ts';
+import type { LockedDispute } from '../store/operations/lock-dispute.ts';
 import type { Database } from '../store/schema.ts';
 import { type Clock, systemClock } from './clock.ts';
 
@@ -63,6 +54,11 @@ export interface ApplyOptions {
    * event is refused instead of applied twice (two quick clicks on two servers).
    */
   readonly expectedSeq?: number;
+  /**
+   * The dispute row as the caller already locked it in this transaction (`lockDispute` with the
+   * prepared version), so `applyPrepared` does not lock and read it again. Null: no such row.
+   */
+  readonly locked?: LockedDispute | null;
 }
 
 /** What `prepare` may be told: the procedure for a new dispute, and the event about to be applied. */
@@ -124,14 +120,6 @@ export interface DisputeService {
   replay(disputeId: string, until?: Date): Promise<DisputeState | null>;
 }
 
-/** Where each effect type goes when its decision commits. Everything else is the outbox's. */
-const LOCAL_EFFECTS = { 'set-timer': 'timers', 'cancel-timer': 'timers', record: 'records' } as const;
-type LocalEffectType = keyof typeof LOCAL_EFFECTS;
-
-function isLocal(effect: Effect): effect is Extract<Effect, { type: LocalEffectType }> {
-  return effect.type in LOCAL_EFFECTS;
-}
-
 const CHANGED_MEANWHILE: Refusal = { reason: 'stale-card', code: 'changed-meanwhile', params: {} };
 const NOT_RAISED: Refusal = { reason: 'not-raised', code: 'no-dispute-with-id', params: {} };
 const MAX_STALE_RETRIES = 8;
@@ -163,15 +151,22 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
     opts: ApplyOptions,
   ): Promise<ApplyResult | typeof STALE> {
     const { disputeId } = prepared;
-    const row = (await lockDispute(trx, disputeId)) ?? undefined;
+    // The caller may have locked the row already (the scheduler locks it before the timer).
+    const locked =
+      opts.locked !== undefined ? opts.locked : await lockDispute(trx, disputeId, prepared.version);
     // The environment depends only on what never changes after the raise (procedure version,
     // organisations, raiser), so it stays valid while the row exists; only a raise that raced
     // another raise of the same id must be prepared again.
-    if ((row === undefined) !== (prepared.version === null)) return STALE;
+    if ((locked === null) !== (prepared.version === null)) return STALE;
     if (prepared.environment === null) return { ok: false, refusal: NOT_RAISED };
 
     const now = clock.now();
-    const state = row?.state ?? null;
+    // Unchanged since `prepare` read it: the lock did not send the state again.
+    const state =
+      locked === null
+        ? null
+        : (locked.state ?? (locked.version === prepared.version ? prepared.state : null));
+    if (locked !== null && state === null) throw new Error(`dispute ${disputeId}: locked without its state`);
     if (opts.expectedSeq !== undefined && state && state.seq !== opts.expectedSeq) {
       return { ok: false, refusal: CHANGED_MEANWHILE };
     }
@@ -182,28 +177,22 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
     if (next.id !== disputeId) {
       throw new Error(`decide returned dispute ${next.id} for an event on ${disputeId}`);
     }
-    const seq = (row?.version ?? 0) + 1;
-    const saved = await saveDispute(trx, {
+    const seq = (locked?.version ?? 0) + 1;
+    // One statement: state, audit row, timers, record lines and outbox entries (issue 15).
+    const written = await writeDecision(trx, {
       state: next,
       version: seq,
+      expectedVersion: locked ? locked.version : null,
       at: now,
-      expectedVersion: row ? row.version : null,
-    });
-    if (!saved) return STALE;
-    await appendAuditEntry(trx, {
-      disputeId,
-      seq,
-      at: now,
+      available: wallClock.now(),
       source: opts.source,
       stageId: state?.stage.id ?? next.stage.id,
       event,
+      effects: decision.effects,
     });
-
-    const available = wallClock.now();
-    for (const effect of decision.effects) {
-      if (isLocal(effect)) await applyLocalEffect(trx, disputeId, seq, now, effect);
-      else await enqueueEffect(trx, { disputeId, effect, at: available });
-    }
+    // Cannot happen under the row lock; thrown (not returned) so that the caller's transaction
+    // rolls back whatever that statement wrote besides the state.
+    if (!written) throw new ChangedUnderLock(disputeId);
     return { ok: true, state: next, effects: decision.effects, seq };
   }
 
@@ -221,7 +210,7 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
         // Two raises of one id raced: the loser retries and is refused by decide ('already-raised').
         if (isUniqueViolation(error) && prepared.version === null) continue;
         // PostgreSQL chose this transaction as a deadlock victim (or a serialization failure): nothing was written.
-        if (isTransient(error)) continue;
+        if (isTransient(error) || error instanceof ChangedUnderLock) continue;
         throw error;
       }
       if (result === STALE) continue;
@@ -265,33 +254,17 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
   return { applyEvent, prepare, applyPrepared, get, replay };
 }
 
-async function applyLocalEffect(
-  trx: Transaction<Database>,
-  disputeId: string,
-  seq: number,
-  now: Date,
-  effect: Extract<Effect, { type: LocalEffectType }>,
-): Promise<void> {
-  switch (effect.type) {
-    case 'set-timer':
-      return setTimer(trx, {
-        key: effect.key,
-        disputeId,
-        kind: effect.kind,
-        stageId: effect.stageId,
-        dueAt: effect.at,
-        createdAt: now,
-      });
-    case 'cancel-timer':
-      return cancelTimer(trx, effect.key, now);
-    case 'record':
-      return writeRecordEntry(trx, { key: effect.key, disputeId, seq, entry: effect.entry });
-  }
-}
-
 function raisingOrganisationOf(state: DisputeState | null, event: DisputeEvent | undefined): string | null {
   if (state) return state.raisingOrganisationId;
   return event?.type === 'raised' ? event.raisingOrganisationId : null;
+}
+
+/** The dispute's version moved although its row was locked: nothing of the event was kept. */
+class ChangedUnderLock extends Error {
+  constructor(disputeId: string) {
+    super(`dispute ${disputeId} changed under its row lock`);
+    this.name = 'ChangedUnderLock';
+  }
 }
 
 function isTransient(error: unknown): boolean {

@@ -9,6 +9,9 @@
  * finds it locked or already fired and skips it. A timer is fired once even when `decide`
  * refuses the event (a stale timer): the refusal is kept in `outcome`.
  *
+ * A batch fires the timers of different disputes side by side (`concurrency` transactions at once,
+ * one per engine's profile), and each dispute's own timers one after another in due order.
+ *
  * If applying throws (a bug, an unreachable database), the timer is held off with backoff
  * (`locked_until`, wall time) and retried; it is never lost.
  */
@@ -50,6 +53,8 @@ export interface SchedulerOptions {
   readonly wallClock?: Clock;
   readonly schedulerId?: string;
   readonly batchSize?: number;
+  /** Disputes whose timers fire side by side (default: the engine's `fireConcurrency`). */
+  readonly concurrency?: number;
   readonly random?: () => number;
   readonly log?: Logger;
 }
@@ -70,7 +75,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const { store, service, clock } = options;
   const wallClock = options.wallClock ?? systemClock;
   const schedulerId = options.schedulerId ?? `scheduler-${randomUUID().slice(0, 8)}`;
-  const batchSize = options.batchSize ?? store.profile.claimBatch;
+  const concurrency = Math.max(1, options.concurrency ?? store.profile.fireConcurrency);
+  const batchSize = options.batchSize ?? store.profile.claimBatch * concurrency;
   const random = options.random ?? Math.random;
   const log = (options.log ?? silentLogger()).child({ component: 'scheduler', schedulerId });
   const listeners = new Set<(timer: FiredTimer) => void>();
@@ -79,7 +85,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const prepared = await service.prepare(disputeId);
       const outcome = await store.db.transaction().execute(async (trx) => {
-        await lockDispute(trx, disputeId);
+        const locked = await lockDispute(trx, disputeId, prepared.version);
         const timer = await lockPendingTimer(trx, key);
         if (!timer) return null;
         const now = clock.now();
@@ -87,7 +93,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           trx,
           prepared,
           { type: 'timer-fired', key: timer.key, kind: timer.kind, stageId: timer.stage_id },
-          { source: 'timer' },
+          { source: 'timer', locked },
         );
         if (applied === STALE) return STALE;
         const result = applied.ok ? 'applied' : `refused:${applied.refusal.reason}`;
@@ -133,20 +139,39 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const wallNow = wallClock.now();
     const due = await listDueTimers(store.db, { now, wallNow, limit: batchSize });
     const fired: FiredTimer[] = [];
-    // In due order, one at a time: a timer's consequences (new timers, cancellations) are visible to the next.
+    // A dispute's timers fire one at a time in due order (a timer's consequences, new timers and
+    // cancellations, are visible to the next); different disputes fire side by side, at most
+    // `concurrency` transactions at once (issue 15: 100 due timers one by one took about 1 s).
+    const byDispute = new Map<string, string[]>();
     for (const { key, dispute_id } of due) {
-      try {
-        const result = await fire(key, dispute_id);
-        if (result) {
-          fired.push(result);
-          for (const listener of listeners) listener(result);
-          log.info({ key, kind: result.kind, disputeId: dispute_id, outcome: result.outcome }, 'timer fired');
-        }
-      } catch (error) {
-        log.error({ err: error, key, disputeId: dispute_id }, 'timer failed; will retry');
-        await holdOff(key, error);
-      }
+      const keys = byDispute.get(dispute_id);
+      if (keys) keys.push(key);
+      else byDispute.set(dispute_id, [key]);
     }
+    const queue = [...byDispute];
+    const fireDispute = async ([disputeId, keys]: [string, string[]]) => {
+      for (const key of keys) {
+        try {
+          const result = await fire(key, disputeId);
+          if (result) {
+            fired.push(result);
+            for (const listener of listeners) listener(result);
+            log.info({ key, kind: result.kind, disputeId, outcome: result.outcome }, 'timer fired');
+          }
+        } catch (error) {
+          log.error({ err: error, key, disputeId }, 'timer failed; will retry');
+          await holdOff(key, error);
+        }
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await fireDispute(next);
+      }),
+    );
+    // In due order, as they were listed, whichever finished first.
+    const order = new Map(due.map((d, i) => [d.key, i]));
+    fired.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
     return fired;
   }
 

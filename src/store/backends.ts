@@ -20,6 +20,8 @@ export interface BackendProfile {
   readonly pollIntervalMs: number;
   /** Rows claimed per polling round. */
   readonly claimBatch: number;
+  /** Transactions the scheduler runs side by side (one per dispute), below `poolSize`. */
+  readonly fireConcurrency: number;
 }
 
 export const BACKEND_PROFILES: Readonly<Record<EngineName, BackendProfile>> = {
@@ -32,6 +34,7 @@ export const BACKEND_PROFILES: Readonly<Record<EngineName, BackendProfile>> = {
     poolSize: 10,
     pollIntervalMs: 1000,
     claimBatch: 10,
+    fireConcurrency: 6,
   },
   pglite: {
     engine: 'pglite',
@@ -42,5 +45,7 @@ export const BACKEND_PROFILES: Readonly<Record<EngineName, BackendProfile>> = {
     poolSize: 1,
     pollIntervalMs: 500,
     claimBatch: 10,
+    // One connection: side by side would only queue behind it.
+    fireConcurrency: 1,
   },
 };

@@ -4,7 +4,7 @@
  */
 import { TZDate, tz } from '@date-fns/tz';
 import { endOfDay, format } from 'date-fns';
-import { assertCalendarDay, type CalendarDay } from './calendar-day.ts';
+import { addCalendarDays, assertCalendarDay, type CalendarDay } from './calendar-day.ts';
 import { CalendarInputError } from './errors.ts';
 
 /** The zone all working days are counted in. */
@@ -21,6 +21,14 @@ const inLondon = tz(LONDON);
  */
 export function londonDay(instant: Date): CalendarDay {
   assertInstant(instant, 'instant');
+  const t = instant.getTime();
+  // London is never behind UTC (GMT or BST), so its day is the UTC day or the one after; the
+  // zone is asked once per day (a working-day count asks for hundreds of them; issue 15).
+  const utcDay = new Date(t).toISOString().slice(0, 10);
+  if (!DAY_SHAPE.test(utcDay)) return format(instant, 'yyyy-MM-dd', { in: inLondon });
+  const next = addCalendarDays(utcDay, 1);
+  if (t >= londonMidnightMs(next)) return next;
+  if (t >= londonMidnightMs(utcDay)) return utcDay;
   return format(instant, 'yyyy-MM-dd', { in: inLondon });
 }
 
@@ -33,7 +41,9 @@ export function londonDay(instant: Date): CalendarDay {
  */
 export function endOfLondonDay(day: CalendarDay): Date {
   assertCalendarDay(day, 'day');
-  return new Date(endOfDay(londonMidnight(day)).getTime());
+  const known = ENDS.get(day);
+  if (known !== undefined) return new Date(known);
+  return new Date(remember(ENDS, day, endOfDay(londonMidnight(day)).getTime()));
 }
 
 /**
@@ -44,7 +54,7 @@ export function endOfLondonDay(day: CalendarDay): Date {
  */
 export function startOfLondonDay(day: CalendarDay): Date {
   assertCalendarDay(day, 'day');
-  return new Date(londonMidnight(day).getTime());
+  return new Date(londonMidnightMs(day));
 }
 
 /**
@@ -58,6 +68,24 @@ export function assertInstant(value: unknown, field: string): Date {
     throw new CalendarInputError(field, value, 'expected a valid Date');
   }
   return value;
+}
+
+/** A four-digit year: the shapes the shortcut in `londonDay` handles (others ask the zone). */
+const DAY_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+/** Zone answers per London day, as epoch ms (bounded: cleared when full). */
+const STARTS = new Map<CalendarDay, number>();
+const ENDS = new Map<CalendarDay, number>();
+const REMEMBERED_DAYS = 20_000;
+
+function remember(map: Map<CalendarDay, number>, day: CalendarDay, ms: number): number {
+  if (map.size >= REMEMBERED_DAYS) map.clear();
+  map.set(day, ms);
+  return ms;
+}
+
+function londonMidnightMs(day: CalendarDay): number {
+  const known = STARTS.get(day);
+  return known !== undefined ? known : remember(STARTS, day, londonMidnight(day).getTime());
 }
 
 function londonMidnight(day: CalendarDay): TZDate {

@@ -43,4 +43,5 @@ export { retryOutboxJobLater } from './retry-outbox-job-later.ts';
 export { saveConversationRef } from './save-conversation-ref.ts';
 export { disputePeople, saveDispute } from './save-dispute.ts';
 export { setTimer } from './set-timer.ts';
+export { writeDecision } from './write-decision.ts';
 export { writeRecordEntry } from './write-record-entry.ts';

@@ -27,6 +27,15 @@ describe('londonDay', () => {
     expect(londonDay(new Date(instant))).toBe(day);
   });
 
+  it('agrees with the Europe/London zone for every half hour of 2026 and 2027, asked in any order', () => {
+    const zone = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', dateStyle: 'short' });
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const instants = Array.from({ length: 2 * 365 * 48 }, (_, i) => start + i * 1_800_000 + (i % 7) * 61_000);
+    // Backwards too: the answers it keeps per day must not depend on what was asked first.
+    for (const t of [...instants, ...instants.reverse()])
+      expect(londonDay(new Date(t)), new Date(t).toISOString()).toBe(zone.format(t));
+  });
+
   it('rejects an invalid Date', () => {
     expect(() => londonDay(new Date('nope'))).toThrow(CalendarInputError);
   });
