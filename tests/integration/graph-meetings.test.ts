@@ -309,7 +309,8 @@ describe('Stage 3 meeting', () => {
       attempt: 2,
     });
     expect(lookups()).toBe(1);
-    const eventIdOf = (r: typeof first) => (r.ok ? (r.events?.[0] as { eventId: string }).eventId : '');
+    const eventIdOf = (r: typeof first) =>
+      r.ok ? ((r.events?.[0] as { eventId?: string } | undefined)?.eventId ?? '') : '';
     expect(eventIdOf(again)).toBe(eventIdOf(first));
     const mine = (await eventsOf('head.of.service@ane.example')).filter(
       (e) => e.transactionId === transactionIdFor(effect.key),
