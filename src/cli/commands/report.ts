@@ -9,6 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../../config/index.ts';
+import { directoryContextFor } from '../../directory/decide-context.ts';
 import { createDirectoryService } from '../../directory/directory-service.ts';
 import { SAMPLE_DIRECTORIES } from '../../directory/samples.ts';
 import { decide } from '../../domain/dispute/decide.ts';
@@ -17,7 +18,6 @@ import { forViewer } from '../../report/figures.ts';
 import { renderCsv, renderReportDocx } from '../../report/render.ts';
 import { periodFigures, periodProblem } from '../../report/report.ts';
 import { systemClock } from '../../runtime/clock.ts';
-import { directoryContextFor } from '../../runtime/directory-context.ts';
 import { createDisputeService } from '../../runtime/dispute-service.ts';
 import { type StoreCommandDeps, withStore } from '../../runtime/store-session.ts';
 import { createProcedureVersions } from '../../store/adapters/procedure-versions.ts';
