@@ -99,7 +99,8 @@ function words(intent: CardIntent): Words {
       return {
         title: 'Raise it informally',
         text: [
-          `Contact ${intent.counterpart?.name ?? 'your counterpart'} informally, then record what happened.`,
+          // The outcome card shows no facts, so the address is in the sentence: how to reach them.
+          `Contact ${intent.counterpart ? `${intent.counterpart.name} (${intent.counterpart.email})` : 'your counterpart'} informally, then record what happened.`,
           intent.quote,
         ],
         actions: [{ verb: VERBS.informalOutcome, title: 'Record what happened' }],
