@@ -192,7 +192,7 @@ export async function walk(spec: JourneySpec, log: (line: string) => void): Prom
           const request = (await w.messages(a.person.email, 'inbox')).find(
             (m) => /eventMessageRequest/.test(m['@odata.type'] ?? '') && m.subject.includes(caseReference),
           );
-          if (request && request.internetMessageId && !invitations.has(request.internetMessageId))
+          if (request?.internetMessageId && !invitations.has(request.internetMessageId))
             invitations.set(request.internetMessageId, request);
         }
         for (const a of meeting.attendees) {
