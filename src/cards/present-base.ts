@@ -129,7 +129,11 @@ function presentStep(ctx: StepContext): { readOnly: boolean; status: string; sta
   if (ctx.viewer.personId !== ctx.awaiting.id) {
     return { readOnly: true, status: `This step is for ${esc(ctx.awaiting.name)}.`, statusColor: 'default' };
   }
-  return { readOnly: false, status: `This step is for you, ${esc(ctx.awaiting.name)}.`, statusColor: 'good' };
+  return {
+    readOnly: false,
+    status: `This step is for you, ${esc(ctx.awaiting.name)}.`,
+    statusColor: 'default',
+  };
 }
 
 /**

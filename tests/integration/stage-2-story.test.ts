@@ -106,7 +106,9 @@ describe('the Stage 2 email tells the other agency what happened at Stage 1', ()
     expect(text).toContain('What has happened so far:');
     // Who answered, on which day (in words), their words, and why it was not agreed.
     expect(story).toMatch(/Stage 1\b/);
-    expect(story).toContain(`answered on Tuesday 12 January 2027: “${ANSWER}”`);
+    // By name, as the directory has them, not by address.
+    expect(story).toContain(`Team Manager, Gateshead answered on Tuesday 12 January 2027: “${ANSWER}”`);
+    expect(story).not.toContain('team.manager@gateshead.example answered');
     expect(story).toContain(`It was not agreed: ${WHY_NOT}`);
     // The story is in what Outlook shows too (the HTML body), escaped as text.
     expect(stage2.body.content).toContain('What has happened so far:');

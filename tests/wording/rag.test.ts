@@ -110,8 +110,11 @@ describe('RAG from one place', () => {
       });
       const blocks = JSON.stringify(card);
       expect(blocks).toContain(`"text":"${label}"`);
+      // The colour is the label's background (its column's style), the text in the default colour,
+      // so it keeps its contrast in Teams' light and dark themes (yellow text on white did not).
       const labelBlock = findText(card, label);
-      expect(labelBlock?.color).toBe(color);
+      expect(labelBlock?.color).toBeUndefined();
+      expect(styleAround(card, label)).toBe(color);
       const line = findText(card, String(d.line));
       expect(line?.color).toBeUndefined();
       if (status !== 'open') expect(String(d.line)).not.toMatch(/On track|Stage due by/);
@@ -129,5 +132,24 @@ function findText(card: unknown, text: string): { color?: string } | undefined {
     for (const x of Object.values(o)) walk(x);
   };
   walk(card);
+  return found;
+}
+
+/** The style of the column or container nearest around the TextBlock reading `text`. */
+function styleAround(card: unknown, text: string): string | undefined {
+  let found: string | undefined;
+  const walk = (v: unknown, style: string | undefined) => {
+    if (found !== undefined || !v || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x, style);
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    const here =
+      (o.type === 'Column' || o.type === 'Container') && typeof o.style === 'string' ? o.style : style;
+    if (o.type === 'TextBlock' && o.text === text) found = here ?? 'none';
+    for (const x of Object.values(o)) walk(x, here);
+  };
+  walk(card, undefined);
   return found;
 }

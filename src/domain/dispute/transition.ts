@@ -266,7 +266,16 @@ export class Transition {
             .filter((o) => o.stageId !== this.state.stage.id)
             .map((o) => ({
               stageName: this.procedure.stages.find((st) => st.id === o.stageId)?.name ?? o.stageId,
-              answer: o.reply ?? null,
+              // Who answered, by name where they took part (the reply carries only their address).
+              answer: o.reply
+                ? {
+                    ...o.reply,
+                    from:
+                      this.state.participants.find(
+                        (p) => p.email.toLowerCase() === (o.reply?.from ?? '').toLowerCase(),
+                      )?.name ?? o.reply.from,
+                  }
+                : null,
               outcome: o.summary,
               resolved: o.resolved,
             }))
