@@ -202,7 +202,9 @@ for (const engine of ENGINES) {
       expect(xml).toContain('Professional dispute record: ANE-2026-d1');
       expect(xml).toContain('Case record');
       expect(xml).toContain('Timeline');
-      expect((xml.match(/<w:tbl>/g) ?? []).length).toBe(3);
+      // Summary, case record, timeline, and the procedure document it was kept under.
+      expect((xml.match(/<w:tbl>/g) ?? []).length).toBe(4);
+      expect(xml).toContain('The procedure');
       expect(xml).toContain('raised');
     });
 
