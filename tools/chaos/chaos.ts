@@ -105,6 +105,10 @@ const WIZARD_VERBS = new Set([
   'help',
 ]);
 
+/** Whether a subject names the case reference itself (CH-14-1 is not CH-14-10). */
+const namesCase = (subject: string, caseReference: string) =>
+  new RegExp(`(^|[^\\w-])${caseReference.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).test(subject);
+
 /** Polls `probe` until it gives something, or throws after `ms`. */
 async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
   const end = Date.now() + ms;
@@ -398,7 +402,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       );
     const meetingsFor = async (caseReference: string, e: { convener: string; subject: RegExp }) =>
       (await events(e.convener)).filter(
-        (m) => m.subject.includes(caseReference) && e.subject.test(m.subject) && !m.isCancelled,
+        (m) => namesCase(m.subject, caseReference) && e.subject.test(m.subject) && !m.isCancelled,
       );
     /** Cards posted into a person's chat (the one the opener made, or the one they wrote from) with `verb` for the dispute. */
     const cardsFor = (disputeId: string, person: string, verb: string) =>
