@@ -130,7 +130,7 @@ describe('agreed actions marked done', () => {
         );
         expect(events.at(-1)).toBe('action-done');
         expect(await page.textContent('#records')).toContain(
-          `Agreed action done on 2027-01-26: ${REPORT} (Team Manager, Gateshead); marked by Team Manager, Adopt North East.`,
+          `Agreed action done on Tuesday 26 January 2027: ${REPORT} (Team Manager, Gateshead); marked by Team Manager, Adopt North East.`,
         );
         await page.close();
       } finally {
