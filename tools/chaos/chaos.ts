@@ -39,6 +39,12 @@ export interface ChaosOptions {
   readonly databaseUrl?: string;
   /** Milliseconds between kills, drawn evenly from this range. */
   readonly killEveryMs?: readonly [number, number];
+  /**
+   * Kill the bot the moment the driver has taken these steps (1-based, in every walk), before their
+   * effects are delivered: deterministic kills for a short run, whatever the machine's speed. When
+   * set, no kills are drawn at random unless `killEveryMs` is set too.
+   */
+  readonly killAfterSteps?: readonly number[];
   /** EMULATOR_FAULTS for the emulator (e.g. 20% Graph faults). */
   readonly emulatorFaults?: string;
   /** Disputes worked on at once within a step. */
@@ -283,10 +289,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     const botUrl = `http://127.0.0.1:${port}`;
 
     let ready: Promise<void> = Promise.resolve();
+    // The caller's DATABASE_URL must not reach a PGlite run's bot (it would open PostgreSQL instead).
+    const { DATABASE_URL: _callers, ...inherited } = process.env;
     const startBot = () => {
       const child = spawn(process.execPath, [...TSX, 'tools/chaos/bot-process.ts'], {
         env: {
-          ...process.env,
+          ...inherited,
           PORT: String(port),
           CHAOS_EMULATOR: infoFile,
           CHAOS_CONNECTOR: connector.url,
@@ -311,26 +319,30 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       return ready;
     };
     await startBot();
+    const randomKills = options.killEveryMs !== undefined || options.killAfterSteps === undefined;
     const [lo, hi] = options.killEveryMs ?? (process.env.CHAOS_NO_KILL ? [1e9, 1e9] : [3_000, 9_000]);
+    /** SIGKILL the bot and start it again on the same store. */
+    const killNow = async () => {
+      const victim = bot;
+      if (stopping || !victim || victim.exitCode !== null) return;
+      const exited = new Promise((resolve) => victim.once('exit', resolve));
+      victim.kill('SIGKILL');
+      await exited;
+      figures.kills++;
+      log(`  killed the bot (${figures.kills})`);
+      if (!stopping) await startBot();
+    };
     const scheduleKill = () => {
       killer = setTimeout(
         async () => {
           if (stopping) return;
-          const victim = bot;
-          if (victim && victim.exitCode === null) {
-            const exited = new Promise((resolve) => victim.once('exit', resolve));
-            victim.kill('SIGKILL');
-            await exited;
-            figures.kills++;
-            log(`  killed the bot (${figures.kills})`);
-            if (!stopping) await startBot();
-          }
+          await killNow();
           if (!stopping) scheduleKill();
         },
         lo + random() * (hi - lo),
       );
     };
-    scheduleKill();
+    if (randomKills) scheduleKill();
 
     /** POST to the bot, again until it answers (it may be dead or starting). */
     const post = async (p: string, body: unknown): Promise<{ status: number; json: unknown }> =>
@@ -551,6 +563,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         log(
           `${procedure.id} step ${index + 1}: ${group.length} × ${step.kind}${step.kind === 'click' ? ` ${step.verb}` : ''}`,
         );
+        if (options.killAfterSteps?.includes(index + 1)) await killNow();
       }
     }
 

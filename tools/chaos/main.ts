@@ -19,6 +19,8 @@ const { values } = parseArgs({
     'no-kill': { type: 'boolean', default: false },
     /** Seconds between kills, drawn evenly from LO-HI (default 3-9, counted from each restart). */
     'kill-every': { type: 'string', default: '3-9' },
+    /** Kill the moment these steps are taken (e.g. 1,2,3,5), instead of at random. */
+    'kill-after': { type: 'string' },
   },
 });
 const disputes = Number(values.disputes);
@@ -33,7 +35,7 @@ if (
   !(killLo !== undefined && killHi !== undefined && killLo > 0 && killHi >= killLo)
 ) {
   console.error(
-    'usage: npm run chaos -- [--disputes N] [--seed N] [--faults 0.2] [--procedures ane,…] [--kill-every 3-9] [--no-kill]',
+    'usage: npm run chaos -- [--disputes N] [--seed N] [--faults 0.2] [--procedures ane,…] [--kill-every 3-9 | --kill-after 1,2,3] [--no-kill]',
   );
   process.exit(2);
 }
@@ -44,7 +46,9 @@ const figures = await runChaos({
   ...(databaseUrl ? { databaseUrl } : {}),
   ...(values.procedures ? { procedures: values.procedures.split(',') } : {}),
   ...(faults > 0 ? { emulatorFaults: chaosFaults(faults, seed) } : {}),
-  killEveryMs: values['no-kill'] ? [1e9, 1e9] : [killLo ?? 3000, killHi ?? 9000],
+  ...(values['kill-after']
+    ? { killAfterSteps: values['kill-after'].split(',').map(Number) }
+    : { killEveryMs: values['no-kill'] ? [1e9, 1e9] : [killLo ?? 3000, killHi ?? 9000] }),
   log: (line) => process.stderr.write(`${line}\n`),
 });
 console.log(
