@@ -10,27 +10,17 @@
  * accepting the decision instead of Stage 2.
  */
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { textOf } from '../bot/harness.ts';
 import type { AdminMail } from '../support/concord-app.ts';
-import { type Journey, openJourney, plain, recordKinds } from '../support/journey.ts';
+import { type Journey, journeyPerTest, plain, recordKinds } from '../support/journey.ts';
 
 const RAISE = { raiser: 'ane-practitioner', raising: 'ane', counterpart: 'gateshead' } as const;
 const TM = 'ane-team-manager';
 const SM = 'ane-service-manager';
 const GATESHEAD_TM = 'team.manager@gateshead.example';
 
-let j: Journey | undefined;
-afterEach(async () => {
-  await j?.close();
-  j = undefined;
-}, 30_000);
-
-const open = async () => {
-  j = await openJourney({ sample: 'ane', procedureId: 'ane' });
-  await j.advanceTo('2027-01-11T09:30:00.000Z');
-  return j;
-};
+const open = journeyPerTest({ sample: 'ane', procedureId: 'ane' });
 
 /** The Team Manager raises Stage 1; its email reaches the Gateshead Team Manager. */
 async function stageOne(w: Journey): Promise<AdminMail> {

@@ -9,9 +9,9 @@
  * "in exceptional circumstances, where the matter remains unresolved", the DSCB Independent Chair.
  */
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { textOf } from '../bot/harness.ts';
-import { type Journey, openJourney, plain, recordKinds } from '../support/journey.ts';
+import { journeyPerTest, plain, recordKinds } from '../support/journey.ts';
 
 const RAISE = {
   raiser: 'dudley-council-social-worker',
@@ -22,17 +22,7 @@ const SOCIAL_WORKER = 'dudley-council-social-worker';
 const CONSTABLE = 'detective.constable@dudley-police.example';
 const CHAIR = 'independent.chair@dscb.example';
 
-let j: Journey | undefined;
-afterEach(async () => {
-  await j?.close();
-  j = undefined;
-}, 30_000);
-
-const open = async () => {
-  j = await openJourney({ sample: 'dudley', procedureId: 'dudley-dscb' });
-  await j.advanceTo('2027-01-11T09:30:00.000Z');
-  return j;
-};
+const open = journeyPerTest({ sample: 'dudley', procedureId: 'dudley-dscb' });
 
 describe('Dudley DSCB: the exceptional routes, end to end', () => {
   it('agreed at Stage 1: the written outcome goes to the police on the Stage 1 thread; the raiser is offered the debrief and the policy-gaps step', async () => {

@@ -7,9 +7,9 @@
  * exceptional-routes-iro.test.ts.
  */
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { textOf } from '../bot/harness.ts';
-import { type Journey, openJourney, plain, recordKinds } from '../support/journey.ts';
+import { journeyPerTest, plain, recordKinds } from '../support/journey.ts';
 
 const RAISE = {
   raiser: 'northborough-cssu-iro',
@@ -19,17 +19,7 @@ const RAISE = {
 const IRO = 'northborough-cssu-iro';
 const CAFCASS = 'service.manager@cafcass.example';
 
-let j: Journey | undefined;
-afterEach(async () => {
-  await j?.close();
-  j = undefined;
-}, 30_000);
-
-const open = async () => {
-  j = await openJourney({ sample: 'iro', procedureId: 'iro-drp' });
-  await j.advanceTo('2027-01-11T09:30:00.000Z');
-  return j;
-};
+const open = journeyPerTest({ sample: 'iro', procedureId: 'iro-drp' });
 
 describe('IRO DRP: the CAFCASS referral, end to end', () => {
   it('CAFCASS: after the Chief Executive, the IRO gets the referral to send by Egress; Concord records when it went and its outcome, and emails no one at CAFCASS', async () => {

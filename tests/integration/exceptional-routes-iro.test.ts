@@ -10,9 +10,9 @@
  * meeting (re-booked inside the stage's 5 working days); the 20 working days overall passing.
  */
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { textOf } from '../bot/harness.ts';
-import { type Journey, openJourney, plain, recordKinds } from '../support/journey.ts';
+import { journeyPerTest, plain, recordKinds } from '../support/journey.ts';
 
 const RAISE = {
   raiser: 'northborough-cssu-iro',
@@ -21,17 +21,7 @@ const RAISE = {
 } as const;
 const IRO = 'northborough-cssu-iro';
 
-let j: Journey | undefined;
-afterEach(async () => {
-  await j?.close();
-  j = undefined;
-}, 30_000);
-
-const open = async () => {
-  j = await openJourney({ sample: 'iro', procedureId: 'iro-drp' });
-  await j.advanceTo('2027-01-11T09:30:00.000Z');
-  return j;
-};
+const open = journeyPerTest({ sample: 'iro', procedureId: 'iro-drp' });
 
 describe('IRO DRP: the exceptional routes, end to end', () => {
   it('LAC Review: resolved at Stage 1, the IRO is told it is due within 4 weeks and reminded a week before', async () => {

@@ -9,9 +9,9 @@
  * 25 working days passing.
  */
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { textOf } from '../bot/harness.ts';
-import { type Journey, openJourney, plain, recordKinds } from '../support/journey.ts';
+import { journeyPerTest, plain, recordKinds } from '../support/journey.ts';
 
 const RAISE = {
   raiser: 'nel-childrens-practitioner',
@@ -22,17 +22,7 @@ const PRACTITIONER = 'nel-childrens-practitioner';
 const PARTY_2 = 'practitioner@nel-health.example';
 const PANEL = 'panel@nel-boards.example';
 
-let j: Journey | undefined;
-afterEach(async () => {
-  await j?.close();
-  j = undefined;
-}, 30_000);
-
-const open = async () => {
-  j = await openJourney({ sample: 'nel', procedureId: 'nel-lscb-sab' });
-  await j.advanceTo('2027-01-11T09:30:00.000Z');
-  return j;
-};
+const open = journeyPerTest({ sample: 'nel', procedureId: 'nel-lscb-sab' });
 
 describe('NEL LSCB/SAB: the exceptional routes, end to end', () => {
   it('agreed at Stage 1: party 2 answers the approach, the outcome is confirmed to them in writing on that thread, and heads of service get the policy-change step', async () => {

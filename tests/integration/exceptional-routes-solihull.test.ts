@@ -11,8 +11,8 @@
  * tests/integration/solihull-stage-4-meeting.test.ts.
  */
 
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Journey, openJourney, recordKinds } from '../support/journey.ts';
+import { describe, expect, it } from 'vitest';
+import { journeyPerTest, recordKinds } from '../support/journey.ts';
 
 const RAISE = {
   raiser: 'solihull-adults-staff-member',
@@ -23,17 +23,7 @@ const STAFF = 'solihull-adults-staff-member';
 const HEALTH_STAFF = 'staff.member@solihull-health.example';
 const INDEPENDENT_CHAIR = 'independent.chair@ssab-chair.example';
 
-let j: Journey | undefined;
-afterEach(async () => {
-  await j?.close();
-  j = undefined;
-}, 30_000);
-
-const open = async () => {
-  j = await openJourney({ sample: 'solihull', procedureId: 'solihull-ssab' });
-  await j.advanceTo('2027-01-11T09:30:00.000Z');
-  return j;
-};
+const open = journeyPerTest({ sample: 'solihull', procedureId: 'solihull-ssab' });
 
 describe('Solihull SSAB: the exceptional routes, end to end', () => {
   it('Stage 1 passes its 5 working days unanswered: the staff member is told; the late answer is still kept, agreed, confirmed in writing, and the learning referral follows', async () => {

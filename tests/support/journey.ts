@@ -15,7 +15,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { refusalText } from '../../src/cards/wording/refusals.ts';
 import type { DisputeEvent, DisputeState, PersonRef, Refusal } from '../../src/domain/dispute/types.ts';
 import { caseFileOf } from '../../src/export/case-file.ts';
@@ -397,4 +397,21 @@ export async function openJourney(options: { sample: string; procedureId: string
 /** The text of a record entry line as the export keeps it, for assertions on the exported record. */
 export function recordKinds(e: Awaited<ReturnType<Journey['exported']>>): string[] {
   return e.records.map((r) => r.entry.kind ?? 'legacy');
+}
+
+/**
+ * One journey per test: the returned `open()` starts a sample's app at Monday 11 January 2027,
+ * 09:30, and the journey is closed after each test (call at the top of a test file).
+ */
+export function journeyPerTest(options: { sample: string; procedureId: string }): () => Promise<Journey> {
+  let j: Journey | undefined;
+  afterEach(async () => {
+    await j?.close();
+    j = undefined;
+  }, 30_000);
+  return async () => {
+    j = await openJourney(options);
+    await j.advanceTo('2027-01-11T09:30:00.000Z');
+    return j;
+  };
 }
