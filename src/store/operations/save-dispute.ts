@@ -19,6 +19,24 @@ export function disputePeople(state: DisputeState): string[] {
   return [...ids].sort();
 }
 
+/** A dispute's row, as `saveDispute` and `writeDecision` both write it. */
+export function disputeColumns(state: DisputeState, at: Date, version: number) {
+  return {
+    procedure_id: state.procedureId,
+    procedure_version: state.procedureVersion,
+    status: state.status,
+    stage_id: state.stage.id,
+    phase: state.stage.phase,
+    case_reference: state.caseReference,
+    owner_id: state.owner?.id ?? null,
+    state: json(state),
+    next_due: state.status === 'open' ? state.stage.due : null,
+    updated_at: at,
+    version,
+    people: disputePeople(state),
+  };
+}
+
 export async function saveDispute(
   trx: Db,
   dispute: {
@@ -30,20 +48,7 @@ export async function saveDispute(
   },
 ): Promise<boolean> {
   const { state, at } = dispute;
-  const columns = {
-    procedure_id: state.procedureId,
-    procedure_version: state.procedureVersion,
-    status: state.status,
-    stage_id: state.stage.id,
-    phase: state.stage.phase,
-    case_reference: state.caseReference,
-    owner_id: state.owner?.id ?? null,
-    state: json(state),
-    next_due: state.status === 'open' ? state.stage.due : null,
-    updated_at: at,
-    version: dispute.version,
-    people: disputePeople(state),
-  };
+  const columns = disputeColumns(state, at, dispute.version);
   if (dispute.expectedVersion === null) {
     await trx
       .insertInto('disputes')

@@ -25,7 +25,7 @@ import type {
 import type { Database, Db } from '../schema.ts';
 import { json } from '../schema.ts';
 import { cancelTimer } from './cancel-timer.ts';
-import { disputePeople } from './save-dispute.ts';
+import { disputeColumns } from './save-dispute.ts';
 import { setTimer } from './set-timer.ts';
 
 type TimerEffect = Extract<Effect, { type: 'set-timer' | 'cancel-timer' }>;
@@ -83,20 +83,7 @@ export async function writeDecision(trx: Db, write: DecisionWrite): Promise<bool
   if (together)
     for (const t of timers) if (t.type === 'set-timer') timerRows.set(t.key, timerRow(disputeId, t, at));
 
-  const columns = {
-    procedure_id: state.procedureId,
-    procedure_version: state.procedureVersion,
-    status: state.status,
-    stage_id: state.stage.id,
-    phase: state.stage.phase,
-    case_reference: state.caseReference,
-    owner_id: state.owner?.id ?? null,
-    state: json(state),
-    next_due: state.status === 'open' ? state.stage.due : null,
-    updated_at: at,
-    version: write.version,
-    people: disputePeople(state),
-  };
+  const columns = disputeColumns(state, at, write.version);
 
   // Kysely's `with` gives a new builder type per CTE; the optional ones are chained loosely here,
   // and the statement's output is the final select's (`written.id`).
