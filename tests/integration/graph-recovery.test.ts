@@ -47,3 +47,54 @@ describe('a refused access token', () => {
     ).toBe(after);
   });
 });
+
+describe('a subscription create whose answer was lost', () => {
+  interface Listed {
+    id: string;
+    resource: string;
+    notificationUrl: string;
+  }
+  const ours = async (resource: string) =>
+    (await w.h.admin<{ value: Listed[] }>('GET', '/subscriptions')).value.filter(
+      (s) =>
+        s.resource.toLowerCase() === resource &&
+        s.notificationUrl === `${w.webhookUrl}/api/graph/notifications`,
+    );
+
+  it('leaves no stray: the retry deletes the subscription Graph made but the store never heard of', async () => {
+    const mailbox = 'team.manager@ane.example';
+    // Graph makes the subscription, then the gateway times out (504): the answer is lost.
+    await w.h.admin('POST', '/faults/fail-next', {
+      status: 504,
+      method: 'POST',
+      pathContains: '/subscriptions',
+      afterApplying: true,
+    });
+    const first = await w.subscriptions.ensure([mailbox], 'inbox');
+    const second = first.failures.length ? await w.subscriptions.ensure([mailbox], 'inbox') : first;
+    expect(second.failures).toEqual([]);
+    const atGraph = await ours(`/users/${encodeURIComponent(mailbox)}/messages`);
+    expect(atGraph.map((s) => s.id)).toEqual(second.records.map((r) => r.id));
+    expect(
+      (await w.subscriptionStore.list()).filter((r) => r.mailbox === mailbox && r.kind === 'inbox'),
+    ).toHaveLength(1);
+  });
+
+  it('after a crash between the create and the store, the next start deletes the stray it left', async () => {
+    const mailbox = 'service.manager@ane.example';
+    const resource = `/users/${encodeURIComponent(mailbox)}/events`;
+    // The create reached Graph; the process died before it stored the record.
+    await w.h.graph.api.api('/subscriptions').post({
+      changeType: 'updated,deleted',
+      notificationUrl: `${w.webhookUrl}/api/graph/notifications`,
+      lifecycleNotificationUrl: `${w.webhookUrl}/api/graph/lifecycle`,
+      resource,
+      expirationDateTime: new Date(Date.now() + 3_600_000).toISOString(),
+      clientState: 'i1.lost-with-the-process',
+    });
+    expect(await ours(resource)).toHaveLength(1);
+    const { records, failures } = await w.subscriptions.ensure([mailbox], 'events');
+    expect(failures).toEqual([]);
+    expect((await ours(resource)).map((s) => s.id)).toEqual(records.map((r) => r.id));
+  });
+});
