@@ -3,6 +3,7 @@
  * by webhook and by delta after a dropped notification, the acknowledgement on the thread, idempotent
  * sending, and the webhook's refusals (wrong clientState, forged mailbox).
  */
+import { DEFAULT_FAULTS } from '@concord/m365-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, bundledCalendar } from '../../src/domain/calendar/index.ts';
 import { DISPUTE_HEADER, EFFECT_KEY_PROPERTY, IMMUTABLE_IDS } from '../../src/graph/ids.ts';
@@ -242,7 +243,7 @@ describe('send is asynchronous (Sent Items a moment later)', () => {
       expect(later.ok && later.events?.[0]).toMatchObject({ type: 'message-sent' });
       expect(await sent(to, disputeId)).toHaveLength(1);
     } finally {
-      await w.h.admin('PUT', '/faults', { sendDelayMs: 0 });
+      await w.h.admin('PUT', '/faults', { sendDelayMs: DEFAULT_FAULTS.sendDelayMs });
     }
   });
 
