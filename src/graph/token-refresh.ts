@@ -69,6 +69,8 @@ export class TokenRefreshHandler implements Middleware {
     // A body that was a stream cannot be sent twice; Concord sends strings (JSON) only.
     if (!token || (context.options?.body !== undefined && typeof context.options.body !== 'string')) return;
     this.sink.refused(token);
+    // The refused answer is not read any further: free its body (and so its connection).
+    await response.body?.cancel().catch(() => undefined);
     dropAuthorization(context);
     await this.next.execute(context);
   }
