@@ -24,7 +24,7 @@
  * All calls ask for immutable ids, so the draft keeps its id when it moves to Sent Items.
  */
 
-import { type Client, ResponseType, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import { type Client, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import type { Effect, PersonRef } from '../domain/dispute/types.ts';
 import { renderEmail } from '../email/render.ts';
 import { emailViewOf } from '../email/wording.ts';
@@ -67,10 +67,7 @@ export interface GraphMailOptions {
   readonly senderPolicy?: SenderPolicy;
   /** The organisation's shared mailbox, if it has one (from the directory). */
   readonly sharedMailboxOf?: (person: PersonRef) => string | undefined;
-  /**
-   * Only when Graph's answer has no `Date` header: the clock compared with a found draft's
-   * `lastModifiedDateTime` (Exchange's Date is used otherwise). Default the system clock.
-   */
+  /** The clock compared with a found draft's `lastModifiedDateTime`. Default the system clock. */
   readonly now?: () => Date;
   /** How long a tagged draft may still be on its way after `send` (default 2 minutes). */
   readonly sendSettleMs?: number;
@@ -148,41 +145,16 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
     return list.map((p) => ({ emailAddress: { address: p.email, name: p.name } }));
   }
 
-  /**
-   * The item tagged with the effect key, and Exchange's own "now" (the answer's `Date` header): a
-   * draft's age is measured on Exchange's clock, the one its `lastModifiedDateTime` is in, never on
-   * Concord's (a test clock, or a skewed host, would make a draft on its way look old and send it
-   * twice).
-   */
-  async function findTagged(
-    mailbox: string,
-    key: string,
-  ): Promise<{ item: MessageJson | undefined; exchangeNow: number }> {
-    const raw = (await client
+  async function findTagged(mailbox: string, key: string): Promise<MessageJson | undefined> {
+    const result = (await client
       .api(`${userPath(mailbox)}/messages`)
       .headers(PREFER)
       .filter(filterParam(extendedPropertyFilter(EFFECT_KEY_PROPERTY, key)))
       .select('id,isDraft,internetMessageId,conversationId,lastModifiedDateTime')
       .top(5)
-      .responseType(ResponseType.RAW)
-      .get()) as Response;
-    const body = (await raw.json().catch(() => ({}))) as {
-      value?: MessageJson[];
-      error?: { code?: string; message?: string };
-    };
-    if (!raw.ok)
-      throw new GraphStatusError(
-        raw.status,
-        body.error?.code ?? null,
-        body.error?.message ?? raw.statusText,
-        Object.fromEntries(raw.headers),
-      );
-    const items = body.value ?? [];
-    const date = Date.parse(raw.headers.get('date') ?? '');
-    return {
-      item: items.find((m) => m.isDraft === false) ?? items[0],
-      exchangeNow: Number.isNaN(date) ? now().getTime() : date,
-    };
+      .get()) as { value?: MessageJson[] };
+    const items = result.value ?? [];
+    return items.find((m) => m.isDraft === false) ?? items[0];
   }
 
   async function findByInternetMessageId(mailbox: string, internetMessageId: string) {
@@ -238,15 +210,14 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
       const cc =
         shared && !effect.cc.some((p) => p.id === effect.from.id) ? [...effect.cc, effect.from] : effect.cc;
 
-      const found = meta.firstAttempt ? undefined : await findTagged(mailbox, effect.key);
-      const existing = found?.item;
+      const existing = meta.firstAttempt ? undefined : await findTagged(mailbox, effect.key);
       if (existing?.isDraft === false && existing.internetMessageId) {
         log.info({ key: effect.key, mailbox }, 'email already sent; nothing to do');
         return sent(mailbox, existing, true, false);
       }
 
       if (existing?.isDraft) {
-        const age = (found?.exchangeNow ?? now().getTime()) - Date.parse(existing.lastModifiedDateTime ?? '');
+        const age = now().getTime() - Date.parse(existing.lastModifiedDateTime ?? '');
         if (Number.isFinite(age) && age < settleMs) {
           log.info(
             { key: effect.key, mailbox },

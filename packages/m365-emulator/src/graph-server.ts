@@ -253,8 +253,6 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
         'request-id': requestId,
         'client-request-id': header(req, 'client-request-id') ?? requestId,
         'cache-control': 'private',
-        // Exchange's clock, as Graph's Date header is: the one its item timestamps are in.
-        date: services.state.clock.now().toUTCString(),
       };
       const verified = await authenticate(req);
       const auth =
