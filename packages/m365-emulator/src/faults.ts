@@ -54,8 +54,8 @@ export interface FaultConfig {
   /**
    * `send` is asynchronous in Exchange (202 Accepted; the item reaches Sent Items, and the
    * recipients, a moment later). For this many ms after `send` the item is still a draft in Drafts.
-   * Default 150: Microsoft documents the 202 but not the delay; a moment that keeps tests fast. 0
-   * moves and delivers at once.
+   * 0 (the default) moves and delivers at once; docs/graph.md ("send is asynchronous") says why the
+   * default is not a realistic delay yet.
    */
   readonly sendDelayMs: number;
   /** Seed for a repeatable fault sequence; unset means Math.random. */
@@ -75,7 +75,7 @@ export const DEFAULT_FAULTS: FaultConfig = {
   dropNotificationRate: 0,
   retryAfterSeconds: 1,
   mailboxConcurrency: 4,
-  sendDelayMs: 150,
+  sendDelayMs: 0,
   mailboxes: {},
 };
 
