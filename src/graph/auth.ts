@@ -88,17 +88,49 @@ export function msalConfiguration(credentials: AppCredentials): Configuration {
 }
 
 /**
+ * A token provider that can be told Graph refused a token. msal-node serves a cached token until
+ * shortly before its `exp`, so a token Graph refuses earlier (401 `InvalidAuthenticationToken`:
+ * clock skew, a revoked grant, a rotated credential) would be handed out again for up to an hour.
+ */
+export interface RefreshableTokenProvider extends AuthenticationProvider {
+  /**
+   * Graph refused `token` (401): the next `getAccessToken` that would return it asks Entra for a new
+   * one instead (msal-node `skipCache`). Requests that saw the same token refused share one refresh.
+   */
+  refused(token: string): void;
+}
+
+/**
  * A graph-client `AuthenticationProvider` backed by msal-node client credentials.
  * @example const auth = createAppTokenProvider({ tenantId, clientId, credential: { kind: 'secret', secret }, authorityHost });
  */
-export function createAppTokenProvider(credentials: AppCredentials): AuthenticationProvider {
+export function createAppTokenProvider(credentials: AppCredentials): RefreshableTokenProvider {
   const cca = new ConfidentialClientApplication(msalConfiguration(credentials));
   const scopes = [credentials.scope ?? 'https://graph.microsoft.com/.default'];
+  const refusedTokens = new Set<string>();
+  let refreshing: Promise<string> | undefined;
+
+  async function acquire(skipCache: boolean): Promise<string> {
+    const result = await cca.acquireTokenByClientCredential({ scopes, ...(skipCache ? { skipCache } : {}) });
+    if (!result?.accessToken) throw new Error('msal-node returned no access token');
+    return result.accessToken;
+  }
+
   return {
     async getAccessToken() {
-      const result = await cca.acquireTokenByClientCredential({ scopes });
-      if (!result?.accessToken) throw new Error('msal-node returned no access token');
-      return result.accessToken;
+      if (refreshing) return refreshing;
+      const token = await acquire(false);
+      if (!refusedTokens.has(token)) return token;
+      // The cache still holds the refused token: one forced acquisition, shared, replaces it there.
+      refreshing ??= acquire(true).finally(() => {
+        refreshing = undefined;
+      });
+      return refreshing;
+    },
+    refused(token) {
+      refusedTokens.add(token);
+      // Only recent refusals matter (the cache holds one token per scope); keep the set small.
+      if (refusedTokens.size > 8) refusedTokens.delete(refusedTokens.values().next().value as string);
     },
   };
 }

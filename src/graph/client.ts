@@ -1,8 +1,9 @@
 /**
  * The Graph client: graph-client 3 with an explicit middleware chain
  *
- *   auth (token from msal-node) → RetryHandler (429/503/504, honours Retry-After) → per-mailbox limiter
- *   (≤ 4 in flight) → HTTP
+ *   token refresh (one retry with a new token on 401 InvalidAuthenticationToken) → auth (token from
+ *   msal-node) → RetryHandler (429/503/504, honours Retry-After) → per-mailbox limiter (≤ 4 in flight)
+ *   → HTTP
  *
  * `customHosts` always includes the GRAPH_BASE_URL host: graph-client attaches tokens only to
  * graph.microsoft.com and the custom hosts, and only over https.
@@ -31,11 +32,13 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { Agent } from 'undici';
 import { createMailboxLimiter, type MailboxLimiter } from './mailbox-limiter.ts';
+import { TokenRefreshHandler, type TokenRefusalSink } from './token-refresh.ts';
 
 export interface GraphClientOptions {
   /** GRAPH_BASE_URL, e.g. https://graph.microsoft.com/v1.0 */
   readonly baseUrl: string;
-  readonly auth: AuthenticationProvider;
+  /** With `refused` (createAppTokenProvider's), a token Graph refuses is replaced and the request sent again once. */
+  readonly auth: AuthenticationProvider & Partial<TokenRefusalSink>;
   /** Hosts besides the base URL's that may receive the token. */
   readonly customHosts?: readonly string[];
   /** Per-mailbox concurrency (default 4). */
@@ -93,10 +96,16 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   auth.setNext(retry);
   retry.setNext(limiter);
   limiter.setNext(http);
+  const refused = options.auth.refused?.bind(options.auth);
+  let first: AuthenticationHandler | TokenRefreshHandler = auth;
+  if (refused) {
+    first = new TokenRefreshHandler({ refused });
+    first.setNext(auth);
+  }
 
   const dispatcher = createGraphDispatcher(options.extraCa);
   const api = Client.initWithMiddleware({
-    middleware: auth,
+    middleware: first,
     baseUrl: root,
     defaultVersion: version,
     customHosts: new Set([base.hostname, ...(options.customHosts ?? [])]),

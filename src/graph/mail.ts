@@ -11,8 +11,11 @@
  *    internetMessageId in the mailbox, so In-Reply-To/References are right) or a new message.
  *    A new message is tagged (extended properties: effect key, dispute id) at creation. A reply is
  *    tagged by a PATCH straight after `createReply`: Microsoft documents extended properties on
- *    create and update, not inside createReply's `message`. A crash between the two leaves an
- *    untagged draft that is never sent; the retry makes a new one.
+ *    create and update, not inside createReply's `message`. A crash between the two (or a
+ *    createReply whose answer was lost) leaves an untagged reply draft; a retry that finds nothing
+ *    tagged looks in Drafts for it (same conversation, same subject and recipients, no effect key),
+ *    tags it and sends it, and deletes any further copy, rather than making another. Neither create
+ *    is retried in-process on 504, which can come after the draft was made.
  * 4. Keep `internetMessageId` and `conversationId`, then `POST …/send`.
  * `send` is asynchronous (202 Accepted; the item reaches Sent Items a moment later), so a retry that
  * finds the tagged item still a draft, modified less than `sendSettleMs` ago, does not send it again:
@@ -116,6 +119,22 @@ const SEND_RETRY = new RetryHandlerOptions(
   (_delay, _attempt, _request, _options, response) => response.status !== 504,
 );
 
+/** Creating a draft: retried in-process on 429 and 503, not on 504 (the draft may exist). */
+const CREATE_RETRY = new RetryHandlerOptions(
+  3,
+  3,
+  (_delay, _attempt, _request, _options, response) => response.status !== 504,
+);
+
+interface DraftJson extends MessageJson {
+  subject?: string;
+  toRecipients?: { emailAddress?: { address?: string } }[];
+  singleValueExtendedProperties?: { id: string; value: string }[];
+}
+
+const addressSet = (list: readonly { emailAddress?: { address?: string } }[] | undefined) =>
+  [...new Set((list ?? []).map((r) => r.emailAddress?.address?.toLowerCase() ?? ''))].sort().join(';');
+
 export function createGraphMail(options: GraphMailOptions): GraphMail {
   const { client } = options;
   const now = options.now ?? (() => new Date());
@@ -143,10 +162,44 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
       .api(`${userPath(mailbox)}/messages`)
       .headers(PREFER)
       .filter(filterParam(`internetMessageId eq ${odataString(internetMessageId)}`))
-      .select('id')
+      .select('id,conversationId')
       .top(1)
-      .get()) as { value?: { id: string }[] };
+      .get()) as { value?: { id: string; conversationId?: string }[] };
     return result.value?.[0];
+  }
+
+  /**
+   * Reply drafts an earlier attempt made but never tagged: in Drafts, in the conversation, with this
+   * email's subject and recipients, and no effect key (each candidate's tag is read with the
+   * documented `$expand=singleValueExtendedProperties($filter=id eq '…')`, so another effect's
+   * tagged draft is never taken).
+   */
+  async function untaggedReplyDrafts(
+    mailbox: string,
+    conversationId: string,
+    subject: string,
+    to: readonly PersonRef[],
+  ): Promise<DraftJson[]> {
+    const listed = (await client
+      .api(`${userPath(mailbox)}/mailFolders('drafts')/messages`)
+      .headers(PREFER)
+      .filter(filterParam(`conversationId eq ${odataString(conversationId)}`))
+      .select('id,isDraft,subject,toRecipients,internetMessageId,conversationId,lastModifiedDateTime')
+      .top(10)
+      .get()) as { value?: DraftJson[] };
+    const wantedTo = addressSet(to.map((p) => ({ emailAddress: { address: p.email } })));
+    const found: DraftJson[] = [];
+    for (const d of listed.value ?? []) {
+      if (d.isDraft === false || d.subject !== subject || addressSet(d.toRecipients) !== wantedTo) continue;
+      const tagged = (await client
+        .api(`${userPath(mailbox)}/messages/${encodeURIComponent(d.id)}`)
+        .headers(PREFER)
+        .select('id')
+        .expand(`singleValueExtendedProperties($filter=id eq ${odataString(EFFECT_KEY_PROPERTY)})`)
+        .get()) as DraftJson;
+      if (!tagged.singleValueExtendedProperties?.length) found.push(d);
+    }
+    return found;
   }
 
   return {
@@ -197,10 +250,23 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
           : undefined;
         if (original) {
           threaded = true;
-          const reply = (await client
-            .api(`${userPath(mailbox)}/messages/${encodeURIComponent(original.id)}/createReply`)
-            .headers(PREFER)
-            .post({ message })) as MessageJson;
+          // A retry: an earlier attempt may have made the reply draft and died before tagging it.
+          const orphans =
+            !meta.firstAttempt && original.conversationId
+              ? await untaggedReplyDrafts(mailbox, original.conversationId, subject, effect.to)
+              : [];
+          const [adopted, ...extra] = orphans;
+          for (const copy of extra)
+            await client.api(`${userPath(mailbox)}/messages/${encodeURIComponent(copy.id)}`).delete();
+          if (adopted)
+            log.info({ key: effect.key, mailbox }, 'untagged reply draft from an earlier attempt reused');
+          const reply =
+            adopted ??
+            ((await client
+              .api(`${userPath(mailbox)}/messages/${encodeURIComponent(original.id)}/createReply`)
+              .headers(PREFER)
+              .middlewareOptions([CREATE_RETRY])
+              .post({ message })) as MessageJson);
           options.ownItems?.remember(mailbox, reply.id);
           await client
             .api(`${userPath(mailbox)}/messages/${encodeURIComponent(reply.id)}`)
@@ -216,6 +282,7 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
           draft = (await client
             .api(`${userPath(mailbox)}/messages`)
             .headers(PREFER)
+            .middlewareOptions([CREATE_RETRY])
             .post({ ...message, ...tags })) as MessageJson;
           options.ownItems?.remember(mailbox, draft.id);
         }

@@ -13,13 +13,14 @@
  * The same message is processed once per process (webhook and delta may both see it); `decide`
  * refuses any duplicate that slips through.
  *
- * `catchUp(mailbox)` runs a delta query on the inbox from the stored delta link, pages to the end,
- * processes what is new and stores the new delta link with a watermark (the newest receivedDateTime
- * seen, less an hour). A new round (no link, or Graph answered 410 `SyncStateNotFound` because the
- * token expired) lists only messages created in the inbox since the watermark
- * (`changeType=created&$filter=receivedDateTime ge …`), or since `firstSyncDays` ago on a mailbox's
- * first sync: never a manager's whole inbox history. It runs at start, on a `missed` lifecycle
- * event, and whenever the scheduler calls `catchUpAll`.
+ * `catchUp(mailbox)` runs a delta query on each folder a reply can be filed in on delivery, the Inbox
+ * and Junk Email (message delta works per folder: `mailFolders/{id}/messages/delta`), from that
+ * folder's stored delta link, pages to the end, processes what is new and stores the folder's new
+ * delta link with a watermark (the newest receivedDateTime seen, less an hour). A new round (no link,
+ * or Graph answered 410 `SyncStateNotFound` because the token expired) lists only messages created
+ * in that folder since the watermark (`changeType=created&$filter=receivedDateTime ge …`), or since
+ * `firstSyncDays` ago on the folder's first sync: never a manager's whole mailbox history. It runs at
+ * start, on a `missed` lifecycle event, and whenever the scheduler calls `catchUpAll`.
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { replyText } from '../email/reply-text.ts';
@@ -77,6 +78,19 @@ interface GraphMessage {
   uniqueBody?: { contentType: string; content: string };
   internetMessageHeaders?: { name: string; value: string }[];
 }
+
+/**
+ * The folders catch-up reads: where Exchange files a reply on delivery. The mailbox-wide subscription
+ * also sees mail a rule moves elsewhere, but a lost notification for such a folder is not caught up.
+ */
+export const CATCH_UP_FOLDERS = ['inbox', 'junkemail'] as const;
+
+/**
+ * The store key of a folder's delta link and watermark: the Inbox keeps the bare mailbox (the key
+ * links were stored under before catch-up read other folders), any other folder `mailbox/folder`.
+ */
+export const deltaKey = (mailbox: string, folder: string) =>
+  folder === 'inbox' ? mailbox.toLowerCase() : `${mailbox.toLowerCase()}/${folder}`;
 
 /** What delta lists: enough to skip drafts and Concord's own copies without reading anything. */
 const DELTA_SELECT = 'id,isDraft,internetMessageId,conversationId,receivedDateTime';
@@ -266,52 +280,67 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
   }
 
   /**
-   * A new round: messages created in the inbox and received at or after `from`, listed by id and
+   * A new round: messages created in the folder and received at or after `from`, listed by id and
    * metadata only (message delta supports `changeType` and `$filter=receivedDateTime ge {value}`).
    */
-  const freshRound = (mailbox: string, from: Date) =>
-    `${userPath(mailbox)}/mailFolders('inbox')/messages/delta?changeType=created` +
+  const freshRound = (mailbox: string, folder: string, from: Date) =>
+    `${userPath(mailbox)}/mailFolders('${folder}')/messages/delta?changeType=created` +
     `&$filter=${encodeURIComponent(`receivedDateTime ge ${from.toISOString()}`)}&$select=${DELTA_SELECT}`;
+
+  async function catchUpFolder(m: string, folder: string) {
+    const key = deltaKey(m, folder);
+    const stored = await options.store.deltaLink(key);
+    const kept = await options.store.watermark(key);
+    const from = kept ? new Date(kept) : new Date(now().getTime() - firstSyncMs);
+    let round: Awaited<ReturnType<typeof readDelta>>;
+    let resynced = false;
+    try {
+      round = await readDelta(stored ?? freshRound(m, folder, from));
+    } catch (error) {
+      // Outlook delta tokens expire (410 SyncStateNotFound): drop the link and sync again from the
+      // watermark. What was already handled is skipped; the core refuses a reply it already has.
+      if (!stored || !isSyncStateGone(error)) throw error;
+      log.warn(
+        { mailbox: m, folder, from: from.toISOString() },
+        'delta token expired; syncing again from the watermark',
+      );
+      resynced = true;
+      round = await readDelta(freshRound(m, folder, from));
+    }
+    const toRead: string[] = [];
+    let newest = from.getTime();
+    for (const item of round.items) {
+      const received = Date.parse(item.receivedDateTime ?? '');
+      if (!Number.isNaN(received)) newest = Math.max(newest, received - WATERMARK_MARGIN_MS);
+      if (await needsReading(m, item)) toRead.push(item.id);
+    }
+    const result = await processMessages(m, toRead);
+    if (round.deltaLink)
+      await options.store.setDeltaLink(key, round.deltaLink, new Date(newest).toISOString());
+    return {
+      matched: result.matched,
+      ignored: result.ignored + (round.items.length - toRead.length),
+      seen: round.items.length,
+      resynced,
+    };
+  }
 
   return {
     processMessages,
     processAcross,
     async catchUp(mailbox) {
       const m = mailbox.toLowerCase();
-      const stored = await options.store.deltaLink(m);
-      const kept = await options.store.watermark(m);
-      const from = kept ? new Date(kept) : new Date(now().getTime() - firstSyncMs);
-      let round: Awaited<ReturnType<typeof readDelta>>;
-      let resynced = false;
-      try {
-        round = await readDelta(stored ?? freshRound(m, from));
-      } catch (error) {
-        // Outlook delta tokens expire (410 SyncStateNotFound): drop the link and sync again from the
-        // watermark. What was already handled is skipped; the core refuses a reply it already has.
-        if (!stored || !isSyncStateGone(error)) throw error;
-        log.warn(
-          { mailbox: m, from: from.toISOString() },
-          'delta token expired; syncing again from the watermark',
-        );
-        resynced = true;
-        round = await readDelta(freshRound(m, from));
+      const total = { matched: 0, ignored: 0, seen: 0, resynced: false };
+      // One folder after the other: each keeps its own link, so a failure in the second leaves the
+      // first's progress stored, and the mailbox's retry starts the second again.
+      for (const folder of CATCH_UP_FOLDERS) {
+        const r = await catchUpFolder(m, folder);
+        total.matched += r.matched;
+        total.ignored += r.ignored;
+        total.seen += r.seen;
+        total.resynced ||= r.resynced;
       }
-      const toRead: string[] = [];
-      let newest = from.getTime();
-      for (const item of round.items) {
-        const received = Date.parse(item.receivedDateTime ?? '');
-        if (!Number.isNaN(received)) newest = Math.max(newest, received - WATERMARK_MARGIN_MS);
-        if (await needsReading(m, item)) toRead.push(item.id);
-      }
-      const result = await processMessages(m, toRead);
-      if (round.deltaLink)
-        await options.store.setDeltaLink(m, round.deltaLink, new Date(newest).toISOString());
-      return {
-        matched: result.matched,
-        ignored: result.ignored + (round.items.length - toRead.length),
-        seen: round.items.length,
-        resynced,
-      };
+      return total;
     },
   };
 }

@@ -16,12 +16,22 @@
  * in the store again inside the claim, so a second instance adopts the first one's subscription
  * instead of making another; `find` reads the store when a notification names a subscription the
  * cache does not know (another instance made it), and `renewDue` starts from the store.
+ *
+ * Strays: a create whose answer was lost (a 504 or a timeout after Graph made the subscription, or a
+ * crash before the record was stored) leaves a subscription at Graph that the store does not know;
+ * its notifications would be dropped as "unknown subscription" until it expired, days later. So,
+ * while holding the slot's claim, a create first lists the app's subscriptions (`GET
+ * /subscriptions`, which for an app returns the subscriptions it made in the tenant) and deletes
+ * those for our notificationUrl and this slot's resource that the store does not hold, and it does
+ * the same straight after a create that failed in a way Graph may have carried out. The create
+ * itself is not retried in-process on 504 (graph-client's RetryHandler would make a second one).
+ * One listing serves a whole `ensure` or `renewDue` pass.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client } from '@microsoft/microsoft-graph-client';
+import { type Client, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../log/index.ts';
-import { isNotFound } from './errors.ts';
+import { classifyGraphError, isNotFound } from './errors.ts';
 import { IMMUTABLE_IDS, userPath } from './ids.ts';
 import type { MailboxTask } from './mailbox-health.ts';
 import type { SubscriptionRecord, SubscriptionStore } from './ports.ts';
@@ -61,6 +71,25 @@ export interface SubscriptionManagerOptions {
 
 /** A claim outlives a create (validation handshake included) with room to spare, then lapses. */
 const CLAIM_MS = 60_000;
+
+/** The create is retried in-process on 429 and 503 (refused before Graph acted) but not on 504. */
+const CREATE_RETRY = new RetryHandlerOptions(
+  3,
+  3,
+  (_delay, _attempt, _request, _options, response) => response.status !== 504,
+);
+
+/** A subscription as `GET /subscriptions` lists it (the fields Concord reads). */
+interface GraphSubscription {
+  readonly id: string;
+  readonly resource?: string;
+  readonly notificationUrl?: string;
+}
+
+/** The app's subscriptions at Graph, read at most once per pass (undefined: not read yet). */
+interface Listing {
+  subscriptions?: Promise<GraphSubscription[]>;
+}
 
 export type LifecycleAction =
   | { readonly kind: 'renewed'; readonly record: SubscriptionRecord }
@@ -118,6 +147,57 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
     return user.id;
   }
 
+  /** Every subscription the app has at Graph, following nextLinks. */
+  async function listAtGraph(): Promise<GraphSubscription[]> {
+    const all: GraphSubscription[] = [];
+    let page = (await client.api('/subscriptions').get()) as {
+      value?: GraphSubscription[];
+      '@odata.nextLink'?: string;
+    };
+    for (;;) {
+      all.push(...(page.value ?? []));
+      const next = page['@odata.nextLink'];
+      if (!next) return all;
+      page = (await client.api(next).get()) as typeof page;
+    }
+  }
+
+  /** `users/{address or id}/{collection}`, lower-case, without a leading slash or version. */
+  const normalResource = (resource: string) =>
+    decodeURIComponent(resource.replace(/^https?:\/\/[^/]+/i, '').replace(/^\/?v1\.0\//i, ''))
+      .replace(/^\/+/, '')
+      .toLowerCase();
+
+  /**
+   * Deletes this slot's subscriptions at Graph that the store does not hold: ours (same
+   * notificationUrl and resource, the mailbox named by address or id) and unknown, so made by a
+   * create whose answer was lost. Call only while holding the slot's claim.
+   */
+  async function removeStrays(mailbox: string, kind: SubscriptionRecord['kind'], listing: Listing) {
+    listing.subscriptions ??= listAtGraph();
+    const atGraph = await listing.subscriptions;
+    const mailboxId = mailboxIds.get(mailbox);
+    const wanted = new Set(
+      [mailbox, mailboxId]
+        .filter((m): m is string => Boolean(m))
+        .map((m) => normalResource(resourceOf(m, kind))),
+    );
+    const known = new Set((await store.list()).map((r) => r.id));
+    for (const sub of atGraph) {
+      if (known.has(sub.id) || sub.notificationUrl !== options.notificationUrl) continue;
+      if (!sub.resource || !wanted.has(normalResource(sub.resource))) continue;
+      try {
+        await client.api(`/subscriptions/${encodeURIComponent(sub.id)}`).delete();
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+      log.warn(
+        { subscriptionId: sub.id, mailbox, kind },
+        'stray subscription deleted (its create lost its answer)',
+      );
+    }
+  }
+
   async function createNew(mailbox: string, kind: SubscriptionRecord['kind']): Promise<SubscriptionRecord> {
     const clientState = `${IMMUTABLE_CLIENT_STATE_MARK}${randomBytes(32).toString('base64url')}`;
     const resource = resourceOf(mailbox, kind);
@@ -127,6 +207,7 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
     const created = (await client
       .api('/subscriptions')
       .header('Prefer', IMMUTABLE_IDS)
+      .middlewareOptions([CREATE_RETRY])
       .post({
         changeType: kind === 'inbox' ? 'created' : 'updated,deleted',
         notificationUrl: options.notificationUrl,
@@ -174,6 +255,7 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
     mailbox: string,
     kind: SubscriptionRecord['kind'],
     except?: string,
+    listing: Listing = {},
   ): Promise<SubscriptionRecord> {
     const slot = { mailbox, kind };
     const deadline = Date.now() + claimWaitMs;
@@ -193,7 +275,22 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
         );
         return theirs;
       }
-      return await createNew(mailbox, kind);
+      await mailboxIdOf(mailbox);
+      // Best effort: a listing that fails must not stop the create.
+      await removeStrays(mailbox, kind, listing).catch((e: unknown) =>
+        log.warn({ mailbox, kind, error: String(e) }, 'could not look for a stray subscription'),
+      );
+      try {
+        return await createNew(mailbox, kind);
+      } catch (error) {
+        // A 504, a timeout or a dropped connection may come after Graph made the subscription.
+        const failure = classifyGraphError(error);
+        if (failure.status === null || failure.status >= 500)
+          await removeStrays(mailbox, kind, {}).catch((e: unknown) =>
+            log.warn({ mailbox, kind, error: String(e) }, 'could not look for a stray subscription'),
+          );
+        throw error;
+      }
     } finally {
       await store.release(slot, holder);
     }
@@ -224,25 +321,29 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
     record.resource.toLowerCase() === resourceOf(record.mailbox, record.kind).toLowerCase();
 
   /** Makes sure one mailbox has a live subscription of `kind`; throws what Graph answered. */
-  async function ensureOne(mailbox: string, kind: SubscriptionRecord['kind']): Promise<SubscriptionRecord> {
+  async function ensureOne(
+    mailbox: string,
+    kind: SubscriptionRecord['kind'],
+    listing: Listing,
+  ): Promise<SubscriptionRecord> {
     const now = options.now().getTime();
     const existing = [...cache.values()].find((r) => r.mailbox === mailbox && r.kind === kind);
     if (existing && !madeWithImmutableIds(existing)) {
       await retire(existing);
-      return create(mailbox, kind, existing.id);
+      return create(mailbox, kind, existing.id, listing);
     }
     if (!existing || Date.parse(existing.expiresAt) <= now) {
       if (existing) await remove(existing);
-      return create(mailbox, kind, existing?.id);
+      return create(mailbox, kind, existing?.id, listing);
     }
     if (Date.parse(existing.expiresAt) - now < renewWithin) {
-      const action = await renew(existing);
+      const action = await renew(existing, listing);
       return 'record' in action ? action.record : existing;
     }
     return existing;
   }
 
-  async function renew(record: SubscriptionRecord): Promise<LifecycleAction> {
+  async function renew(record: SubscriptionRecord, listing: Listing = {}): Promise<LifecycleAction> {
     try {
       const updated = (await client
         .api(`/subscriptions/${encodeURIComponent(record.id)}`)
@@ -254,7 +355,7 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
     } catch (error) {
       if (!isNotFound(error)) throw error;
       await remove(record);
-      return { kind: 'recreated', record: await create(record.mailbox, record.kind, record.id) };
+      return { kind: 'recreated', record: await create(record.mailbox, record.kind, record.id, listing) };
     }
   }
 
@@ -281,10 +382,11 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
     async ensure(mailboxes, kind) {
       const records: SubscriptionRecord[] = [];
       const failures: SubscriptionFailure[] = [];
+      const listing: Listing = {};
       for (const address of mailboxes) {
         const mailbox = address.toLowerCase();
         try {
-          records.push(await ensureOne(mailbox, kind));
+          records.push(await ensureOne(mailbox, kind, listing));
         } catch (error) {
           failures.push({ mailbox, task: kind, error });
         }
@@ -297,21 +399,22 @@ export function createSubscriptionManager(options: SubscriptionManagerOptions): 
       const failures: SubscriptionFailure[] = [];
       await reload();
       const now = options.now().getTime();
+      const listing: Listing = {};
       for (const record of [...cache.values()]) {
         const legacy = !madeWithImmutableIds(record);
         if (!legacy && Date.parse(record.expiresAt) - now >= renewWithin) continue;
         try {
           if (legacy) {
             await retire(record);
-            await create(record.mailbox, record.kind, record.id);
+            await create(record.mailbox, record.kind, record.id, listing);
             recreated++;
           } else if (Date.parse(record.expiresAt) <= now) {
             // Expired: Graph has deleted it already.
             await remove(record);
-            await create(record.mailbox, record.kind, record.id);
+            await create(record.mailbox, record.kind, record.id, listing);
             recreated++;
           } else {
-            const action = await renew(record);
+            const action = await renew(record, listing);
             if (action.kind === 'renewed') renewed++;
             else recreated++;
           }

@@ -43,6 +43,7 @@ export async function startGraphHarness(options: StartEmulatorOptions = {}): Pro
       count++;
       return auth.getAccessToken();
     },
+    refused: (token: string) => auth.refused(token),
   };
   const graph = createGraphClient({
     baseUrl: m365.graphBaseUrl,

@@ -118,7 +118,18 @@ export async function startGraphWorld(
     now,
     log,
   });
-  const performer = createGraphEffectPerformer({ mail, meetings: booker, index: messageIndex, log });
+  const graphPerformer = createGraphEffectPerformer({ mail, meetings: booker, index: messageIndex, log });
+  // Exchange sends asynchronously (the emulator's default `sendDelayMs`): an email the performer sent
+  // reaches its recipients a moment later, so the world waits for that before it answers, as a test
+  // that then reads the recipient's inbox needs. A failed attempt is answered at once (a send that
+  // may still be on its way is what its retry must cope with).
+  const performer: EffectPerformer = {
+    async perform(effect, meta) {
+      const result = await graphPerformer.perform(effect, meta);
+      if (result.ok && effect.type === 'send-email') await h.m365.notifier.idle();
+      return result;
+    },
+  };
   const replies = createReplyTracker({ client: api, batch, index: messageIndex, sink, store, log });
   const meetings = createMeetingTracker({ calendar, index: meetingIndex, sink, now, log });
 

@@ -6,6 +6,8 @@
  * - A message is read by headers first; only a reply on a dispute thread has its body read.
  * - An expired token: the link is dropped and the inbox synced again from the watermark, so a reply
  *   whose notification was lost is found, and one already fed is not fed twice.
+ * - Junk Email has a delta link of its own: a reply filed there on delivery whose notification was
+ *   lost is caught up too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, bundledCalendar } from '../../src/domain/calendar/index.ts';
@@ -145,6 +147,7 @@ describe('a reply on a dispute thread', () => {
     const rounds = w.h.m365.state.requests.filter(
       (r) =>
         r.path.toLowerCase().includes(MANAGER) &&
+        r.path.toLowerCase().includes('inbox') &&
         r.path.endsWith('/messages/delta') &&
         r.query.includes('$filter'),
     );
@@ -154,5 +157,52 @@ describe('a reply on a dispute thread', () => {
     const again = await w.replies.catchUp(MANAGER);
     expect(again).toMatchObject({ matched: 0, resynced: false });
     expect(replies(disputeId)).toHaveLength(2);
+  });
+});
+
+describe('a reply filed in Junk Email', () => {
+  const disputeId = 'd-delta-junk';
+
+  it('whose notification was lost is caught up from the Junk Email folder’s own delta link', async () => {
+    const effect = stage1Email(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('south-tyneside-team-manager'),
+      due,
+    );
+    expect((await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 })).ok).toBe(true);
+    const statement = (await inbox(COUNTERPART)).find((m) =>
+      m.internetMessageHeaders.some((x) => x.name === DISPUTE_HEADER && x.value === disputeId),
+    ) as AdminMessage;
+    await w.h.admin('PUT', `/mailboxes/${MANAGER}/rules`, {
+      rules: [{ from: COUNTERPART, moveTo: 'junkemail' }],
+    });
+    try {
+      await w.h.admin('POST', '/notifications/drop', { count: 1 });
+      await w.h.admin(
+        'POST',
+        `/mailboxes/${COUNTERPART}/messages/${encodeURIComponent(statement.id)}/reply`,
+        {
+          comment: 'Filed as junk: we agree.',
+        },
+      );
+      await w.settle();
+      expect(replies(disputeId)).toHaveLength(0);
+      const result = await w.replies.catchUp(MANAGER);
+      expect(result).toMatchObject({ matched: 1, resynced: false });
+      expect(replies(disputeId).map((f) => (f.event as { text: string }).text)).toEqual([
+        'Filed as junk: we agree.',
+      ]);
+      // Junk Email keeps a delta link of its own beside the Inbox's.
+      expect(await w.subscriptionStore.deltaLink(`${MANAGER}/junkemail`)).toBeTruthy();
+      const junkRounds = w.h.m365.state.requests.filter(
+        (r) =>
+          r.path.toLowerCase().includes(MANAGER) &&
+          /mailFolders\('junkemail'\)\/messages\/delta/i.test(r.path),
+      );
+      expect(junkRounds.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await w.h.admin('PUT', `/mailboxes/${MANAGER}/rules`, { rules: [] });
+    }
   });
 });

@@ -3,6 +3,7 @@
  * by webhook and by delta after a dropped notification, the acknowledgement on the thread, idempotent
  * sending, and the webhook's refusals (wrong clientState, forged mailbox).
  */
+import { DEFAULT_FAULTS } from '@concord/m365-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, bundledCalendar } from '../../src/domain/calendar/index.ts';
 import { DISPUTE_HEADER, EFFECT_KEY_PROPERTY, IMMUTABLE_IDS } from '../../src/graph/ids.ts';
@@ -242,7 +243,7 @@ describe('send is asynchronous (Sent Items a moment later)', () => {
       expect(later.ok && later.events?.[0]).toMatchObject({ type: 'message-sent' });
       expect(await sent(to, disputeId)).toHaveLength(1);
     } finally {
-      await w.h.admin('PUT', '/faults', { sendDelayMs: 0 });
+      await w.h.admin('PUT', '/faults', { sendDelayMs: DEFAULT_FAULTS.sendDelayMs });
     }
   });
 
@@ -293,6 +294,55 @@ describe('send is asynchronous (Sent Items a moment later)', () => {
       )
     ).value;
     expect(drafts.filter((m) => header(m, DISPUTE_HEADER) === disputeId)).toHaveLength(0);
+  });
+});
+
+describe('a reply draft made but never tagged', () => {
+  const drafts = async (address: string) =>
+    (await w.h.admin<{ value: AdminMessage[] }>('GET', `/mailboxes/${address}/messages?folder=drafts`)).value;
+
+  it('a createReply whose answer was lost leaves no orphan: the retry finds the draft, tags it and sends it once', async () => {
+    const disputeId = 'd-mail-orphan';
+    const to = 'team.manager@northtyneside.example';
+    const counterpartId = 'north-tyneside-team-manager';
+    const statement = stage1Email(disputeId, w.person('ane-team-manager'), w.person(counterpartId), due);
+    expect((await w.performer.perform(statement, { key: statement.key, disputeId, attempt: 1 })).ok).toBe(
+      true,
+    );
+    const original = (await inbox(to)).find((m) => header(m, DISPUTE_HEADER) === disputeId) as AdminMessage;
+    const reply = await w.h.admin<AdminMessage>(
+      'POST',
+      `/mailboxes/${to}/messages/${encodeURIComponent(original.id)}/reply`,
+      { comment: 'Agreed.' },
+    );
+    const ack = acknowledgement(disputeId, w.person('ane-team-manager'), w.person(counterpartId), reply);
+    // Exchange makes the reply draft, then the answer is lost (as when the process dies before the tag).
+    await w.h.admin('POST', '/faults/fail-next', {
+      status: 504,
+      pathContains: '/createReply',
+      method: 'POST',
+      afterApplying: true,
+    });
+    const first = await w.performer.perform(ack, { key: ack.key, disputeId, attempt: 1 });
+    expect(first).toMatchObject({ ok: false, retryable: true });
+    const orphan = (await drafts('team.manager@ane.example')).filter(
+      (m) => header(m, DISPUTE_HEADER) === disputeId,
+    );
+    expect(orphan).toHaveLength(1);
+
+    const again = await w.performer.perform(ack, { key: ack.key, disputeId, attempt: 2 });
+    expect(again.ok).toBe(true);
+    await w.settle();
+    // One acknowledgement delivered, and no draft of it left behind for someone to send by hand.
+    const acks = (await inbox(to)).filter(
+      (m) => header(m, DISPUTE_HEADER) === disputeId && m.subject.startsWith('RE:'),
+    );
+    expect(acks).toHaveLength(1);
+    expect(
+      (await drafts('team.manager@ane.example')).filter((m) => header(m, DISPUTE_HEADER) === disputeId),
+    ).toEqual([]);
+    // It was the orphan that went (reused, not made again).
+    expect(acks[0]?.internetMessageId).toBe(orphan[0]?.internetMessageId);
   });
 });
 

@@ -254,6 +254,7 @@ export function createAdminApi(services: Services): AdminApi {
         return json(200, { ok: true });
       },
     ],
+    ['POST', /^\/faults\/expire-tokens$/, () => json(200, { expired: faults.expireTokens() })],
     [
       'POST',
       /^\/notifications\/drop$/,
@@ -383,6 +384,7 @@ const ENDPOINTS = [
   'POST /_emulator/mailboxes/{address}/busy {start, end, status?, subject?}   DELETE to clear',
   'PUT  /_emulator/mailboxes/{address}/rules {rules: [{from?, moveTo: junkemail|archive|…}]} (delivered straight there)',
   'GET|PUT /_emulator/faults   POST /_emulator/faults/fail-next {status, count?, pathContains?, method?, afterApplying?}',
+  'POST /_emulator/faults/expire-tokens   every access token sent so far is refused (401) from now on',
   'POST /_emulator/notifications/drop {count}   GET /_emulator/notifications   POST /_emulator/notifications/idle',
   'GET  /_emulator/subscriptions   POST /_emulator/subscriptions/{id}/lifecycle {event}',
   'GET|POST /_emulator/clock {now?, advanceMs?}',

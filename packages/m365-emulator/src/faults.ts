@@ -39,7 +39,8 @@ export interface FaultConfig {
   /**
    * Probability (0–1) that a Graph request is refused as if its access token had expired: 401
    * `InvalidAuthenticationToken`, "Lifetime validation failed, the token is expired.", with
-   * `WWW-Authenticate`, before anything is done.
+   * `WWW-Authenticate`, before anything is done. A token refused once stays refused, as a real
+   * expired token does: the client has to get a new one (retrying with a cached token fails again).
    */
   readonly rateExpiredToken: number;
   /** Added latency per Graph request: a fixed number of ms or a [min, max] range. */
@@ -53,7 +54,8 @@ export interface FaultConfig {
   /**
    * `send` is asynchronous in Exchange (202 Accepted; the item reaches Sent Items, and the
    * recipients, a moment later). For this many ms after `send` the item is still a draft in Drafts.
-   * 0 (the default) moves and delivers at once.
+   * 0 (the default) moves and delivers at once; docs/graph.md ("send is asynchronous") says why the
+   * default is not a realistic delay yet.
    */
   readonly sendDelayMs: number;
   /** Seed for a repeatable fault sequence; unset means Math.random. */
@@ -175,8 +177,17 @@ export interface FaultController {
   dropNextNotifications(count: number): void;
   /** A fault for this request, if one is due. */
   pick(method: string, path: string): InjectedFault | undefined;
-  /** Whether this request is refused as if its token had expired (`rateExpiredToken`). */
-  expiredToken(): boolean;
+  /**
+   * Whether this request is refused as if its token had expired: a token refused before (by
+   * `rateExpiredToken` or `expireTokens`), or one picked now at `rateExpiredToken`. `tokenId` is the
+   * token's `uti` claim.
+   */
+  expiredToken(tokenId: string): boolean;
+  /**
+   * Every token Graph has been sent so far is refused from now on, as when the tokens a client
+   * caches are past their lifetime (or revoked) while the client still holds them.
+   */
+  expireTokens(): number;
   /** How long to hold this request's connection before dropping it unanswered, if it times out. */
   timeout(): number | undefined;
   latency(): number;
@@ -218,6 +229,8 @@ export function createFaultController(initial: Partial<FaultConfig> = {}): Fault
   const oneOffs: (OneOffFault & { remaining: number })[] = [];
   let dropNext = 0;
   const inFlight = new Map<string, number>();
+  const seenTokens = new Set<string>();
+  const expiredTokens = new Set<string>();
   const stats: FaultStats = {
     throttled: 0,
     injected: 0,
@@ -274,10 +287,23 @@ export function createFaultController(initial: Partial<FaultConfig> = {}): Fault
       if (roll < config.rate429 + config.rate503 + config.rate504) return fault(504);
       return undefined;
     },
-    expiredToken() {
-      if (config.rateExpiredToken <= 0 || random() >= config.rateExpiredToken) return false;
+    expiredToken(tokenId) {
+      const expired =
+        expiredTokens.has(tokenId) || (config.rateExpiredToken > 0 && random() < config.rateExpiredToken);
+      if (!expired) {
+        seenTokens.add(tokenId);
+        return false;
+      }
+      expiredTokens.add(tokenId);
+      seenTokens.delete(tokenId);
       stats.expiredTokens++;
       return true;
+    },
+    expireTokens() {
+      const count = seenTokens.size;
+      for (const id of seenTokens) expiredTokens.add(id);
+      seenTokens.clear();
+      return count;
     },
     timeout() {
       if (config.rateTimeout <= 0 || random() >= config.rateTimeout) return undefined;

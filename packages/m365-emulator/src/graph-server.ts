@@ -254,10 +254,11 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
         'client-request-id': header(req, 'client-request-id') ?? requestId,
         'cache-control': 'private',
       };
-      const expired = services.faults.expiredToken();
-      const auth = expired
-        ? { ok: false as const, message: 'Lifetime validation failed, the token is expired.' }
-        : await authenticate(req);
+      const verified = await authenticate(req);
+      const auth =
+        verified.ok && services.faults.expiredToken(String(verified.claims.uti ?? ''))
+          ? { ok: false as const, message: 'Lifetime validation failed, the token is expired.' }
+          : verified;
       if (!auth.ok) {
         const res = errorResponse(
           { status: 401, code: 'InvalidAuthenticationToken', message: auth.message },

@@ -11,6 +11,7 @@ export {
   tabSignInOf,
 } from './emulator.ts';
 export {
+  DEFAULT_FAULTS,
   type FaultConfig,
   type FaultController,
   MAILBOX_FAULTS,

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FaultController } from './faults.ts';
 import type { IdFormat } from './id-format.ts';
+import { sendsSettled } from './pending-sends.ts';
 import type { Change, EmulatorState, Subscription } from './state.ts';
 
 /**
@@ -64,7 +65,7 @@ export interface Notifier {
   validate(url: string): Promise<{ ok: true } | { ok: false; reason: string }>;
   lifecycle(subscription: Subscription, event: LifecycleEvent): Promise<void>;
   readonly log: DeliveryRecord[];
-  /** Resolves when no delivery is queued or in flight. */
+  /** Resolves when no send is on its way (`sendDelayMs`) and no delivery is queued or in flight. */
   idle(): Promise<void>;
   close(): void;
 }
@@ -293,7 +294,9 @@ export function createNotifier(
         settle();
       }
     },
-    idle() {
+    async idle() {
+      // Sends on their way first: delivering them makes the notifications this then waits for.
+      await sendsSettled(state);
       return new Promise<void>((resolve) => {
         waiters.push(resolve);
         settle();

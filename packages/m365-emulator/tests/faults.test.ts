@@ -220,10 +220,41 @@ describe('timeouts and expired tokens (the chaos run’s Graph faults)', () => {
     expect(e.code).toBe('InvalidAuthenticationToken');
     expect(e.message).toBe('Lifetime validation failed, the token is expired.');
     await h.admin('PUT', '/faults', { rateExpiredToken: 0 });
-    const inbox = (await h.graph.api(`/users/${people.teamManager}/mailFolders/inbox/messages`).get()) as {
-      value: { subject: string }[];
-    };
+    // The refused token stays refused (a real expired token does not heal): msal-node's cached one
+    // fails again, and a new one from the token endpoint works.
+    const again = await graphError(
+      h.graph.api(`/users/${people.teamManager}/mailFolders/inbox/messages`).middlewareOptions(noRetry).get(),
+    );
+    expect(again.statusCode).toBe(401);
+    const fresh = await h.cca.acquireTokenByClientCredential({
+      scopes: ['https://graph.microsoft.com/.default'],
+      skipCache: true,
+    });
+    const inbox = (await h
+      .graphWithToken(fresh?.accessToken ?? '')
+      .api(`/users/${people.teamManager}/mailFolders/inbox/messages`)
+      .get()) as { value: { subject: string }[] };
     expect(inbox.value.map((m) => m.subject)).not.toContain('never stored');
+  });
+
+  it('expire-tokens: every token sent so far is refused from then on; a new one is not', async () => {
+    await h.graph.api(`/users/${people.teamManager}`).get();
+    const { body } = await h.admin<{ expired: number }>('POST', '/faults/expire-tokens');
+    expect(body.expired).toBeGreaterThanOrEqual(1);
+    const e = await graphError(h.graph.api(`/users/${people.teamManager}`).middlewareOptions(noRetry).get());
+    expect(e.statusCode).toBe(401);
+    expect(e.code).toBe('InvalidAuthenticationToken');
+    const fresh = await h.cca.acquireTokenByClientCredential({
+      scopes: ['https://graph.microsoft.com/.default'],
+      skipCache: true,
+    });
+    const me = (await h
+      .graphWithToken(fresh?.accessToken ?? '')
+      .api(`/users/${people.teamManager}`)
+      .get()) as {
+      id: string;
+    };
+    expect(me.id).toBeTruthy();
   });
 
   it('carries out a timed-out request but never answers it: the connection is dropped after timeoutMs', async () => {

@@ -18,6 +18,8 @@ const IMMUTABLE = 'IdType="ImmutableId"';
 /** Sends the Team Manager's draft and returns it as it arrived in the counterpart's inbox. */
 async function sendToCounterpart(d: Message): Promise<Message> {
   await h.graph.api(`/users/${people.teamManager}/messages/${d.id}/send`).post(null);
+  // Exchange sends asynchronously (sendDelayMs): wait until it has gone.
+  await h.m365.notifier.idle();
   const theirs = await h.admin<{ value: Message[] }>(
     'GET',
     `/mailboxes/${people.newcastlePermanence}/messages?folder=inbox`,
@@ -129,6 +131,10 @@ describe('send and delivery', () => {
     });
     // Graph answers 202 with no body (graph-client then hands back the empty raw body stream).
     await h.graph.api(`/users/${people.teamManager}/messages/${d.id}/send`).post(null);
+    // Exchange sends asynchronously (sendDelayMs): wait until it has gone.
+    await h.m365.notifier.idle();
+    // Exchange sends asynchronously (sendDelayMs): wait until it has gone.
+    await h.m365.notifier.idle();
     // The sent copy keeps the draft's id with immutable ids (a REST id changes with the folder).
     const sentItem = await h.graph
       .api(`/users/${people.teamManager}/messages/${d.id}`)
@@ -214,6 +220,8 @@ describe('send and delivery', () => {
     });
     expect(ack.toRecipients[0].emailAddress.address).toBe(people.newcastlePermanence);
     await h.graph.api(`/users/${people.teamManager}/messages/${ack.id}/send`).post(null);
+    // Exchange sends asynchronously (sendDelayMs): wait until it has gone.
+    await h.m365.notifier.idle();
     await h.graph
       .api(`/users/${people.teamManager}/messages/${reply?.id}/reply`)
       .post({ comment: 'And a second note.' });

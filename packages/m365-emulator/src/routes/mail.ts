@@ -26,6 +26,7 @@ import {
   updateMessage,
 } from '../mail.ts';
 import { type Json, orderAndPage } from '../odata.ts';
+import { sendFinished, sendStarted } from '../pending-sends.ts';
 import { type Route, type RouteContext, route } from '../router.ts';
 import {
   type EmulatorState,
@@ -268,6 +269,7 @@ function sendLater(state: EmulatorState, mailbox: Mailbox, id: string, delayMs: 
   const already = pending.get(id);
   pending.set(id, (already ?? 0) + 1);
   if (already !== undefined) return;
+  sendStarted(state);
   setTimeout(() => {
     const times = pending.get(id) ?? 1;
     pending.delete(id);
@@ -276,6 +278,8 @@ function sendLater(state: EmulatorState, mailbox: Mailbox, id: string, delayMs: 
       for (let i = 1; i < times; i++) deliver(state, mailbox, getMessage(mailbox, id));
     } catch {
       // Deleted or changed meanwhile: nothing is sent, as Exchange would drop it.
+    } finally {
+      sendFinished(state);
     }
   }, delayMs).unref();
 }
