@@ -169,6 +169,14 @@ function words(intent: CardIntent): Words {
         facts: [{ label: 'From', value: intent.from }],
       };
     case 'chased':
+      if (intent.discussion)
+        return {
+          title: 'Response chased',
+          text: [
+            `Chased on ${dueDay(intent.on, 'today')}, on the same email thread. Their reply will show on your step card; record the outcome there.`,
+          ],
+          actions: [{ verb: VERBS.chase, title: 'Chase again' }],
+        };
       return {
         title: 'Response chased',
         text: [
@@ -180,6 +188,14 @@ function words(intent: CardIntent): Words {
         ],
       };
     case 'no-response':
+      if (intent.discussion)
+        return {
+          title: `${intent.discussion.stageName} is overdue: no reply from ${intent.discussion.with.join(', ')}`,
+          text: [
+            `It was due by ${dueDay(intent.dueDate)}, and ${intent.discussion.with.join(', ')} ${intent.discussion.with.length === 1 ? 'has' : 'have'} not answered Concord's email. Chase them on the same email thread, or record the outcome of the discussion on your step card.`,
+          ],
+          actions: [{ verb: VERBS.chase, title: 'Chase' }],
+        };
       return {
         title: 'No response by the deadline',
         text: [

@@ -139,8 +139,17 @@ export type CardIntent =
       readonly to: { readonly name: string; readonly email: string };
       readonly document: ReferralDocument;
     }
-  | { readonly kind: 'chased'; readonly on: string }
-  | { readonly kind: 'no-response'; readonly dueDate: string | null }
+  /** `discussion`: chased on a discussion's email thread, whose outcome is recorded on the step card. */
+  | { readonly kind: 'chased'; readonly on: string; readonly discussion?: true }
+  /**
+   * No reply by the deadline. `discussion`: the stage is a discussion (or reassignment) held by email
+   * with people in another tenant, who have not answered; its outcome is still recorded on the step card.
+   */
+  | {
+      readonly kind: 'no-response';
+      readonly dueDate: string | null;
+      readonly discussion?: { readonly stageName: string; readonly with: readonly string[] };
+    }
   | {
       readonly kind: 'meeting';
       readonly stageName: string;

@@ -62,12 +62,7 @@ function withOthers(t: Transition, entry: ChannelEntry): void {
   const byEmail = others.filter((p) => !t.inTeams(p));
   const consulted = consultIfUnknown(t, entry);
   if (byEmail.length > 0) {
-    const asked = [
-      ...(stage.outcomeInWriting && stage.outcomeInWriting.by.side !== 'raising'
-        ? [stage.outcomeInWriting.quote]
-        : []),
-      ...(stage.content.response ? [stage.content.response.quote] : []),
-    ];
+    const asked = askedOfOthers(stage);
     t.sendEmail({
       from: actor,
       to: byEmail,
@@ -107,6 +102,29 @@ function withOthers(t: Transition, entry: ChannelEntry): void {
     return;
   }
   askForOutcome(t, actor, others, byEmail, consulted);
+}
+
+/** What the procedure asks of the stage's other parties, in its words (the outcome in writing, the response). */
+export function askedOfOthers(stage: Stage): string[] {
+  return [
+    ...(stage.email?.request ? [stage.email.request] : []),
+    ...(stage.outcomeInWriting && stage.outcomeInWriting.by.side !== 'raising'
+      ? [stage.outcomeInWriting.quote]
+      : []),
+    ...(stage.content.response ? [stage.content.response.quote] : []),
+  ];
+}
+
+/**
+ * The people a discussion's (or reassignment's) email went to who have not answered on its thread:
+ * none once anyone has replied, or when the stage sent no email.
+ */
+export function unansweredByEmail(t: Transition): PersonRef[] {
+  const thread = t.state.stage.thread;
+  const actor = t.state.stage.actor;
+  if (!actor || !thread.some((m) => m.kind === 'statement') || thread.some((m) => m.kind === 'reply'))
+    return [];
+  return otherParties(t, t.stage, actor).filter((p) => !t.inTeams(p));
 }
 
 /**
