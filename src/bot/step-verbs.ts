@@ -131,6 +131,17 @@ const EVENTS: { readonly [E in EventType]: (input: StepVerbInput, meaning: VerbM
     const text = str(data, 'note');
     return { type: 'note-recorded', by: actor, noteId: str(data, 'noteId') ?? '', ...(text ? { text } : {}) };
   },
+  'after-resolution-sent': ({ actor, data }) => ({
+    type: 'after-resolution-sent',
+    by: actor,
+    itemId: str(data, 'itemId') ?? '',
+    text: str(data, 'note') ?? '',
+  }),
+  'consultation-answered': ({ actor, data }) => ({
+    type: 'consultation-answered',
+    by: actor,
+    text: str(data, 'note') ?? '',
+  }),
   withdrawn: ({ actor, by, data }) => ({
     type: 'withdrawn',
     by: actor,
@@ -163,6 +174,8 @@ export const STEP_VERBS: Readonly<Record<DomainVerb, StepVerb>> = {
   [VERBS.withdraw]: row(VERBS.withdraw, { doneTitle: 'withdrawn' }),
   [VERBS.referralSent]: row(VERBS.referralSent, { doneTitle: 'recorded as sent securely' }),
   [VERBS.recordNote]: row(VERBS.recordNote, { anyStep: true, doneTitle: 'recorded on the dispute record' }),
+  [VERBS.sendAfterResolution]: row(VERBS.sendAfterResolution, { anyStep: true, doneTitle: 'sent' }),
+  [VERBS.answerConsultation]: row(VERBS.answerConsultation, { anyStep: true, doneTitle: 'answer sent' }),
 };
 
 /** "Done: <title>" for a verb (and route). */

@@ -120,6 +120,7 @@ export function decisionFromCardView(
     // The header already shows the case reference and stage.
     facts: view.facts.filter((f) => f.label !== 'Case reference' && f.label !== 'Stage'),
     actions: view.actions,
+    ...(view.input ? { input: view.input } : {}),
   };
 }
 

@@ -204,6 +204,8 @@ export interface DecisionViewModel extends StepContext {
   readonly text: readonly string[];
   readonly facts: readonly { readonly label: string; readonly value: string }[];
   readonly actions: readonly CardAction[];
+  /** A text box (`note`) the buttons send. */
+  readonly input?: { readonly label: string };
 }
 
 export type StatementField = keyof DisputeDetails;

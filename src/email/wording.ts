@@ -109,6 +109,12 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
         ],
         fields: detailFields(f, m.details),
       };
+    case 'after-resolution':
+      return {
+        subject: `${about}: brought to your attention`,
+        paragraphs: [`The procedure says: “${m.quote}”`, m.text],
+        fields: detailFields(f, m.details),
+      };
     case 'inform':
       return {
         subject: `${about}: for your information`,

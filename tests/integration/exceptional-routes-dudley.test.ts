@@ -51,7 +51,20 @@ describe('Dudley DSCB: the exceptional routes, end to end', () => {
     await w.cardTo(SOCIAL_WORKER, 'the policy-gaps card', (t) =>
       t.includes('gaps in policies and procedures'),
     );
+    // The Chair is in another tenant: the social worker writes the gap, and the Chair receives it.
+    const gap = 'The protocol does not say who convenes a strategy discussion out of hours.';
+    const done = await w.clickOn(SOCIAL_WORKER, 'the policy-gaps card', 'send-after-resolution', {
+      note: gap,
+    });
+    expect(plain(textOf(done))).toContain('Done: sent');
+    const toChair = await w.mailTo(CHAIR, 'the gap in policy', (m) => m.text.includes(gap));
+    expect(toChair.importance).toBe('high');
+    expect(toChair.subject).toContain(w.caseReference);
+    expect(toChair.text).toContain(
+      'they must be brought to the attention of the Chair of Dudley Safeguarding Children Board',
+    );
     const kinds = recordKinds(await w.exported());
+    expect(kinds).toContain('after-resolution-sent');
     expect(kinds).toContain('reply-received');
     expect(kinds).toContain('resolved');
     expect(kinds).not.toContain('decided-escalate');

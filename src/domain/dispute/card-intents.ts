@@ -202,6 +202,11 @@ export type CardIntent =
       readonly dueDate?: string | null;
       /** A reminder ahead of that day, rather than the first notice. */
       readonly reminder?: boolean;
+      /**
+       * The person it goes to is in another tenant (Dudley: the Chair of the DSCB): the card's holder
+       * writes what it is, and Concord emails it to them (the procedure's `afterResolution` item id).
+       */
+      readonly sendTo?: { readonly itemId: string; readonly name: string; readonly email: string };
     }
   | { readonly kind: 'resolved'; readonly summary: OutcomeText }
   /** The shell's notice to the owner that an effect was parked after its retries ran out. */

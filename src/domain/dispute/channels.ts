@@ -163,6 +163,7 @@ function consultIfUnknown(t: Transition, { stage, actor, details }: ChannelEntry
     const about = abouts.join(' and ');
     out.push({ person: consultee, about });
     t.addParticipants(consultee);
+    t.updateStage({ consultees: [...(t.state.stage.consultees ?? []), consultee] });
     if (t.inTeams(consultee)) {
       t.sendCard(
         consultee,
@@ -176,7 +177,8 @@ function consultIfUnknown(t: Transition, { stage, actor, details }: ChannelEntry
         to: [consultee],
         importance: 'high',
         template: 'inform',
-        kind: 'notice',
+        // On the stage's thread, so the consultee's reply comes back as an event.
+        kind: 'consultation',
         message: { kind: 'consultation', quote, about, actor: actor.name, details: emailDetails(t, details) },
       });
     }
@@ -253,7 +255,7 @@ export function askForOutcome(
   t.updateStage({ phase: 'awaiting-outcome', awaiting: recorder });
   const returnsTo = stage.reassignment ? t.resolve(stage.reassignment.returnsTo, t.state.raisedBy) : null;
   const replies = t.state.stage.thread
-    .filter((m) => m.kind === 'reply' && m.text)
+    .filter((m) => (m.kind === 'reply' || m.kind === 'consultation-reply') && m.text)
     .map((m) => ({ from: m.from ?? '', text: m.text ?? '', at: m.at }));
   t.sendCard(recorder, 'outcome', {
     kind: 'record-outcome',

@@ -59,6 +59,16 @@ export type EmailIntent =
       readonly actor: string;
       readonly details: EmailDetails;
     }
+  /**
+   * After the resolution, brought to the attention of someone in another tenant as the procedure
+   * asks (Dudley: gaps in policy, to the Chair): its words, and what the sender wrote.
+   */
+  | {
+      readonly kind: 'after-resolution';
+      readonly quote: string;
+      readonly text: string;
+      readonly details: EmailDetails;
+    }
   /** For information, under a stage's `inform` rule. */
   | { readonly kind: 'inform'; readonly quote: string; readonly details: EmailDetails }
   | {

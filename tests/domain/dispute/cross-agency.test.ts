@@ -183,6 +183,72 @@ describe('a discussion held by email that the other agency has not answered is c
   });
 });
 
+describe('a step after the resolution that goes to someone in another tenant reaches them', () => {
+  const GAPS =
+    'If the process highlights gaps in policies and procedures they must be brought to the attention of the Chair of Dudley Safeguarding Children Board (SSCB)';
+
+  it('Dudley: gaps in policy go to the DSCB Chair by High Importance email, with the case reference and the gap, once, on the record', () => {
+    expect(dudley.afterResolution.find((a) => a.kind === 'policy-gap')?.quote).toBe(GAPS);
+    const w = raise(dudley, { urgency: 'within-24-hours', hosts: ['la'] }).delivered();
+    step(w, true);
+    expect(w.s.status).toBe('resolved');
+    const card = cardsIn(w.last).find(
+      (c) => c.intent.kind === 'after-resolution' && c.intent.step === 'policy-gap',
+    );
+    // The Chair is in another tenant: the card is the raiser's, to send it to the Chair.
+    expect(card?.to.id).toBe('la.practitioner');
+    const words = cardViewOf(card!);
+    expect(words.text.join(' ')).toContain(GAPS);
+    expect(words.input?.label).toContain('board chair, board');
+    const send = words.actions.find((a) => a.verb === 'send-after-resolution');
+    expect(send?.data).toEqual({ itemId: 'policy-gaps' });
+
+    const gap = 'The escalation protocol does not say who convenes a strategy discussion out of hours.';
+    // Only the card's holder, the owner or the raiser may send it.
+    expect(
+      w.refused({
+        type: 'after-resolution-sent',
+        by: person('partner', 'practitioner'),
+        itemId: 'policy-gaps',
+        text: gap,
+      }).reason,
+    ).toBe('not-your-step');
+    w.send({
+      type: 'after-resolution-sent',
+      by: person('la', 'practitioner'),
+      itemId: 'policy-gaps',
+      text: gap,
+    });
+    const [email] = emailsIn(w.last);
+    expect(email).toMatchObject({ importance: 'high', from: { id: 'la.practitioner' } });
+    expect(email!.to.map((p) => p.id)).toEqual(['board.board-chair']);
+    const view = emailViewOf(email!);
+    expect(view.subject).toContain('CASE-2026-007');
+    expect(view.paragraphs.join(' ')).toContain(GAPS);
+    expect(view.paragraphs.join(' ')).toContain(gap);
+    expect(view.fields).toContainEqual({ label: 'Case reference', value: 'CASE-2026-007' });
+    const line = w.last.find((e) => e.type === 'record');
+    expect(line).toMatchObject({ entry: { kind: 'after-resolution-sent', outcome: gap } });
+    expect(
+      w.refused({
+        type: 'after-resolution-sent',
+        by: person('la', 'practitioner'),
+        itemId: 'policy-gaps',
+        text: gap,
+      }).reason,
+    ).toBe('duplicate');
+    // A debrief has no one in another tenant to go to: nothing to send.
+    expect(
+      w.refused({
+        type: 'after-resolution-sent',
+        by: person('la', 'practitioner'),
+        itemId: 'debrief',
+        text: 'x',
+      }).reason,
+    ).toBe('invalid-input');
+  });
+});
+
 describe('what goes out in a person’s name is reviewed and sent by them', () => {
   it('Dudley Stage 2: the practitioner decides; their line manager reviews the email to the other agency and sends it', () => {
     const w = raise(dudley, { urgency: dudley.urgencyLevels![1]!.id, hosts: ['la'] }).delivered();

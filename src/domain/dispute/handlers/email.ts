@@ -9,6 +9,7 @@ import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
 import type { PersonRef } from '../types.ts';
 import { validateText } from '../validate.ts';
+import { consulteeReplying, onConsultationEmailed } from './consultation.ts';
 
 export function onMessageSent(t: Transition, event: EventOf<'message-sent'>): void {
   const kind = event.kind;
@@ -46,6 +47,11 @@ export function onMessageSent(t: Transition, event: EventOf<'message-sent'>): vo
 
 export function onReplyReceived(t: Transition, event: EventOf<'reply-received'>): void {
   requireOpen(t);
+  const consultee = t.state.stage.phase === 'awaiting-outcome' ? consulteeReplying(t, event) : null;
+  if (consultee) {
+    onConsultationEmailed(t, event, consultee);
+    return;
+  }
   // 'sending': the email is out but its delivery report has not been applied yet; a fast reply still counts.
   requirePhase(t, 'sending', 'awaiting-response', 'awaiting-acknowledgement', 'awaiting-outcome');
   const actor = t.state.stage.actor;
