@@ -11,6 +11,7 @@ import {
   summaryOf,
 } from '../cards/index.ts';
 import { anytimeNotesFor } from '../domain/dispute/anytime-notes.ts';
+import { bypassFor } from '../domain/dispute/bypass-offer.ts';
 import type { PersonRef, Refusal } from '../domain/dispute/types.ts';
 import { type BotContext, isParty, NO_SUCH_DISPUTE, NOT_YOURS } from './context.ts';
 import type { BotPerson } from './ports.ts';
@@ -87,6 +88,7 @@ export async function detailCard(
       now: ctx.now(),
       viewer: viewerOf(person.id),
       notes: resolver ? anytimeNotesFor({ state, procedure, person: personRefOf(person), resolver }) : [],
+      bypass: resolver ? bypassFor({ state, procedure, person: personRefOf(person), resolver }) : null,
     }),
   );
 }

@@ -137,6 +137,12 @@ const EVENTS: { readonly [E in EventType]: (input: StepVerbInput, meaning: VerbM
     itemId: str(data, 'itemId') ?? '',
     text: str(data, 'note') ?? '',
   }),
+  bypass: ({ actor, data }) => ({
+    type: 'bypass',
+    by: actor,
+    toStageId: str(data, 'toStageId') ?? '',
+    reason: str(data, 'reason') ?? '',
+  }),
   'consultation-answered': ({ actor, data }) => ({
     type: 'consultation-answered',
     by: actor,
@@ -175,6 +181,8 @@ export const STEP_VERBS: Readonly<Record<DomainVerb, StepVerb>> = {
   [VERBS.referralSent]: row(VERBS.referralSent, { doneTitle: 'recorded as sent securely' }),
   [VERBS.recordNote]: row(VERBS.recordNote, { anyStep: true, doneTitle: 'recorded on the dispute record' }),
   [VERBS.sendAfterResolution]: row(VERBS.sendAfterResolution, { anyStep: true, doneTitle: 'sent' }),
+  // From the dispute card, whatever step is current: the dispute moves on, and step cards go out of date.
+  [VERBS.bypass]: row(VERBS.bypass, { anyStep: true, doneTitle: 'bypassed to the chosen stage' }),
   [VERBS.answerConsultation]: row(VERBS.answerConsultation, { anyStep: true, doneTitle: 'answer sent' }),
 };
 

@@ -169,6 +169,18 @@ export async function openJourney(options: { sample: string; procedureId: string
     await runtime.worker.drain();
     return body.type === 'application/vnd.microsoft.card.adaptive' ? (body.value ?? null) : null;
   };
+  /** "Open" from my disputes, clicked: the dispute card arrives in the person's chat; returns it. */
+  const openCard = async (personId: string): Promise<Record<string, unknown>> => {
+    const before = connector.deliveriesTo(personId).length;
+    await click(personId, 'open-dispute', { disputeId: id, seq: 0 });
+    const delivered = await settled(`the dispute card to ${personId}`, async () =>
+      connector
+        .deliveriesTo(personId)
+        .slice(before)
+        .find((c) => textOf(c.card).includes('Timeline')),
+    );
+    return delivered.card;
+  };
   /** Clicks the button `verb` on the newest card to `personId` that carries it. */
   const clickOn = async (
     personId: string,
@@ -426,6 +438,7 @@ export async function openJourney(options: { sample: string; procedureId: string
     reply,
     click,
     clickOn,
+    openCard,
     respond,
     organiserEvent,
     invitation,
