@@ -4,7 +4,7 @@
  * the IRO may seek independent legal advice"). Recording one writes a line of the case record with
  * who and when; it never moves the dispute's step, so whoever's step it is keeps their card.
  */
-import type { AnytimeNote, Party, ProcedureDefinition } from '../procedure/schema.ts';
+import type { Party, ProcedureDefinition } from '../procedure/schema.ts';
 import type { EventOf } from './decide-types.ts';
 import { isSamePerson, requireOpen } from './guards.ts';
 import { refuse } from './refusal.ts';

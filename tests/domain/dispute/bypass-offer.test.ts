@@ -18,7 +18,7 @@ describe('the bypass is offered where the procedure allows it, to its party only
     const resolver = everyoneResolver(iro, ['la', 'partner']);
     const offer = bypassFor({ state: w.s, procedure: iro, person: person('la', 'iro'), resolver });
     expect(offer?.stages.map((s) => s.id)).toEqual(['stage-2', 'stage-3', 'stage-4', 'stage-5', 'stage-6']);
-    expect(offer?.quote).toBe(iro.stageOrder.bypass && iro.stageOrder.bypass.quote);
+    expect(offer?.quote).toBe(iro.stageOrder.bypass ? iro.stageOrder.bypass.quote : null);
     expect(
       bypassFor({ state: w.s, procedure: iro, person: person('partner', 'team-manager'), resolver }),
     ).toBeNull();
