@@ -11,7 +11,8 @@ import {
   summaryOf,
 } from '../cards/index.ts';
 import { anytimeNotesFor } from '../domain/dispute/anytime-notes.ts';
-import type { Refusal } from '../domain/dispute/types.ts';
+import { bypassFor } from '../domain/dispute/bypass-offer.ts';
+import type { PersonRef, Refusal } from '../domain/dispute/types.ts';
 import { type BotContext, isParty, NO_SUCH_DISPUTE, NOT_YOURS } from './context.ts';
 import type { BotPerson } from './ports.ts';
 import { viewerOf } from './step-cards.ts';
@@ -57,6 +58,14 @@ export async function myDisputesCard(ctx: BotContext, person: BotPerson): Promis
   });
 }
 
+/** A bot person as the dispute names them. */
+const personRefOf = (p: BotPerson): PersonRef => ({
+  id: p.id,
+  name: p.name,
+  email: p.email,
+  organisationId: p.organisationId,
+});
+
 export async function detailCard(
   ctx: BotContext,
   person: BotPerson,
@@ -68,6 +77,7 @@ export async function detailCard(
   // Case content is for the people taking part, not for anyone who learns a dispute id.
   if (!isParty(state, person.id)) return notYoursCard();
   const partner = await ctx.people.organisation(state.counterpartOrganisationId);
+  const resolver = await ctx.disputes.resolverFor(disputeId);
   return renderCard(
     'dispute-detail',
     disputeDetailModel({
@@ -77,7 +87,8 @@ export async function detailCard(
       partnerOrganisation: partner?.name ?? state.counterpartOrganisationId,
       now: ctx.now(),
       viewer: viewerOf(person.id),
-      notes: anytimeNotesFor({ state, procedure, person }),
+      notes: resolver ? anytimeNotesFor({ state, procedure, person: personRefOf(person), resolver }) : [],
+      bypass: resolver ? bypassFor({ state, procedure, person: personRefOf(person), resolver }) : null,
     }),
   );
 }

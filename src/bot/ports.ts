@@ -6,7 +6,14 @@
  * Words: docs/glossary.md.
  */
 import type { RaiseDraft } from '../cards/view-models.ts';
-import type { DisputeEvent, DisputeState, PersonRef, RecordEntry, Refusal } from '../domain/dispute/types.ts';
+import type {
+  DisputeEvent,
+  DisputeState,
+  PersonRef,
+  RecordEntry,
+  Refusal,
+  RoleResolver,
+} from '../domain/dispute/types.ts';
 
 /** A person as the bot needs them: the domain's PersonRef plus how Teams knows them. */
 export interface BotPerson extends PersonRef {
@@ -114,6 +121,11 @@ export interface DisputeGateway {
   listFor(personId: string): Promise<readonly DisputeState[]>;
   /** The record entries (timeline), oldest first. */
   records(disputeId: string): Promise<readonly RecordEntry[]>;
+  /**
+   * The directory's role resolver as the dispute's decisions use it, so a card offers a step only
+   * to the person `decide` would accept it from (null when the dispute is not known).
+   */
+  resolverFor(disputeId: string): Promise<RoleResolver | null>;
 }
 
 /**

@@ -131,6 +131,23 @@ const EVENTS: { readonly [E in EventType]: (input: StepVerbInput, meaning: VerbM
     const text = str(data, 'note');
     return { type: 'note-recorded', by: actor, noteId: str(data, 'noteId') ?? '', ...(text ? { text } : {}) };
   },
+  'after-resolution-sent': ({ actor, data }) => ({
+    type: 'after-resolution-sent',
+    by: actor,
+    itemId: str(data, 'itemId') ?? '',
+    text: str(data, 'note') ?? '',
+  }),
+  bypass: ({ actor, data }) => ({
+    type: 'bypass',
+    by: actor,
+    toStageId: str(data, 'toStageId') ?? '',
+    reason: str(data, 'reason') ?? '',
+  }),
+  'consultation-answered': ({ actor, data }) => ({
+    type: 'consultation-answered',
+    by: actor,
+    text: str(data, 'note') ?? '',
+  }),
   withdrawn: ({ actor, by, data }) => ({
     type: 'withdrawn',
     by: actor,
@@ -163,6 +180,10 @@ export const STEP_VERBS: Readonly<Record<DomainVerb, StepVerb>> = {
   [VERBS.withdraw]: row(VERBS.withdraw, { doneTitle: 'withdrawn' }),
   [VERBS.referralSent]: row(VERBS.referralSent, { doneTitle: 'recorded as sent securely' }),
   [VERBS.recordNote]: row(VERBS.recordNote, { anyStep: true, doneTitle: 'recorded on the dispute record' }),
+  [VERBS.sendAfterResolution]: row(VERBS.sendAfterResolution, { anyStep: true, doneTitle: 'sent' }),
+  // From the dispute card, whatever step is current: the dispute moves on, and step cards go out of date.
+  [VERBS.bypass]: row(VERBS.bypass, { anyStep: true, doneTitle: 'bypassed to the chosen stage' }),
+  [VERBS.answerConsultation]: row(VERBS.answerConsultation, { anyStep: true, doneTitle: 'answer sent' }),
 };
 
 /** "Done: <title>" for a verb (and route). */

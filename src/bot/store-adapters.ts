@@ -82,6 +82,7 @@ export function createStorePorts(options: { store: Store; service: DisputeServic
     // Indexed by person (disputes.people): the same cost with 10,000 disputes stored as with 100.
     listFor: (personId) => listDisputesFor(db, personId),
     records: (disputeId) => listRecordEntries(db, disputeId),
+    resolverFor: async (disputeId) => (await service.prepare(disputeId)).environment?.resolver ?? null,
   };
 
   return { refs, drafts, cards, disputes };

@@ -3,6 +3,7 @@
  * the caller passes `now` and who is viewing. The bot router calls these, then `renderCard`.
  */
 import type { OfferedNote } from '../domain/dispute/anytime-notes.ts';
+import type { OfferedBypass } from '../domain/dispute/bypass-offer.ts';
 import type { CardView, DisputeState, RecordEntry, Refusal } from '../domain/dispute/types.ts';
 import {
   looksLikeName,
@@ -120,6 +121,7 @@ export function decisionFromCardView(
     // The header already shows the case reference and stage.
     facts: view.facts.filter((f) => f.label !== 'Case reference' && f.label !== 'Stage'),
     actions: view.actions,
+    ...(view.input ? { input: view.input } : {}),
   };
 }
 
@@ -323,6 +325,8 @@ export function disputeDetailModel(input: {
   viewer: Viewer;
   /** The notes the viewer may record at any point (`anytimeNotesFor`). */
   notes?: readonly OfferedNote[];
+  /** The stages the viewer may bypass to (`bypassFor`). */
+  bypass?: OfferedBypass | null;
 }): DisputeDetailViewModel {
   const { state, procedure } = input;
   return {
@@ -343,6 +347,7 @@ export function disputeDetailModel(input: {
       between: r.between,
     })),
     notes: input.notes ?? [],
+    bypass: input.bypass ?? null,
   };
 }
 

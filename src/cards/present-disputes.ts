@@ -60,7 +60,21 @@ export function presentDisputeDetail(vm: DisputeDetailViewModel): Data {
     // What must not go on the record, quoted once beside the notes (IRO: staff performance).
     mustNotRecord: [...new Set(notes.flatMap((n) => n.mustNotRecord))].map((q) => ({ text: esc(q) })),
     notes: notes.map((n) => ({ label: esc(n.label), quote: `“${esc(n.quote)}”` })),
+    hasBypass: !!vm.bypass,
+    bypassQuote: vm.bypass ? `“${esc(vm.bypass.quote)}”` : '',
+    // Choice titles are not markdown: not escaped.
+    bypassStages: (vm.bypass?.stages ?? []).map((s) => ({ title: s.name, value: s.id })),
     actions: [
+      ...(vm.bypass
+        ? [
+            action(
+              VERBS.bypass,
+              'Bypass to the chosen stage',
+              { disputeId: d.disputeId, seq: d.seq },
+              { inputs: 'auto' },
+            ),
+          ]
+        : []),
       ...notes.map((n) =>
         action(
           VERBS.recordNote,

@@ -23,12 +23,14 @@ export function presentDecision(vm: DecisionViewModel): Data {
     title: esc(vm.title),
     paragraphs: vm.text.map((t) => ({ text: esc(t) })),
     facts: facts(vm.facts),
+    hasInput: !base.readOnly && !!vm.input,
+    inputLabel: vm.input ? esc(vm.input.label) : '',
     actions: base.readOnly
       ? []
       : vm.actions.map((a: CardAction) =>
-          action(a.verb as CardVerb, a.title, ids(vm), {
+          action(a.verb as CardVerb, a.title, a.data ? { ...ids(vm), extra: a.data } : ids(vm), {
             style: DOMAIN_STYLE[a.verb] ?? 'default',
-            inputs: 'none',
+            inputs: vm.input ? 'auto' : 'none',
           }),
         ),
   };

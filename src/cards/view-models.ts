@@ -13,6 +13,7 @@
  */
 
 import type { OfferedNote } from '../domain/dispute/anytime-notes.ts';
+import type { OfferedBypass } from '../domain/dispute/bypass-offer.ts';
 import type {
   CardAction,
   DisputeDetails,
@@ -204,6 +205,8 @@ export interface DecisionViewModel extends StepContext {
   readonly text: readonly string[];
   readonly facts: readonly { readonly label: string; readonly value: string }[];
   readonly actions: readonly CardAction[];
+  /** A text box (`note`) the buttons send. */
+  readonly input?: { readonly label: string };
 }
 
 export type StatementField = keyof DisputeDetails;
@@ -331,6 +334,8 @@ export interface DisputeDetailViewModel {
    * procedure's words allowing it and what the record must not hold. Absent or empty: none.
    */
   readonly notes?: readonly OfferedNote[];
+  /** The stages the viewer may bypass to, where the procedure allows it and they are its party. */
+  readonly bypass?: OfferedBypass | null;
 }
 
 /** Template name → view-model. `renderCard` is typed by this map. */

@@ -14,7 +14,7 @@ import type {
 } from '../domain/dispute/email-intents.ts';
 import type { EmailView } from '../domain/dispute/types.ts';
 import { subjectWords } from '../wording/audience.ts';
-import { dayInWords, instantDayInWords } from '../wording/dates.ts';
+import { dayInWords, instantDayInWords, timeInWords } from '../wording/dates.ts';
 import { outcomeText } from '../wording/outcomes.ts';
 
 /** The longest stretch of an earlier answer an email quotes; the rest is on the thread and the record. */
@@ -57,6 +57,13 @@ function detailFields(f: EmailFrame, d: EmailDetails): Field[] {
     { label: 'Attempts to resolve the problem informally', value: d.informalAttempts },
     { label: 'Resolution sought', value: d.resolutionSought },
   ];
+}
+
+/** When a chased response was due: a time of day for an hours timescale, else the day. */
+function chaseDue(m: Extract<EmailIntent, { kind: 'chase' }>): string {
+  if (m.due && m.hours !== undefined)
+    return `${timeInWords(m.due)} on ${instantDayInWords(m.due)} (within ${m.hours} ${m.hours === 1 ? 'hour' : 'hours'})`;
+  return m.dueDate ? dayInWords(m.dueDate) : 'the deadline';
 }
 
 function confirmationText(c: Confirmation): string {
@@ -102,6 +109,12 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
         ],
         fields: detailFields(f, m.details),
       };
+    case 'after-resolution':
+      return {
+        subject: `${about}: brought to your attention`,
+        paragraphs: [`The procedure says: “${m.quote}”`, m.text],
+        fields: detailFields(f, m.details),
+      };
     case 'inform':
       return {
         subject: `${about}: for your information`,
@@ -112,10 +125,13 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
       return {
         subject: `RE: ${about}: ${f.stageName}`,
         paragraphs: [
-          `A response was due by ${m.dueDate ? dayInWords(m.dueDate) : 'the deadline'} and has not been received.`,
+          `A response was due by ${chaseDue(m)} and has not been received.`,
+          ...(m.timescaleQuote ? [`The procedure's timescale: “${m.timescaleQuote}”`] : []),
+          ...(m.asked ?? []).map((a) => `The procedure asks: “${a}”`),
           ...(m.note ? [m.note] : []),
+          ...(m.asked ? ['Please reply to this email; your reply is kept on the case record.'] : []),
         ],
-        fields: [],
+        fields: m.asked ? [{ label: 'Case reference', value: f.caseReference }, ...aboutField(f)] : [],
       };
     case 'acknowledgement':
       return {

@@ -147,6 +147,10 @@ function eventWords(event: DisputeEvent, procedure: ProcedureDefinition): string
       return `Referred: ${procedure.exceptionalRoutes.find((r) => r.id === event.routeId)?.name ?? 'exceptional route'}`;
     case 'referral-sent':
       return 'Referral recorded as sent by the required means';
+    case 'consultation-answered':
+      return 'The consultee answered';
+    case 'after-resolution-sent':
+      return `Sent after the resolution: ${procedure.afterResolution.find((a) => a.id === event.itemId)?.quote ?? 'a step after the resolution'}`;
     case 'note-recorded':
       return `Recorded: ${procedure.anytimeNotes.find((n) => n.id === event.noteId)?.label ?? 'a note'}`;
     case 'withdrawn':

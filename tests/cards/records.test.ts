@@ -141,6 +141,17 @@ const LINES: readonly [RecordLine, string][] = [
     'Agreed action due: Reinstate contact (Team Manager).',
   ],
   [
+    { kind: 'consultation-answered', params: { name: 'SSAB Business Team', stageName: 'Stage 2' } },
+    'SSAB Business Team, consulted at Stage 2, answered.',
+  ],
+  [
+    {
+      kind: 'after-resolution-sent',
+      params: { name: 'Independent Chair', by: 'Ann Lee', quote: 'brought to the attention of the Chair' },
+    },
+    'Ann Lee sent to Independent Chair, as the procedure asks: “brought to the attention of the Chair”',
+  ],
+  [
     {
       kind: 'note-recorded',
       params: {
@@ -238,6 +249,8 @@ describe('record lines in words', () => {
       'overall-limit-passed': true,
       'action-due': true,
       'note-recorded': true,
+      'after-resolution-sent': true,
+      'consultation-answered': true,
       'action-done': true,
       'learning-followed-up': true,
       withdrawn: true,

@@ -51,7 +51,20 @@ describe('Dudley DSCB: the exceptional routes, end to end', () => {
     await w.cardTo(SOCIAL_WORKER, 'the policy-gaps card', (t) =>
       t.includes('gaps in policies and procedures'),
     );
+    // The Chair is in another tenant: the social worker writes the gap, and the Chair receives it.
+    const gap = 'The protocol does not say who convenes a strategy discussion out of hours.';
+    const done = await w.clickOn(SOCIAL_WORKER, 'the policy-gaps card', 'send-after-resolution', {
+      note: gap,
+    });
+    expect(plain(textOf(done))).toContain('Done: sent');
+    const toChair = await w.mailTo(CHAIR, 'the gap in policy', (m) => m.text.includes(gap));
+    expect(toChair.importance).toBe('high');
+    expect(toChair.subject).toContain(w.caseReference);
+    expect(toChair.text).toContain(
+      'they must be brought to the attention of the Chair of Dudley Safeguarding Children Board',
+    );
     const kinds = recordKinds(await w.exported());
+    expect(kinds).toContain('after-resolution-sent');
     expect(kinds).toContain('reply-received');
     expect(kinds).toContain('resolved');
     expect(kinds).not.toContain('decided-escalate');
@@ -74,6 +87,49 @@ describe('Dudley DSCB: the exceptional routes, end to end', () => {
     await w.advanceTo('2027-01-11T10:31:00.000Z');
     await w.cardTo(SOCIAL_WORKER, 'the overdue card', (t) => t.includes('Stage 1 is overdue'));
     expect(recordKinds(await w.exported())).toContain('stage-overdue');
+  }, 90_000);
+
+  it('within 24 hours, unanswered: the practitioner chases from the overdue card; the police get the chase on the Stage 1 thread, and their reply reaches the outcome card', async () => {
+    const w = await open();
+    const s = await w.raise({ ...RAISE, urgency: 'within-24-hours' });
+    // Monday 11 January, 09:30 + 24 hours.
+    expect(s.stage.due).toBe('2027-01-12T09:30:00.000Z');
+    const statement = await w.settled('the Stage 1 email', async () =>
+      (await w.state()).stage.thread.find((m) => m.kind === 'statement'),
+    );
+    const first = await w.mailTo(
+      CONSTABLE,
+      'the Stage 1 email',
+      (m) => m.internetMessageId === statement.internetMessageId,
+    );
+    expect(first.text).toContain('Please respond by 09:30 on Tuesday 12 January 2027 (within 24 hours).');
+    await w.advanceTo('2027-01-12T09:31:00.000Z');
+    // The button on the overdue card, clicked as Teams posts it.
+    await w.clickOn(SOCIAL_WORKER, 'the overdue card with a chase', 'chase');
+    const chase = await w.mailTo(
+      CONSTABLE,
+      'the chase',
+      (m) => m.internetMessageId !== statement.internetMessageId,
+    );
+    expect(chase.importance).toBe('high');
+    expect(chase.conversationId).toBe(first.conversationId);
+    expect(chase.subject).toContain(w.caseReference);
+    expect(chase.subject).toContain('Stage 1');
+    expect(chase.text).toContain(
+      'A response was due by 09:30 on Tuesday 12 January 2027 (within 24 hours) and has not been received.',
+    );
+    expect(chase.text).toContain('others within 24 hours');
+    expect(chase.text).toContain('will advise the complainant agency of the outcome in writing');
+    const overdue = w.cardTexts(SOCIAL_WORKER).find((t) => t.includes('no reply from'));
+    expect(overdue).toContain('is overdue: no reply from');
+    await w.cardTo(SOCIAL_WORKER, 'the chased card', (t) => t.includes('on the same email thread'));
+    // The police answer the chase; the answer is on the thread and the practitioner's outcome card.
+    await w.reply(CONSTABLE, chase, 'Sorry for the delay: we agree to a strategy discussion on 14 January.');
+    await w.cardTo(SOCIAL_WORKER, 'the reply on the outcome card', (t) =>
+      t.includes('we agree to a strategy discussion on 14 January'),
+    );
+    const kinds = recordKinds(await w.exported());
+    expect(kinds).toEqual(expect.arrayContaining(['stage-overdue', 'chased', 'reply-received']));
   }, 90_000);
 
   it('the police decline the Stage 3a meeting: it is re-booked on the council service manager’s calendar inside the timescale', async () => {

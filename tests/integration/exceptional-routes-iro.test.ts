@@ -11,7 +11,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { textOf } from '../bot/harness.ts';
+import { actionsOf, textOf } from '../bot/harness.ts';
 import { journeyPerTest, plain, recordKinds } from '../support/journey.ts';
 
 const RAISE = {
@@ -63,21 +63,28 @@ describe('IRO DRP: the exceptional routes, end to end', () => {
   it('bypass: the IRO moves the record from Stage 1 to the assistant director; the CSSU Service Manager is still informed, and the record says what was skipped', async () => {
     const w = await open();
     await w.raise(RAISE);
-    const iro = w.person(IRO);
-    // Only the IRO may do it.
-    const refused = await w.tryAct({
-      type: 'bypass',
-      by: w.person('northborough-csc-team-manager'),
+    // Only the IRO is offered it: the team manager, who takes part, opens the dispute card and has no bypass.
+    const tmCard = await w.openCard('northborough-csc-team-manager');
+    expect(actionsOf(tmCard).some((a) => a.verb === 'bypass')).toBe(false);
+    // And clicking it anyway is refused; the dispute stays at Stage 1.
+    await w.click('northborough-csc-team-manager', 'bypass', {
+      disputeId: w.id,
+      seq: 0,
       toStageId: 'stage-4',
       reason: 'Urgent.',
     });
-    expect(refused.ok).toBe(false);
-    await w.act({
-      type: 'bypass',
-      by: iro,
+    expect((await w.state()).stage.id).toBe('stage-1');
+    // The IRO opens the dispute card, which offers the later stages, and bypasses to Stage four.
+    const card = await w.openCard(IRO);
+    const bypass = actionsOf(card).find((a) => a.verb === 'bypass');
+    expect(bypass?.title).toBe('Bypass to the chosen stage');
+    expect(textOf(card)).toContain('Stage four');
+    const clicked = await w.click(IRO, 'bypass', {
+      ...bypass!.data,
       toStageId: 'stage-4',
       reason: 'The placement ends on Friday: it needs the assistant director now.',
     });
+    expect(plain(textOf(clicked))).toContain('Done: bypassed to the chosen stage');
     const s = await w.next('bypass');
     expect(s.stage.id).toBe('stage-4');
     expect(s.stage.awaiting?.id).toBe('northborough-csc-assistant-director');
@@ -103,7 +110,7 @@ describe('IRO DRP: the exceptional routes, end to end', () => {
     // And the ladder goes on from there to the IRO's authorisation.
     const done = await w.walkTo((x) => x.status !== 'open' || x.stage.phase === 'awaiting-owner');
     expect(done.stage.id).toBe('stage-4');
-    await w.act({ type: 'resolved', by: iro, summary: 'Authorised.' });
+    await w.act({ type: 'resolved', by: w.person(IRO), summary: 'Authorised.' });
     expect((await w.state()).status).toBe('resolved');
   }, 90_000);
 

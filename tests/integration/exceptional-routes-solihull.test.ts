@@ -96,4 +96,27 @@ describe('Solihull SSAB: the exceptional routes, end to end', () => {
     expect(feedback.length).toBeGreaterThanOrEqual(3);
     expect(recordKinds(await w.exported())).toEqual(expect.arrayContaining(['referred', 'referral-outcome']));
   }, 120_000);
+  it('withdrawn at Stage 1 by the staff member who raised it: the other agency is told on the Stage 1 thread, and the dispute ends', async () => {
+    const w = await open();
+    await w.raise(RAISE);
+    const statement = await w.settled('the Stage 1 email', async () =>
+      (await w.state()).stage.thread.find((m) => m.kind === 'statement'),
+    );
+    const first = await w.mailTo(
+      HEALTH_STAFF,
+      'the Stage 1 email',
+      (m) => m.internetMessageId === statement.internetMessageId,
+    );
+    await w.act({
+      type: 'withdrawn',
+      by: w.person(STAFF),
+      reason: 'Resolved between the teams by telephone.',
+    });
+    expect((await w.state()).status).toBe('withdrawn');
+    const notice = await w.mailTo(HEALTH_STAFF, 'the withdrawal', (m) => m.subject.includes('withdrawn'));
+    expect(notice.importance).toBe('high');
+    expect(notice.conversationId).toBe(first.conversationId);
+    expect(notice.text).toContain('Resolved between the teams by telephone.');
+    expect(recordKinds(await w.exported())).toContain('withdrawn');
+  }, 90_000);
 });

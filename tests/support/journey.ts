@@ -22,9 +22,9 @@ import { caseFileOf } from '../../src/export/case-file.ts';
 import { DISPUTE_HEADER } from '../../src/graph/ids.ts';
 import { getProcedure } from '../../src/procedures/index.ts';
 import { loadDisputeExport } from '../../src/store/index.ts';
-import { textOf } from '../bot/harness.ts';
+import { actionsOf, textOf } from '../bot/harness.ts';
 import { raiseConfirmations } from '../domain/dispute/fixtures.ts';
-import type { DeliveredCard } from './bot-connector.ts';
+import { conversationOf, type DeliveredCard } from './bot-connector.ts';
 import {
   type AdminEvent,
   type AdminMail,
@@ -137,6 +137,67 @@ export async function openJourney(options: { sample: string; procedureId: string
       { comment },
     );
     await world.settleInbound();
+  };
+  /**
+   * An Action.Execute click as Teams posts it to the real `POST /api/messages`, from the directory
+   * person `personId`; returns the card the bot puts in place (null when it answers otherwise).
+   */
+  const click = async (
+    personId: string,
+    verb: string,
+    data: Record<string, unknown>,
+  ): Promise<Record<string, unknown> | null> => {
+    const p = app.directory.person(personId);
+    if (!p?.teamsUserId) throw new Error(`${personId} has no Teams user id`);
+    const answer = await fetch(`${world.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        id: randomUUID(),
+        channelId: 'msteams',
+        serviceUrl: connector.serviceUrl,
+        from: { id: p.teamsUserId, name: p.displayName },
+        recipient: { id: 'concord-bot', name: 'Concord' },
+        conversation: { id: conversationOf(personId), conversationType: 'personal' },
+        value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } } },
+      }),
+    });
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as { type?: string; value?: Record<string, unknown> };
+    await runtime.worker.drain();
+    return body.type === 'application/vnd.microsoft.card.adaptive' ? (body.value ?? null) : null;
+  };
+  /** "Open" from my disputes, clicked: the dispute card arrives in the person's chat; returns it. */
+  const openCard = async (personId: string): Promise<Record<string, unknown>> => {
+    const before = connector.deliveriesTo(personId).length;
+    await click(personId, 'open-dispute', { disputeId: id, seq: 0 });
+    const delivered = await settled(`the dispute card to ${personId}`, async () =>
+      connector
+        .deliveriesTo(personId)
+        .slice(before)
+        .find((c) => textOf(c.card).includes('Timeline')),
+    );
+    return delivered.card;
+  };
+  /** Clicks the button `verb` on the newest card to `personId` that carries it. */
+  const clickOn = async (
+    personId: string,
+    what: string,
+    verb: string,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const card = await settled(`${what} to ${personId}`, async () =>
+      [...connector.deliveriesTo(personId)]
+        .reverse()
+        .find(
+          (c) =>
+            plain(textOf(c.card)).includes(caseReference) && actionsOf(c.card).some((a) => a.verb === verb),
+        ),
+    );
+    const action = actionsOf(card.card).find((a) => a.verb === verb);
+    return click(personId, verb, { ...action?.data, ...extra });
   };
   /** The organiser's copy of a meeting, on whichever host calendar holds it. */
   const organiserEvent = (eventId: string) =>
@@ -375,6 +436,9 @@ export async function openJourney(options: { sample: string; procedureId: string
     cardTo,
     cardTexts,
     reply,
+    click,
+    clickOn,
+    openCard,
     respond,
     organiserEvent,
     invitation,

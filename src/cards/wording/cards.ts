@@ -19,6 +19,7 @@ interface Words {
   readonly text: readonly string[];
   readonly actions?: readonly CardAction[];
   readonly facts?: readonly Fact[];
+  readonly input?: { readonly label: string };
 }
 
 /** The label of a decision option's button. */
@@ -169,6 +170,14 @@ function words(intent: CardIntent): Words {
         facts: [{ label: 'From', value: intent.from }],
       };
     case 'chased':
+      if (intent.discussion)
+        return {
+          title: 'Response chased',
+          text: [
+            `Chased on ${dueDay(intent.on, 'today')}, on the same email thread. Their reply will show on your step card; record the outcome there.`,
+          ],
+          actions: [{ verb: VERBS.chase, title: 'Chase again' }],
+        };
       return {
         title: 'Response chased',
         text: [
@@ -180,6 +189,14 @@ function words(intent: CardIntent): Words {
         ],
       };
     case 'no-response':
+      if (intent.discussion)
+        return {
+          title: `${intent.discussion.stageName} is overdue: no reply from ${intent.discussion.with.join(', ')}`,
+          text: [
+            `It was due by ${dueDay(intent.dueDate)}, and ${intent.discussion.with.join(', ')} ${intent.discussion.with.length === 1 ? 'has' : 'have'} not answered Concord's email. Chase them on the same email thread, or record the outcome of the discussion on your step card.`,
+          ],
+          actions: [{ verb: VERBS.chase, title: 'Chase' }],
+        };
       return {
         title: 'No response by the deadline',
         text: [
@@ -280,8 +297,10 @@ function words(intent: CardIntent): Words {
         text: [
           `${intent.actor} is holding ${intent.stageName} with ${intent.about}, and Concord's directory does not say who that is.`,
           `The procedure says: “${intent.quote}”`,
-          `Please tell ${intent.actor} who it is.`,
+          `Write who it is below and Concord will give it to ${intent.actor} and keep it on the record.`,
         ],
+        input: { label: `Who ${intent.about} is, and how to reach them (up to 4,000 characters)` },
+        actions: [{ verb: VERBS.answerConsultation, title: `Answer ${intent.actor}` }],
       };
     case 'stage-involves-you':
       return {
@@ -296,8 +315,27 @@ function words(intent: CardIntent): Words {
         title: intent.reminder
           ? `Reminder: due by ${dueDay(intent.dueDate ?? null)}`
           : 'After the resolution',
+        ...(intent.sendTo
+          ? {
+              input: {
+                label: `What to bring to the attention of ${intent.sendTo.name} (up to 4,000 characters)`,
+              },
+              actions: [
+                {
+                  verb: VERBS.sendAfterResolution,
+                  title: `Send to ${intent.sendTo.name}`,
+                  data: { itemId: intent.sendTo.itemId },
+                },
+              ],
+            }
+          : {}),
         text: [
           intent.quote,
+          ...(intent.sendTo
+            ? [
+                `${intent.sendTo.name} (${intent.sendTo.email}) is outside your organisation's Teams. If it applies, write it here and Concord will email it to them, High Importance, with the case details, and keep it on the record.`,
+              ]
+            : []),
           ...(intent.dueDate && !intent.reminder
             ? [
                 `If it applies, it is due by ${dueDay(intent.dueDate)}; Concord will remind you a week before.`,
@@ -367,5 +405,6 @@ export function cardViewOf(effect: { readonly intent: CardIntent; readonly frame
       { label: 'Stage', value: effect.frame.stageName },
       ...(w.facts ?? []),
     ],
+    ...(w.input ? { input: w.input } : {}),
   };
 }

@@ -100,6 +100,10 @@ function lineText(line: RecordLine, names?: RecordNames): string {
       return `${line.params.workingDays ? `The ${limitInWords(line.params.workingDays)}` : 'The overall time limit'} has passed.${line.params.quote ? ` ${line.params.quote}` : ''}`;
     case 'action-due':
       return `Agreed action due: ${line.params.description} (${line.params.owner}).`;
+    case 'consultation-answered':
+      return `${line.params.name}, consulted at ${line.params.stageName}, answered.`;
+    case 'after-resolution-sent':
+      return `${line.params.by} sent to ${line.params.name}, as the procedure asks: “${line.params.quote}”`;
     case 'note-recorded':
       return `${line.params.by} recorded: ${line.params.label} (“${line.params.quote}”).`;
     case 'learning-followed-up':

@@ -118,6 +118,8 @@ const SENTENCES: Readonly<Record<RefusalCode, Sentence>> = {
   'only-forward': () => 'A dispute can only move forward.',
   'no-one-awaiting-reply': () => 'No one is waiting for a reply.',
   'duplicate-reply': () => 'That reply has already been recorded.',
+  'not-consulted': () => 'Only the person consulted at this stage can answer.',
+  'already-sent': () => 'That has already been sent; it is on the record.',
   'earlier-stage-reply': (p) => `That email answers an earlier stage, not ${p.s('stage')}.`,
   'not-from-counterpart': (p) =>
     `That email is not from ${p.s('organisation')}; only the counterpart's reply moves the stage on.`,

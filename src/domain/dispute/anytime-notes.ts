@@ -4,12 +4,12 @@
  * the IRO may seek independent legal advice"). Recording one writes a line of the case record with
  * who and when; it never moves the dispute's step, so whoever's step it is keeps their card.
  */
-import type { AnytimeNote, Party, ProcedureDefinition } from '../procedure/schema.ts';
+import type { Party, ProcedureDefinition } from '../procedure/schema.ts';
 import type { EventOf } from './decide-types.ts';
 import { isSamePerson, requireOpen } from './guards.ts';
 import { refuse } from './refusal.ts';
 import type { Transition } from './transition.ts';
-import type { DisputeState, PersonRef } from './types.ts';
+import type { DisputeState, PersonRef, RoleResolver } from './types.ts';
 import { validateText } from './validate.ts';
 
 /** How the procedure names the party who may record a note ("the allocated IRO"). */
@@ -48,30 +48,28 @@ export interface OfferedNote {
 }
 
 /**
- * The notes the dispute card offers `person`: those whose party they hold (by role, on its side)
- * while the dispute is open. Only an offer: `decide` checks the person against the directory.
+ * The notes the dispute card offers `person`: those whose party the directory resolves, for this
+ * dispute, to this very person (the allocated IRO, not anyone holding the role), while the dispute
+ * is open. The same resolution `onNoteRecorded` checks, so whoever is offered a note may record it.
  */
 export function anytimeNotesFor(input: {
-  state: Pick<DisputeState, 'status' | 'raisingOrganisationId' | 'counterpartOrganisationId'>;
+  state: Pick<DisputeState, 'status' | 'raisingOrganisationId' | 'counterpartOrganisationId' | 'raisedBy'>;
   procedure: Pick<ProcedureDefinition, 'anytimeNotes' | 'record'>;
-  person: PersonRef & { readonly roles: readonly string[] };
+  person: PersonRef;
+  resolver: RoleResolver;
 }): OfferedNote[] {
-  const { state, procedure, person } = input;
+  const { state, procedure, person, resolver } = input;
   if (state.status !== 'open') return [];
-  const onSide = (party: Party) =>
-    party.side === 'raising'
-      ? person.organisationId === state.raisingOrganisationId
-      : party.side === 'counterpart'
-        ? person.organisationId === state.counterpartOrganisationId
-        : person.organisationId !== state.raisingOrganisationId &&
-          person.organisationId !== state.counterpartOrganisationId;
-  const holds = (note: AnytimeNote) =>
-    [note.by.role, ...note.by.substitutes.map((s) => s.role)].some((r) => person.roles.includes(r)) &&
-    onSide(note.by);
-  return procedure.anytimeNotes.filter(holds).map((n) => ({
-    id: n.id,
-    label: n.label,
-    quote: n.quote,
-    mustNotRecord: procedure.record.mustNotRecord,
-  }));
+  const resolves = (party: Party) =>
+    [party.role, ...party.substitutes.map((s) => s.role)]
+      .map((role) => resolver.resolve({ party: { ...party, role }, dispute: state }))
+      .find((p) => p !== null);
+  return procedure.anytimeNotes
+    .filter((note) => isSamePerson(person, resolves(note.by) ?? null))
+    .map((n) => ({
+      id: n.id,
+      label: n.label,
+      quote: n.quote,
+      mustNotRecord: procedure.record.mustNotRecord,
+    }));
 }

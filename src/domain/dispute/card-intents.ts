@@ -139,8 +139,17 @@ export type CardIntent =
       readonly to: { readonly name: string; readonly email: string };
       readonly document: ReferralDocument;
     }
-  | { readonly kind: 'chased'; readonly on: string }
-  | { readonly kind: 'no-response'; readonly dueDate: string | null }
+  /** `discussion`: chased on a discussion's email thread, whose outcome is recorded on the step card. */
+  | { readonly kind: 'chased'; readonly on: string; readonly discussion?: true }
+  /**
+   * No reply by the deadline. `discussion`: the stage is a discussion (or reassignment) held by email
+   * with people in another tenant, who have not answered; its outcome is still recorded on the step card.
+   */
+  | {
+      readonly kind: 'no-response';
+      readonly dueDate: string | null;
+      readonly discussion?: { readonly stageName: string; readonly with: readonly string[] };
+    }
   | {
       readonly kind: 'meeting';
       readonly stageName: string;
@@ -193,6 +202,11 @@ export type CardIntent =
       readonly dueDate?: string | null;
       /** A reminder ahead of that day, rather than the first notice. */
       readonly reminder?: boolean;
+      /**
+       * The person it goes to is in another tenant (Dudley: the Chair of the DSCB): the card's holder
+       * writes what it is, and Concord emails it to them (the procedure's `afterResolution` item id).
+       */
+      readonly sendTo?: { readonly itemId: string; readonly name: string; readonly email: string };
     }
   | { readonly kind: 'resolved'; readonly summary: OutcomeText }
   /** The shell's notice to the owner that an effect was parked after its retries ran out. */

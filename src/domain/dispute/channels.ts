@@ -62,12 +62,7 @@ function withOthers(t: Transition, entry: ChannelEntry): void {
   const byEmail = others.filter((p) => !t.inTeams(p));
   const consulted = consultIfUnknown(t, entry);
   if (byEmail.length > 0) {
-    const asked = [
-      ...(stage.outcomeInWriting && stage.outcomeInWriting.by.side !== 'raising'
-        ? [stage.outcomeInWriting.quote]
-        : []),
-      ...(stage.content.response ? [stage.content.response.quote] : []),
-    ];
+    const asked = askedOfOthers(stage);
     t.sendEmail({
       from: actor,
       to: byEmail,
@@ -109,6 +104,29 @@ function withOthers(t: Transition, entry: ChannelEntry): void {
   askForOutcome(t, actor, others, byEmail, consulted);
 }
 
+/** What the procedure asks of the stage's other parties, in its words (the outcome in writing, the response). */
+export function askedOfOthers(stage: Stage): string[] {
+  return [
+    ...(stage.email?.request ? [stage.email.request] : []),
+    ...(stage.outcomeInWriting && stage.outcomeInWriting.by.side !== 'raising'
+      ? [stage.outcomeInWriting.quote]
+      : []),
+    ...(stage.content.response ? [stage.content.response.quote] : []),
+  ];
+}
+
+/**
+ * The people a discussion's (or reassignment's) email went to who have not answered on its thread:
+ * none once anyone has replied, or when the stage sent no email.
+ */
+export function unansweredByEmail(t: Transition): PersonRef[] {
+  const thread = t.state.stage.thread;
+  const actor = t.state.stage.actor;
+  if (!actor || !thread.some((m) => m.kind === 'statement') || thread.some((m) => m.kind === 'reply'))
+    return [];
+  return otherParties(t, t.stage, actor).filter((p) => !t.inTeams(p));
+}
+
 /**
  * The stage's parties the directory cannot find, for whom the procedure names someone to consult
  * (Solihull 2.3: the SSAB Business Team, "If an agency is unsure about another agency's management
@@ -145,6 +163,7 @@ function consultIfUnknown(t: Transition, { stage, actor, details }: ChannelEntry
     const about = abouts.join(' and ');
     out.push({ person: consultee, about });
     t.addParticipants(consultee);
+    t.updateStage({ consultees: [...(t.state.stage.consultees ?? []), consultee] });
     if (t.inTeams(consultee)) {
       t.sendCard(
         consultee,
@@ -158,7 +177,8 @@ function consultIfUnknown(t: Transition, { stage, actor, details }: ChannelEntry
         to: [consultee],
         importance: 'high',
         template: 'inform',
-        kind: 'notice',
+        // On the stage's thread, so the consultee's reply comes back as an event.
+        kind: 'consultation',
         message: { kind: 'consultation', quote, about, actor: actor.name, details: emailDetails(t, details) },
       });
     }
@@ -235,7 +255,7 @@ export function askForOutcome(
   t.updateStage({ phase: 'awaiting-outcome', awaiting: recorder });
   const returnsTo = stage.reassignment ? t.resolve(stage.reassignment.returnsTo, t.state.raisedBy) : null;
   const replies = t.state.stage.thread
-    .filter((m) => m.kind === 'reply' && m.text)
+    .filter((m) => (m.kind === 'reply' || m.kind === 'consultation-reply') && m.text)
     .map((m) => ({ from: m.from ?? '', text: m.text ?? '', at: m.at }));
   t.sendCard(recorder, 'outcome', {
     kind: 'record-outcome',

@@ -12,10 +12,11 @@
 import { onNoteRecorded } from './anytime-notes.ts';
 import type { Decide, DecideContext, EventOf } from './decide-types.ts';
 import { onActionDone } from './handlers/actions.ts';
+import { onConsultationAnswered } from './handlers/consultation.ts';
 import { onBypass, onDecision, onInformalOutcome } from './handlers/decision.ts';
 import { onAcknowledged, onChase, onMessageSent, onReplyReceived } from './handlers/email.ts';
 import { onClosed, onResolved, onWithdrawn } from './handlers/ending.ts';
-import { onLearningFollowedUp } from './handlers/learning.ts';
+import { onAfterResolutionSent, onLearningFollowedUp } from './handlers/learning.ts';
 import {
   onMeetingBooked,
   onMeetingHeld,
@@ -83,11 +84,13 @@ export const HANDLERS: { readonly [K in DisputeEventType]: Handler<K> } = {
   'exceptional-referral': onDispute(onReferral),
   'referral-sent': onDispute(onReferralSent),
   'note-recorded': onDispute(onNoteRecorded),
+  'consultation-answered': onDispute(onConsultationAnswered),
   withdrawn: onDispute(onWithdrawn),
   resolved: onDispute(onResolved),
   closed: onDispute(onClosed),
   'action-done': onDispute(onActionDone),
   'learning-followed-up': onDispute(onLearningFollowedUp),
+  'after-resolution-sent': onDispute(onAfterResolutionSent),
 };
 
 export const decide: Decide = (state, event, ctx) => {

@@ -127,6 +127,8 @@ export interface EmailView {
 export interface CardAction {
   readonly verb: string;
   readonly title: string;
+  /** Fixed data the button carries besides the dispute and its seq (e.g. the item it is for). */
+  readonly data?: Readonly<Record<string, string>>;
 }
 
 /** A card as worded (`cardViewOf`): the frame, title, text, buttons and facts. */
@@ -144,4 +146,6 @@ export interface CardView {
   /** Buttons the card offers; `verb` is routed by the bot to an event. */
   readonly actions: readonly CardAction[];
   readonly facts: readonly { readonly label: string; readonly value: string }[];
+  /** A text box the buttons send as `note` (what the person writes, e.g. the gap in policy). */
+  readonly input?: { readonly label: string };
 }

@@ -59,9 +59,30 @@ export type EmailIntent =
       readonly actor: string;
       readonly details: EmailDetails;
     }
+  /**
+   * After the resolution, brought to the attention of someone in another tenant as the procedure
+   * asks (Dudley: gaps in policy, to the Chair): its words, and what the sender wrote.
+   */
+  | {
+      readonly kind: 'after-resolution';
+      readonly quote: string;
+      readonly text: string;
+      readonly details: EmailDetails;
+    }
   /** For information, under a stage's `inform` rule. */
   | { readonly kind: 'inform'; readonly quote: string; readonly details: EmailDetails }
-  | { readonly kind: 'chase'; readonly dueDate: string | null; readonly note: string | null }
+  | {
+      readonly kind: 'chase';
+      readonly dueDate: string | null;
+      readonly note: string | null;
+      /** The deadline as an instant, with its hours for an hours timescale ("within 24 hours"). */
+      readonly due?: Instant | null;
+      readonly hours?: number;
+      /** What the procedure asks of the recipient, in its words (absent in chases queued before). */
+      readonly asked?: readonly string[];
+      /** The procedure's words for the stage's timescale. */
+      readonly timescaleQuote?: string | null;
+    }
   | { readonly kind: 'acknowledgement'; readonly agreed: boolean; readonly note: string | null }
   | {
       readonly kind: 'referral';

@@ -96,6 +96,8 @@ export function resolveDispute(t: Transition, outcome: Omit<StageOutcome, 'at' |
   feedbackToRaiser(t, t.stage, { kind: 'resolved', stageName: t.stage.name });
   for (const after of t.procedure.afterResolution) {
     const to = (after.to && t.resolve(after.to, t.state.owner)) || t.state.owner;
+    // Someone in another tenant has no Teams card: the host-side holder sends it to them by email.
+    const sendTo = t.inTeams(to) ? undefined : { itemId: after.id, name: to.name, email: to.email };
     // "A LAC Review must be held within 4 weeks": the day it is due, and a reminder a week before.
     const dueDate = after.within
       ? londonDay(new Date(Date.parse(t.ctx.now) + after.within.weeks * 7 * 86_400_000))
@@ -103,7 +105,13 @@ export function resolveDispute(t: Transition, outcome: Omit<StageOutcome, 'at' |
     t.sendCard(
       to,
       'status',
-      { kind: 'after-resolution', quote: after.quote, step: after.kind, dueDate },
+      {
+        kind: 'after-resolution',
+        quote: after.quote,
+        step: after.kind,
+        dueDate,
+        ...(sendTo ? { sendTo } : {}),
+      },
       `after-${after.id}`,
     );
     if (dueDate) {

@@ -14,7 +14,19 @@ export interface PersonRef {
 }
 
 export interface ThreadMessage {
-  readonly kind: 'statement' | 'reply' | 'acknowledgement' | 'chase' | 'letter' | 'referral';
+  /**
+   * `consultation`: the procedure's consultee asked by email who a party is (Solihull: the SSAB
+   * Business Team); `consultation-reply`: their answer, by email or from their Teams card.
+   */
+  readonly kind:
+    | 'statement'
+    | 'reply'
+    | 'acknowledgement'
+    | 'chase'
+    | 'letter'
+    | 'referral'
+    | 'consultation'
+    | 'consultation-reply';
   readonly internetMessageId: string;
   readonly conversationId?: string;
   readonly at: Instant;

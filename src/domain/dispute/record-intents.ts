@@ -112,6 +112,14 @@ export type RecordLine =
     }
   | { readonly kind: 'action-due'; readonly params: { readonly description: string; readonly owner: string } }
   | {
+      readonly kind: 'consultation-answered';
+      readonly params: { readonly name: string; readonly stageName: string };
+    }
+  | {
+      readonly kind: 'after-resolution-sent';
+      readonly params: { readonly name: string; readonly by: string; readonly quote: string };
+    }
+  | {
       readonly kind: 'note-recorded';
       readonly params: { readonly label: string; readonly by: string; readonly quote: string };
     }

@@ -135,6 +135,8 @@ export type RefusalCode =
   | 'only-owner-authorises'
   | 'only-step-or-owner-resolves'
   | 'already-closed'
+  | 'already-sent'
+  | 'not-consulted'
   | 'close-while-open'
   | 'not-a-closer'
   // agreed actions (params: date; from and to for the range a done date may be in)

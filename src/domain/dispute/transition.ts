@@ -201,6 +201,13 @@ export class Transition {
     this.update({ participants: [...known.values()] });
   }
 
+  /** The current stage's timescale as the dispute runs it: an urgency-led one is the chosen level's. */
+  stageTimescale(): Timescale {
+    const timescale = this.stage.timescale;
+    if (timescale.kind !== 'urgency-led') return timescale;
+    return this.procedure.urgencyLevels?.find((u) => u.id === this.state.urgency)?.timescale ?? timescale;
+  }
+
   /** The absolute deadline of a timescale that starts now. */
   deadline(timescale: Timescale, agreedWorkingDays?: number): ResolvedTimescale {
     const from = new Date(this.ctx.now);

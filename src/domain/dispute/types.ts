@@ -138,6 +138,8 @@ export interface StageState {
   readonly nextStageId?: string;
   readonly overdue: boolean;
   readonly chases: number;
+  /** The people consulted at this stage because the directory could not find a party (`ifUnknown`). */
+  readonly consultees?: readonly PersonRef[];
   /** The dispute `seq` at which the stage was entered: effects emitted before it belong to earlier stages. */
   readonly enteredSeq?: number;
 }
@@ -174,6 +176,8 @@ export interface DisputeState {
   readonly endedAt: Instant | null;
   /** What became of its learning items, oldest first (absent until one is recorded). */
   readonly learningFollowUps?: readonly LearningFollowUp[];
+  /** The after-resolution items sent to someone in another tenant (absent until one is). */
+  readonly afterResolutionSent?: readonly string[];
   /** Number of events applied; effect keys derive from it, so they are stable on replay. */
   readonly seq: number;
 }
@@ -308,6 +312,18 @@ export type DisputeEvent = EventBase &
         readonly noteId: string;
         readonly text?: string;
       }
+    /**
+     * After the resolution, a step the procedure says goes to someone in another tenant (Dudley: gaps
+     * in policy "must be brought to the attention of the Chair"), sent to them by email with what it is.
+     */
+    | {
+        readonly type: 'after-resolution-sent';
+        readonly by: PersonRef;
+        readonly itemId: string;
+        readonly text: string;
+      }
+    /** A consultee in the host tenant answers from their Teams card (who the party is). */
+    | { readonly type: 'consultation-answered'; readonly by: PersonRef; readonly text: string }
     | { readonly type: 'withdrawn'; readonly by: PersonRef; readonly reason: string }
     | {
         readonly type: 'resolved';

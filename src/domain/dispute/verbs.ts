@@ -26,6 +26,12 @@ export const VERBS = {
   close: 'close',
   withdraw: 'withdraw',
   referralSent: 'referral-sent',
+  /** Bypasses to a later stage, where the procedure allows it (the card carries `toStageId` and `reason`). */
+  bypass: 'bypass',
+  /** A host-tenant consultee's answer (who the party is), from their card. */
+  answerConsultation: 'answer-consultation',
+  /** Sends an after-resolution item to the person in another tenant it goes to (the card carries `itemId`). */
+  sendAfterResolution: 'send-after-resolution',
   /** Records one of the procedure's `anytimeNotes` (the card carries `noteId`). */
   recordNote: 'record-note',
 } as const;
@@ -84,6 +90,9 @@ export const VERB_MEANING = {
   [VERBS.referralSent]: { event: 'referral-sent' },
   [VERBS.withdraw]: { event: 'withdrawn' },
   [VERBS.recordNote]: { event: 'note-recorded' },
+  [VERBS.sendAfterResolution]: { event: 'after-resolution-sent' },
+  [VERBS.answerConsultation]: { event: 'consultation-answered' },
+  [VERBS.bypass]: { event: 'bypass' },
 } as const satisfies Record<DomainVerb, VerbMeaning>;
 
 /** The verb for taking exceptional route `routeId`. */

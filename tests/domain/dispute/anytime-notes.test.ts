@@ -13,7 +13,7 @@ import type { Effect } from '../../../src/domain/dispute/types.ts';
 import { parseProcedure } from '../../../src/domain/procedure/schema.ts';
 import { getProcedure } from '../../../src/procedures/index.ts';
 import { person } from './fixtures.ts';
-import { raise, step } from './walker.ts';
+import { everyoneResolver, raise, step } from './walker.ts';
 
 const iro = getProcedure('iro-drp')!;
 const SEED_LEGAL =
@@ -83,22 +83,26 @@ describe('notes a party may record at any point', () => {
 
   it('the note is offered only to the person who may record it, with what must not be recorded quoted', () => {
     const w = raise(iro, { hosts: ['la', 'partner'] });
-    const forIro = anytimeNotesFor({
-      state: w.s,
-      procedure: iro,
-      person: { ...person('la', 'iro'), roles: ['iro'] },
-    });
+    const resolver = everyoneResolver(iro, ['la', 'partner']);
+    const forIro = anytimeNotesFor({ state: w.s, procedure: iro, person: person('la', 'iro'), resolver });
     expect(forIro.map((n) => n.id)).toEqual([iro.anytimeNotes[0]!.id]);
     expect(forIro[0]!.mustNotRecord.join(' ')).toContain(
       'Views on the performance of individual staff, for example, must not be recorded.',
     );
     expect(
-      anytimeNotesFor({
-        state: w.s,
-        procedure: iro,
-        person: { ...person('partner', 'team-manager'), roles: ['team-manager'] },
-      }),
+      anytimeNotesFor({ state: w.s, procedure: iro, person: person('partner', 'team-manager'), resolver }),
     ).toEqual([]);
+  });
+
+  it('offered by person, not by role: a second IRO in the same unit, whom the directory does not resolve for this dispute, is not offered it (and would be refused)', () => {
+    const w = raise(iro, { hosts: ['la', 'partner'] });
+    const resolver = everyoneResolver(iro, ['la', 'partner']);
+    // Holds the role, on the raising side, but is not the IRO the directory finds for this dispute.
+    const secondIro = { ...person('la', 'iro'), id: 'la.iro-2', name: 'iro 2, la', roles: ['iro'] };
+    expect(anytimeNotesFor({ state: w.s, procedure: iro, person: secondIro, resolver })).toEqual([]);
+    expect(w.refused({ type: 'note-recorded', by: secondIro, noteId: iro.anytimeNotes[0]!.id }).reason).toBe(
+      'not-your-step',
+    );
   });
 
   it('the schema checks the note: known role, unique id', () => {

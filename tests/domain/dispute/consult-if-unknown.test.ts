@@ -110,6 +110,71 @@ describe('when the other agency’s structure is unknown, the procedure’s cons
     expect(view.paragraphs.join(' ')).toContain('their opposite number in the other agency');
   });
 
+  it('the Business Team in the host tenant answers from its card: the answer is on the record and on the line manager’s outcome card; nobody else may answer', () => {
+    const w = raiseWithUnknownPartner(['la', 'board']);
+    walkTo(w, 1);
+    const consulted = cardsIn(w.effects).find((c) => c.intent.kind === 'consulted');
+    const words = cardViewOf(consulted!);
+    expect(words.actions.map((a) => a.verb)).toEqual(['answer-consultation']);
+    expect(words.input?.label).toContain('their opposite number in the other agency');
+    expect(
+      w.refused({ type: 'consultation-answered', by: person('la', 'practitioner'), text: 'x' }).reason,
+    ).toBe('not-your-step');
+    const answer =
+      'Their opposite number is the Safeguarding Adult Lead, Partner Care Ltd, on 0121 000 0000.';
+    w.send({ type: 'consultation-answered', by: person('board', 'board-business-team'), text: answer });
+    expect(w.last.find((e) => e.type === 'record')).toMatchObject({
+      entry: { kind: 'consultation-answered', outcome: answer, contactType: 'card' },
+    });
+    const outcome = cardsIn(w.last).find((c) => c.card === 'outcome');
+    expect(outcome?.to.id).toBe('la.team-manager');
+    expect(cardViewOf(outcome!).text.join(' ')).toContain(answer);
+    expect(w.s.stage).toMatchObject({
+      id: 'stage-2',
+      phase: 'awaiting-outcome',
+      awaiting: { id: 'la.team-manager' },
+    });
+  });
+
+  it('the Business Team in another tenant replies to the consultation email: the reply comes back as an event onto the record and the outcome card', () => {
+    const w = raiseWithUnknownPartner(['la']);
+    walkTo(w, 1);
+    const email = emailsIn(w.effects).find((e) => e.message.kind === 'consultation')!;
+    expect(email.kind).toBe('consultation');
+    if (!w.s.stage.thread.some((m) => m.kind === 'consultation'))
+      w.send({
+        type: 'message-sent',
+        effectKey: email.key,
+        kind: 'consultation',
+        internetMessageId: '<consult-1@mail.example>',
+        conversationId: 'conv-consult',
+      });
+    const asked = w.s.stage.thread.find((m) => m.kind === 'consultation')!;
+    const answer = 'The Safeguarding Adult Lead at Partner Care Ltd is the person to speak to.';
+    w.send({
+      type: 'reply-received',
+      internetMessageId: '<answer-2@board.example>',
+      inReplyTo: [asked.internetMessageId],
+      fromEmail: 'board-business-team@board.example',
+      text: answer,
+    });
+    expect(w.last.find((e) => e.type === 'record')).toMatchObject({
+      entry: { kind: 'consultation-answered', outcome: answer, contactType: 'email' },
+    });
+    const outcome = cardsIn(w.last).find((c) => c.card === 'outcome');
+    expect(cardViewOf(outcome!).text.join(' ')).toContain(answer);
+    // The same message seen again (two watched inboxes) is not a second answer.
+    expect(
+      w.refused({
+        type: 'reply-received',
+        internetMessageId: '<answer-2@board.example>',
+        inReplyTo: [asked.internetMessageId],
+        fromEmail: 'board-business-team@board.example',
+        text: answer,
+      }).reason,
+    ).toBe('duplicate');
+  });
+
   it('a stage whose party is found consults no one', () => {
     const roles = solihull.roles.map((r) => r.id);
     const resolver = fixtureResolver({ la: roles, partner: roles, board: roles }, ['la', 'board']);

@@ -108,6 +108,147 @@ describe('a discussion with another agency is an email thread', () => {
   });
 });
 
+describe('a discussion held by email that the other agency has not answered is chased on its thread', () => {
+  it('Dudley Stage 1 "within 24 hours": the overdue card offers a chase; the chase goes on the same thread, High Importance, with what is asked and the timescale in the procedure’s words', () => {
+    const w = raise(dudley, { urgency: 'within-24-hours', hosts: ['la'] }).delivered();
+    const statement = w.s.stage.thread.find((m) => m.kind === 'statement')!;
+    w.fire('stage-deadline');
+    const card = cardsIn(w.last).find((c) => c.intent.kind === 'no-response');
+    expect(card?.to.id).toBe('la.practitioner');
+    const words = cardViewOf(card!);
+    expect(words.title).toBe(`${dudley.stages[0]!.name} is overdue: no reply from practitioner, partner`);
+    expect(words.actions.map((a) => a.verb)).toEqual(['chase']);
+    w.send({ type: 'chase', by: person('la', 'practitioner'), note: 'Could you reply today?' });
+    const [chase] = emailsIn(w.last);
+    expect(chase).toMatchObject({
+      template: 'chase',
+      kind: 'chase',
+      importance: 'high',
+      from: { id: 'la.practitioner' },
+    });
+    expect(chase!.to.map((p) => p.id)).toEqual(['partner.practitioner']);
+    expect(chase!.inReplyTo?.internetMessageId).toBe(statement.internetMessageId);
+    const view = emailViewOf(chase!);
+    expect(view.subject).toContain('CASE-2026-007');
+    expect(view.subject).toContain(dudley.stages[0]!.name);
+    const text = view.paragraphs.join(' ');
+    expect(text).toContain(
+      'A response was due by 10:00 on Tuesday 24 November 2026 (within 24 hours) and has not been received.',
+    );
+    expect(text).toContain("The procedure's timescale: “others within 24 hours”");
+    expect(text).toContain(
+      'The procedure asks: “Where a resolution is reached, the responsible worker in the receiving agency will advise the complainant agency of the outcome in writing.”',
+    );
+    expect(text).toContain('Could you reply today?');
+    expect(view.fields).toContainEqual({ label: 'Case reference', value: 'CASE-2026-007' });
+    // The discussion's outcome is still the practitioner's to record; their card says it was chased.
+    expect(w.s.stage).toMatchObject({
+      phase: 'awaiting-outcome',
+      awaiting: { id: 'la.practitioner' },
+      chases: 1,
+    });
+    const chased = cardsIn(w.last).find((c) => c.intent.kind === 'chased');
+    expect(cardViewOf(chased!).text.join(' ')).toContain('on the same email thread');
+  });
+
+  it('Solihull Stage 1 answered before its 5 working days: no chase is offered, and a chase is refused', () => {
+    const w = raise(solihull, { hosts: ['la'] }).delivered();
+    const statement = w.s.stage.thread.find((m) => m.kind === 'statement')!;
+    w.send({
+      type: 'reply-received',
+      internetMessageId: '<answer-1@partner.example>',
+      inReplyTo: [statement.internetMessageId],
+      fromEmail: 'practitioner@partner.example',
+      text: 'We will review the care and support plan with you on Thursday.',
+    });
+    w.fire('stage-deadline');
+    expect(cardsIn(w.last).some((c) => c.intent.kind === 'no-response')).toBe(false);
+    expect(cardsIn(w.last).some((c) => c.intent.kind === 'stage-overdue')).toBe(true);
+    expect(w.refused({ type: 'chase', by: person('la', 'practitioner') }).reason).toBe('wrong-phase');
+  });
+
+  it('NEL Stage 2 unanswered: only the actor (or whoever records it) may chase; someone else is refused', () => {
+    const w = raise(nel, { hosts: ['la'] });
+    walkTo(w, 2);
+    expect(w.s.stage.id).toBe('stage-2');
+    w.delivered();
+    w.fire('stage-deadline');
+    const card = cardsIn(w.last).find((c) => c.intent.kind === 'no-response');
+    expect(card?.to.id).toBe(w.s.stage.awaiting?.id);
+    expect(w.refused({ type: 'chase', by: person('la', 'practitioner') }).reason).toBe('not-your-step');
+    w.send({ type: 'chase', by: w.s.stage.awaiting! });
+    const [chase] = emailsIn(w.last);
+    expect(chase!.to.map((p) => p.id)).toEqual(['partner.team-manager']);
+    expect(emailViewOf(chase!).paragraphs.join(' ')).toContain('ideally within a maximum of 15 working days');
+  });
+});
+
+describe('a step after the resolution that goes to someone in another tenant reaches them', () => {
+  const GAPS =
+    'If the process highlights gaps in policies and procedures they must be brought to the attention of the Chair of Dudley Safeguarding Children Board (SSCB)';
+
+  it('Dudley: gaps in policy go to the DSCB Chair by High Importance email, with the case reference and the gap, once, on the record', () => {
+    expect(dudley.afterResolution.find((a) => a.kind === 'policy-gap')?.quote).toBe(GAPS);
+    const w = raise(dudley, { urgency: 'within-24-hours', hosts: ['la'] }).delivered();
+    step(w, true);
+    expect(w.s.status).toBe('resolved');
+    const card = cardsIn(w.last).find(
+      (c) => c.intent.kind === 'after-resolution' && c.intent.step === 'policy-gap',
+    );
+    // The Chair is in another tenant: the card is the raiser's, to send it to the Chair.
+    expect(card?.to.id).toBe('la.practitioner');
+    const words = cardViewOf(card!);
+    expect(words.text.join(' ')).toContain(GAPS);
+    expect(words.input?.label).toContain('board chair, board');
+    const send = words.actions.find((a) => a.verb === 'send-after-resolution');
+    expect(send?.data).toEqual({ itemId: 'policy-gaps' });
+
+    const gap = 'The escalation protocol does not say who convenes a strategy discussion out of hours.';
+    // Only the card's holder, the owner or the raiser may send it.
+    expect(
+      w.refused({
+        type: 'after-resolution-sent',
+        by: person('partner', 'practitioner'),
+        itemId: 'policy-gaps',
+        text: gap,
+      }).reason,
+    ).toBe('not-your-step');
+    w.send({
+      type: 'after-resolution-sent',
+      by: person('la', 'practitioner'),
+      itemId: 'policy-gaps',
+      text: gap,
+    });
+    const [email] = emailsIn(w.last);
+    expect(email).toMatchObject({ importance: 'high', from: { id: 'la.practitioner' } });
+    expect(email!.to.map((p) => p.id)).toEqual(['board.board-chair']);
+    const view = emailViewOf(email!);
+    expect(view.subject).toContain('CASE-2026-007');
+    expect(view.paragraphs.join(' ')).toContain(GAPS);
+    expect(view.paragraphs.join(' ')).toContain(gap);
+    expect(view.fields).toContainEqual({ label: 'Case reference', value: 'CASE-2026-007' });
+    const line = w.last.find((e) => e.type === 'record');
+    expect(line).toMatchObject({ entry: { kind: 'after-resolution-sent', outcome: gap } });
+    expect(
+      w.refused({
+        type: 'after-resolution-sent',
+        by: person('la', 'practitioner'),
+        itemId: 'policy-gaps',
+        text: gap,
+      }).reason,
+    ).toBe('duplicate');
+    // A debrief has no one in another tenant to go to: nothing to send.
+    expect(
+      w.refused({
+        type: 'after-resolution-sent',
+        by: person('la', 'practitioner'),
+        itemId: 'debrief',
+        text: 'x',
+      }).reason,
+    ).toBe('invalid-input');
+  });
+});
+
 describe('what goes out in a person’s name is reviewed and sent by them', () => {
   it('Dudley Stage 2: the practitioner decides; their line manager reviews the email to the other agency and sends it', () => {
     const w = raise(dudley, { urgency: dudley.urgencyLevels![1]!.id, hosts: ['la'] }).delivered();

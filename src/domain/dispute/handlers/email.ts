@@ -1,6 +1,6 @@
 /** The stage's email thread: delivery, the counterpart's reply, its acknowledgement, and chasing. */
 
-import { askForOutcome, otherParties } from '../channels.ts';
+import { askedOfOthers, askForOutcome, otherParties, unansweredByEmail } from '../channels.ts';
 import type { EventOf } from '../decide-types.ts';
 import { resolveDispute, stageUnresolved } from '../ending.ts';
 import { isSamePerson, requireOpen, requirePhase } from '../guards.ts';
@@ -9,6 +9,7 @@ import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
 import type { PersonRef } from '../types.ts';
 import { validateText } from '../validate.ts';
+import { consulteeReplying, onConsultationEmailed } from './consultation.ts';
 
 export function onMessageSent(t: Transition, event: EventOf<'message-sent'>): void {
   const kind = event.kind;
@@ -46,6 +47,11 @@ export function onMessageSent(t: Transition, event: EventOf<'message-sent'>): vo
 
 export function onReplyReceived(t: Transition, event: EventOf<'reply-received'>): void {
   requireOpen(t);
+  const consultee = t.state.stage.phase === 'awaiting-outcome' ? consulteeReplying(t, event) : null;
+  if (consultee) {
+    onConsultationEmailed(t, event, consultee);
+    return;
+  }
   // 'sending': the email is out but its delivery report has not been applied yet; a fast reply still counts.
   requirePhase(t, 'sending', 'awaiting-response', 'awaiting-acknowledgement', 'awaiting-outcome');
   const actor = t.state.stage.actor;
@@ -190,30 +196,58 @@ export function onAcknowledged(t: Transition, event: EventOf<'acknowledged'>): v
   );
 }
 
+/**
+ * Chases the stage's email on its own thread once its deadline has passed without a reply: a
+ * stage email awaiting its response (ANE), or a discussion held by email with people in another
+ * tenant who have not answered (Dudley, NEL, Solihull), whose outcome is still recorded on the
+ * step card. The chase says what the procedure asks of them and its timescale, in its words.
+ */
 export function onChase(t: Transition, event: EventOf<'chase'>): void {
   requireOpen(t);
-  requirePhase(t, 'awaiting-response');
+  requirePhase(t, 'awaiting-response', 'awaiting-outcome');
+  const s = t.state.stage;
   const by = event.by;
-  if (!t.state.stage.overdue) refuse('wrong-phase', 'reply-not-due', { dueDate: t.state.stage.dueDate });
-  if (!isSamePerson(by, t.state.stage.actor))
-    refuse('not-your-step', 'only-sender-chases', { sender: t.state.stage.actor?.name ?? null });
-  const statement = t.state.stage.thread.find((m) => m.kind === 'statement');
-  const to = t.state.participants.filter((p) => p.organisationId === t.state.counterpartOrganisationId);
+  const discussion = s.phase === 'awaiting-outcome';
+  if (!s.overdue) refuse('wrong-phase', 'reply-not-due', { dueDate: s.dueDate });
+  const mayChase = isSamePerson(by, s.actor) || (discussion && isSamePerson(by, s.awaiting));
+  if (!mayChase) refuse('not-your-step', 'only-sender-chases', { sender: s.actor?.name ?? null });
+  const statement = s.thread.find((m) => m.kind === 'statement');
+  const to = discussion
+    ? unansweredByEmail(t)
+    : t.state.participants.filter((p) => p.organisationId === t.state.counterpartOrganisationId);
   if (!statement || to.length === 0) refuse('wrong-phase', 'nothing-to-chase');
+  const stage = t.stage;
+  const timescale = t.stageTimescale();
   t.sendEmail({
-    from: by,
+    from: s.actor ?? by,
     to,
     importance: 'high',
     template: 'chase',
     kind: 'chase',
     inReplyTo: statement,
-    message: { kind: 'chase', dueDate: t.state.stage.dueDate, note: event.note ?? null },
+    message: {
+      kind: 'chase',
+      dueDate: s.dueDate,
+      note: event.note ?? null,
+      due: s.due,
+      ...(timescale.kind === 'hours' ? { hours: timescale.hours } : {}),
+      asked: askedOfOthers(stage),
+      timescaleQuote: timescale.quote ?? null,
+    },
   });
-  t.updateStage({ chases: t.state.stage.chases + 1, awaiting: by });
-  t.record({ contactType: 'email', between: [by.name], kind: 'chased', params: {} });
-  // The sender can still treat it as not agreed, or chase again, until a reply comes.
-  t.sendCard(by, 'no-response', { kind: 'chased', on: t.ctx.now.slice(0, 10) });
-  return;
+  t.updateStage({ chases: s.chases + 1, ...(discussion ? {} : { awaiting: by }) });
+  t.record({
+    contactType: 'email',
+    between: [by.name, ...to.map((p) => p.name)],
+    kind: 'chased',
+    params: {},
+  });
+  // The sender can chase again until a reply comes, or (a stage email) treat it as not agreed.
+  t.sendCard(by, 'no-response', {
+    kind: 'chased',
+    on: t.ctx.now.slice(0, 10),
+    ...(discussion ? { discussion: true as const } : {}),
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { londonDay } from '../../calendar/index.ts';
 /** Timers firing: stage and overall warnings and deadlines, the meeting's end, agreed actions due. */
 
 import type { CardIntent } from '../card-intents.ts';
+import { unansweredByEmail } from '../channels.ts';
 import type { EventOf } from '../decide-types.ts';
 import { isSamePerson } from '../guards.ts';
 import { timerSuffix } from '../keys.ts';
@@ -51,12 +52,22 @@ export function onTimer(t: Transition, event: EventOf<'timer-fired'>): void {
         t.sendCard(s.actor, 'no-response', { kind: 'no-response', dueDate: s.dueDate });
         return;
       }
-      t.sendCard(
-        who,
-        'warning',
-        { kind: 'stage-overdue', stageName: t.stage.name, dueDate: s.dueDate, with: null },
-        'warning',
-      );
+      const unanswered = s.phase === 'awaiting-outcome' ? unansweredByEmail(t) : [];
+      if (unanswered.length > 0) {
+        // A discussion held by email that the other agency has not answered: chase it on the thread.
+        t.sendCard(who, 'no-response', {
+          kind: 'no-response',
+          dueDate: s.dueDate,
+          discussion: { stageName: t.stage.name, with: unanswered.map((p) => p.name) },
+        });
+      } else {
+        t.sendCard(
+          who,
+          'warning',
+          { kind: 'stage-overdue', stageName: t.stage.name, dueDate: s.dueDate, with: null },
+          'warning',
+        );
+      }
       if (!isSamePerson(who, t.state.owner)) {
         t.sendCard(
           t.state.owner,
