@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -80,14 +81,16 @@ if (values.prof) {
   await post(session, 'Profiler.setSamplingInterval', { interval: 200 });
   await post(session, 'Profiler.start');
 }
+const elu = performance.eventLoopUtilization();
 const lat = await load.sequential(concord.url, concord.connector.serviceUrl, turn, n);
 await new Promise((r) => setTimeout(r, 500));
+const busy = performance.eventLoopUtilization(elu).active / n;
 if (values.prof) {
   const { profile } = (await post(session, 'Profiler.stop')) as { profile: unknown };
   writeFileSync(values.prof, JSON.stringify(profile));
   session.disconnect();
 }
-console.log(`${values.engine} ${values.turn}: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms`);
+console.log(`${values.engine} ${values.turn}: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, main thread busy ${busy.toFixed(2)} ms per turn`);
 console.log('statements per turn (including work the turn queued):');
 for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${(v / n).toFixed(2)}  ${k}`);
 await load.close();
