@@ -38,7 +38,10 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 } as typeof pgQuery;
 for (const name of ['query', 'exec'] as const) {
   const original = PGlite.prototype[name] as (...a: unknown[]) => unknown;
-  (PGlite.prototype as unknown as Record<string, unknown>)[name] = function (this: PGlite, ...args: unknown[]) {
+  (PGlite.prototype as unknown as Record<string, unknown>)[name] = function (
+    this: PGlite,
+    ...args: unknown[]
+  ) {
     count(args[0]);
     return original.apply(this, args);
   };
@@ -90,7 +93,9 @@ if (values.prof) {
   writeFileSync(values.prof, JSON.stringify(profile));
   session.disconnect();
 }
-console.log(`${values.engine} ${values.turn}: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, main thread busy ${busy.toFixed(2)} ms per turn`);
+console.log(
+  `${values.engine} ${values.turn}: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, main thread busy ${busy.toFixed(2)} ms per turn`,
+);
 console.log('statements per turn (including work the turn queued):');
 for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${(v / n).toFixed(2)}  ${k}`);
 await load.close();

@@ -10,6 +10,7 @@
  */
 import type { DisputeState } from '../domain/dispute/types.ts';
 import type { DisputeService } from '../runtime/dispute-service.ts';
+import { createStoreConversationRefs } from '../store/adapters/conversation-refs.ts';
 import { createStoreDraftStore } from '../store/adapters/raise-drafts.ts';
 import type { Store } from '../store/open-store.ts';
 import {
@@ -17,13 +18,11 @@ import {
   cardStepAt,
   disputePeople,
   getCardSlot,
-  getConversationRef,
   listDisputesFor,
   listRecordEntries,
   markCardDelivered,
   putCardSlot,
   rememberCardStep,
-  saveConversationRef,
 } from '../store/operations/index.ts';
 import type {
   CardStateStore,
@@ -46,9 +45,11 @@ export function createStorePorts(options: { store: Store; service: DisputeServic
   const { store, service } = options;
   const db = store.db;
 
+  // A turn from the chat last saved writes nothing (issue 15).
+  const storedRefs = createStoreConversationRefs(store);
   const refs: ConversationRefStore = {
-    save: (entry) => saveConversationRef(db, entry),
-    get: async (personId) => (await getConversationRef(db, personId)) as StoredReference | null,
+    save: (entry) => storedRefs.save(entry),
+    get: async (personId) => (await storedRefs.get(personId)) as StoredReference | null,
   };
 
   const raiseDrafts = createStoreDraftStore(store);
