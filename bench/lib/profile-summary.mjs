@@ -16,7 +16,8 @@ for (let i = 0; i < profile.samples.length; i++) {
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 const groupOf = (cf) => {
   const url = cf.url ?? '';
-  if (!url) return cf.functionName ? `(${cf.functionName.startsWith('(') ? cf.functionName : 'native'})` : '(anon)';
+  if (!url)
+    return cf.functionName ? `(${cf.functionName.startsWith('(') ? cf.functionName : 'native'})` : '(anon)';
   if (url.startsWith('wasm')) return 'wasm';
   const nm = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
   if (nm) return nm[1];

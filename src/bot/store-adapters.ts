@@ -39,6 +39,8 @@ export interface StorePorts {
   readonly drafts: DraftStore;
   readonly cards: CardStateStore;
   readonly disputes: DisputeGateway;
+  /** Forgets the references this process remembers writing (after rows were removed behind its back). */
+  forgetSavedRefs(): void;
 }
 
 export function createStorePorts(options: { store: Store; service: DisputeService }): StorePorts {
@@ -85,7 +87,7 @@ export function createStorePorts(options: { store: Store; service: DisputeServic
     records: (disputeId) => listRecordEntries(db, disputeId),
   };
 
-  return { refs, drafts, cards, disputes };
+  return { refs, drafts, cards, disputes, forgetSavedRefs: () => storedRefs.forget() };
 }
 
 /** Whether the person raised, owns, is waiting on, or took part in the dispute. */

@@ -25,6 +25,8 @@ export interface ConversationRefEntry {
 export interface StoreConversationRefs {
   save(entry: ConversationRefEntry): Promise<void>;
   get(personId: string): Promise<unknown | null>;
+  /** Forgets what was written (rows removed behind this process's back, as a test's reset does). */
+  forget(): void;
 }
 
 export function createStoreConversationRefs(
@@ -48,6 +50,7 @@ export function createStoreConversationRefs(
       if (saved.size > max) saved.delete(saved.keys().next().value as string);
     },
     get: (personId) => getConversationRef(db, personId),
+    forget: () => saved.clear(),
   };
 }
 
