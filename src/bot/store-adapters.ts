@@ -10,6 +10,7 @@
  */
 import type { DisputeState } from '../domain/dispute/types.ts';
 import type { DisputeService } from '../runtime/dispute-service.ts';
+import { createStoreConversationRefs } from '../store/adapters/conversation-refs.ts';
 import { createStoreDraftStore } from '../store/adapters/raise-drafts.ts';
 import type { Store } from '../store/open-store.ts';
 import {
@@ -17,13 +18,11 @@ import {
   cardStepAt,
   disputePeople,
   getCardSlot,
-  getConversationRef,
   listDisputesFor,
   listRecordEntries,
   markCardDelivered,
   putCardSlot,
   rememberCardStep,
-  saveConversationRef,
 } from '../store/operations/index.ts';
 import type {
   CardStateStore,
@@ -40,15 +39,19 @@ export interface StorePorts {
   readonly drafts: DraftStore;
   readonly cards: CardStateStore;
   readonly disputes: DisputeGateway;
+  /** Forgets the references this process remembers writing (after rows were removed behind its back). */
+  forgetSavedRefs(): void;
 }
 
 export function createStorePorts(options: { store: Store; service: DisputeService }): StorePorts {
   const { store, service } = options;
   const db = store.db;
 
+  // A turn from the chat last saved writes nothing (issue 15).
+  const storedRefs = createStoreConversationRefs(store);
   const refs: ConversationRefStore = {
-    save: (entry) => saveConversationRef(db, entry),
-    get: async (personId) => (await getConversationRef(db, personId)) as StoredReference | null,
+    save: (entry) => storedRefs.save(entry),
+    get: async (personId) => (await storedRefs.get(personId)) as StoredReference | null,
   };
 
   const raiseDrafts = createStoreDraftStore(store);
@@ -85,7 +88,7 @@ export function createStorePorts(options: { store: Store; service: DisputeServic
     resolverFor: async (disputeId) => (await service.prepare(disputeId)).environment?.resolver ?? null,
   };
 
-  return { refs, drafts, cards, disputes };
+  return { refs, drafts, cards, disputes, forgetSavedRefs: () => storedRefs.forget() };
 }
 
 /** Whether the person raised, owns, is waiting on, or took part in the dispute. */

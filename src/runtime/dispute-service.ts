@@ -12,6 +12,15 @@
  * other events land on the dispute between `prepare` and the locked write; `decide` always sees
  * the state read under the lock.
  *
+ * A dispute this process wrote last is written again without being read (issue 15): the state and
+ * version each committed `applyEvent` wrote are kept in memory (the last `recentStates` disputes),
+ * and the next event on that dispute is decided on them, in a transaction of two statements around
+ * the write, whose update holds only while the stored version is still the one kept. When the
+ * version moved (another instance, the scheduler, a concurrent event) nothing is kept and the event
+ * goes the usual way: read, lock, decide. A refusal decided on the kept state is decided again the
+ * usual way too, so a stale copy never refuses. Only committed pairs are kept: a version is never
+ * reused once committed, so a kept version that matches names the stored state.
+ *
  * @example
  * const service = createDisputeService({ store, decide, contextFor, clock: systemClock });
  * const result = await service.applyEvent('d-1', event, { source: 'teams' });
@@ -58,8 +67,11 @@ export interface ApplyOptions {
    * The dispute row as the caller already locked it in this transaction (`lockDispute` with the
    * prepared version), so `applyPrepared` does not lock and read it again. Null: no such row.
    */
-  readonly locked?: LockedDispute | null;
+  readonly locked?: LockedDispute | null | typeof KEPT;
 }
+
+/** `locked` for a prepared state this service kept from its own last commit (no lock, no read). */
+const KEPT = Symbol('kept');
 
 /** What `prepare` may be told: the procedure for a new dispute, and the event about to be applied. */
 export interface PrepareOptions extends Pick<ApplyOptions, 'procedureId'> {
@@ -98,6 +110,8 @@ export interface DisputeServiceOptions {
   readonly log?: Logger;
   /** Called after an event commits (e.g. to wake the outbox worker instead of waiting for its poll). */
   readonly onCommitted?: (disputeId: string) => void;
+  /** How many disputes' last committed state to keep for the next event (0: read every time). */
+  readonly recentStates?: number;
 }
 
 export interface DisputeService {
@@ -128,6 +142,30 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
   const { store, decide, contextFor, clock } = options;
   const wallClock = options.wallClock ?? systemClock;
   const log = (options.log ?? silentLogger()).child({ component: 'dispute-service' });
+  const recentMax = options.recentStates ?? 1_000;
+  /** Dispute id → the version and state its last `applyEvent` in this process committed. */
+  const recent = new Map<string, { readonly version: number; readonly state: DisputeState }>();
+  const remember = (disputeId: string, version: number, state: DisputeState) => {
+    if (recentMax <= 0) return;
+    recent.delete(disputeId);
+    // A copy as the store holds it (JSON), so a caller changing the returned state changes nothing here.
+    recent.set(disputeId, { version, state: JSON.parse(JSON.stringify(state)) as DisputeState });
+    if (recent.size > recentMax) recent.delete(recent.keys().next().value as string);
+  };
+
+  /** The kept state's environment (contextFor is still asked each time: its answers may change). */
+  async function preparedFromRecent(disputeId: string, event: DisputeEvent): Promise<Prepared | null> {
+    const kept = recent.get(disputeId);
+    if (!kept) return null;
+    const environment = await contextFor({
+      disputeId,
+      procedureId: kept.state.procedureId,
+      procedureVersion: kept.state.procedureVersion,
+      state: kept.state,
+      raisingOrganisationId: raisingOrganisationOf(kept.state, event),
+    });
+    return { disputeId, version: kept.version, environment, state: kept.state };
+  }
 
   async function prepare(disputeId: string, opts: PrepareOptions = {}): Promise<Prepared> {
     const row = await findDispute(store.db, disputeId);
@@ -151,9 +189,15 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
     opts: ApplyOptions,
   ): Promise<ApplyResult | typeof STALE> {
     const { disputeId } = prepared;
+    // Written in the caller's transaction, which may yet roll back: nothing is kept for it.
+    if (opts.locked !== KEPT) recent.delete(disputeId);
     // The caller may have locked the row already (the scheduler locks it before the timer).
     const locked =
-      opts.locked !== undefined ? opts.locked : await lockDispute(trx, disputeId, prepared.version);
+      opts.locked === KEPT
+        ? { version: prepared.version ?? 0, state: prepared.state }
+        : opts.locked !== undefined
+          ? opts.locked
+          : await lockDispute(trx, disputeId, prepared.version);
     // The environment depends only on what never changes after the raise (procedure version,
     // organisations, raiser), so it stays valid while the row exists; only a raise that raced
     // another raise of the same id must be prepared again.
@@ -201,12 +245,21 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
     event: DisputeEvent,
     opts: ApplyOptions,
   ): Promise<ApplyResult> {
+    let useKept = true;
     for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt += 1) {
-      const prepared = await prepare(disputeId, { ...opts, event });
+      const kept = useKept ? await preparedFromRecent(disputeId, event) : null;
+      useKept = false;
+      const prepared = kept ?? (await prepare(disputeId, { ...opts, event }));
+      const applyOpts: ApplyOptions = kept ? { ...opts, locked: KEPT } : opts;
       let result: ApplyResult | typeof STALE;
       try {
-        result = await store.db.transaction().execute((trx) => applyPrepared(trx, prepared, event, opts));
+        result = await store.db
+          .transaction()
+          .execute((trx) => applyPrepared(trx, prepared, event, applyOpts));
       } catch (error) {
+        recent.delete(disputeId);
+        // The kept version was not the stored one any more: nothing was written; read it.
+        if (kept && error instanceof ChangedUnderLock) continue;
         // Two raises of one id raced: the loser retries and is refused by decide ('already-raised').
         if (isUniqueViolation(error) && prepared.version === null) continue;
         // PostgreSQL chose this transaction as a deadlock victim (or a serialization failure): nothing was written.
@@ -214,7 +267,10 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
         throw error;
       }
       if (result === STALE) continue;
+      // Refused on the kept state: decide again on the stored one (nothing was written).
+      if (kept && !result.ok) continue;
       if (result.ok) {
+        remember(disputeId, result.seq, result.state);
         log.debug({ disputeId, seq: result.seq, event: describeEvent(event) }, 'event applied');
         options.onCommitted?.(disputeId);
       } else

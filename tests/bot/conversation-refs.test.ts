@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStorePorts } from '../../src/bot/store-adapters.ts';
 import { decide } from '../../src/domain/dispute/decide.ts';
 import { createDisputeService } from '../../src/runtime/dispute-service.ts';
+import { createStoreConversationRefs } from '../../src/store/adapters/conversation-refs.ts';
 import type { Store } from '../../src/store/open-store.ts';
 import { aneContextFor } from '../runtime/ane-context.ts';
 import { ENGINES } from '../store/engines.ts';
@@ -63,5 +64,25 @@ describe('conversation references', () => {
     await refs.save(entry('chat-2', 'turn-4'));
     expect((await row()).reference).toEqual(reference('chat-2', 'turn-4'));
     expect(await refs.get('ane-practitioner')).toEqual(reference('chat-2', 'turn-4'));
+  });
+
+  it('writes a chat changed by another instance again once the remembered one is older than its time limit', async () => {
+    let clock = 0;
+    const here = createStoreConversationRefs(store, { ttlMs: 60_000, now: () => clock });
+    const elsewhere = createStoreConversationRefs(store);
+    const entry = (conversationId: string) => ({
+      personId: 'ane-practitioner',
+      aadObjectId: null,
+      reference: reference(conversationId, 'turn'),
+    });
+    await here.save(entry('chat-3'));
+    await elsewhere.save(entry('chat-4'));
+    // Within the time limit, this instance trusts what it wrote last.
+    clock = 30_000;
+    await here.save(entry('chat-3'));
+    expect((await row()).reference).toEqual(reference('chat-4', 'turn'));
+    clock = 61_000;
+    await here.save(entry('chat-3'));
+    expect((await row()).reference).toEqual(reference('chat-3', 'turn'));
   });
 });

@@ -157,6 +157,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       for (const table of ['kv', 'conversation_refs', 'raise_drafts'] as const) {
         await store.db.deleteFrom(table).execute();
       }
+      ports.forgetSavedRefs();
       for (const u of Object.values(USERS)) actingAs.set(u.id, null);
       clock.set(T0);
     },

@@ -155,6 +155,40 @@ for (const engine of ENGINES) {
       expect(audit.map((a) => a.seq)).toEqual(Array.from({ length: 13 }, (_, n) => n + 1));
     });
 
+    it('decides on the stored state when another instance changed the dispute since this one wrote it', async () => {
+      const other = createDisputeService({
+        store,
+        decide,
+        contextFor: fakeContextFor,
+        clock,
+        wallClock: clock,
+      });
+      const sent = (key: string): DisputeEvent => ({
+        type: 'message-sent',
+        effectKey: key,
+        kind: 'statement',
+        internetMessageId: `<${key}@x>`,
+      });
+      await service.applyEvent('d-kept', raisedEvent('d-kept'), { source: 'teams', procedureId: 'ane' });
+      await service.applyEvent('d-kept', sent('here-1'), { source: 'email' });
+      const there = await other.applyEvent('d-kept', sent('there-1'), { source: 'email' });
+      // A card rendered by the other instance carries its seq: not refused as changed meanwhile here.
+      const here = await service.applyEvent('d-kept', sent('here-2'), {
+        source: 'email',
+        expectedSeq: there.ok ? there.state.seq : -1,
+      });
+      expect(here.ok).toBe(true);
+      const state = await service.get('d-kept');
+      expect([...(state?.informed ?? [])].sort()).toEqual(['here-1', 'here-2', 'there-1']);
+      const audit = await store.db
+        .selectFrom('audit')
+        .select('seq')
+        .where('dispute_id', '=', 'd-kept')
+        .orderBy('seq')
+        .execute();
+      expect(audit.map((a) => a.seq)).toEqual([1, 2, 3, 4]);
+    });
+
     it('lets exactly one of several racing raises of one id win', async () => {
       const results = await Promise.all(
         Array.from({ length: 5 }, () =>

@@ -1,0 +1,109 @@
+/**
+ * `tsx bench/profile.ts [--engine pglite|postgres] [--turn help|mine|risk] [--count N]`: one kind of
+ * turn, sequentially, against Concord as the bench starts it, printing the p50 and the store
+ * statements each turn sent (by their first words). Run it under `node --cpu-prof --import tsx` to
+ * see where a turn's time goes. A diagnostic for issue 15's work, not part of the table.
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { StoreTarget } from '../src/store/open-store.ts';
+import { startConcord } from './lib/concord.ts';
+import { benchPerson, writeBenchDirectory } from './lib/directory.ts';
+import { startLoad, type TurnSpec } from './lib/load.ts';
+import { raise, raisedBy } from './lib/seed.ts';
+
+const { values } = parseArgs({
+  options: {
+    engine: { type: 'string', default: 'pglite' },
+    turn: { type: 'string', default: 'help' },
+    count: { type: 'string', default: '200' },
+    /** Write a CPU profile of the measured turns only (node:inspector) to this file. */
+    prof: { type: 'string' },
+  },
+});
+const counts = new Map<string, number>();
+const count = (text: unknown) => {
+  const sqlText = typeof text === 'string' ? text : String((text as { text?: string })?.text ?? '?');
+  const key = sqlText.replace(/\s+/g, ' ').trim().slice(0, 70);
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+};
+const pgQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  count(args[0]);
+  return (pgQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof pgQuery;
+for (const name of ['query', 'exec'] as const) {
+  const original = PGlite.prototype[name] as (...a: unknown[]) => unknown;
+  (PGlite.prototype as unknown as Record<string, unknown>)[name] = function (
+    this: PGlite,
+    ...args: unknown[]
+  ) {
+    count(args[0]);
+    return original.apply(this, args);
+  };
+}
+
+const post = (session: Session, method: string, params?: object) =>
+  new Promise<unknown>((resolve, reject) =>
+    session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))),
+  );
+
+const url = process.env.DATABASE_URL;
+const target: StoreTarget =
+  values.engine === 'postgres'
+    ? { engine: 'postgres', url: url ?? '', schema: `bench_profile_${process.pid}` }
+    : { engine: 'pglite', dataDir: null };
+const directoryFile = writeBenchDirectory(4);
+const concord = await startConcord(target, directoryFile);
+const load = startLoad();
+const service = concord.app.runtime.service;
+const person = concord.app.directory.person(benchPerson(0));
+if (!person) throw new Error('no bench person');
+for (let i = 0; i < 5; i++)
+  await raise(service, raisedBy(concord.app.directory.personRef(person), `own-${i}`, 'gateshead'));
+const userPrefix = 'bench-user-';
+const turns: Record<string, TurnSpec> = {
+  help: { kind: 'text', text: 'help', userPrefix },
+  mine: { kind: 'text', text: 'my disputes', userPrefix },
+  risk: { kind: 'invoke', verb: 'immediate-risk-no', data: { procedureId: 'ane' }, userPrefix },
+};
+const turn = turns[values.turn ?? 'help'];
+if (!turn) throw new Error(`--turn is one of ${Object.keys(turns).join(', ')}`);
+const n = Number(values.count);
+await load.sequential(concord.url, concord.connector.serviceUrl, turn, 30);
+await new Promise((r) => setTimeout(r, 500));
+counts.clear();
+const session = new Session();
+if (values.prof) {
+  session.connect();
+  await post(session, 'Profiler.enable');
+  await post(session, 'Profiler.setSamplingInterval', { interval: 200 });
+  await post(session, 'Profiler.start');
+}
+const elu = performance.eventLoopUtilization();
+const lat = await load.sequential(concord.url, concord.connector.serviceUrl, turn, n);
+await new Promise((r) => setTimeout(r, 500));
+const busy = performance.eventLoopUtilization(elu).active / n;
+if (values.prof) {
+  const { profile } = (await post(session, 'Profiler.stop')) as { profile: unknown };
+  writeFileSync(values.prof, JSON.stringify(profile));
+  session.disconnect();
+}
+console.log(
+  `${values.engine} ${values.turn}: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, main thread busy ${busy.toFixed(2)} ms per turn`,
+);
+console.log('statements per turn (including work the turn queued):');
+for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${(v / n).toFixed(2)}  ${k}`);
+await load.close();
+await concord.close();
+if (target.engine === 'postgres') {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`drop schema if exists ${target.schema} cascade`);
+  await client.end();
+}
+process.exit(0);
