@@ -153,7 +153,7 @@ export function createCardSender(options: CardSenderOptions): CardSender {
       if (already)
         log.warn(
           { disputeId: state.id, card: effect.card, slot: effect.slot },
-          'an earlier attempt may have been delivered; sending again (the earlier copy refreshes as sent again)',
+          'an earlier attempt did not finish; sending again (any copy it delivered refreshes as sent again)',
         );
       await cards.markDelivered(effect.key, `${SENDING}${sendId}`);
       let activityId = '';
