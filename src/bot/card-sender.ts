@@ -80,7 +80,23 @@ export function createCardSender(options: CardSenderOptions): CardSender {
     );
   }
 
+  /** Effect keys being delivered by this process right now. */
+  const inFlight = new Set<string>();
+
   async function perform(effect: SendCardEffect): Promise<PerformResult> {
+    // The same key claimed again while its first attempt is still under way (its lease ran out on a
+    // starved machine) waits for a later retry, which finds it delivered, instead of posting twice.
+    if (inFlight.has(effect.key))
+      return { ok: false, retryable: true, error: 'card delivery already under way' };
+    inFlight.add(effect.key);
+    try {
+      return await deliver(effect);
+    } finally {
+      inFlight.delete(effect.key);
+    }
+  }
+
+  async function deliver(effect: SendCardEffect): Promise<PerformResult> {
     const already = await cards.deliveredAs(effect.key);
     if (already && !already.startsWith(SENDING))
       return { ok: true, result: { activityId: already, repeat: true } };

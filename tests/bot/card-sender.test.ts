@@ -264,4 +264,17 @@ describe('card sender', () => {
     await sender(noInstall).perform(effect);
     expect(calls.filter((c) => c.method === 'POST')).toHaveLength(2);
   });
+
+  it('posts once when the same effect is performed again while its first attempt is under way', async () => {
+    const { effect } = await stepCardForTm();
+    calls.length = 0;
+    const s = sender(noInstall);
+    const [first, second] = await Promise.all([s.perform(effect), s.perform(effect)]);
+    expect(first.ok).toBe(true);
+    expect(second).toMatchObject({ ok: false, retryable: true });
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+    // The later retry finds it delivered.
+    expect(await s.perform(effect)).toMatchObject({ ok: true, result: { repeat: true } });
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+  });
 });
