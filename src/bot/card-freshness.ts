@@ -54,27 +54,72 @@ export function outOfDateCard(
   });
 }
 
+/** The delivery attempt a card's data names (card-sender.ts adds it to the refresh), if any. */
+export function sendIdOf(data: Readonly<Record<string, unknown>>): string | null {
+  return typeof data.send === 'string' && data.send.length > 0 && data.send.length <= 64 ? data.send : null;
+}
+
 /**
  * Universal Actions refresh of a step card: the viewer's own view. While the step is still the one
  * the card was sent for and it is theirs, the actionable card; otherwise a read-only card that
  * says where the dispute is (and carries no refresh, so the client stops asking).
+ *
+ * A copy from a delivery attempt that was interrupted and sent again (`sendId` is not the one its
+ * slot recorded) turns read-only and points at the newer copy, so only one live card remains.
  */
 export async function refreshedStepCard(
   ctx: BotContext,
   person: BotPerson,
   disputeId: string,
   seq: number,
+  sendId: string | null = null,
 ): Promise<AdaptiveCardJson> {
   const state = await ctx.disputes.get(disputeId);
   const procedure = state ? ctx.procedureFor(state.procedureId) : undefined;
   if (!state || !procedure) return errorCard(NO_SUCH_DISPUTE);
   if (!isParty(state, person.id)) return detailCard(ctx, person, disputeId);
   if (!(await isCurrent(ctx, state, seq))) return outOfDateCard(ctx, person, state, procedure);
+  if (sendId && (await sentAgain(ctx, person, state, sendId)))
+    return statusCard({
+      state,
+      procedure,
+      viewerId: person.id,
+      now: ctx.now(),
+      stale: true,
+      title: 'This card was sent again',
+      text: ['Concord sent this card a second time, further down this chat. Use the newer copy.'],
+    });
   const pending = await pendingStepCard(ctx, person, disputeId);
   return (
     pending ??
     statusCard({ state, procedure, viewerId: person.id, now: ctx.now(), title: 'Where this dispute is' })
   );
+}
+
+/** The person's slots that may hold this dispute's live step card (see `pendingStepCard`). */
+function liveSlotsOf(state: DisputeState, personId: string): string[] {
+  return [
+    ...(state.stage.awaiting?.id === personId ? [stepSlot(state.id)] : []),
+    ...(state.stage.meeting?.convener.id === personId ? [slotKey(state.id, 'meeting', personId)] : []),
+  ];
+}
+
+/**
+ * Whether a copy carrying `sendId` was superseded by a resend: the person's slots for this step
+ * record other attempts and none records this one.
+ */
+async function sentAgain(
+  ctx: BotContext,
+  person: BotPerson,
+  state: DisputeState,
+  sendId: string,
+): Promise<boolean> {
+  const ids: (string | undefined)[] = [];
+  for (const key of liveSlotsOf(state, person.id)) {
+    const slot = await ctx.cards.getSlot(key);
+    if (slot?.card && slot.personId === person.id && slot.stepKey === stepKey(state)) ids.push(slot.sendId);
+  }
+  return ids.length > 0 && ids.every((id) => id !== undefined && id !== sendId);
 }
 
 /**
@@ -89,11 +134,7 @@ export async function pendingStepCard(
 ): Promise<AdaptiveCardJson | null> {
   const state = await ctx.disputes.get(disputeId);
   if (!state) return null;
-  const slots = [
-    ...(state.stage.awaiting?.id === person.id ? [stepSlot(disputeId)] : []),
-    ...(state.stage.meeting?.convener.id === person.id ? [slotKey(disputeId, 'meeting', person.id)] : []),
-  ];
-  for (const key of slots) {
+  for (const key of liveSlotsOf(state, person.id)) {
     const slot = await ctx.cards.getSlot(key);
     if (slot?.card && slot.personId === person.id && slot.stepKey === stepKey(state))
       return slot.card as AdaptiveCardJson;

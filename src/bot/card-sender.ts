@@ -10,13 +10,22 @@
  *   delivery reports a retryable failure so the outbox tries again once Teams has sent the
  *   install's conversationUpdate.
  * - Idempotent by effect key: a repeat of a delivered key sends nothing.
+ * - At-least-once only across one window, which the Bot Connector leaves open (it has no
+ *   idempotency key and no way to read a conversation back): a crash after it accepted the POST
+ *   and before the slot write that records the activity id commits. Each attempt is written down
+ *   first (`sending:<sendId>` under the effect key) and the card's refresh carries that `sendId`.
+ *   On recovery, an attempt whose slot write did commit is finished without posting again; one
+ *   whose did not is posted again, and the earlier copy, if the Connector had taken it, refreshes
+ *   to a read-only "sent again" card (card-freshness.ts) instead of a second live one.
  *
  * @example
  * const sender = createCardSender({ bot, refs, cards, disputes, procedures, opener, clock });
  * const result = await sender.perform(effect); // { ok: true, result: { activityId } }
  */
 
+import { randomUUID } from 'node:crypto';
 import { ActivityTypes, CardFactory, type ConversationReference } from 'botbuilder';
+import type { AdaptiveCardJson } from '../cards/index.ts';
 import { cardViewOf } from '../cards/wording/cards.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
 import type { Logger } from '../log/index.ts';
@@ -43,6 +52,19 @@ export interface CardSenderOptions {
   readonly log?: Logger;
 }
 
+/** The marker written under an effect key before its card is posted; the sendId follows it. */
+const SENDING = 'sending:';
+
+/** The card with `sendId` in its refresh data, so a refresh can tell this copy from a resend. */
+function withSendId(card: AdaptiveCardJson, sendId: string): AdaptiveCardJson {
+  const refresh = card.refresh as { action?: { data?: Record<string, unknown> } } | null | undefined;
+  if (!refresh?.action?.data) return card;
+  return {
+    ...card,
+    refresh: { ...refresh, action: { ...refresh.action, data: { ...refresh.action.data, send: sendId } } },
+  };
+}
+
 export function createCardSender(options: CardSenderOptions): CardSender {
   const { bot, refs, cards, disputes, procedures, opener, clock } = options;
   const log = (options.log ?? silentLogger()).child({ component: 'card-sender' });
@@ -58,9 +80,35 @@ export function createCardSender(options: CardSenderOptions): CardSender {
     );
   }
 
+  /** Effect keys being delivered by this process right now. */
+  const inFlight = new Set<string>();
+
   async function perform(effect: SendCardEffect): Promise<PerformResult> {
+    // The same key claimed again while its first attempt is still under way (its lease ran out on a
+    // starved machine) waits for a later retry, which finds it delivered, instead of posting twice.
+    if (inFlight.has(effect.key))
+      return { ok: false, retryable: true, error: 'card delivery already under way' };
+    inFlight.add(effect.key);
+    try {
+      return await deliver(effect);
+    } finally {
+      inFlight.delete(effect.key);
+    }
+  }
+
+  async function deliver(effect: SendCardEffect): Promise<PerformResult> {
     const already = await cards.deliveredAs(effect.key);
-    if (already) return { ok: true, result: { activityId: already, repeat: true } };
+    if (already && !already.startsWith(SENDING))
+      return { ok: true, result: { activityId: already, repeat: true } };
+    if (already) {
+      // An attempt was under way when the process stopped. If its slot write committed, the card
+      // is out and recorded: finish the bookkeeping and post nothing.
+      const slot = await cards.getSlot(effect.slot);
+      if (slot?.sendId && slot.sendId === already.slice(SENDING.length)) {
+        await cards.markDelivered(effect.key, slot.activityId || 'sent');
+        return { ok: true, result: { activityId: slot.activityId, repeat: true } };
+      }
+    }
 
     const view = cardViewOf(effect);
     const state = await disputes.get(view.disputeId);
@@ -86,13 +134,15 @@ export function createCardSender(options: CardSenderOptions): CardSender {
       now,
       ...(typeof teamsUserId === 'string' && teamsUserId ? { refreshUserIds: [teamsUserId] } : {}),
     };
-    const card = cardForEffect({
+    const sendId = randomUUID();
+    const rendered = cardForEffect({
       ...base,
       kind: effect.card,
       intent: effect.intent,
       view,
       recipientName: effect.to.name,
     });
+    const card = withSendId(rendered, sendId);
     const readOnlyCard = statusCard({
       ...base,
       stale: true,
@@ -116,6 +166,12 @@ export function createCardSender(options: CardSenderOptions): CardSender {
           }
         });
       }
+      if (already)
+        log.warn(
+          { disputeId: state.id, card: effect.card, slot: effect.slot },
+          'an earlier attempt did not finish; sending again (any copy it delivered refreshes as sent again)',
+        );
+      await cards.markDelivered(effect.key, `${SENDING}${sendId}`);
       let activityId = '';
       await continueWith(reference, async (context) => {
         const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
@@ -128,6 +184,7 @@ export function createCardSender(options: CardSenderOptions): CardSender {
         readOnlyCard,
         card,
         stepKey: stepKey(state),
+        sendId,
       });
       await cards.markDelivered(effect.key, activityId || 'sent');
       log.info({ disputeId: state.id, card: effect.card, slot: effect.slot }, 'card delivered');

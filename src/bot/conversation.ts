@@ -17,7 +17,7 @@
  */
 import { parseVerb, UI_VERBS, type UiVerb } from '../cards/index.ts';
 import { actingPerson, realPerson } from './act-as.ts';
-import { pendingStepCard, refreshedStepCard, seqOf } from './card-freshness.ts';
+import { pendingStepCard, refreshedStepCard, sendIdOf, seqOf } from './card-freshness.ts';
 import { runCommand } from './commands.ts';
 import {
   type BotContext,
@@ -64,7 +64,7 @@ const UI_ACTIONS: Readonly<Record<UiVerb, UiAction>> = {
   [UI_VERBS.refresh]: async (ctx, person, data) => {
     const id = disputeIdOf(data);
     if (data.view === 'step')
-      return { update: await refreshedStepCard(ctx, person, id, seqOf(data)), send: [] };
+      return { update: await refreshedStepCard(ctx, person, id, seqOf(data), sendIdOf(data)), send: [] };
     return { update: await detailCard(ctx, person, id), send: [] };
   },
   [UI_VERBS.raise]: (ctx, person, data, verb) => onRaiseAction(ctx, person, verb, data),

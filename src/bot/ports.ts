@@ -91,6 +91,11 @@ export interface SlotRecord {
   /** The card as delivered, and the step it was for: "open" shows it again while that step lasts. */
   readonly card?: Readonly<Record<string, unknown>>;
   readonly stepKey?: string;
+  /**
+   * The delivery attempt whose card is in this slot (card-sender.ts). The card's refresh carries
+   * it, so a copy from an interrupted earlier attempt can tell it has been sent again.
+   */
+  readonly sendId?: string;
 }
 
 /** Card slots and the step each rendered `seq` belonged to (stale-card detection). */
@@ -100,7 +105,10 @@ export interface CardStateStore {
   /** Remembers which step a card rendered at `seq` was for. */
   rememberStep(disputeId: string, seq: number, stepKey: string): Promise<void>;
   stepAt(disputeId: string, seq: number): Promise<string | null>;
-  /** The activity id a `send-card` effect key was delivered as, so a repeat sends nothing. */
+  /**
+   * The activity id a `send-card` effect key was delivered as, so a repeat sends nothing; or
+   * `sending:<sendId>` while an attempt is under way.
+   */
   deliveredAs(effectKey: string): Promise<string | null>;
   markDelivered(effectKey: string, activityId: string): Promise<void>;
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotAdapter } from '../../src/bot/adapter.ts';
 import { createCardSender } from '../../src/bot/card-sender.ts';
-import type { ConversationOpener } from '../../src/bot/ports.ts';
+import type { CardStateStore, ConversationOpener } from '../../src/bot/ports.ts';
 import { refusalText } from '../../src/cards/wording/refusals.ts';
 import { getProcedure } from '../../src/procedures/index.ts';
 import type { SendCardEffect } from '../../src/runtime/effect-performer.ts';
@@ -76,11 +76,11 @@ async function raisedDispute(): Promise<{ id: string; cards: SendCardEffect[] }>
   return { id, cards };
 }
 
-function sender(opener: ConversationOpener) {
+function sender(opener: ConversationOpener, cards: CardStateStore = h.ports.cards) {
   return createCardSender({
     bot: createBotAdapter({ bot: null }),
     refs: h.ports.refs,
-    cards: h.ports.cards,
+    cards,
     disputes: h.ports.disputes,
     procedures: new Map([['ane', requireAne()]]),
     opener,
@@ -178,5 +178,103 @@ describe('card sender', () => {
     }).perform(toTm);
     expect(asked).toEqual(['ane-team-manager']);
     expect(result).toMatchObject({ ok: false, retryable: true });
+  });
+
+  /**
+   * The card store of a process killed at `point`: that write (and everything after it) never
+   * happens, as with SIGKILL; `killed` resolves when the sender reaches it.
+   */
+  function killedAt(point: 'slot write' | 'delivered write') {
+    let reached: () => void = () => {};
+    const killed = new Promise<void>((r) => (reached = r));
+    const never = () => {
+      reached();
+      return new Promise<void>(() => {});
+    };
+    const cards: CardStateStore = {
+      ...h.ports.cards,
+      setSlot: (slot, record) => (point === 'slot write' ? never() : h.ports.cards.setSlot(slot, record)),
+      markDelivered: (key, id) =>
+        point === 'delivered write' && !id.startsWith('sending:')
+          ? never()
+          : h.ports.cards.markDelivered(key, id),
+    };
+    return { cards, killed };
+  }
+
+  async function stepCardForTm() {
+    const { id, cards } = await raisedDispute();
+    await h.ports.refs.save({
+      personId: 'ane-team-manager',
+      aadObjectId: null,
+      reference: reference('conv-tm'),
+    });
+    return { id, effect: cards.find((c) => c.to.id === 'ane-team-manager') as SendCardEffect };
+  }
+
+  const sendIdIn = (card: unknown) =>
+    (card as { refresh?: { action?: { data?: { send?: string } } } }).refresh?.action?.data?.send;
+
+  it('posts nothing again when the process died after recording the card but before marking the effect', async () => {
+    const { effect } = await stepCardForTm();
+    calls.length = 0;
+    const dying = killedAt('delivered write');
+    void sender(noInstall, dying.cards).perform(effect);
+    await dying.killed;
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+
+    // The restarted process's outbox delivers the effect again.
+    const result = await sender(noInstall).perform(effect);
+    expect(result).toMatchObject({ ok: true, result: { repeat: true } });
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+    await sender(noInstall).perform(effect);
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+  });
+
+  it('leaves one live card when the process died after the Connector took the card and before it was recorded', async () => {
+    const { id, effect } = await stepCardForTm();
+    calls.length = 0;
+    const dying = killedAt('slot write');
+    void sender(noInstall, dying.cards).perform(effect);
+    await dying.killed;
+    const first = calls.filter((c) => c.method === 'POST')[0]?.body.attachments?.[0]?.content;
+    expect(actionsOf(first).map((a) => a.verb)).toContain('escalate');
+
+    // The window the Bot Connector leaves open: with no activity id recorded, the card goes again.
+    await sender(noInstall).perform(effect);
+    const posted = calls.filter((c) => c.method === 'POST');
+    expect(posted).toHaveLength(2);
+    const second = posted[1]?.body.attachments?.[0]?.content;
+    expect(sendIdIn(first)).toBeTruthy();
+    expect(sendIdIn(second)).toBeTruthy();
+    expect(sendIdIn(second)).not.toBe(sendIdIn(first));
+
+    // Teams refreshes each copy as it is shown: the earlier one turns read-only and points at the
+    // newer one, which keeps its buttons.
+    const seq = (await h.service.get(id))?.seq ?? 0;
+    const refresh = (card: unknown) =>
+      h.click('teamManager', 'refresh', { disputeId: id, seq, view: 'step', send: sendIdIn(card) });
+    const earlier = await refresh(first);
+    expect(textOf(earlier.card)).toContain('This card was sent again');
+    expect(actionsOf(earlier.card).filter((a) => a.verb === 'escalate')).toEqual([]);
+    const newer = await refresh(second);
+    expect(actionsOf(newer.card).map((a) => a.verb)).toContain('escalate');
+
+    // Recorded now: a further retry posts nothing.
+    await sender(noInstall).perform(effect);
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(2);
+  });
+
+  it('posts once when the same effect is performed again while its first attempt is under way', async () => {
+    const { effect } = await stepCardForTm();
+    calls.length = 0;
+    const s = sender(noInstall);
+    const [first, second] = await Promise.all([s.perform(effect), s.perform(effect)]);
+    expect(first.ok).toBe(true);
+    expect(second).toMatchObject({ ok: false, retryable: true });
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+    // The later retry finds it delivered.
+    expect(await s.perform(effect)).toMatchObject({ ok: true, result: { repeat: true } });
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
   });
 });

@@ -185,6 +185,12 @@ function answersFor(card: unknown, given: Readonly<Record<string, string>>, fill
   return out;
 }
 
+/** The delivery attempt a card's refresh names (card-sender.ts), if any. */
+function sendIdOf(card: Record<string, unknown>): string | undefined {
+  const send = (card.refresh as { action?: { data?: { send?: unknown } } } | undefined)?.action?.data?.send;
+  return typeof send === 'string' ? send : undefined;
+}
+
 /** The stand-in Bot Connector: answers every call and keeps every card and reply. */
 async function startConnector(): Promise<{ url: string; cards: Card[]; close(): Promise<void> }> {
   const cards: Card[] = [];
@@ -698,8 +704,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
           );
         } else if (count > want) {
           figures.duplicates += count - want;
+          // Each delivery attempt's card carries its own sendId (card-sender.ts): copies from
+          // different attempts mean an attempt was cut off after the Connector took its card.
+          const attempts = new Set(cardsFor(d.id, person, verb).map((c) => sendIdOf(c.card) ?? 'none')).size;
           problem(
-            `${d.caseReference} (${d.procedure.id}): ${count} cards with ${verb} to ${person} (${want} expected)`,
+            `${d.caseReference} (${d.procedure.id}): ${count} cards with ${verb} to ${person} (${want} expected; from ${attempts} delivery attempts)`,
           );
         }
       }
