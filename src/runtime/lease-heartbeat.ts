@@ -15,8 +15,10 @@ import type { Logger } from '../log/index.ts';
 export interface LeaseHeartbeat {
   hold(keys: readonly string[]): void;
   release(key: string): void;
-  /** Keys held right now. */
+  /** How many keys are held right now. */
   held(): number;
+  /** The keys held right now: this process is performing them. */
+  heldKeys(): readonly string[];
 }
 
 export function createLeaseHeartbeat(options: {
@@ -69,5 +71,6 @@ export function createLeaseHeartbeat(options: {
       sync();
     },
     held: () => keys.size,
+    heldKeys: () => [...keys],
   };
 }

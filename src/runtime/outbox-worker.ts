@@ -108,7 +108,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const log = (options.log ?? silentLogger()).child({ component: 'outbox', workerId });
 
   async function claim(): Promise<OutboxRow[]> {
-    return claimOutboxJobs(store.db, { workerId, now: wallClock.now(), leaseMs, limit: batchSize });
+    return claimOutboxJobs(store.db, {
+      workerId,
+      now: wallClock.now(),
+      leaseMs,
+      limit: batchSize,
+      // Never the effects this process is still performing, even if a starved heartbeat let their
+      // leases run out: performing one twice at once is how an email would go twice.
+      exclude: heartbeat.heldKeys(),
+    });
   }
 
   async function perform(row: OutboxRow): Promise<PerformResult> {

@@ -194,6 +194,31 @@ for (const engine of ENGINES) {
       expect(await row(`${id}:welcome`)).toMatchObject({ status: 'done', attempts: 2 });
     });
 
+    it('never performs an effect twice at once in one worker whose lease ran out while it was starved', async () => {
+      const id = await raise();
+      let performs = 0;
+      let finish: () => void = () => {};
+      const slow: EffectPerformer = {
+        perform: async (effect, meta) => {
+          performs += 1;
+          await new Promise<void>((resolve) => {
+            finish = resolve;
+          });
+          return sink.perform(effect, meta);
+        },
+      };
+      // A heartbeat far slower than the lease: as when the process gets no CPU for a while.
+      const a = worker(slow, { workerId: 'A', leaseMs: 1_000, heartbeatMs: 3_600_000 });
+      const first = a.runOnce();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      wall.add(5_000); // the lease has run out, and A is still performing the effect
+      expect((await a.runOnce()).claimed).toBe(0);
+      finish();
+      expect(await first).toMatchObject({ claimed: 1, done: 1 });
+      expect(performs).toBe(1);
+      expect(sink.performs.get(`${id}:welcome`)).toBe(1);
+    });
+
     it('never hands a long effect to a second worker while its worker renews the lease', async () => {
       const id = await raise();
       const start = performance.now();
