@@ -488,10 +488,12 @@
         ),
       );
     });
+    const followUp = followUpForm(data.figures.learning);
     content.replaceChildren(
       heading,
       form,
-      followUpForm(data.figures.learning),
+      // No learning items: no form (replaceChildren would print a null as "null").
+      ...(followUp ? [followUp] : []),
       el('p', {
         class: 'note',
         text: `Open disputes, RAG, overdue steps and agreed actions are as at ${when(data.figures.period.asAt)}. Case references only: case details are shown only to the people taking part.`,
