@@ -308,7 +308,7 @@ describe.skipIf(SKIP !== null)('the learning log on the dashboard, in Chromium (
     const page = await solBrowser.newPage({ viewport: { width: 1200, height: 900 } });
     await localhostOnly(page);
     await page.goto(`${sol.url}/tab/oversight?as=ssab-oversight&from=2027-01-01&to=2027-01-31`);
-    await page.waitForSelector('#follow-up');
+    await page.waitForSelector('table[data-table=totals]');
     const learning = 'table[data-table="learning"]';
     const before = await rowsOf(page, learning);
     expect(before).toHaveLength(1);
@@ -318,12 +318,30 @@ describe.skipIf(SKIP !== null)('the learning log on the dashboard, in Chromium (
     expect(await page.textContent('#fu-item')).toContain('SOL-T-0201');
     await page.getByLabel('Learning item').selectOption({ index: 0 });
     await page.getByLabel('What became of it').selectOption({ label: 'Taken to the board' });
-    await page.getByLabel(/^Note/).fill('Discussed at the January board meeting.');
-    await page.getByRole('button', { name: 'Record' }).click();
-    await page.waitForFunction(
-      (selector) => !/Not yet recorded/.test(document.querySelector(selector)?.textContent ?? ''),
-      learning,
-    );
+    await page.fill('#fu-note', 'Discussed at the January board meeting.');
+    const posted = page.waitForResponse((r) => r.url().includes('/tab/api/learning-follow-up'), {
+      timeout: 40_000,
+    });
+    await page.locator('#follow-up').getByRole('button', { name: 'Record', exact: true }).click();
+    const answer = await posted;
+    expect(answer.status(), await answer.text()).toBe(200);
+    await page
+      .waitForFunction(
+        (selector) => !/Not yet recorded/.test(document.querySelector(selector)?.textContent ?? ''),
+        learning,
+        { timeout: 20_000 },
+      )
+      .catch(async (error: unknown) => {
+        const alert = await page.textContent('#follow-up [role=alert]').catch(() => null);
+        const table = await page.textContent(learning).catch(() => null);
+        const status = await page.textContent('[role=status]').catch(() => null);
+        throw new Error(
+          `the follow-up was not recorded; the form says: ${alert}; status: ${status}; table: ${table}`,
+          {
+            cause: error,
+          },
+        );
+      });
     const after = await rowsOf(page, learning);
     expect(after[0]?.[7]).toBe('Taken to the board');
     expect(after[0]?.[8]).toContain('Solihull');
@@ -338,7 +356,7 @@ describe.skipIf(SKIP !== null)('the learning log on the dashboard, in Chromium (
     ).json()) as { figures: { learning: { followUp: { outcome: string } | null }[] } };
     expect(dashboard.figures.learning[0]?.followUp?.outcome).toBe('taken-to-board');
     await page.close();
-  });
+  }, 90_000);
 });
 
 describe.skipIf(SKIP === null)('the Disputes tab in Chromium: cannot run here', () => {

@@ -360,7 +360,8 @@
         id: 'follow-up',
         onsubmit: async (event) => {
           event.preventDefault();
-          const [disputeId, itemId] = form.elements.item.value.split('|');
+          // `elements.item` is the collection's item() method, not the field named "item".
+          const [disputeId, itemId] = form.elements.namedItem('item').value.split('|');
           try {
             await api('/tab/api/learning-follow-up', {
               method: 'POST',
