@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only turns,store,startup]`: Concord's own cost on this machine,
+ * `npm run bench [-- --quick] [-- --only turns,store,report,startup]`: Concord's own cost on this machine,
  * as one table (issue 15's targets). Every figure is a ratio to a reference measured in the same run
  * (a bare botbuilder echo bot the bench starts itself, or the same figure at a smaller store), or a
  * bound; absolute times are context. PGlite always; PostgreSQL too when DATABASE_URL is set (each run
@@ -12,6 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { StoreTarget } from '../src/store/open-store.ts';
 import { printTable, type Row } from './lib/stats.ts';
+import { benchReport } from './sections/report.ts';
 import { benchStartup } from './sections/startup.ts';
 import { benchApplyEvent, benchTimers } from './sections/store.ts';
 import { benchTurns } from './sections/turns.ts';
@@ -23,7 +24,7 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick ?? false;
-const only = new Set((values.only ?? 'turns,store,startup').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? 'turns,store,report,startup').split(',').map((s) => s.trim()));
 
 const sizes = quick
   ? {
@@ -37,6 +38,7 @@ const sizes = quick
         burstSeconds: 0.3,
       },
       store: { applyDisputes: 24, timerSmall: 1_000, timerBig: 5_000 },
+      report: { disputes: [200, 1_000] },
       startup: { big: 5_000, idleMs: 2_000, build: false },
     }
   : {
@@ -50,6 +52,7 @@ const sizes = quick
         burstSeconds: 1,
       },
       store: { applyDisputes: 40, timerSmall: 1_000, timerBig: 100_000 },
+      report: { disputes: [1_000, 10_000] },
       startup: { big: 20_000, idleMs: 3_000, build: true },
     };
 
@@ -92,6 +95,8 @@ for (const { name, target } of engines) {
     await section(`applyEvent on ${name}`, () => benchApplyEvent(name, target, sizes.store));
     await section(`timers on ${name}`, () => benchTimers(name, target, sizes.store));
   }
+  if (only.has('report'))
+    await section(`past-period report on ${name}`, () => benchReport(name, target, sizes.report));
 }
 if (only.has('startup')) await section('start-up', () => benchStartup(sizes.startup));
 

@@ -117,7 +117,7 @@ export function cardForEffect(
         nextStage: next,
         recipients:
           intent.kind === 'ask-decision' && intent.recipients?.length
-            ? intent.recipients.flatMap((r) => (r.name ? [`${r.name} (${r.role})`] : []))
+            ? intent.recipients.flatMap((r) => (r.name ? [recipientLabel(r.name, r.role)] : []))
             : next.with.map((p) => partyLabel(procedure, p.role, p.label)),
         missingRecipients:
           intent.kind === 'ask-decision'
@@ -125,6 +125,7 @@ export function cardForEffect(
                 r.name ? [] : [{ role: r.role, organisation: r.organisation ?? null }],
               )
             : [],
+        ...(handedOver && intent.decidedBy ? { decidedBy: intent.decidedBy } : {}),
         now: input.now,
         viewer: ctx.viewer,
         stale: ctx.stale,
@@ -227,6 +228,19 @@ export function statusCard(input: StepInput & { title: string; text?: readonly s
     facts: [],
     actions: [] as CardAction[],
   });
+}
+
+/**
+ * A recipient on the review card's "To": their name, with their role in brackets unless the name
+ * already says it ("Team Manager, Gateshead", not "Team Manager, Gateshead (Team Manager)"; an
+ * abbreviation the role adds in brackets, "(IRO)", does not count).
+ */
+export function recipientLabel(name: string, role: string): string {
+  const bare = role
+    .replace(/\s*\([^)]*\)\s*$/, '')
+    .trim()
+    .toLowerCase();
+  return bare && name.toLowerCase().includes(bare) ? name : `${name} (${role})`;
 }
 
 function partyLabel(procedure: ProcedureDefinition, role: string, label: string | undefined): string {

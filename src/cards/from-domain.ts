@@ -31,6 +31,7 @@ import type {
   StatementField,
   Viewer,
 } from './view-models.ts';
+import { shortStageName } from './wording/cards.ts';
 import { ABOUT_CHOICES, NAME_CONFIRM_TITLE, raiseFieldWords, type Subject } from './wording/raise.ts';
 import { recordEntryText } from './wording/records.ts';
 import { refusalText } from './wording/refusals.ts';
@@ -255,10 +256,7 @@ export function raiseStartModel(input: {
   };
 }
 
-/** "Formal Resolution Process – Stage 1" → "Stage 1"; other names as they are. */
-export function shortStageName(stage: Pick<Stage, 'name'>): string {
-  return /(Stage\s+\S+)$/i.exec(stage.name)?.[1] ?? stage.name;
-}
+export { shortStageName } from './wording/cards.ts';
 
 /** The Team Manager's review of the pre-filled Stage email (while the dispute awaits the entry decision). */
 export function reviewStatementModel(input: {
@@ -267,6 +265,8 @@ export function reviewStatementModel(input: {
   nextStage: Stage;
   recipients: readonly string[];
   missingRecipients?: ReviewStatementViewModel['missingRecipients'];
+  /** Who decided on the stage, when the email was handed to its sender to review and send. */
+  decidedBy?: string;
   now: string;
   viewer: Viewer;
   stale: boolean;
@@ -292,6 +292,7 @@ export function reviewStatementModel(input: {
     stageToRaise: shortStageName(nextStage),
     recipients: input.recipients,
     ...(input.missingRecipients?.length ? { missingRecipients: input.missingRecipients } : {}),
+    ...(input.decidedBy ? { decidedBy: input.decidedBy } : {}),
     responseWorkingDays: nextStage.timescale.kind === 'working-days' ? nextStage.timescale.workingDays : null,
     importance: {
       level: nextStage.email?.importance ?? 'high',

@@ -97,6 +97,8 @@ export function presentDeadlines(d: Deadlines, now: string): Data {
     rag: view.rag,
     ragKind: view.kind,
     ragLabel: view.label,
+    // With no clock to count, the line already says so ("No stage deadline"): no second badge.
+    showRag: view.kind !== 'no-timescale',
     color: view.color,
     overallWarning: view.overallLine,
     overallColor: view.overallColor,

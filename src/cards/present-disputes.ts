@@ -78,7 +78,8 @@ export function presentDisputeDetail(vm: DisputeDetailViewModel): Data {
       ...notes.map((n) =>
         action(
           VERBS.recordNote,
-          `Record: ${n.label}`,
+          // One note: the button says what it does and the block above names it; several: each its own.
+          notes.length > 1 ? `Record: ${n.label}` : 'Record the note',
           { disputeId: d.disputeId, seq: d.seq, extra: { noteId: n.id } },
           { inputs: 'auto' },
         ),

@@ -63,7 +63,7 @@ function missingNotice(vm: ReviewStatementViewModel): string {
 export function presentReviewStatement(vm: ReviewStatementViewModel): Data {
   const base = stepBase(vm);
   const actions = [
-    action(VERBS.escalate, `Raise ${vm.stageToRaise} and send`, ids(vm), {
+    action(VERBS.escalate, `Send ${vm.stageToRaise} email`, ids(vm), {
       style: 'positive',
       inputs: 'auto',
     }),
@@ -73,6 +73,10 @@ export function presentReviewStatement(vm: ReviewStatementViewModel): Data {
   return {
     ...base,
     stageToRaise: esc(vm.stageToRaise),
+    // Handed over: who decided, so the sender knows why it is in their name.
+    decided: vm.decidedBy
+      ? `${esc(vm.decidedBy)} decided to take this to ${esc(vm.stageToRaise)}. It goes out in your name.`
+      : '',
     facts: [
       { title: 'To', value: esc(toLine(vm)) },
       { title: 'Importance', value: importanceInWords(vm.importance) },

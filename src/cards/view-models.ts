@@ -222,6 +222,8 @@ export interface ReviewStatementViewModel extends StepContext {
    * null for an independent body). The card says nobody is found there and what to do.
    */
   readonly missingRecipients?: readonly { readonly role: string; readonly organisation: string | null }[];
+  /** Who decided on the stage, when they handed its email to the viewer to send in their own name. */
+  readonly decidedBy?: string;
   readonly responseWorkingDays: number | null;
   /**
    * How the email is flagged, and the procedure's words behind it (ANE: "The email should be marked

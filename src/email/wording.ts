@@ -15,7 +15,7 @@ import type {
 import type { EmailView } from '../domain/dispute/types.ts';
 import { subjectWords } from '../wording/audience.ts';
 import { dayInWords, instantDayInWords, timeInWords } from '../wording/dates.ts';
-import { outcomeText } from '../wording/outcomes.ts';
+import { outcomeText, stageSoFarName } from '../wording/outcomes.ts';
 
 /** The longest stretch of an earlier answer an email quotes; the rest is on the thread and the record. */
 const ANSWER_QUOTE_LIMIT = 1200;
@@ -166,8 +166,9 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
           {
             label: 'Stages so far',
             value:
-              m.outcomes.map((o) => `${o.stageName ?? f.stageName}: ${outcomeText(o.summary)}`).join('\n') ||
-              `${f.stageName}: no outcome recorded yet`,
+              m.outcomes
+                .map((o) => `${stageSoFarName(o, o.stageName ?? f.stageName)}: ${outcomeText(o.summary)}`)
+                .join('\n') || `${f.stageName}: no outcome recorded yet`,
           },
         ],
       };

@@ -5,7 +5,7 @@
  *
  * @example outcomeText({ kind: 'not-agreed' }) // 'Not agreed.'
  */
-import type { OutcomeText } from '../domain/dispute/record-intents.ts';
+import type { OutcomeText, StageSoFar } from '../domain/dispute/record-intents.ts';
 import { dayInWords } from './dates.ts';
 
 /** An outcome, or why a stage ended, in words: what was typed as typed, else what happened. */
@@ -29,4 +29,14 @@ export function outcomeText(text: OutcomeText): string {
     case 'with-note':
       return `${outcomeText(text.summary)} (${text.note})`;
   }
+}
+
+/**
+ * An earlier stage's name for a list of outcomes, telling apart the two a stage with a meeting after
+ * guidance has ("Stage two, before the meeting" and "Stage two, at the meeting").
+ */
+export function stageSoFarName(o: Pick<StageSoFar, 'part'>, stageName: string): string {
+  if (o.part === 'before-meeting') return `${stageName}, before the meeting`;
+  if (o.part === 'meeting') return `${stageName}, at the meeting`;
+  return stageName;
 }

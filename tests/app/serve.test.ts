@@ -2,12 +2,13 @@
  * The server entry (src/app/main.ts, which `npm run serve` runs compiled; tests/app/serve-production.test.ts
  * runs that build) in cloud mode against the local Microsoft 365 standing in for Microsoft's cloud:
  * only GRAPH_BASE_URL and AUTHORITY_HOST point elsewhere. It starts, reports ready, and rejects an
- * unauthenticated Bot Framework request.
+ * unauthenticated Bot Framework request. The Disputes tab's link back to the bot's chat is Teams'
+ * deep link with the bot's app id.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmulator, trustEmulatorCa } from '@concord/m365-emulator';
+import { DEFAULT_CLIENT, startEmulator, tabSignInOf, trustEmulatorCa } from '@concord/m365-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServedApp, startServed } from '../support/served-app.ts';
 import { freePort } from '../support/wait.ts';
@@ -95,6 +96,24 @@ describe('npm run serve (cloud mode)', () => {
       expect(await post(target, huge)).toEqual([413, '{"error":"request body too large"}']);
     expect((await post('/api/graph/lifecycle?validationToken=', ''))[0]).toBe(400);
     expect(served?.output()).toMatch(/bot request refused/);
+  });
+
+  it("the Disputes tab links back to the bot's chat in Teams: a deep link with the bot's app id", async () => {
+    const client = m365.clients[0] ?? DEFAULT_CLIENT;
+    const signIn = tabSignInOf(m365);
+    // A Teams SSO token for the tab (audience: the app's id, as webApplicationInfo.id says).
+    const token = await signIn('team.manager@ane.example', client.clientId);
+    const res = await fetch(`http://127.0.0.1:${PORT}/tab/api/disputes`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    const { botChatUrl } = (await res.json()) as { botChatUrl: string };
+    // Teams' deep link to a chat with a bot: users=28:<the bot's Microsoft App ID> (BOT_ID).
+    const link = new URL(botChatUrl);
+    expect(`${link.origin}${link.pathname}`).toBe('https://teams.microsoft.com/l/chat/0/0');
+    expect(link.searchParams.get('users')).toBe(`28:${client.clientId}`);
+    // Without a token the tab's API answers nothing.
+    expect((await fetch(`http://127.0.0.1:${PORT}/tab/api/disputes`)).status).toBe(401);
   });
 
   it('does not offer the test clock', async () => {

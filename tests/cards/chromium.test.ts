@@ -1,6 +1,7 @@
 /**
  * Renders every card in Chromium with the adaptivecards browser bundle (markdown through
- * markdown-it with linkify, as Teams renders TextBlock markdown), screenshots each into
+ * markdown-it with linkify, as Teams renders TextBlock markdown) at 480 px, with buttons of Teams'
+ * size (14 px text, 10 px padding, a 2 px border: titles that do not fit end in "…"), screenshots each into
  * tests/cards/__screenshots__/output/, and checks what a person sees: visible text, the expected
  * buttons, and no link, markup or formatting from hostile text.
  *
@@ -45,6 +46,9 @@ window.renderConcordCard = function (json) {
   return {
     text: el.innerText,
     buttons: Array.from(el.querySelectorAll('button')).map(function (b) { return (b.innerText || b.getAttribute('aria-label') || '').trim(); }),
+    cutOff: Array.from(el.querySelectorAll('button')).filter(function (b) {
+      return Array.from(b.querySelectorAll('*')).concat([b]).some(function (x) { return x.scrollWidth > x.clientWidth + 1; });
+    }).map(function (b) { return b.innerText.trim(); }),
     links: Array.from(el.querySelectorAll('a')).map(function (a) { return a.getAttribute('href') || ''; }),
     markup: el.querySelectorAll('script, strong, em, img, iframe, h1, h2, h3, blockquote').length,
     width: box.width,
@@ -60,6 +64,8 @@ interface BrowserGlobals {
 interface Rendered {
   readonly text: string;
   readonly buttons: readonly string[];
+  /** Buttons whose title does not fit (shown with an ellipsis). */
+  readonly cutOff: readonly string[];
   readonly links: readonly string[];
   readonly markup: number;
   readonly width: number;
@@ -79,7 +85,7 @@ describe.skipIf(!available)(`cards in Chromium${available ? '' : ` (skipped: ${S
       return url.hostname === 'localhost' || url.protocol === 'data:' ? route.continue() : route.abort();
     });
     await page.setContent(
-      '<!doctype html><html><head><meta charset="utf-8"><style>body{margin:0;padding:12px;background:#f5f5f5;font-family:"Segoe UI",system-ui,sans-serif}#root{width:480px;background:#fff;border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.2);overflow:hidden}</style></head><body><div id="root"></div></body></html>',
+      '<!doctype html><html><head><meta charset="utf-8"><style>body{margin:0;padding:12px;background:#f5f5f5;font-family:"Segoe UI",system-ui,sans-serif}#root{width:480px;background:#fff;border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.2);overflow:hidden}.ac-pushButton{font-size:14px;padding:4px 10px 5px;border:2px solid #ccc;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}</style></head><body><div id="root"></div></body></html>',
     );
     await page.addScriptTag({ path: BROWSER_BUNDLES.markdownIt });
     await page.addScriptTag({ path: BROWSER_BUNDLES.adaptiveCards });
@@ -105,6 +111,8 @@ describe.skipIf(!available)(`cards in Chromium${available ? '' : ` (skipped: ${S
       expect(rendered.height).toBeGreaterThan(40);
       for (const title of EXPECTED_BUTTONS[name])
         expect(rendered.buttons, `button "${title}"`).toContain(title);
+      // At the width of a card in a Teams chat, every button's title is read whole.
+      expect(rendered.cutOff).toEqual([]);
       expect(rendered.links).toEqual([]);
       expect(rendered.markup).toBe(0);
       expect(rendered.text).not.toMatch(/\\[[*_<(]/);

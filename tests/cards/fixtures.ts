@@ -301,12 +301,12 @@ export const EXPECTED_BUTTONS: { [K in TemplateName]: readonly string[] } = {
   'raise-dispute': ['Submit', 'Save draft', 'Change procedure'],
   'raise-start': ['It is none of these: continue', 'Cancel'],
   decision: ['Raise Stage 1', 'Raise informally', 'Accept the decision'],
-  'review-statement': ['Raise Stage 1 and send', 'Raise informally', 'Accept the decision'],
+  'review-statement': ['Send Stage 1 email', 'Raise informally', 'Accept the decision'],
   'review-reply': ['Agreed', 'Not agreed'],
   meeting: ['Join the meeting', 'Move'],
   outcome: ['Record the outcome'],
   'my-disputes': ['Open', 'Raise a dispute', 'Help'],
-  'dispute-detail': ['Record: Independent legal advice sought', 'My disputes', 'Refresh'],
+  'dispute-detail': ['Record the note', 'My disputes', 'Refresh'],
 };
 
 /** Templates that are about a dispute, so show the deadline and the overall cap. */

@@ -3,7 +3,7 @@
  * directory finds, with their role, not "their counterpart".
  */
 import { describe, expect, it } from 'vitest';
-import { cardForEffect } from '../../src/bot/step-cards.ts';
+import { cardForEffect, recipientLabel } from '../../src/bot/step-cards.ts';
 import { unescapeCardText } from '../../src/cards/escape.ts';
 import { cardViewOf } from '../../src/cards/wording/cards.ts';
 import type { Effect } from '../../src/domain/dispute/types.ts';
@@ -20,7 +20,7 @@ import { raise } from '../domain/dispute/walker.ts';
 type SendCard = Extract<Effect, { type: 'send-card' }>;
 
 describe('the review card names the recipient', () => {
-  it('the decision on Stage 1 carries the counterpart the directory found, and the card says "To: <name> (<role>)"', () => {
+  it('the decision on Stage 1 carries the counterpart the directory found, and the card says "To: <name>", the role once', () => {
     const ane = getProcedure('ane');
     if (!ane) throw new Error('ane');
     const w = raise(ane);
@@ -45,8 +45,26 @@ describe('the review card names the recipient', () => {
       (b) => b.type === 'FactSet',
     );
     const to = factSet?.facts?.find((f) => f.title === 'To')?.value ?? '';
-    expect(unescapeCardText(to)).toBe('team manager, partner (Team Manager)');
+    // The directory's name already says the role: it is not repeated in brackets.
+    expect(unescapeCardText(to)).toBe('team manager, partner');
     expect(JSON.stringify(card)).not.toContain('their counterpart');
+  });
+
+  it('the role is added in brackets only where the name does not say it', () => {
+    expect(recipientLabel('Jo Bloggs', 'Team Manager')).toBe('Jo Bloggs (Team Manager)');
+    // IRO's role carries its abbreviation in brackets; the name says the rest.
+    expect(
+      recipientLabel(
+        'Independent Reviewing Officer, Northborough CSSU',
+        'Independent Reviewing Officer (IRO)',
+      ),
+    ).toBe('Independent Reviewing Officer, Northborough CSSU');
+    expect(
+      recipientLabel(
+        'Service Manager for Social Care, Northborough Children’s Social Care',
+        'service manager for social care',
+      ),
+    ).toBe('Service Manager for Social Care, Northborough Children’s Social Care');
   });
 });
 
@@ -135,5 +153,35 @@ describe('where the directory holds nobody to receive it', () => {
       recipientName: decision.to.name,
     });
     expect(JSON.stringify(card)).not.toContain('cannot send this email yet');
+  });
+});
+
+describe('an email handed to its sender to review', () => {
+  it('Dudley Stage 2: the line manager’s review card says who decided on the stage', () => {
+    const dudley = getProcedure('dudley-dscb');
+    if (!dudley) throw new Error('dudley-dscb');
+    const w = raise(dudley, { urgency: dudley.urgencyLevels?.[1]?.id, hosts: ['la'] }).delivered();
+    const first = w.s.stage.awaiting;
+    if (!first) throw new Error('nobody awaited');
+    w.send({ type: 'outcome-recorded', by: first, resolved: false, summary: 'No agreement.' });
+    const practitioner = person('la', 'practitioner');
+    w.send({ type: 'decision', by: practitioner, choice: 'escalate' });
+    const handover = w.last.find(
+      (e): e is SendCard => e.type === 'send-card' && e.to.id === 'la.team-manager',
+    );
+    if (!handover) throw new Error('no card to the team manager');
+    const card = cardForEffect({
+      state: w.s,
+      procedure: dudley,
+      viewerId: handover.to.id,
+      now: w.now.toISOString(),
+      kind: handover.card,
+      intent: handover.intent,
+      view: cardViewOf(handover),
+      recipientName: handover.to.name,
+    });
+    const text = unescapeCardText(JSON.stringify(card));
+    expect(text).toContain('Review the Stage 2 email');
+    expect(text).toContain(`${practitioner.name} decided to take this to Stage 2. It goes out in your name.`);
   });
 });

@@ -155,6 +155,29 @@ describe.each(DISPUTE_TEMPLATES)('dispute card %s', (name) => {
   });
 });
 
+describe('a stage with no timescale', () => {
+  const none = {
+    ...FIXTURES['review-statement'].dispute.deadlines,
+    stageStartedAt: null,
+    stageDue: null,
+    stageDueDate: null,
+    overallStartedAt: null,
+    overallDue: null,
+  };
+  it.each(['decision', 'review-statement'] as const)('the %s card says so once', (name) => {
+    const fixture = FIXTURES[name];
+    const card = renderCard(name, { ...fixture, dispute: { ...fixture.dispute, deadlines: none } } as never);
+    const texts = displayedText(card).join('\n');
+    expect(texts).toContain('No stage deadline · 20-working-day limit: not started yet');
+    expect(texts).not.toContain('No fixed timescale');
+  });
+
+  it('a stage with a deadline keeps its RAG badge', () => {
+    const texts = displayedText(render('review-statement')).join('\n');
+    expect(texts).toMatch(/On track|Half the time used|Three quarters|Overdue/);
+  });
+});
+
 describe('step cards', () => {
   it('the decision card shows "Stage due by … · 20-working-day limit: …" and the actions from CardView', () => {
     const card = renderCard('review-statement', FIXTURES['review-statement']);

@@ -240,7 +240,7 @@ describe.skipIf(SKIP !== null)('ANE journey through the Agents Playground (e2e)'
     await step('2. the Team Manager reviews the statement and raises Stage 1', async () => {
       const review = await chat.waitForCard(/Review the Stage 1 email/, 30_000);
       await actAs('team-manager', /acting as Team Manager, Adopt North East/);
-      await press(review, /Raise Stage 1 and send/);
+      await press(review, 'Send Stage 1 email');
       stage1 = await mailTo(NCL_TM, (m) => /Stage 1/.test(m.subject), 'the Stage 1 email');
       expect(stage1.importance).toBe('high');
       expect(from(stage1)).toBe(ANE_TM);
@@ -278,7 +278,7 @@ describe.skipIf(SKIP !== null)('ANE journey through the Agents Playground (e2e)'
     await step('5. the Service Manager raises Stage 2', async () => {
       const review = await chat.waitForCard(/Review the Stage 2 email/, 30_000);
       await actAs('service-manager', /acting as Service Manager, Adopt North East/);
-      await press(review, /Raise Stage 2 and send/);
+      await press(review, 'Send Stage 2 email');
       stage2 = await mailTo(NCL_SM, (m) => /Stage 2/.test(m.subject), 'the Stage 2 email');
       expect(stage2.importance).toBe('high');
       expect(from(stage2)).toBe(ANE_SM);
@@ -299,7 +299,7 @@ describe.skipIf(SKIP !== null)('ANE journey through the Agents Playground (e2e)'
       await press(prompt, /Not agreed: escalate/);
       const decide = await chat.waitForCard(/Stage 3/, 30_000);
       await actAs('head-of-service', /acting as Head of Service, Adopt North East/);
-      await press(decide, /Raise Formal Resolution Process – Stage 3|Raise Stage 3/);
+      await press(decide, 'Raise Stage 3');
       const meeting = await eventually('the Stage 3 meeting', async () =>
         (await events(ANE_HOS)).find((e) => /Stage 3/.test(e.subject) && !e.isCancelled),
       );
@@ -345,7 +345,7 @@ describe.skipIf(SKIP !== null)('ANE journey through the Agents Playground (e2e)'
 
     await step('9. Stage 4 is booked with the counterpart, held, and its outcome recorded', async () => {
       const decide = await chat.waitForCard(/Stage 4/, 30_000);
-      await press(decide, /Raise Formal Resolution Process – Stage 4|Raise Stage 4/);
+      await press(decide, 'Raise Stage 4');
       const meeting = await eventually('the Stage 4 meeting', async () =>
         (await events(ANE_HOS)).find((e) => /Stage 4/.test(e.subject) && !e.isCancelled),
       );

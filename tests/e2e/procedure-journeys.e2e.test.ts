@@ -525,14 +525,14 @@ describe.skipIf(SKIP !== null)('every procedure through the Agents Playground (e
             await press(card, /resolved|authorise/i);
             return;
           }
-          const card = await cardWith(/^Raise (?!informally)|escalate/i, [stageName]);
-          const button = card.getByRole('button', { name: /^Raise (?!informally).* and send$/ });
+          const card = await cardWith(/^Raise (?!informally)|^Send .* email$|escalate/i, [stageName]);
+          const button = card.getByRole('button', { name: /^Send .* email$/ });
           const reviewed = (await button.count()) > 0;
           // Reviewing and sending the statement (a letter in their name): the other agency receives it.
           const external = current.participants.filter((p) => !inHost(p));
           const before = new Set<string>();
           if (reviewed) for (const p of external) for (const m of await caseMail(p.email)) before.add(m.id);
-          await press(card, /^Raise (?!informally)|escalate/i);
+          await press(card, /^Raise (?!informally)|^Send .* email$|escalate/i);
           if (reviewed && !hostOrgs.has(journey.counterpart)) {
             const sent = await eventually('the statement in the other agency', async () => {
               for (const p of (await state()).participants.filter((q) => !inHost(q))) {

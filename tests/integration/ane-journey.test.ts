@@ -236,7 +236,7 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
   });
   // The Team Manager's decision card: review the pre-filled Stage 1 statement, raise it, or accept.
   const decisionCard = await cardTo(tm.id, /Review the Stage 1 email/);
-  expect(textOf(decisionCard.card)).toMatch(/Raise Stage 1 and send[\s\S]*Accept the decision/);
+  expect(textOf(decisionCard.card)).toMatch(/Send Stage 1 email[\s\S]*Accept the decision/);
   expect(textOf(decisionCard.card)).toContain(caseReference);
 
   // ── Stage 1: the Team Manager raises it; High Importance email from their mailbox to Gateshead's Team Manager.

@@ -113,7 +113,7 @@ describe('IRO: independent legal advice recorded at any point', () => {
     // The IRO opens the dispute from "my disputes": the note is offered, with the procedure's words.
     const detail = await openDispute(w, ownerIro.id, id);
     const record = actionsOf(detail).find((a) => a.verb === 'record-note');
-    expect(record?.title).toBe('Record: Independent legal advice sought');
+    expect(record?.title).toBe('Record the note');
     expect(textOf(detail)).toContain('the IRO may seek independent legal advice');
     expect(textOf(detail)).toContain(
       'Views on the performance of individual staff, for example, must not be recorded.',

@@ -9,18 +9,26 @@
  * Screenshots (light and dark) go to tests/tab/__screenshots__/output/, or to CONCORD_SCREENSHOTS
  * (`CONCORD_SCREENSHOTS=docs/screenshots npx vitest run tests/tab/tab-browser.test.ts` refreshes the README's).
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import JSZip from 'jszip';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DisputeEvent } from '../../src/domain/dispute/types.ts';
+import { getProcedure } from '../../src/procedures/index.ts';
+import { raiseConfirmations } from '../domain/dispute/fixtures.ts';
 import { browserUnavailable, CHROMIUM, launchBrowser, localhostOnly } from '../support/chromium.ts';
 import { type ConcordApp, startConcordApp } from '../support/concord-app.ts';
 import { type Seeded, seedDisputes, signIn } from './seed.ts';
 
 /** What the page functions below read of the browser's DOM (the tests compile without the DOM types). */
-declare const document: { activeElement: { id: string } | null; body: { className: string } };
+declare const document: {
+  activeElement: { id: string } | null;
+  body: { className: string };
+  querySelector(selector: string): { textContent: string | null } | null;
+};
 
 const SKIP = browserUnavailable();
 if (SKIP) console.warn(`SKIPPED: the tab's browser tests: ${SKIP}`);
@@ -244,6 +252,111 @@ describe.skipIf(SKIP !== null)('the Disputes tab and the dashboard in Chromium (
     ).toHaveLength(5);
     expect(xml).toContain('descr="Overdue: 1; Half the time used: 0; On track: 1; No fixed timescale: 1"');
   });
+});
+
+describe.skipIf(SKIP !== null)('the learning log on the dashboard, in Chromium (Solihull)', () => {
+  let sol: ConcordApp;
+  let solBrowser: Browser;
+  beforeAll(async () => {
+    sol = await startConcordApp({ directory: 'directory/sample-solihull.json' });
+    solBrowser = await launchBrowser();
+  }, 180_000);
+  afterAll(async () => {
+    await solBrowser?.close();
+    await sol?.close();
+  }, 30_000);
+
+  it('the oversight role records what became of a learning referral with the form, and the log shows it', async () => {
+    const { runtime } = sol.app;
+    const driver = runtime.driver;
+    if (!driver) throw new Error('no test clock');
+    const solihull = getProcedure('solihull-ssab');
+    if (!solihull) throw new Error('no solihull procedure');
+    const id = randomUUID();
+    const act = async (event: DisputeEvent) => {
+      const r = await runtime.service.applyEvent(id, event, {
+        source: 'teams',
+        ...(event.type === 'raised' ? { procedureId: 'solihull-ssab' } : {}),
+      });
+      if (!r.ok) throw new Error(`${event.type} refused: ${r.refusal.reason}`);
+      await runtime.worker.drain();
+    };
+    await driver.advanceTo(new Date('2027-01-11T09:30:00.000Z'));
+    await act({
+      type: 'raised',
+      disputeId: id,
+      by: sol.person('solihull-adults-staff-member'),
+      immediateRiskChecked: true,
+      caseReference: 'SOL-T-0201',
+      raisingOrganisationId: 'solihull-adults',
+      counterpartOrganisationId: 'solihull-health',
+      category: solihull.categories[0]?.id ?? '',
+      ...raiseConfirmations(solihull),
+      details: {
+        issue: 'The discharge plan was changed without the agencies agreeing it.',
+        informalAttempts: 'Discussed with the ward manager on 8 January 2027.',
+        resolutionSought: 'A joint discharge meeting this week.',
+      },
+    });
+    await driver.advanceTo(new Date('2027-01-14T11:00:00.000Z'));
+    const owner = (await runtime.service.get(id))?.owner;
+    if (!owner) throw new Error('no owner');
+    // Resolved: the procedure's learning referral goes out (the general issues to the Sub-Committee).
+    await act({ type: 'resolved', by: owner, summary: 'Agreed between us.' });
+    await driver.advanceTo(new Date('2027-01-20T10:00:00.000Z'));
+
+    const page = await solBrowser.newPage({ viewport: { width: 1200, height: 900 } });
+    await localhostOnly(page);
+    await page.goto(`${sol.url}/tab/oversight?as=ssab-oversight&from=2027-01-01&to=2027-01-31`);
+    await page.waitForSelector('table[data-table=totals]');
+    const learning = 'table[data-table="learning"]';
+    const before = await rowsOf(page, learning);
+    expect(before).toHaveLength(1);
+    expect(before[0]?.[0]).toBe('SOL-T-0201');
+    expect(before[0]?.[7]).toBe('Not yet recorded');
+    // With the keyboard-reachable form, as a person would: choose the item and the outcome, add a note.
+    expect(await page.textContent('#fu-item')).toContain('SOL-T-0201');
+    await page.getByLabel('Learning item').selectOption({ index: 0 });
+    await page.getByLabel('What became of it').selectOption({ label: 'Taken to the board' });
+    await page.fill('#fu-note', 'Discussed at the January board meeting.');
+    const posted = page.waitForResponse((r) => r.url().includes('/tab/api/learning-follow-up'), {
+      timeout: 40_000,
+    });
+    await page.locator('#follow-up').getByRole('button', { name: 'Record', exact: true }).click();
+    const answer = await posted;
+    expect(answer.status(), await answer.text()).toBe(200);
+    await page
+      .waitForFunction(
+        (selector) => !/Not yet recorded/.test(document.querySelector(selector)?.textContent ?? ''),
+        learning,
+        { timeout: 20_000 },
+      )
+      .catch(async (error: unknown) => {
+        const alert = await page.textContent('#follow-up [role=alert]').catch(() => null);
+        const table = await page.textContent(learning).catch(() => null);
+        const status = await page.textContent('[role=status]').catch(() => null);
+        throw new Error(
+          `the follow-up was not recorded; the form says: ${alert}; status: ${status}; table: ${table}`,
+          {
+            cause: error,
+          },
+        );
+      });
+    const after = await rowsOf(page, learning);
+    expect(after[0]?.[7]).toBe('Taken to the board');
+    expect(after[0]?.[8]).toContain('Solihull');
+    // The status line says so, for a screen reader.
+    expect(await page.textContent('body')).toContain('Recorded what became of it.');
+    // The API holds the same: it is on the record, not only on the page.
+    const token = await signIn(sol.url, 'ssab-oversight');
+    const dashboard = (await (
+      await fetch(`${sol.url}/tab/api/dashboard?from=2027-01-01&to=2027-01-31`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { figures: { learning: { followUp: { outcome: string } | null }[] } };
+    expect(dashboard.figures.learning[0]?.followUp?.outcome).toBe('taken-to-board');
+    await page.close();
+  }, 90_000);
 });
 
 describe.skipIf(SKIP === null)('the Disputes tab in Chromium: cannot run here', () => {

@@ -330,10 +330,16 @@ export async function walk(spec: JourneySpec, log: (line: string) => void): Prom
       s = await nextStep();
     }
     log(`  ${s.status}`);
-    // Let the written confirmation and last cards go out.
-    await settled('the outbox to empty', async () => {
-      await runtime.worker.drain();
-      return true;
+    // Let the written confirmation and last cards go out: every effect of the dispute done (a
+    // send that failed once is retried after a real-time backoff, which one drain does not wait for).
+    await settled("the dispute's outbox to empty", async () => {
+      const pending = await runtime.store.db
+        .selectFrom('outbox')
+        .select('key')
+        .where('dispute_id', '=', id)
+        .where('status', '=', 'pending')
+        .execute();
+      return pending.length === 0 ? true : undefined;
     });
     const emails = new Map<string, AdminMail>(invitations);
     const owners = new Map<string, string>();

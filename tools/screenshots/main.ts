@@ -6,7 +6,10 @@
  * email, a later one with the story so far, the meeting invitation, the written confirmation) as
  * Outlook shows HTML, then writes docs/screenshots/README.md, the gallery the README links to.
  *
- * Options: `--out DIR` (default docs/screenshots), `--only ane,iro` (samples). Needs Debian
+ * It also checks every card delivered on the way for a button title cut off at that width, and
+ * shoots the Disputes tab and the oversight dashboard (tab.ts) in light and dark.
+ *
+ * Options: `--out DIR` (default docs/screenshots), `--only ane,iro,tab` (samples; `tab` for the tab). Needs Debian
  * Chromium at /usr/bin/chromium and the npm registry once (Teams' host configs; teams-host-config.ts).
  * It prints what reads badly (a cut-off element, an ISO timestamp or a URL in the text).
  */
@@ -18,6 +21,7 @@ import { hasMachineDate } from '../../src/wording/dates.ts';
 import { browserUnavailable } from '../../tests/support/chromium.ts';
 import { JOURNEYS, type Seen, type ShownMail, walk } from './journey.ts';
 import { createRenderer, EMAIL_WIDTH, TEAMS_CARD_WIDTH } from './render.ts';
+import { shootTab } from './tab.ts';
 import { teamsHostConfigs } from './teams-host-config.ts';
 
 const CARD_KINDS = [
@@ -112,6 +116,12 @@ async function main(): Promise<void> {
       const procedure = getProcedure(journey.procedureId);
       console.log(`${journey.sample}: walking ${procedure?.shortName ?? journey.procedureId}`);
       const seen = await walk(journey, (line) => console.log(line));
+      // Every card delivered on the way, checked at Teams' width: no button title cut off.
+      const cut = new Set<string>();
+      for (const { card } of seen.cards)
+        for (const title of (await renderer.card(card, 'light')).cutButtons) cut.add(title);
+      for (const title of cut)
+        warnings.push(`${journey.sample}: button cut off at ${TEAMS_CARD_WIDTH} px: "${title}"`);
       const cards = pickCards(seen);
       const emails = pickEmails(seen);
       gallery.push(`## ${procedure?.name ?? journey.procedureId}`, '');
@@ -155,6 +165,26 @@ async function main(): Promise<void> {
         for (const p of problemsIn(mail.text)) warnings.push(`${file}: ${p}`);
         gallery.push(`| ${title} | ![${title}](${file}) |`);
         console.log(`  wrote ${file}`);
+      }
+      gallery.push('');
+    }
+    if (!only || only.includes('tab')) {
+      console.log('tab: the Disputes tab and the dashboard');
+      const tab = await shootTab(out, (line) => console.log(line));
+      warnings.push(...tab.warnings);
+      gallery.push('## The Disputes tab and the partnership dashboard', '');
+      gallery.push(
+        "The app in local mode with four seeded Adopt North East disputes, opened in Chromium as the Team Manager and as the practice leadership group (the oversight role), in Teams' light and dark themes.",
+        '',
+        '| | light | dark |',
+        '|---|---|---|',
+      );
+      for (const title of [...new Set(tab.shots.map((s) => s.title))]) {
+        const cell = (theme: 'light' | 'dark') => {
+          const s = tab.shots.find((x) => x.title === title && x.theme === theme);
+          return s ? `![${title}, ${theme}](${s.file})` : '';
+        };
+        gallery.push(`| ${title} | ${cell('light')} | ${cell('dark')} |`);
       }
       gallery.push('');
     }

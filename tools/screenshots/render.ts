@@ -35,7 +35,10 @@ window.renderCard = function (json, hostConfig) {
   var overflow = Array.from(root.querySelectorAll('*')).filter(function (el) {
     return el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible';
   }).length;
-  return { text: root.innerText, overflow: overflow };
+  var cutButtons = Array.from(root.querySelectorAll('button')).filter(function (b) {
+    return Array.from(b.querySelectorAll('*')).concat([b]).some(function (x) { return x.scrollWidth > x.clientWidth + 1; });
+  }).map(function (b) { return b.innerText.trim(); });
+  return { text: root.innerText, overflow: overflow, cutButtons: cutButtons };
 };
 `;
 
@@ -43,10 +46,13 @@ export interface CardShot {
   readonly text: string;
   /** Elements whose content is wider than they are (cut off, or scrolled sideways). */
   readonly overflow: number;
+  /** Buttons whose title does not fit (Teams ends it with "…"). */
+  readonly cutButtons: readonly string[];
 }
 
 export interface Renderer {
-  card(json: unknown, theme: Theme, file: string): Promise<CardShot>;
+  /** Renders the card and, given a file, screenshots it there. */
+  card(json: unknown, theme: Theme, file?: string): Promise<CardShot>;
   email(
     mail: { from: string; to: string; subject: string; importance: string; html: string },
     file: string,
@@ -96,7 +102,7 @@ body{margin:0;padding:16px;background:${t.page};font-family:"Segoe UI",system-ui
           ),
         [json, hostConfig] as const,
       )) as CardShot;
-      await page.locator('#root').screenshot({ path: file });
+      if (file) await page.locator('#root').screenshot({ path: file });
       return shot;
     },
     async email(mail, file) {

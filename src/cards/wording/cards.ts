@@ -8,6 +8,7 @@ import type { CardFrame, CardIntent, DecisionOption } from '../../domain/dispute
 import type { CardAction, CardView } from '../../domain/dispute/types.ts';
 import { referVerb, VERBS } from '../../domain/dispute/verbs.ts';
 import { dateTimeInWords, dayInWords, limitInWords } from '../../wording/dates.ts';
+import { stageSoFarName } from '../../wording/outcomes.ts';
 import { outcomeText, RESPONSE_WORDS } from './records.ts';
 
 /** A due day in words, or what stands for it when there is none. */
@@ -22,28 +23,43 @@ interface Words {
   readonly input?: { readonly label: string };
 }
 
-/** The label of a decision option's button. */
-export function optionAction(option: DecisionOption): CardAction {
+/** "Formal Resolution Process – Stage 1" → "Stage 1"; other names as they are (buttons stay short). */
+export function shortStageName(stage: { readonly name: string }): string {
+  return /(Stage\s+\S+)$/i.exec(stage.name)?.[1] ?? stage.name;
+}
+
+/**
+ * The label of a decision option's button: a verb first, short enough for a card in a Teams chat
+ * (480 px holds three buttons of about 18 characters). A referral button says "Refer" and the
+ * card's facts name the route; where several routes are offered, each button names its own.
+ */
+export function optionAction(option: DecisionOption, routes = 1): CardAction {
   switch (option.verb) {
-    case 'escalate':
-      return {
-        verb: VERBS.escalate,
-        title: option.asEscalation
-          ? `Escalate to ${option.stageName}`
-          : `Raise ${option.stageName ?? 'the next stage'}`,
-      };
+    case 'escalate': {
+      const stage = option.stageName ? shortStageName({ name: option.stageName }) : 'the next stage';
+      return { verb: VERBS.escalate, title: option.asEscalation ? `Escalate to ${stage}` : `Raise ${stage}` };
+    }
     case 'informal':
-      return { verb: VERBS.informal, title: 'Raise it informally with the counterpart' };
+      return { verb: VERBS.informal, title: 'Raise informally' };
     case 'accept':
       return {
         verb: VERBS.accept,
-        title: option.ending ? 'End without further referral' : 'Accept the decision',
+        title: option.ending ? 'End without referral' : 'Accept the decision',
       };
     case 'refer':
-      return { verb: referVerb(option.routeId), title: option.routeName };
+      return { verb: referVerb(option.routeId), title: routes > 1 ? `Refer: ${option.routeName}` : 'Refer' };
     case 'resolve':
-      return { verb: VERBS.resolve, title: 'Resolved: authorise' };
+      return { verb: VERBS.resolve, title: 'Authorise as resolved' };
   }
+}
+
+/** The buttons for a decision's options, and a fact naming each route a "Refer" button takes. */
+function optionsOf(options: readonly DecisionOption[]): { actions: CardAction[]; facts: Fact[] } {
+  const routes = options.filter((o) => o.verb === 'refer');
+  return {
+    actions: options.map((o) => optionAction(o, routes.length)),
+    facts: routes.map((r) => ({ label: 'Refer', value: r.routeName })),
+  };
 }
 
 const ACTION_WORDS: Readonly<Record<string, string>> = {
@@ -60,9 +76,9 @@ const mustInclude = (labels: readonly string[]): Fact[] =>
 function words(intent: CardIntent): Words {
   switch (intent.kind) {
     case 'ask-decision': {
-      const actions = intent.options.map(optionAction);
+      const { actions, facts } = optionsOf(intent.options);
       if (intent.after === 'raise')
-        return { title: `Decide on ${intent.nextStageName}`, text: [intent.quote ?? ''], actions };
+        return { title: `Decide on ${intent.nextStageName}`, text: [intent.quote ?? ''], actions, facts };
       if (intent.after === 'handover')
         return {
           title: `${intent.nextStageName}: review and send`,
@@ -77,24 +93,26 @@ function words(intent: CardIntent): Words {
           title: 'The informal approach did not resolve it',
           text: [intent.reason === undefined ? '' : outcomeText(intent.reason)],
           actions,
+          facts,
         };
       return {
         title: `Decide whether to raise ${intent.nextStageName}`,
         text: [intent.reason === undefined ? '' : outcomeText(intent.reason), intent.quote ?? ''],
         actions,
+        facts,
       };
     }
     case 'ask-final-referral':
       return {
         title: `${intent.stageName} was the final stage`,
         text: [outcomeText(intent.reason), ...intent.routes.map((r) => r.quote)],
-        actions: intent.options.map(optionAction),
+        ...optionsOf(intent.options),
       };
     case 'ask-owner-decision':
       return {
         title: 'A response has been returned to you',
         text: [intent.summary],
-        actions: intent.options.map(optionAction),
+        ...optionsOf(intent.options),
       };
     case 'informal-contact':
       return {
@@ -286,7 +304,7 @@ function words(intent: CardIntent): Words {
           `Category: ${d.category}`,
           `The problem identified: ${d.issue}`,
           `Resolution sought: ${d.resolutionSought}`,
-          ...d.outcomes.map((o) => `${o.stageName}: ${outcomeText(o.summary)}`),
+          ...d.outcomes.map((o) => `${stageSoFarName(o, o.stageName)}: ${outcomeText(o.summary)}`),
         ],
         actions: [{ verb: VERBS.referralSent, title: 'I have sent it as the procedure requires' }],
       };

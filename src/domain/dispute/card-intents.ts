@@ -5,7 +5,7 @@
  * where Concord says what happened, it is an `OutcomeText` intent (record-intents.ts).
  */
 import type { Instant } from './primitives.ts';
-import type { OutcomeText } from './record-intents.ts';
+import type { OutcomeText, StageSoFar } from './record-intents.ts';
 
 /** A button a decision card offers. */
 export type DecisionOption =
@@ -35,7 +35,7 @@ export interface ReferralDocument {
   readonly category: string;
   readonly issue: string;
   readonly resolutionSought: string;
-  readonly outcomes: readonly { readonly stageName: string; readonly summary: OutcomeText }[];
+  readonly outcomes: readonly (StageSoFar & { readonly stageName: string })[];
 }
 
 /** One recipient of a stage's email as the review card names them. */

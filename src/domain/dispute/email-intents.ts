@@ -8,7 +8,7 @@ import type { Instant } from './primitives.ts';
 /** Who a dispute is about (the same as `CaseSubject` in types.ts, kept here without importing it). */
 type CaseSubject = 'child' | 'adult';
 
-import type { OutcomeText } from './record-intents.ts';
+import type { OutcomeText, StageSoFar } from './record-intents.ts';
 
 /** The dispute's details as an email lists them. */
 export interface EmailDetails {
@@ -96,12 +96,7 @@ export type EmailIntent =
       /** What the dispute is about, so the body it goes to can consider it (absent in older intents). */
       readonly details?: EmailDetails;
       /** Each earlier stage's outcome, or none yet. */
-      readonly outcomes: readonly {
-        readonly stageId: string;
-        /** The stage's name as the procedure gives it (older intents carry only the id). */
-        readonly stageName?: string;
-        readonly summary: OutcomeText;
-      }[];
+      readonly outcomes: readonly (StageSoFar & { readonly stageId: string })[];
     }
   | {
       readonly kind: 'written-confirmation';

@@ -160,3 +160,12 @@ export interface LegacyRecordLine {
 
 /** A line of the case record as `decide` writes it: what goes on the child's or adult's file. */
 export type RecordEntry = RecordFrame & ((RecordLine & { readonly summary?: undefined }) | LegacyRecordLine);
+
+/** An earlier outcome, for a referral: `part` tells apart a stage's outcome before its meeting and at it. */
+export interface StageSoFar {
+  readonly stageId?: string;
+  /** The stage's name as the procedure gives it (older intents carry only the id). */
+  readonly stageName?: string;
+  readonly summary: OutcomeText;
+  readonly part?: 'before-meeting' | 'meeting';
+}

@@ -360,7 +360,8 @@
         id: 'follow-up',
         onsubmit: async (event) => {
           event.preventDefault();
-          const [disputeId, itemId] = form.elements.item.value.split('|');
+          // `elements.item` is the collection's item() method, not the field named "item".
+          const [disputeId, itemId] = form.elements.namedItem('item').value.split('|');
           try {
             await api('/tab/api/learning-follow-up', {
               method: 'POST',
@@ -488,10 +489,12 @@
         ),
       );
     });
+    const followUp = followUpForm(data.figures.learning);
     content.replaceChildren(
       heading,
       form,
-      followUpForm(data.figures.learning),
+      // No learning items: no form (replaceChildren would print a null as "null").
+      ...(followUp ? [followUp] : []),
       el('p', {
         class: 'note',
         text: `Open disputes, RAG, overdue steps and agreed actions are as at ${when(data.figures.period.asAt)}. Case references only: case details are shown only to the people taking part.`,

@@ -388,6 +388,11 @@ describe('a referral the procedure says goes by a particular means', () => {
       'Reason for the referral: The plan still does not meet the child’s needs.',
     );
     expect(view.text.join(' ')).toContain('case CASE-2026-007');
+    // Stages 2–5 meet when guidance has not resolved it: each has two outcomes, labelled apart.
+    const stagesSoFar = view.text.filter((l) => /^Stage (two|three|four)\b|^Director WCL\b/.test(l));
+    expect(stagesSoFar.filter((l) => l.startsWith('Stage two, before the meeting: '))).toHaveLength(1);
+    expect(stagesSoFar.filter((l) => l.startsWith('Stage two, at the meeting: '))).toHaveLength(1);
+    expect(new Set(stagesSoFar).size).toBe(stagesSoFar.length);
     expect(view.actions.map((a) => a.verb)).toEqual(['referral-sent']);
     w.send({ type: 'referral-sent', by: owner, note: 'Sent on 12 January.' });
     const kinds = w.last.flatMap((e) => (e.type === 'record' && 'kind' in e.entry ? [e.entry.kind] : []));

@@ -8,6 +8,7 @@ import type { EventOf } from '../decide-types.ts';
 import { endUnresolved, resolveDispute, stageUnresolved } from '../ending.ts';
 import { isSamePerson, requireAwaiting, requireOpen, requirePhase } from '../guards.ts';
 import { bookMeeting } from '../meeting-booking.ts';
+import type { StageSoFar } from '../record-intents.ts';
 import { refuse } from '../refusal.ts';
 import type { Transition } from '../transition.ts';
 import type { AgreedAction, PersonRef } from '../types.ts';
@@ -121,11 +122,7 @@ export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>
     means: route.means ?? null,
     ...(through ? { through: { to: to.name } } : {}),
     details: emailDetails(t, t.state.details),
-    outcomes: t.state.outcomes.map((o) => ({
-      stageId: o.stageId,
-      stageName: t.procedure.stages.find((st) => st.id === o.stageId)?.name ?? o.stageId,
-      summary: o.summary,
-    })),
+    outcomes: stagesSoFar(t),
   };
   t.update({ exceptionalRoute: route.id });
   t.updateStage({ phase: 'exceptional', awaiting: event.by });
@@ -198,6 +195,24 @@ function askReferralOutcome(t: Transition, by: PersonRef, route: ExceptionalRout
 }
 
 /** The referral as a document to send by other means: the same facts the referral email carries. */
+/**
+ * Each outcome so far with its stage's name. A stage that meets only when guidance has not resolved
+ * it (IRO Stages 2–5) has two: the first is before the meeting, the later one at it.
+ */
+function stagesSoFar(t: Transition): (StageSoFar & { stageId: string; stageName: string })[] {
+  return t.state.outcomes.map((o, i) => {
+    const stage = t.procedure.stages.find((st) => st.id === o.stageId);
+    const twoPart = stage?.meeting?.when === 'if-unresolved';
+    const earlier = t.state.outcomes.slice(0, i).some((e) => e.stageId === o.stageId);
+    return {
+      stageId: o.stageId,
+      stageName: stage?.name ?? o.stageId,
+      summary: o.summary,
+      ...(twoPart ? { part: earlier ? ('meeting' as const) : ('before-meeting' as const) } : {}),
+    };
+  });
+}
+
 function referralDocument(
   t: Transition,
   referral: { quote: string; condition: string | null; reason: string },
@@ -212,10 +227,7 @@ function referralDocument(
     category: t.procedure.categories.find((c) => c.id === t.state.category)?.label ?? t.state.category,
     issue: d.issue,
     resolutionSought: d.resolutionSought,
-    outcomes: t.state.outcomes.map((o) => ({
-      stageName: t.procedure.stages.find((s) => s.id === o.stageId)?.name ?? o.stageId,
-      summary: o.summary,
-    })),
+    outcomes: stagesSoFar(t),
   };
 }
 
