@@ -4,6 +4,7 @@
  */
 import { RAG_LABEL } from '../cards/rag.ts';
 import { LEARNING_OUTCOME_WORDS } from '../cards/wording/records.ts';
+import { dueInWords, whenInWords } from '../wording/dates.ts';
 import type { Figures } from './figures.ts';
 
 export interface FigureTable {
@@ -12,6 +13,9 @@ export interface FigureTable {
   readonly header: readonly string[];
   readonly rows: readonly (readonly (string | number)[])[];
 }
+
+/** A date people read (the dashboard, the CSV and the DOCX alike): in words, never ISO. */
+const when = (value: string | null | undefined) => (value ? whenInWords(value) : '');
 
 const num = (value: number | null) =>
   value === null ? '' : Number.isInteger(value) ? value : Number(value.toFixed(1));
@@ -66,7 +70,7 @@ export function figureTables(f: Figures): FigureTable[] {
         r.stage,
         r.whose,
         r.organisation,
-        r.due,
+        dueInWords(r.due),
         r.workingDaysOverdue,
       ]),
     },
@@ -88,7 +92,7 @@ export function figureTables(f: Figures): FigureTable[] {
       rows: f.resolution.map((r) => [
         r.procedure,
         r.capWorkingDays ?? 'none',
-        r.stageTimescales.map((s) => `${s.stage}: ${s.workingDays ?? '-'}`).join('; '),
+        r.stageTimescales.map((s) => `${s.stage}: ${s.workingDays ?? 'no fixed timescale'}`).join('; '),
         r.ended,
         num(r.median),
         num(r.lowerQuartile),
@@ -123,7 +127,7 @@ export function figureTables(f: Figures): FigureTable[] {
       rows: f.actionsOverdue.map((r) => [
         r.caseReference,
         r.procedure,
-        r.dueDate,
+        dueInWords(r.dueDate),
         r.partyOnly?.description ?? '(shown to the parties only)',
         r.partyOnly?.owner ?? '',
       ]),
@@ -150,13 +154,13 @@ export function figureTables(f: Figures): FigureTable[] {
         r.kind,
         r.referredTo,
         r.raisedBy,
-        r.raisedAt,
+        when(r.raisedAt),
         r.deliveredTo && r.status === 'delivered'
-          ? `${LEARNING_STATUS[r.status]} to ${r.deliveredTo}${r.deliveredAt ? ` on ${r.deliveredAt}` : ''}`
+          ? `${LEARNING_STATUS[r.status]} to ${r.deliveredTo}${r.deliveredAt ? ` at ${when(r.deliveredAt)}` : ''}`
           : LEARNING_STATUS[r.status],
         r.followUp ? LEARNING_OUTCOME_WORDS[r.followUp.outcome] : 'Not yet recorded',
         r.followUp?.by ?? '',
-        r.followUp?.at ?? '',
+        when(r.followUp?.at),
         r.followUp?.partyOnly?.note ?? (r.followUp?.hasNote ? '(shown to the parties only)' : ''),
       ]),
     },

@@ -172,7 +172,7 @@ describe('the learning log', () => {
     );
     const csv = renderCsv(forViewer(january));
     expect(csv).toContain(
-      `Taken to the board,"${oversight.name}",2027-01-25T10:00:00.000Z,(shown to the parties only)`,
+      `Taken to the board,"${oversight.name}","10:00, Monday 25 January 2027",(shown to the parties only)`,
     );
     expect(csv).not.toContain('agenda');
     // The case record says so.

@@ -81,8 +81,8 @@ describe('agreed actions marked done', () => {
   it('before any is done, both are overdue on the dashboard (case references only)', async () => {
     const rows = await overdueActions('2027-01-01', '2027-01-31');
     expect(rows.map((r) => r.slice(0, 3))).toEqual([
-      ['ANE-T-0101', 'ANE', '2027-01-22'],
-      ['ANE-T-0101', 'ANE', '2027-01-25'],
+      ['ANE-T-0101', 'ANE', 'Friday 22 January 2027'],
+      ['ANE-T-0101', 'ANE', 'Monday 25 January 2027'],
     ]);
     expect(JSON.stringify(rows)).not.toContain(REPORT);
   });
@@ -164,10 +164,12 @@ describe('agreed actions marked done', () => {
         error: 'That agreed action was already marked done (on 2027-01-26).',
       });
       // The dashboard counts only the one not done; a period that ended before it was marked still counts both.
-      expect((await overdueActions('2027-01-01', '2027-01-31')).map((r) => r[2])).toEqual(['2027-01-25']);
+      expect((await overdueActions('2027-01-01', '2027-01-31')).map((r) => r[2])).toEqual([
+        'Monday 25 January 2027',
+      ]);
       expect((await overdueActions('2027-01-01', '2027-01-26')).map((r) => r[2])).toEqual([
-        '2027-01-22',
-        '2027-01-25',
+        'Friday 22 January 2027',
+        'Monday 25 January 2027',
       ]);
     },
     90_000,
@@ -204,7 +206,7 @@ describe('agreed actions marked done', () => {
         'Formal Resolution Process – Stage 1',
         'Team Manager, Adopt North East',
         'Adopt North East',
-        '2027-01-18T23:59:59.999Z',
+        'Monday 18 January 2027',
         1,
       ],
     ]);

@@ -9,6 +9,7 @@
  * Screenshots (light and dark) go to tests/tab/__screenshots__/output/, or to CONCORD_SCREENSHOTS
  * (`CONCORD_SCREENSHOTS=docs/screenshots npx vitest run tests/tab/tab-browser.test.ts` refreshes the README's).
  */
+
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DisputeEvent } from '../../src/domain/dispute/types.ts';
 import { getProcedure } from '../../src/procedures/index.ts';
+import { hasMachineDate } from '../../src/wording/dates.ts';
 import { raiseConfirmations } from '../domain/dispute/fixtures.ts';
 import { browserUnavailable, CHROMIUM, launchBrowser, localhostOnly } from '../support/chromium.ts';
 import { type ConcordApp, startConcordApp } from '../support/concord-app.ts';
@@ -69,7 +71,7 @@ const EXPECTED_TABLES: Record<string, string[][]> = {
     ['none', 'No fixed timescale', '1'],
   ],
   // Due at the end of Monday 18 January; Tuesday 19 and Wednesday 20 are the working days past it.
-  'overdue-steps': [['ANE-T-0101', 'ANE', STAGE_1, TM, 'Adopt North East', '2027-01-18T23:59:59.999Z', '2']],
+  'overdue-steps': [['ANE-T-0101', 'ANE', STAGE_1, TM, 'Adopt North East', 'Monday 18 January 2027', '2']],
   // ANE-T-0104: raised Monday 11, accepted Wednesday 13 = 2 working days; the cap is 20.
   resolution: [['ANE', '20', '', '1', '2', '2', '2', '2', '2', '0']],
   'breaches-by-stage': [['ANE', STAGE_1, '1']],
@@ -193,6 +195,9 @@ describe.skipIf(SKIP !== null)('the Disputes tab and the dashboard in Chromium (
           expect(shown[0]?.[2]).toContain(`${STAGE_1}: 5`);
         } else expect(shown, id).toEqual(rows);
       }
+      const text = await page.innerText('body');
+      expect(text).toContain('Figures for Friday 1 January 2027 to Sunday 31 January 2027');
+      expect(hasMachineDate(text), 'the dashboard writes its dates in words').toBe(false);
       // Charts have words for screen readers, and every chart has its numbers beside it.
       const alts = await page.$$eval('img.chart', (imgs) => imgs.map((i) => i.getAttribute('alt') ?? ''));
       expect(alts).toContain(

@@ -75,6 +75,18 @@
         })
       : '—';
 
+  /** A calendar day ("2027-01-01") in words, as the cards write it: "Friday 1 January 2027". */
+  const dayWords = (day) =>
+    new Date(`${day}T12:00:00Z`)
+      .toLocaleDateString('en-GB', {
+        weekday: 'long',
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'Europe/London',
+      })
+      .replace(',', '');
+
   function ragBadge(rag, label) {
     return el(
       'span',
@@ -455,7 +467,7 @@
         text: 'Download DOCX',
       }),
     );
-    const heading = el('h2', { text: `Figures for ${range.from} to ${range.to}` });
+    const heading = el('h2', { text: `Figures for ${dayWords(range.from)} to ${dayWords(range.to)}` });
     const sections = data.tables.map((t) => {
       const chart = charts.get(t.id);
       return el(
