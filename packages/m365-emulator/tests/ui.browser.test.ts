@@ -51,6 +51,11 @@ describe.skipIf(!hasChromium)('emulator web UI in Chromium', () => {
     });
     await h.graph.api(`/users/${people.teamManager}/messages/${draft.id}/send`).post(null);
 
+    let dialogs = 0;
+    page.on('dialog', (d) => {
+      dialogs += 1;
+      void d.dismiss();
+    });
     await page.goto(ui());
     await page.getByRole('link', { name: 'Team Manager, Gateshead' }).click();
     await page.getByRole('link', { name: 'Dispute D-UI: Stage 1 <review>' }).click();
@@ -58,6 +63,14 @@ describe.skipIf(!hasChromium)('emulator web UI in Chromium', () => {
       .poll(() => page.getByTestId('body').textContent())
       .toContain('Please reply by Friday & confirm.');
     expect(await page.locator('script').count()).toBe(0);
+    // The HTML as Outlook shows it, in a frame with no permissions: formatting kept, script inert.
+    const frame = page.locator('iframe[data-testid="html-body"]');
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    const inside = page.frameLocator('iframe[data-testid="html-body"]');
+    await expect.poll(() => inside.locator('b').textContent()).toBe('Friday');
+    expect(dialogs, "the message's script never ran").toBe(0);
+    // The procedures ask for High Importance both ways: the reply offers it, ticked for a High one.
+    expect(await page.getByLabel('High importance').isChecked()).toBe(true);
     await page.getByLabel('Your reply').fill('Agreed: we will review the placement plan by Friday.');
     await page.getByRole('button', { name: 'Send reply' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Reply sent.');
@@ -69,6 +82,7 @@ describe.skipIf(!hasChromium)('emulator web UI in Chromium', () => {
       .get();
     expect(replies.value).toHaveLength(1);
     expect(replies.value[0].body.content).toContain('Agreed: we will review the placement plan by Friday.');
+    expect(replies.value[0].importance).toBe('high');
   });
 
   it('accepts a meeting invitation from the inbox; the organiser sees the response', async () => {

@@ -32,6 +32,8 @@ export interface MessageView {
   received: string;
   importance: string;
   text: string;
+  /** The HTML body as sent, for a message whose body is HTML: shown in a sandboxed frame, as Outlook would. */
+  html?: string;
   kind: string;
   /** For a meeting request: the attendee's event id and current response. */
   event?: { id: string; response: string; start: string; end: string; cancelled: boolean };
@@ -143,10 +145,16 @@ export function messagePage(
   const reply =
     m.folder === 'drafts'
       ? ''
-      : `<section aria-label="Reply"><h2>Reply as ${e(owner.displayName)}</h2><form method="post" action="${e(`${base}/reply`)}"><label for="comment">Your reply</label><textarea id="comment" name="comment" rows="6" required></textarea><p><label><input type="checkbox" name="all" value="true"> Reply all</label></p><p><button type="submit">Send reply</button></p></form></section>`;
+      : `<section aria-label="Reply"><h2>Reply as ${e(owner.displayName)}</h2><form method="post" action="${e(`${base}/reply`)}"><label for="comment">Your reply</label><textarea id="comment" name="comment" rows="6" required></textarea><p><label><input type="checkbox" name="all" value="true"> Reply all</label></p><p><label><input type="checkbox" name="importance" value="high"${m.importance === 'high' ? ' checked' : ''}> High importance</label></p><p><button type="submit">Send reply</button></p></form></section>`;
   const body = `<h1>${m.importance === 'high' ? '<span class="high" title="High importance">!</span> ' : ''}${e(m.subject || '(no subject)')}</h1>${mailboxNav(owner.email, m.folder)}
 <table><tbody><tr><th>From</th><td>${e(m.from)}</td></tr><tr><th>To</th><td>${e(m.to)}</td></tr>${m.cc ? `<tr><th>Cc</th><td>${e(m.cc)}</td></tr>` : ''}<tr><th>Received</th><td>${e(m.received)}</td></tr><tr><th>Importance</th><td>${e(m.importance)}</td></tr></tbody></table>
-${event}<pre data-testid="body">${e(m.text)}</pre>${reply}`;
+${event}${
+  m.html === undefined
+    ? `<pre data-testid="body">${e(m.text)}</pre>`
+    : // Sandboxed with no permissions: no script, no form, no navigation, no access to this page; the
+      // page's CSP also applies inside, so remote images stay blocked, as Outlook blocks them by default.
+      `<iframe title="The message as sent (HTML)" data-testid="html-body" sandbox="" referrerpolicy="no-referrer" srcdoc="${e(m.html)}" style="width:100%;min-height:28rem;border:1px solid #ccc;background:#fff"></iframe><details><summary>As plain text</summary><pre data-testid="body">${e(m.text)}</pre></details>`
+}${reply}`;
   return layout(m.subject || 'Message', body, flash);
 }
 

@@ -179,7 +179,12 @@ export function createUi(services: Services): Ui {
       if (!stored) return page(404, errorPage(404, 'No such message.'));
       if (req.method === 'POST' && rest[2] === 'reply') {
         const comment = form.get('comment') ?? '';
-        replyNow(state, owner, rest[1], { comment, all: form.get('all') === 'true' });
+        replyNow(state, owner, rest[1], {
+          comment,
+          all: form.get('all') === 'true',
+          // The procedures ask for High Importance both ways; the counterpart chooses, as in Outlook.
+          message: { importance: form.get('importance') === 'high' ? 'high' : 'normal' },
+        });
         return redirect(`/_emulator/ui/mailbox/${encodeURIComponent(owner.email)}`, 'Reply sent.');
       }
       if (req.method === 'GET' && rest.length === 2) {
@@ -201,6 +206,9 @@ export function createUi(services: Services): Ui {
               received: when(stored.data.receivedDateTime),
               importance: String(stored.data.importance ?? 'normal'),
               text: bodyText(stored),
+              ...((stored.data.body as { contentType?: string } | undefined)?.contentType === 'html'
+                ? { html: String((stored.data.body as { content?: unknown }).content ?? '') }
+                : {}),
               kind: kindOf(stored),
               ...(ev && isRequest
                 ? {
