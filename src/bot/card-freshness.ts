@@ -105,8 +105,10 @@ function liveSlotsOf(state: DisputeState, personId: string): string[] {
 }
 
 /**
- * Whether a copy carrying `sendId` was superseded by a resend: the person's slots for this step
- * record other attempts and none records this one.
+ * Whether a copy carrying `sendId` was superseded by a resend of the same card: one of the
+ * person's slots for this step records that it was sent again for this copy's interrupted attempt.
+ * A newer card of another effect in the slot (the meeting moved, say) does not count: the older
+ * copy refreshes to the current step as any card does.
  */
 async function sentAgain(
   ctx: BotContext,
@@ -114,12 +116,18 @@ async function sentAgain(
   state: DisputeState,
   sendId: string,
 ): Promise<boolean> {
-  const ids: (string | undefined)[] = [];
   for (const key of liveSlotsOf(state, person.id)) {
     const slot = await ctx.cards.getSlot(key);
-    if (slot?.card && slot.personId === person.id && slot.stepKey === stepKey(state)) ids.push(slot.sendId);
+    if (
+      slot?.card &&
+      slot.personId === person.id &&
+      slot.stepKey === stepKey(state) &&
+      slot.supersedes === sendId &&
+      slot.sendId !== sendId
+    )
+      return true;
   }
-  return ids.length > 0 && ids.every((id) => id !== undefined && id !== sendId);
+  return false;
 }
 
 /**

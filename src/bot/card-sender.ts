@@ -185,6 +185,7 @@ export function createCardSender(options: CardSenderOptions): CardSender {
         card,
         stepKey: stepKey(state),
         sendId,
+        ...(already ? { supersedes: already.slice(SENDING.length) } : {}),
       });
       await cards.markDelivered(effect.key, activityId || 'sent');
       log.info({ disputeId: state.id, card: effect.card, slot: effect.slot }, 'card delivered');

@@ -96,6 +96,12 @@ export interface SlotRecord {
    * it, so a copy from an interrupted earlier attempt can tell it has been sent again.
    */
   readonly sendId?: string;
+  /**
+   * The attempt this card was sent again for: an attempt of the same effect that was interrupted
+   * after the Bot Connector may have delivered its copy. That copy refreshes as "sent again"; a
+   * card that is simply older (an earlier step's, or before the meeting moved) refreshes as usual.
+   */
+  readonly supersedes?: string;
 }
 
 /** Card slots and the step each rendered `seq` belonged to (stale-card detection). */
