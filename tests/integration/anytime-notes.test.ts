@@ -6,6 +6,7 @@
  * record and the exported case file say who recorded it and when. Nobody else is offered it, a
  * party who is not the IRO is refused, and someone not taking part learns only that it is not theirs.
  */
+
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { refusalText } from '../../src/cards/wording/refusals.ts';
@@ -15,7 +16,7 @@ import { getProcedure } from '../../src/procedures/index.ts';
 import { loadDisputeExport } from '../../src/store/index.ts';
 import { actionsOf, textOf } from '../bot/harness.ts';
 import { raiseConfirmations } from '../domain/dispute/fixtures.ts';
-import { conversationOf } from '../support/bot-connector.ts';
+import { postCardAction } from '../support/card-action.ts';
 import { type ConcordApp, startConcordApp } from '../support/concord-app.ts';
 import { eventually } from '../support/wait.ts';
 
@@ -37,24 +38,14 @@ async function click(
 ): Promise<Record<string, unknown> | null> {
   const p = w.app.directory.person(personId);
   if (!p?.teamsUserId) throw new Error(`${personId} has no Teams user id`);
-  const answer = await fetch(`${w.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'invoke',
-      name: 'adaptiveCard/action',
-      id: randomUUID(),
-      channelId: 'msteams',
-      serviceUrl: w.connector.serviceUrl,
-      from: { id: p.teamsUserId, name: p.displayName },
-      recipient: { id: 'concord-bot', name: 'Concord' },
-      conversation: { id: conversationOf(personId), conversationType: 'personal' },
-      value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } } },
-    }),
+  return postCardAction({
+    url: w.url,
+    serviceUrl: w.connector.serviceUrl,
+    personId,
+    from: { id: p.teamsUserId, name: p.displayName },
+    verb,
+    data: { verb, ...data },
   });
-  expect(answer.status).toBe(200);
-  const body = (await answer.json()) as { type?: string; value?: Record<string, unknown> };
-  return body.type === 'application/vnd.microsoft.card.adaptive' ? (body.value ?? null) : null;
 }
 
 /** "Open" from my disputes: the dispute card arrives in the person's chat as a message of its own. */

@@ -7,13 +7,14 @@
  * Through `createApp` and the local Microsoft 365: ANE walked to Stage 3 with no replies, then the
  * refresh is posted to `/api/messages` as Teams posts it (`adaptiveCard/action`, trigger automatic).
  */
+
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unescapeCardText } from '../../src/cards/escape.ts';
 import { refusalText } from '../../src/cards/wording/refusals.ts';
 import type { DisputeEvent, DisputeState } from '../../src/domain/dispute/types.ts';
 import { actionsOf, textOf } from '../bot/harness.ts';
-import { conversationOf } from '../support/bot-connector.ts';
+import { postCardAction } from '../support/card-action.ts';
 import { type ConcordApp, startConcordApp } from '../support/concord-app.ts';
 import { eventually } from '../support/wait.ts';
 
@@ -76,30 +77,17 @@ async function refreshAs(
 ): Promise<Record<string, unknown>> {
   const refresh = card.refresh as { action: { verb: string; data: Record<string, unknown> } } | undefined;
   if (!refresh) throw new Error('the card carries no refresh');
-  const response = await fetch(`${w.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'invoke',
-      name: 'adaptiveCard/action',
-      id: randomUUID(),
-      channelId: 'msteams',
-      serviceUrl: w.connector.serviceUrl,
-      from: { id: teamsUserId, name: teamsUserId },
-      recipient: { id: 'concord-bot', name: 'Concord' },
-      // The person's own chat with the bot (the bot keeps the reference of the chat a turn comes from).
-      conversation: { id: conversationOf(personId), conversationType: 'personal' },
-      value: {
-        action: { type: 'Action.Execute', verb: refresh.action.verb, data: refresh.action.data },
-        trigger: 'automatic',
-      },
-    }),
+  const answer = await postCardAction({
+    url: w.url,
+    serviceUrl: w.connector.serviceUrl,
+    personId,
+    from: { id: teamsUserId, name: teamsUserId },
+    verb: refresh.action.verb,
+    data: refresh.action.data,
+    trigger: 'automatic',
   });
-  expect(response.status).toBe(200);
-  const body = (await response.json()) as { type?: string; value?: Record<string, unknown> };
-  expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
-  if (!body.value) throw new Error('no card in the refresh answer');
-  return body.value;
+  if (!answer) throw new Error('no card in the refresh answer');
+  return answer;
 }
 
 const words = (card: unknown) => unescapeCardText(textOf(card));

@@ -24,7 +24,8 @@ import { getProcedure } from '../../src/procedures/index.ts';
 import { loadDisputeExport } from '../../src/store/index.ts';
 import { actionsOf, textOf } from '../bot/harness.ts';
 import { raiseConfirmations } from '../domain/dispute/fixtures.ts';
-import { conversationOf, type DeliveredCard } from './bot-connector.ts';
+import type { DeliveredCard } from './bot-connector.ts';
+import { postCardAction } from './card-action.ts';
 import {
   type AdminEvent,
   type AdminMail,
@@ -149,25 +150,16 @@ export async function openJourney(options: { sample: string; procedureId: string
   ): Promise<Record<string, unknown> | null> => {
     const p = app.directory.person(personId);
     if (!p?.teamsUserId) throw new Error(`${personId} has no Teams user id`);
-    const answer = await fetch(`${world.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'invoke',
-        name: 'adaptiveCard/action',
-        id: randomUUID(),
-        channelId: 'msteams',
-        serviceUrl: connector.serviceUrl,
-        from: { id: p.teamsUserId, name: p.displayName },
-        recipient: { id: 'concord-bot', name: 'Concord' },
-        conversation: { id: conversationOf(personId), conversationType: 'personal' },
-        value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } } },
-      }),
+    const card = await postCardAction({
+      url: world.url,
+      serviceUrl: connector.serviceUrl,
+      personId,
+      from: { id: p.teamsUserId, name: p.displayName },
+      verb,
+      data: { verb, ...data },
     });
-    expect(answer.status).toBe(200);
-    const body = (await answer.json()) as { type?: string; value?: Record<string, unknown> };
     await runtime.worker.drain();
-    return body.type === 'application/vnd.microsoft.card.adaptive' ? (body.value ?? null) : null;
+    return card;
   };
   /** "Open" from my disputes, clicked: the dispute card arrives in the person's chat; returns it. */
   const openCard = async (personId: string): Promise<Record<string, unknown>> => {
