@@ -43,14 +43,28 @@ export function outOfDateCard(
   state: DisputeState,
   procedure: ProcedureDefinition,
 ): AdaptiveCardJson {
+  return readOnlyCard(ctx, person, state, procedure, 'This card is out of date', [
+    'The dispute has moved on since this card was sent, so it can no longer be used.',
+  ]);
+}
+
+/** A read-only status card in place of a step card that can no longer be used, saying why. */
+function readOnlyCard(
+  ctx: BotContext,
+  person: BotPerson,
+  state: DisputeState,
+  procedure: ProcedureDefinition,
+  title: string,
+  text: readonly string[],
+): AdaptiveCardJson {
   return statusCard({
     state,
     procedure,
     viewerId: person.id,
     now: ctx.now(),
     stale: true,
-    title: 'This card is out of date',
-    text: ['The dispute has moved on since this card was sent, so it can no longer be used.'],
+    title,
+    text: [...text],
   });
 }
 
@@ -64,8 +78,9 @@ export function sendIdOf(data: Readonly<Record<string, unknown>>): string | null
  * the card was sent for and it is theirs, the actionable card; otherwise a read-only card that
  * says where the dispute is (and carries no refresh, so the client stops asking).
  *
- * A copy from a delivery attempt that was interrupted and sent again (`sendId` is not the one its
- * slot recorded) turns read-only and points at the newer copy, so only one live card remains.
+ * A copy from a delivery attempt that was interrupted and sent again (its slot records that the
+ * newer copy `supersedes` this `sendId`) turns read-only and points at the newer copy, so only one
+ * live card remains.
  */
 export async function refreshedStepCard(
   ctx: BotContext,
@@ -80,15 +95,9 @@ export async function refreshedStepCard(
   if (!isParty(state, person.id)) return detailCard(ctx, person, disputeId);
   if (!(await isCurrent(ctx, state, seq))) return outOfDateCard(ctx, person, state, procedure);
   if (sendId && (await sentAgain(ctx, person, state, sendId)))
-    return statusCard({
-      state,
-      procedure,
-      viewerId: person.id,
-      now: ctx.now(),
-      stale: true,
-      title: 'This card was sent again',
-      text: ['Concord sent this card a second time, further down this chat. Use the newer copy.'],
-    });
+    return readOnlyCard(ctx, person, state, procedure, 'This card was sent again', [
+      'Concord sent this card a second time, further down this chat. Use the newer copy.',
+    ]);
   const pending = await pendingStepCard(ctx, person, disputeId);
   return (
     pending ??
