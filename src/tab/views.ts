@@ -9,6 +9,7 @@ import { recordEntryText } from '../cards/wording/records.ts';
 import type { DisputeState } from '../domain/dispute/types.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
 import type { DisputeExport } from '../store/queries/dispute-export.ts';
+import { dayInWords } from '../wording/dates.ts';
 
 export interface TabDisputeRow {
   readonly disputeId: string;
@@ -104,8 +105,9 @@ export function disputeRecord(
         description: a.description,
         owner: a.owner,
         dueDate: a.dueDate,
+        dueInWords: dayInWords(a.dueDate),
         agreedOn: o.at.slice(0, 10),
-        done: a.done ?? null,
+        done: a.done ? { ...a.done, onInWords: dayInWords(a.done.on) } : null,
       })),
     ),
     records: data.records.map(({ entry }) => ({

@@ -280,13 +280,13 @@
                 { 'data-action': `${a.outcomeIndex}-${a.actionIndex}` },
                 el('td', { text: a.description }),
                 el('td', { text: a.owner }),
-                el('td', { text: a.dueDate }),
+                el('td', { text: a.dueInWords }),
                 el('td', { text: a.stage }),
                 el(
                   'td',
                   { 'data-col': 'done' },
                   a.done
-                    ? `Done ${a.done.on} (marked by ${a.done.by})`
+                    ? `Done on ${a.done.onInWords} (marked by ${a.done.by})`
                     : doneForm(d.disputeId, a, data.today),
                 ),
               ),
