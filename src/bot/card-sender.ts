@@ -10,6 +10,9 @@
  *   delivery reports a retryable failure so the outbox tries again once Teams has sent the
  *   install's conversationUpdate.
  * - Idempotent by effect key: a repeat of a delivered key sends nothing.
+ * - A card asked for before the one now in its slot (its effect was retried after a crash, or
+ *   waited in a backlog, while the dispute moved on) is not posted: it would turn the newer, live
+ *   card read-only and put a card for a step already taken in its place.
  * - At-least-once only across one window, which the Bot Connector leaves open (it has no
  *   idempotency key and no way to read a conversation back): a crash after it accepted the POST
  *   and before the slot write that records the activity id commits. Each attempt is written down
@@ -27,6 +30,7 @@ import { randomUUID } from 'node:crypto';
 import { ActivityTypes, CardFactory, type ConversationReference } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/index.ts';
 import { cardViewOf } from '../cards/wording/cards.ts';
+import { effectSeq } from '../domain/dispute/keys.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
 import type { Logger } from '../log/index.ts';
 import { silentLogger } from '../log/index.ts';
@@ -110,6 +114,17 @@ export function createCardSender(options: CardSenderOptions): CardSender {
       }
     }
 
+    const emittedSeq = effectSeq(effect.key);
+    const inSlot = await cards.getSlot(effect.slot);
+    if (Number.isInteger(emittedSeq) && inSlot?.emittedSeq !== undefined && inSlot.emittedSeq > emittedSeq) {
+      log.info(
+        { disputeId: cardViewOf(effect).disputeId, card: effect.card, slot: effect.slot },
+        'card not sent: a newer card for the dispute has its place',
+      );
+      await cards.markDelivered(effect.key, 'superseded');
+      return { ok: true, result: { activityId: null, superseded: true } };
+    }
+
     const view = cardViewOf(effect);
     const state = await disputes.get(view.disputeId);
     const procedure = state ? procedures.get(state.procedureId) : undefined;
@@ -152,7 +167,7 @@ export function createCardSender(options: CardSenderOptions): CardSender {
     await cards.rememberStep(state.id, state.seq, stepKey(state));
 
     try {
-      const previous = await cards.getSlot(effect.slot);
+      const previous = inSlot;
       if (previous) {
         await continueWith(previous.reference, async (context) => {
           try {
@@ -185,6 +200,7 @@ export function createCardSender(options: CardSenderOptions): CardSender {
         card,
         stepKey: stepKey(state),
         sendId,
+        ...(Number.isInteger(emittedSeq) ? { emittedSeq } : {}),
         ...(already ? { supersedes: already.slice(SENDING.length) } : {}),
       });
       await cards.markDelivered(effect.key, activityId || 'sent');

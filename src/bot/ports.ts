@@ -102,6 +102,12 @@ export interface SlotRecord {
    * card that is simply older (an earlier step's, or before the meeting moved) refreshes as usual.
    */
   readonly supersedes?: string;
+  /**
+   * The dispute `seq` of the event that asked for this card (from its effect key). A card asked
+   * for earlier that is still in the outbox (a retry after a crash, a backlog) is for a step this
+   * one replaced: it is not posted over it.
+   */
+  readonly emittedSeq?: number;
 }
 
 /** Card slots and the step each rendered `seq` belonged to (stale-card detection). */

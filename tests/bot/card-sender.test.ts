@@ -5,6 +5,7 @@ import { createBotAdapter } from '../../src/bot/adapter.ts';
 import { createCardSender } from '../../src/bot/card-sender.ts';
 import type { CardStateStore, ConversationOpener } from '../../src/bot/ports.ts';
 import { refusalText } from '../../src/cards/wording/refusals.ts';
+import { effectKey, effectSeq } from '../../src/domain/dispute/keys.ts';
 import { getProcedure } from '../../src/procedures/index.ts';
 import type { SendCardEffect } from '../../src/runtime/effect-performer.ts';
 import { actionsOf, createHarness, type Harness, textOf } from './harness.ts';
@@ -164,6 +165,21 @@ describe('card sender', () => {
     expect(textOf(put?.body.attachments?.[0]?.content)).toContain('A newer card has replaced this one');
     expect(actionsOf(put?.body.attachments?.[0]?.content).filter((a) => a.verb === 'escalate')).toEqual([]);
     expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+  });
+
+  it('posts no card asked for before the one now in its slot (a retry or backlog after the dispute moved on)', async () => {
+    const { id, effect } = await stepCardForTm();
+    const s = sender(noInstall);
+    // The newer card (asked for by a later event) is out first; the earlier one comes late.
+    const newer = { ...effect, key: effectKey(id, effectSeq(effect.key) + 3, 1) };
+    await s.perform(newer);
+    calls.length = 0;
+    const late = await s.perform(effect);
+    expect(late).toMatchObject({ ok: true, result: { superseded: true } });
+    // Neither a second card nor the newer one turned read-only.
+    expect(calls).toEqual([]);
+    expect(await s.perform(effect)).toMatchObject({ ok: true, result: { repeat: true } });
+    expect(calls).toEqual([]);
   });
 
   it('asks the installer when the person has no conversation yet, and reports a retryable failure', async () => {

@@ -6,8 +6,8 @@
  * bot's restarts, and plays the other agency through its admin API), the bot (bot-process.ts: the
  * whole app with the test clock), and this driver, which also runs the stand-in Bot Connector that
  * receives every card. People act as Teams would have them: an `adaptiveCard/action` invoke on
- * `POST /api/messages` with the data of the button on their latest card; the raise goes through the
- * chat wizard. The clock moves through `POST /dev/clock`.
+ * `POST /api/messages` with the data of the button on their latest card as Teams shows it (its
+ * Universal Actions refresh answered first); the raise goes through the chat wizard. The clock moves through `POST /dev/clock`.
  *
  * All disputes take each step together (the test clock is one for all). A step that cannot be seen
  * to have happened (the bot died under it) is taken again. At the end, for every dispute, what the
@@ -45,6 +45,13 @@ export interface ChaosOptions {
    * set, no kills are drawn at random unless `killEveryMs` is set too.
    */
   readonly killAfterSteps?: readonly number[];
+  /**
+   * "person verb" pairs: the stand-in Bot Connector kills the bot the moment it has taken the first
+   * card with that verb for that person, before the bot hears the answer. The one window the
+   * Connector leaves at-least-once (card-sender.ts): the card is posted again after the restart,
+   * and the earlier copy must refresh as "This card was sent again".
+   */
+  readonly killOnCard?: readonly string[];
   /** EMULATOR_FAULTS for the emulator (e.g. 20% Graph faults). */
   readonly emulatorFaults?: string;
   /** Disputes worked on at once within a step. */
@@ -58,6 +65,14 @@ export interface ChaosFigures {
   steps: number;
   duplicates: number;
   lost: number;
+  /**
+   * Copies of a step card from a delivery attempt the kill cut off after the Bot Connector took it
+   * (the Connector has no idempotency key, card-sender.ts): posted twice, but the earlier copy,
+   * refreshed as Teams refreshes a card it shows, was the read-only "This card was sent again"
+   * while the step was still to be taken, so the person had one live card. Not duplicates; counted
+   * so the window stays visible.
+   */
+  sentAgain: number;
   /** What was duplicated or lost, one line each (at most 30). */
   problems: string[];
   ms: number;
@@ -80,6 +95,13 @@ interface Card {
   method: string;
   conversation: string;
   card: Record<string, unknown>;
+}
+
+/** The card's Universal Actions refresh, as Teams invokes it when it shows the card. */
+function refreshOf(card: Record<string, unknown>): { verb: string; data: Record<string, unknown> } | null {
+  const action = (card.refresh as { action?: { verb?: unknown; data?: unknown } } | undefined)?.action;
+  if (typeof action?.verb !== 'string' || !action.data || typeof action.data !== 'object') return null;
+  return { verb: action.verb, data: action.data as Record<string, unknown> };
 }
 
 function prng(seed: number): () => number {
@@ -192,24 +214,30 @@ function sendIdOf(card: Record<string, unknown>): string | undefined {
 }
 
 /** The stand-in Bot Connector: answers every call and keeps every card and reply. */
-async function startConnector(): Promise<{ url: string; cards: Card[]; close(): Promise<void> }> {
+async function startConnector(
+  taken: (card: Card) => Promise<void>,
+): Promise<{ url: string; cards: Card[]; close(): Promise<void> }> {
   const cards: Card[] = [];
   let n = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const match = /^\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
+      let kept: Card | null = null;
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
           attachments?: { content?: Record<string, unknown> }[];
         };
         const card = body.attachments?.[0]?.content;
-        if (match && card)
-          cards.push({ method: req.method ?? '', conversation: decodeURIComponent(match[1] ?? ''), card });
+        if (match && card) {
+          kept = { method: req.method ?? '', conversation: decodeURIComponent(match[1] ?? ''), card };
+          cards.push(kept);
+        }
       } catch {
         // Not JSON: nothing to keep.
       }
+      if (kept) await taken(kept);
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ id: `a-${++n}` }));
     });
@@ -243,6 +271,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     steps: 0,
     duplicates: 0,
     lost: 0,
+    sentAgain: 0,
     problems: [],
     ms: 0,
   };
@@ -268,7 +297,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     },
   );
   children.add(emulator);
-  const connector = await startConnector();
+  const killOnCard = new Set(options.killOnCard ?? []);
+  let cardTaken: (card: Card) => Promise<void> = async () => {};
+  const connector = await startConnector((card) => cardTaken(card));
   let bot: ChildProcess | null = null;
   let killer: NodeJS.Timeout | null = null;
   let stopping = false;
@@ -328,15 +359,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     const randomKills = options.killEveryMs !== undefined || options.killAfterSteps === undefined;
     const [lo, hi] = options.killEveryMs ?? (process.env.CHAOS_NO_KILL ? [1e9, 1e9] : [3_000, 9_000]);
     /** SIGKILL the bot and start it again on the same store. */
-    const killNow = async () => {
-      const victim = bot;
-      if (stopping || !victim || victim.exitCode !== null) return;
-      const exited = new Promise((resolve) => victim.once('exit', resolve));
-      victim.kill('SIGKILL');
-      await exited;
-      figures.kills++;
-      log(`  killed the bot (${figures.kills})`);
-      if (!stopping) await startBot();
+    let killing: Promise<void> | null = null;
+    const killNow = (): Promise<void> => {
+      // One kill at a time: a step's kill and the Connector's may fall together.
+      killing ??= (async () => {
+        const victim = bot;
+        if (stopping || !victim || victim.exitCode !== null) return;
+        const exited = new Promise((resolve) => victim.once('exit', resolve));
+        victim.kill('SIGKILL');
+        await exited;
+        figures.kills++;
+        log(`  killed the bot (${figures.kills})`);
+        if (!stopping) await startBot();
+      })().finally(() => {
+        killing = null;
+      });
+      return killing;
     };
     const scheduleKill = () => {
       killer = setTimeout(
@@ -349,6 +387,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       );
     };
     if (randomKills) scheduleKill();
+    cardTaken = async (card) => {
+      if (card.method !== 'POST') return;
+      for (const pair of killOnCard) {
+        const [person = '', verb = ''] = pair.split(' ');
+        const to =
+          card.conversation === `cards-${person}` || card.conversation === `chat-${teamsUserIdOf(person)}`;
+        if (to && actionsOf(card.card).some((a) => a.verb === verb)) {
+          killOnCard.delete(pair);
+          log(`  the Connector took ${verb} for ${person}; killing the bot before it hears so`);
+          await killNow();
+        }
+      }
+    };
 
     /** POST to the bot, again until it answers (it may be dead or starting). */
     const post = async (p: string, body: unknown): Promise<{ status: number; json: unknown }> =>
@@ -575,14 +626,50 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
 
     const latestCardWith = (d: Dispute, person: string, verb: string) => cardsFor(d.id, person, verb).at(-1);
 
+    /** A card as Teams shows it: its refresh's answer when it has one (the bot may be down: again). */
+    const shownAsTeamsWould = async (person: string, card: Record<string, unknown>): Promise<unknown> => {
+      const refresh = refreshOf(card);
+      if (!refresh) return card;
+      return cardOfInvoke(await invoke(teamsUserIdOf(person), refresh.verb, refresh.data));
+    };
+
+    /** Copies that refreshed as "This card was sent again" while their step was still to be taken. */
+    const shownSentAgain = new Set<Card>();
+    /**
+     * Before a person acts on a step posted to them more than once, every earlier copy is refreshed
+     * as Teams refreshes the cards it shows. A copy whose delivery attempt was cut off and sent again
+     * must come back read-only, "This card was sent again"; one that comes back live is a duplicate.
+     */
+    const refreshEarlierCopies = async (d: Dispute, person: string, verb: string) => {
+      const copies = cardsFor(d.id, person, verb);
+      if (copies.length < 2) return;
+      await sleep(500); // the resend's slot write follows its POST
+      for (const copy of copies.slice(0, -1)) {
+        if (shownSentAgain.has(copy)) continue;
+        const refresh = refreshOf(copy.card);
+        if (!refresh) continue;
+        const shown = cardOfInvoke(await invoke(teamsUserIdOf(person), refresh.verb, refresh.data));
+        if (shown && JSON.stringify(shown).includes('This card was sent again')) shownSentAgain.add(copy);
+      }
+    };
+
     async function takeStep(d: Dispute, step: Exclude<ChaosStep, { kind: 'after-meeting' }>) {
       if (step.kind === 'click') {
         for (let attempt = 0; attempt < 30; attempt++) {
           if (await seen(d, step.done)) return;
-          const card = await until(
+          // The person acts on their latest card as Teams shows it: refreshed (Universal Actions).
+          // A copy whose delivery was cut off by a kill shows read-only until its resend arrives.
+          const live = await until(
             `${step.person}'s card with ${step.verb} for ${d.caseReference}`,
             180_000,
-            async () => latestCardWith(d, step.person, step.verb),
+            async () => {
+              const latest = latestCardWith(d, step.person, step.verb);
+              if (!latest) return undefined;
+              const shown = await shownAsTeamsWould(step.person, latest.card);
+              return actionsOf(shown).some((a) => a.verb === step.verb && a.data.disputeId === d.id)
+                ? shown
+                : undefined;
+            },
           ).catch((error: unknown) => {
             const verbs = connector.cards
               .filter(
@@ -599,10 +686,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
             log(`  cards to ${step.person}: ${verbs.join(' | ')} (dispute ${d.id.slice(0, 8)})`);
             throw error;
           });
-          const action = actionsOf(card.card).find((a) => a.verb === step.verb && a.data.disputeId === d.id);
+          if (await seen(d, step.done)) return;
+          await refreshEarlierCopies(d, step.person, step.verb);
+          const action = actionsOf(live).find((a) => a.verb === step.verb && a.data.disputeId === d.id);
           await invoke(teamsUserIdOf(step.person), step.verb, {
             ...action?.data,
-            ...answersFor(card.card, step.inputs ?? {}, false),
+            ...answersFor(live, step.inputs ?? {}, false),
           });
           const happened = await until(`${step.verb} on ${d.caseReference} to show`, 30_000, async () =>
             (await seen(d, step.done)) ? true : undefined,
@@ -696,7 +785,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       for (const pair of pairs) {
         const [person = '', verb = ''] = pair.split(' ');
         const want = d.procedure.cards?.[pair] ?? 1;
-        const count = cardsFor(d.id, person, verb).length;
+        const copies = cardsFor(d.id, person, verb);
+        const sentAgain = Math.min(
+          Math.max(0, copies.length - want),
+          copies.filter((c) => shownSentAgain.has(c)).length,
+        );
+        figures.sentAgain += sentAgain;
+        const count = copies.length - sentAgain;
         if (count < want) {
           figures.lost += want - count;
           problem(
@@ -706,7 +801,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
           figures.duplicates += count - want;
           // Each delivery attempt's card carries its own sendId (card-sender.ts): copies from
           // different attempts mean an attempt was cut off after the Connector took its card.
-          const attempts = new Set(cardsFor(d.id, person, verb).map((c) => sendIdOf(c.card) ?? 'none')).size;
+          const attempts = new Set(copies.map((c) => sendIdOf(c.card) ?? 'none')).size;
           problem(
             `${d.caseReference} (${d.procedure.id}): ${count} cards with ${verb} to ${person} (${want} expected; from ${attempts} delivery attempts)`,
           );
@@ -753,7 +848,8 @@ export function chaosFaults(rate: number, seed: number): string {
 
 export function describeChaos(f: ChaosFigures): string {
   return [
-    `disputes: ${f.disputes}, kills: ${f.kills}, steps: ${f.steps}, duplicates: ${f.duplicates}, lost: ${f.lost}`,
+    `disputes: ${f.disputes}, kills: ${f.kills}, steps: ${f.steps}, duplicates: ${f.duplicates}, lost: ${f.lost}` +
+      (f.sentAgain > 0 ? ` (step cards sent again, earlier copy read-only: ${f.sentAgain})` : ''),
     `  in ${(f.ms / 1000).toFixed(0)} s`,
     ...f.problems.map((p) => `  ${p}`),
   ].join('\n');

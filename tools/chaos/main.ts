@@ -21,6 +21,8 @@ const { values } = parseArgs({
     'kill-every': { type: 'string', default: '3-9' },
     /** Kill the moment these steps are taken (e.g. 1,2,3,5), instead of at random. */
     'kill-after': { type: 'string' },
+    /** Kill the moment the stand-in Connector takes these cards ("person verb", comma-separated). */
+    'kill-on-card': { type: 'string' },
   },
 });
 const disputes = Number(values.disputes);
@@ -35,7 +37,7 @@ if (
   !(killLo !== undefined && killHi !== undefined && killLo > 0 && killHi >= killLo)
 ) {
   console.error(
-    'usage: npm run chaos -- [--disputes N] [--seed N] [--faults 0.2] [--procedures ane,…] [--kill-every 3-9 | --kill-after 1,2,3] [--no-kill]',
+    'usage: npm run chaos -- [--disputes N] [--seed N] [--faults 0.2] [--procedures ane,…] [--kill-every 3-9 | --kill-after 1,2,3] [--kill-on-card "person verb,…"] [--no-kill]',
   );
   process.exit(2);
 }
@@ -49,6 +51,7 @@ const figures = await runChaos({
   ...(values['kill-after']
     ? { killAfterSteps: values['kill-after'].split(',').map(Number) }
     : { killEveryMs: values['no-kill'] ? [1e9, 1e9] : [killLo ?? 3000, killHi ?? 9000] }),
+  ...(values['kill-on-card'] ? { killOnCard: values['kill-on-card'].split(',').map((p) => p.trim()) } : {}),
   log: (line) => process.stderr.write(`${line}\n`),
 });
 console.log(
