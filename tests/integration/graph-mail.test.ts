@@ -346,6 +346,47 @@ describe('send is asynchronous (Sent Items a moment later)', () => {
     ).value;
     expect(drafts.filter((m) => header(m, DISPUTE_HEADER) === disputeId)).toHaveLength(0);
   });
+
+  it('a reply whose send inside the batch lost its answer (504 after Exchange sent it) goes once', async () => {
+    const disputeId = 'd-mail-reply-504';
+    const to = 'team.manager@southtyneside.example';
+    const statement = stage1Email(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('south-tyneside-team-manager'),
+      due,
+    );
+    expect((await w.performer.perform(statement, { key: statement.key, disputeId, attempt: 1 })).ok).toBe(
+      true,
+    );
+    const original = (await sent(to, disputeId))[0] as AdminMessage;
+    const reply = await w.h.admin<AdminMessage>(
+      'POST',
+      `/mailboxes/${to}/messages/${encodeURIComponent(original.id)}/reply`,
+      { comment: 'Agreed.' },
+    );
+    const ack = acknowledgement(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('south-tyneside-team-manager'),
+      reply,
+    );
+    await w.h.admin('POST', '/faults/fail-next', {
+      status: 504,
+      count: 1,
+      pathContains: '/send',
+      method: 'POST',
+      afterApplying: true,
+    });
+    // The send inside the batch is not tried again after a 504: the outbox's retry looks first.
+    expect(await w.performer.perform(ack, { key: ack.key, disputeId, attempt: 1 })).toMatchObject({
+      ok: false,
+      retryable: true,
+    });
+    const again = await w.performer.perform(ack, { key: ack.key, disputeId, attempt: 2 });
+    expect(again.ok).toBe(true);
+    expect((await sent(to, disputeId)).filter((m) => m.subject.startsWith('RE:'))).toHaveLength(1);
+  });
 });
 
 describe('a reply draft made but never tagged', () => {
