@@ -35,6 +35,7 @@ import { createGraphCalendar } from '../graph/calendar.ts';
 import { createGraphClient } from '../graph/client.ts';
 import { createGraphEffectPerformer } from '../graph/graph-performer.ts';
 import { createGraphInbound, type GraphInbound } from '../graph/inbound.ts';
+import { createKnownMessages } from '../graph/known-messages.ts';
 import { createGraphMail } from '../graph/mail.ts';
 import { createMailboxHealth } from '../graph/mailbox-health.ts';
 import { createMeetingTracker } from '../graph/meeting-tracker.ts';
@@ -178,8 +179,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(graph.extraCa ? { extraCa: graph.extraCa } : {}),
   });
   const api = client.api;
-  const calendar = createGraphCalendar({ client: api });
   const batch = createGraphBatch({ api, limiter: client.limiter });
+  const calendar = createGraphCalendar({ client: api, batch });
   // One limiter key per mailbox: object ids learnt from Graph are aliases of the address.
   const learnMailboxId = (mailbox: string, id: string) => client.limiter.alias(id, mailbox);
   // Managers the directory file does not give come from Graph (`/users/{id}/manager`).
@@ -291,8 +292,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
   });
   const ownItems = createOwnItems();
+  const knownMessages = createKnownMessages();
   performer = createGraphEffectPerformer({
-    mail: createGraphMail({ client: api, log, now: () => runtime.clock.now(), ownItems }),
+    mail: createGraphMail({
+      client: api,
+      log,
+      now: () => runtime.clock.now(),
+      ownItems,
+      knownMessages,
+      batch,
+    }),
     meetings: createMeetingBooker({
       calendar,
       index: meetingIndex,
@@ -340,9 +349,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       store: subscriptionStore,
       now: graphNow,
       ownItems,
+      knownMessages,
       log,
     }),
     meetings: meetingTracker,
+    batch,
     watchedMailboxes: () => directory.watchedMailboxes(),
     queueStore: createStoreNotificationQueue(runtime.store),
     log,

@@ -5,7 +5,7 @@
  * at most `perMailbox` for any one mailbox (Exchange counts each inner request against the mailbox's
  * concurrency limit).
  */
-import type { Client } from '@microsoft/microsoft-graph-client';
+import { type Client, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { retryAfter } from './errors.ts';
 import { type MailboxLimiter, mailboxKey } from './mailbox-limiter.ts';
 
@@ -16,6 +16,19 @@ export interface BatchRequest {
   readonly url: string;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Runs after that request of the same batch, and fails with 424 when it failed (JSON batching's
+   * `dependsOn`). Graph takes a batch only fully parallel or fully sequential, each request depending
+   * on at most one other (see `sequence`); requests that depend on each other must fit one batch.
+   */
+  readonly dependsOn?: readonly string[];
+  /**
+   * The inner answers retried here (default 429, 503 and 504). A request that must not run twice
+   * when Graph may have carried it out (`send`) leaves 504 out.
+   */
+  readonly retryOn?: ReadonlySet<number>;
+  /** Attempts at most for this request (default the batch's `maxAttempts`). */
+  readonly maxAttempts?: number;
 }
 
 export interface BatchResponse {
@@ -25,9 +38,18 @@ export interface BatchResponse {
   readonly body?: unknown;
 }
 
+export interface BatchRunOptions {
+  /**
+   * Whether the graph client may send the whole `$batch` again after a 504 (default true). A gateway
+   * timeout can follow a batch Graph carried out, so a batch holding a write that must not happen
+   * twice (a `send`) says false and leaves the answer to its caller.
+   */
+  readonly retryGatewayTimeout?: boolean;
+}
+
 export interface GraphBatch {
   /** Runs every request; the map holds the final response of each (after inner retries). */
-  run(requests: readonly BatchRequest[]): Promise<Map<string, BatchResponse>>;
+  run(requests: readonly BatchRequest[], options?: BatchRunOptions): Promise<Map<string, BatchResponse>>;
   /** Batches sent so far (for measuring). */
   readonly calls: number;
 }
@@ -48,7 +70,25 @@ export interface GraphBatchOptions {
   readonly defaultRetryMs?: number;
 }
 
-const RETRY_INNER = new Set([429, 503, 504]);
+const RETRY_INNER: ReadonlySet<number> = new Set([429, 503, 504]);
+/** The whole batch POST: retried on 429 and 503 (refused before Graph acted), not on 504. */
+const NO_504_RETRY = new RetryHandlerOptions(
+  3,
+  3,
+  (_delay, _attempt, _request, _options, response) => response.status !== 504,
+);
+
+/**
+ * `requests` as one fully sequential batch: each runs only after the one before it succeeded (Graph
+ * answers 424 Failed Dependency to the rest when one fails), for two writes to the same item that
+ * must happen in order, such as tagging a draft and then sending it.
+ */
+export function sequence(requests: readonly BatchRequest[]): BatchRequest[] {
+  return requests.map((r, i) => {
+    const previous = requests[i - 1];
+    return previous ? { ...r, dependsOn: [previous.id] } : r;
+  });
+}
 
 export function createGraphBatch(options: GraphBatchOptions): GraphBatch {
   const maxAttempts = options.maxAttempts ?? 5;
@@ -66,20 +106,28 @@ export function createGraphBatch(options: GraphBatchOptions): GraphBatch {
     return out;
   };
 
-  async function once(chunk: readonly BatchRequest[]): Promise<BatchResponse[]> {
+  async function once(chunk: readonly BatchRequest[], run: BatchRunOptions): Promise<BatchResponse[]> {
     calls++;
+    const inChunk = new Set(chunk.map((r) => r.id));
     const payload = {
-      requests: chunk.map((r) => ({
-        id: r.id,
-        method: r.method,
-        url: r.url,
-        ...(r.body !== undefined
-          ? { body: r.body, headers: { 'content-type': 'application/json', ...r.headers } }
-          : {}),
-        ...(r.body === undefined && r.headers ? { headers: r.headers } : {}),
-      })),
+      requests: chunk.map((r) => {
+        // A dependency already answered (an earlier attempt) is no longer in this batch.
+        const dependsOn = r.dependsOn?.filter((id) => inChunk.has(id));
+        return {
+          id: r.id,
+          method: r.method,
+          url: r.url,
+          ...(dependsOn?.length ? { dependsOn } : {}),
+          ...(r.body !== undefined
+            ? { body: r.body, headers: { 'content-type': 'application/json', ...r.headers } }
+            : {}),
+          ...(r.body === undefined && r.headers ? { headers: r.headers } : {}),
+        };
+      }),
     };
-    const post = () => options.api.api('/$batch').post(payload) as Promise<{ responses?: BatchResponse[] }>;
+    const request = options.api.api('/$batch');
+    if (run.retryGatewayTimeout === false) request.middlewareOptions([NO_504_RETRY]);
+    const post = () => request.post(payload) as Promise<{ responses?: BatchResponse[] }>;
     const result = options.limiter ? await options.limiter.hold(perKey(chunk), post) : await post();
     return (result.responses ?? []).map((r) => ({
       ...r,
@@ -92,17 +140,21 @@ export function createGraphBatch(options: GraphBatchOptions): GraphBatch {
     get calls() {
       return calls;
     },
-    async run(requests) {
+    async run(requests, run = {}) {
       const done = new Map<string, BatchResponse>();
       let pending = [...requests];
       for (let attempt = 1; pending.length > 0; attempt++) {
         let waitMs = 0;
         const retry: BatchRequest[] = [];
         for (const chunk of chunks(pending, perMailbox, keyOf)) {
-          const responses = await once(chunk);
+          const responses = await once(chunk, run);
           for (const response of responses) {
             const request = chunk.find((r) => r.id === response.id);
-            if (request && RETRY_INNER.has(response.status) && attempt < maxAttempts) {
+            if (
+              request &&
+              (request.retryOn ?? RETRY_INNER).has(response.status) &&
+              attempt < (request.maxAttempts ?? maxAttempts)
+            ) {
               retry.push(request);
               waitMs = Math.max(waitMs, retryAfter(response.headers) ?? options.defaultRetryMs ?? 1000);
             } else done.set(response.id, response);

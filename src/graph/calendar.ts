@@ -4,6 +4,7 @@
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Interval } from '../domain/meeting/slots.ts';
+import { type BatchRequest, type GraphBatch, sequence } from './batch.ts';
 import { isNotFound } from './errors.ts';
 import {
   DISPUTE_ID_PROPERTY,
@@ -68,44 +69,99 @@ export interface GraphCalendar {
   get(organiser: string, eventId: string): Promise<CalendarEvent | undefined>;
   /** Cancels (organiser) an event; a missing or already-cancelled event counts as done. */
   cancel(organiser: string, eventId: string, comment: string): Promise<'cancelled' | 'already-gone'>;
+  /**
+   * `cancel`, then `busy`, as a re-booking needs them: with a batch, in one sequential `$batch` (the
+   * free/busy is read after the cancel, so the old slot reads free, as it does with two requests);
+   * whatever the batch did not settle is done on its own, as `cancel` and `busy` do it.
+   */
+  cancelThenBusy(
+    organiser: string,
+    eventId: string,
+    comment: string,
+    busy: { readonly addresses: readonly string[]; readonly window: Interval },
+  ): Promise<{ cancelled: 'cancelled' | 'already-gone'; busy: Map<string, Interval[]> }>;
+}
+
+/** The GET of one event as Concord reads it (for a `$batch` that other reads share). */
+export function eventReadRequest(organiser: string, eventId: string): Omit<BatchRequest, 'id'> {
+  return {
+    method: 'GET',
+    url: `${userPath(organiser)}/events/${encodeURIComponent(eventId)}?$select=${EVENT_SELECT}`,
+    headers: PREFER,
+  };
+}
+
+/** An event as `eventReadRequest` answers it, in plain data. */
+export function parseEvent(body: unknown): CalendarEvent {
+  return toEvent(body as GraphEvent);
 }
 
 const PREFER = { Prefer: `${IMMUTABLE_IDS}, outlook.timezone="UTC"` };
 const EVENT_SELECT = 'id,start,end,isOnlineMeeting,onlineMeeting,isCancelled,attendees';
 const BUSY_STATUSES = new Set(['busy', 'tentative', 'oof']);
 
-export function createGraphCalendar(options: { readonly client: Client }): GraphCalendar {
+export function createGraphCalendar(options: {
+  readonly client: Client;
+  /** With a batch, `cancelThenBusy` is one request. */
+  readonly batch?: GraphBatch;
+}): GraphCalendar {
   const { client } = options;
   const events = (organiser: string) => `${userPath(organiser)}/events`;
+
+  const scheduleRequest = (addresses: readonly string[], window: Interval) => ({
+    schedules: [...new Set(addresses.map((a) => a.toLowerCase()))],
+    startTime: utc(window.start),
+    endTime: utc(window.end),
+    availabilityViewInterval: 30,
+  });
 
   const calendar: GraphCalendar = {
     async busy(organiser, addresses, window) {
       const result = (await client
         .api(`${userPath(organiser)}/calendar/getSchedule`)
         .headers(PREFER)
-        .post({
-          schedules: [...new Set(addresses.map((a) => a.toLowerCase()))],
-          startTime: utc(window.start),
-          endTime: utc(window.end),
-          availabilityViewInterval: 30,
-        })) as {
-        value?: {
-          scheduleId: string;
-          error?: unknown;
-          scheduleItems?: { status: string; start: DateTimeTimeZone; end: DateTimeTimeZone }[];
-        }[];
-      };
-      const out = new Map<string, Interval[]>();
-      for (const info of result.value ?? []) {
-        if (info.error) continue;
-        out.set(
-          info.scheduleId.toLowerCase(),
-          (info.scheduleItems ?? [])
-            .filter((item) => BUSY_STATUSES.has(item.status))
-            .map((item) => ({ start: instant(item.start), end: instant(item.end) })),
-        );
-      }
-      return out;
+        .post(scheduleRequest(addresses, window))) as ScheduleAnswer;
+      return busyOf(result);
+    },
+    async cancelThenBusy(organiser, eventId, comment, wanted) {
+      if (!options.batch)
+        return {
+          cancelled: await calendar.cancel(organiser, eventId, comment),
+          busy: await calendar.busy(organiser, wanted.addresses, wanted.window),
+        };
+      const answers = await options.batch.run(
+        sequence([
+          {
+            id: 'cancel',
+            method: 'POST',
+            url: `${events(organiser)}/${encodeURIComponent(eventId)}/cancel`,
+            body: { comment },
+            headers: PREFER,
+          },
+          {
+            id: 'schedule',
+            method: 'POST',
+            url: `${userPath(organiser)}/calendar/getSchedule`,
+            body: scheduleRequest(wanted.addresses, wanted.window),
+            headers: PREFER,
+          },
+        ]),
+      );
+      const cancel = answers.get('cancel');
+      const schedule = answers.get('schedule');
+      // Anything but a plain success or a 404 (already gone) goes the single-request way, which
+      // checks a refused second cancel and throws what it cannot settle.
+      const cancelled =
+        cancel && cancel.status < 300
+          ? 'cancelled'
+          : cancel?.status === 404
+            ? 'already-gone'
+            : await calendar.cancel(organiser, eventId, comment);
+      const busy =
+        schedule && schedule.status < 300
+          ? busyOf(schedule.body as ScheduleAnswer)
+          : await calendar.busy(organiser, wanted.addresses, wanted.window);
+      return { cancelled, busy };
     },
     async findByEffectKey(organiser, key) {
       const result = (await client
@@ -179,6 +235,28 @@ export function createGraphCalendar(options: { readonly client: Client }): Graph
     },
   };
   return calendar;
+}
+
+interface ScheduleAnswer {
+  value?: {
+    scheduleId: string;
+    error?: unknown;
+    scheduleItems?: { status: string; start: DateTimeTimeZone; end: DateTimeTimeZone }[];
+  }[];
+}
+
+function busyOf(result: ScheduleAnswer): Map<string, Interval[]> {
+  const out = new Map<string, Interval[]>();
+  for (const info of result.value ?? []) {
+    if (info.error) continue;
+    out.set(
+      info.scheduleId.toLowerCase(),
+      (info.scheduleItems ?? [])
+        .filter((item) => BUSY_STATUSES.has(item.status))
+        .map((item) => ({ start: instant(item.start), end: instant(item.end) })),
+    );
+  }
+  return out;
 }
 
 interface GraphEvent {

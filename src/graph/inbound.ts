@@ -18,6 +18,7 @@
  * other mailboxes. None of these methods throws for a mailbox's sake.
  */
 import type { Logger } from '../log/index.ts';
+import type { BatchRequest, BatchResponse, GraphBatch } from './batch.ts';
 import { createMailboxHealth, type MailboxHealth, type MailboxProblem } from './mailbox-health.ts';
 import type { MeetingTracker } from './meeting-tracker.ts';
 import type { MessageRef, ReplyTracker } from './reply-tracker.ts';
@@ -62,6 +63,13 @@ export function createGraphInbound(options: {
    */
   readonly coalesceMs?: number;
   readonly eventDebounceMs?: number;
+  /**
+   * With a batch, message and event reads share one window and one `$batch`: a message notification
+   * that arrives while an event read waits out its debounce is read with it (the window then closes
+   * when the event's debounce does), so the read of an organiser's event and the response message
+   * that came with it cost one request.
+   */
+  readonly batch?: GraphBatch;
   /** Where accepted notifications wait (default memory, which a crash loses). */
   readonly queueStore?: NotificationStore<GraphJob>;
   /** Queue tuning (capacity, batch, concurrency, lease); default DEFAULT_QUEUE. */
@@ -74,29 +82,104 @@ export function createGraphInbound(options: {
   const coalesceMs = options.coalesceMs ?? 250;
   const eventDebounceMs = options.eventDebounceMs ?? 750;
 
-  type Waiting = { ref: MessageRef; resolve: () => void; reject: (error: unknown) => void };
+  type Waiter = { resolve: () => void; reject: (error: unknown) => void };
+  type Waiting = Waiter & { ref: MessageRef };
+  type EventWaiting = { mailbox: string; eventId: string; changeType: string; waiters: Waiter[] };
   let waiting: Waiting[] = [];
+  let events = new Map<string, EventWaiting>();
+  let firstMessageAt = 0;
+  let firstEventAt = 0;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
-  async function flushMessages() {
+  let flushAt = 0;
+
+  const settle = (waiters: readonly Waiter[], error: unknown) => {
+    for (const w of waiters) error === undefined ? w.resolve() : w.reject(error);
+  };
+
+  /** Reads everything waiting: message headers and events in one `$batch` when there is a batch. */
+  async function flush() {
+    if (flushTimer) clearTimeout(flushTimer);
     flushTimer = undefined;
     const taken = waiting;
+    const takenEvents = [...events.values()];
     waiting = [];
-    try {
-      await replies.processAcross(taken.map((w) => w.ref));
-      for (const w of taken) w.resolve();
-    } catch (error) {
-      // Every job of the read fails alike and is retried by the queue.
-      for (const w of taken) w.reject(error);
+    // Forgotten before the read: a change after it starts is read again.
+    events = new Map();
+    const eventWaiters = takenEvents.flatMap((e) => e.waiters);
+    if (!options.batch) {
+      // Without a batch only messages come here (events are read on their own).
+      try {
+        await replies.processAcross(taken.map((w) => w.ref));
+        settle(taken, undefined);
+      } catch (error) {
+        // Every job of the read fails alike and is retried by the queue.
+        settle(taken, error);
+      }
+      return;
     }
+    let messagePlan: ReturnType<ReplyTracker['planAcross']>;
+    let eventPlan: Awaited<ReturnType<MeetingTracker['planEvents']>>;
+    try {
+      messagePlan = replies.planAcross(taken.map((w) => w.ref));
+      eventPlan = await meetings.planEvents(
+        takenEvents.map((e) => ({ mailbox: e.mailbox, eventId: e.eventId, changeType: e.changeType })),
+      );
+    } catch (error) {
+      settle([...taken, ...eventWaiters], error);
+      return;
+    }
+    const requests: BatchRequest[] = [
+      ...messagePlan.requests.map((r) => ({ ...r, id: `m${r.id}` })),
+      ...eventPlan.requests.map((r) => ({ ...r, id: `e${r.id}` })),
+    ];
+    let answers: Map<string, BatchResponse>;
+    try {
+      answers = requests.length > 0 ? await options.batch.run(requests) : new Map();
+    } catch (error) {
+      settle([...taken, ...eventWaiters], error);
+      return;
+    }
+    const part = (prefix: string) =>
+      new Map(
+        [...answers]
+          .filter(([id]) => id.startsWith(prefix))
+          .map(([id, r]) => [id.slice(1), { ...r, id: id.slice(1) }]),
+      );
+    await Promise.all([
+      messagePlan.finish(part('m')).then(
+        () => settle(taken, undefined),
+        (error: unknown) => settle(taken, error),
+      ),
+      eventPlan.finish(part('e')).then(
+        () => settle(eventWaiters, undefined),
+        (error: unknown) => settle(eventWaiters, error),
+      ),
+    ]);
   }
+
+  /**
+   * When the window closes: `coalesceMs` after its first message, or, while an event read waits,
+   * when that event's debounce ends (whichever is later), so a message never makes an event's read
+   * early and an event read takes with it the messages that came meanwhile.
+   */
+  function schedule() {
+    const due = Math.max(
+      waiting.length > 0 ? firstMessageAt + coalesceMs : 0,
+      events.size > 0 ? firstEventAt + eventDebounceMs : 0,
+    );
+    if (flushTimer && flushAt === due) return;
+    if (flushTimer) clearTimeout(flushTimer);
+    flushAt = due;
+    flushTimer = setTimeout(() => void flush(), Math.max(0, due - Date.now()));
+  }
+
   /** Resolves once the message has been read with whatever else arrived within the window. */
   function readMessage(ref: MessageRef): Promise<void> {
     return new Promise((resolve, reject) => {
+      if (waiting.length === 0) firstMessageAt = Date.now();
       waiting.push({ ref, resolve, reject });
-      if (waiting.length >= 20) {
-        if (flushTimer) clearTimeout(flushTimer);
-        void flushMessages();
-      } else if (!flushTimer) flushTimer = setTimeout(() => void flushMessages(), coalesceMs);
+      if (waiting.length >= 20) void flush();
+      else schedule();
     });
   }
 
@@ -104,6 +187,19 @@ export function createGraphInbound(options: {
   /** One read of an event for every notification about it within the window (the last change type). */
   function readEvent(mailbox: string, eventId: string, changeType: string): Promise<void> {
     const key = `${mailbox}|${eventId}`;
+    if (options.batch) {
+      return new Promise((resolve, reject) => {
+        const pending = events.get(key);
+        if (pending) {
+          pending.changeType = changeType;
+          pending.waiters.push({ resolve, reject });
+          return;
+        }
+        if (events.size === 0) firstEventAt = Date.now();
+        events.set(key, { mailbox, eventId, changeType, waiters: [{ resolve, reject }] });
+        schedule();
+      });
+    }
     const pending = eventReads.get(key);
     if (pending) {
       pending.changeType = changeType;

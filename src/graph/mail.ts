@@ -8,7 +8,8 @@
  *    the outbox's first attempt (claims count attempts, so a crash or a lapsed lease makes the next
  *    one the second) nothing can be tagged yet, and the look-up is skipped.
  * 3. Create the draft: a reply (`createReply` on the message being answered, found by its
- *    internetMessageId in the mailbox, so In-Reply-To/References are right) or a new message.
+ *    internetMessageId in the mailbox, so In-Reply-To/References are right; a message Concord already
+ *    knows, a reply it matched or an email it sent, needs no look-up: `knownMessages`) or a new message.
  *    A new message is tagged (extended properties: effect key, dispute id) at creation. A reply is
  *    tagged by a PATCH straight after `createReply`: Microsoft documents extended properties on
  *    create and update, not inside createReply's `message`. A crash between the two (or a
@@ -16,7 +17,9 @@
  *    tagged looks in Drafts for it (same conversation, same subject and recipients, no effect key),
  *    tags it and sends it, and deletes any further copy, rather than making another. Neither create
  *    is retried in-process on 504, which can come after the draft was made.
- * 4. Keep `internetMessageId` and `conversationId`, then `POST …/send`.
+ * 4. Keep `internetMessageId` and `conversationId`, then `POST …/send`. A reply's tag and its send go
+ *    in one sequential `$batch` (the send only once the tag is on; neither the send nor the batch is
+ *    sent again after a 504).
  * `send` is asynchronous (202 Accepted; the item reaches Sent Items a moment later), so a retry that
  * finds the tagged item still a draft, modified less than `sendSettleMs` ago, does not send it again:
  * it answers retry-later, and the next attempt finds it sent (or, past that time, sends it: then
@@ -29,7 +32,8 @@ import type { Effect, PersonRef } from '../domain/dispute/types.ts';
 import { renderEmail } from '../email/render.ts';
 import { emailViewOf } from '../email/wording.ts';
 import type { Logger } from '../log/index.ts';
-import { GraphStatusError } from './errors.ts';
+import { type BatchResponse, type GraphBatch, sequence } from './batch.ts';
+import { GraphStatusError, isNotFound } from './errors.ts';
 import {
   DISPUTE_HEADER,
   DISPUTE_ID_PROPERTY,
@@ -40,6 +44,7 @@ import {
   odataString,
   userPath,
 } from './ids.ts';
+import type { KnownMessages } from './known-messages.ts';
 import type { OwnItems } from './own-items.ts';
 
 export type SendEmailEffect = Extract<Effect, { type: 'send-email' }>;
@@ -73,6 +78,16 @@ export interface GraphMailOptions {
   readonly sendSettleMs?: number;
   /** Told of every draft Concord makes, so its change notifications need no read. */
   readonly ownItems?: OwnItems;
+  /**
+   * Messages whose id Concord already knows (replies it matched, emails it sent): the message a
+   * reply answers is taken from here rather than looked up by `internetMessageId`.
+   */
+  readonly knownMessages?: KnownMessages;
+  /**
+   * With a batch, a reply draft is tagged and sent in one sequential `$batch` (PATCH, then `send`
+   * only if the PATCH succeeded) rather than two requests.
+   */
+  readonly batch?: GraphBatch;
 }
 
 /** The answer for a retry that finds the email perhaps still being sent: try again later. */
@@ -157,7 +172,10 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
     return items.find((m) => m.isDraft === false) ?? items[0];
   }
 
-  async function findByInternetMessageId(mailbox: string, internetMessageId: string) {
+  async function findByInternetMessageId(
+    mailbox: string,
+    internetMessageId: string,
+  ): Promise<{ id: string; conversationId?: string } | undefined> {
     const result = (await client
       .api(`${userPath(mailbox)}/messages`)
       .headers(PREFER)
@@ -200,6 +218,72 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
       if (!tagged.singleValueExtendedProperties?.length) found.push(d);
     }
     return found;
+  }
+
+  /** `createReply` on the original; an id that is gone (a known message deleted) is looked up once. */
+  async function createReply(
+    mailbox: string,
+    internetMessageId: string,
+    original: { id: string },
+    message: unknown,
+  ): Promise<MessageJson | undefined> {
+    const post = (id: string) =>
+      client
+        .api(`${userPath(mailbox)}/messages/${encodeURIComponent(id)}/createReply`)
+        .headers(PREFER)
+        .middlewareOptions([CREATE_RETRY])
+        .post({ message }) as Promise<MessageJson>;
+    try {
+      return await post(original.id);
+    } catch (error) {
+      if (!isNotFound(error) || !options.knownMessages?.find(mailbox, internetMessageId)) throw error;
+      options.knownMessages.forget(mailbox, internetMessageId);
+      const found = await findByInternetMessageId(mailbox, internetMessageId);
+      return found ? post(found.id) : undefined;
+    }
+  }
+
+  /**
+   * Tags a reply draft and sends it: one sequential `$batch` when there is a batch (the send runs only
+   * after the tag is on, is retried on 429 and 503 but never after a 504, and the batch itself is not
+   * sent again after a 504), else a PATCH and a send.
+   */
+  async function tagAndSend(mailbox: string, draftId: string, tags: unknown): Promise<void> {
+    const item = `${userPath(mailbox)}/messages/${encodeURIComponent(draftId)}`;
+    if (!options.batch) {
+      await client.api(item).headers(PREFER).patch(tags);
+      await sendDraft(mailbox, draftId);
+      return;
+    }
+    const answers = await options.batch.run(
+      sequence([
+        { id: 'tag', method: 'PATCH', url: item, body: tags, headers: PREFER },
+        {
+          id: 'send',
+          method: 'POST',
+          url: `${item}/send`,
+          body: {},
+          headers: PREFER,
+          retryOn: SEND_RETRY_ON,
+          maxAttempts: SEND_ATTEMPTS,
+        },
+      ]),
+      { retryGatewayTimeout: false },
+    );
+    const tag = answers.get('tag');
+    if (!tag || tag.status >= 400) throw statusError(tag, 'tagging the reply draft failed');
+    const send = answers.get('send');
+    // 424: the tag's first attempt failed and was retried alone; the send has not run.
+    if (send?.status === 424) await sendDraft(mailbox, draftId);
+    else if (!send || send.status >= 400) throw statusError(send, 'sending the reply failed');
+  }
+
+  async function sendDraft(mailbox: string, draftId: string) {
+    await client
+      .api(`${userPath(mailbox)}/messages/${encodeURIComponent(draftId)}/send`)
+      .headers(PREFER)
+      .middlewareOptions([SEND_RETRY])
+      .post({});
   }
 
   return {
@@ -245,8 +329,10 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
             { id: DISPUTE_ID_PROPERTY, value: meta.disputeId },
           ],
         };
-        const original = effect.inReplyTo
-          ? await findByInternetMessageId(mailbox, effect.inReplyTo.internetMessageId)
+        const replyTo = effect.inReplyTo?.internetMessageId;
+        const original = replyTo
+          ? (options.knownMessages?.find(mailbox, replyTo) ??
+            (await findByInternetMessageId(mailbox, replyTo)))
           : undefined;
         if (original) {
           threaded = true;
@@ -260,20 +346,17 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
             await client.api(`${userPath(mailbox)}/messages/${encodeURIComponent(copy.id)}`).delete();
           if (adopted)
             log.info({ key: effect.key, mailbox }, 'untagged reply draft from an earlier attempt reused');
-          const reply =
-            adopted ??
-            ((await client
-              .api(`${userPath(mailbox)}/messages/${encodeURIComponent(original.id)}/createReply`)
-              .headers(PREFER)
-              .middlewareOptions([CREATE_RETRY])
-              .post({ message })) as MessageJson);
-          options.ownItems?.remember(mailbox, reply.id);
-          await client
-            .api(`${userPath(mailbox)}/messages/${encodeURIComponent(reply.id)}`)
-            .headers(PREFER)
-            .patch(tags);
-          draft = reply;
-        } else {
+          const reply = adopted ?? (await createReply(mailbox, replyTo ?? '', original, message));
+          if (reply) {
+            options.ownItems?.remember(mailbox, reply.id);
+            const withIds = reply.internetMessageId ? reply : await readIds(mailbox, reply.id);
+            await tagAndSend(mailbox, withIds.id, tags);
+            log.info({ key: effect.key, mailbox, threaded }, 'email sent');
+            return remembered(sent(mailbox, withIds, false, threaded));
+          }
+          threaded = false;
+        }
+        if (!draft) {
           if (effect.inReplyTo)
             log.warn(
               { key: effect.key, mailbox },
@@ -287,22 +370,47 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
           options.ownItems?.remember(mailbox, draft.id);
         }
       }
-      if (!draft.internetMessageId) {
-        draft = (await client
-          .api(`${userPath(mailbox)}/messages/${encodeURIComponent(draft.id)}`)
-          .headers(PREFER)
-          .select('id,isDraft,internetMessageId,conversationId')
-          .get()) as MessageJson;
-      }
-      await client
-        .api(`${userPath(mailbox)}/messages/${encodeURIComponent(draft.id)}/send`)
-        .headers(PREFER)
-        .middlewareOptions([SEND_RETRY])
-        .post({});
+      if (!draft.internetMessageId) draft = await readIds(mailbox, draft.id);
+      await sendDraft(mailbox, draft.id);
       log.info({ key: effect.key, mailbox, threaded }, 'email sent');
-      return sent(mailbox, draft, false, threaded);
+      return remembered(sent(mailbox, draft, false, threaded));
     },
   };
+
+  async function readIds(mailbox: string, id: string): Promise<MessageJson> {
+    return (await client
+      .api(`${userPath(mailbox)}/messages/${encodeURIComponent(id)}`)
+      .headers(PREFER)
+      .select('id,isDraft,internetMessageId,conversationId')
+      .get()) as MessageJson;
+  }
+
+  /** A sent email is a message a later reply (a chase) may answer: its id is kept. */
+  function remembered(result: SentMessage): SentMessage {
+    if (result.internetMessageId)
+      options.knownMessages?.remember(result.mailbox, result.internetMessageId, {
+        id: result.messageId,
+        ...(result.conversationId ? { conversationId: result.conversationId } : {}),
+      });
+    return result;
+  }
+}
+
+/**
+ * `send` inside a batch as on its own (`SEND_RETRY`): retried on 429 and 503, never on 504 (it may
+ * have been accepted), 4 attempts at most; then the outbox's retry, which looks first, takes it.
+ */
+const SEND_RETRY_ON: ReadonlySet<number> = new Set([429, 503]);
+const SEND_ATTEMPTS = 4;
+
+function statusError(response: BatchResponse | undefined, what: string): GraphStatusError {
+  const error = (response?.body as { error?: { code?: string; message?: string } } | undefined)?.error;
+  return new GraphStatusError(
+    response?.status ?? 502,
+    error?.code ?? null,
+    `${what}: ${error?.message ?? 'no answer in the batch'}`,
+    response?.headers as Record<string, string> | undefined,
+  );
 }
 
 function sent(mailbox: string, m: MessageJson, alreadySent: boolean, threaded: boolean): SentMessage {

@@ -10,11 +10,28 @@
  * "Propose new meeting times") goes with it, and a new proposal counts as a new answer.
  */
 import type { Logger } from '../log/index.ts';
-import type { GraphCalendar } from './calendar.ts';
+import type { BatchRequest } from './batch.ts';
+import { type CalendarEvent, eventReadRequest, type GraphCalendar, parseEvent } from './calendar.ts';
+import { GraphStatusError } from './errors.ts';
 import type { DisputeEventSink, MeetingIndex } from './ports.ts';
+import type { ReadPlan } from './reply-tracker.ts';
+
+type TrackedMeeting = NonNullable<Awaited<ReturnType<MeetingIndex['lookup']>>>;
+
+/** One change notification about an event on a calendar. */
+export interface EventRef {
+  readonly mailbox: string;
+  readonly eventId: string;
+  readonly changeType?: string;
+}
 
 export interface MeetingTracker {
   processEvent(mailbox: string, eventId: string, changeType?: string): Promise<number>;
+  /**
+   * `processEvent` for several events, in two steps so the reads can share a `$batch` with other
+   * reads (inbound.ts): the GETs of the events Concord booked, then `finish` with their answers.
+   */
+  planEvents(refs: readonly EventRef[]): Promise<ReadPlan<number>>;
   poll(): Promise<number>;
 }
 
@@ -29,11 +46,54 @@ export function createMeetingTracker(options: {
   const log = options.log.child({ component: 'meeting-tracker' });
   const seen = new Map<string, string>();
 
-  async function processEvent(mailbox: string, eventId: string, changeType?: string): Promise<number> {
+  /** The booked meeting a notification is about, when it needs a read. */
+  async function trackedFor(mailbox: string, eventId: string, changeType?: string) {
     const tracked = await index.lookup(eventId);
-    if (!tracked || tracked.convener !== mailbox.toLowerCase()) return 0;
-    if (changeType === 'deleted') return 0;
-    const event = await calendar.get(tracked.convener, eventId);
+    if (!tracked || tracked.convener !== mailbox.toLowerCase()) return undefined;
+    if (changeType === 'deleted') return undefined;
+    return tracked;
+  }
+
+  async function processEvent(mailbox: string, eventId: string, changeType?: string): Promise<number> {
+    const tracked = await trackedFor(mailbox, eventId, changeType);
+    if (!tracked) return 0;
+    return apply(tracked, eventId, await calendar.get(tracked.convener, eventId));
+  }
+
+  async function planEvents(refs: readonly EventRef[]): Promise<ReadPlan<number>> {
+    const items: { id: string; tracked: TrackedMeeting; eventId: string }[] = [];
+    for (const ref of refs) {
+      const tracked = await trackedFor(ref.mailbox, ref.eventId, ref.changeType);
+      if (tracked && !items.some((i) => i.eventId === ref.eventId))
+        items.push({ id: String(items.length), tracked, eventId: ref.eventId });
+    }
+    return {
+      requests: items.map(
+        (i): BatchRequest => ({ id: i.id, ...eventReadRequest(i.tracked.convener, i.eventId) }),
+      ),
+      async finish(responses) {
+        let emitted = 0;
+        let failed: GraphStatusError | undefined;
+        for (const i of items) {
+          const response = responses.get(i.id);
+          if (!response || (response.status >= 400 && response.status !== 404)) {
+            failed = new GraphStatusError(response?.status ?? 502, null, 'event read failed in a batch');
+            continue;
+          }
+          emitted += await apply(
+            i.tracked,
+            i.eventId,
+            response.status === 404 ? undefined : parseEvent(response.body),
+          );
+        }
+        // The others are done; the failed one is retried with the notification (the rest are no-ops).
+        if (failed) throw failed;
+        return emitted;
+      },
+    };
+  }
+
+  async function apply(tracked: TrackedMeeting, eventId: string, event: CalendarEvent | undefined) {
     if (!event || event.isCancelled) {
       await index.forget(eventId);
       return 0;
@@ -75,6 +135,7 @@ export function createMeetingTracker(options: {
 
   return {
     processEvent,
+    planEvents,
     async poll() {
       let emitted = 0;
       for (const tracked of await index.list())

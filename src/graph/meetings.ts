@@ -118,19 +118,25 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
     return [effect.convener, ...effect.attendees.map((a) => a.person)].filter((p) => isHost(p.email));
   }
 
-  async function slotsFor(effect: BookMeetingEffect, organiser: string): Promise<Slot[]> {
+  async function slotsFor(
+    effect: BookMeetingEffect,
+    organiser: string,
+    /** Free/busy already read (a re-booking reads it with the cancel). */
+    known?: Map<string, Interval[]>,
+  ): Promise<Slot[]> {
     const convener = effect.convener;
     const hours = options.workingHours(convener.organisationId);
     const workingCalendar = options.workingCalendar(convener.organisationId);
     const internal = internalPeople(effect);
     const busy =
-      internal.length > 0
+      known ??
+      (internal.length > 0
         ? await calendar.busy(
             organiser,
             internal.map((p) => p.email),
             effect.window,
           )
-        : new Map<string, Interval[]>();
+        : new Map<string, Interval[]>());
     const intervals: Interval[] = [...busy.values()].flat();
     return findSlots({
       window: effect.window,
@@ -194,13 +200,22 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
       }
       const organiser = chosenOrganiser.mailbox;
       const hours = options.workingHours(effect.convener.organisationId);
+      let known: Map<string, Interval[]> | undefined;
       if (effect.replaces) {
         const tracked = await index.lookup(effect.replaces);
-        const outcome = await calendar.cancel(
-          tracked?.convener ?? organiser,
-          effect.replaces,
-          'This meeting has been moved. A new invitation follows.',
-        );
+        const oldOrganiser = tracked?.convener ?? organiser;
+        const comment = 'This meeting has been moved. A new invitation follows.';
+        const internal = internalPeople(effect).map((p) => p.email);
+        let outcome: 'cancelled' | 'already-gone';
+        if (meta.firstAttempt && oldOrganiser === organiser && internal.length > 0) {
+          // A first attempt books straight after: the free/busy is read with the cancel, after it.
+          const both = await calendar.cancelThenBusy(organiser, effect.replaces, comment, {
+            addresses: internal,
+            window: effect.window,
+          });
+          outcome = both.cancelled;
+          known = both.busy;
+        } else outcome = await calendar.cancel(oldOrganiser, effect.replaces, comment);
         await index.forget(effect.replaces);
         log.info({ key: effect.key, outcome }, 'replaced meeting cancelled');
       }
@@ -221,7 +236,7 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
           effect.form?.online ?? true,
         );
       }
-      const slots = await slotsFor(effect, organiser);
+      const slots = await slotsFor(effect, organiser, known);
       const duration = effect.durationMinutes * 60_000;
       // The convener's choice is booked when it is still free for everyone, or when nothing in the
       // window is (then their explicit choice stands); otherwise they are asked again.

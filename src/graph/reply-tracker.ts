@@ -25,9 +25,10 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { replyText } from '../email/reply-text.ts';
 import type { Logger } from '../log/index.ts';
-import type { GraphBatch } from './batch.ts';
+import type { BatchRequest, BatchResponse, GraphBatch } from './batch.ts';
 import { classifyGraphError } from './errors.ts';
 import { IMMUTABLE_IDS, userPath } from './ids.ts';
+import type { KnownMessages } from './known-messages.ts';
 import type { OwnItems } from './own-items.ts';
 import type { DisputeEventSink, MessageIndex, SubscriptionStore } from './ports.ts';
 
@@ -47,6 +48,17 @@ export interface ReplyTrackerOptions {
   readonly firstSyncDays?: number;
   /** Drafts and sent items Concord made: their notifications are skipped without a read. */
   readonly ownItems?: OwnItems;
+  /** Told of every reply matched, so the acknowledgement on it needs no look-up of the message. */
+  readonly knownMessages?: KnownMessages;
+}
+
+/**
+ * Reads planned for one `$batch` that other reads may share (inbound.ts reads message headers and
+ * events together): the requests, and what to do with their answers.
+ */
+export interface ReadPlan<T> {
+  readonly requests: readonly BatchRequest[];
+  finish(responses: ReadonlyMap<string, BatchResponse>): Promise<T>;
 }
 
 /** One message in one mailbox. */
@@ -60,6 +72,11 @@ const refKey = (r: MessageRef) => `${r.mailbox.toLowerCase()}|${r.messageId}`;
 export interface ReplyTracker {
   /** Messages from several mailboxes, read together (one `$batch` holds up to 20). */
   processAcross(refs: readonly MessageRef[]): Promise<{ matched: number; ignored: number }>;
+  /**
+   * The same in two steps, so the header reads can share a `$batch` with other reads: the requests
+   * for the headers, then `finish` with their answers (which reads the bodies of the replies).
+   */
+  planAcross(refs: readonly MessageRef[]): ReadPlan<{ matched: number; ignored: number }>;
   processMessages(
     mailbox: string,
     messageIds: readonly string[],
@@ -168,29 +185,25 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
     return { m, disputeId: ref.disputeId, candidates };
   }
 
-  /**
-   * GETs each item with `select` in `$batch`es (one batch may name several mailboxes); 404s are left
-   * out, any other failure throws.
-   */
-  async function read(items: readonly MessageRef[], select: string) {
+  const readRequests = (items: readonly MessageRef[], select: string): BatchRequest[] =>
+    items.map((item, i) => ({
+      id: String(i),
+      method: 'GET' as const,
+      url: `${userPath(item.mailbox)}/messages/${encodeURIComponent(item.messageId)}?$select=${select}`,
+      headers: { Prefer: PREFER },
+    }));
+
+  /** The answers to `readRequests(items)`: 404s are left out, any other failure throws. */
+  function readAnswers(items: readonly MessageRef[], responses: ReadonlyMap<string, BatchResponse>) {
     const found = new Map<string, GraphMessage>();
-    if (items.length === 0) return { found, missing: 0 };
-    const responses = await batch.run(
-      items.map((item, i) => ({
-        id: String(i),
-        method: 'GET' as const,
-        url: `${userPath(item.mailbox)}/messages/${encodeURIComponent(item.messageId)}?$select=${select}`,
-        headers: { Prefer: PREFER },
-      })),
-    );
     let failed = 0;
     let missing = 0;
-    for (const [rid, response] of responses) {
-      const item = items[Number(rid)] as MessageRef;
-      if (response.status === 404) missing++;
-      else if (response.status >= 400) failed++;
+    items.forEach((item, i) => {
+      const response = responses.get(String(i));
+      if (response?.status === 404) missing++;
+      else if (!response || response.status >= 400) failed++;
       else found.set(refKey(item), response.body as GraphMessage);
-    }
+    });
     if (failed > 0)
       throw new Error(
         `${failed} message reads failed in ${[...new Set(items.map((i) => i.mailbox))].join(', ')}`,
@@ -198,7 +211,13 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
     return { found, missing };
   }
 
-  async function processAcross(refs: readonly MessageRef[]) {
+  /** GETs each item with `select` in `$batch`es (one batch may name several mailboxes). */
+  async function read(items: readonly MessageRef[], select: string) {
+    if (items.length === 0) return { found: new Map<string, GraphMessage>(), missing: 0 };
+    return readAnswers(items, await batch.run(readRequests(items, select)));
+  }
+
+  function planAcross(refs: readonly MessageRef[]): ReadPlan<{ matched: number; ignored: number }> {
     const seen = new Set<string>();
     const unique = refs
       .map((r) => ({ mailbox: r.mailbox.toLowerCase(), messageId: r.messageId }))
@@ -208,11 +227,20 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
       unique.splice(0, unique.length, ...unique.filter((r) => !own.includes(r)));
       log.debug({ skipped: own.length }, 'notifications about Concord’s own drafts or sent items; not read');
     }
-    let ignored = own.length;
+    return {
+      // 1. Headers and metadata only.
+      requests: readRequests(unique, HEADERS_SELECT),
+      finish: (responses) => afterHeaders(unique, readAnswers(unique, responses), own.length),
+    };
+  }
+
+  async function afterHeaders(
+    unique: readonly MessageRef[],
+    headers: { found: Map<string, GraphMessage>; missing: number },
+    skipped: number,
+  ) {
+    let ignored = skipped + headers.missing;
     let matched = 0;
-    // 1. Headers and metadata only.
-    const headers = await read(unique, HEADERS_SELECT);
-    ignored += headers.missing;
     const hits: (Matched & { ref: MessageRef })[] = [];
     for (const ref of unique) {
       const m = headers.found.get(refKey(ref));
@@ -250,10 +278,20 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
       );
       // Only once the event is in: if the store failed, the next catch-up sees the message again.
       processed.add(keyOf(ref.mailbox, m.internetMessageId));
+      options.knownMessages?.remember(ref.mailbox, m.internetMessageId, {
+        id: m.id,
+        ...(m.conversationId ? { conversationId: m.conversationId } : {}),
+      });
       matched++;
       log.info({ mailbox: ref.mailbox, messageId: m.id, disputeId }, 'reply matched');
     }
     return { matched, ignored };
+  }
+
+  async function processAcross(refs: readonly MessageRef[]) {
+    const plan = planAcross(refs);
+    const responses = plan.requests.length > 0 ? await batch.run(plan.requests) : new Map();
+    return plan.finish(responses);
   }
 
   const processMessages = (mailbox: string, ids: readonly string[]) =>
@@ -328,6 +366,7 @@ export function createReplyTracker(options: ReplyTrackerOptions): ReplyTracker {
   return {
     processMessages,
     processAcross,
+    planAcross,
     async catchUp(mailbox) {
       const m = mailbox.toLowerCase();
       const total = { matched: 0, ignored: 0, seen: 0, resynced: false };

@@ -1,7 +1,7 @@
-import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import type { Client, Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
 import { graphScopeFor, msalConfiguration } from '../../src/graph/auth.ts';
-import { chunks } from '../../src/graph/batch.ts';
+import { chunks, createGraphBatch, sequence } from '../../src/graph/batch.ts';
 import { classifyGraphError } from '../../src/graph/errors.ts';
 import { extendedPropertyFilter, transactionIdFor } from '../../src/graph/ids.ts';
 import { createMailboxLimiter, mailboxKey } from '../../src/graph/mailbox-limiter.ts';
@@ -102,6 +102,69 @@ describe('$batch chunks', () => {
       expect(c.length).toBeLessThanOrEqual(20);
       expect(c.filter((r) => r.url.startsWith('/users/a@')).length).toBeLessThanOrEqual(4);
     }
+  });
+});
+
+describe('$batch sequences', () => {
+  /** A stand-in `/$batch` endpoint that answers each round from `rounds`, recording what it got. */
+  function fakeApi(rounds: ((id: string) => number)[]) {
+    const sent: { requests: { id: string; dependsOn?: string[] }[] }[] = [];
+    const options: unknown[][] = [];
+    const api = {
+      api: () => {
+        const used: unknown[] = [];
+        options.push(used);
+        return {
+          middlewareOptions(o: unknown[]) {
+            used.push(...o);
+            return this;
+          },
+          async post(payload: { requests: { id: string; dependsOn?: string[] }[] }) {
+            const status = rounds[sent.length] ?? (() => 200);
+            sent.push(payload);
+            return {
+              responses: payload.requests.map((r) => ({ id: r.id, status: status(r.id), headers: {} })),
+            };
+          },
+        };
+      },
+    } as unknown as Client;
+    return { api, sent, options };
+  }
+
+  it('chains each request on the one before; a retry leaves out what is already answered', async () => {
+    const fake = fakeApi([(id) => (id === 'tag' ? 429 : 424), () => 200]);
+    const batch = createGraphBatch({ api: fake.api, sleep: async () => {} });
+    const answers = await batch.run(
+      sequence([
+        { id: 'tag', method: 'PATCH', url: '/users/a@x.example/messages/1', body: {} },
+        { id: 'send', method: 'POST', url: '/users/a@x.example/messages/1/send', body: {} },
+      ]),
+    );
+    expect(fake.sent[0]?.requests.map((r) => r.dependsOn)).toEqual([undefined, ['tag']]);
+    // The tag was throttled and tried again alone; the send's 424 is its answer (the caller sends).
+    expect(fake.sent[1]?.requests).toEqual([expect.objectContaining({ id: 'tag' })]);
+    expect(fake.sent[1]?.requests[0]?.dependsOn).toBeUndefined();
+    expect([answers.get('tag')?.status, answers.get('send')?.status]).toEqual([200, 424]);
+  });
+
+  it('never retries a send after a 504, inside the batch or the batch itself', async () => {
+    const fake = fakeApi([() => 504]);
+    const batch = createGraphBatch({ api: fake.api, sleep: async () => {} });
+    const answers = await batch.run(
+      [
+        {
+          id: 'send',
+          method: 'POST',
+          url: '/users/a@x.example/messages/1/send',
+          retryOn: new Set([429, 503]),
+        },
+      ],
+      { retryGatewayTimeout: false },
+    );
+    expect(fake.sent).toHaveLength(1);
+    expect(answers.get('send')?.status).toBe(504);
+    expect(fake.options[0]).toHaveLength(1); // the RetryHandler told not to retry a 504
   });
 });
 

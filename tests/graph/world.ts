@@ -13,6 +13,7 @@ import { createGraphBatch, type GraphBatch } from '../../src/graph/batch.ts';
 import { createGraphCalendar, type GraphCalendar } from '../../src/graph/calendar.ts';
 import { createGraphEffectPerformer } from '../../src/graph/graph-performer.ts';
 import { createGraphInbound, type GraphInbound } from '../../src/graph/inbound.ts';
+import { createKnownMessages, type KnownMessages } from '../../src/graph/known-messages.ts';
 import { createGraphMail, type GraphMail } from '../../src/graph/mail.ts';
 import { createMeetingTracker, type MeetingTracker } from '../../src/graph/meeting-tracker.ts';
 import { createMeetingBooker, type MeetingBooker } from '../../src/graph/meetings.ts';
@@ -50,6 +51,8 @@ export interface GraphWorld {
   inbound: GraphInbound;
   messageIndex: MessageIndex;
   meetingIndex: MeetingIndex;
+  /** Messages whose ids the mail adapter takes without a look-up (replies matched, emails sent). */
+  knownMessages: KnownMessages;
   fed: Fed[];
   /** Webhook requests received (path and status answered). */
   webhookHits: { path: string; status: number }[];
@@ -99,13 +102,16 @@ export async function startGraphWorld(
         }
     },
   };
+  const knownMessages = createKnownMessages();
   const mail = createGraphMail({
     client: api,
     log,
     now,
+    batch,
+    knownMessages,
     sharedMailboxOf: (p) => directory.organisation(p.organisationId)?.sharedMailbox,
   });
-  const calendar = createGraphCalendar({ client: api });
+  const calendar = createGraphCalendar({ client: api, batch });
   const booker = createMeetingBooker({
     calendar,
     index: meetingIndex,
@@ -130,7 +136,15 @@ export async function startGraphWorld(
       return result;
     },
   };
-  const replies = createReplyTracker({ client: api, batch, index: messageIndex, sink, store, log });
+  const replies = createReplyTracker({
+    client: api,
+    batch,
+    index: messageIndex,
+    sink,
+    store,
+    knownMessages,
+    log,
+  });
   const meetings = createMeetingTracker({ calendar, index: meetingIndex, sink, now, log });
 
   const webhookHits: { path: string; status: number }[] = [];
@@ -169,7 +183,7 @@ export async function startGraphWorld(
     'service.manager@ane.example',
     'head.of.service@ane.example',
   ];
-  inbound = createGraphInbound({ subscriptions, replies, meetings, watchedMailboxes: watched, log });
+  inbound = createGraphInbound({ subscriptions, replies, meetings, watchedMailboxes: watched, batch, log });
   if (options.startInbound !== false) await inbound.start();
   const world: GraphWorld = {
     h,
@@ -186,6 +200,7 @@ export async function startGraphWorld(
     inbound,
     messageIndex,
     meetingIndex,
+    knownMessages,
     fed,
     webhookHits,
     webhookUrl,

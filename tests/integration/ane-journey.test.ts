@@ -17,6 +17,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { refusalText } from '../../src/cards/wording/refusals.ts';
 import type { DisputeEvent, DisputeState, PersonRef } from '../../src/domain/dispute/types.ts';
@@ -77,6 +78,8 @@ interface Figures {
   graphRequestsPerStage: number;
   /** Requests inside those `$batch`es. */
   batchedRequests: number;
+  /** Graph requests by step of the journey (a `$batch` once). */
+  graphRequestsByStep: Record<string, number>;
 }
 
 let world: ConcordApp | undefined;
@@ -107,6 +110,9 @@ const inAneWorkingHours = (start: Date, end: Date) =>
 async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures> {
   const started = Date.now();
   const requestsAtStart = w.h.m365.state.requests.length;
+  /** Where each step of the journey starts in the emulator's request log, for the breakdown. */
+  const steps: { name: string; from: number }[] = [];
+  const step = (name: string) => steps.push({ name, from: w.h.m365.state.requests.length - requestsAtStart });
   const ownCallsAtStart = w.h.calls();
   const { app, h, connector } = w;
   const runtime = app.runtime;
@@ -239,6 +245,7 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
   expect(textOf(decisionCard.card)).toMatch(/Send Stage 1 email[\s\S]*Accept the decision/);
   expect(textOf(decisionCard.card)).toContain(caseReference);
 
+  step('stage1');
   // ── Stage 1: the Team Manager raises it; High Importance email from their mailbox to Gateshead's Team Manager.
   await act({ type: 'decision', by: tm, choice: 'escalate' });
   const stage1 = await mailTo(gTm.email, (m) => /Stage 1/.test(m.subject), 'the Stage 1 email');
@@ -252,6 +259,7 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
   expect(atStage1.stage.dueDate).toBe('2027-01-18');
   expect(atStage1.stage.thread[0]?.internetMessageId).toBe(stage1.internetMessageId);
 
+  step('reply');
   // The counterpart replies on the thread; the reply comes back through the webhook as reply-received.
   const notificationsBefore = (await h.admin<{ value: unknown[] }>('GET', '/notifications')).value.length;
   await replyAs(
@@ -279,6 +287,7 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
   expect(textOf(reviewCard.card)).toMatch(/specific, measurable, achievable, realistic and time-limited/);
   expect(textOf(reviewCard.card)).not.toMatch(/Details of attempts to resolve the problem informally/);
 
+  step('ack');
   // Not agreed: the acknowledgement goes on the same thread, High Importance; the Service Manager decides on Stage 2.
   await act({
     type: 'acknowledged',
@@ -294,6 +303,7 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
   expect(ack.text).toMatch(/not agreed/i);
   await cardTo(sm.id, /Review the Stage 2 email/);
 
+  step('stage2');
   // ── Stage 2: between Service Managers; no reply by the deadline.
   await act({ type: 'decision', by: sm, choice: 'escalate' });
   const stage2 = await mailTo(gSm.email, (m) => /Stage 2/.test(m.subject), 'the Stage 2 email');
@@ -315,6 +325,7 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
   await act({ type: 'acknowledged', by: sm, agreed: false });
   await cardTo(ad.id, /Decide whether to raise Formal Resolution Process – Stage 3/);
 
+  step('stage3');
   // ── Stage 3: a meeting booked at once on the convener's calendar, inside 5 working days.
   await act({ type: 'decision', by: ad, choice: 'escalate' });
   const booked3 = await inPhase('meeting-booked', 'stage-3');
@@ -326,6 +337,7 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
   expect(eventInstant(first3.start).getTime()).toBeGreaterThanOrEqual(Date.parse('2027-01-19T13:00:00.000Z'));
   await cardTo(ad.id, /resolution meeting is booked/);
 
+  step('decline');
   // A required counterpart declines: Concord cancels that event and books another slot.
   await respond(gTm.email, first3, 'decline');
   await w.settleInbound();
@@ -346,6 +358,7 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
   }
   await cardTo(ad.id, /declined/);
 
+  step('accept3');
   // Everyone accepts the new time.
   for (const p of stage3Attendees) await respond(p.email, second3, 'accept');
   await w.settleInbound();
@@ -356,6 +369,7 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
   const accepted3 = await convenerEvent(second3.id);
   expect(accepted3.attendees.every((a) => a.status?.response === 'accepted')).toBe(true);
 
+  step('end3');
   // The meeting ends: the convener is asked for the minutes and the outcome.
   const cardsToAdBeforeOutcome = connector.cardsTo(ad.id).length;
   const ended3 = await driver.advanceTo(new Date(eventInstant(second3.end).getTime() + 60_000));
@@ -376,6 +390,7 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
   });
   await cardTo(ad.id, /Decide whether to raise Formal Resolution Process – Stage 4/);
 
+  step('stage4');
   // ── Stage 4: the Assistant Director with their counterpart, booked within 5 working days.
   await act({ type: 'decision', by: ad, choice: 'escalate' });
   const booked4 = await inPhase('meeting-booked', 'stage-4');
@@ -406,6 +421,7 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
     ],
   });
 
+  step('close');
   // ── Close: the written confirmation of the outcome goes to all parties.
   const confirmation = await mailTo(
     gAd.email,
@@ -439,6 +455,7 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
   ]);
   await cardTo(final.owner.id, /Dispute resolved/);
 
+  step('count');
   // ── Count: per dispute, one email per send-email effect and one live event per meeting stage.
   await h.admin('PUT', '/faults', { rate429: 0, rate503: 0, rate504: 0 });
   const outbox = await runtime.store.db
@@ -454,6 +471,14 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
   // Sender side: every tagged item is sent (no draft left), one per effect key.
   // Concord's Graph requests, before the checks below make the test's own.
   const served = w.h.m365.state.requests.slice(requestsAtStart);
+  // Requests per step ($batch once), and with DUMP_GRAPH_REQUESTS=<file> every request, for docs/graph.md.
+  const graphRequestsByStep: Record<string, number> = {};
+  steps.forEach((s, i) => {
+    const slice = served.slice(s.from, steps[i + 1]?.from ?? served.length);
+    graphRequestsByStep[s.name] = slice.filter((r) => !r.batched).length;
+  });
+  const dump = process.env.DUMP_GRAPH_REQUESTS;
+  if (dump) writeFileSync(dump, JSON.stringify({ steps, served }, null, 1));
   const graphRequests = served.filter((r) => !r.batched).length - (w.h.calls() - ownCallsAtStart);
   const batchedRequests = served.filter((r) => r.batched).length;
   const sentKeys: string[] = [];
@@ -554,6 +579,7 @@ async function runJourney(w: ConcordApp, caseReference: string): Promise<Figures
     graphRequests,
     graphRequestsPerStage: Math.round((graphRequests / 4) * 10) / 10,
     batchedRequests,
+    graphRequestsByStep,
   };
 }
 
@@ -569,10 +595,11 @@ describe('the ANE journey through the real adapters and the local Microsoft 365'
     console.info(`[ane-journey] no faults: ${JSON.stringify(figures)}`);
     expect(figures.emails).toBe(4);
     expect(figures.liveEvents).toBe(2);
-    // Graph requests per stage, start-up excluded: 8.0 when last measured (how many notifications
-    // share a read depends on timing; 12 before notifications were read together and events
-    // debounced). The issue's target is 4; see docs/graph.md "Fewer calls".
-    expect(figures.graphRequestsPerStage).toBeLessThanOrEqual(10);
+    // Graph requests per stage, start-up excluded: 5.8 to 6.0 when last measured (23 to 24 requests;
+    // how many notifications share a read depends on timing), 8.0 before messages and events shared
+    // a read window and a reply was tagged and sent in one batch, 12 before notifications were read
+    // together. The issue's target is 4; what remains and why: docs/graph.md "Fewer calls".
+    expect(figures.graphRequestsPerStage).toBeLessThanOrEqual(6.5);
   }, 180_000);
 
   it('completes with 20% injected faults, with no duplicate email or event', async () => {

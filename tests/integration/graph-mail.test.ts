@@ -172,8 +172,16 @@ describe('Stage 1 email', () => {
       w.person('gateshead-team-manager'),
       reply,
     );
+    const before = w.h.m365.state.requests.length;
     const result = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 });
     expect(result.ok).toBe(true);
+    // The reply was matched here, so its id is known: no look-up by internetMessageId, and the tag
+    // and the send go in one sequential $batch.
+    const made = w.h.m365.state.requests.slice(before).filter((r) => !r.batched);
+    expect(made.map((r) => `${r.method} ${r.path.replace(/messages\/[^/]+/, 'messages/{id}')}`)).toEqual([
+      'POST /users/team.manager@ane.example/messages/{id}/createReply',
+      'POST /$batch',
+    ]);
     const ack = (await inbox(counterpart)).find(
       (m) => header(m, DISPUTE_HEADER) === disputeId && m.subject.startsWith('RE:'),
     );
@@ -182,6 +190,49 @@ describe('Stage 1 email', () => {
     expect(header(ack as AdminMessage, 'In-Reply-To')).toBe(reply.internetMessageId);
     expect(header(ack as AdminMessage, 'References')).toContain(statement.internetMessageId);
     expect(ack?.conversationId).toBe(statement.conversationId);
+  });
+});
+
+describe('a known message that is gone', () => {
+  it('is looked up by internetMessageId once createReply answers 404, and the reply still threads', async () => {
+    const disputeId = 'd-mail-known-gone';
+    const statement = stage1Email(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('gateshead-team-manager'),
+      due,
+    );
+    const first = await w.performer.perform(statement, { key: statement.key, disputeId, attempt: 1 });
+    expect(first.ok).toBe(true);
+    const original = (await inbox(counterpart)).find((m) => header(m, DISPUTE_HEADER) === disputeId);
+    const reply = await w.h.admin<AdminMessage>(
+      'POST',
+      `/mailboxes/${counterpart}/messages/${encodeURIComponent(original?.id ?? '')}/reply`,
+      { comment: 'Agreed.' },
+    );
+    // An id Concord remembers for the reply that names nothing in the mailbox (the message is gone):
+    // here the id of the counterpart's own copy, which is not an item of the Team Manager's mailbox.
+    w.knownMessages.remember('team.manager@ane.example', reply.internetMessageId ?? '', { id: reply.id });
+    const effect = acknowledgement(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('gateshead-team-manager'),
+      { internetMessageId: reply.internetMessageId ?? '' },
+    );
+    const n0 = w.h.m365.state.requests.length;
+    const result = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 });
+    expect(result.ok).toBe(true);
+    // createReply on the remembered id (404), the look-up, createReply on the id it found, the batch.
+    expect(
+      w.h.m365.state.requests
+        .slice(n0)
+        .filter((r) => !r.batched)
+        .map((r) => `${r.method} ${r.path.split('/').at(-1)}`),
+    ).toEqual(['POST createReply', 'GET messages', 'POST createReply', 'POST $batch']);
+    const ack = (await inbox(counterpart)).find(
+      (m) => header(m, DISPUTE_HEADER) === disputeId && m.subject.startsWith('RE:'),
+    );
+    expect(header(ack as AdminMessage, 'In-Reply-To')).toBe(reply.internetMessageId);
   });
 });
 
@@ -294,6 +345,47 @@ describe('send is asynchronous (Sent Items a moment later)', () => {
       )
     ).value;
     expect(drafts.filter((m) => header(m, DISPUTE_HEADER) === disputeId)).toHaveLength(0);
+  });
+
+  it('a reply whose send inside the batch lost its answer (504 after Exchange sent it) goes once', async () => {
+    const disputeId = 'd-mail-reply-504';
+    const to = 'team.manager@southtyneside.example';
+    const statement = stage1Email(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('south-tyneside-team-manager'),
+      due,
+    );
+    expect((await w.performer.perform(statement, { key: statement.key, disputeId, attempt: 1 })).ok).toBe(
+      true,
+    );
+    const original = (await sent(to, disputeId))[0] as AdminMessage;
+    const reply = await w.h.admin<AdminMessage>(
+      'POST',
+      `/mailboxes/${to}/messages/${encodeURIComponent(original.id)}/reply`,
+      { comment: 'Agreed.' },
+    );
+    const ack = acknowledgement(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('south-tyneside-team-manager'),
+      reply,
+    );
+    await w.h.admin('POST', '/faults/fail-next', {
+      status: 504,
+      count: 1,
+      pathContains: '/send',
+      method: 'POST',
+      afterApplying: true,
+    });
+    // The send inside the batch is not tried again after a 504: the outbox's retry looks first.
+    expect(await w.performer.perform(ack, { key: ack.key, disputeId, attempt: 1 })).toMatchObject({
+      ok: false,
+      retryable: true,
+    });
+    const again = await w.performer.perform(ack, { key: ack.key, disputeId, attempt: 2 });
+    expect(again.ok).toBe(true);
+    expect((await sent(to, disputeId)).filter((m) => m.subject.startsWith('RE:'))).toHaveLength(1);
   });
 });
 

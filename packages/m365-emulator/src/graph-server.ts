@@ -196,6 +196,7 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
         throw new GraphError(400, 'BadRequest', `Batch request ids must be unique: '${r.id}'.`);
       ids.add(r.id);
     }
+    checkDependencies(requests as Record<string, unknown>[]);
     const results = new Map<string, Promise<HttpResponse>>();
     const run = (r: Record<string, unknown>): Promise<HttpResponse> => {
       const existing = results.get(String(r.id));
@@ -244,6 +245,40 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
       }),
     );
     return { status: 200, headers: { 'content-type': JSON_TYPE }, body: { responses } };
+  }
+
+  /**
+   * Microsoft's known limitation of JSON batching: "requests can only depend on a single other
+   * request, and must follow one of these three patterns": parallel (no request states a
+   * dependency), serial (every request depends on the one before it), or same (every request that
+   * states a dependency states the same one). Graph refuses any other batch whole with 400.
+   */
+  function checkDependencies(requests: readonly Record<string, unknown>[]) {
+    const refuse = (why: string) => {
+      throw new GraphError(
+        400,
+        'BadRequest',
+        `Batch should be either fully sequential or fully parallel: ${why}.`,
+      );
+    };
+    const deps = requests.map((r) => {
+      if (r.dependsOn === undefined) return undefined;
+      if (!Array.isArray(r.dependsOn) || r.dependsOn.some((d) => typeof d !== 'string'))
+        return refuse(`dependsOn of '${String(r.id)}' is not a list of ids`);
+      if (r.dependsOn.length === 0) return undefined;
+      if (r.dependsOn.length > 1) return refuse(`'${String(r.id)}' depends on more than one request`);
+      return r.dependsOn[0] as string;
+    });
+    if (deps.every((d) => d === undefined)) return;
+    deps.forEach((d, i) => {
+      if (d !== undefined && !requests.slice(0, i).some((r) => r.id === d))
+        refuse(
+          `'${String(requests[i]?.id)}' depends on '${d}', which is not an earlier request of the batch`,
+        );
+    });
+    const serial = deps.every((d, i) => (i === 0 ? d === undefined : d === requests[i - 1]?.id));
+    const stated = new Set(deps.filter((d): d is string => d !== undefined));
+    if (!serial && stated.size !== 1) refuse('mixed dependencies');
   }
 
   return {

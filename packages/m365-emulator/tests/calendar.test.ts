@@ -443,21 +443,49 @@ describe('$batch', () => {
           headers: { 'content-type': 'application/json' },
           body: { subject: 'from batch' },
         },
-        { id: '4', method: 'GET', url: '/users/nobody@ane.example', dependsOn: ['1'] },
-        { id: '5', method: 'GET', url: `/users/${people.teamManager}`, dependsOn: ['4'] },
       ],
     });
     const byId = Object.fromEntries(res.responses.map((r: { id: string }) => [r.id, r]));
     expect(byId['1']).toMatchObject({ status: 200, body: { displayName: 'Team Manager, Adopt North East' } });
     expect(byId['2']).toMatchObject({ status: 404, body: { error: { code: 'Request_ResourceNotFound' } } });
     expect(byId['3']).toMatchObject({ status: 201, body: { subject: 'from batch', isDraft: true } });
-    expect(byId['4'].status).toBe(404);
-    expect(byId['5'].status).toBe(424);
+    // Serial: each after the one before, and 424 once one failed.
+    const serial = await h.graph.api('/$batch').post({
+      requests: [
+        { id: 'a', method: 'GET', url: `/users/${people.teamManager}` },
+        { id: 'b', method: 'GET', url: '/users/nobody@ane.example', dependsOn: ['a'] },
+        { id: 'c', method: 'GET', url: `/users/${people.teamManager}`, dependsOn: ['b'] },
+      ],
+    });
+    const serialById = Object.fromEntries(serial.responses.map((r: { id: string }) => [r.id, r]));
+    expect([serialById.a.status, serialById.b.status, serialById.c.status]).toEqual([200, 404, 424]);
     const tooMany = await graphError(
       h.graph.api('/$batch').post({
         requests: Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/users' })),
       }),
     );
     expect(tooMany.statusCode).toBe(400);
+  });
+
+  it('refuses dependencies that are neither parallel, serial nor all on the same request, as Graph does', async () => {
+    const get = (id: string, dependsOn?: string[]) => ({
+      id,
+      method: 'GET',
+      url: `/users/${people.teamManager}`,
+      ...(dependsOn ? { dependsOn } : {}),
+    });
+    // The same dependency for every request that states one is allowed.
+    const same = await h.graph
+      .api('/$batch')
+      .post({ requests: [get('1'), get('2', ['1']), get('3', ['1'])] });
+    expect(same.responses.map((r: { status: number }) => r.status)).toEqual([200, 200, 200]);
+    for (const requests of [
+      [get('1'), get('2'), get('3', ['2']), get('4', ['1'])], // mixed
+      [get('1'), get('2'), get('3', ['1', '2'])], // more than one
+      [get('1', ['2']), get('2')], // a later request
+    ]) {
+      const refused = await graphError(h.graph.api('/$batch').post({ requests }));
+      expect(refused.statusCode).toBe(400);
+    }
   });
 });
