@@ -296,10 +296,10 @@ export class Transition {
                 ? {
                     ...o.reply,
                     from:
-                      o.reply.fromName ??
                       this.state.participants.find(
                         (p) => p.email.toLowerCase() === (o.reply?.from ?? '').toLowerCase(),
                       )?.name ??
+                      o.reply.fromName ??
                       o.reply.from,
                   }
                 : null,
