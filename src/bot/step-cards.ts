@@ -143,7 +143,11 @@ export function cardForEffect(
       const stage = procedure.stages.find((s) => s.id === state.stage.id);
       return renderCard('review-reply', {
         ...ctx,
-        reply: { from: reply.from ?? 'the counterpart', at: reply.at, text: reply.text ?? '' },
+        reply: {
+          from: reply.fromName ?? reply.from ?? 'the counterpart',
+          at: reply.at,
+          text: reply.text ?? '',
+        },
         responseMustInclude: stage?.content.response?.required.map((c) => c.label) ?? [],
         errors: errors as FieldErrors<'note'>,
       });

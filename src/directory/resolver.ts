@@ -96,6 +96,11 @@ export function createRoleResolver(options: RoleResolverOptions): RoleResolver {
     organisationName(organisationId) {
       return organisations.get(organisationId)?.name ?? null;
     },
+    personByEmail(email) {
+      const address = email.trim().toLowerCase();
+      const found = directory.people.find((p) => p.email.toLowerCase() === address);
+      return found ? personRef(found) : null;
+    },
     inHostTenant(person) {
       return organisations.get(person.organisationId)?.tenant === 'host';
     },

@@ -104,7 +104,11 @@ const CONTACT_WORDS: Readonly<Record<RecordEntry['contactType'], string>> = {
 };
 
 /** What each audited event was, in words (the timeline's "What"). */
-function eventWords(event: DisputeEvent, procedure: ProcedureDefinition): string {
+function eventWords(
+  event: DisputeEvent,
+  procedure: ProcedureDefinition,
+  sender: (email: string) => string = (email) => email,
+): string {
   const stageName = (id: string) => procedure.stages.find((s) => s.id === id)?.name ?? 'another stage';
   switch (event.type) {
     case 'raised':
@@ -122,7 +126,7 @@ function eventWords(event: DisputeEvent, procedure: ProcedureDefinition): string
     case 'message-sent':
       return 'Email sent';
     case 'reply-received':
-      return `Reply received from ${event.fromEmail}`;
+      return `Reply received from ${sender(event.fromEmail)}`;
     case 'acknowledged':
       return event.agreed ? 'Reply agreed' : 'Reply not agreed';
     case 'chase':
@@ -178,6 +182,12 @@ function contextOf(input: CaseFileInput) {
     const org = input.names?.organisation(p.organisationId) ?? null;
     return [p.name, role, org].filter(Boolean).join(', ');
   };
+  /** An email's sender as people read it: the person who took part, by name, else the address. */
+  const sender = (email: string) => {
+    const address = email.toLowerCase();
+    const known = state.participants.find((p) => p.email.toLowerCase() === address);
+    return known ? person(known) : email;
+  };
   const actions: (AgreedAction & { stageName: string })[] = state.outcomes.flatMap((o) =>
     o.actions.map((a) => ({ ...a, stageName: stageName(o.stageId) })),
   );
@@ -199,9 +209,11 @@ function contextOf(input: CaseFileInput) {
       : [],
   );
   const replies = input.timeline.flatMap((t) =>
-    t.event.type === 'reply-received' ? [{ at: t.at, from: t.event.fromEmail, text: t.event.text }] : [],
+    t.event.type === 'reply-received'
+      ? [{ at: t.at, from: sender(t.event.fromEmail), text: t.event.text }]
+      : [],
   );
-  return { stageName, stagesReached, person, actions, emails, replies };
+  return { stageName, stagesReached, person, sender, actions, emails, replies };
 }
 
 type Context = ReturnType<typeof contextOf>;
@@ -502,7 +514,7 @@ function stagesSection(input: CaseFileInput, ctx: Context): CaseFileSection {
       if (t.event.type !== 'reply-received' || t.stageId !== id) continue;
       blocks.push({
         kind: 'labelled',
-        label: `Received ${dateTimeInWords(t.at)} from ${t.event.fromEmail}`,
+        label: `Received ${dateTimeInWords(t.at)} from ${ctx.sender(t.event.fromEmail)}`,
         text: t.event.text,
       });
     }
@@ -595,6 +607,7 @@ function recordTableSection(input: CaseFileInput): CaseFileSection {
 }
 
 function timelineSection(input: CaseFileInput): CaseFileSection {
+  const { sender } = contextOf(input);
   return {
     heading: 'Timeline',
     blocks: [
@@ -603,7 +616,7 @@ function timelineSection(input: CaseFileInput): CaseFileSection {
         columns: ['When', 'Who', 'What'],
         rows: input.timeline.map((t) => {
           const by = (t.event as { by?: { name?: string } }).by?.name;
-          return [dateTimeInWords(t.at), by ?? 'Concord', eventWords(t.event, input.procedure)];
+          return [dateTimeInWords(t.at), by ?? 'Concord', eventWords(t.event, input.procedure, sender)];
         }),
       },
     ],

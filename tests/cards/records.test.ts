@@ -181,6 +181,17 @@ const LINES: readonly [RecordLine, string][] = [
     },
     'What became of the learning (policy-gaps): Taken to the board; recorded by Business Manager.',
   ],
+  [
+    {
+      kind: 'advice-asked',
+      params: { adviser: 'Director WCL', stageName: 'Chief Executive', quote: 'the Director will advise' },
+    },
+    'Director WCL advises whether to escalate to Chief Executive: “the Director will advise”',
+  ],
+  [
+    { kind: 'advised-against', params: { by: 'Director WCL', stageName: 'Chief Executive', owner: 'IRO' } },
+    'Director WCL advised against escalating to Chief Executive; the record returned to IRO.',
+  ],
   [{ kind: 'withdrawn', params: {} }, 'Dispute withdrawn.'],
   [{ kind: 'record-closed', params: {} }, 'Record closed.'],
 ];
@@ -227,6 +238,8 @@ describe('record lines in words', () => {
       chased: true,
       'decided-escalate': true,
       'decided-informal': true,
+      'advice-asked': true,
+      'advised-against': true,
       'handed-to-sender': true,
       'meeting-required': true,
       'referral-prepared': true,

@@ -64,8 +64,15 @@ export const ISSUE = 'The agencies disagree about whether the threshold for a st
 
 export type Journey = Awaited<ReturnType<typeof openJourney>>;
 
-export async function openJourney(options: { sample: string; procedureId: string }) {
-  const directoryFile = `directory/sample-${options.sample}.json`;
+export interface JourneyOptions {
+  readonly sample: string;
+  readonly procedureId: string;
+  /** A directory file in place of the sample's (a variant of it, e.g. another tenant for a body). */
+  readonly directoryFile?: string;
+}
+
+export async function openJourney(options: JourneyOptions) {
+  const directoryFile = options.directoryFile ?? `directory/sample-${options.sample}.json`;
   const directory = JSON.parse(readFileSync(directoryFile, 'utf8')) as DirectoryFile;
   const hostOrgs = new Set(directory.organisations.filter((o) => o.tenant === 'host').map((o) => o.id));
   const world: ConcordApp = await startConcordApp({ directory: directoryFile });
@@ -459,7 +466,7 @@ export function recordKinds(e: Awaited<ReturnType<Journey['exported']>>): string
  * One journey per test: the returned `open()` starts a sample's app at Monday 11 January 2027,
  * 09:30, and the journey is closed after each test (call at the top of a test file).
  */
-export function journeyPerTest(options: { sample: string; procedureId: string }): () => Promise<Journey> {
+export function journeyPerTest(options: JourneyOptions): () => Promise<Journey> {
   let j: Journey | undefined;
   afterEach(async () => {
     await j?.close();

@@ -366,11 +366,12 @@ export const IRO: ChaosProcedure = {
     click(IRO_DIRECTOR, 'escalate', card(IRO_DIRECTOR, 'record-outcome')),
     click(IRO_DIRECTOR, 'record-outcome', meeting(`director@${NB}`, /Director WCL meeting/), notResolved),
     ...meetingHeld(`director@${NB}`, /Director WCL meeting/),
-    click(IRO_DIRECTOR, 'record-outcome', card(IRO_PERSON, 'escalate', 5), notResolvedHeld),
+    // The Director advises whether to escalate to the Chief Executive (not the IRO).
+    click(IRO_DIRECTOR, 'record-outcome', card(IRO_DIRECTOR, 'escalate', 2), notResolvedHeld),
     // Stage 6, the Chief Executive: resolved, and the IRO authorises it.
-    click(IRO_PERSON, 'escalate', card(IRO_CE, 'escalate')),
+    click(IRO_DIRECTOR, 'escalate', card(IRO_CE, 'escalate')),
     click(IRO_CE, 'escalate', card(IRO_CE, 'record-outcome')),
-    click(IRO_CE, 'record-outcome', card(IRO_PERSON, 'resolve', 5), {
+    click(IRO_CE, 'record-outcome', card(IRO_PERSON, 'resolve', 4), {
       resolved: 'resolved',
       summary: 'Agreed: a joint strategy discussion on 20 January.',
     }),
@@ -410,9 +411,12 @@ export const IRO: ChaosProcedure = {
     ].map((mailbox) => ({ kind: 'email' as const, mailbox, subject: CONFIRMATION })),
   ],
   cards: {
-    // Stage 1's decision, and each time the record returns to the IRO after Stages 2–5.
-    [`${IRO_PERSON} escalate`]: 5,
-    [`${IRO_PERSON} resolve`]: 5,
+    // Stage 1's decision, and each time the record returns to the IRO after Stages 2–4 and 6
+    // (after Stage 5 the Director advises instead).
+    [`${IRO_PERSON} escalate`]: 4,
+    [`${IRO_PERSON} resolve`]: 4,
+    // The Director's hand-over card for Stage 5, and their advice on the Chief Executive.
+    [`${IRO_DIRECTOR} escalate`]: 2,
     // Each reassigned person's card at the stage's start, and again after its meeting.
     ...Object.fromEntries(IRO_STAGES.map(([person]) => [`${person} record-outcome`, 2])),
     [`${IRO_DIRECTOR} record-outcome`]: 2,

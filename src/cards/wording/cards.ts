@@ -44,7 +44,11 @@ export function optionAction(option: DecisionOption, routes = 1): CardAction {
     case 'accept':
       return {
         verb: VERBS.accept,
-        title: option.ending ? 'End without referral' : 'Accept the decision',
+        title: option.advice
+          ? 'Advise against'
+          : option.ending
+            ? 'End without referral'
+            : 'Accept the decision',
       };
     case 'refer':
       return { verb: referVerb(option.routeId), title: routes > 1 ? `Refer: ${option.routeName}` : 'Refer' };
@@ -88,6 +92,19 @@ function words(intent: CardIntent): Words {
           ],
           actions: [{ verb: VERBS.escalate, title: 'Send' }],
         };
+      if (intent.after === 'advice')
+        return {
+          title: `Advise whether to escalate to ${intent.nextStageName}`,
+          text: [
+            intent.reason === undefined ? '' : outcomeText(intent.reason),
+            intent.quote ?? '',
+            ...(intent.returnsTo
+              ? [`If you advise against it, the record returns to ${intent.returnsTo}, who authorises it.`]
+              : []),
+          ],
+          actions,
+          facts,
+        };
       if (intent.after === 'informal')
         return {
           title: 'The informal approach did not resolve it',
@@ -110,8 +127,17 @@ function words(intent: CardIntent): Words {
       };
     case 'ask-owner-decision':
       return {
-        title: 'A response has been returned to you',
-        text: [intent.summary],
+        title: intent.advisedAgainst
+          ? `${intent.advisedAgainst.by} advised against ${intent.advisedAgainst.stageName}`
+          : 'A response has been returned to you',
+        text: [
+          ...(intent.advisedAgainst
+            ? [
+                `${intent.advisedAgainst.by} advised against escalating to ${intent.advisedAgainst.stageName}; the record is back with you to authorise.`,
+              ]
+            : []),
+          intent.summary,
+        ],
         ...optionsOf(intent.options),
       };
     case 'informal-contact':

@@ -58,6 +58,10 @@ function lineText(line: RecordLine, names?: RecordNames): string {
       return `Guidance did not resolve it at ${line.params.stageName}, so the meeting the procedure requires is being booked: “${line.params.quote}”`;
     case 'handed-to-sender':
       return `${line.params.by} decided to raise ${line.params.stageName}; ${line.params.to} reviews and sends it.`;
+    case 'advice-asked':
+      return `${line.params.adviser} advises whether to escalate to ${line.params.stageName}: “${line.params.quote}”`;
+    case 'advised-against':
+      return `${line.params.by} advised against escalating to ${line.params.stageName}; the record returned to ${line.params.owner}.`;
     case 'decided-informal':
       return `${line.params.by} decided to ${line.params.quote}.`;
     case 'decision-accepted':

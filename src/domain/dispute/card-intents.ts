@@ -12,8 +12,11 @@ export type DecisionOption =
   /** Enter the next stage ("Raise Stage 2"; "Escalate to …" where the owner decides). */
   | { readonly verb: 'escalate'; readonly stageName: string | null; readonly asEscalation?: boolean }
   | { readonly verb: 'informal' }
-  /** Accept and end; `ending` after the final stage ("End without further referral"). */
-  | { readonly verb: 'accept'; readonly ending?: boolean }
+  /**
+   * Accept and end; `ending` after the final stage ("End without further referral"); `advice` where
+   * the decider only advises (IRO: the Director), and the record returns to its owner instead.
+   */
+  | { readonly verb: 'accept'; readonly ending?: boolean; readonly advice?: boolean }
   | { readonly verb: 'refer'; readonly routeId: string; readonly routeName: string }
   /** Authorise a returned response as resolved (IRO). */
   | { readonly verb: 'resolve' };
@@ -49,7 +52,9 @@ export type CardIntent =
   | {
       readonly kind: 'ask-decision';
       /** Why the decision is asked: the raise found it unresolved, an informal contact did not resolve it, or a stage ended. */
-      readonly after: 'raise' | 'informal' | 'stage' | 'handover';
+      readonly after: 'raise' | 'informal' | 'stage' | 'handover' | 'advice';
+      /** Whom the record returns to when the adviser advises against the next stage (`after: 'advice'`). */
+      readonly returnsTo?: string;
       /** Who decided to go to the next stage, when the card hands its correspondence to its sender. */
       readonly decidedBy?: string;
       readonly nextStageId: string;
@@ -76,6 +81,8 @@ export type CardIntent =
   | {
       readonly kind: 'ask-owner-decision';
       readonly summary: string;
+      /** The next stage's adviser advised against it (IRO: the Director on the Chief Executive). */
+      readonly advisedAgainst?: { readonly by: string; readonly stageName: string };
       readonly options: readonly DecisionOption[];
     }
   | {

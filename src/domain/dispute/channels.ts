@@ -256,7 +256,7 @@ export function askForOutcome(
   const returnsTo = stage.reassignment ? t.resolve(stage.reassignment.returnsTo, t.state.raisedBy) : null;
   const replies = t.state.stage.thread
     .filter((m) => (m.kind === 'reply' || m.kind === 'consultation-reply') && m.text)
-    .map((m) => ({ from: m.from ?? '', text: m.text ?? '', at: m.at }));
+    .map((m) => ({ from: m.fromName ?? m.from ?? '', text: m.text ?? '', at: m.at }));
   t.sendCard(recorder, 'outcome', {
     kind: 'record-outcome',
     after: 'step',

@@ -32,7 +32,10 @@ export interface ThreadMessage {
   readonly at: Instant;
   /** The new text of a reply, quoted history removed. Only replies carry text. */
   readonly text?: string;
+  /** Who sent it: a reply's address (a consultee's answer: their name, as older states hold it). */
   readonly from?: string;
+  /** A reply's sender as people read it, where the directory knows them: name and organisation. */
+  readonly fromName?: string;
 }
 
 export type TimerKind =

@@ -78,6 +78,15 @@ export type RecordLine =
       readonly kind: 'handed-to-sender';
       readonly params: { readonly by: string; readonly to: string; readonly stageName: string };
     }
+  /** The next stage waits on someone's advice, not the owner's (IRO: the Director on the Chief Executive). */
+  | {
+      readonly kind: 'advice-asked';
+      readonly params: { readonly adviser: string; readonly stageName: string; readonly quote: string };
+    }
+  | {
+      readonly kind: 'advised-against';
+      readonly params: { readonly by: string; readonly stageName: string; readonly owner: string };
+    }
   | { readonly kind: 'decided-informal'; readonly params: { readonly by: string; readonly quote: string } }
   | { readonly kind: 'decision-accepted'; readonly params: { readonly by: string } }
   | { readonly kind: 'informal-contact'; readonly params: Record<string, never> }

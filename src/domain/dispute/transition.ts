@@ -191,6 +191,24 @@ export class Transition {
     return owner && this.inTeams(owner) ? owner : this.state.raisedBy;
   }
 
+  /**
+   * Who an email came from as people read it: the directory's name, with the organisation unless
+   * the name already says it ("Ward Manager, Solihull Community NHS Trust"); else the address.
+   */
+  senderLabel(email: string): string {
+    const address = email.trim().toLowerCase();
+    const person =
+      this.state.participants.find((p) => p.email.toLowerCase() === address) ??
+      this.ctx.resolver.personByEmail?.(address) ??
+      null;
+    if (!person) return email;
+    const organisation = this.ctx.resolver.organisationName?.(person.organisationId) ?? null;
+    const plainName = organisation?.replace(/\s*\([^)]*\)\s*$/, '') ?? '';
+    return organisation && !person.name.includes(plainName)
+      ? `${person.name} (${organisation})`
+      : person.name;
+  }
+
   roleLabel(roleId: string): string {
     return this.procedure.roles.find((r) => r.id === roleId)?.label ?? roleId;
   }
@@ -280,7 +298,9 @@ export class Transition {
                     from:
                       this.state.participants.find(
                         (p) => p.email.toLowerCase() === (o.reply?.from ?? '').toLowerCase(),
-                      )?.name ?? o.reply.from,
+                      )?.name ??
+                      o.reply.fromName ??
+                      o.reply.from,
                   }
                 : null,
               outcome: o.summary,

@@ -116,7 +116,13 @@ export interface StageOutcome {
   readonly actions: readonly AgreedAction[];
   readonly minutes?: string;
   /** The other agency's answer the outcome was about (an email stage's reply), when there was one. */
-  readonly reply?: { readonly from: string; readonly text: string; readonly at: Instant };
+  /** `from` is the reply's address; `fromName` its sender as the directory names them, where known. */
+  readonly reply?: {
+    readonly from: string;
+    readonly fromName?: string;
+    readonly text: string;
+    readonly at: Instant;
+  };
   readonly recordedBy: string;
   readonly at: Instant;
 }
@@ -382,4 +388,6 @@ export interface RoleResolver {
   inHostTenant?(person: PersonRef): boolean;
   /** An organisation's name as people read it (the directory's), or null when it is not known. */
   organisationName?(organisationId: string): string | null;
+  /** The directory's person with this email address (any case), or null when it holds nobody. */
+  personByEmail?(email: string): PersonRef | null;
 }

@@ -61,8 +61,9 @@ describe('a discussion with another agency is an email thread', () => {
     expect(w.s.stage.phase).toBe('awaiting-outcome');
     expect(w.s.stage.awaiting?.id).toBe('la.practitioner');
     const card = cardsIn(w.last).find((c) => c.card === 'outcome');
+    // Labelled by the sender's name from the directory, not their address.
     expect(cardViewOf(card!).text.join(' ')).toContain(
-      'Reply from practitioner@partner.example: We have reviewed the case file',
+      'Reply from practitioner, partner: We have reviewed the case file',
     );
     const record = w.last.find((e) => e.type === 'record');
     expect(record?.type === 'record' && record.entry.kind).toBe('reply-received');
@@ -84,6 +85,40 @@ describe('a discussion with another agency is an email thread', () => {
         text: 'spoof',
       }).code,
     ).toBe('not-from-counterpart');
+  });
+
+  it('a reply is labelled by the name the directory knows, with the organisation where the name does not say it; an unknown sender by address', () => {
+    const w = raise(dudley, { urgency: dudley.urgencyLevels![1]!.id, hosts: ['la'] }).delivered();
+    const colleague = { ...person('partner', 'designated-lead'), name: 'Sam Patel' };
+    Object.assign(w.resolver, {
+      organisationName: (id: string) => (id === 'partner' ? 'Partner Trust (fictional)' : null),
+      personByEmail: (email: string) => (email === colleague.email ? colleague : null),
+    });
+    const statement = w.s.stage.thread.find((m) => m.kind === 'statement')!;
+    w.send({
+      type: 'reply-received',
+      internetMessageId: '<answer-2@partner.example>',
+      inReplyTo: [statement.internetMessageId],
+      fromEmail: colleague.email.toUpperCase(),
+      text: 'I answer for the practitioner, who is on leave.',
+    });
+    const card = cardsIn(w.last).find((c) => c.card === 'outcome');
+    expect(cardViewOf(card!).text.join(' ')).toContain(
+      'Reply from Sam Patel (Partner Trust (fictional)): I answer for the practitioner',
+    );
+    expect(w.s.stage.thread.at(-1)).toMatchObject({
+      from: colleague.email.toUpperCase(),
+      fromName: 'Sam Patel (Partner Trust (fictional))',
+    });
+    w.send({
+      type: 'reply-received',
+      internetMessageId: '<answer-3@partner.example>',
+      inReplyTo: [statement.internetMessageId],
+      fromEmail: 'office@partner.example',
+      text: 'Received, thank you.',
+    });
+    const next = cardsIn(w.last).find((c) => c.card === 'outcome');
+    expect(cardViewOf(next!).text.join(' ')).toContain('Reply from office@partner.example: Received');
   });
 
   it('NEL Stage 1: party 2 in the other agency is approached by email; the own line manager, in the host tenant, gets a Teams notice', () => {

@@ -67,6 +67,7 @@ function answer(
         at: t.ctx.now,
         text,
         from: consultee.name,
+        fromName: t.senderLabel(consultee.email),
       },
     ],
   });

@@ -77,6 +77,12 @@ export function onDecision(t: Transition, event: EventOf<'decision'>): void {
       if (!next.entry?.acceptOption) {
         refuse('option-not-available', 'accept-not-available');
       }
+      const owner = t.state.owner;
+      if (t.procedure.record.outcomesReturnTo && owner && !isSamePerson(owner, by)) {
+        // Only the owner authorises the record (IRO): advice against the next stage returns it to them.
+        adviseAgainst(t, next, by, owner, event.reason);
+        return;
+      }
       t.cancelStageTimers();
       t.cancelOverallTimers();
       t.update({ status: 'accepted', endedAt: t.ctx.now });
@@ -151,6 +157,26 @@ export function onBypass(t: Transition, event: EventOf<'bypass'>): void {
     outcome: reason,
   });
   enterStage(t, index, { decidedBy: event.by });
+}
+
+/** The adviser advised against `next`: the record returns to its owner, who authorises or ends it. */
+function adviseAgainst(t: Transition, next: Stage, by: PersonRef, owner: PersonRef, reason?: string): void {
+  t.updateStage({ phase: 'awaiting-owner', awaiting: owner });
+  delete (t.state.stage as { nextStageId?: string }).nextStageId;
+  t.record({
+    contactType: 'card',
+    between: [by.name, owner.name],
+    kind: 'advised-against',
+    params: { by: by.name, stageName: next.name, owner: owner.name },
+    ...(reason ? { outcome: reason } : {}),
+  });
+  const returned = t.state.outcomes.at(-1);
+  t.sendCard(owner, 'owner-decision', {
+    kind: 'ask-owner-decision',
+    summary: reason ?? (typeof returned?.summary === 'string' ? returned.summary : ''),
+    advisedAgainst: { by: by.name, stageName: next.name },
+    options: [{ verb: 'resolve' }, { verb: 'accept', ending: true }],
+  });
 }
 
 /**

@@ -74,12 +74,13 @@ export function onReplyReceived(t: Transition, event: EventOf<'reply-received'>)
         at: t.ctx.now,
         text,
         from: event.fromEmail,
+        fromName: t.senderLabel(event.fromEmail),
       },
     ],
   });
   t.record({
     contactType: 'email',
-    between: [event.fromEmail, actor.name],
+    between: [t.senderLabel(event.fromEmail), actor.name],
     kind: 'reply-received',
     params: { stageName: t.stage.name },
     outcome: text,
@@ -88,7 +89,7 @@ export function onReplyReceived(t: Transition, event: EventOf<'reply-received'>)
   t.sendCard(actor, 'review-reply', {
     kind: 'review-reply',
     text,
-    from: event.fromEmail,
+    from: t.senderLabel(event.fromEmail),
     acknowledgementQuote: ack?.quote ?? null,
   });
   return;
@@ -114,13 +115,14 @@ function onDiscussionReply(t: Transition, event: EventOf<'reply-received'>, acto
         at: t.ctx.now,
         text,
         from: event.fromEmail,
+        fromName: t.senderLabel(event.fromEmail),
       },
     ],
   });
   const stage = t.stage;
   t.record({
     contactType: 'email',
-    between: [event.fromEmail, actor.name],
+    between: [t.senderLabel(event.fromEmail), actor.name],
     kind: 'reply-received',
     params: { stageName: stage.name },
     outcome: text,
@@ -181,7 +183,16 @@ export function onAcknowledged(t: Transition, event: EventOf<'acknowledged'>): v
         stageId: stage.id,
         resolved: false,
         summary: note ?? (reply ? { kind: 'not-agreed' } : { kind: 'no-response' }),
-        ...(reply ? { reply: { from: reply.from ?? '', text: reply.text ?? '', at: reply.at } } : {}),
+        ...(reply
+          ? {
+              reply: {
+                from: reply.from ?? '',
+                ...(reply.fromName ? { fromName: reply.fromName } : {}),
+                text: reply.text ?? '',
+                at: reply.at,
+              },
+            }
+          : {}),
         actions: [],
         recordedBy: actor?.name ?? '',
         at: t.ctx.now,

@@ -1,7 +1,7 @@
 /** Recording a stage's outcome (returned to the owner where the procedure says so) and exceptional referrals. */
 
 import { isCalendarDay } from '../../calendar/index.ts';
-import type { ExceptionalRoute } from '../../procedure/schema.ts';
+import type { ExceptionalRoute, Stage } from '../../procedure/schema.ts';
 import type { DecisionOption, ReferralDocument } from '../card-intents.ts';
 import { emailDetails } from '../channels.ts';
 import type { EventOf } from '../decide-types.ts';
@@ -70,6 +70,16 @@ export function onOutcome(t: Transition, event: EventOf<'outcome-recorded'>): vo
     // IRO: "The record is then reassigned to the IRO." The owner resolves (authorises) or escalates.
     t.update({ outcomes: [...t.state.outcomes, { ...outcome, stageId: stage.id, at: t.ctx.now }] });
     const next = t.nextStage;
+    // The next stage is entered on someone else's advice, not the owner's (IRO: "the Director will
+    // advise whether the dispute should be escalated to the Chief Executive"): they are asked first.
+    const decider = next?.entry?.decidedBy;
+    const ownerDecides = !decider || (decider.role === returnsTo?.role && decider.side === returnsTo.side);
+    const adviser =
+      !event.resolved && decider && !ownerDecides ? t.resolve(decider, t.state.stage.actor ?? by) : null;
+    if (next && adviser && !isSamePerson(adviser, owner)) {
+      askAdvice(t, { next, adviser, owner, by, summary });
+      return;
+    }
     t.updateStage({ phase: 'awaiting-owner', awaiting: owner, ...(next ? { nextStageId: next.id } : {}) });
     t.record({
       contactType: stage.channel,
@@ -92,6 +102,40 @@ export function onOutcome(t: Transition, event: EventOf<'outcome-recorded'>): vo
   }
   t.update({ outcomes: [...t.state.outcomes, { ...outcome, stageId: stage.id, at: t.ctx.now }] });
   stageUnresolved(t, summary);
+}
+
+/**
+ * Asks the person whose advice the next stage waits on (the owner is not the decider there). They
+ * escalate, or advise against it, and then the record returns to the owner to authorise.
+ */
+function askAdvice(
+  t: Transition,
+  o: { next: Stage; adviser: PersonRef; owner: PersonRef; by: PersonRef; summary: string },
+): void {
+  const { next, adviser, owner, by, summary } = o;
+  const entry = next.entry;
+  if (!entry) return;
+  t.addParticipants(adviser);
+  t.updateStage({ phase: 'awaiting-decision', awaiting: adviser, nextStageId: next.id });
+  t.record({
+    contactType: t.stage.channel,
+    between: [by.name, adviser.name],
+    kind: 'advice-asked',
+    params: { adviser: adviser.name, stageName: next.name, quote: entry.quote },
+    outcome: summary,
+  });
+  const options: DecisionOption[] = [{ verb: 'escalate', stageName: next.name, asEscalation: true }];
+  if (entry.acceptOption) options.push({ verb: 'accept', advice: true });
+  t.sendCard(adviser, 'decision', {
+    kind: 'ask-decision',
+    after: 'advice',
+    nextStageId: next.id,
+    nextStageName: next.name,
+    reason: summary,
+    quote: entry.quote,
+    returnsTo: owner.name,
+    options,
+  });
 }
 
 export function onReferral(t: Transition, event: EventOf<'exceptional-referral'>): void {
