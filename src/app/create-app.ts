@@ -45,7 +45,7 @@ import { createReplyTracker } from '../graph/reply-tracker.ts';
 import { createSubscriptionManager } from '../graph/subscriptions.ts';
 import { createTeamsAppInstaller } from '../graph/teams-app-installer.ts';
 import { createGraphUsers } from '../graph/users.ts';
-import { createWorkQueue } from '../graph/work-queue.ts';
+import { createWorkQueue, DEFAULT_QUEUE } from '../graph/work-queue.ts';
 import type { Logger } from '../log/index.ts';
 import { silentLogger } from '../log/index.ts';
 import { loadProcedures } from '../procedures/index.ts';
@@ -68,6 +68,7 @@ import { localSignInAllowed, tabRoutes } from '../tab/routes.ts';
 import { createSsoVerifier } from '../tab/sso.ts';
 import { openByInstallingTheApp, playgroundOpener, waitForConversation } from './conversation-openers.ts';
 import { graphWebhookRoutes } from './graph-webhook-routes.ts';
+import { createReplyOutboxStore } from './reply-outbox.ts';
 
 /** Where Graph is and how Concord signs in to it (app-only, client credentials). */
 export interface GraphTarget {
@@ -243,10 +244,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const ports = createStorePorts({ store: runtime.store, service: runtime.service });
   const people = directoryPeople(directory);
   const localPolicy = localModePolicy(config);
-  // Local mode: a turn's replies wait in the store's outbox and are delivered after the turn is
-  // answered, so a serviceUrl that refuses connections never holds it.
+  // Local mode: a turn's replies are delivered after the turn is answered, so a serviceUrl that
+  // refuses connections never holds it; one whose delivery failed waits in the store's outbox.
   const replyQueue = createWorkQueue<BotReplyJob>({
-    store: createStoreNotificationQueue<BotReplyJob>(runtime.store, 'bot_replies'),
+    store: createReplyOutboxStore(createStoreNotificationQueue<BotReplyJob>(runtime.store, 'bot_replies'), {
+      capacity: DEFAULT_QUEUE.capacity,
+    }),
     handle: (job) => deliverReply(bot, job),
     keyOf: (job) => job.id,
     // One at a time, oldest first: replies arrive in the order the turn sent them.
