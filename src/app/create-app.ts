@@ -15,6 +15,7 @@
  * // … await app.stop();
  */
 
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { type BotReplyJob, botRoute, createBotAdapter, deliverReply } from '../bot/adapter.ts';
 import { createCardSender } from '../bot/card-sender.ts';
 import { createConversation, localModePolicy } from '../bot/conversation.ts';
@@ -24,7 +25,8 @@ import type { ConversationOpener, ConversationRefStore, PeopleDirectory } from '
 import { createStorePorts } from '../bot/store-adapters.ts';
 import { createTurnHandler } from '../bot/teams-bot.ts';
 import { currentBankHolidays, refreshBankHolidays } from '../calendar-feed/bank-holidays-feed.ts';
-import { compileTemplates } from '../cards/index.ts';
+import { compileTemplates, TEMPLATES } from '../cards/index.ts';
+import type { TemplateName } from '../cards/view-models.ts';
 import type { Config } from '../config/index.ts';
 import { directoryContextFor } from '../directory/decide-context.ts';
 import { createDirectoryService, type DirectoryService } from '../directory/directory-service.ts';
@@ -162,8 +164,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     );
   }
   const procedures = loadProcedures();
-  // Every card template parsed now, once, instead of on a person's first turn.
-  compileTemplates();
   const directoryFile = options.directoryFile ?? config.directoryFile ?? SAMPLE_DIRECTORY;
   // Graph.
   const client = createGraphClient({
@@ -412,6 +412,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       }
       const bound = await server.listen(port);
       listening = true;
+      // Every card template parsed once, instead of on a person's first turn: right after the server
+      // listens, one template per turn of the event loop (about 0.7 s in all at start, issue 15), so a
+      // request meanwhile waits for one template at most, and a turn that needs one first compiles it.
+      void (async () => {
+        for (const name of Object.keys(TEMPLATES) as TemplateName[]) {
+          await yieldToEventLoop();
+          compileTemplates([name]);
+        }
+      })();
       if (bot.replies) replyQueue.start();
       await inbound.start();
       if (options.maintenance !== false) {
