@@ -49,7 +49,15 @@ async function stop(child: ChildProcess): Promise<void> {
 async function measure(args: string[], env: NodeJS.ProcessEnv, port: number, idleMs: number) {
   let output = '';
   const start = performance.now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_CPU_PROF=dir: each process writes a CPU profile of its start there (`node --cpu-prof`).
+  const prof = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...prof, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
   try {

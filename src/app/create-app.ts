@@ -15,6 +15,7 @@
  * // … await app.stop();
  */
 
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { type BotReplyJob, botRoute, createBotAdapter, deliverReply } from '../bot/adapter.ts';
 import { createCardSender } from '../bot/card-sender.ts';
 import { createConversation, localModePolicy } from '../bot/conversation.ts';
@@ -24,7 +25,8 @@ import type { ConversationOpener, ConversationRefStore, PeopleDirectory } from '
 import { createStorePorts } from '../bot/store-adapters.ts';
 import { createTurnHandler } from '../bot/teams-bot.ts';
 import { currentBankHolidays, refreshBankHolidays } from '../calendar-feed/bank-holidays-feed.ts';
-import { compileTemplates } from '../cards/index.ts';
+import { compileTemplates, TEMPLATES } from '../cards/index.ts';
+import type { TemplateName } from '../cards/view-models.ts';
 import type { Config } from '../config/index.ts';
 import { directoryContextFor } from '../directory/decide-context.ts';
 import { createDirectoryService, type DirectoryService } from '../directory/directory-service.ts';
@@ -46,7 +48,7 @@ import { createReplyTracker } from '../graph/reply-tracker.ts';
 import { createSubscriptionManager } from '../graph/subscriptions.ts';
 import { createTeamsAppInstaller } from '../graph/teams-app-installer.ts';
 import { createGraphUsers } from '../graph/users.ts';
-import { createWorkQueue } from '../graph/work-queue.ts';
+import { createWorkQueue, DEFAULT_QUEUE } from '../graph/work-queue.ts';
 import type { Logger } from '../log/index.ts';
 import { silentLogger } from '../log/index.ts';
 import { loadProcedures } from '../procedures/index.ts';
@@ -69,6 +71,7 @@ import { localSignInAllowed, tabRoutes } from '../tab/routes.ts';
 import { createSsoVerifier } from '../tab/sso.ts';
 import { openByInstallingTheApp, playgroundOpener, waitForConversation } from './conversation-openers.ts';
 import { graphWebhookRoutes } from './graph-webhook-routes.ts';
+import { createReplyOutboxStore } from './reply-outbox.ts';
 
 /** Where Graph is and how Concord signs in to it (app-only, client credentials). */
 export interface GraphTarget {
@@ -162,8 +165,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     );
   }
   const procedures = loadProcedures();
-  // Every card template parsed now, once, instead of on a person's first turn.
-  compileTemplates();
   const directoryFile = options.directoryFile ?? config.directoryFile ?? SAMPLE_DIRECTORY;
   // Graph.
   const client = createGraphClient({
@@ -244,10 +245,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const ports = createStorePorts({ store: runtime.store, service: runtime.service });
   const people = directoryPeople(directory);
   const localPolicy = localModePolicy(config);
-  // Local mode: a turn's replies wait in the store's outbox and are delivered after the turn is
-  // answered, so a serviceUrl that refuses connections never holds it.
+  // Local mode: a turn's replies are delivered after the turn is answered, so a serviceUrl that
+  // refuses connections never holds it; one whose delivery failed waits in the store's outbox.
   const replyQueue = createWorkQueue<BotReplyJob>({
-    store: createStoreNotificationQueue<BotReplyJob>(runtime.store, 'bot_replies'),
+    store: createReplyOutboxStore(createStoreNotificationQueue<BotReplyJob>(runtime.store, 'bot_replies'), {
+      capacity: DEFAULT_QUEUE.capacity,
+    }),
     handle: (job) => deliverReply(bot, job),
     keyOf: (job) => job.id,
     // One at a time, oldest first: replies arrive in the order the turn sent them.
@@ -420,6 +423,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       }
       const bound = await server.listen(port);
       listening = true;
+      // Every card template parsed once, instead of on a person's first turn: right after the server
+      // listens, one template per turn of the event loop (about 0.7 s in all at start, issue 15), so a
+      // request meanwhile waits for one template at most, and a turn that needs one first compiles it.
+      void (async () => {
+        for (const name of Object.keys(TEMPLATES) as TemplateName[]) {
+          await yieldToEventLoop();
+          compileTemplates([name]);
+        }
+      })();
       if (bot.replies) replyQueue.start();
       await inbound.start();
       if (options.maintenance !== false) {

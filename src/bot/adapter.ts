@@ -139,10 +139,18 @@ function deferReplies(context: TurnContext, outbox: ReplyOutbox): void {
 
 /** Delivers one outbox job to its conversation (the outbox's worker calls it; throws to retry). */
 export async function deliverReply(bot: BotAdapter, job: BotReplyJob): Promise<void> {
+  // Caught here: botbuilder would hand it to onTurnError, which swallows it, and the outbox would
+  // count a reply the serviceUrl refused as delivered instead of retrying it.
+  let failed: { error: unknown } | null = null;
   await bot.adapter.continueConversationAsync(bot.appId, job.reference, async (context) => {
-    if (job.update) await context.updateActivity(job.update);
-    if (job.activities && job.activities.length > 0) await context.sendActivities([...job.activities]);
+    try {
+      if (job.update) await context.updateActivity(job.update);
+      if (job.activities && job.activities.length > 0) await context.sendActivities([...job.activities]);
+    } catch (error) {
+      failed = { error };
+    }
   });
+  if (failed) throw (failed as { error: unknown }).error;
 }
 
 /** Concord's own bodies for refusals: short, and the same whatever botbuilder said. */

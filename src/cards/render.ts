@@ -86,9 +86,14 @@ function compiledTemplate(template: object): InstanceType<typeof templating.Temp
   return found;
 }
 
-/** Compiles every template now (at start), so that no turn pays for parsing. */
-export function compileTemplates(): void {
-  for (const template of Object.values(TEMPLATES)) compiledTemplate(template);
+/**
+ * Compiles the named templates (all of them by default) now, so that no turn pays for parsing. The
+ * app calls it one template at a time once it is listening (src/app/create-app.ts).
+ */
+export function compileTemplates(
+  names: readonly TemplateName[] = Object.keys(TEMPLATES) as TemplateName[],
+): void {
+  for (const name of names) compiledTemplate(TEMPLATES[name]);
 }
 
 /** Expands one template with presenter data; exported for tests of the binding check. */

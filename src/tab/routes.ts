@@ -27,9 +27,7 @@ import type { Person } from '../directory/schema.ts';
 import { londonDay } from '../domain/calendar/index.ts';
 import type { DisputeEvent, DisputeState, LearningOutcome, PersonRef } from '../domain/dispute/types.ts';
 import type { ProcedureDefinition } from '../domain/procedure/schema.ts';
-import { isChartTheme, renderCharts } from '../report/charts.ts';
 import { forViewer, takesPart } from '../report/figures.ts';
-import { renderCsv, renderReportDocx } from '../report/render.ts';
 import { type PeriodFiguresInput, periodFigures, periodProblem } from '../report/report.ts';
 import { figureTables } from '../report/tables.ts';
 import { HttpError, type Route, type RouteRequest, type RouteResponse } from '../server/server.ts';
@@ -285,6 +283,8 @@ export function tabRoutes(options: TabOptions): Route[] {
       oversightOnly(person);
       const figures = await figuresFor(person, request.url);
       const theme = request.url.searchParams.get('theme') ?? 'default';
+      // Loaded on the first report: vega, vega-lite, resvg and docx cost about 0.6 s and 40 MiB at start.
+      const { isChartTheme, renderCharts } = await import('../report/charts.ts');
       if (!isChartTheme(theme)) throw new HttpError(400, 'theme must be default, dark or contrast');
       return {
         status: 200,
@@ -296,6 +296,7 @@ export function tabRoutes(options: TabOptions): Route[] {
       const format = request.url.searchParams.get('format');
       if (format !== 'csv' && format !== 'docx') throw new HttpError(400, 'format must be csv or docx');
       const figures = await figuresFor(person, request.url);
+      const { renderCsv, renderReportDocx } = await import('../report/render.ts');
       const name = `concord-report-${figures.period.from}-to-${figures.period.to}.${format}`;
       const disposition = {
         'content-disposition': `attachment; filename="${name}"`,

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createReplyOutboxStore } from '../../src/app/reply-outbox.ts';
 import { type BotReplyJob, botRoute, createBotAdapter, deliverReply } from '../../src/bot/adapter.ts';
 import { createWorkQueue, type WorkQueue } from '../../src/graph/work-queue.ts';
 import { silentLogger } from '../../src/log/index.ts';
@@ -26,6 +27,7 @@ for (const engine of ENGINES) {
       await server?.close();
       await new Promise((resolve) => (connector ? connector.close(resolve) : resolve(undefined)));
       await store?.close();
+      [store, queue, server, connector] = [undefined, undefined, undefined, undefined];
     });
 
     it('answers the turn at once when the serviceUrl refuses, and delivers the reply once it answers', async () => {
@@ -99,6 +101,57 @@ for (const engine of ENGINES) {
         { timeoutMs: 60_000 },
       );
       expect(received).toEqual(['Here is what I can do.', 'Type "help" at any time.']);
+    }, 90_000);
+
+    it('keeps a reply in memory while it is delivered, and writes it to the store only once its delivery failed', async () => {
+      const opened = await engine.open();
+      store = opened;
+      const stored = () => countGraphNotifications(opened.db, { table: 'bot_replies' });
+      const delivered: string[] = [];
+      let down = true;
+      const replies = createWorkQueue<string>({
+        store: createReplyOutboxStore(createStoreNotificationQueue<string>(opened, 'bot_replies'), {
+          capacity: 100,
+        }),
+        handle: async (job) => {
+          if (down) throw new Error('connection refused');
+          delivered.push(job);
+        },
+        keyOf: (job) => job,
+        concurrency: 1,
+        // The retry comes 300 ms later, after the test has put the channel back.
+        retryDelayMs: 300,
+        random: () => 1,
+        pollMs: 50,
+        log: silentLogger(),
+      });
+      queue = replies as unknown as WorkQueue<BotReplyJob>;
+      replies.start();
+      // At start the store may hold an earlier process's replies; once it is found empty, memory.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+
+      // The channel is down: the first delivery fails and the reply is written to the store.
+      await replies.add(['1|reply']);
+      expect(await stored()).toBe(0);
+      await eventually('the failed reply to be stored', async () =>
+        (await stored()) === 1 ? true : undefined,
+      );
+      // A reply meanwhile goes behind it, in the store.
+      await replies.add(['2|reply']);
+      expect(await stored()).toBe(2);
+      down = false;
+      await eventually('both stored replies to be delivered', async () =>
+        (await replies.depth()) === 0 ? true : undefined,
+      );
+      expect(delivered).toEqual(['1|reply', '2|reply']);
+
+      // The store is empty again: a reply is delivered from memory and never stored.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await replies.add(['3|reply']);
+      expect(await stored()).toBe(0);
+      await eventually('the third reply', async () => (delivered.length === 3 ? true : undefined));
+      expect(delivered).toEqual(['1|reply', '2|reply', '3|reply']);
+      expect(await stored()).toBe(0);
     }, 90_000);
   });
 }
