@@ -297,7 +297,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     mail: createGraphMail({
       client: api,
       log,
-      now: () => runtime.clock.now(),
       ownItems,
       knownMessages,
       batch,
