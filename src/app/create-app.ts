@@ -300,7 +300,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     mail: createGraphMail({
       client: api,
       log,
-      now: () => runtime.clock.now(),
       ownItems,
       knownMessages,
       batch,

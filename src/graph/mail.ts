@@ -23,11 +23,14 @@
  * `send` is asynchronous (202 Accepted; the item reaches Sent Items a moment later), so a retry that
  * finds the tagged item still a draft, modified less than `sendSettleMs` ago, does not send it again:
  * it answers retry-later, and the next attempt finds it sent (or, past that time, sends it: then
- * the first send never went).
+ * the first send never went). The draft's age is reckoned on Exchange's clock (the `Date` header of
+ * the look-up's answer less the draft's `lastModifiedDateTime`), never Concord's, which may be a test
+ * clock days ahead. A draft whose last send this process saw refused outright (429, 503 or 401,
+ * answered before Exchange acts) is sent again at once: nothing of it can be on its way.
  * All calls ask for immutable ids, so the draft keeps its id when it moves to Sent Items.
  */
 
-import { type Client, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import { type Client, ResponseType, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import type { Effect, PersonRef } from '../domain/dispute/types.ts';
 import { renderEmail } from '../email/render.ts';
 import { emailViewOf } from '../email/wording.ts';
@@ -72,7 +75,11 @@ export interface GraphMailOptions {
   readonly senderPolicy?: SenderPolicy;
   /** The organisation's shared mailbox, if it has one (from the directory). */
   readonly sharedMailboxOf?: (person: PersonRef) => string | undefined;
-  /** The clock compared with a found draft's `lastModifiedDateTime`. Default the system clock. */
+  /**
+   * The clock a found draft's `lastModifiedDateTime` is compared with only when Graph's answer has no
+   * `Date` header (Graph always sends one): Exchange's time, so the system clock (the default), never
+   * a test clock.
+   */
   readonly now?: () => Date;
   /** How long a tagged draft may still be on its way after `send` (default 2 minutes). */
   readonly sendSettleMs?: number;
@@ -123,6 +130,10 @@ interface MessageJson {
 
 const PREFER = { Prefer: IMMUTABLE_IDS };
 const SEND_SETTLE_MS = 120_000;
+/** Answers Graph gives before Exchange acts on a `send`: nothing of that send is on its way. */
+const SEND_REFUSED = new Set([401, 429, 503]);
+/** How many refused sends are remembered (the oldest are forgotten: they then wait the settle time). */
+const REFUSED_SENDS_KEPT = 1000;
 /**
  * `send` is retried in-process on 429 and 503 (refused before Exchange acted) but not on 504: a
  * gateway timeout can come after the send was accepted, and sending the draft again would be a
@@ -160,16 +171,51 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
     return list.map((p) => ({ emailAddress: { address: p.email, name: p.name } }));
   }
 
-  async function findTagged(mailbox: string, key: string): Promise<MessageJson | undefined> {
-    const result = (await client
+  /** Drafts (by mailbox and id) whose last `send` was refused before Exchange acted. */
+  const refusedSends = new Set<string>();
+  const draftKey = (mailbox: string, id: string) => `${mailbox}\n${id}`;
+  function noteSend(mailbox: string, id: string, status: number | undefined) {
+    const k = draftKey(mailbox, id);
+    refusedSends.delete(k);
+    if (status === undefined || !SEND_REFUSED.has(status)) return;
+    refusedSends.add(k);
+    if (refusedSends.size > REFUSED_SENDS_KEPT)
+      refusedSends.delete(refusedSends.values().next().value as string);
+  }
+
+  /**
+   * The item tagged with the effect key (a sent one first), and Exchange's time when it answered
+   * (its `Date` header), so a draft's age is reckoned on Exchange's clock.
+   */
+  async function findTagged(
+    mailbox: string,
+    key: string,
+  ): Promise<{ item: MessageJson | undefined; exchangeNow: number }> {
+    const response = (await client
       .api(`${userPath(mailbox)}/messages`)
       .headers(PREFER)
       .filter(filterParam(extendedPropertyFilter(EFFECT_KEY_PROPERTY, key)))
       .select('id,isDraft,internetMessageId,conversationId,lastModifiedDateTime')
       .top(5)
-      .get()) as { value?: MessageJson[] };
-    const items = result.value ?? [];
-    return items.find((m) => m.isDraft === false) ?? items[0];
+      .responseType(ResponseType.RAW)
+      .get()) as Response;
+    const body = (await response.json().catch(() => ({}))) as {
+      value?: MessageJson[];
+      error?: { code?: string; message?: string };
+    };
+    if (!response.ok)
+      throw new GraphStatusError(
+        response.status,
+        body.error?.code ?? null,
+        body.error?.message ?? `looking for the tagged email failed (${response.status})`,
+        Object.fromEntries(response.headers),
+      );
+    const date = Date.parse(response.headers.get('date') ?? '');
+    const items = body.value ?? [];
+    return {
+      item: items.find((m) => m.isDraft === false) ?? items[0],
+      exchangeNow: Number.isFinite(date) ? date : now().getTime(),
+    };
   }
 
   async function findByInternetMessageId(
@@ -275,15 +321,25 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
     const send = answers.get('send');
     // 424: the tag's first attempt failed and was retried alone; the send has not run.
     if (send?.status === 424) await sendDraft(mailbox, draftId);
-    else if (!send || send.status >= 400) throw statusError(send, 'sending the reply failed');
+    else {
+      noteSend(mailbox, draftId, send?.status);
+      if (!send || send.status >= 400) throw statusError(send, 'sending the reply failed');
+    }
   }
 
   async function sendDraft(mailbox: string, draftId: string) {
-    await client
-      .api(`${userPath(mailbox)}/messages/${encodeURIComponent(draftId)}/send`)
-      .headers(PREFER)
-      .middlewareOptions([SEND_RETRY])
-      .post({});
+    try {
+      await client
+        .api(`${userPath(mailbox)}/messages/${encodeURIComponent(draftId)}/send`)
+        .headers(PREFER)
+        .middlewareOptions([SEND_RETRY])
+        .post({});
+      noteSend(mailbox, draftId, 202);
+    } catch (error) {
+      const status = (error as { statusCode?: unknown }).statusCode;
+      noteSend(mailbox, draftId, typeof status === 'number' ? status : undefined);
+      throw error;
+    }
   }
 
   return {
@@ -294,14 +350,16 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
       const cc =
         shared && !effect.cc.some((p) => p.id === effect.from.id) ? [...effect.cc, effect.from] : effect.cc;
 
-      const existing = meta.firstAttempt ? undefined : await findTagged(mailbox, effect.key);
+      const found = meta.firstAttempt ? undefined : await findTagged(mailbox, effect.key);
+      const existing = found?.item;
       if (existing?.isDraft === false && existing.internetMessageId) {
         log.info({ key: effect.key, mailbox }, 'email already sent; nothing to do');
         return sent(mailbox, existing, true, false);
       }
 
-      if (existing?.isDraft) {
-        const age = now().getTime() - Date.parse(existing.lastModifiedDateTime ?? '');
+      if (found && existing?.isDraft && !refusedSends.has(draftKey(mailbox, existing.id))) {
+        // On Exchange's clock: Concord's may be a test clock far from it.
+        const age = found.exchangeNow - Date.parse(existing.lastModifiedDateTime ?? '');
         if (Number.isFinite(age) && age < settleMs) {
           log.info(
             { key: effect.key, mailbox },

@@ -17,6 +17,7 @@ import { createKnownMessages, type KnownMessages } from '../../src/graph/known-m
 import { createGraphMail, type GraphMail } from '../../src/graph/mail.ts';
 import { createMeetingTracker, type MeetingTracker } from '../../src/graph/meeting-tracker.ts';
 import { createMeetingBooker, type MeetingBooker } from '../../src/graph/meetings.ts';
+import { createOwnItems } from '../../src/graph/own-items.ts';
 import {
   createMemoryMeetingIndex,
   createMemoryMessageIndex,
@@ -103,12 +104,15 @@ export async function startGraphWorld(
     },
   };
   const knownMessages = createKnownMessages();
+  // As the app wires it: the drafts Concord makes are its own, and their notifications need no read.
+  const ownItems = createOwnItems();
   const mail = createGraphMail({
     client: api,
     log,
     now,
     batch,
     knownMessages,
+    ownItems,
     sharedMailboxOf: (p) => directory.organisation(p.organisationId)?.sharedMailbox,
   });
   const calendar = createGraphCalendar({ client: api, batch });
@@ -143,6 +147,7 @@ export async function startGraphWorld(
     sink,
     store,
     knownMessages,
+    ownItems,
     log,
   });
   const meetings = createMeetingTracker({ calendar, index: meetingIndex, sink, now, log });

@@ -6,8 +6,11 @@
 import { DEFAULT_FAULTS } from '@concord/m365-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, bundledCalendar } from '../../src/domain/calendar/index.ts';
+import { createGraphEffectPerformer } from '../../src/graph/graph-performer.ts';
 import { DISPUTE_HEADER, EFFECT_KEY_PROPERTY, IMMUTABLE_IDS } from '../../src/graph/ids.ts';
+import { createGraphMail } from '../../src/graph/mail.ts';
 import { acknowledgement, stage1Email } from '../graph/effects.ts';
+import { log } from '../graph/harness.ts';
 import { type GraphWorld, startGraphWorld } from '../graph/world.ts';
 
 interface AdminMessage {
@@ -122,14 +125,22 @@ describe('Stage 1 email', () => {
     });
     const first = await w.performer.perform(effect, { key: effect.key, disputeId: id, attempt: 1 });
     expect(first).toMatchObject({ ok: false, retryable: true });
-    // A draft moments old may still be on its way (send is asynchronous): not sent again yet.
-    const soon = await w.performer.perform(effect, { key: effect.key, disputeId: id, attempt: 2 });
+    // The retry runs in a process that did not see the refusal (a restart, another instance). A
+    // draft moments old may still be on its way (send is asynchronous): not sent again yet.
+    const restarted = createGraphEffectPerformer({
+      mail: createGraphMail({ client: w.h.graph.api, log, batch: w.batch }),
+      meetings: w.booker,
+      index: w.messageIndex,
+      log,
+    });
+    const soon = await restarted.perform(effect, { key: effect.key, disputeId: id, attempt: 2 });
     expect(soon).toMatchObject({ ok: false, retryable: true });
     expect((soon as { retryAfterMs?: number }).retryAfterMs).toBeGreaterThan(60_000);
-    w.clock.offsetMs = 3 * 60_000;
-    const second = await w.performer.perform(effect, { key: effect.key, disputeId: id, attempt: 3 });
-    w.clock.offsetMs = 0;
+    // Three minutes later on Exchange's clock, the draft is one nothing sent.
+    await w.h.admin('POST', '/clock', { advanceMs: 3 * 60_000 });
+    const second = await restarted.perform(effect, { key: effect.key, disputeId: id, attempt: 3 });
     expect(second.ok).toBe(true);
+    await w.h.m365.notifier.idle();
     const got = (await inbox('team.manager@northtyneside.example')).filter(
       (m) => header(m, DISPUTE_HEADER) === id,
     );
@@ -298,6 +309,64 @@ describe('send is asynchronous (Sent Items a moment later)', () => {
     }
   });
 
+  it('reckons the draft’s age on Exchange’s clock (the Date header), not on Concord’s test clock days ahead', async () => {
+    const disputeId = 'd-mail-async-clock';
+    const to = 'team.manager@gateshead.example';
+    const effect = stage1Email(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('gateshead-team-manager'),
+      due,
+    );
+    await w.h.admin('PUT', '/faults', { sendDelayMs: 1500 });
+    await w.h.admin('POST', '/faults/fail-next', {
+      status: 504,
+      count: 1,
+      pathContains: '/send',
+      method: 'POST',
+      afterApplying: true,
+    });
+    try {
+      const first = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 });
+      expect(first).toMatchObject({ ok: false, retryable: true });
+      // Concord's clock is a test clock three days ahead (as in the chaos run); Exchange's is not.
+      w.clock.offsetMs = 3 * 24 * 60 * 60_000;
+      const retry = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 2 });
+      expect(retry).toMatchObject({ ok: false, retryable: true });
+      await w.h.m365.notifier.idle();
+      const later = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 3 });
+      expect(later.ok && later.events?.[0]).toMatchObject({ type: 'message-sent' });
+      expect(await sent(to, disputeId)).toHaveLength(1);
+    } finally {
+      w.clock.offsetMs = 0;
+      await w.h.admin('PUT', '/faults', { sendDelayMs: DEFAULT_FAULTS.sendDelayMs });
+    }
+  });
+
+  it('a send refused outright (503 through every in-process retry) is sent by the next attempt at once, once', async () => {
+    const disputeId = 'd-mail-async-refused';
+    const to = 'team.manager@gateshead.example';
+    const effect = stage1Email(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('gateshead-team-manager'),
+      due,
+    );
+    // The draft is made and tagged; its send meets 503 four times (the client's 3 retries too).
+    await w.h.admin('POST', '/faults/fail-next', {
+      status: 503,
+      count: 4,
+      pathContains: '/send',
+      method: 'POST',
+    });
+    const first = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 });
+    expect(first).toMatchObject({ ok: false, retryable: true });
+    // Nothing of that send can be on its way: no 2-minute wait for a draft Exchange refused to send.
+    const retry = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 2 });
+    expect(retry.ok && retry.events?.[0]).toMatchObject({ type: 'message-sent' });
+    expect(await sent(to, disputeId)).toHaveLength(1);
+  });
+
   it('a reply draft is tagged by PATCH after createReply, so a retry finds it', async () => {
     const disputeId = 'd-mail-reply-tag';
     const to = 'team.manager@northumberland.example';
@@ -383,6 +452,8 @@ describe('send is asynchronous (Sent Items a moment later)', () => {
       ok: false,
       retryable: true,
     });
+    // The outbox retries after a backoff; Exchange has sent the reply by then (a moment after 202).
+    await w.h.m365.notifier.idle();
     const again = await w.performer.perform(ack, { key: ack.key, disputeId, attempt: 2 });
     expect(again.ok).toBe(true);
     expect((await sent(to, disputeId)).filter((m) => m.subject.startsWith('RE:'))).toHaveLength(1);

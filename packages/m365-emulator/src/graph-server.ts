@@ -288,6 +288,9 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
         'request-id': requestId,
         'client-request-id': header(req, 'client-request-id') ?? requestId,
         'cache-control': 'private',
+        // Exchange's time, as Graph answers it (RFC 9110 `Date`): on the emulator's clock, so a
+        // client that reckons an item's age (`lastModifiedDateTime`) does so on the same clock.
+        date: services.state.clock.now().toUTCString(),
       };
       const verified = await authenticate(req);
       const auth =
