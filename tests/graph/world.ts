@@ -17,12 +17,12 @@ import { createKnownMessages, type KnownMessages } from '../../src/graph/known-m
 import { createGraphMail, type GraphMail } from '../../src/graph/mail.ts';
 import { createMeetingTracker, type MeetingTracker } from '../../src/graph/meeting-tracker.ts';
 import { createMeetingBooker, type MeetingBooker } from '../../src/graph/meetings.ts';
-import { createOwnItems } from '../../src/graph/own-items.ts';
 import {
   createMemoryMeetingIndex,
   createMemoryMessageIndex,
   createMemorySubscriptionStore,
 } from '../../src/graph/memory-ports.ts';
+import { createOwnItems } from '../../src/graph/own-items.ts';
 import type { MeetingIndex, MessageIndex, SubscriptionStore } from '../../src/graph/ports.ts';
 import { createReplyTracker, type ReplyTracker } from '../../src/graph/reply-tracker.ts';
 import { createSubscriptionManager, type SubscriptionManager } from '../../src/graph/subscriptions.ts';
