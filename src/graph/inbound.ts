@@ -44,6 +44,9 @@ export interface GraphInbound {
   close(): Promise<void>;
 }
 
+/** Reads one window holds at most: one `$batch` (Graph takes 20 requests in one). */
+export const READ_WINDOW_MAX = 20;
+
 export function createGraphInbound(options: {
   readonly subscriptions: SubscriptionManager;
   readonly replies: ReplyTracker;
@@ -72,8 +75,13 @@ export function createGraphInbound(options: {
   readonly batch?: GraphBatch;
   /** Where accepted notifications wait (default memory, which a crash loses). */
   readonly queueStore?: NotificationStore<GraphJob>;
-  /** Queue tuning (capacity, batch, concurrency, lease); default DEFAULT_QUEUE. */
-  readonly queueOptions?: { capacity?: number; leaseMs?: number; pollMs?: number };
+  /**
+   * Queue tuning (capacity, lease, poll); default DEFAULT_QUEUE, except that the queue runs (and
+   * claims) `READ_WINDOW_MAX` jobs at once: a message or event job spends its time waiting for the
+   * shared read window, so with the queue's default of 4 a window never held more than 4
+   * notifications and the 5th waited for the window to close, to be read in a `$batch` of its own.
+   */
+  readonly queueOptions?: { capacity?: number; leaseMs?: number; pollMs?: number; concurrency?: number };
 }): GraphInbound {
   const { subscriptions, replies, meetings } = options;
   const log = options.log.child({ component: 'graph-inbound' });
@@ -178,7 +186,7 @@ export function createGraphInbound(options: {
     return new Promise((resolve, reject) => {
       if (waiting.length === 0) firstMessageAt = Date.now();
       waiting.push({ ref, resolve, reject });
-      if (waiting.length >= 20) void flush();
+      if (waiting.length >= READ_WINDOW_MAX) void flush();
       else schedule();
     });
   }
@@ -243,6 +251,8 @@ export function createGraphInbound(options: {
     store: options.queueStore ?? memoryNotificationStore<GraphJob>(),
     handle,
     keyOf: jobKey,
+    concurrency: READ_WINDOW_MAX,
+    batch: READ_WINDOW_MAX,
     ...options.queueOptions,
     log,
     describe: (job) => ({ job: job.kind, ...('mailbox' in job ? { mailbox: job.mailbox } : {}) }),
