@@ -1,9 +1,12 @@
 /**
  * JSON batching (`POST /$batch`): up to 20 requests in one call. A batch answers 200 even when inner
  * requests were throttled, so inner 429/503/504 answers are retried here (after the largest inner
- * Retry-After), up to `maxAttempts`. Requests are split so that one batch holds at most 20 requests and
- * at most `perMailbox` for any one mailbox (Exchange counts each inner request against the mailbox's
- * concurrency limit).
+ * Retry-After), up to `maxAttempts`. Requests are split into batches of at most 20, however many name
+ * one mailbox: Graph runs at most 4 of a batch's Outlook requests at once, "irrespective of the target
+ * mailbox, staying within Outlook's concurrency limits" (Microsoft Graph throttling limits, "Outlook
+ * service limits for JSON batching"). While a batch is sent it holds, in the client's limiter, one slot
+ * per inner request of each mailbox, at most the mailbox's 4, so nothing else of Concord's runs
+ * against that mailbox beside it.
  */
 import { type Client, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { retryAfter } from './errors.ts';
@@ -58,12 +61,11 @@ export interface GraphBatchOptions {
   readonly api: Client;
   /**
    * The client's per-mailbox limiter: each batch holds a slot per inner request of each mailbox
-   * while it is sent (Exchange counts inner requests against the mailbox's limit), and its aliases
-   * give one key per mailbox whatever form the URL names it in.
+   * (at most the limiter's 4) while it is sent (Exchange counts inner requests against the mailbox's
+   * limit), and its aliases give one key per mailbox whatever form the URL names it in.
    */
   readonly limiter?: Pick<MailboxLimiter, 'keyOf' | 'hold'>;
   readonly maxAttempts?: number;
-  readonly perMailbox?: number;
   /** Injected for tests; default a real timer. */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Used when an inner answer gives no Retry-After. Default 1000 ms. */
@@ -92,7 +94,6 @@ export function sequence(requests: readonly BatchRequest[]): BatchRequest[] {
 
 export function createGraphBatch(options: GraphBatchOptions): GraphBatch {
   const maxAttempts = options.maxAttempts ?? 5;
-  const perMailbox = options.perMailbox ?? 4;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let calls = 0;
   const keyOf = (request: BatchRequest) =>
@@ -146,7 +147,7 @@ export function createGraphBatch(options: GraphBatchOptions): GraphBatch {
       for (let attempt = 1; pending.length > 0; attempt++) {
         let waitMs = 0;
         const retry: BatchRequest[] = [];
-        for (const chunk of chunks(pending, perMailbox, keyOf)) {
+        for (const chunk of chunks(pending)) {
           const responses = await once(chunk, run);
           for (const response of responses) {
             const request = chunk.find((r) => r.id === response.id);
@@ -168,24 +169,14 @@ export function createGraphBatch(options: GraphBatchOptions): GraphBatch {
   };
 }
 
-/** Splits into batches of ≤ 20 with ≤ `perMailbox` requests per mailbox each. */
-export function chunks(
-  requests: readonly BatchRequest[],
-  perMailbox: number,
-  keyOf: (request: BatchRequest) => string | null = (r) => mailboxKey(`https://x${r.url}`),
-): BatchRequest[][] {
-  const out: { list: BatchRequest[]; perKey: Map<string, number> }[] = [];
-  for (const request of requests) {
-    const key = keyOf(request) ?? '';
-    let target = out.find((c) => c.list.length < 20 && (!key || (c.perKey.get(key) ?? 0) < perMailbox));
-    if (!target) {
-      target = { list: [], perKey: new Map() };
-      out.push(target);
-    }
-    target.list.push(request);
-    if (key) target.perKey.set(key, (target.perKey.get(key) ?? 0) + 1);
-  }
-  return out.map((c) => c.list);
+/** Graph's most requests in one `$batch`. */
+export const BATCH_MAX = 20;
+
+/** Splits into batches of ≤ 20, in order. */
+export function chunks(requests: readonly BatchRequest[]): BatchRequest[][] {
+  const out: BatchRequest[][] = [];
+  for (let i = 0; i < requests.length; i += BATCH_MAX) out.push(requests.slice(i, i + BATCH_MAX));
+  return out;
 }
 
 function lowerKeys(headers: Record<string, string>): Record<string, string> {

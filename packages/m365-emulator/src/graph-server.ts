@@ -198,6 +198,11 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
     }
     checkDependencies(requests as Record<string, unknown>[]);
     const results = new Map<string, Promise<HttpResponse>>();
+    // "The service executes up to 4 requests in parallel at any point, irrespective of the target
+    // mailbox, staying within Outlook's concurrency limits" (Microsoft Graph throttling limits,
+    // "Outlook service limits for JSON batching"): a batch alone never throttles itself, however
+    // many of its requests name one mailbox; requests outside it still count against the mailbox.
+    const inParallel = parallelSlots(BATCH_PARALLEL);
     const run = (r: Record<string, unknown>): Promise<HttpResponse> => {
       const existing = results.get(String(r.id));
       if (existing) return existing;
@@ -228,7 +233,7 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
           headers,
           rawBody: r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body),
         };
-        return dispatch(inner, claims, randomUUID(), true);
+        return inParallel(() => dispatch(inner, claims, randomUUID(), true));
       })();
       results.set(String(r.id), promise);
       return promise;
@@ -317,5 +322,25 @@ export function createGraphHandler(services: Services, routes: readonly Route[])
       if (hangUpAfterMs !== undefined) return { status: 504, hangUpAfterMs };
       return { ...res, headers: { ...common, ...(res.headers ?? {}) } };
     },
+  };
+}
+
+/** How many of a `$batch`'s requests Graph runs at once (Outlook's documented figure). */
+export const BATCH_PARALLEL = 4;
+
+/** Runs the functions it is given at most `max` at a time, in the order they came. */
+function parallelSlots(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (fn) => {
+    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
   };
 }
