@@ -38,7 +38,9 @@ function counted() {
   const batch = {
     run: async (requests: readonly BatchRequest[]) => {
       batches.push(requests.map((r) => r.url));
-      return new Map<string, BatchResponse>(requests.map((r) => [r.id, { id: r.id, status: 200, headers: {}, body: {} }]));
+      return new Map<string, BatchResponse>(
+        requests.map((r) => [r.id, { id: r.id, status: 200, headers: {}, body: {} }]),
+      );
     },
   } as unknown as GraphBatch;
   const replies = {
