@@ -40,11 +40,25 @@ export const TEAMS_GLOBAL_SERVICE_URL = 'https://smba.trafficmanager.net/teams/'
  */
 export function openByInstallingTheApp(
   appInstaller: TeamsAppInstaller,
-  bot: { readonly id: string; readonly tenantId: string | null; readonly serviceUrl?: string },
+  bot: { readonly id: string; readonly tenantId: string | null; readonly serviceUrl?: string | undefined },
 ) {
   return (deps: { refs: ConversationRefStore }): ConversationOpener => ({
     async open(person) {
-      const { installationId } = await appInstaller.ensureInstalled(person.email);
+      let installationId: string;
+      try {
+        ({ installationId } = await appInstaller.ensureInstalled(person.email));
+      } catch (error) {
+        // 403: the tenant refuses the install (an app permission policy blocks Concord for the
+        // person, or the install permission is not consented). Retrying cannot help until someone
+        // acts, so the card is set aside at once and its owner told who to ask.
+        if ((error as { statusCode?: number }).statusCode !== 403) throw error;
+        return {
+          ok: false,
+          retryable: false,
+          error: 'installing the Teams app was refused (403)',
+          notice: `Concord could not reach ${person.name} in Teams: Concord is not installed for them, and your organisation's Teams settings do not let Concord install it. Ask ${person.name} to add Concord in Teams (Apps, then search for Concord), or ask your Teams administrator to allow Concord for them. Then your administrator can send the card again (concord parked --retry).`,
+        };
+      }
       const chatId = await appInstaller.chatOf(person.email, installationId);
       await deps.refs.save({
         personId: person.id,

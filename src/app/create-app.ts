@@ -99,6 +99,8 @@ export interface AppOptions {
     people: PeopleDirectory;
   }) => ConversationOpener;
   readonly pollIntervalMs?: number;
+  /** Tests: the Bot Connector a first proactive message goes to (default Teams' global endpoint). */
+  readonly teamsServiceUrl?: string;
   /** With CLOCK=test: where a brand-new test clock starts (default: the real time now). */
   readonly testClockStart?: Date;
   /**
@@ -277,7 +279,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     ? playgroundOpener
     : appInstaller
       ? config.bot
-        ? openByInstallingTheApp(appInstaller, { id: config.bot.id, tenantId: config.bot.tenantId })
+        ? openByInstallingTheApp(appInstaller, {
+            id: config.bot.id,
+            tenantId: config.bot.tenantId,
+            serviceUrl: options.teamsServiceUrl,
+          })
         : waitForConversation
       : waitForConversation;
   const opener = (options.conversationOpener ?? defaultOpener)({

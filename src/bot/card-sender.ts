@@ -8,7 +8,8 @@
  * - A person with no conversation reference has never chatted with the bot: the injected
  *   `ConversationOpener` opens one (in the cloud by installing the app through Graph), and the
  *   delivery reports a retryable failure so the outbox tries again once Teams has sent the
- *   install's conversationUpdate.
+ *   install's conversationUpdate. An opener that cannot help until someone acts (the tenant refuses
+ *   the install) says so, and the delivery is parked at once with the opener's words for the owner.
  * - Idempotent by effect key: a repeat of a delivered key sends nothing.
  * - A card asked for before the one now in its slot (its effect was retried after a crash, or
  *   waited in a backlog, while the dispute moved on) is not posted: it would turn the newer, live
@@ -134,7 +135,12 @@ export function createCardSender(options: CardSenderOptions): CardSender {
     if (!reference) {
       const opened = await opener.open(effect.to);
       if (!opened.ok)
-        return { ok: false, retryable: true, error: `no conversation; install failed: ${opened.error}` };
+        return {
+          ok: false,
+          retryable: opened.retryable ?? true,
+          error: `no conversation; install failed: ${opened.error}`,
+          ...(opened.notice ? { notice: opened.notice } : {}),
+        };
       reference = await refs.get(effect.to.id);
       if (!reference)
         return { ok: false, retryable: true, error: 'app installed; waiting for the conversation to start' };

@@ -155,7 +155,17 @@ export interface DisputeGateway {
  * Agents Playground's chat. `ok: true` means a reference may now be stored.
  */
 export interface ConversationOpener {
-  open(person: PersonRef): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: string }>;
+  open(person: PersonRef): Promise<
+    | { readonly ok: true }
+    | {
+        readonly ok: false;
+        readonly error: string;
+        /** False when trying again cannot help until someone acts (default true). */
+        readonly retryable?: boolean;
+        /** For the dispute owner's notice: what happened and what to do, in plain words. */
+        readonly notice?: string;
+      }
+  >;
 }
 
 /**

@@ -28,26 +28,22 @@
  * clock days ahead. A draft whose last send this process saw refused outright (429, 503 or 401,
  * answered before Exchange acts) is sent again at once: nothing of it can be on its way.
  * All calls ask for immutable ids, so the draft keeps its id when it moves to Sent Items.
+ *
+ * The look-ups are in `mail-lookups.ts`, the tag-and-send and the memory of refused sends in
+ * `mail-send.ts`; this file decides which of them to run.
  */
 
-import { type Client, ResponseType, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Effect, PersonRef } from '../domain/dispute/types.ts';
 import { renderEmail } from '../email/render.ts';
 import { emailViewOf } from '../email/wording.ts';
 import type { Logger } from '../log/index.ts';
-import { type BatchResponse, type GraphBatch, sequence } from './batch.ts';
+import type { GraphBatch } from './batch.ts';
 import { GraphStatusError, isNotFound } from './errors.ts';
-import {
-  DISPUTE_HEADER,
-  DISPUTE_ID_PROPERTY,
-  EFFECT_KEY_PROPERTY,
-  extendedPropertyFilter,
-  filterParam,
-  IMMUTABLE_IDS,
-  odataString,
-  userPath,
-} from './ids.ts';
+import { DISPUTE_HEADER, DISPUTE_ID_PROPERTY, EFFECT_KEY_PROPERTY, IMMUTABLE_IDS, userPath } from './ids.ts';
 import type { KnownMessages } from './known-messages.ts';
+import { createMailLookups, type MessageJson } from './mail-lookups.ts';
+import { CREATE_RETRY, createDraftSender } from './mail-send.ts';
 import type { OwnItems } from './own-items.ts';
 
 export type SendEmailEffect = Extract<Effect, { type: 'send-email' }>;
@@ -120,46 +116,8 @@ export interface GraphMail {
   ): Promise<SentMessage>;
 }
 
-interface MessageJson {
-  id: string;
-  isDraft?: boolean;
-  lastModifiedDateTime?: string;
-  internetMessageId?: string;
-  conversationId?: string;
-}
-
 const PREFER = { Prefer: IMMUTABLE_IDS };
 const SEND_SETTLE_MS = 120_000;
-/** Answers Graph gives before Exchange acts on a `send`: nothing of that send is on its way. */
-const SEND_REFUSED = new Set([401, 429, 503]);
-/** How many refused sends are remembered (the oldest are forgotten: they then wait the settle time). */
-const REFUSED_SENDS_KEPT = 1000;
-/**
- * `send` is retried in-process on 429 and 503 (refused before Exchange acted) but not on 504: a
- * gateway timeout can come after the send was accepted, and sending the draft again would be a
- * second email. The outbox's retry, which looks before it sends, takes a 504 instead.
- */
-const SEND_RETRY = new RetryHandlerOptions(
-  3,
-  3,
-  (_delay, _attempt, _request, _options, response) => response.status !== 504,
-);
-
-/** Creating a draft: retried in-process on 429 and 503, not on 504 (the draft may exist). */
-const CREATE_RETRY = new RetryHandlerOptions(
-  3,
-  3,
-  (_delay, _attempt, _request, _options, response) => response.status !== 504,
-);
-
-interface DraftJson extends MessageJson {
-  subject?: string;
-  toRecipients?: { emailAddress?: { address?: string } }[];
-  singleValueExtendedProperties?: { id: string; value: string }[];
-}
-
-const addressSet = (list: readonly { emailAddress?: { address?: string } }[] | undefined) =>
-  [...new Set((list ?? []).map((r) => r.emailAddress?.address?.toLowerCase() ?? ''))].sort().join(';');
 
 export function createGraphMail(options: GraphMailOptions): GraphMail {
   const { client } = options;
@@ -171,100 +129,11 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
     return list.map((p) => ({ emailAddress: { address: p.email, name: p.name } }));
   }
 
-  /** Drafts (by mailbox and id) whose last `send` was refused before Exchange acted. */
-  const refusedSends = new Set<string>();
-  const draftKey = (mailbox: string, id: string) => `${mailbox}\n${id}`;
-  function noteSend(mailbox: string, id: string, status: number | undefined) {
-    const k = draftKey(mailbox, id);
-    refusedSends.delete(k);
-    if (status === undefined || !SEND_REFUSED.has(status)) return;
-    refusedSends.add(k);
-    if (refusedSends.size > REFUSED_SENDS_KEPT)
-      refusedSends.delete(refusedSends.values().next().value as string);
-  }
-
-  /**
-   * The item tagged with the effect key (a sent one first), and Exchange's time when it answered
-   * (its `Date` header), so a draft's age is reckoned on Exchange's clock.
-   */
-  async function findTagged(
-    mailbox: string,
-    key: string,
-  ): Promise<{ item: MessageJson | undefined; exchangeNow: number }> {
-    const response = (await client
-      .api(`${userPath(mailbox)}/messages`)
-      .headers(PREFER)
-      .filter(filterParam(extendedPropertyFilter(EFFECT_KEY_PROPERTY, key)))
-      .select('id,isDraft,internetMessageId,conversationId,lastModifiedDateTime')
-      .top(5)
-      .responseType(ResponseType.RAW)
-      .get()) as Response;
-    const body = (await response.json().catch(() => ({}))) as {
-      value?: MessageJson[];
-      error?: { code?: string; message?: string };
-    };
-    if (!response.ok)
-      throw new GraphStatusError(
-        response.status,
-        body.error?.code ?? null,
-        body.error?.message ?? `looking for the tagged email failed (${response.status})`,
-        Object.fromEntries(response.headers),
-      );
-    const date = Date.parse(response.headers.get('date') ?? '');
-    const items = body.value ?? [];
-    return {
-      item: items.find((m) => m.isDraft === false) ?? items[0],
-      exchangeNow: Number.isFinite(date) ? date : now().getTime(),
-    };
-  }
-
-  async function findByInternetMessageId(
-    mailbox: string,
-    internetMessageId: string,
-  ): Promise<{ id: string; conversationId?: string } | undefined> {
-    const result = (await client
-      .api(`${userPath(mailbox)}/messages`)
-      .headers(PREFER)
-      .filter(filterParam(`internetMessageId eq ${odataString(internetMessageId)}`))
-      .select('id,conversationId')
-      .top(1)
-      .get()) as { value?: { id: string; conversationId?: string }[] };
-    return result.value?.[0];
-  }
-
-  /**
-   * Reply drafts an earlier attempt made but never tagged: in Drafts, in the conversation, with this
-   * email's subject and recipients, and no effect key (each candidate's tag is read with the
-   * documented `$expand=singleValueExtendedProperties($filter=id eq '…')`, so another effect's
-   * tagged draft is never taken).
-   */
-  async function untaggedReplyDrafts(
-    mailbox: string,
-    conversationId: string,
-    subject: string,
-    to: readonly PersonRef[],
-  ): Promise<DraftJson[]> {
-    const listed = (await client
-      .api(`${userPath(mailbox)}/mailFolders('drafts')/messages`)
-      .headers(PREFER)
-      .filter(filterParam(`conversationId eq ${odataString(conversationId)}`))
-      .select('id,isDraft,subject,toRecipients,internetMessageId,conversationId,lastModifiedDateTime')
-      .top(10)
-      .get()) as { value?: DraftJson[] };
-    const wantedTo = addressSet(to.map((p) => ({ emailAddress: { address: p.email } })));
-    const found: DraftJson[] = [];
-    for (const d of listed.value ?? []) {
-      if (d.isDraft === false || d.subject !== subject || addressSet(d.toRecipients) !== wantedTo) continue;
-      const tagged = (await client
-        .api(`${userPath(mailbox)}/messages/${encodeURIComponent(d.id)}`)
-        .headers(PREFER)
-        .select('id')
-        .expand(`singleValueExtendedProperties($filter=id eq ${odataString(EFFECT_KEY_PROPERTY)})`)
-        .get()) as DraftJson;
-      if (!tagged.singleValueExtendedProperties?.length) found.push(d);
-    }
-    return found;
-  }
+  const { findTagged, findByInternetMessageId, untaggedReplyDrafts, readIds } = createMailLookups({
+    client,
+    now,
+  });
+  const { sendDraft, tagAndSend, wasRefused } = createDraftSender({ client, batch: options.batch });
 
   /** `createReply` on the original; an id that is gone (a known message deleted) is looked up once. */
   async function createReply(
@@ -289,59 +158,6 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
     }
   }
 
-  /**
-   * Tags a reply draft and sends it: one sequential `$batch` when there is a batch (the send runs only
-   * after the tag is on, is retried on 429 and 503 but never after a 504, and the batch itself is not
-   * sent again after a 504), else a PATCH and a send.
-   */
-  async function tagAndSend(mailbox: string, draftId: string, tags: unknown): Promise<void> {
-    const item = `${userPath(mailbox)}/messages/${encodeURIComponent(draftId)}`;
-    if (!options.batch) {
-      await client.api(item).headers(PREFER).patch(tags);
-      await sendDraft(mailbox, draftId);
-      return;
-    }
-    const answers = await options.batch.run(
-      sequence([
-        { id: 'tag', method: 'PATCH', url: item, body: tags, headers: PREFER },
-        {
-          id: 'send',
-          method: 'POST',
-          url: `${item}/send`,
-          body: {},
-          headers: PREFER,
-          retryOn: SEND_RETRY_ON,
-          maxAttempts: SEND_ATTEMPTS,
-        },
-      ]),
-      { retryGatewayTimeout: false },
-    );
-    const tag = answers.get('tag');
-    if (!tag || tag.status >= 400) throw statusError(tag, 'tagging the reply draft failed');
-    const send = answers.get('send');
-    // 424: the tag's first attempt failed and was retried alone; the send has not run.
-    if (send?.status === 424) await sendDraft(mailbox, draftId);
-    else {
-      noteSend(mailbox, draftId, send?.status);
-      if (!send || send.status >= 400) throw statusError(send, 'sending the reply failed');
-    }
-  }
-
-  async function sendDraft(mailbox: string, draftId: string) {
-    try {
-      await client
-        .api(`${userPath(mailbox)}/messages/${encodeURIComponent(draftId)}/send`)
-        .headers(PREFER)
-        .middlewareOptions([SEND_RETRY])
-        .post({});
-      noteSend(mailbox, draftId, 202);
-    } catch (error) {
-      const status = (error as { statusCode?: unknown }).statusCode;
-      noteSend(mailbox, draftId, typeof status === 'number' ? status : undefined);
-      throw error;
-    }
-  }
-
   return {
     async send(effect, meta) {
       const shared =
@@ -357,7 +173,7 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
         return sent(mailbox, existing, true, false);
       }
 
-      if (found && existing?.isDraft && !refusedSends.has(draftKey(mailbox, existing.id))) {
+      if (found && existing?.isDraft && !wasRefused(mailbox, existing.id)) {
         // On Exchange's clock: Concord's may be a test clock far from it.
         const age = found.exchangeNow - Date.parse(existing.lastModifiedDateTime ?? '');
         if (Number.isFinite(age) && age < settleMs) {
@@ -435,14 +251,6 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
     },
   };
 
-  async function readIds(mailbox: string, id: string): Promise<MessageJson> {
-    return (await client
-      .api(`${userPath(mailbox)}/messages/${encodeURIComponent(id)}`)
-      .headers(PREFER)
-      .select('id,isDraft,internetMessageId,conversationId')
-      .get()) as MessageJson;
-  }
-
   /** A sent email is a message a later reply (a chase) may answer: its id is kept. */
   function remembered(result: SentMessage): SentMessage {
     if (result.internetMessageId)
@@ -452,23 +260,6 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
       });
     return result;
   }
-}
-
-/**
- * `send` inside a batch as on its own (`SEND_RETRY`): retried on 429 and 503, never on 504 (it may
- * have been accepted), 4 attempts at most; then the outbox's retry, which looks first, takes it.
- */
-const SEND_RETRY_ON: ReadonlySet<number> = new Set([429, 503]);
-const SEND_ATTEMPTS = 4;
-
-function statusError(response: BatchResponse | undefined, what: string): GraphStatusError {
-  const error = (response?.body as { error?: { code?: string; message?: string } } | undefined)?.error;
-  return new GraphStatusError(
-    response?.status ?? 502,
-    error?.code ?? null,
-    `${what}: ${error?.message ?? 'no answer in the batch'}`,
-    response?.headers as Record<string, string> | undefined,
-  );
 }
 
 function sent(mailbox: string, m: MessageJson, alreadySent: boolean, threaded: boolean): SentMessage {

@@ -34,6 +34,8 @@ export type PerformResult =
       /** The service's Retry-After, when it gave one. */
       readonly retryAfterMs?: number;
       readonly error: string;
+      /** For the owner's notice if the effect is parked: what happened and what to do, in plain words. */
+      readonly notice?: string;
     };
 
 export interface EffectPerformer {

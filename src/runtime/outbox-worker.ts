@@ -210,7 +210,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         if (dispute)
           await enqueueEffect(trx, {
             disputeId: row.dispute_id,
-            effect: parkedNotice(row, dispute.state),
+            effect: parkedNotice(row, dispute.state, failure.notice),
             at: now,
           });
       }
@@ -289,14 +289,24 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 class StaleRetry extends Error {}
 
 /** The owner's card saying an action is stuck. Case reference only; no case content. */
-function parkedNotice(row: OutboxRow, state: DisputeState): Extract<OutboxEffect, { type: 'send-card' }> {
+function parkedNotice(
+  row: OutboxRow,
+  state: DisputeState,
+  why: string | undefined,
+): Extract<OutboxEffect, { type: 'send-card' }> {
   return {
     type: 'send-card',
     key: `${row.key}${PARKED_SUFFIX}`,
     to: state.owner,
     card: 'warning',
     slot: `parked:${row.key}`,
-    intent: { kind: 'action-parked', action: row.type, attempts: row.attempts, reference: row.key },
+    intent: {
+      kind: 'action-parked',
+      action: row.type,
+      attempts: row.attempts,
+      reference: row.key,
+      ...(why ? { why } : {}),
+    },
     frame: {
       disputeId: state.id,
       caseReference: state.caseReference,

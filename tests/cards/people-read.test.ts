@@ -182,6 +182,13 @@ const INTENTS: readonly CardIntent[] = [
   { kind: 'resolved', summary: { kind: 'reply-agreed', stageName: 'Stage 1' } },
   { kind: 'action-parked', action: 'send-email', attempts: 8, reference: 'd-0001:12:0' },
   {
+    kind: 'action-parked',
+    action: 'send-card',
+    attempts: 1,
+    reference: 'd-0001:13:0',
+    why: 'Concord could not reach Service Manager, Adopt North East in Teams: Concord is not installed for them, and your organisation’s Teams settings do not let Concord install it. Ask Service Manager, Adopt North East to add Concord in Teams (Apps, then search for Concord), or ask your Teams administrator to allow Concord for them. Then your administrator can send the card again (concord parked --retry).',
+  },
+  {
     kind: 'consulted',
     stageName: 'Stage 2',
     quote: 'the Safeguarding Adults Board Business Team should be consulted via ssab@solihull.gov.uk.',

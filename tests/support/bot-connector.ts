@@ -18,6 +18,8 @@ import type { ConversationOpener, ConversationRefStore } from '../../src/bot/por
 export interface ConnectorCall {
   readonly method: string;
   readonly path: string;
+  /** The Authorization header (cloud mode: the bot's Bot Framework token). */
+  readonly authorization?: string;
   readonly body: { type?: string; attachments?: { contentType?: string; content: unknown }[] };
 }
 
@@ -61,7 +63,12 @@ export async function startBotConnector(): Promise<BotConnector> {
       body += chunk;
     });
     req.on('end', () => {
-      calls.push({ method: req.method ?? '', path: req.url ?? '', body: body ? JSON.parse(body) : {} });
+      calls.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+        body: body ? JSON.parse(body) : {},
+      });
       n += 1;
       const id = req.method === 'PUT' ? decodeURIComponent((req.url ?? '').split('/').pop() ?? '') : `a-${n}`;
       res.setHeader('content-type', 'application/json');

@@ -52,8 +52,17 @@ export interface StartEmulatorOptions {
   notifier?: NotifierOptions;
   /** Token audiences Graph accepts besides https://graph.microsoft.com. */
   extraAudiences?: string[];
-  /** Teams apps in the tenant's app catalog. */
-  teamsApps?: { id?: string; externalId: string; displayName: string; version?: string }[];
+  /**
+   * Teams apps in the tenant's app catalog. `blockedFor`: people (address or object id) the
+   * tenant's app permission policy blocks the app for, so installing it for them answers 403.
+   */
+  teamsApps?: {
+    id?: string;
+    externalId: string;
+    displayName: string;
+    version?: string;
+    blockedFor?: string[];
+  }[];
 }
 
 export interface Emulator {
@@ -147,6 +156,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       externalId: app.externalId,
       displayName: app.displayName,
       version: app.version ?? '1.0.0',
+      ...(app.blockedFor ? { blockedFor: app.blockedFor.map((who) => who.toLowerCase()) } : {}),
     });
   }
   const clients = options.clients ?? [DEFAULT_CLIENT];

@@ -73,6 +73,8 @@ export interface CatalogApp {
   externalId: string;
   displayName: string;
   version: string;
+  /** Lower-case addresses or object ids the tenant's app permission policy blocks the app for. */
+  blockedFor?: readonly string[];
 }
 
 export interface WorkingHoursInfo {

@@ -10,6 +10,7 @@ beforeAll(async () => {
         id: 'a1b2c3d4-0000-4000-8000-0000000000aa',
         externalId: 'concord-manifest-id',
         displayName: 'Concord',
+        blockedFor: [people.director],
       },
     ],
   });
@@ -427,6 +428,22 @@ describe('teamwork/installedApps', () => {
         .post({ 'teamsApp@odata.bind': `${h.m365.graphBaseUrl}/appCatalogs/teamsApps/nope` }),
     );
     expect(missing.statusCode).toBe(404);
+  });
+
+  it('refuses the install (403) for someone the app permission policy blocks it for, and has no chat for an installation that does not exist (404)', async () => {
+    const appId = 'a1b2c3d4-0000-4000-8000-0000000000aa';
+    const refused = await graphError(
+      h.graph
+        .api(`/users/${people.director}/teamwork/installedApps`)
+        .post({ 'teamsApp@odata.bind': `${h.m365.graphBaseUrl}/appCatalogs/teamsApps/${appId}` }),
+    );
+    expect(refused.statusCode).toBe(403);
+    const listed = await h.graph.api(`/users/${people.director}/teamwork/installedApps`).get();
+    expect(listed.value).toEqual([]);
+    const noChat = await graphError(
+      h.graph.api(`/users/${people.director}/teamwork/installedApps/bm90LWluc3RhbGxlZA==/chat`).get(),
+    );
+    expect(noChat.statusCode).toBe(404);
   });
 });
 

@@ -390,10 +390,15 @@ function words(intent: CardIntent): Words {
     case 'action-parked':
       return {
         title: 'An action on this dispute could not be completed',
-        text: [
-          `Concord tried to ${ACTION_WORDS[intent.action] ?? 'complete an action'} ${intent.attempts} times and has stopped trying.`,
-          'The step is on hold until an administrator resolves it. You may need to act by other means before the deadline; give your administrator the case reference.',
-        ],
+        text: intent.why
+          ? [
+              intent.why,
+              'You may need to act by other means before the deadline; give your administrator the case reference.',
+            ]
+          : [
+              `Concord tried to ${ACTION_WORDS[intent.action] ?? 'complete an action'} ${intent.attempts === 1 ? 'once' : `${intent.attempts} times`} and has stopped trying.`,
+              'The step is on hold until an administrator resolves it. You may need to act by other means before the deadline; give your administrator the case reference.',
+            ],
         facts: [{ label: 'What could not be done', value: ACTION_WORDS[intent.action] ?? 'an action' }],
       };
     case 'resolved':

@@ -222,6 +222,8 @@ export type CardIntent =
       readonly action: 'send-email' | 'send-card' | 'book-meeting' | 'cancel-meeting' | string;
       readonly attempts: number;
       readonly reference: string;
+      /** What happened and what to do, in plain words, when the performer could say. */
+      readonly why?: string;
     };
 
 export type CardIntentKind = CardIntent['kind'];

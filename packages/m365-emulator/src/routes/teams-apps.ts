@@ -82,6 +82,15 @@ export const teamsAppRoutes: Route[] = [
     const appId = decodeURIComponent(/teamsApps(?:\/|\(')([^/')]+)/i.exec(bind)?.[1] ?? '');
     const app = ctx.services.state.catalog.get(appId);
     if (!app) throw notFound(`App with id '${appId}' was not found in the app catalog.`, 'NotFound');
+    // Microsoft documents no body for this refusal; 403 is what an app permission policy that blocks
+    // the app for the user answers (the installation is refused, nothing is installed).
+    const blocked = app.blockedFor ?? [];
+    if (blocked.includes(mailbox.email.toLowerCase()) || blocked.includes(mailbox.id.toLowerCase()))
+      throw new GraphError(
+        403,
+        'Forbidden',
+        "The app is blocked for this user by the tenant's Teams app permission policy.",
+      );
     for (const existing of mailbox.installedApps.values())
       if (existing.teamsAppId === app.id) throw new GraphError(409, 'Conflict', 'App is already installed.');
     const id = Buffer.from(`${mailbox.id}##${app.id}`).toString('base64');
