@@ -156,6 +156,26 @@ describe('IRO DRP: the Director advises on the Chief Executive; CAFCASS by Egres
       expect(letter.subject).toContain(w.caseReference);
     }
 
+    // "If this is not possible the Chief Executive may wish to meet with the parties": their outcome
+    // card offers a meeting; clicked, it is booked on their own calendar with the IRO and the
+    // Director required, and the others of the procedure's list invited as optional.
+    expect(s.stage.phase).toBe('awaiting-outcome');
+    expect(s.stage.awaiting?.id).toBe(CHIEF_EXECUTIVE);
+    await w.clickOn(CHIEF_EXECUTIVE, 'the outcome card offering a meeting', 'request-meeting');
+    const booked = await w.settled('the Chief Executive’s meeting', async () => {
+      const x = await w.state();
+      return x.stage.phase === 'meeting-booked' ? x : undefined;
+    });
+    const meeting = await w.checkMeeting(booked);
+    expect(meeting.calendar).toBe('chief.executive@childrens.northborough.example');
+    const invited = new Map(meeting.event.attendees.map((a) => [a.emailAddress.address, a.type]));
+    expect(invited.get('iro@cssu.northborough.example')).toBe('required');
+    expect(invited.get('director@childrens.northborough.example')).toBe('required');
+    expect(invited.get('assistant.director@childrens.northborough.example')).toBe('optional');
+    s = await w.holdMeeting(booked);
+    expect(s.stage).toMatchObject({ id: 'stage-6', phase: 'awaiting-outcome' });
+    expect(s.stage.awaiting?.id).toBe(CHIEF_EXECUTIVE);
+
     s = await w.walkTo((x) => x.stage.id === 'stage-6' && x.stage.phase === 'awaiting-owner');
     expect(s.stage.awaiting?.id).toBe(IRO);
     const options = await w.cardTo(IRO, 'the returned record offering CAFCASS', (t) =>
