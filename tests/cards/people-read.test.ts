@@ -182,6 +182,11 @@ const INTENTS: readonly CardIntent[] = [
   { kind: 'resolved', summary: { kind: 'reply-agreed', stageName: 'Stage 1' } },
   { kind: 'action-parked', action: 'send-email', attempts: 8, reference: 'd-0001:12:0' },
   {
+    kind: 'withdrawn',
+    by: 'Independent Reviewing Officer, Northborough CSSU',
+    reason: 'The plan was changed at the review.',
+  },
+  {
     kind: 'consulted',
     stageName: 'Stage 2',
     quote: 'the Safeguarding Adults Board Business Team should be consulted via ssab@solihull.gov.uk.',
@@ -251,6 +256,7 @@ describe('cards carry no machine text', () => {
       'after-resolution': true,
       resolved: true,
       'action-parked': true,
+      withdrawn: true,
     };
     expect([...kinds].sort()).toEqual(Object.keys(all).sort());
   });

@@ -7,7 +7,8 @@
  * Routes here (seed 002): the LAC Review "within 4 weeks" after a resolution (agreement reached at
  * Stage 1); the IRO bypassing stages, with the CSSU Service Manager still informed "by the time the
  * dispute has been escalated to the Service Manager (stage 3)"; a required attendee declining a
- * meeting (re-booked inside the stage's 5 working days); the 20 working days overall passing.
+ * meeting (re-booked inside the stage's 5 working days); the 20 working days overall passing; the
+ * IRO, who owns the record, withdrawing it while the group manager holds it.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -159,5 +160,54 @@ describe('IRO DRP: the exceptional routes, end to end', () => {
       expect.arrayContaining(['stage-overdue', 'overall-limit-passed']),
     );
     expect((await w.state()).status).toBe('open');
+  }, 90_000);
+
+  it('withdrawn by the IRO at Stage 2 with the meeting booked: the meeting is cancelled, and everyone taking part is told in Teams, and the group manager has no step left', async () => {
+    const w = await open();
+    await w.raise(RAISE);
+    const s = await w.walkTo((x) => x.stage.id === 'stage-2' && x.stage.phase === 'meeting-booked');
+    const booked = await w.checkMeeting(s);
+    const reason = 'The plan was changed at the LAC Review on 12 January; the dispute no longer stands.';
+    // Only the raiser or the owner may withdraw: the group manager holding the record may not.
+    const refused = await w.tryAct({
+      type: 'withdrawn',
+      by: w.person('northborough-csc-group-manager'),
+      reason,
+    });
+    expect(refused.ok).toBe(false);
+    await w.act({ type: 'withdrawn', by: w.person(IRO), reason });
+    expect((await w.state()).status).toBe('withdrawn');
+    for (const id of [
+      'northborough-csc-group-manager',
+      'northborough-csc-team-manager',
+      'northborough-csc-social-worker',
+    ]) {
+      const card = await w.cardTo(id, 'the withdrawal card', (t) => t.includes('Dispute withdrawn'));
+      const text = plain(textOf(card.card));
+      expect(text).toContain('Independent Reviewing Officer, Northborough CSSU has withdrawn this dispute');
+      expect(text).toContain(reason);
+      expect(actionsOf(card.card)).toEqual([]);
+    }
+    // Whatever the group manager's earlier cards still show, the step is gone.
+    const late = await w.tryAct({
+      type: 'outcome-recorded',
+      by: w.person('northborough-csc-group-manager'),
+      resolved: true,
+      summary: 'Guidance given.',
+    });
+    expect(late.ok).toBe(false);
+    // The meeting is cancelled: each attendee's copy says so.
+    for (const i of booked.invitations) {
+      await w.settled(`the cancellation on ${i.address}'s calendar`, async () =>
+        (await w.world.events(i.address)).find((e) => e.iCalUId === booked.event.iCalUId && e.isCancelled),
+      );
+    }
+    // Everyone is in the council's tenant: no email, only Teams.
+    expect(
+      (await w.disputeMail('team.manager@childrens.northborough.example')).map((m) => m.subject),
+    ).not.toContainEqual(expect.stringContaining('withdrawn'));
+    const e = await w.exported();
+    expect(recordKinds(e)).toContain('withdrawn');
+    expect(await w.caseFileText()).toContain(reason);
   }, 90_000);
 });

@@ -387,6 +387,14 @@ function words(intent: CardIntent): Words {
             : []),
         ],
       };
+    case 'withdrawn':
+      return {
+        title: 'Dispute withdrawn',
+        text: [
+          `${intent.by} has withdrawn this dispute, so there is nothing more to do on it.`,
+          `Their reason: ${intent.reason}`,
+        ],
+      };
     case 'action-parked':
       return {
         title: 'An action on this dispute could not be completed',

@@ -216,6 +216,8 @@ export type CardIntent =
       readonly sendTo?: { readonly itemId: string; readonly name: string; readonly email: string };
     }
   | { readonly kind: 'resolved'; readonly summary: OutcomeText }
+  /** The dispute was withdrawn by its raiser or owner: to everyone else taking part in Teams. */
+  | { readonly kind: 'withdrawn'; readonly by: string; readonly reason: string }
   /** The shell's notice to the owner that an effect was parked after its retries ran out. */
   | {
       readonly kind: 'action-parked';
