@@ -224,6 +224,10 @@ export type CardIntent =
       readonly action: 'send-email' | 'send-card' | 'book-meeting' | 'cancel-meeting' | string;
       readonly attempts: number;
       readonly reference: string;
+      /** The people it was for (the email's recipients, the card's reader, the meeting's attendees). */
+      readonly for?: readonly string[];
+      /** Whose calendar the meeting was to be booked on, or cancelled from. */
+      readonly calendarOf?: string;
     };
 
 export type CardIntentKind = CardIntent['kind'];
