@@ -1,6 +1,7 @@
 /**
  * The outcome card offers "Book a meeting" where the stage lets its actor convene one (NEL Stage 2:
- * "may convene a meeting"; IRO Stage 6: "the Chief Executive may wish to meet with the parties"),
+ * "may convene a meeting"; IRO Stage 1, which "may be managed via face to face discussions or
+ * telephone calls"; IRO Stage 6: "the Chief Executive may wish to meet with the parties"),
  * as a button of the card Teams shows, and not where the stage has no meeting. Before, the card's
  * words carried the button but the outcome template dropped it, so the meeting could not be asked
  * for from Teams.
@@ -53,9 +54,17 @@ describe('the outcome card’s "Book a meeting"', () => {
     expect(outcomeCardTitles(w)).toEqual(['Record the outcome', 'Book a meeting']);
   });
 
-  it('IRO Stage 1, a discussion with no meeting in the procedure: only the outcome', () => {
+  it('IRO Stage 1, "not sufficient … by means of email alone": the IRO may book a call or meeting with the social worker and team manager', () => {
     const iro = getProcedure('iro-drp')!;
     const w = raise(iro, { hosts: ['la', 'partner'] });
+    expect(w.s.stage).toMatchObject({ id: 'stage-1', phase: 'awaiting-outcome' });
+    expect(outcomeCardTitles(w)).toEqual(['Record the outcome', 'Book a meeting']);
+    expect(iro.stages[0]!.meeting?.form).toMatchObject({ online: true, inPerson: true });
+  });
+
+  it('Dudley Stage 1, a discussion whose procedure names no meeting: only the outcome', () => {
+    const dudley = getProcedure('dudley-dscb')!;
+    const w = raise(dudley, { urgency: 'longer-period' });
     expect(w.s.stage).toMatchObject({ id: 'stage-1', phase: 'awaiting-outcome' });
     expect(outcomeCardTitles(w)).toEqual(['Record the outcome']);
   });

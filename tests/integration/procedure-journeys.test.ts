@@ -20,6 +20,7 @@ import type { DisputeEvent, DisputeState, PersonRef } from '../../src/domain/dis
 import { DISPUTE_HEADER } from '../../src/graph/ids.ts';
 import { getProcedure } from '../../src/procedures/index.ts';
 import { loadDisputeExport } from '../../src/store/index.ts';
+import { listParkedEffects } from '../../src/store/queries/parked-effects.ts';
 import { textOf } from '../bot/harness.ts';
 import { raiseConfirmations } from '../domain/dispute/fixtures.ts';
 import {
@@ -317,6 +318,8 @@ describe('every procedure reaches the other agency, end to end', () => {
       const exported = await loadDisputeExport(runtime.store, id);
       const recordStages = new Set(exported?.records.map((r) => r.entry.stageId));
       for (const stageId of journey.stages) expect(recordStages.has(stageId)).toBe(true);
+      // Nothing was set aside on the way: no effect of the dispute parked.
+      expect((await listParkedEffects(runtime.store)).filter((p) => p.disputeId === id)).toEqual([]);
     },
     300_000,
   );
