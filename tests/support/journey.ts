@@ -47,6 +47,8 @@ export interface RaiseOptions {
   readonly urgency?: string;
   readonly category?: string;
   readonly caseReference?: string;
+  /** Whom the dispute is about, where the procedure covers children and adults (NEL). */
+  readonly about?: 'child' | 'adult';
 }
 
 /** How the main ladder's walker answers each step (default: nothing agreed, escalate). */
@@ -383,7 +385,7 @@ export async function openJourney(options: JourneyOptions) {
       counterpartOrganisationId: o.counterpart,
       category: o.category ?? procedure.categories[0]?.id ?? 'other',
       ...(o.urgency ? { urgency: o.urgency } : {}),
-      ...raiseConfirmations(procedure),
+      ...raiseConfirmations(procedure, o.about),
       details: {
         issue: ISSUE,
         informalAttempts: 'Discussed by telephone on 8 January 2027; no agreement.',
