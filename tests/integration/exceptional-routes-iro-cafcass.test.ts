@@ -136,6 +136,17 @@ describe('IRO DRP: the Director advises on the Chief Executive; CAFCASS by Egres
     await w.raise(RAISE);
     await w.walkTo((x) => x.stage.id === 'stage-5' && x.stage.phase === 'awaiting-decision');
     await directorAsked(w);
+    // "In the event of escalation above Assistant Director the IRO will share the DRP report
+    // electronically": the Director WCL stage's letter carries what happened at each stage before it.
+    const report = await w.mailTo(
+      'assistant.director@childrens.northborough.example',
+      'the Director WCL letter',
+      (m) => m.subject.includes('Director WCL'),
+    );
+    expect(report.importance).toBe('high');
+    expect(report.text).toContain('What has happened so far:');
+    for (const stage of ['Stage one', 'Stage two', 'Stage three', 'Stage four'])
+      expect(report.text).toContain(`${stage}.`);
     const director = w.person(DIRECTOR);
     await w.act({ type: 'decision', by: director, choice: 'escalate' });
     // The Chief Executive's letter goes out in their name: they review it and send it.
