@@ -193,6 +193,8 @@ export function cardForEffect(
       askMinutes: kind === 'outcome' && held && !!stage?.meeting?.minutes,
       draft: { minutes: '', resolved: '', summary: '', actions: [] },
       mustInclude: kind === 'outcome' ? (stage?.content.required.map((c) => c.label) ?? []) : [],
+      // The step's "Book a meeting" (the view's second action), where the stage allows one.
+      canRequestMeeting: intent.kind === 'record-outcome' && intent.canRequestMeeting,
       // The step's own words: the procedure's quote, who it is with, and any replies on its thread.
       title: view.title,
       notes: view.text,

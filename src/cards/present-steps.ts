@@ -185,6 +185,9 @@ export function presentOutcome(vm: OutcomeViewModel): Data {
     errors: presentErrors(['minutes', 'resolved', 'summary'], vm.errors),
     actions: base.readOnly
       ? []
-      : [action(VERBS.outcome, 'Record the outcome', ids(vm), { style: 'positive', inputs: 'auto' })],
+      : [
+          action(VERBS.outcome, 'Record the outcome', ids(vm), { style: 'positive', inputs: 'auto' }),
+          ...(vm.canRequestMeeting ? [action(VERBS.requestMeeting, 'Book a meeting', ids(vm))] : []),
+        ],
   };
 }

@@ -287,6 +287,11 @@ export interface OutcomeViewModel extends StepContext {
   };
   /** What the stage must record (the procedure's required content). */
   readonly mustInclude: readonly string[];
+  /**
+   * The stage lets its actor book a meeting instead of recording the outcome now (a meeting the
+   * procedure allows, `if-needed`, or requires when guidance alone does not resolve it).
+   */
+  readonly canRequestMeeting?: boolean;
   /** The card's title and what it says before the inputs (the step's words, replies received). */
   readonly title?: string;
   readonly notes?: readonly string[];

@@ -204,7 +204,10 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
     case 'withdrawn':
       return {
         subject: `${about}: withdrawn`,
-        paragraphs: ['This dispute has been withdrawn.', m.reason],
+        paragraphs: [
+          m.by ? `${m.by} has withdrawn this dispute.` : 'This dispute has been withdrawn.',
+          m.reason,
+        ],
         fields: [],
       };
   }

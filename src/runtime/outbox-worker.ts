@@ -28,8 +28,10 @@
  * time (they are about processes, not about the case), so the test clock never strands a lease.
  */
 import { randomUUID } from 'node:crypto';
-import type { DisputeEvent, DisputeState, EventSource } from '../domain/dispute/types.ts';
+import { parkedFrame, parkedIntent } from '../domain/dispute/parked-notice.ts';
+import type { DisputeEvent, DisputeState, Effect, EventSource } from '../domain/dispute/types.ts';
 import { describeEvent, type Logger, silentLogger } from '../log/index.ts';
+import { getProcedure } from '../procedures/index.ts';
 import type { Store } from '../store/open-store.ts';
 import {
   claimOutboxJobs,
@@ -301,21 +303,9 @@ function parkedNotice(
     card: 'warning',
     slot: `parked:${row.key}`,
     intent: {
-      kind: 'action-parked',
-      action: row.type,
-      attempts: row.attempts,
-      reference: row.key,
+      ...parkedIntent(row.effect as Effect, row.type, row.attempts, row.key),
       ...(why ? { why } : {}),
     },
-    frame: {
-      disputeId: state.id,
-      caseReference: state.caseReference,
-      procedureName: state.procedureId,
-      stageName: state.stage.id,
-      due: state.stage.due,
-      dueDate: state.stage.dueDate,
-      overallDue: state.overallDue,
-      overallWorkingDays: null,
-    },
+    frame: parkedFrame(state, getProcedure(state.procedureId)),
   };
 }

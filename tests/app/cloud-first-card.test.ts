@@ -254,7 +254,7 @@ describe('a card for someone who never chatted with the bot (cloud mode)', () =>
     });
 
     const text = cardText(notice);
-    expect(text).toContain('An action on this dispute could not be completed');
+    expect(text).toContain(`Concord could not send a Teams card to ${sm.displayName}`);
     expect(text).toContain(
       `Concord could not reach ${sm.displayName} in Teams: Concord is not installed for them`,
     );

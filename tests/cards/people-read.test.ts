@@ -189,6 +189,11 @@ const INTENTS: readonly CardIntent[] = [
     why: 'Concord could not reach Service Manager, Adopt North East in Teams: Concord is not installed for them, and your organisation’s Teams settings do not let Concord install it. Ask Service Manager, Adopt North East to add Concord in Teams (Apps, then search for Concord), or ask your Teams administrator to allow Concord for them. Then your administrator can send the card again (concord parked --retry).',
   },
   {
+    kind: 'withdrawn',
+    by: 'Independent Reviewing Officer, Northborough CSSU',
+    reason: 'The plan was changed at the review.',
+  },
+  {
     kind: 'consulted',
     stageName: 'Stage 2',
     quote: 'the Safeguarding Adults Board Business Team should be consulted via ssab@solihull.gov.uk.',
@@ -258,6 +263,7 @@ describe('cards carry no machine text', () => {
       'after-resolution': true,
       resolved: true,
       'action-parked': true,
+      withdrawn: true,
     };
     expect([...kinds].sort()).toEqual(Object.keys(all).sort());
   });

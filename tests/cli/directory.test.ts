@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,14 @@ async function brokenSample(edit: (data: Record<string, any>) => void): Promise<
 }
 
 describe('concord directory check FILE', () => {
+  it('the samples checked below are every directory file the repository bundles', () => {
+    const bundled = readdirSync('directory')
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => `directory/${f}`)
+      .sort();
+    expect(Object.values(SAMPLE_DIRECTORIES).sort()).toEqual(bundled);
+  });
+
   it.each(Object.values(SAMPLE_DIRECTORIES))('%s is valid: exit 0 with a one-line summary', async (file) => {
     const { code, out, err } = await concord('directory', 'check', file);
     expect({ code, err }).toEqual({ code: 0, err: [] });

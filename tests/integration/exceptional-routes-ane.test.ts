@@ -6,12 +6,13 @@
  *
  * Routes (seed 000): no response to Stage 1 by its 5 working days (the Team Manager chases on the
  * thread, then treats it as not agreed) and the 20 working days passing; the Team Manager raising it
- * informally with their counterpart instead of Stage 1, which resolves it; the Service Manager
- * accepting the decision instead of Stage 2.
+ * informally with their counterpart instead of Stage 1, which resolves it; the Team Manager
+ * accepting the decision instead ("or accept the decision"); the Service Manager accepting the
+ * decision instead of Stage 2.
  */
 
 import { describe, expect, it } from 'vitest';
-import { textOf } from '../bot/harness.ts';
+import { actionsOf, textOf } from '../bot/harness.ts';
 import type { AdminMail } from '../support/concord-app.ts';
 import { type Journey, journeyPerTest, plain, recordKinds } from '../support/journey.ts';
 
@@ -104,6 +105,34 @@ describe('ANE: the exceptional routes, end to end', () => {
     expect(confirmation.text).toContain('the review is brought forward');
     const kinds = recordKinds(await w.exported());
     expect(kinds).toEqual(expect.arrayContaining(['decided-informal', 'informal-contact', 'resolved']));
+    expect(kinds).not.toContain('stage-email-sent');
+  }, 90_000);
+
+  it('the Team Manager accepts the decision instead of Stage 1: it ends, the practitioner is told, and Gateshead, never approached, receives nothing', async () => {
+    const w = await open();
+    await w.raise(RAISE);
+    const s = await w.next('raise');
+    expect(s.stage).toMatchObject({ phase: 'awaiting-decision', nextStageId: 'stage-1' });
+    const offer = await w.cardTo(TM, 'the Stage 1 decision card', (_t, c) =>
+      actionsOf(c.card).some((a) => a.verb === 'accept'),
+    );
+    // The three choices the procedure gives the Team Manager, as buttons.
+    expect(actionsOf(offer.card).map((a) => a.title)).toEqual([
+      'Send Stage 1 email',
+      'Raise informally',
+      'Accept the decision',
+    ]);
+    await w.act({
+      type: 'decision',
+      by: w.person(TM),
+      choice: 'accept',
+      reason: 'The placement plan is reasonable; the practitioner and I accept it.',
+    });
+    expect((await w.state()).status).toBe('accepted');
+    await w.cardTo(RAISE.raiser, 'the decision-accepted card', (t) => t.includes('Decision accepted'));
+    expect(await w.disputeMail(GATESHEAD_TM)).toEqual([]);
+    const kinds = recordKinds(await w.exported());
+    expect(kinds).toContain('decision-accepted');
     expect(kinds).not.toContain('stage-email-sent');
   }, 90_000);
 

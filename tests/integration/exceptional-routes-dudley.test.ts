@@ -6,7 +6,9 @@
  * Routes (seed 001): agreement reached at Stage 1 (the written outcome on the Stage 1 thread, the
  * debrief and the policy-gaps step); urgency-led timescales ("Some professional disagreements will
  * need to be resolved immediately"); the counterpart declining the Stage 3a meeting (re-booked);
- * "in exceptional circumstances, where the matter remains unresolved", the DSCB Independent Chair.
+ * "in exceptional circumstances, where the matter remains unresolved", the DSCB Independent Chair;
+ * Stage 2 with a school ("the Head teacher/Principal will deal with this stage") and with a
+ * self-employed professional ("the safeguarding lead will deal with this stage").
  */
 
 import { describe, expect, it } from 'vitest';
@@ -211,4 +213,44 @@ describe('Dudley DSCB: the exceptional routes, end to end', () => {
     expect(kinds).toEqual(expect.arrayContaining(['referred', 'referral-outcome', 'resolved']));
     expect(await w.caseFileText()).toContain('Consideration by the DSCB Independent Chair');
   }, 150_000);
+
+  it.each([
+    {
+      who: 'a school: its Head teacher',
+      counterpart: 'castle-primary',
+      practitioner: 'class.teacher@castle-primary.example',
+      stage2: 'head.teacher@castle-primary.example',
+    },
+    {
+      who: 'a self-employed professional: their safeguarding lead',
+      counterpart: 'play-therapist',
+      practitioner: 'therapist@play-therapy.example',
+      stage2: 'safeguarding.lead@bc-therapists.example',
+    },
+  ])(
+    'Stage 2 with $who receives the Stage 2 email, High Importance, naming the case',
+    async (c) => {
+      const w = await open();
+      const s1 = await w.raise({ ...RAISE, counterpart: c.counterpart, urgency: 'longer-period' });
+      expect(s1.stage.id).toBe('stage-1');
+      const s = await w.walkTo((x) => x.stage.id === 'stage-2' && x.stage.phase === 'awaiting-outcome');
+      // The Stage 1 email went to the practitioner; Stage 2's goes to the person the procedure names.
+      expect((await w.disputeMail(c.practitioner)).length).toBeGreaterThan(0);
+      const statement = await w.settled('the Stage 2 email', async () =>
+        (await w.state()).stage.thread.find((m) => m.kind === 'statement'),
+      );
+      const mail = await w.mailTo(
+        c.stage2,
+        'the Stage 2 email',
+        (m) => m.internetMessageId === statement.internetMessageId,
+      );
+      expect(mail.importance).toBe('high');
+      expect(mail.subject).toContain(w.caseReference);
+      expect(mail.text).toContain(
+        'the receiving agency will write to the complainant agency confirming the outcome',
+      );
+      expect(s.participants.map((p) => p.email)).toContain(c.stage2);
+    },
+    90_000,
+  );
 });

@@ -136,6 +136,17 @@ describe('IRO DRP: the Director advises on the Chief Executive; CAFCASS by Egres
     await w.raise(RAISE);
     await w.walkTo((x) => x.stage.id === 'stage-5' && x.stage.phase === 'awaiting-decision');
     await directorAsked(w);
+    // "In the event of escalation above Assistant Director the IRO will share the DRP report
+    // electronically": the Director WCL stage's letter carries what happened at each stage before it.
+    const report = await w.mailTo(
+      'assistant.director@childrens.northborough.example',
+      'the Director WCL letter',
+      (m) => m.subject.includes('Director WCL'),
+    );
+    expect(report.importance).toBe('high');
+    expect(report.text).toContain('What has happened so far:');
+    for (const stage of ['Stage one', 'Stage two', 'Stage three', 'Stage four'])
+      expect(report.text).toContain(`${stage}.`);
     const director = w.person(DIRECTOR);
     await w.act({ type: 'decision', by: director, choice: 'escalate' });
     // The Chief Executive's letter goes out in their name: they review it and send it.
@@ -155,6 +166,26 @@ describe('IRO DRP: the Director advises on the Chief Executive; CAFCASS by Egres
       expect(letter.importance).toBe('high');
       expect(letter.subject).toContain(w.caseReference);
     }
+
+    // "If this is not possible the Chief Executive may wish to meet with the parties": their outcome
+    // card offers a meeting; clicked, it is booked on their own calendar with the IRO and the
+    // Director required, and the others of the procedure's list invited as optional.
+    expect(s.stage.phase).toBe('awaiting-outcome');
+    expect(s.stage.awaiting?.id).toBe(CHIEF_EXECUTIVE);
+    await w.clickOn(CHIEF_EXECUTIVE, 'the outcome card offering a meeting', 'request-meeting');
+    const booked = await w.settled('the Chief Executive’s meeting', async () => {
+      const x = await w.state();
+      return x.stage.phase === 'meeting-booked' ? x : undefined;
+    });
+    const meeting = await w.checkMeeting(booked);
+    expect(meeting.calendar).toBe('chief.executive@childrens.northborough.example');
+    const invited = new Map(meeting.event.attendees.map((a) => [a.emailAddress.address, a.type]));
+    expect(invited.get('iro@cssu.northborough.example')).toBe('required');
+    expect(invited.get('director@childrens.northborough.example')).toBe('required');
+    expect(invited.get('assistant.director@childrens.northborough.example')).toBe('optional');
+    s = await w.holdMeeting(booked);
+    expect(s.stage).toMatchObject({ id: 'stage-6', phase: 'awaiting-outcome' });
+    expect(s.stage.awaiting?.id).toBe(CHIEF_EXECUTIVE);
 
     s = await w.walkTo((x) => x.stage.id === 'stage-6' && x.stage.phase === 'awaiting-owner');
     expect(s.stage.awaiting?.id).toBe(IRO);

@@ -5,9 +5,11 @@
  * which walks all six stages first, is exceptional-routes-iro-cafcass.test.ts.
  *
  * Routes here (seed 002): the LAC Review "within 4 weeks" after a resolution (agreement reached at
- * Stage 1); the IRO bypassing stages, with the CSSU Service Manager still informed "by the time the
+ * Stage 1); Stage 1 held in the call or meeting the IRO books, because email alone "will not be
+ * sufficient"; the IRO bypassing stages, with the CSSU Service Manager still informed "by the time the
  * dispute has been escalated to the Service Manager (stage 3)"; a required attendee declining a
- * meeting (re-booked inside the stage's 5 working days); the 20 working days overall passing.
+ * meeting (re-booked inside the stage's 5 working days); the 20 working days overall passing; the
+ * IRO, who owns the record, withdrawing it while the group manager holds it.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -58,6 +60,37 @@ describe('IRO DRP: the exceptional routes, end to end', () => {
     // The written outcome went to everyone who took part.
     await w.writtenConfirmationTo('team.manager@childrens.northborough.example');
     await w.writtenConfirmationTo('social.worker@childrens.northborough.example');
+  }, 90_000);
+
+  it('Stage 1 by a meeting: the IRO books it from the outcome card, on their own calendar with the social worker and team manager; held, the outcome and minutes go on the record', async () => {
+    const w = await open();
+    await w.raise(RAISE);
+    // "it will not be sufficient to seek to address a dispute by means of email alone".
+    await w.clickOn(IRO, 'the Stage 1 outcome card offering a meeting', 'request-meeting');
+    const booked = await w.settled('the Stage 1 meeting', async () => {
+      const x = await w.state();
+      return x.stage.phase === 'meeting-booked' ? x : undefined;
+    });
+    const meeting = await w.checkMeeting(booked);
+    expect(meeting.calendar).toBe('iro@cssu.northborough.example');
+    expect(meeting.invitations.map((i) => i.address).sort()).toEqual([
+      'social.worker@childrens.northborough.example',
+      'team.manager@childrens.northborough.example',
+    ]);
+    const held = await w.holdMeeting(booked);
+    expect(held.stage).toMatchObject({ id: 'stage-1', phase: 'awaiting-outcome' });
+    expect(held.stage.awaiting?.id).toBe(IRO);
+    await w.act({
+      type: 'outcome-recorded',
+      by: w.person(IRO),
+      resolved: false,
+      summary: 'Met by Teams with the social worker and team manager: no agreement on contact.',
+      minutes: 'Positions heard; the team manager will not change the contact plan.',
+    });
+    expect((await w.next('the Stage 1 outcome')).stage.phase).toBe('awaiting-decision');
+    const e = await w.exported();
+    expect(recordKinds(e)).toEqual(expect.arrayContaining(['meeting-booked', 'stage-unresolved']));
+    expect(await w.caseFileText()).toContain('Positions heard; the team manager will not change');
   }, 90_000);
 
   it('bypass: the IRO moves the record from Stage 1 to the assistant director; the CSSU Service Manager is still informed, and the record says what was skipped', async () => {
@@ -159,5 +192,54 @@ describe('IRO DRP: the exceptional routes, end to end', () => {
       expect.arrayContaining(['stage-overdue', 'overall-limit-passed']),
     );
     expect((await w.state()).status).toBe('open');
+  }, 90_000);
+
+  it('withdrawn by the IRO at Stage 2 with the meeting booked: the meeting is cancelled, and everyone taking part is told in Teams, and the group manager has no step left', async () => {
+    const w = await open();
+    await w.raise(RAISE);
+    const s = await w.walkTo((x) => x.stage.id === 'stage-2' && x.stage.phase === 'meeting-booked');
+    const booked = await w.checkMeeting(s);
+    const reason = 'The plan was changed at the LAC Review on 12 January; the dispute no longer stands.';
+    // Only the raiser or the owner may withdraw: the group manager holding the record may not.
+    const refused = await w.tryAct({
+      type: 'withdrawn',
+      by: w.person('northborough-csc-group-manager'),
+      reason,
+    });
+    expect(refused.ok).toBe(false);
+    await w.act({ type: 'withdrawn', by: w.person(IRO), reason });
+    expect((await w.state()).status).toBe('withdrawn');
+    for (const id of [
+      'northborough-csc-group-manager',
+      'northborough-csc-team-manager',
+      'northborough-csc-social-worker',
+    ]) {
+      const card = await w.cardTo(id, 'the withdrawal card', (t) => t.includes('Dispute withdrawn'));
+      const text = plain(textOf(card.card));
+      expect(text).toContain('Independent Reviewing Officer, Northborough CSSU has withdrawn this dispute');
+      expect(text).toContain(reason);
+      expect(actionsOf(card.card)).toEqual([]);
+    }
+    // Whatever the group manager's earlier cards still show, the step is gone.
+    const late = await w.tryAct({
+      type: 'outcome-recorded',
+      by: w.person('northborough-csc-group-manager'),
+      resolved: true,
+      summary: 'Guidance given.',
+    });
+    expect(late.ok).toBe(false);
+    // The meeting is cancelled: each attendee's copy says so.
+    for (const i of booked.invitations) {
+      await w.settled(`the cancellation on ${i.address}'s calendar`, async () =>
+        (await w.world.events(i.address)).find((e) => e.iCalUId === booked.event.iCalUId && e.isCancelled),
+      );
+    }
+    // Everyone is in the council's tenant: no email, only Teams.
+    expect(
+      (await w.disputeMail('team.manager@childrens.northborough.example')).map((m) => m.subject),
+    ).not.toContainEqual(expect.stringContaining('withdrawn'));
+    const e = await w.exported();
+    expect(recordKinds(e)).toContain('withdrawn');
+    expect(await w.caseFileText()).toContain(reason);
   }, 90_000);
 });

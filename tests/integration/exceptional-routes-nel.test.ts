@@ -6,7 +6,8 @@
  * Routes (seed 003): agreed at Stage 1 (party 2 answers the approach); Stage 2 "within an
  * agreed timescale that is proportionate", with the meeting the managers may convene; "Where ADs feel
  * a level of independence is required", the panel of independent board representatives; the usual
- * 25 working days passing.
+ * 25 working days passing; a dispute about a vulnerable adult ("applies equally to ... practitioners
+ * who work with children and vulnerable adults"), whose approach to party 2 speaks of the adult.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -48,6 +49,17 @@ describe('NEL LSCB/SAB: the exceptional routes, end to end', () => {
     const kinds = recordKinds(await w.exported());
     expect(kinds).toContain('resolved');
     expect(kinds.filter((k) => k === 'decided-escalate')).toHaveLength(1);
+  }, 90_000);
+
+  it('about a vulnerable adult, with the adults’ agency: the approach to party 2 says whom it is about in adults’ terms, never a child', async () => {
+    const w = await open();
+    await w.raise({ ...RAISE, counterpart: 'nel-adults', about: 'adult' });
+    const s = await w.walkTo((x) => x.stage.id === 'stage-1' && x.stage.phase === 'awaiting-outcome');
+    const { mail, person } = await w.answerDiscussion(s, 'We will review the care and support plan.');
+    expect(person.email).toBe('practitioner@nel-adults.example');
+    expect(mail.text).toContain('An adult at risk');
+    expect(mail.text).not.toContain('A child or young person');
+    expect((await w.state()).about).toBe('adult');
   }, 90_000);
 
   it('Stage 2 in an agreed 10 working days: the managers’ email says so, and the meeting they convene is on the line manager’s calendar inside it', async () => {

@@ -66,12 +66,27 @@ function optionsOf(options: readonly DecisionOption[]): { actions: CardAction[];
   };
 }
 
-const ACTION_WORDS: Readonly<Record<string, string>> = {
-  'send-email': 'send an email',
-  'send-card': 'send a Teams card',
-  'book-meeting': 'book a meeting',
-  'cancel-meeting': 'cancel a meeting',
-};
+/** What a parked action was to do, for whom: "send the email to A and B". */
+function parkedWhat(intent: Extract<CardIntent, { kind: 'action-parked' }>, people: string | null): string {
+  switch (intent.action) {
+    case 'send-email':
+      return people ? `send the email to ${people}` : 'send an email';
+    case 'send-card':
+      return people ? `send a Teams card to ${people}` : 'send a Teams card';
+    case 'book-meeting':
+      return intent.calendarOf ? `book the meeting on ${intent.calendarOf}'s calendar` : 'book the meeting';
+    case 'cancel-meeting':
+      return intent.calendarOf
+        ? `cancel the meeting on ${intent.calendarOf}'s calendar`
+        : 'cancel the meeting';
+    default:
+      return 'complete an action';
+  }
+}
+
+function listOfNames(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
 
 const OUTCOME: CardAction = { verb: VERBS.outcome, title: 'Record the outcome' };
 const mustInclude = (labels: readonly string[]): Fact[] =>
@@ -387,20 +402,37 @@ function words(intent: CardIntent): Words {
             : []),
         ],
       };
-    case 'action-parked':
+    case 'withdrawn':
       return {
-        title: 'An action on this dispute could not be completed',
-        text: intent.why
-          ? [
-              intent.why,
-              'You may need to act by other means before the deadline; give your administrator the case reference.',
-            ]
-          : [
-              `Concord tried to ${ACTION_WORDS[intent.action] ?? 'complete an action'} ${intent.attempts === 1 ? 'once' : `${intent.attempts} times`} and has stopped trying.`,
-              'The step is on hold until an administrator resolves it. You may need to act by other means before the deadline; give your administrator the case reference.',
-            ],
-        facts: [{ label: 'What could not be done', value: ACTION_WORDS[intent.action] ?? 'an action' }],
+        title: 'Dispute withdrawn',
+        text: [
+          `${intent.by} has withdrawn this dispute, so there is nothing more to do on it.`,
+          `Their reason: ${intent.reason}`,
+        ],
       };
+    case 'action-parked': {
+      const people = intent.for?.length ? listOfNames(intent.for) : null;
+      const what = parkedWhat(intent, people);
+      if (intent.why)
+        return {
+          title: `Concord could not ${what}`,
+          text: [
+            intent.why,
+            'If the deadline is near, act by other means meanwhile, and give your administrator the case reference.',
+          ],
+          facts: people ? [{ label: 'Who it was for', value: people }] : [],
+        };
+      return {
+        title: `Concord could not ${what}`,
+        text: [
+          `Concord tried ${intent.attempts} ${intent.attempts === 1 ? 'time' : 'times'} to ${what} and has stopped trying, so this step waits on it.`,
+          people
+            ? `What to do: if the deadline is near, reach ${people} another way (by telephone or your own email), and ask your Concord administrator to put it right ("concord parked"), giving them the case reference. Once they have, Concord sends it again and the step goes on.`
+            : 'What to do: ask your Concord administrator to put it right ("concord parked"), giving them the case reference. Once they have, Concord tries again and the step goes on.',
+        ],
+        facts: people ? [{ label: 'Who it was for', value: people }] : [],
+      };
+    }
     case 'resolved':
       return {
         title: 'Dispute resolved',

@@ -216,6 +216,8 @@ export type CardIntent =
       readonly sendTo?: { readonly itemId: string; readonly name: string; readonly email: string };
     }
   | { readonly kind: 'resolved'; readonly summary: OutcomeText }
+  /** The dispute was withdrawn by its raiser or owner: to everyone else taking part in Teams. */
+  | { readonly kind: 'withdrawn'; readonly by: string; readonly reason: string }
   /** The shell's notice to the owner that an effect was parked after its retries ran out. */
   | {
       readonly kind: 'action-parked';
@@ -224,6 +226,10 @@ export type CardIntent =
       readonly reference: string;
       /** What happened and what to do, in plain words, when the performer could say. */
       readonly why?: string;
+      /** The people it was for (the email's recipients, the card's reader, the meeting's attendees). */
+      readonly for?: readonly string[];
+      /** Whose calendar the meeting was to be booked on, or cancelled from. */
+      readonly calendarOf?: string;
     };
 
 export type CardIntentKind = CardIntent['kind'];

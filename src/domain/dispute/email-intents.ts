@@ -109,7 +109,7 @@ export type EmailIntent =
         readonly dueDate: string;
       }[];
     }
-  | { readonly kind: 'withdrawn'; readonly reason: string };
+  | { readonly kind: 'withdrawn'; readonly reason: string; readonly by?: string };
 
 /** Where an email sits: the dispute, and the response it awaits (if any). */
 export interface EmailFrame {

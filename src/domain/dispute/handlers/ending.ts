@@ -19,21 +19,25 @@ export function onWithdrawn(t: Transition, event: EventOf<'withdrawn'>): void {
   const meeting = t.state.stage.meeting;
   if (meeting?.eventId)
     t.emit({ type: 'cancel-meeting', convener: meeting.convener, eventId: meeting.eventId });
+  // Everyone else taking part is told, each where they are: in another tenant by High Importance
+  // email (on the stage's thread where it has one), in the host tenant by a Teams card that takes the
+  // place of their step card, so whoever holds the record is not left with a step to take.
+  const others = t.state.participants.filter((p) => !isSamePerson(p, event.by));
   const statement = t.state.stage.thread.find((m) => m.kind === 'statement' || m.kind === 'letter');
-  const counterparts = t.state.participants.filter(
-    (p) => p.organisationId === t.state.counterpartOrganisationId,
-  );
-  if (statement && counterparts.length > 0 && t.state.stage.actor) {
+  const byEmail = others.filter((p) => !t.inTeams(p));
+  if (byEmail.length > 0) {
     t.sendEmail({
-      from: t.state.stage.actor,
-      to: counterparts,
+      from: t.state.stage.actor ?? event.by,
+      to: byEmail,
       importance: 'high',
       template: 'written-confirmation',
       kind: 'notice',
-      inReplyTo: statement,
-      message: { kind: 'withdrawn', reason },
+      ...(statement ? { inReplyTo: statement } : {}),
+      message: { kind: 'withdrawn', reason, by: event.by.name },
     });
   }
+  for (const person of others.filter((p) => t.inTeams(p)))
+    t.sendCard(person, 'status', { kind: 'withdrawn', by: event.by.name, reason }, 'step');
   t.update({ status: 'withdrawn', endedAt: t.ctx.now });
   t.updateStage({ phase: 'ended', awaiting: null });
   t.record({
