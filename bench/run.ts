@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only turns,webhook,store,report,startup]`: Concord's own cost on this machine,
+ * `npm run bench [-- --quick] [-- --only turns,webhook,store,report,startup] [-- --engine postgresql]`: Concord's own cost on this machine,
  * as one table (issue 15's targets). Every figure is a ratio to a reference measured in the same run
  * (a bare botbuilder echo bot the bench starts itself, or the same figure at a smaller store), or a
  * bound; absolute times are context. PGlite always; PostgreSQL too when DATABASE_URL is set (each run
@@ -22,6 +22,8 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
+    /** PGlite or PostgreSQL only (default both, PostgreSQL when DATABASE_URL is set). */
+    engine: { type: 'string' },
   },
 });
 const quick = values.quick ?? false;
@@ -60,6 +62,10 @@ const engines: { name: string; target: StoreTarget }[] = [
 ];
 const url = process.env.DATABASE_URL;
 if (url) engines.push({ name: 'PostgreSQL', target: { engine: 'postgres', url } });
+if (values.engine) {
+  const keep = engines.filter((e) => e.name.toLowerCase() === values.engine?.toLowerCase());
+  engines.splice(0, engines.length, ...keep);
+}
 
 const started = Date.now();
 const rows: Row[] = [];
