@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only turns,store,report,startup]`: Concord's own cost on this machine,
+ * `npm run bench [-- --quick] [-- --only turns,webhook,store,report,startup] [-- --engine postgresql]`: Concord's own cost on this machine,
  * as one table (issue 15's targets). Every figure is a ratio to a reference measured in the same run
  * (a bare botbuilder echo bot the bench starts itself, or the same figure at a smaller store), or a
  * bound; absolute times are context. PGlite always; PostgreSQL too when DATABASE_URL is set (each run
@@ -16,15 +16,18 @@ import { benchReport } from './sections/report.ts';
 import { benchStartup } from './sections/startup.ts';
 import { benchApplyEvent, benchTimers } from './sections/store.ts';
 import { benchTurns } from './sections/turns.ts';
+import { benchWebhook } from './sections/webhook.ts';
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
+    /** PGlite or PostgreSQL only (default both, PostgreSQL when DATABASE_URL is set). */
+    engine: { type: 'string' },
   },
 });
 const quick = values.quick ?? false;
-const only = new Set((values.only ?? 'turns,store,report,startup').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? 'turns,webhook,store,report,startup').split(',').map((s) => s.trim()));
 
 const sizes = quick
   ? {
@@ -34,9 +37,8 @@ const sizes = quick
         conversations: 50,
         turnsEach: 4,
         bigStore: 2_000,
-        burstPerSecond: 1_000,
-        burstSeconds: 0.3,
       },
+      webhook: { burstPerSecond: 1_000, burstSeconds: 0.5 },
       store: { applyDisputes: 24, timerSmall: 1_000, timerBig: 5_000 },
       report: { disputes: [200, 1_000] },
       startup: { big: 5_000, idleMs: 2_000, build: false },
@@ -48,9 +50,8 @@ const sizes = quick
         conversations: 50,
         turnsEach: 6,
         bigStore: 10_000,
-        burstPerSecond: 1_000,
-        burstSeconds: 1,
       },
+      webhook: { burstPerSecond: 1_000, burstSeconds: 2 },
       store: { applyDisputes: 40, timerSmall: 1_000, timerBig: 100_000 },
       report: { disputes: [1_000, 10_000] },
       startup: { big: 20_000, idleMs: 3_000, build: true },
@@ -61,6 +62,10 @@ const engines: { name: string; target: StoreTarget }[] = [
 ];
 const url = process.env.DATABASE_URL;
 if (url) engines.push({ name: 'PostgreSQL', target: { engine: 'postgres', url } });
+if (values.engine) {
+  const keep = engines.filter((e) => e.name.toLowerCase() === values.engine?.toLowerCase());
+  engines.splice(0, engines.length, ...keep);
+}
 
 const started = Date.now();
 const rows: Row[] = [];
@@ -90,6 +95,13 @@ for (const { name, target } of engines) {
       await section(`turns on ${name}`, () => benchTurns(name, { ...target, schema }, sizes.turns));
       await dropSchema(target.url, schema);
     } else await section(`turns on ${name}`, () => benchTurns(name, target, sizes.turns));
+  }
+  if (only.has('webhook')) {
+    if (target.engine === 'postgres') {
+      const schema = `bench_webhook_${process.pid}`;
+      await section(`webhook on ${name}`, () => benchWebhook(name, { ...target, schema }, sizes.webhook));
+      await dropSchema(target.url, schema);
+    } else await section(`webhook on ${name}`, () => benchWebhook(name, target, sizes.webhook));
   }
   if (only.has('store')) {
     await section(`applyEvent on ${name}`, () => benchApplyEvent(name, target, sizes.store));

@@ -3,9 +3,9 @@
  * times it reads are not held up by the server under test (which shares the main thread).
  *
  * Messages in: { job: 'turns', url, serviceUrl, mode: 'sequential' | 'concurrent', turn, count,
- * conversations } or { job: 'burst', url, perSecond, total, items } (items: notification bodies'
- * `value` entries, cycled). Out: { samples: number[], seconds: number, failures: number,
- * healthz?: number[] }.
+ * conversations } or { job: 'burst', url, perSecond, total, subscriptions, runId } (one notification
+ * a request, for the subscriptions in turn). Out: { samples: number[], seconds: number, failures:
+ * number, healthz?: number[], sendSeconds?: number }.
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -107,11 +107,12 @@ async function burst(msg) {
       }
     }, 2);
   });
+  const sendSeconds = (performance.now() - start) / 1000;
   await Promise.all(sent);
   const seconds = (performance.now() - start) / 1000;
   probing = false;
   await probe;
-  return { samples, failures, seconds, healthz };
+  return { samples, failures, seconds, sendSeconds, healthz };
 }
 
 parentPort.on('message', async (msg) => {

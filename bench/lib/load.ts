@@ -11,6 +11,8 @@ interface Result {
   failures: number;
   seconds: number;
   healthz?: number[];
+  /** Burst: seconds from the first request sent to the last. */
+  sendSeconds?: number;
   error?: string;
 }
 
@@ -28,7 +30,17 @@ export interface Load {
     subscriptions: readonly { id: string; clientState: string; mailboxId: string }[],
     perSecond: number,
     total: number,
-  ): Promise<{ acks: Latencies; healthz: Latencies; failures: number; sentPerSecond: number }>;
+  ): Promise<{
+    acks: Latencies;
+    healthz: Latencies;
+    failures: number;
+    /** The rate the requests went out at (the last one sent `total / sentPerSecond` s after the first). */
+    sentPerSecond: number;
+    /** Seconds from the first request to the last answer. */
+    seconds: number;
+    /** What every message id of this burst starts with (`bench-message-<runId>-<i>`). */
+    runId: string;
+  }>;
   close(): Promise<void>;
 }
 
@@ -60,19 +72,15 @@ export function startLoad(): Load {
     },
     async burst(url, subscriptions, perSecond, total) {
       runs++;
-      const r = await ask({
-        job: 'burst',
-        url,
-        subscriptions,
-        perSecond,
-        total,
-        runId: `${process.pid}-${runs}`,
-      });
+      const runId = `${process.pid}-${runs}`;
+      const r = await ask({ job: 'burst', url, subscriptions, perSecond, total, runId });
       return {
         acks: latencies(r.samples),
         healthz: latencies(r.healthz ?? []),
         failures: r.failures,
-        sentPerSecond: total / r.seconds,
+        sentPerSecond: total / (r.sendSeconds ?? r.seconds),
+        seconds: r.seconds,
+        runId,
       };
     },
     close: () => worker.terminate().then(() => {}),

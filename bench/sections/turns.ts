@@ -1,11 +1,9 @@
 /**
  * Turns through `/api/messages`, Concord beside the bare echo bot, interleaved round by round:
  * "help", "my disputes" (100 and 10,000 disputes in the store), the immediate-risk answer (a write),
- * and 50 conversations at once; then a burst of valid Graph change notifications.
+ * and 50 conversations at once. (The Graph notification burst is its own section: ./webhook.ts.)
  */
-import dc from 'node:diagnostics_channel';
 import { rmSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import type { StoreTarget } from '../../src/store/open-store.ts';
 import { startConcord } from '../lib/concord.ts';
@@ -21,8 +19,6 @@ export interface TurnSizes {
   readonly conversations: number;
   readonly turnsEach: number;
   readonly bigStore: number;
-  readonly burstPerSecond: number;
-  readonly burstSeconds: number;
 }
 
 const OWN_DISPUTES = 5;
@@ -157,8 +153,6 @@ export async function benchTurns(engine: string, target: StoreTarget, sizes: Tur
       target: '≤ 1.5×',
       met: growth <= 1.5,
     });
-
-    rows.push(...(await notificationBurst(engine, concord.url, app, sizes, load)));
   } finally {
     await load.close();
     await concord.close();
@@ -179,83 +173,4 @@ async function settleOutbox(store: {
     if ((row.rows[0]?.n ?? 0) === 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** Valid notifications (our subscriptions, their clientState) for messages that are not replies. */
-async function notificationBurst(
-  engine: string,
-  url: string,
-  app: Awaited<ReturnType<typeof startConcord>>['app'],
-  sizes: TurnSizes,
-  load: ReturnType<typeof startLoad>,
-): Promise<Row[]> {
-  const subs = await app.runtime.store.db
-    .selectFrom('graph_subscriptions')
-    .select(['id', 'client_state', 'mailbox_id', 'mailbox'])
-    .where('kind', '=', 'inbox')
-    .execute();
-  if (subs.length === 0) throw new Error('no inbox subscriptions to notify');
-  const total = Math.round(sizes.burstPerSecond * sizes.burstSeconds);
-  const { batches, stop: stopCounting } = countGraphBatches();
-  const burst = await load.burst(
-    url,
-    subs.map((s) => ({ id: s.id, clientState: s.client_state, mailboxId: s.mailbox_id ?? s.mailbox ?? '' })),
-    sizes.burstPerSecond,
-    total,
-  );
-  const queue = (app.inbound as { queue?: { idle(): Promise<void> } }).queue;
-  const drainStart = performance.now();
-  const drained = queue
-    ? await Promise.race([
-        queue.idle().then(() => true),
-        new Promise<boolean>((r) => setTimeout(() => r(false), 120_000)),
-      ])
-    : false;
-  const drainMs = performance.now() - drainStart;
-  stopCounting();
-  const a = burst.acks;
-  const h = burst.healthz;
-  const failures = burst.failures;
-  const rate = fmt(burst.sentPerSecond, 0);
-  return [
-    {
-      figure: `Graph notifications at ${fmt(sizes.burstPerSecond, 0)}/s (sent ${rate}/s, ${total}): 202 p99 (ms)`,
-      engine,
-      value: fmt(a.p99, 1),
-      reference: `p50 ${fmt(a.p50, 1)}`,
-      ratio: failures ? `${failures} not 202` : '',
-      target: '≤ 50 ms',
-      met: a.p99 <= 50 && failures === 0,
-    },
-    {
-      figure: '`/healthz` p99 during the burst (ms)',
-      engine,
-      value: fmt(h.p99, 1),
-      reference: `p50 ${fmt(h.p50, 1)}`,
-      ratio: '',
-      target: '≤ 50 ms',
-      met: h.p99 <= 50,
-    },
-    {
-      figure: 'queue drained after the burst (s; Graph $batch calls made)',
-      engine,
-      value: drained ? fmt(drainMs / 1000, 1) : 'not within 120 s',
-      reference: `${batches()} $batch for ${total}`,
-      ratio: '',
-      target: 'drains, each once',
-      met: drained && batches() <= total,
-    },
-  ];
-}
-
-/** Counts `$batch` requests the process's global fetch makes (undici's diagnostics channel). */
-function countGraphBatches(): { batches: () => number; stop: () => void } {
-  let n = 0;
-  // biome-ignore lint/suspicious/noExplicitAny: the channel's message is undici's request object.
-  const onCreate = (message: any) => {
-    const path = String(message?.request?.path ?? '');
-    if (path.includes('$batch')) n++;
-  };
-  dc.subscribe('undici:request:create', onCreate);
-  return { batches: () => n, stop: () => dc.unsubscribe('undici:request:create', onCreate) };
 }

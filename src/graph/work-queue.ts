@@ -10,7 +10,9 @@
  *   grows with a burst.
  * - A worker drains it off the request path: it claims a batch (`SKIP LOCKED`, a short lease kept
  *   alive by a heartbeat), runs at most `concurrency` jobs at once and yields to the event loop
- *   between jobs, so a burst of work cannot starve the webhook's acks or the bot's turns.
+ *   between jobs, so a burst of work cannot starve the webhook's acks or the bot's turns. While
+ *   adds are being stored (a burst of notifications), a claim waits for them, up to `makeWayMs`,
+ *   so the acks take the store and the event loop first and the work catches up after.
  * - Exactly once across crashes: a row is deleted only after its job has finished; a worker that dies
  *   leaves its claim to run out (`leaseMs`) and the row is claimed again. The jobs themselves are
  *   idempotent (a reply or meeting response already recorded is refused by `decide`), so a job cut
@@ -65,13 +67,22 @@ export interface WorkQueue<J> {
 export const DEFAULT_QUEUE = {
   /** Rows the queue holds at most; past this the webhook answers 503 with Retry-After. */
   capacity: 10_000,
-  /** Rows one claim takes. */
-  batch: 16,
-  concurrency: 4,
+  /**
+   * Rows one claim takes, and jobs run at once: 20, so that the message reads of one claim fill one
+   * Graph `$batch` (20 requests at most; inbound.ts reads as soon as 20 wait). With 4 at once, each
+   * read waited out its 250 ms window with 4 in it, and 500 notifications took 32 s to drain.
+   */
+  batch: 20,
+  concurrency: 20,
   /** A dead worker's rows are claimed again this long after its last heartbeat. */
   leaseMs: 15_000,
   /** How often an idle worker looks for rows that became due (retries, expired leases). */
   pollMs: 1_000,
+  /**
+   * How long a claim waits at most while adds are being stored (a webhook burst), so the acks come
+   * before the work: the worker never waits longer than this for a claim, however long the burst.
+   */
+  makeWayMs: 250,
   maxAttempts: 5,
 } as const;
 
@@ -86,6 +97,8 @@ export function createWorkQueue<J>(options: {
   readonly concurrency?: number;
   readonly leaseMs?: number;
   readonly pollMs?: number;
+  /** See DEFAULT_QUEUE.makeWayMs; 0 never waits. */
+  readonly makeWayMs?: number;
   readonly maxAttempts?: number;
   /** The first retry's delay ceiling; each attempt doubles it, up to 30 s. */
   readonly retryDelayMs?: number;
@@ -115,6 +128,33 @@ export function createWorkQueue<J>(options: {
   let loop: PollLoop | null = null;
   let closed = false;
   let running = 0;
+  const makeWayMs = options.makeWayMs ?? DEFAULT_QUEUE.makeWayMs;
+  /** Adds being stored right now, and who waits for there to be none. */
+  let adding = 0;
+  let addsSettled: (() => void)[] = [];
+
+  /**
+   * Before a claim: while adds are being stored (their requests wait for the store, as the claim
+   * would make them wait longer), wait for them to finish, at most `makeWayMs`.
+   */
+  async function makeWay(): Promise<void> {
+    if (adding === 0 || makeWayMs <= 0) return;
+    const until = Date.now() + makeWayMs;
+    while (adding > 0 && !closed) {
+      const left = until - Date.now();
+      if (left <= 0) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, left);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        addsSettled.push(done);
+      });
+      // The requests read in the same turn of the event loop get to add theirs first.
+      await yieldToEventLoop();
+    }
+  }
 
   async function runOne(item: QueuedJob<J>): Promise<void> {
     let outcome: QueueOutcome = { kind: 'done' };
@@ -139,6 +179,8 @@ export function createWorkQueue<J>(options: {
   }
 
   async function tick(): Promise<number> {
+    if (closed) return 0;
+    await makeWay();
     if (closed) return 0;
     const claimed = await store.claim(workerId, now(), leaseMs, batch);
     if (claimed.length === 0) return 0;
@@ -170,11 +212,22 @@ export function createWorkQueue<J>(options: {
   return {
     async add(jobs) {
       if (jobs.length === 0) return 'queued';
-      const outcome = await store.add(
-        jobs.map((job) => ({ key: options.keyOf(job), job })),
-        capacity,
-        now(),
-      );
+      adding++;
+      let outcome: 'queued' | 'full';
+      try {
+        outcome = await store.add(
+          jobs.map((job) => ({ key: options.keyOf(job), job })),
+          capacity,
+          now(),
+        );
+      } finally {
+        adding--;
+        if (adding === 0) {
+          const waiting = addsSettled;
+          addsSettled = [];
+          for (const done of waiting) done();
+        }
+      }
       if (outcome === 'queued') loop?.wake();
       return outcome;
     },

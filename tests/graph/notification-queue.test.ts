@@ -6,7 +6,10 @@
  * - a forged body of 10,000 items is refused in milliseconds and queues nothing;
  * - a full queue answers 503 with Retry-After (Microsoft's documented answer for "not queued");
  * - every accepted notification is worked on exactly once, across a worker that dies mid-job and a
- *   duplicate delivery, and one that arrives while its row is running is worked on again.
+ *   duplicate delivery, and one that arrives while its row is running is worked on again;
+ * - requests that arrive together share one store statement (group commit) and the room left in
+ *   the queue, in order, each wholly queued or refused;
+ * - the worker's claims wait for the adds being stored (the acks first), but never beyond a bound.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -14,11 +17,17 @@ import { graphWebhookRoutes } from '../../src/app/graph-webhook-routes.ts';
 import { jobKey } from '../../src/graph/inbound.ts';
 import type { SubscriptionRecord } from '../../src/graph/ports.ts';
 import { createGraphWebhooks, type GraphJob } from '../../src/graph/webhook.ts';
-import { createWorkQueue, type WorkQueue } from '../../src/graph/work-queue.ts';
+import {
+  createWorkQueue,
+  memoryNotificationStore,
+  type NotificationStore,
+  type WorkQueue,
+} from '../../src/graph/work-queue.ts';
 import { silentLogger } from '../../src/log/index.ts';
 import { type ConcordServer, createServer } from '../../src/server/server.ts';
 import { createStoreNotificationQueue } from '../../src/store/adapters/notification-queue.ts';
 import type { Store } from '../../src/store/open-store.ts';
+import { enqueueGraphNotificationGroups } from '../../src/store/operations/enqueue-graph-notifications.ts';
 import { claimGraphNotifications, countGraphNotifications } from '../../src/store/operations/index.ts';
 import { ENGINES } from '../store/engines.ts';
 
@@ -209,6 +218,51 @@ for (const engine of ENGINES) {
       expect(await countGraphNotifications(r.store.db)).toBe(0);
     });
 
+    it('requests that arrive together are stored together, each wholly or not at all, in the order they came', async () => {
+      const r = await fresh({ capacity: 5, start: false });
+      // Sent at once, so they share one group-commit statement: room for 5 holds the first two.
+      const answers = await Promise.all([
+        r.post({ value: [item('AAMk-a1'), item('AAMk-a2')] }),
+        r.post({ value: [item('AAMk-b1'), item('AAMk-b2'), item('AAMk-a1')] }),
+        r.post({ value: [item('AAMk-c1'), item('AAMk-c2')] }),
+      ]);
+      expect(answers.map((a) => a.status).sort()).toEqual([202, 202, 503]);
+      expect(await countGraphNotifications(r.store.db)).toBe(4);
+      r.queue.start();
+      await r.queue.idle();
+      // AAMk-a1, named by two of them, is worked once; the refused request's items not at all.
+      expect(r.worked.filter((id) => id === 'AAMk-a1')).toHaveLength(1);
+      expect([...r.worked].sort()).toEqual(['AAMk-a1', 'AAMk-a2', 'AAMk-b1', 'AAMk-b2']);
+    });
+
+    it('groups of one statement: a group is refused when it and those before it overflow the room, and a key of several groups is stored once', async () => {
+      const store = await engine.open();
+      open.push({ store, rigs: [] });
+      const now = new Date();
+      const job = (id: string) => ({
+        key: `message|m|${id}`,
+        job: { kind: 'message', mailbox: 'm', messageId: id },
+      });
+      expect(
+        await enqueueGraphNotificationGroups(store.db, {
+          groups: [
+            { items: [job('1'), job('2')], now },
+            { items: [job('2')], now },
+            { items: [job('3'), job('4')], now },
+            { items: [job('5')], now },
+          ],
+          capacity: 3,
+        }),
+      ).toEqual(['queued', 'queued', 'full', 'full']);
+      expect(await countGraphNotifications(store.db)).toBe(2);
+      // A key already queued is folded in (its generation bumped), and still counts against the room.
+      expect(
+        await enqueueGraphNotificationGroups(store.db, { groups: [{ items: [job('1')], now }], capacity: 3 }),
+      ).toEqual(['queued']);
+      const [row] = await claimGraphNotifications(store.db, { workerId: 'w', now, leaseMs: 1_000, limit: 1 });
+      expect(row).toMatchObject({ key: 'message|m|1', generation: 2 });
+    });
+
     it('the 202 never waits for work: a 1,000-request burst (200 valid) while every job is slow', async () => {
       const r = await fresh({
         handle: async () => {
@@ -246,3 +300,87 @@ for (const engine of ENGINES) {
     }, 120_000);
   });
 }
+
+describe('the work queue makes way for the acks', () => {
+  /** A memory queue whose adds wait for `release` while `gated`. */
+  function gatedStore() {
+    const memory = memoryNotificationStore<string>();
+    let release: () => void = () => {};
+    let gated = false;
+    const store: NotificationStore<string> = {
+      ...memory,
+      async add(items, capacity, now) {
+        const outcome = await memory.add(items, capacity, now);
+        if (gated) await new Promise<void>((resolve) => (release = resolve));
+        return outcome;
+      },
+    };
+    return {
+      store,
+      gate: () => {
+        gated = true;
+      },
+      open: () => {
+        gated = false;
+        release();
+      },
+    };
+  }
+
+  it('a claim waits while an add is being stored, and goes once it is', async () => {
+    const g = gatedStore();
+    const worked: string[] = [];
+    const queue = createWorkQueue<string>({
+      store: g.store,
+      keyOf: (job) => job,
+      handle: async (job) => {
+        worked.push(job);
+      },
+      log: silentLogger(),
+      pollMs: 20,
+      makeWayMs: 5_000,
+    });
+    try {
+      g.gate();
+      const adding = queue.add(['first']);
+      queue.start();
+      await sleep(150);
+      // 'first' is in the queue, but its add (the webhook's ack) has not finished: no claim yet.
+      expect(worked).toEqual([]);
+      g.open();
+      expect(await adding).toBe('queued');
+      await queue.idle();
+      expect(worked).toEqual(['first']);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('a claim waits no longer than makeWayMs, however long the adds take', async () => {
+    const g = gatedStore();
+    const worked: string[] = [];
+    const queue = createWorkQueue<string>({
+      store: g.store,
+      keyOf: (job) => job,
+      handle: async (job) => {
+        worked.push(job);
+      },
+      log: silentLogger(),
+      pollMs: 20,
+      makeWayMs: 100,
+    });
+    try {
+      g.gate();
+      const started = performance.now();
+      const adding = queue.add(['stuck']);
+      queue.start();
+      while (worked.length === 0 && performance.now() - started < 5_000) await sleep(10);
+      expect(worked).toEqual(['stuck']);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+      g.open();
+      await adding;
+    } finally {
+      await queue.close();
+    }
+  });
+});
