@@ -4,6 +4,7 @@ import type { DisputeEvent } from '../../src/domain/dispute/types.ts';
 import type { Clock } from '../../src/runtime/clock.ts';
 import { createDisputeService, type DisputeService } from '../../src/runtime/dispute-service.ts';
 import type { Store } from '../../src/store/open-store.ts';
+import { writeDecision } from '../../src/store/operations/index.ts';
 import { ENGINES } from '../store/engines.ts';
 import { createFakeDecide, fakeContextFor, OWNER, raisedEvent } from './fake-decide.ts';
 
@@ -222,6 +223,62 @@ for (const engine of ENGINES) {
       expect(
         await store.db.selectFrom('outbox').select('key').where('dispute_id', '=', 'd-3').execute(),
       ).toEqual([]);
+    });
+
+    it('writes a decision on a stale version not at all, without any transaction around it', async () => {
+      await service.applyEvent('d-4', raisedEvent('d-4'), { source: 'teams', procedureId: 'ane' });
+      const before = await service.get('d-4');
+      if (!before) throw new Error('not raised');
+      const count = async (table: 'audit' | 'timers' | 'outbox' | 'records') =>
+        (await store.db.selectFrom(table).select('dispute_id').where('dispute_id', '=', 'd-4').execute())
+          .length;
+      const counts = [
+        await count('audit'),
+        await count('timers'),
+        await count('outbox'),
+        await count('records'),
+      ];
+      // Version 1 is stored; a writer that decided on version 0 must leave no trace of its decision.
+      const written = await writeDecision(store.db, {
+        state: { ...before, seq: 2 },
+        version: 2,
+        expectedVersion: 0,
+        at: hours(1),
+        available: hours(1),
+        source: 'teams',
+        stageId: before.stage.id,
+        event: { type: 'message-sent', effectKey: 'x', kind: 'statement', internetMessageId: '<x@x>' },
+        effects: [
+          { type: 'cancel-timer', key: 'd-4:warn' },
+          {
+            type: 'set-timer',
+            key: 'd-4:later',
+            kind: 'stage-deadline',
+            stageId: 's',
+            at: hours(90).toISOString(),
+          },
+          {
+            type: 'record',
+            key: 'd-4:stale',
+            entry: { at: hours(1).toISOString(), stageId: 's', summary: 'x' } as never,
+          },
+          { type: 'send-email', key: 'd-4:stale-mail' } as never,
+        ],
+      });
+      expect(written).toBe(false);
+      expect([
+        await count('audit'),
+        await count('timers'),
+        await count('outbox'),
+        await count('records'),
+      ]).toEqual(counts);
+      const warn = await store.db
+        .selectFrom('timers')
+        .select('cancelled_at')
+        .where('key', '=', 'd-4:warn')
+        .executeTakeFirstOrThrow();
+      expect(warn.cancelled_at).toBeNull();
+      expect((await service.get('d-4'))?.seq).toBe(before.seq);
     });
   });
 }
