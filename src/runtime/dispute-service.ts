@@ -142,7 +142,7 @@ export interface DisputeService {
     prepared: Prepared,
     event: DisputeEvent,
     options: ApplyOptions,
-    fires?: { readonly key: string; readonly schedulerId: string },
+    fires?: { readonly key: string; readonly at: Date; readonly schedulerId: string },
   ): Promise<ApplyResult | typeof STALE>;
   get(disputeId: string): Promise<DisputeState | null>;
   /**
@@ -216,7 +216,7 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
     version: number | null,
     event: DisputeEvent,
     opts: ApplyOptions,
-    fires?: Omit<FiredTimerWrite, 'outcome' | 'at'>,
+    fires?: Omit<FiredTimerWrite, 'outcome'>,
   ): Promise<ApplyResult | null> {
     const { disputeId } = prepared;
     if (prepared.environment === null) return { ok: false, refusal: NOT_RAISED };
@@ -246,7 +246,7 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
         event,
         effects: decision.effects,
       },
-      fires && { ...fires, at: now, outcome: 'applied' },
+      fires && { ...fires, outcome: 'applied' },
     );
     if (!written) return null;
     return { ok: true, state: next, effects: decision.effects, seq };
@@ -286,7 +286,7 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
     prepared: Prepared,
     event: DisputeEvent,
     opts: ApplyOptions,
-    fires?: Omit<FiredTimerWrite, 'outcome' | 'at'>,
+    fires?: Omit<FiredTimerWrite, 'outcome'>,
   ): Promise<ApplyResult | typeof STALE> {
     recent.delete(prepared.disputeId);
     const result = await decideAndWrite(
