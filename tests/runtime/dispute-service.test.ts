@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decide } from '../../src/domain/dispute/decide-types.ts';
 import type { DisputeEvent } from '../../src/domain/dispute/types.ts';
@@ -280,6 +281,36 @@ for (const engine of ENGINES) {
       expect(warn.cancelled_at).toBeNull();
       expect((await service.get('d-4'))?.seq).toBe(before.seq);
     });
+
+    // PostgreSQL only: PGlite has no named statements (the marker is a comment there).
+    if (engine.name === 'postgres')
+      it('sends the one-statement write as a prepared statement, parsed once per connection', async () => {
+        await store.db.connection().execute(async (db) => {
+          const pinned = createDisputeService({
+            store: { ...store, db },
+            decide,
+            contextFor: fakeContextFor,
+            clock,
+          });
+          await pinned.applyEvent('d-5', raisedEvent('d-5'), { source: 'teams', procedureId: 'ane' });
+          for (const key of ['p-1', 'p-2', 'p-3'])
+            await pinned.applyEvent(
+              'd-5',
+              { type: 'message-sent', effectKey: key, kind: 'statement', internetMessageId: `<${key}@x>` },
+              { source: 'email' },
+            );
+          const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements
+            where name like 'concord\_%'`.execute(db);
+          // The raise's insert and the three updates' one text.
+          expect(rows.filter((r) => r.statement.includes('with written as (update disputes'))).toHaveLength(
+            1,
+          );
+          expect(
+            rows.filter((r) => r.statement.includes('with written as (insert into disputes')),
+          ).toHaveLength(1);
+        });
+        expect((await service.get('d-5'))?.informed).toEqual(['p-1', 'p-2', 'p-3']);
+      });
   });
 }
 

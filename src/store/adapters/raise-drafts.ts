@@ -11,6 +11,7 @@
  * and outbox (`applyEvent`) still commit durably, and a durable commit carries every earlier one.
  */
 import { sql } from 'kysely';
+import { PREPARED } from '../backends.ts';
 import type { Store } from '../open-store.ts';
 import { json } from '../schema.ts';
 
@@ -24,16 +25,13 @@ export function createStoreDraftStore(store: Store, now: () => Date = () => new 
   const { db } = store;
   return {
     async get(personId) {
-      const row = await db
-        .selectFrom('raise_drafts')
-        .select('draft')
-        .where('person_id', '=', personId)
-        .executeTakeFirst();
-      return row?.draft;
+      const { rows } = await sql<{ draft: Record<string, unknown> }>`${sql.raw(PREPARED)}select draft
+        from raise_drafts where person_id = ${personId}::text`.execute(db);
+      return rows[0]?.draft;
     },
     async put(personId, draft) {
       const at = now();
-      await sql`insert into raise_drafts (person_id, draft, updated_at)
+      await sql`${sql.raw(PREPARED)}insert into raise_drafts (person_id, draft, updated_at)
         select ${personId}::text, ${json(draft)}::jsonb, ${at}::timestamptz
         from (select set_config('synchronous_commit', 'off', true)) as without_fsync
         on conflict (person_id) do update set draft = excluded.draft, updated_at = excluded.updated_at`.execute(

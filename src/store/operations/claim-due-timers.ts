@@ -10,6 +10,7 @@
  */
 import { sql } from 'kysely';
 import type { DisputeState, TimerKind } from '../../domain/dispute/types.ts';
+import { PREPARED } from '../backends.ts';
 import type { Db } from '../schema.ts';
 
 export interface ClaimedTimer {
@@ -35,7 +36,7 @@ export async function claimDueTimers(
     readonly limit: number;
   },
 ): Promise<ClaimedTimer[]> {
-  const { rows } = await sql<ClaimedTimer>`with claimed as (
+  const { rows } = await sql<ClaimedTimer>`${sql.raw(PREPARED)}with claimed as (
       update timers set locked_by = ${options.schedulerId}::text, locked_until = ${options.leaseUntil}::timestamptz
       where key = any(array(
         select key from timers

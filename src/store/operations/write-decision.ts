@@ -22,6 +22,7 @@ import type {
   EventSource,
   TimerKind,
 } from '../../domain/dispute/types.ts';
+import { PREPARED } from '../backends.ts';
 import type { Db } from '../schema.ts';
 import { json } from '../schema.ts';
 import { cancelTimer } from './cancel-timer.ts';
@@ -151,7 +152,7 @@ export async function writeDecision(
         returning id`;
   // Every other part writes only with the state (`exists (select 1 from written)`); rows travel as
   // one JSON parameter each, so the statement's text is the same whatever the decision holds.
-  const query = sql<{ ok: number }>`with written as (${written}),
+  const query = sql<{ ok: number }>`${sql.raw(PREPARED)}with written as (${written}),
     audited as (
       insert into audit (dispute_id, seq, at, actor, source, stage_id, event_type, event)
       select id, ${write.version}::int, ${at}::timestamptz, ${write.event.by?.id ?? null}::text,
