@@ -12,14 +12,15 @@
  * other events land on the dispute between `prepare` and the locked write; `decide` always sees
  * the state read under the lock.
  *
- * A dispute this process wrote last is written again without being read (issue 15): the state and
- * version each committed `applyEvent` wrote are kept in memory (the last `recentStates` disputes),
- * and the next event on that dispute is decided on them, in a transaction of two statements around
- * the write, whose update holds only while the stored version is still the one kept. When the
- * version moved (another instance, the scheduler, a concurrent event) nothing is kept and the event
- * goes the usual way: read, lock, decide. A refusal decided on the kept state is decided again the
- * usual way too, so a stale copy never refuses. Only committed pairs are kept: a version is never
- * reused once committed, so a kept version that matches names the stored state.
+ * The first attempt needs no lock and no transaction (issue 15): the event is decided on the state
+ * this process committed last for the dispute (the last `recentStates` disputes are kept in memory),
+ * else for a raise on no state (the id is assumed new), else on the state read now, and written by
+ * ONE statement (`writeDecision`) that holds only while the stored version is still the one decided
+ * on, and is atomic by itself. When the version moved (another instance, the scheduler, a concurrent
+ * event) or the raised id exists, nothing is written and the event goes the locked way: read, lock,
+ * decide, write, in a transaction. A refusal decided on a kept state (or an assumed-new raise) is
+ * decided again the locked way too, so a stale copy never refuses. Only committed pairs are kept: a
+ * version is never reused once committed, so a kept version that matches names the stored state.
  *
  * @example
  * const service = createDisputeService({ store, decide, contextFor, clock: systemClock });
@@ -33,7 +34,8 @@ import { describeEvent, type Logger, silentLogger } from '../log/index.ts';
 import type { Store } from '../store/open-store.ts';
 import { findDispute, listAuditEntries, lockDispute, writeDecision } from '../store/operations/index.ts';
 import type { LockedDispute } from '../store/operations/lock-dispute.ts';
-import type { Database } from '../store/schema.ts';
+import type { FiredTimerWrite } from '../store/operations/write-decision.ts';
+import type { Database, Db, DisputeRow } from '../store/schema.ts';
 import { type Clock, systemClock } from './clock.ts';
 
 /** What `contextFor` is told about the dispute the event is for. */
@@ -67,11 +69,14 @@ export interface ApplyOptions {
    * The dispute row as the caller already locked it in this transaction (`lockDispute` with the
    * prepared version), so `applyPrepared` does not lock and read it again. Null: no such row.
    */
-  readonly locked?: LockedDispute | null | typeof KEPT;
+  readonly locked?: LockedDispute | null;
 }
 
-/** `locked` for a prepared state this service kept from its own last commit (no lock, no read). */
-const KEPT = Symbol('kept');
+/** What `prepareRow` needs of a dispute row the caller read. */
+export type DisputeRowRead = Pick<
+  DisputeRow,
+  'id' | 'procedure_id' | 'procedure_version' | 'version' | 'state'
+>;
 
 /** What `prepare` may be told: the procedure for a new dispute, and the event about to be applied. */
 export interface PrepareOptions extends Pick<ApplyOptions, 'procedureId'> {
@@ -118,12 +123,26 @@ export interface DisputeService {
   applyEvent(disputeId: string, event: DisputeEvent, options: ApplyOptions): Promise<ApplyResult>;
   /** Step 1 of applying inside a caller's transaction (the scheduler, the outbox worker). */
   prepare(disputeId: string, options?: PrepareOptions): Promise<Prepared>;
+  /** Step 1 from a dispute row the caller read itself. */
+  prepareRow(row: DisputeRowRead, event?: DisputeEvent): Promise<Prepared>;
   /** Step 2: inside `trx`, lock, check `prepared` is current, decide and write. */
   applyPrepared(
     trx: Transaction<Database>,
     prepared: Prepared,
     event: DisputeEvent,
     options: ApplyOptions,
+  ): Promise<ApplyResult | typeof STALE>;
+  /**
+   * Step 2 without a lock or a transaction: decides on `prepared.state` and writes in one statement
+   * that holds only while the stored version is still `prepared.version` (and, with `fires`, while
+   * that timer is pending: it is marked fired with the state). STALE when it did not hold (nothing
+   * written). A refusal is decided on `prepared.state`, which may be stale: nothing is written for it.
+   */
+  applyUnlocked(
+    prepared: Prepared,
+    event: DisputeEvent,
+    options: ApplyOptions,
+    fires?: { readonly key: string; readonly at: Date; readonly schedulerId: string },
   ): Promise<ApplyResult | typeof STALE>;
   get(disputeId: string): Promise<DisputeState | null>;
   /**
@@ -169,48 +188,39 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
 
   async function prepare(disputeId: string, opts: PrepareOptions = {}): Promise<Prepared> {
     const row = await findDispute(store.db, disputeId);
-    const procedureId = row?.procedure_id ?? opts.procedureId;
-    if (procedureId === undefined) return { disputeId, version: null, environment: null, state: null };
-    const state = row?.state ?? null;
-    const environment = await contextFor({
-      disputeId,
-      procedureId,
-      procedureVersion: row?.procedure_version ?? null,
-      state,
-      raisingOrganisationId: raisingOrganisationOf(state, opts.event),
-    });
-    return { disputeId, version: row?.version ?? null, environment, state };
+    if (row) return prepareRow(row, opts.event);
+    if (opts.procedureId === undefined) return { disputeId, version: null, environment: null, state: null };
+    return prepareRaise(disputeId, opts.event, opts.procedureId);
   }
 
-  async function applyPrepared(
-    trx: Transaction<Database>,
+  /** A Prepared from a dispute row the caller read (the scheduler reads them with its claim). */
+  async function prepareRow(row: DisputeRowRead, event?: DisputeEvent): Promise<Prepared> {
+    const environment = await contextFor({
+      disputeId: row.id,
+      procedureId: row.procedure_id,
+      procedureVersion: row.procedure_version,
+      state: row.state,
+      raisingOrganisationId: raisingOrganisationOf(row.state, event),
+    });
+    return { disputeId: row.id, version: row.version, environment, state: row.state };
+  }
+
+  /**
+   * Decides `event` on `state` (the dispute at `version`, null: not raised) and, when accepted,
+   * writes it with `writeDecision` on `db`. Returns null when the write found the version moved.
+   */
+  async function decideAndWrite(
+    db: Db,
     prepared: Prepared,
+    state: DisputeState | null,
+    version: number | null,
     event: DisputeEvent,
     opts: ApplyOptions,
-  ): Promise<ApplyResult | typeof STALE> {
+    fires?: Omit<FiredTimerWrite, 'outcome'>,
+  ): Promise<ApplyResult | null> {
     const { disputeId } = prepared;
-    // Written in the caller's transaction, which may yet roll back: nothing is kept for it.
-    if (opts.locked !== KEPT) recent.delete(disputeId);
-    // The caller may have locked the row already (the scheduler locks it before the timer).
-    const locked =
-      opts.locked === KEPT
-        ? { version: prepared.version ?? 0, state: prepared.state }
-        : opts.locked !== undefined
-          ? opts.locked
-          : await lockDispute(trx, disputeId, prepared.version);
-    // The environment depends only on what never changes after the raise (procedure version,
-    // organisations, raiser), so it stays valid while the row exists; only a raise that raced
-    // another raise of the same id must be prepared again.
-    if ((locked === null) !== (prepared.version === null)) return STALE;
     if (prepared.environment === null) return { ok: false, refusal: NOT_RAISED };
-
     const now = clock.now();
-    // Unchanged since `prepare` read it: the lock did not send the state again.
-    const state =
-      locked === null
-        ? null
-        : (locked.state ?? (locked.version === prepared.version ? prepared.state : null));
-    if (locked !== null && state === null) throw new Error(`dispute ${disputeId}: locked without its state`);
     if (opts.expectedSeq !== undefined && state && state.seq !== opts.expectedSeq) {
       return { ok: false, refusal: CHANGED_MEANWHILE };
     }
@@ -221,23 +231,133 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
     if (next.id !== disputeId) {
       throw new Error(`decide returned dispute ${next.id} for an event on ${disputeId}`);
     }
-    const seq = (locked?.version ?? 0) + 1;
+    const seq = (version ?? 0) + 1;
     // One statement: state, audit row, timers, record lines and outbox entries (issue 15).
-    const written = await writeDecision(trx, {
-      state: next,
-      version: seq,
-      expectedVersion: locked ? locked.version : null,
-      at: now,
-      available: wallClock.now(),
-      source: opts.source,
-      stageId: state?.stage.id ?? next.stage.id,
-      event,
-      effects: decision.effects,
-    });
-    // Cannot happen under the row lock; thrown (not returned) so that the caller's transaction
-    // rolls back whatever that statement wrote besides the state.
-    if (!written) throw new ChangedUnderLock(disputeId);
+    const written = await writeDecision(
+      db,
+      {
+        state: next,
+        version: seq,
+        expectedVersion: version,
+        at: now,
+        available: wallClock.now(),
+        source: opts.source,
+        stageId: state?.stage.id ?? next.stage.id,
+        event,
+        effects: decision.effects,
+      },
+      fires && { ...fires, outcome: 'applied' },
+    );
+    if (!written) return null;
     return { ok: true, state: next, effects: decision.effects, seq };
+  }
+
+  async function applyPrepared(
+    trx: Transaction<Database>,
+    prepared: Prepared,
+    event: DisputeEvent,
+    opts: ApplyOptions,
+  ): Promise<ApplyResult | typeof STALE> {
+    const { disputeId } = prepared;
+    // Written in the caller's transaction, which may yet roll back: nothing is kept for it.
+    recent.delete(disputeId);
+    // The caller may have locked the row already (the scheduler locks it before the timer).
+    const locked =
+      opts.locked !== undefined ? opts.locked : await lockDispute(trx, disputeId, prepared.version);
+    // The environment depends only on what never changes after the raise (procedure version,
+    // organisations, raiser), so it stays valid while the row exists; only a raise that raced
+    // another raise of the same id must be prepared again.
+    if ((locked === null) !== (prepared.version === null)) return STALE;
+    if (prepared.environment === null) return { ok: false, refusal: NOT_RAISED };
+    // Unchanged since `prepare` read it: the lock did not send the state again.
+    const state =
+      locked === null
+        ? null
+        : (locked.state ?? (locked.version === prepared.version ? prepared.state : null));
+    if (locked !== null && state === null) throw new Error(`dispute ${disputeId}: locked without its state`);
+    const result = await decideAndWrite(trx, prepared, state, locked?.version ?? null, event, opts);
+    // Cannot happen under the row lock; thrown (not returned) so that the caller's transaction
+    // rolls back.
+    if (result === null) throw new ChangedUnderLock(disputeId);
+    return result;
+  }
+
+  async function applyUnlocked(
+    prepared: Prepared,
+    event: DisputeEvent,
+    opts: ApplyOptions,
+    fires?: Omit<FiredTimerWrite, 'outcome'>,
+  ): Promise<ApplyResult | typeof STALE> {
+    recent.delete(prepared.disputeId);
+    const result = await decideAndWrite(
+      store.db,
+      prepared,
+      prepared.state,
+      prepared.version,
+      event,
+      opts,
+      fires,
+    );
+    if (result === null) return STALE;
+    if (result.ok) committed(prepared.disputeId, event, result);
+    return result;
+  }
+
+  function committed(disputeId: string, event: DisputeEvent, result: Extract<ApplyResult, { ok: true }>) {
+    remember(disputeId, result.seq, result.state);
+    log.debug({ disputeId, seq: result.seq, event: describeEvent(event) }, 'event applied');
+    options.onCommitted?.(disputeId);
+  }
+
+  /**
+   * The first attempt at an event, without a lock or a transaction: on the state this service kept
+   * from its last write to the dispute, else (a raise) on no state at all, else on the state read
+   * now; the one-statement write holds only while the stored version is still that one. Null when
+   * it did not hold, or when a refusal was decided on a state that may be stale (the kept one, or a
+   * raise of an id that may exist): the caller goes the locked way.
+   */
+  async function applyOptimistically(
+    disputeId: string,
+    event: DisputeEvent,
+    opts: ApplyOptions,
+  ): Promise<ApplyResult | null> {
+    const kept = await preparedFromRecent(disputeId, event);
+    const assumedNew =
+      kept === null && event.type === 'raised' && opts.procedureId !== undefined
+        ? await prepareRaise(disputeId, event, opts.procedureId)
+        : null;
+    const prepared = kept ?? assumedNew ?? (await prepare(disputeId, { ...opts, event }));
+    let result: ApplyResult | null;
+    try {
+      result = await decideAndWrite(store.db, prepared, prepared.state, prepared.version, event, opts);
+    } catch (error) {
+      recent.delete(disputeId);
+      // A raise of an id that exists (or raced another raise): decided again the locked way.
+      if (isUniqueViolation(error) && prepared.version === null) return null;
+      if (isTransient(error)) return null;
+      throw error;
+    }
+    if (result === null || (!result.ok && (kept || assumedNew))) {
+      recent.delete(disputeId);
+      return null;
+    }
+    return result;
+  }
+
+  /** A raise prepared without reading: the id is assumed new (the insert fails if it is not). */
+  async function prepareRaise(
+    disputeId: string,
+    event: DisputeEvent | undefined,
+    procedureId: string,
+  ): Promise<Prepared> {
+    const environment = await contextFor({
+      disputeId,
+      procedureId,
+      procedureVersion: null,
+      state: null,
+      raisingOrganisationId: raisingOrganisationOf(null, event),
+    });
+    return { disputeId, version: null, environment, state: null };
   }
 
   async function applyEvent(
@@ -245,21 +365,20 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
     event: DisputeEvent,
     opts: ApplyOptions,
   ): Promise<ApplyResult> {
-    let useKept = true;
+    const first = await applyOptimistically(disputeId, event, opts);
+    if (first) {
+      if (first.ok) committed(disputeId, event, first);
+      else
+        log.info({ disputeId, event: describeEvent(event), refusal: first.refusal.reason }, 'event refused');
+      return first;
+    }
     for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt += 1) {
-      const kept = useKept ? await preparedFromRecent(disputeId, event) : null;
-      useKept = false;
-      const prepared = kept ?? (await prepare(disputeId, { ...opts, event }));
-      const applyOpts: ApplyOptions = kept ? { ...opts, locked: KEPT } : opts;
+      const prepared = await prepare(disputeId, { ...opts, event });
       let result: ApplyResult | typeof STALE;
       try {
-        result = await store.db
-          .transaction()
-          .execute((trx) => applyPrepared(trx, prepared, event, applyOpts));
+        result = await store.db.transaction().execute((trx) => applyPrepared(trx, prepared, event, opts));
       } catch (error) {
         recent.delete(disputeId);
-        // The kept version was not the stored one any more: nothing was written; read it.
-        if (kept && error instanceof ChangedUnderLock) continue;
         // Two raises of one id raced: the loser retries and is refused by decide ('already-raised').
         if (isUniqueViolation(error) && prepared.version === null) continue;
         // PostgreSQL chose this transaction as a deadlock victim (or a serialization failure): nothing was written.
@@ -267,13 +386,8 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
         throw error;
       }
       if (result === STALE) continue;
-      // Refused on the kept state: decide again on the stored one (nothing was written).
-      if (kept && !result.ok) continue;
-      if (result.ok) {
-        remember(disputeId, result.seq, result.state);
-        log.debug({ disputeId, seq: result.seq, event: describeEvent(event) }, 'event applied');
-        options.onCommitted?.(disputeId);
-      } else
+      if (result.ok) committed(disputeId, event, result);
+      else
         log.info({ disputeId, event: describeEvent(event), refusal: result.refusal.reason }, 'event refused');
       return result;
     }
@@ -307,7 +421,7 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
     return state;
   }
 
-  return { applyEvent, prepare, applyPrepared, get, replay };
+  return { applyEvent, prepare, prepareRow, applyPrepared, applyUnlocked, get, replay };
 }
 
 function raisingOrganisationOf(state: DisputeState | null, event: DisputeEvent | undefined): string | null {

@@ -1,36 +1,49 @@
 /**
  * The scheduler: fires due timers (`due_at <= clock.now()`, domain time) as `timer-fired` events
- * through `decide`, in the same transaction that marks the timer fired.
+ * through `decide`, in the same statement or transaction that marks the timer fired.
  *
- * Per timer: prepare the dispute's context (outside any transaction), then in one transaction
+ * A batch is claimed in one statement (`claimDueTimers`): the due timers, each with a lease for
+ * this scheduler (`locked_by`, `locked_until`, wall time) and its dispute's row, so a second
+ * scheduler (another instance) lists other timers meanwhile. Per timer, the event is decided on the
+ * dispute as the claim read it and written by ONE statement that also marks the timer fired, and
+ * that holds only while the dispute's version is still that one and the timer still pending
+ * (`DisputeService.applyUnlocked`). When it did not hold (the dispute moved, the timer was
+ * cancelled), or decide refused, the timer goes the locked way: prepare, then in one transaction
  * lock the dispute row, lock the timer `FOR UPDATE SKIP LOCKED` (still unfired, not cancelled),
  * apply the event and set `fired_at`. Locks are always taken dispute first, then timer, the same
- * order `applyEvent` uses, so two schedulers cannot deadlock; the second one to reach a timer
- * finds it locked or already fired and skips it. A timer is fired once even when `decide`
- * refuses the event (a stale timer): the refusal is kept in `outcome`.
+ * order `applyEvent` uses, so two schedulers cannot deadlock; the second one to reach a timer finds
+ * it locked or already fired and skips it. A timer is fired once even when `decide` refuses the
+ * event (a stale timer): the refusal is kept in `outcome`. The lease only spares work: a timer whose
+ * lease ran out under a slow scheduler still fires once.
  *
- * A batch fires the timers of different disputes side by side (`concurrency` transactions at once,
- * one per engine's profile), and each dispute's own timers one after another in due order.
+ * A batch fires the timers of different disputes side by side (`concurrency` at once, one per
+ * engine's profile), and each dispute's own timers one after another in due order.
  *
  * If applying throws (a bug, an unreachable database), the timer is held off with backoff
- * (`locked_until`, wall time) and retried; it is never lost.
+ * (`locked_until`, wall time) and retried; it is never lost. A claimed timer this scheduler did not
+ * fire (it kept changing) is given back at the end of the batch.
  */
 import { randomUUID } from 'node:crypto';
 import type { TimerKind } from '../domain/dispute/types.ts';
 import type { Logger } from '../log/index.ts';
 import { silentLogger } from '../log/index.ts';
 import type { Store } from '../store/open-store.ts';
+import type { ClaimedTimer } from '../store/operations/claim-due-timers.ts';
 import {
+  claimDueTimers,
   holdOffTimer,
-  listDueTimers,
   lockDispute,
   lockPendingTimer,
   markTimerFired,
   nextTimerDue,
+  releaseTimers,
 } from '../store/operations/index.ts';
 import { DEFAULT_RETRY_POLICY, retryDelayMs } from './backoff.ts';
 import { type Clock, systemClock } from './clock.ts';
-import { type DisputeService, STALE } from './dispute-service.ts';
+import { type DisputeService, type Prepared, STALE } from './dispute-service.ts';
+
+/** How long a claimed timer is this scheduler's before another may list it (wall time). */
+export const DEFAULT_TIMER_LEASE_MS = 15_000;
 
 /** A timer the scheduler fired. `at` is the domain instant it fired at. */
 export interface FiredTimer {
@@ -53,6 +66,8 @@ export interface SchedulerOptions {
   readonly wallClock?: Clock;
   readonly schedulerId?: string;
   readonly batchSize?: number;
+  /** How long a claim holds (default DEFAULT_TIMER_LEASE_MS). */
+  readonly leaseMs?: number;
   /** Disputes whose timers fire side by side (default: the engine's `fireConcurrency`). */
   readonly concurrency?: number;
   readonly random?: () => number;
@@ -78,6 +93,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const concurrency = Math.max(1, options.concurrency ?? store.profile.fireConcurrency);
   const batchSize = options.batchSize ?? store.profile.claimBatch * concurrency;
   const random = options.random ?? Math.random;
+  const leaseMs = options.leaseMs ?? DEFAULT_TIMER_LEASE_MS;
   const log = (options.log ?? silentLogger()).child({ component: 'scheduler', schedulerId });
   const listeners = new Set<(timer: FiredTimer) => void>();
 
@@ -134,31 +150,88 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   }
 
+  /**
+   * Fires a claimed timer on the dispute as `prepared` holds it, in one statement. The new Prepared
+   * for the dispute's next timer, or null when it did not hold (the caller goes the locked way).
+   */
+  async function fireUnlocked(
+    timer: ClaimedTimer,
+    prepared: Prepared,
+  ): Promise<{ fired: FiredTimer; next: Prepared } | null> {
+    const now = clock.now();
+    const applied = await service.applyUnlocked(
+      prepared,
+      { type: 'timer-fired', key: timer.key, kind: timer.kind, stageId: timer.stage_id },
+      { source: 'timer' },
+      { key: timer.key, at: now, schedulerId },
+    );
+    if (applied === STALE || !applied.ok) return null;
+    return {
+      fired: {
+        key: timer.key,
+        kind: timer.kind,
+        disputeId: timer.dispute_id,
+        stageId: timer.stage_id,
+        dueAt: timer.due_at.toISOString(),
+        at: now.toISOString(),
+        outcome: 'applied',
+      },
+      next: { ...prepared, version: applied.seq, state: applied.state },
+    };
+  }
+
   async function fireDue(): Promise<FiredTimer[]> {
     const now = clock.now();
     const wallNow = wallClock.now();
-    const due = await listDueTimers(store.db, { now, wallNow, limit: batchSize });
+    const due = await claimDueTimers(store.db, {
+      now,
+      wallNow,
+      leaseUntil: new Date(wallNow.getTime() + leaseMs),
+      schedulerId,
+      limit: batchSize,
+    });
     const fired: FiredTimer[] = [];
+    const unfired: string[] = [];
     // A dispute's timers fire one at a time in due order (a timer's consequences, new timers and
     // cancellations, are visible to the next); different disputes fire side by side, at most
-    // `concurrency` transactions at once (issue 15: 100 due timers one by one took about 1 s).
-    const byDispute = new Map<string, string[]>();
-    for (const { key, dispute_id } of due) {
-      const keys = byDispute.get(dispute_id);
-      if (keys) keys.push(key);
-      else byDispute.set(dispute_id, [key]);
+    // `concurrency` at once (issue 15: 100 due timers one by one took about 1 s).
+    const byDispute = new Map<string, ClaimedTimer[]>();
+    for (const timer of due) {
+      const timers = byDispute.get(timer.dispute_id);
+      if (timers) timers.push(timer);
+      else byDispute.set(timer.dispute_id, [timer]);
     }
     const queue = [...byDispute];
-    const fireDispute = async ([disputeId, keys]: [string, string[]]) => {
-      for (const key of keys) {
+    const fireDispute = async ([disputeId, timers]: [string, ClaimedTimer[]]) => {
+      const first = timers[0];
+      // The dispute as the claim read it; any doubt (no row, contextFor failing) goes the locked way.
+      let prepared: Prepared | null =
+        first?.version != null && first.state !== null
+          ? await service
+              .prepareRow({
+                id: disputeId,
+                procedure_id: first.procedure_id ?? '',
+                procedure_version: first.procedure_version ?? '',
+                version: first.version,
+                state: first.state,
+              })
+              .catch(() => null)
+          : null;
+      for (const timer of timers) {
+        const { key } = timer;
         try {
-          const result = await fire(key, disputeId);
+          const quick: { fired: FiredTimer; next: Prepared } | null = prepared
+            ? await fireUnlocked(timer, prepared)
+            : null;
+          prepared = quick?.next ?? null;
+          const result = quick?.fired ?? (await fire(key, disputeId));
           if (result) {
             fired.push(result);
             for (const listener of listeners) listener(result);
             log.info({ key, kind: result.kind, disputeId, outcome: result.outcome }, 'timer fired');
-          }
+          } else unfired.push(key);
         } catch (error) {
+          prepared = null;
           log.error({ err: error, key, disputeId }, 'timer failed; will retry');
           await holdOff(key, error);
         }
@@ -169,6 +242,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         for (let next = queue.shift(); next; next = queue.shift()) await fireDispute(next);
       }),
     );
+    await releaseTimers(store.db, unfired, schedulerId);
     // In due order, as they were listed, whichever finished first.
     const order = new Map(due.map((d, i) => [d.key, i]));
     fired.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));

@@ -1,3 +1,5 @@
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
+
 /**
  * What differs between the two engines, as data. Code asks the profile instead of testing the
  * engine name, so a difference lives in one row here.
@@ -49,3 +51,57 @@ export const BACKEND_PROFILES: Readonly<Record<EngineName, BackendProfile>> = {
     fireConcurrency: 1,
   },
 };
+
+/**
+ * The marker a statement's text starts with to be sent as a named prepared statement on PostgreSQL
+ * (parsed and planned once per connection, then only bound and executed). Only fixed texts carry
+ * it (the hot write path), so a connection holds a handful; PGlite reads it as a comment.
+ */
+export const PREPARED = '/* prepared */ ';
+
+/**
+ * Wraps a node-postgres pool for Kysely (issue 15): a query whose text starts with PREPARED is sent
+ * as `{ name, text, values }`, named after a hash of its text, which node-postgres prepares once per
+ * connection; every other query goes unnamed as before. A named statement is re-planned by
+ * PostgreSQL after a schema change; behind a pooler in transaction mode (PgBouncer before 1.21)
+ * named statements do not survive, so such a deployment must not use this wrapper.
+ */
+export function withPreparedStatements(pool: PostgresPool, hash: (text: string) => string): PostgresPool {
+  // One wrapper per client: Kysely keeps a connection per client object.
+  const wrapped = new WeakMap<PostgresPoolClient, PostgresPoolClient>();
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `concord_${hash(text)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let wrapper = wrapped.get(client);
+      if (!wrapper) {
+        wrapper = {
+          query: ((text: unknown, values?: readonly unknown[]) =>
+            typeof text === 'string' && text.startsWith(PREPARED)
+              ? // node-postgres's query config; Kysely's client type names only its (text, values) form.
+                (client.query as unknown as (config: object) => Promise<unknown>)({
+                  name: nameOf(text),
+                  text,
+                  values,
+                })
+              : (client.query as (t: unknown, v?: readonly unknown[]) => unknown)(
+                  text,
+                  values,
+                )) as PostgresPoolClient['query'],
+          release: () => client.release(),
+        };
+        wrapped.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    end: () => pool.end(),
+  };
+}

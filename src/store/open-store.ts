@@ -8,6 +8,7 @@
  * await store.close();
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,12 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Config } from '../config/index.ts';
-import { BACKEND_PROFILES, type BackendProfile, type EngineName } from './backends.ts';
+import {
+  BACKEND_PROFILES,
+  type BackendProfile,
+  type EngineName,
+  withPreparedStatements,
+} from './backends.ts';
 import { DataDirLockedError } from './errors.ts';
 import type { Database } from './schema.ts';
 
@@ -89,7 +95,13 @@ async function openPostgres(target: Extract<StoreTarget, { engine: 'postgres' }>
   });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: withPreparedStatements(pool, (text) =>
+        createHash('sha1').update(text).digest('hex').slice(0, 20),
+      ),
+    }),
+  });
   return { db, engine: 'postgres', profile, schema, close: () => db.destroy() };
 }
 

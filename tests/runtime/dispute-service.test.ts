@@ -1,9 +1,11 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decide } from '../../src/domain/dispute/decide-types.ts';
 import type { DisputeEvent } from '../../src/domain/dispute/types.ts';
 import type { Clock } from '../../src/runtime/clock.ts';
 import { createDisputeService, type DisputeService } from '../../src/runtime/dispute-service.ts';
 import type { Store } from '../../src/store/open-store.ts';
+import { writeDecision } from '../../src/store/operations/index.ts';
 import { ENGINES } from '../store/engines.ts';
 import { createFakeDecide, fakeContextFor, OWNER, raisedEvent } from './fake-decide.ts';
 
@@ -223,6 +225,92 @@ for (const engine of ENGINES) {
         await store.db.selectFrom('outbox').select('key').where('dispute_id', '=', 'd-3').execute(),
       ).toEqual([]);
     });
+
+    it('writes a decision on a stale version not at all, without any transaction around it', async () => {
+      await service.applyEvent('d-4', raisedEvent('d-4'), { source: 'teams', procedureId: 'ane' });
+      const before = await service.get('d-4');
+      if (!before) throw new Error('not raised');
+      const count = async (table: 'audit' | 'timers' | 'outbox' | 'records') =>
+        (await store.db.selectFrom(table).select('dispute_id').where('dispute_id', '=', 'd-4').execute())
+          .length;
+      const counts = [
+        await count('audit'),
+        await count('timers'),
+        await count('outbox'),
+        await count('records'),
+      ];
+      // Version 1 is stored; a writer that decided on version 0 must leave no trace of its decision.
+      const written = await writeDecision(store.db, {
+        state: { ...before, seq: 2 },
+        version: 2,
+        expectedVersion: 0,
+        at: hours(1),
+        available: hours(1),
+        source: 'teams',
+        stageId: before.stage.id,
+        event: { type: 'message-sent', effectKey: 'x', kind: 'statement', internetMessageId: '<x@x>' },
+        effects: [
+          { type: 'cancel-timer', key: 'd-4:warn' },
+          {
+            type: 'set-timer',
+            key: 'd-4:later',
+            kind: 'stage-deadline',
+            stageId: 's',
+            at: hours(90).toISOString(),
+          },
+          {
+            type: 'record',
+            key: 'd-4:stale',
+            entry: { at: hours(1).toISOString(), stageId: 's', summary: 'x' } as never,
+          },
+          { type: 'send-email', key: 'd-4:stale-mail' } as never,
+        ],
+      });
+      expect(written).toBe(false);
+      expect([
+        await count('audit'),
+        await count('timers'),
+        await count('outbox'),
+        await count('records'),
+      ]).toEqual(counts);
+      const warn = await store.db
+        .selectFrom('timers')
+        .select('cancelled_at')
+        .where('key', '=', 'd-4:warn')
+        .executeTakeFirstOrThrow();
+      expect(warn.cancelled_at).toBeNull();
+      expect((await service.get('d-4'))?.seq).toBe(before.seq);
+    });
+
+    // PostgreSQL only: PGlite has no named statements (the marker is a comment there).
+    if (engine.name === 'postgres')
+      it('sends the one-statement write as a prepared statement, parsed once per connection', async () => {
+        await store.db.connection().execute(async (db) => {
+          const pinned = createDisputeService({
+            store: { ...store, db },
+            decide,
+            contextFor: fakeContextFor,
+            clock,
+          });
+          await pinned.applyEvent('d-5', raisedEvent('d-5'), { source: 'teams', procedureId: 'ane' });
+          for (const key of ['p-1', 'p-2', 'p-3'])
+            await pinned.applyEvent(
+              'd-5',
+              { type: 'message-sent', effectKey: key, kind: 'statement', internetMessageId: `<${key}@x>` },
+              { source: 'email' },
+            );
+          const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements
+            where name like 'concord\_%'`.execute(db);
+          // The raise's insert and the three updates' one text.
+          expect(rows.filter((r) => r.statement.includes('with written as (update disputes'))).toHaveLength(
+            1,
+          );
+          expect(
+            rows.filter((r) => r.statement.includes('with written as (insert into disputes')),
+          ).toHaveLength(1);
+        });
+        expect((await service.get('d-5'))?.informed).toEqual(['p-1', 'p-2', 'p-3']);
+      });
   });
 }
 

@@ -3,6 +3,7 @@ import type { Clock } from '../../src/runtime/clock.ts';
 import { createDisputeService, type DisputeService } from '../../src/runtime/dispute-service.ts';
 import { createScheduler } from '../../src/runtime/scheduler.ts';
 import type { Store } from '../../src/store/open-store.ts';
+import { claimDueTimers } from '../../src/store/operations/index.ts';
 import { ENGINES } from '../store/engines.ts';
 import { createFakeDecide, fakeContextFor, OWNER, raisedEvent } from './fake-decide.ts';
 
@@ -100,6 +101,39 @@ for (const engine of ENGINES) {
       ]);
       const d2 = await store.db.selectFrom('timers').selectAll().where('dispute_id', '=', 'd-2').execute();
       expect(d2.every((t) => t.fired_at === null && t.cancelled_at !== null)).toBe(true);
+    });
+
+    it('lists due timers another scheduler claimed only once its lease ran out', async () => {
+      const wall = manualClock(new Date('2026-12-03T08:00:00Z'));
+      const scheduler = createScheduler({ store, service, clock, wallClock: wall, leaseMs: 15_000 });
+      await service.applyEvent('d-3', raisedEvent('d-3'), { source: 'teams', procedureId: 'ane' });
+      // Another instance claims the first two of d-3's three due timers, then dies.
+      const claimed = await claimDueTimers(store.db, {
+        now: clock.now(),
+        wallNow: wall.now(),
+        leaseUntil: new Date(wall.now().getTime() + 15_000),
+        schedulerId: 'other-instance',
+        limit: 2,
+      });
+      expect(claimed.map((c) => [c.key, c.version, c.state?.id])).toEqual([
+        ['d-3:a', 1, 'd-3'],
+        ['d-3:b', 1, 'd-3'],
+      ]);
+      expect((await scheduler.runOnce()).map((f) => [f.key, f.outcome])).toEqual([['d-3:c', 'applied']]);
+      wall.set(new Date(wall.now().getTime() + 14_000));
+      expect(await scheduler.runOnce()).toEqual([]);
+      wall.set(new Date(wall.now().getTime() + 2_000));
+      expect((await scheduler.runOnce()).map((f) => [f.key, f.outcome])).toEqual([
+        ['d-3:a', 'applied'],
+        ['d-3:b', 'applied'],
+      ]);
+      const audit = await store.db
+        .selectFrom('audit')
+        .select('seq')
+        .where('dispute_id', '=', 'd-3')
+        .where('event_type', '=', 'timer-fired')
+        .execute();
+      expect(audit).toHaveLength(3);
     });
   });
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getProcedure } from '../../src/procedures/index.ts';
 import {
@@ -143,6 +144,16 @@ for (const engine of ENGINES) {
       expect(await drafts.get('p1')).toEqual({ caseReference: 'ANE-8', category: 'drift-and-delay' });
       await drafts.remove('p1');
       expect(await drafts.get('p1')).toBeUndefined();
+    });
+
+    it("relaxes only the draft statements' own commits: the connection stays durable", async () => {
+      const drafts = createStoreDraftStore(store);
+      await drafts.put('p2', { caseReference: 'ANE-9' });
+      await drafts.remove('p3');
+      // The relaxed commit was the draft statements' own: the connection (PGlite has only one) is as before.
+      const { rows } = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(store.db);
+      expect(rows[0]?.synchronous_commit).toBe('on');
+      expect(await drafts.get('p2')).toEqual({ caseReference: 'ANE-9' });
     });
   });
 }

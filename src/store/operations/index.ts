@@ -7,6 +7,7 @@ export { appendAuditEntry } from './append-audit-entry.ts';
 export { cancelTimer } from './cancel-timer.ts';
 export { cardDeliveredAs } from './card-delivered-as.ts';
 export { cardStepAt } from './card-step-at.ts';
+export { claimDueTimers, releaseTimers } from './claim-due-timers.ts';
 export { claimGraphNotifications } from './claim-graph-notifications.ts';
 export { claimOutboxJobs } from './claim-outbox-jobs.ts';
 export { claimSubscriptionSlot } from './claim-subscription-slot.ts';
@@ -24,7 +25,7 @@ export { holdOffTimer } from './hold-off-timer.ts';
 export { listAuditEntries } from './list-audit-entries.ts';
 export { listDisputeStates } from './list-dispute-states.ts';
 export { listDisputesFor } from './list-disputes-for.ts';
-export { listDueTimers } from './list-due-timers.ts';
+
 export { listRecordEntries } from './list-record-entries.ts';
 export { lockDispute } from './lock-dispute.ts';
 export { lockPendingTimer } from './lock-pending-timer.ts';

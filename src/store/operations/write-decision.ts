@@ -1,20 +1,20 @@
 /**
- * Writes an accepted decision in as few statements as the rules allow (issue 15): the dispute's new
- * state, its audit row, its timer changes, its record lines and its outbox entries go to the database
- * as ONE statement (data-modifying CTEs, multi-row inserts), inside the caller's transaction, after
- * the dispute row was locked. What each part does is what `saveDispute`, `appendAuditEntry`,
- * `setTimer`, `cancelTimer`, `writeRecordEntry` and `enqueueEffect` do one row at a time:
+ * Writes an accepted decision as ONE statement (issue 15): the dispute's new state, its audit row,
+ * its timer changes, its record lines, its outbox entries and (for the scheduler) the fired timer,
+ * as data-modifying CTEs. What each part does is what `saveDispute`, `appendAuditEntry`, `setTimer`,
+ * `cancelTimer`, `writeRecordEntry`, `enqueueEffect` and `markTimerFired` do one row at a time:
  * - a new dispute is inserted; an existing one is updated only while its version is still the one
- *   read under the lock (the statement then reports that nothing was written, and the caller
- *   rolls the transaction back);
+ *   the caller decided on (read under a lock, or kept from its own last write);
  * - a timer is inserted, or moved while still pending; a cancelled or fired one is left alone;
- * - a record line and an outbox entry are written once per key (the idempotency key).
+ * - a record line and an outbox entry are written once per key (the idempotency key);
+ * - every part besides the state writes only when the state was written, and the statement ends
+ *   by raising an error when it was not, which undoes all of it: the statement is atomic alone.
  *
- * One statement sees one snapshot, so a timer key that is both cancelled and set by the same
- * decision cannot be written together: those timer effects are applied one by one, in order, first.
- * Nothing else in a decision touches the same row twice.
+ * One statement sees one snapshot, so a timer key that is both cancelled and set (or fired) by the
+ * same decision cannot be written together: those timer effects are applied one by one, in order,
+ * first, in a transaction. Nothing else in a decision touches the same row twice.
  */
-import { type Insertable, sql } from 'kysely';
+import { sql } from 'kysely';
 import type {
   DisputeEvent,
   DisputeState,
@@ -22,7 +22,8 @@ import type {
   EventSource,
   TimerKind,
 } from '../../domain/dispute/types.ts';
-import type { Database, Db } from '../schema.ts';
+import { PREPARED } from '../backends.ts';
+import type { Db } from '../schema.ts';
 import { json } from '../schema.ts';
 import { cancelTimer } from './cancel-timer.ts';
 import { disputeColumns } from './save-dispute.ts';
@@ -48,13 +49,35 @@ export interface DecisionWrite {
   readonly effects: readonly Effect[];
 }
 
-/** Returns false when the dispute's version moved (nothing was written by this statement). */
-export async function writeDecision(trx: Db, write: DecisionWrite): Promise<boolean> {
+/** A timer the decision fires (the scheduler's `timer-fired` event): marked fired with the state. */
+export interface FiredTimerWrite {
+  readonly key: string;
+  /** Domain time it fired at. */
+  readonly at: Date;
+  readonly outcome: string;
+  readonly schedulerId: string;
+}
+
+/** The message of the error the statement raises when it must not write (see `writeDecision`). */
+const NOT_WRITTEN = 'concord: decision not written';
+
+/**
+ * Returns false when nothing was written: the dispute's version moved, or `fired` names a timer
+ * that is no longer pending. The statement is all or nothing by itself (it raises an error, which
+ * undoes every part of it, when the state was not written), so on a plain connection it needs no
+ * transaction around it: an event on a dispute whose state the caller holds is one round trip.
+ * Inside a caller's transaction a `false` leaves that transaction failed: the caller rolls back.
+ */
+export async function writeDecision(
+  trx: Db,
+  write: DecisionWrite,
+  fired?: FiredTimerWrite,
+): Promise<boolean> {
   const { state, at } = write;
   const disputeId = state.id;
   const timers: TimerEffect[] = [];
   const records: RecordEffect[] = [];
-  const outbox: Insertable<Database['outbox']>[] = [];
+  const outbox: OutboxJson[] = [];
   for (const effect of write.effects) {
     if (effect.type === 'set-timer' || effect.type === 'cancel-timer') timers.push(effect);
     else if (effect.type === 'record') records.push(effect);
@@ -63,8 +86,22 @@ export async function writeDecision(trx: Db, write: DecisionWrite): Promise<bool
 
   const setKeys = new Set(timers.flatMap((t) => (t.type === 'set-timer' ? [t.key] : [])));
   const cancelKeys = new Set(timers.flatMap((t) => (t.type === 'cancel-timer' ? [t.key] : [])));
-  const together = [...cancelKeys].every((key) => !setKeys.has(key));
+  const together =
+    [...cancelKeys].every((key) => !setKeys.has(key)) &&
+    (fired === undefined || (!setKeys.has(fired.key) && !cancelKeys.has(fired.key)));
   if (!together) {
+    // Several statements: they need a transaction of their own when the caller gave none.
+    if (!trx.isTransaction) {
+      try {
+        return await trx.transaction().execute(async (t) => {
+          if (!(await writeDecision(t, write, fired))) throw new NotWritten();
+          return true;
+        });
+      } catch (error) {
+        if (error instanceof NotWritten) return false;
+        throw error;
+      }
+    }
     for (const t of timers) {
       if (t.type === 'cancel-timer') await cancelTimer(trx, t.key, at);
       else
@@ -79,151 +116,135 @@ export async function writeDecision(trx: Db, write: DecisionWrite): Promise<bool
     }
   }
   // A key set twice in one decision: the later one is what one-by-one inserts would leave.
-  const timerRows = new Map<string, Insertable<Database['timers']>>();
+  const timerRows = new Map<string, TimerJson>();
   if (together)
     for (const t of timers) if (t.type === 'set-timer') timerRows.set(t.key, timerRow(disputeId, t, at));
+  const cancelled = together ? [...cancelKeys] : [];
+  const recordRows = records.map((r) => ({
+    key: r.key,
+    dispute_id: disputeId,
+    seq: write.version,
+    at: r.entry.at,
+    stage_id: r.entry.stageId,
+    entry: r.entry,
+  }));
 
-  const columns = disputeColumns(state, at, write.version);
-
-  // Kysely's `with` gives a new builder type per CTE; the optional ones are chained loosely here,
-  // and the statement's output is the final select's (`written.id`).
-  type Chain = { with: (name: string, cte: (db: Db) => unknown) => Chain };
-  const ctes: [string, (db: Db) => unknown][] = [
-    [
-      'written',
-      (db) =>
-        write.expectedVersion === null
-          ? db
-              .insertInto('disputes')
-              .values({ id: disputeId, created_at: at, ...columns })
-              .returning('id')
-          : db
-              .updateTable('disputes')
-              .set(columns)
-              .where('id', '=', disputeId)
-              .where('version', '=', write.expectedVersion)
-              .returning('id'),
-    ],
-    // The audit row is written only with the state (an insert from the CTE above).
-    [
-      'audited',
-      (db) =>
-        db
-          .insertInto('audit')
-          .columns(['dispute_id', 'seq', 'at', 'actor', 'source', 'stage_id', 'event_type', 'event'])
-          .expression((eb) =>
-            (eb as unknown as Db)
-              .selectFrom('written' as 'disputes')
-              .select([
-                'id',
-                sql.lit(write.version).as('seq'),
-                sql<Date>`${at}::timestamptz`.as('at'),
-                sql<string | null>`${write.event.by?.id ?? null}::text`.as('actor'),
-                sql<string>`${write.source}::text`.as('source'),
-                sql<string>`${write.stageId}::text`.as('stage_id'),
-                sql<string>`${write.event.type}::text`.as('event_type'),
-                sql<string>`${json(write.event)}::jsonb`.as('event'),
-              ]),
-          ),
-    ],
-  ];
-  if (timerRows.size > 0)
-    ctes.push([
-      'timers_set',
-      (db) =>
-        db
-          .insertInto('timers')
-          .values([...timerRows.values()])
-          .onConflict((oc) =>
-            oc
-              .column('key')
-              .doUpdateSet((eb) => ({
-                kind: eb.ref('excluded.kind'),
-                stage_id: eb.ref('excluded.stage_id'),
-                due_at: eb.ref('excluded.due_at'),
-              }))
-              .where('timers.fired_at', 'is', null)
-              .where('timers.cancelled_at', 'is', null),
-          ),
-    ]);
-  if (together && cancelKeys.size > 0)
-    ctes.push([
-      'timers_cancelled',
-      (db) =>
-        db
-          .updateTable('timers')
-          .set({ cancelled_at: at })
-          .where('key', 'in', [...cancelKeys])
-          .where('fired_at', 'is', null)
-          .where('cancelled_at', 'is', null),
-    ]);
-  if (records.length > 0)
-    ctes.push([
-      'recorded',
-      (db) =>
-        db
-          .insertInto('records')
-          .values(
-            records.map((r) => ({
-              key: r.key,
-              dispute_id: disputeId,
-              seq: write.version,
-              at: r.entry.at,
-              stage_id: r.entry.stageId,
-              entry: json(r.entry),
-            })),
-          )
-          .onConflict((oc) => oc.column('key').doNothing()),
-    ]);
-  if (outbox.length > 0)
-    ctes.push([
-      'queued',
-      (db) =>
-        db
-          .insertInto('outbox')
-          .values(outbox)
-          .onConflict((oc) => oc.column('key').doNothing()),
-    ]);
-  const chain = ctes.reduce<Chain>((c, [name, cte]) => c.with(name, cte), trx as unknown as Chain);
-  const query = (chain as unknown as Db).selectFrom('written' as 'disputes').select('id');
-  const rows = await query.execute();
-  return rows.length === 1;
+  const c = disputeColumns(state, at, write.version);
+  const firedKey = fired?.key ?? null;
+  // The state: inserted for a raise, else updated while its version is still the one the caller
+  // decided on (and, for a timer firing, while that timer is still pending).
+  const written =
+    write.expectedVersion === null
+      ? sql`insert into disputes (id, created_at, procedure_id, procedure_version, status, stage_id, phase,
+          case_reference, owner_id, state, next_due, updated_at, version, people)
+        values (${disputeId}, ${at}, ${c.procedure_id}, ${c.procedure_version}, ${c.status}, ${c.stage_id},
+          ${c.phase}, ${c.case_reference}, ${c.owner_id}, ${c.state}::jsonb, ${c.next_due}::timestamptz,
+          ${c.updated_at}, ${c.version}, ${c.people}::text[])
+        returning id`
+      : sql`update disputes set procedure_id = ${c.procedure_id}, procedure_version = ${c.procedure_version},
+          status = ${c.status}, stage_id = ${c.stage_id}, phase = ${c.phase},
+          case_reference = ${c.case_reference}, owner_id = ${c.owner_id}, state = ${c.state}::jsonb,
+          next_due = ${c.next_due}::timestamptz, updated_at = ${c.updated_at}, version = ${c.version},
+          people = ${c.people}::text[]
+        where id = ${disputeId} and version = ${write.expectedVersion}
+          and (${firedKey}::text is null or exists (select 1 from timers
+            where key = ${firedKey}::text and fired_at is null and cancelled_at is null))
+        returning id`;
+  // Every other part writes only with the state (`exists (select 1 from written)`); rows travel as
+  // one JSON parameter each, so the statement's text is the same whatever the decision holds.
+  const query = sql<{ ok: number }>`${sql.raw(PREPARED)}with written as (${written}),
+    audited as (
+      insert into audit (dispute_id, seq, at, actor, source, stage_id, event_type, event)
+      select id, ${write.version}::int, ${at}::timestamptz, ${write.event.by?.id ?? null}::text,
+        ${write.source}::text, ${write.stageId}::text, ${write.event.type}::text, ${json(write.event)}::jsonb
+      from written),
+    timers_cancelled as (
+      update timers set cancelled_at = ${at}::timestamptz
+      where key = any(${cancelled}::text[]) and fired_at is null and cancelled_at is null
+        and exists (select 1 from written)),
+    timers_set as (
+      insert into timers (key, dispute_id, kind, stage_id, due_at, created_at)
+      select key, dispute_id, kind, stage_id, due_at, created_at
+      from jsonb_populate_recordset(null::timers, ${json([...timerRows.values()])}::jsonb)
+      where exists (select 1 from written)
+      on conflict (key) do update set kind = excluded.kind, stage_id = excluded.stage_id, due_at = excluded.due_at
+        where timers.fired_at is null and timers.cancelled_at is null),
+    recorded as (
+      insert into records (key, dispute_id, seq, at, stage_id, entry)
+      select key, dispute_id, seq, at, stage_id, entry
+      from jsonb_populate_recordset(null::records, ${json(recordRows)}::jsonb)
+      where exists (select 1 from written)
+      on conflict (key) do nothing),
+    queued as (
+      insert into outbox (key, dispute_id, type, effect, status, next_attempt_at, created_at)
+      select key, dispute_id, type, effect, status, next_attempt_at, created_at
+      from jsonb_populate_recordset(null::outbox, ${json(outbox)}::jsonb)
+      where exists (select 1 from written)
+      on conflict (key) do nothing),
+    fired as (
+      update timers set fired_at = ${fired?.at ?? null}::timestamptz, outcome = ${fired?.outcome ?? null}::text,
+        locked_by = ${fired?.schedulerId ?? null}::text, locked_until = null, attempts = attempts + 1
+      where key = ${firedKey}::text and fired_at is null and cancelled_at is null
+        and exists (select 1 from written)
+      returning key)
+    select cast(case when (select count(*) from written) = 1
+        and (${firedKey}::text is null or (select count(*) from fired) = 1)
+      then '1' else ${NOT_WRITTEN} end as integer) as ok`;
+  try {
+    await query.execute(trx);
+    return true;
+  } catch (error) {
+    if (isNotWritten(error)) return false;
+    throw error;
+  }
 }
 
-function timerRow(
-  disputeId: string,
-  t: Extract<Effect, { type: 'set-timer' }>,
-  createdAt: Date,
-): Insertable<Database['timers']> {
+/** The statement's own refusal (an integer cast of NOT_WRITTEN): PostgreSQL's invalid_text_representation. */
+function isNotWritten(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  return e?.code === '22P02' && typeof e.message === 'string' && e.message.includes(NOT_WRITTEN);
+}
+
+class NotWritten extends Error {}
+
+interface TimerJson {
+  readonly key: string;
+  readonly dispute_id: string;
+  readonly kind: TimerKind;
+  readonly stage_id: string;
+  readonly due_at: string;
+  readonly created_at: Date;
+}
+
+interface OutboxJson {
+  readonly key: string;
+  readonly dispute_id: string;
+  readonly type: Effect['type'];
+  readonly effect: Effect;
+  readonly status: 'pending';
+  readonly next_attempt_at: Date;
+  readonly created_at: Date;
+}
+
+function timerRow(disputeId: string, t: Extract<Effect, { type: 'set-timer' }>, createdAt: Date): TimerJson {
   return {
     key: t.key,
     dispute_id: disputeId,
-    kind: t.kind satisfies TimerKind,
+    kind: t.kind,
     stage_id: t.stageId,
     due_at: t.at,
     created_at: createdAt,
-    fired_at: null,
-    cancelled_at: null,
-    outcome: null,
-    locked_by: null,
-    locked_until: null,
-    last_error: null,
   };
 }
 
-function outboxRow(disputeId: string, effect: Effect, at: Date): Insertable<Database['outbox']> {
+function outboxRow(disputeId: string, effect: Effect, at: Date): OutboxJson {
   return {
     key: effect.key,
     dispute_id: disputeId,
     type: effect.type,
-    effect: json(effect),
+    effect,
     status: 'pending',
     next_attempt_at: at,
-    locked_by: null,
-    locked_until: null,
-    last_error: null,
-    result: null,
     created_at: at,
-    done_at: null,
   };
 }
