@@ -24,6 +24,11 @@ export interface Config {
   readonly port: number;
   /** PostgreSQL connection string; null means embedded PGlite in `dataDir`. */
   readonly databaseUrl: string | null;
+  /**
+   * Send the hot write path as named prepared statements on PostgreSQL (the default). `false` for a
+   * pooler in transaction mode that does not keep them (PgBouncer before 1.21).
+   */
+  readonly databasePreparedStatements?: boolean;
   readonly dataDir: string;
   readonly bot: BotCredentials | null;
   /** `local` when no BOT_ID is configured: inbound JWT checks are off only then. */
@@ -81,6 +86,9 @@ const envSchema = z.object({
     (value) => value === undefined || isUrl(value, ['postgres:', 'postgresql:']),
     'DATABASE_URL must be a postgres:// or postgresql:// URL',
   ),
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['on', 'off'], { message: 'DATABASE_PREPARED_STATEMENTS must be on or off' })
+    .default('on'),
   DATA_DIR: optionalText.transform((value) => value ?? './.data'),
   BOT_ID: optionalText,
   BOT_PASSWORD: optionalText,
@@ -149,6 +157,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const config: Config = {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL ?? null,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'on',
     dataDir: e.DATA_DIR,
     bot: e.BOT_ID
       ? Object.freeze({

@@ -25,7 +25,10 @@ import { type PollLoop, startPollLoop } from './poll-loop.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 
 export interface RuntimeOptions {
-  readonly config: Pick<Config, 'databaseUrl' | 'dataDir' | 'clock' | 'nodeEnv'>;
+  readonly config: Pick<
+    Config,
+    'databaseUrl' | 'databasePreparedStatements' | 'dataDir' | 'clock' | 'nodeEnv'
+  >;
   readonly decide: Decide;
   readonly contextFor: ContextFor;
   readonly performer: EffectPerformer;

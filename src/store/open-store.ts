@@ -35,6 +35,8 @@ export type StoreTarget =
       /** Use (and create) this schema instead of `public`: tests isolate themselves this way. */
       readonly schema?: string;
       readonly poolSize?: number;
+      /** Named prepared statements for the hot write path (default true); false behind a pooler that drops them. */
+      readonly preparedStatements?: boolean;
     }
   | {
       readonly engine: 'pglite';
@@ -52,9 +54,15 @@ export interface Store {
 }
 
 /** The store target the configuration names: DATABASE_URL, else PGlite in DATA_DIR. */
-export function storeTargetFromConfig(config: Pick<Config, 'databaseUrl' | 'dataDir'>): StoreTarget {
+export function storeTargetFromConfig(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePreparedStatements'>,
+): StoreTarget {
   return config.databaseUrl
-    ? { engine: 'postgres', url: config.databaseUrl }
+    ? {
+        engine: 'postgres',
+        url: config.databaseUrl,
+        ...(config.databasePreparedStatements === false ? { preparedStatements: false } : {}),
+      }
     : { engine: 'pglite', dataDir: config.dataDir };
 }
 
@@ -97,9 +105,12 @@ async function openPostgres(target: Extract<StoreTarget, { engine: 'postgres' }>
   pool.on('error', () => {});
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({
-      pool: withPreparedStatements(pool, (text) =>
-        createHash('sha1').update(text).digest('hex').slice(0, 20),
-      ),
+      pool:
+        target.preparedStatements === false
+          ? pool
+          : withPreparedStatements(pool, (text) =>
+              createHash('sha1').update(text).digest('hex').slice(0, 20),
+            ),
     }),
   });
   return { db, engine: 'postgres', profile, schema, close: () => db.destroy() };

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       port: 3978,
       databaseUrl: null,
+      databasePreparedStatements: true,
       dataDir: './.data',
       bot: null,
       mode: 'local',
@@ -30,6 +31,14 @@ describe('loadConfig', () => {
       teamsAppId: null,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads DATABASE_PREPARED_STATEMENTS (on by default; off for a pooler that drops named statements)', () => {
+    expect(loadConfig({}).databasePreparedStatements).toBe(true);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'off' }).databasePreparedStatements).toBe(false);
+    expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow(
+      /DATABASE_PREPARED_STATEMENTS must be on or off/,
+    );
   });
 
   it('derives PUBLIC_URL from PORT and reads every named variable', () => {

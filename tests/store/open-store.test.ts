@@ -2,7 +2,9 @@
  * Several instances opening one PostgreSQL at the same moment (a deployment's replicas starting
  * together): every one opens and migrates, none fails on `create schema if not exists`.
  */
+import { CompiledQuery } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { PREPARED } from '../../src/store/backends.ts';
 import { migrateToLatest, migrationStatus } from '../../src/store/migrate.ts';
 import { migrationProvider } from '../../src/store/migrations/index.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
@@ -39,4 +41,37 @@ describe.runIf(DATABASE_URL)('opening one PostgreSQL from several instances at o
     },
     60_000,
   );
+});
+
+describe.runIf(DATABASE_URL)('prepared statements on PostgreSQL', () => {
+  // A pooler in transaction mode (PgBouncer before 1.21) does not keep a connection's named
+  // statements, so DATABASE_PREPARED_STATEMENTS=off must send the hot write path unnamed.
+  it.each([
+    [undefined, 1],
+    [false, 0],
+  ] as const)('preparedStatements %s: %i named statement on the connection', async (prepared, named) => {
+    const url = DATABASE_URL as string;
+    const schema = freshSchemaName();
+    const store = await openStore({
+      engine: 'postgres',
+      url,
+      schema,
+      poolSize: 1,
+      ...(prepared === undefined ? {} : { preparedStatements: prepared }),
+    });
+    try {
+      await store.db.connection().execute(async (db) => {
+        await db.executeQuery(CompiledQuery.raw(`${PREPARED}select 1 as one`));
+        const { rows } = await db.executeQuery<{ n: number }>(
+          CompiledQuery.raw(
+            "select count(*)::int as n from pg_prepared_statements where name like 'concord\\_%'",
+          ),
+        );
+        expect(rows[0]?.n).toBe(named);
+      });
+    } finally {
+      await store.close();
+      await dropSchema(url, schema);
+    }
+  });
 });
