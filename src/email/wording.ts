@@ -178,6 +178,11 @@ function words(m: EmailIntent, f: EmailFrame): { subject: string; paragraphs: st
         paragraphs: [
           confirmationText(m.confirms),
           ...(m.procedureQuote ? [`The procedure asks for this: “${m.procedureQuote}”`] : []),
+          ...(m.sameDay
+            ? [
+                `The decision was made on ${instantDayInWords(m.sameDay.decidedAt)}, and the procedure asks that it is relayed that day: “${m.sameDay.quote}”`,
+              ]
+            : []),
         ],
         fields: m.actions.map((a) => ({
           label: `${a.description} (${a.owner})`,

@@ -313,8 +313,36 @@ function outcomeBlocks(input: CaseFileInput, ctx: Context): CaseFileBlock[] {
       label: 'Written confirmation',
       text: `${c.sentAt ? `Sent ${dateTimeInWords(c.sentAt)}` : 'Not yet recorded as sent'} to ${c.effect.to.map(ctx.person).join('; ')}: ${c.view.paragraphs.join(' ')}`,
     });
+    const sameDay = c.effect.message.kind === 'written-confirmation' ? c.effect.message.sameDay : undefined;
+    if (sameDay) blocks.push(sameDayBlock(sameDay, c.sentAt, input.exportedAt));
   }
   return blocks;
+}
+
+/**
+ * Whether a confirmation the procedure asks to be relayed on the day of the decision (NEL Stage 4)
+ * went that day, London time: a late or unsent one says so, so the file shows the rule was broken.
+ */
+function sameDayBlock(
+  rule: { quote: string; decidedAt: string },
+  sentAt: string | null,
+  exportedAt: string,
+): CaseFileBlock {
+  const decided = instantDayInWords(rule.decidedAt);
+  const label = 'Relayed on the day of the decision';
+  if (sentAt && instantDayInWords(sentAt) === decided)
+    return { kind: 'labelled', label, text: `Yes: decided and sent on ${decided}. “${rule.quote}”` };
+  if (!sentAt && instantDayInWords(exportedAt) === decided)
+    return {
+      kind: 'labelled',
+      label,
+      text: `Not yet: decided on ${decided}, and the procedure asks that it is relayed that day: “${rule.quote}”`,
+    };
+  return {
+    kind: 'labelled',
+    label,
+    text: `No: the decision was made on ${decided} and the confirmation was ${sentAt ? `sent on ${instantDayInWords(sentAt)}` : 'not recorded as sent'}, though the procedure asks: “${rule.quote}”`,
+  };
 }
 
 /** What fills one part of the record, as blocks (a heading's body, an agenda item's body). */

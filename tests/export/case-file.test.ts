@@ -19,7 +19,7 @@ import { getProcedure } from '../../src/procedures/index.ts';
 import { createDisputeService } from '../../src/runtime/dispute-service.ts';
 import type { Store } from '../../src/store/open-store.ts';
 import { hasMachineDate } from '../../src/wording/dates.ts';
-import { raise, step } from '../domain/dispute/walker.ts';
+import { raise, settle, step, walkTo } from '../domain/dispute/walker.ts';
 import { aneContextFor, aneRaise } from '../runtime/ane-context.ts';
 import { ENGINES } from '../store/engines.ts';
 
@@ -337,6 +337,35 @@ describe('the recording template drives the case file, with no procedure-specifi
     );
     expect(JSON.stringify(afterDiscussion)).toContain(MINUTES);
     expect(caseFileText(file).filter(hasMachineDate)).toEqual([]);
+  });
+
+  it('NEL Stage 4: the file says whether the decision was relayed the day it was made, and a late one shows', () => {
+    const procedure = getProcedure('nel-lscb-sab');
+    if (!procedure) throw new Error('nel');
+    const w = raise(procedure);
+    walkTo(w, 4);
+    settle(w, true);
+    const decidedAt = w.s.outcomes.at(-1)?.at ?? '';
+    const fileSentAt = (doneAt: string | null) =>
+      caseFileText(
+        caseFileOf({
+          state: w.s,
+          procedure,
+          records: w.effects.flatMap((e) => (e.type === 'record' ? [e.entry as RecordEntry] : [])),
+          timeline: [],
+          effects: w.effects.map((effect) => ({ status: doneAt ? 'done' : 'pending', doneAt, effect })),
+          exportedAt: '2026-12-01T09:00:00.000Z',
+        }),
+      ).join('\n');
+    const sameDay = fileSentAt(decidedAt);
+    expect(sameDay).toContain('Relayed on the day of the decision');
+    expect(sameDay).toMatch(/Yes: decided and sent on \w+day \d+ \w+ 2026/);
+    const late = fileSentAt('2026-12-01T08:00:00.000Z');
+    expect(late).toContain('and the confirmation was sent on Tuesday 1 December 2026');
+    expect(late).toContain(
+      "relayed to the two parties' seniors and heads of service on the day the decision is made",
+    );
+    expect(fileSentAt(null)).toContain('the confirmation was not recorded as sent');
   });
 
   it('Solihull (adults): no "care plan", "child" or "allocated social worker" in its words', () => {

@@ -7,8 +7,9 @@
  * debrief and the policy-gaps step); urgency-led timescales ("Some professional disagreements will
  * need to be resolved immediately"); the counterpart declining the Stage 3a meeting (re-booked);
  * "in exceptional circumstances, where the matter remains unresolved", the DSCB Independent Chair;
- * Stage 2 with a school ("the Head teacher/Principal will deal with this stage") and with a
- * self-employed professional ("the safeguarding lead will deal with this stage").
+ * Stages 2 and 3a with a school ("the Head teacher/Principal will deal with this stage (as well as
+ * stage 3)") and with a self-employed professional ("the safeguarding lead will deal with this stage
+ * (as well as stage 3)").
  */
 
 import { describe, expect, it } from 'vitest';
@@ -228,7 +229,7 @@ describe('Dudley DSCB: the exceptional routes, end to end', () => {
       stage2: 'safeguarding.lead@bc-therapists.example',
     },
   ])(
-    'Stage 2 with $who receives the Stage 2 email, High Importance, naming the case',
+    'Stages 2 and 3 with $who: the Stage 2 email and the 3a invitation, High Importance, naming the case',
     async (c) => {
       const w = await open();
       const s1 = await w.raise({ ...RAISE, counterpart: c.counterpart, urgency: 'longer-period' });
@@ -250,7 +251,26 @@ describe('Dudley DSCB: the exceptional routes, end to end', () => {
         'the receiving agency will write to the complainant agency confirming the outcome',
       );
       expect(s.participants.map((p) => p.email)).toContain(c.stage2);
+      // "(as well as stage 3)": not agreed at Stage 2, so the 3a meeting of the service/senior
+      // managers is booked on the council's senior manager's calendar, and the same person is the
+      // other side's attendee, with the High Importance invitation naming the case in their inbox.
+      const s3 = await w.walkTo((x) => x.stage.id === 'stage-3a' && x.stage.phase === 'meeting-booked');
+      const meeting = await w.checkMeeting(s3);
+      expect(meeting.calendar).toBe('senior.manager@dudley-council.example');
+      expect(meeting.invitations.map((i) => i.address)).toEqual([c.stage2]);
+      expect(meeting.invitations[0]?.event.importance).toBe('high');
+      const request = await w.settled('the 3a invitation in their inbox', async () =>
+        (await w.world.messages(c.stage2, 'inbox')).find(
+          (m) =>
+            m['@odata.type'] === '#microsoft.graph.eventMessageRequest' &&
+            m.subject.includes(w.caseReference),
+        ),
+      );
+      expect(request.importance).toBe('high');
+      expect(request.subject).toContain(w.caseReference);
+      expect(request.text).toContain('Stage 3a');
+      expect(request.text).toContain('The agencies disagree about whether the threshold');
     },
-    90_000,
+    120_000,
   );
 });

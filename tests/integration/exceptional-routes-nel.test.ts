@@ -5,9 +5,11 @@
  *
  * Routes (seed 003): agreed at Stage 1 (party 2 answers the approach); Stage 2 "within an
  * agreed timescale that is proportionate", with the meeting the managers may convene; "Where ADs feel
- * a level of independence is required", the panel of independent board representatives; the usual
- * 25 working days passing; a dispute about a vulnerable adult ("applies equally to ... practitioners
- * who work with children and vulnerable adults"), whose approach to party 2 speaks of the adult.
+ * a level of independence is required", the panel of independent board representatives, whose final
+ * decision is "relayed to the two parties' seniors and heads of service on the day the decision is
+ * made"; the usual 25 working days passing; a dispute about a vulnerable adult ("applies equally to
+ * ... practitioners who work with children and vulnerable adults"), whose approach to party 2 speaks
+ * of the adult.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -43,6 +45,8 @@ describe('NEL LSCB/SAB: the exceptional routes, end to end', () => {
     const confirmation = await w.writtenConfirmationTo(PARTY_2);
     expect(confirmation.importance).toBe('high');
     expect(confirmation.conversationId).toBe(mail.conversationId);
+    // Only the Stage 4 decision carries the same-day rule.
+    expect(confirmation.text).not.toContain('relayed that day');
     await w.cardTo('nel-childrens-head-of-service', 'the policy-change step', (t) =>
       t.includes('revision or change to policy'),
     );
@@ -125,11 +129,33 @@ describe('NEL LSCB/SAB: the exceptional routes, end to end', () => {
     });
     const ended = await w.state();
     expect(ended.status).toBe('unresolved');
-    for (const p of ended.participants.filter((x) => x.organisationId === 'nel-health')) {
-      const c = await w.writtenConfirmationTo(p.email);
+    const health = ended.participants.filter((x) => x.organisationId === 'nel-health').map((p) => p.email);
+    // "the final decision relayed to the two parties' seniors and heads of service on the day the
+    // decision is made": the other agency's AD and head of service among those it reaches.
+    expect(health).toEqual(
+      expect.arrayContaining(['head.of.service@nel-health.example', 'assistant.director@nel-health.example']),
+    );
+    for (const address of health) {
+      const c = await w.writtenConfirmationTo(address);
       expect(c.text).toContain('The panel found no agreement possible');
+      // Sent in the step that records the decision, naming its day (the test clock's Monday).
+      expect(c.text).toContain(
+        'The decision was made on Monday 11 January 2027, and the procedure asks that it is relayed that day',
+      );
+      expect(c.text).toContain(
+        "relayed to the two parties' seniors and heads of service on the day the decision is made",
+      );
+      // The raising side's head of service is copied into the same email.
+      expect(c.ccRecipients?.map((r) => r.emailAddress.address)).toContain(
+        'head.of.service@nel-childrens.example',
+      );
     }
-    expect(await w.caseFileText()).toContain('Panel of independent board representatives');
+    const file = await w.caseFileText();
+    expect(file).toContain('Panel of independent board representatives');
+    // Whether it went that day is judged against the outbox's delivery time, which is wall time
+    // (not the test clock), so here the file is only checked to carry the rule; the Yes / No reading
+    // is tests/export/case-file.test.ts.
+    expect(file).toContain('Relayed on the day of the decision');
   }, 150_000);
 
   it('the usual 25 working days pass: the practitioner is told it is the usual time, not a fixed limit', async () => {

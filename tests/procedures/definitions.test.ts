@@ -295,6 +295,18 @@ describe('NEL LSCB/SAB (seed 003)', () => {
     expect(stage('nel-lscb-sab', 'stage-4').final).toBe(true);
   });
 
+  it('relays the Stage 4 decision to the seniors and heads of service the day it is made, in the seed’s words', () => {
+    expect(stage('nel-lscb-sab', 'stage-4').outcomeInWriting?.sameDay?.quote).toBe(
+      "A final decision on the matter should be made by the relevant Directors and the final decision relayed to the two parties' seniors and heads of service on the day the decision is made.",
+    );
+    // Only the final decision carries the rule.
+    expect(
+      nel()
+        .stages.filter((s) => s.outcomeInWriting?.sameDay)
+        .map((s) => s.id),
+    ).toEqual(['stage-4']);
+  });
+
   it('usually resolves within 25 working days of raising', () => {
     expect(nel().overall).toMatchObject({ workingDays: 25, from: 'raised', strength: 'usual' });
   });

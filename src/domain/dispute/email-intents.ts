@@ -103,6 +103,11 @@ export type EmailIntent =
       readonly confirms: Confirmation;
       /** The procedure's words asking for written confirmation, where it has them. */
       readonly procedureQuote: string | null;
+      /**
+       * The stage's rule that the decision is relayed the day it is made (NEL Stage 4), and when it
+       * was made. Absent where the stage has no such rule (and in intents stored before it was data).
+       */
+      readonly sameDay?: { readonly quote: string; readonly decidedAt: string };
       readonly actions: readonly {
         readonly description: string;
         readonly owner: string;

@@ -142,6 +142,8 @@ export function writtenConfirmation(
   const internal = t.state.participants.filter((p) => p.organisationId === hostOrg && p.id !== from.id);
   const to = counterparts.length > 0 ? counterparts : internal;
   if (to.length === 0) return;
+  // "relayed ... on the day the decision is made": sent in this step, so on the day it records.
+  const sameDay = t.stage.outcomeInWriting?.sameDay;
   const lastStatement = [...t.state.stage.thread]
     .reverse()
     .find((m) => m.kind === 'statement' || m.kind === 'reply');
@@ -157,6 +159,7 @@ export function writtenConfirmation(
       kind: 'written-confirmation',
       confirms,
       procedureQuote: t.procedure.writtenConfirmation?.quote ?? null,
+      ...(sameDay ? { sameDay: { quote: sameDay.quote, decidedAt: t.ctx.now } } : {}),
       actions: actions.map((a) => ({ description: a.description, owner: a.owner, dueDate: a.dueDate })),
     },
   });

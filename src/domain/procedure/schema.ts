@@ -138,7 +138,19 @@ export const stageSchema = z.object({
   /** Solihull 2.8: "At each stage ... the person who originally raised the concern is given feedback". */
   feedbackToRaiser: z.object({ quote }).optional(),
   /** Written confirmation of the outcome to the other side when resolved at this stage. */
-  outcomeInWriting: z.object({ by: partySchema, quote }).optional(),
+  outcomeInWriting: z
+    .object({
+      by: partySchema,
+      quote,
+      /**
+       * The confirmation must go out on the day the decision is made (NEL Stage 4: "the final
+       * decision relayed to the two parties' seniors and heads of service on the day the decision is
+       * made"). It is sent in the step that records the decision; the email quotes the rule and the
+       * case file says whether it went that day.
+       */
+      sameDay: z.object({ quote }).optional(),
+    })
+    .optional(),
   final: z.boolean().default(false),
 });
 

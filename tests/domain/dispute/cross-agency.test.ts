@@ -7,10 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cardViewOf } from '../../../src/cards/wording/cards.ts';
-import type { Effect } from '../../../src/domain/dispute/types.ts';
+import type { Effect, RoleResolver } from '../../../src/domain/dispute/types.ts';
 import { emailViewOf } from '../../../src/email/wording.ts';
 import { getProcedure } from '../../../src/procedures/index.ts';
-import { person } from './fixtures.ts';
+import { fixtureResolver, person, RAISE_DETAILS, raiseConfirmations, Walk } from './fixtures.ts';
 import { raise, step, walkTo } from './walker.ts';
 
 const dudley = getProcedure('dudley-dscb')!;
@@ -82,6 +82,52 @@ describe('a discussion with another agency is an email thread', () => {
         type: 'reply-received',
         internetMessageId: '<x@elsewhere.example>',
         fromEmail: 'someone@elsewhere.example',
+        text: 'spoof',
+      }).code,
+    ).toBe('not-from-counterpart');
+  });
+
+  it('Dudley Stage 2 with a self-employed professional: their safeguarding lead, in another organisation, is emailed, and their reply counts', () => {
+    // The professional's organisation has no line manager: a network's safeguarding lead deals with
+    // "this stage (as well as stage 3)", as the directory's delegate.
+    const lead = person('network', 'safeguarding-lead');
+    const base = fixtureResolver({ la: dudley.roles.map((r) => r.id), partner: ['practitioner'] }, ['la']);
+    const resolver: RoleResolver = {
+      ...base,
+      resolve: (req) =>
+        req.party.side === 'counterpart' && req.party.role !== 'practitioner' ? lead : base.resolve(req),
+    };
+    const w = new Walk(dudley, resolver, '2026-11-23T10:00:00Z').send({
+      type: 'raised',
+      disputeId: 'w1',
+      by: person('la', 'practitioner'),
+      immediateRiskChecked: true,
+      caseReference: 'CASE-2026-007',
+      raisingOrganisationId: 'la',
+      counterpartOrganisationId: 'partner',
+      category: dudley.categories[0]!.id,
+      urgency: dudley.urgencyLevels![2]!.id,
+      ...raiseConfirmations(dudley),
+      details: RAISE_DETAILS,
+    });
+    walkTo(w, 1);
+    w.delivered();
+    const statement = w.s.stage.thread.find((m) => m.kind === 'statement');
+    expect(emailsIn(w.effects).find((e) => e.kind === 'statement' && e.to[0]?.id === lead.id)).toBeDefined();
+    w.send({
+      type: 'reply-received',
+      internetMessageId: '<lead-1@network.example>',
+      inReplyTo: [statement!.internetMessageId],
+      fromEmail: lead.email,
+      text: 'As the safeguarding lead I agree to a joint review.',
+    });
+    expect(w.s.stage.thread.some((m) => m.kind === 'reply' && m.from === lead.email)).toBe(true);
+    // Anyone else at that organisation is not someone the dispute reached.
+    expect(
+      w.refused({
+        type: 'reply-received',
+        internetMessageId: '<other@network.example>',
+        fromEmail: 'someone@network.example',
         text: 'spoof',
       }).code,
     ).toBe('not-from-counterpart');

@@ -205,6 +205,33 @@ describe('procedure-specific rules', () => {
     expect(agreed.s.stage.dueDate).toBe('2026-11-26');
   });
 
+  it('NEL: the Stage 4 decision’s written confirmation says it is relayed the day it is made, in one step; earlier stages carry no such rule', () => {
+    const nel = getProcedure('nel-lscb-sab')!;
+    const w = raise(nel);
+    walkTo(w, 4);
+    settle(w, true);
+    expect(w.s.status).toBe('resolved');
+    const confirmations = emails(w.last).filter((e) => e.template === 'written-confirmation');
+    expect(confirmations).toHaveLength(1);
+    const c = confirmations[0]!;
+    const decidedAt = w.s.outcomes.at(-1)!.at;
+    expect(c.message).toMatchObject({
+      kind: 'written-confirmation',
+      sameDay: { decidedAt, quote: expect.stringContaining('on the day the decision is made') },
+    });
+    // From the raising AD to everyone else taking part: both parties' seniors and heads of service.
+    expect(c.from.id).toBe('la.assistant-director');
+    expect([...c.to, ...(c.cc ?? [])].map((p) => p.id)).toEqual(
+      expect.arrayContaining(['la.head-of-service', 'partner.head-of-service', 'partner.assistant-director']),
+    );
+    expect(emailViewOf(c).paragraphs.join(' ')).toContain('the procedure asks that it is relayed that day');
+    const early = raise(nel);
+    walkTo(early, 1);
+    settle(early, true);
+    const first = emails(early.last).find((e) => e.template === 'written-confirmation');
+    expect(first?.message).not.toHaveProperty('sameDay');
+  });
+
   it('Solihull: the raiser gets feedback at every stage, and a conflict of interest goes to the Independent Chair instead of Stage 4', () => {
     const solihull = getProcedure('solihull-ssab')!;
     const w = raise(solihull);

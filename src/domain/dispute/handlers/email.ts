@@ -284,8 +284,16 @@ function checkReply(t: Transition, event: EventOf<'reply-received'>): void {
     (p) => p.organisationId === t.state.counterpartOrganisationId,
   );
   const domains = new Set(counterparts.map((p) => p.email.toLowerCase().split('@')[1]));
+  // Someone the dispute reached outside the raising agency by their own address counts too: the
+  // person who deals with a stage for the other agency may sit in another organisation (Dudley: "if
+  // one of the professionals is self-employed, the safeguarding lead will deal with this stage").
+  const reachedOutside = t.state.participants.some(
+    (p) => p.organisationId !== t.state.raisingOrganisationId && p.email.toLowerCase() === from,
+  );
   const fromCounterpart =
-    counterparts.some((p) => p.email.toLowerCase() === from) || domains.has(from.split('@')[1]);
+    reachedOutside ||
+    counterparts.some((p) => p.email.toLowerCase() === from) ||
+    domains.has(from.split('@')[1]);
   if (!fromCounterpart) {
     refuse('unknown-message', 'not-from-counterpart', { organisation: t.state.counterpartOrganisationId });
   }
