@@ -242,17 +242,18 @@ export async function createApp(options: AppOptions): Promise<App> {
       }
       const bound = await server.listen(port);
       listening = true;
-      // Every card template parsed once, instead of on a person's first turn: right after the server
-      // listens, one template per turn of the event loop (about 0.7 s in all at start, issue 15), so a
-      // request meanwhile waits for one template at most, and a turn that needs one first compiles it.
+      bot.startReplies();
+      await inbound.start();
+      // Every card template parsed once, instead of on a person's first turn: once the mailboxes are
+      // subscribed (before that, about 1 s of parsing at start delayed them and /readyz, issue 15), one
+      // template per turn of the event loop, so a request meanwhile waits for one template at most,
+      // and a turn that needs one first compiles it.
       void (async () => {
         for (const name of Object.keys(TEMPLATES) as TemplateName[]) {
           await yieldToEventLoop();
           compileTemplates([name]);
         }
       })();
-      bot.startReplies();
-      await inbound.start();
       if (options.maintenance !== false) {
         maintenance = startMaintenance({
           inbound,
