@@ -210,8 +210,9 @@ function wasmCompiler(): { compile(bytes: Uint8Array): Promise<WebAssembly.Modul
 }
 
 async function createPglite(folder: string | null): Promise<PGlite> {
-  const prepared = await preparePglite();
-  const options = { ...START_OPTIONS, ...(prepared ?? {}) };
+  // The compile runs on V8's background threads while a fresh folder is filled by the child below.
+  const prepared = preparePglite();
+  const options = async () => ({ ...START_OPTIONS, ...((await prepared) ?? {}) });
   const cache = pristinePath();
   if (folder !== null) {
     if (!existsSync(path.join(folder, 'PG_VERSION'))) {
@@ -223,13 +224,13 @@ async function createPglite(folder: string | null): Promise<PGlite> {
         await runPristine(cache, folder);
       });
     }
-    return PGlite.create(folder, options);
+    return PGlite.create(folder, await options());
   }
   if (!existsSync(cache)) await runPristine(cache, null).catch(() => {});
   try {
-    return await PGlite.create({ ...options, loadDataDir: new Blob([readFileSync(cache)]) });
+    return await PGlite.create({ ...(await options()), loadDataDir: new Blob([readFileSync(cache)]) });
   } catch {
-    return PGlite.create(options);
+    return PGlite.create(await options());
   }
 }
 
