@@ -1,5 +1,5 @@
 /**
- * `tsx bench/profile.ts [--engine pglite|postgres] [--turn help|mine|risk] [--count N]`: one kind of
+ * `tsx bench/profile.ts [--engine pglite|postgres] [--turn help|mine|risk] [--count N] [--others N]`: one kind of
  * turn, sequentially, against Concord as the bench starts it, printing the p50 and the store
  * statements each turn sent (by their first words). Run it under `node --cpu-prof --import tsx` to
  * see where a turn's time goes. A diagnostic for issue 15's work, not part of the table.
@@ -14,13 +14,15 @@ import type { StoreTarget } from '../src/store/open-store.ts';
 import { startConcord } from './lib/concord.ts';
 import { benchPerson, writeBenchDirectory } from './lib/directory.ts';
 import { startLoad, type TurnSpec } from './lib/load.ts';
-import { raise, raisedBy } from './lib/seed.ts';
+import { cloneDisputes, raise, raisedBy } from './lib/seed.ts';
 
 const { values } = parseArgs({
   options: {
     engine: { type: 'string', default: 'pglite' },
     turn: { type: 'string', default: 'help' },
     count: { type: 'string', default: '200' },
+    /** Disputes in the store besides the person's own 5 (copies of somebody else's), e.g. 2000. */
+    others: { type: 'string', default: '0' },
     /** Write a CPU profile of the measured turns only (node:inspector) to this file. */
     prof: { type: 'string' },
   },
@@ -65,6 +67,18 @@ const person = concord.app.directory.person(benchPerson(0));
 if (!person) throw new Error('no bench person');
 for (let i = 0; i < 5; i++)
   await raise(service, raisedBy(concord.app.directory.personRef(person), `own-${i}`, 'gateshead'));
+const others = Number(values.others);
+if (others > 0) {
+  const finder = concord.app.directory.person('ane-family-finder');
+  if (!finder) throw new Error('no family finder');
+  await raise(service, raisedBy(concord.app.directory.personRef(finder), 'other-0', 'newcastle'));
+  await cloneDisputes(concord.app.runtime.store, {
+    templateId: 'other-0',
+    prefix: 'other',
+    from: 1,
+    count: others - 1,
+  });
+}
 const userPrefix = 'bench-user-';
 const turns: Record<string, TurnSpec> = {
   help: { kind: 'text', text: 'help', userPrefix },

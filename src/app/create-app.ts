@@ -16,74 +16,36 @@
  */
 
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { type BotReplyJob, botRoute, createBotAdapter, deliverReply } from '../bot/adapter.ts';
-import { createCardSender } from '../bot/card-sender.ts';
-import { createConversation, localModePolicy } from '../bot/conversation.ts';
-import { directoryPeople } from '../bot/directory-people.ts';
-import { memoryActingAs } from '../bot/memory-ports.ts';
-import type { ConversationOpener, ConversationRefStore, PeopleDirectory } from '../bot/ports.ts';
-import { createStorePorts } from '../bot/store-adapters.ts';
-import { createTurnHandler } from '../bot/teams-bot.ts';
-import { currentBankHolidays, refreshBankHolidays } from '../calendar-feed/bank-holidays-feed.ts';
+import { currentBankHolidays } from '../calendar-feed/bank-holidays-feed.ts';
 import { compileTemplates, TEMPLATES } from '../cards/index.ts';
 import type { TemplateName } from '../cards/view-models.ts';
 import type { Config } from '../config/index.ts';
 import { directoryContextFor } from '../directory/decide-context.ts';
 import { createDirectoryService, type DirectoryService } from '../directory/directory-service.ts';
 import { decide } from '../domain/dispute/decide.ts';
-import { createAppTokenProvider, graphScopeFor } from '../graph/auth.ts';
-import { createGraphBatch } from '../graph/batch.ts';
-import { createGraphCalendar } from '../graph/calendar.ts';
-import { createGraphClient } from '../graph/client.ts';
-import { createGraphEffectPerformer } from '../graph/graph-performer.ts';
-import { createGraphInbound, type GraphInbound } from '../graph/inbound.ts';
-import { createKnownMessages } from '../graph/known-messages.ts';
-import { createGraphMail } from '../graph/mail.ts';
-import { createMailboxHealth } from '../graph/mailbox-health.ts';
-import { createMeetingTracker } from '../graph/meeting-tracker.ts';
-import { createMeetingBooker } from '../graph/meetings.ts';
-import { createOwnItems } from '../graph/own-items.ts';
-import type { DisputeEventSink } from '../graph/ports.ts';
-import { createReplyTracker } from '../graph/reply-tracker.ts';
-import { createSubscriptionManager } from '../graph/subscriptions.ts';
-import { createTeamsAppInstaller } from '../graph/teams-app-installer.ts';
+import type { GraphInbound } from '../graph/inbound.ts';
 import { createGraphUsers } from '../graph/users.ts';
-import { createWorkQueue, DEFAULT_QUEUE } from '../graph/work-queue.ts';
 import type { Logger } from '../log/index.ts';
 import { silentLogger } from '../log/index.ts';
 import { loadProcedures } from '../procedures/index.ts';
 import { systemClock } from '../runtime/clock.ts';
 import type { EffectPerformer } from '../runtime/effect-performer.ts';
-import { type PollLoop, startPollLoop } from '../runtime/poll-loop.ts';
+import type { PollLoop } from '../runtime/poll-loop.ts';
 import { type Runtime, startRuntime } from '../runtime/runtime.ts';
 import { runtimeRoutes } from '../server/runtime-routes.ts';
 import { type ConcordServer, createServer } from '../server/server.ts';
-import {
-  createStoreMeetingIndex,
-  createStoreMessageIndex,
-  createStoreSubscriptionStore,
-} from '../store/adapters/graph-ports.ts';
-import { createStoreNotificationQueue } from '../store/adapters/notification-queue.ts';
 import { createProcedureVersions, type ProcedureVersions } from '../store/adapters/procedure-versions.ts';
 import type { StoreTarget } from '../store/open-store.ts';
-import { forgetGraphSubscriptions, pruneCardState } from '../store/operations/index.ts';
+import { forgetGraphSubscriptions } from '../store/operations/index.ts';
 import { localSignInAllowed, tabRoutes } from '../tab/routes.ts';
 import { createSsoVerifier } from '../tab/sso.ts';
-import { openByInstallingTheApp, playgroundOpener, waitForConversation } from './conversation-openers.ts';
+import { type ConversationOpenerFactory, wireBot } from './bot-wiring.ts';
 import { graphWebhookRoutes } from './graph-webhook-routes.ts';
-import { createReplyOutboxStore } from './reply-outbox.ts';
+import { connectGraph, type GraphTarget, wireGraph } from './graph-wiring.ts';
+import { type DEFAULT_MAINTENANCE, startMaintenance, warm } from './maintenance.ts';
 
-/** Where Graph is and how Concord signs in to it (app-only, client credentials). */
-export interface GraphTarget {
-  readonly baseUrl: string;
-  readonly authorityHost: string;
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly customHosts?: readonly string[];
-  /** A PEM CA Graph's certificate chains to besides the public roots (local mode: the emulator's). */
-  readonly extraCa?: string;
-}
+export type { GraphTarget } from './graph-wiring.ts';
+export { DEFAULT_MAINTENANCE } from './maintenance.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -94,10 +56,7 @@ export interface AppOptions {
   /** Tests: a store of their own. */
   readonly storeTarget?: StoreTarget;
   /** Default: local mode maps people onto the Playground chat; otherwise cards wait for a conversation. */
-  readonly conversationOpener?: (deps: {
-    refs: ConversationRefStore;
-    people: PeopleDirectory;
-  }) => ConversationOpener;
+  readonly conversationOpener?: ConversationOpenerFactory;
   readonly pollIntervalMs?: number;
   /** Tests: the Bot Connector a first proactive message goes to (default Teams' global endpoint). */
   readonly teamsServiceUrl?: string;
@@ -129,21 +88,6 @@ export interface AppOptions {
   readonly localChatUrl?: () => string | undefined;
 }
 
-/** How often Graph housekeeping runs. Webhooks do the real-time work; these are the safety nets. */
-export const DEFAULT_MAINTENANCE = {
-  /** Subscriptions last at most 10,080 minutes; renewal looks for those expiring soon. */
-  renewMs: 60 * 60_000,
-  /** A failing mailbox's next try is due (each has its own backoff; this is only how often to look). */
-  mailboxRetryMs: 15_000,
-  /** Inbox delta and meeting-response polling, for notifications that never arrived. */
-  catchUpMs: 15 * 60_000,
-  managersMs: 24 * 60 * 60_000,
-  /** GOV.UK publishes new years' holidays (and one-offs) months ahead; weekly is plenty. */
-  bankHolidaysMs: 7 * 24 * 60 * 60_000,
-  /** Card steps of ended disputes and delivery markers of done effects (see pruneCardState). */
-  cardStatePruneMs: 24 * 60 * 60_000,
-} as const;
-
 export interface App {
   readonly runtime: Runtime;
   readonly server: ConcordServer;
@@ -168,41 +112,36 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   const procedures = loadProcedures();
   const directoryFile = options.directoryFile ?? config.directoryFile ?? SAMPLE_DIRECTORY;
-  // Graph.
-  const client = createGraphClient({
-    baseUrl: graph.baseUrl,
-    auth: createAppTokenProvider({
-      tenantId: graph.tenantId,
-      clientId: graph.clientId,
-      credential: { kind: 'secret', secret: graph.clientSecret },
-      authorityHost: graph.authorityHost,
-      scope: graphScopeFor(graph.baseUrl),
-    }),
-    ...(graph.customHosts ? { customHosts: graph.customHosts } : {}),
-    ...(graph.extraCa ? { extraCa: graph.extraCa } : {}),
-  });
-  const api = client.api;
-  const batch = createGraphBatch({ api, limiter: client.limiter });
-  const calendar = createGraphCalendar({ client: api, batch });
-  // One limiter key per mailbox: object ids learnt from Graph are aliases of the address.
-  const learnMailboxId = (mailbox: string, id: string) => client.limiter.alias(id, mailbox);
-  // Managers the directory file does not give come from Graph (`/users/{id}/manager`).
-  const directory = await createDirectoryService({
-    directory: directoryFile,
-    managers: createGraphUsers({ batch, onUserId: learnMailboxId }),
-    log,
-  });
-  const hostOrg = directory.directory.organisations.find((o) => o.tenant === 'host')?.id ?? '';
-  await warm('managers', () => directory.warmManagers(), log);
+  const graphConnection = connectGraph(graph);
 
   // The runtime needs a performer, and the performer's parts (indexes, the card sender) need the
-  // runtime's store: the runtime gets a performer that delegates once they exist.
+  // runtime's store: the runtime gets a performer that delegates once they exist. Likewise the
+  // decide context needs the directory, which loads (and asks Graph for managers) while the store
+  // opens and migrates: the two are independent, and run side by side (issue 15: start-up).
   let performer: EffectPerformer | null = null;
-  let runtimeRef: Runtime | null = null;
   let versions: ProcedureVersions | null = null;
-  const clockNow = () => (runtimeRef ? runtimeRef.clock.now() : systemClock.now());
-
-  const runtime = await startRuntime({
+  const directoryReady = (async () => {
+    // Managers the directory file does not give come from Graph (`/users/{id}/manager`).
+    const loaded = await createDirectoryService({
+      directory: directoryFile,
+      managers: createGraphUsers({ batch: graphConnection.batch, onUserId: graphConnection.learnMailboxId }),
+      log,
+    });
+    await warm('managers', () => loaded.warmManagers(), log);
+    return loaded;
+  })();
+  // A new dispute takes the bundled (current) version; a running one keeps the exact definition
+  // it started under, read back from the store.
+  const contextReady = directoryReady.then((loaded) =>
+    directoryContextFor({
+      directory: loaded,
+      procedures,
+      versions: () => versions,
+      hostOrganisationId: loaded.directory.organisations.find((o) => o.tenant === 'host')?.id ?? '',
+    }),
+  );
+  contextReady.catch(() => {}); // a failed load fails createApp below; nothing else waits for it
+  const runtimeReady = startRuntime({
     config,
     decide,
     performer: {
@@ -215,16 +154,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(options.storeTarget ? { storeTarget: options.storeTarget } : {}),
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
     ...(options.testClockStart ? { testClockStart: options.testClockStart } : {}),
-    // A new dispute takes the bundled (current) version; a running one keeps the exact definition
-    // it started under, read back from the store.
-    contextFor: directoryContextFor({
-      directory,
-      procedures,
-      versions: () => versions,
-      hostOrganisationId: hostOrg,
-    }),
+    // The runtime's loops may start before the directory has loaded: a dispute's context waits for it.
+    contextFor: async (subject) => (await contextReady)(subject),
   });
-  runtimeRef = runtime;
+  const [directory, runtime] = await settleBoth(directoryReady, runtimeReady);
   versions = createProcedureVersions(runtime.store);
   // Bank holidays: the bundled data, plus the newest GOV.UK copy kept in the store (if any).
   try {
@@ -239,133 +172,30 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Saving every bundled version up front means an edited file with an unchanged version is refused
   // at start, before any running dispute could pick up changed rules.
   for (const procedure of procedures.values()) await versions.register(procedure);
-  const messageIndex = createStoreMessageIndex(runtime.store);
-  const meetingIndex = createStoreMeetingIndex(runtime.store);
-  const subscriptionStore = createStoreSubscriptionStore(runtime.store);
 
-  // The Teams bot.
-  const ports = createStorePorts({ store: runtime.store, service: runtime.service });
-  const people = directoryPeople(directory);
-  const localPolicy = localModePolicy(config);
-  // Local mode: a turn's replies are delivered after the turn is answered, so a serviceUrl that
-  // refuses connections never holds it; one whose delivery failed waits in the store's outbox.
-  const replyQueue = createWorkQueue<BotReplyJob>({
-    store: createReplyOutboxStore(createStoreNotificationQueue<BotReplyJob>(runtime.store, 'bot_replies'), {
-      capacity: DEFAULT_QUEUE.capacity,
-    }),
-    handle: (job) => deliverReply(bot, job),
-    keyOf: (job) => job.id,
-    // One at a time, oldest first: replies arrive in the order the turn sent them.
-    concurrency: 1,
-    batch: 8,
-    log: log.child({ component: 'bot-replies' }),
-  });
-  const bot = createBotAdapter({ bot: config.bot, log, replies: replyQueue });
-  const conversation = createConversation({
-    people,
-    disputes: ports.disputes,
-    drafts: ports.drafts,
-    cards: ports.cards,
+  const bot = wireBot({
+    config,
+    runtime,
+    directory,
     procedures,
-    clock: runtime.clock,
-    actingAs: localPolicy.allowed ? memoryActingAs() : null,
-    localMode: localPolicy,
+    api: graphConnection.api,
+    graphBaseUrl: graph.baseUrl,
+    ...(options.conversationOpener ? { conversationOpener: options.conversationOpener } : {}),
+    ...(options.teamsServiceUrl ? { teamsServiceUrl: options.teamsServiceUrl } : {}),
     log,
   });
-  const appInstaller = config.teamsAppId
-    ? createTeamsAppInstaller({ client: api, manifestId: config.teamsAppId, graphBaseUrl: graph.baseUrl })
-    : null;
-  const defaultOpener = localPolicy.allowed
-    ? playgroundOpener
-    : appInstaller
-      ? config.bot
-        ? openByInstallingTheApp(appInstaller, {
-            id: config.bot.id,
-            tenantId: config.bot.tenantId,
-            serviceUrl: options.teamsServiceUrl,
-          })
-        : waitForConversation
-      : waitForConversation;
-  const opener = (options.conversationOpener ?? defaultOpener)({
-    refs: ports.refs,
-    people,
-  });
-  const cardSender = createCardSender({
-    bot,
-    refs: ports.refs,
-    cards: ports.cards,
-    disputes: ports.disputes,
-    procedures,
-    opener,
-    clock: runtime.clock,
-    log,
-  });
-  const ownItems = createOwnItems();
-  const knownMessages = createKnownMessages();
-  performer = createGraphEffectPerformer({
-    mail: createGraphMail({
-      client: api,
-      log,
-      ownItems,
-      knownMessages,
-      batch,
-    }),
-    meetings: createMeetingBooker({
-      calendar,
-      index: meetingIndex,
-      workingHours: (org) => directory.workingHours(org),
-      workingCalendar: (org) => directory.calendar(org),
-      directory: {
-        isHostTenant: (email) => directory.isHostTenant(email),
-        organisations: directory.directory.organisations,
-      },
-      now: clockNow,
-      log,
-    }),
-    index: messageIndex,
-    cards: cardSender,
-    log,
-  });
-
-  // Inbound Graph: replies and meeting responses become events.
-  const sink: DisputeEventSink = {
-    async emit(disputeId, event, source) {
-      const result = await runtime.service.applyEvent(disputeId, event, { source });
-      if (!result.ok)
-        log.info({ disputeId, refusal: result.refusal.reason, type: event.type }, 'inbound event refused');
-    },
-  };
-  const meetingTracker = createMeetingTracker({ calendar, index: meetingIndex, sink, now: clockNow, log });
   const publicUrl = config.publicUrl;
-  const graphNow = options.graphNow ?? (() => systemClock.now());
-  const inbound = createGraphInbound({
-    subscriptions: createSubscriptionManager({
-      client: api,
-      store: subscriptionStore,
-      notificationUrl: `${publicUrl}/api/graph/notifications`,
-      lifecycleUrl: `${publicUrl}/api/graph/lifecycle`,
-      now: graphNow,
-      onMailboxId: learnMailboxId,
-      log,
-    }),
-    health: createMailboxHealth({ now: graphNow, log }),
-    replies: createReplyTracker({
-      client: api,
-      batch,
-      index: messageIndex,
-      sink,
-      store: subscriptionStore,
-      now: graphNow,
-      ownItems,
-      knownMessages,
-      log,
-    }),
-    meetings: meetingTracker,
-    batch,
-    watchedMailboxes: () => directory.watchedMailboxes(),
-    queueStore: createStoreNotificationQueue(runtime.store),
+  const wired = wireGraph({
+    graph: graphConnection,
+    runtime,
+    directory,
+    cards: bot.cards,
+    publicUrl,
+    graphNow: options.graphNow ?? (() => systemClock.now()),
     log,
   });
+  performer = wired.performer;
+  const { inbound } = wired;
 
   // The Teams tab: SSO tokens from the tenant's issuer (in local mode, the emulator's), for this app.
   // The Application ID URI names the tab's host with its port, as the app package's
@@ -396,26 +226,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
     routes: [
       ...runtimeRoutes(runtime, { mailboxes: () => inbound.problems() }),
-      botRoute({ bot, logic: createTurnHandler({ conversation, refs: ports.refs, log }), log }),
+      bot.route,
       ...graphWebhookRoutes(inbound),
       ...tabs,
     ],
   });
 
-  // Graph housekeeping: subscriptions renewed before they lapse, and the fallbacks for lost
-  // notifications (inbox delta, meeting polling), plus the managers Graph knows.
-  const maintenance: PollLoop[] = [];
-  const every = (name: string, intervalMs: number, job: () => Promise<unknown>) =>
-    startPollLoop({
-      name,
-      intervalMs,
-      log,
-      tick: async () => {
-        await job();
-        return 0;
-      },
-    });
-
+  let maintenance: PollLoop[] = [];
   let listening = false;
   return {
     runtime,
@@ -428,71 +245,52 @@ export async function createApp(options: AppOptions): Promise<App> {
       }
       const bound = await server.listen(port);
       listening = true;
-      // Every card template parsed once, instead of on a person's first turn: right after the server
-      // listens, one template per turn of the event loop (about 0.7 s in all at start, issue 15), so a
-      // request meanwhile waits for one template at most, and a turn that needs one first compiles it.
+      bot.startReplies();
+      await inbound.start();
+      // Every card template parsed once, instead of on a person's first turn: once the mailboxes are
+      // subscribed (before that, about 1 s of parsing at start delayed them and /readyz, issue 15), one
+      // template per turn of the event loop, so a request meanwhile waits for one template at most,
+      // and a turn that needs one first compiles it.
       void (async () => {
         for (const name of Object.keys(TEMPLATES) as TemplateName[]) {
           await yieldToEventLoop();
           compileTemplates([name]);
         }
       })();
-      if (bot.replies) replyQueue.start();
-      await inbound.start();
       if (options.maintenance !== false) {
-        const m = { ...DEFAULT_MAINTENANCE, ...options.maintenanceIntervals };
-        maintenance.push(
-          every('graph-renew', m.renewMs, () => inbound.renewDue()),
-          every('graph-mailbox-retry', m.mailboxRetryMs, () => inbound.retryDue()),
-          every('graph-catch-up', m.catchUpMs, async () => {
-            await inbound.catchUpAll();
-            await meetingTracker.poll();
-          }),
-          every('directory-managers', m.managersMs, () =>
-            warm('managers', () => directory.refreshManagers(), log),
-          ),
-          every('card-state-prune', m.cardStatePruneMs, async () => {
-            const pruned = await pruneCardState(runtime.store.db);
-            if (pruned.steps + pruned.deliveries > 0) log.info(pruned, 'card bookkeeping pruned');
-          }),
-        );
-        // GOV.UK's feed is public; local mode has no internet, so only a cloud deployment refreshes it.
-        if (config.mode === 'cloud') {
-          maintenance.push(
-            every('bank-holidays', m.bankHolidaysMs, () =>
-              warm(
-                'bank-holidays',
-                async () => {
-                  await refreshBankHolidays({ store: runtime.store });
-                  directory.useBankHolidays((await currentBankHolidays(runtime.store)).feed);
-                },
-                log,
-              ),
-            ),
-          );
-        }
+        maintenance = startMaintenance({
+          inbound,
+          meetings: wired.meetings,
+          directory,
+          store: runtime.store,
+          log,
+          cloud: config.mode === 'cloud',
+          ...(options.maintenanceIntervals ? { intervals: options.maintenanceIntervals } : {}),
+        });
       }
       return { port: bound.port, url: `http://localhost:${bound.port}` };
     },
     async stop() {
       await Promise.all(maintenance.map((loop) => loop.stop()));
       await inbound.close();
-      await replyQueue.close();
+      await bot.close();
       if (listening) await server.close();
       await runtime.stop();
-      await client.close();
+      await graphConnection.client.close();
     },
   };
 }
 
-/** Runs a Graph warm-up; a failure is logged and retried by the next run, never fatal at start. */
-async function warm(what: string, job: () => Promise<void>, log?: Logger): Promise<void> {
-  try {
-    await job();
-  } catch (error) {
-    (log ?? silentLogger()).warn(
-      { what, error: error instanceof Error ? error.name : 'error' },
-      'warm-up failed',
-    );
-  }
+/**
+ * Both results, once both have settled. When one fails, the other is still waited for, and a
+ * runtime that did start is stopped, so a failed start leaves no store open and no loop running.
+ */
+async function settleBoth(
+  directory: Promise<DirectoryService>,
+  runtime: Promise<Runtime>,
+): Promise<[DirectoryService, Runtime]> {
+  const [d, r] = await Promise.allSettled([directory, runtime]);
+  if (d.status === 'fulfilled' && r.status === 'fulfilled') return [d.value, r.value];
+  if (r.status === 'fulfilled') await r.value.stop().catch(() => {});
+  throw d.status === 'rejected' ? d.reason : (r as PromiseRejectedResult).reason;
 }

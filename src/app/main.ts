@@ -5,7 +5,7 @@
  */
 import { loadConfigOrExit } from '../config/index.ts';
 import { createLogger } from '../log/index.ts';
-import { createApp } from './create-app.ts';
+import { preparePglite } from '../store/open-store.ts';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -20,6 +20,10 @@ async function main(): Promise<void> {
     console.error('npm run serve needs DIRECTORY_FILE: the organisations and people Concord works with.');
     process.exit(2);
   }
+  // PGlite's WebAssembly compiles on V8's background threads while the rest of Concord's modules
+  // load on this one (issue 15: start-up); `createApp` is imported only after that has begun.
+  if (!config.databaseUrl) void preparePglite();
+  const { createApp } = await import('./create-app.ts');
   const log = createLogger({ level: config.logLevel });
   const app = await createApp({
     config,

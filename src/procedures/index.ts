@@ -16,10 +16,13 @@ export type ProcedureId = (typeof PROCEDURE_IDS)[number];
 
 let cache: Map<string, ProcedureDefinition> | undefined;
 
-/** Reads one definition file from `dir` (defaults to this folder) and validates it. */
+/**
+ * Reads one definition file from `dir` (defaults to this folder, named so that the bundled server,
+ * dist/app/main.js, finds it too) and validates it.
+ */
 export function loadProcedureFile(
   id: string,
-  dir: URL = new URL('./', import.meta.url),
+  dir: URL = new URL('../procedures/', import.meta.url),
 ): ProcedureDefinition {
   const file = new URL(`${id}.json`, dir);
   const text = readFileSync(fileURLToPath(file), 'utf8');

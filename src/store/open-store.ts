@@ -10,6 +10,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -204,9 +205,37 @@ async function runPristine(cache: string, folder: string | null): Promise<void> 
  * working set is small; a page not in them is read from the folder (the OS's cache) when needed.
  * Passed at every start (PGlite's `postgresqlconf` would overwrite the folder's postgresql.conf).
  */
-const PGLITE_OPTIONS = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
+const START_OPTIONS = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
+
+/** PGlite's compiled WebAssembly, as PGlite would compile it itself. */
+interface PgliteArtifacts {
+  readonly pgliteWasmModule: WebAssembly.Module;
+}
+let artifacts: Promise<PgliteArtifacts | null> | null = null;
+
+/**
+ * Starts reading and compiling PGlite's WebAssembly (10 MB) now, once per process. V8 compiles
+ * it on background threads, so calling this before loading the rest of the program overlaps the two
+ * (`npm run serve`, issue 15); every PGlite this process opens then reuses the compiled module
+ * (tests open many in-memory ones). A failure here only means PGlite loads them itself.
+ */
+export function preparePglite(): Promise<PgliteArtifacts | null> {
+  artifacts ??= (async () => {
+    const wasm = await readFile(new URL('pglite.wasm', pgliteEntry()));
+    return { pgliteWasmModule: await wasmCompiler().compile(wasm) };
+  })().catch(() => null);
+  return artifacts;
+}
+
+/** The global WebAssembly object (the project's TypeScript libraries declare its types only). */
+function wasmCompiler(): { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } {
+  return (globalThis as unknown as { WebAssembly: ReturnType<typeof wasmCompiler> }).WebAssembly;
+}
 
 async function createPglite(folder: string | null): Promise<PGlite> {
+  // The compile runs on V8's background threads while a fresh folder is filled by the child below.
+  const prepared = preparePglite();
+  const options = async () => ({ ...START_OPTIONS, ...((await prepared) ?? {}) });
   const cache = pristinePath();
   if (folder !== null) {
     if (!existsSync(path.join(folder, 'PG_VERSION'))) {
@@ -218,13 +247,13 @@ async function createPglite(folder: string | null): Promise<PGlite> {
         await runPristine(cache, folder);
       });
     }
-    return PGlite.create(folder, PGLITE_OPTIONS);
+    return PGlite.create(folder, await options());
   }
   if (!existsSync(cache)) await runPristine(cache, null).catch(() => {});
   try {
-    return await PGlite.create({ ...PGLITE_OPTIONS, loadDataDir: new Blob([readFileSync(cache)]) });
+    return await PGlite.create({ ...(await options()), loadDataDir: new Blob([readFileSync(cache)]) });
   } catch {
-    return PGlite.create(PGLITE_OPTIONS);
+    return PGlite.create(await options());
   }
 }
 

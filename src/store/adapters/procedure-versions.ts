@@ -53,24 +53,30 @@ export function createProcedureVersions(store: Store, now: () => Date = () => ne
   return {
     async register(procedure) {
       const digest = procedureDigest(procedure);
-      await db
-        .insertInto('procedure_versions')
-        .values({
-          procedure_id: procedure.id,
-          version: procedure.version,
-          digest,
-          definition: json(procedure),
-          created_at: now(),
-        })
-        .onConflict((oc) => oc.columns(['procedure_id', 'version']).doNothing())
-        .execute();
-      const row = await db
-        .selectFrom('procedure_versions')
-        .select('digest')
-        .where('procedure_id', '=', procedure.id)
-        .where('version', '=', procedure.version)
-        .executeTakeFirstOrThrow();
-      if (row.digest !== digest) throw new ProcedureVersionConflictError(procedure.id, procedure.version);
+      const saved = () =>
+        db
+          .selectFrom('procedure_versions')
+          .select('digest')
+          .where('procedure_id', '=', procedure.id)
+          .where('version', '=', procedure.version)
+          .executeTakeFirst();
+      // Saved by an earlier start (the usual case): one read, without sending the definition.
+      let row = await saved();
+      if (!row) {
+        await db
+          .insertInto('procedure_versions')
+          .values({
+            procedure_id: procedure.id,
+            version: procedure.version,
+            digest,
+            definition: json(procedure),
+            created_at: now(),
+          })
+          .onConflict((oc) => oc.columns(['procedure_id', 'version']).doNothing())
+          .execute();
+        row = await saved();
+      }
+      if (row?.digest !== digest) throw new ProcedureVersionConflictError(procedure.id, procedure.version);
       cache.set(`${procedure.id}@${procedure.version}`, procedure);
       return procedure;
     },
