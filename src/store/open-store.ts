@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
@@ -208,8 +208,9 @@ async function runPristine(cache: string, folder: string | null): Promise<void> 
 const START_OPTIONS = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
 
 /** PGlite's compiled WebAssembly, as PGlite would compile it itself. */
+type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
 interface PgliteArtifacts {
-  readonly pgliteWasmModule: WebAssembly.Module;
+  readonly pgliteWasmModule: WasmModule;
 }
 let artifacts: Promise<PgliteArtifacts | null> | null = null;
 
@@ -228,7 +229,7 @@ export function preparePglite(): Promise<PgliteArtifacts | null> {
 }
 
 /** The global WebAssembly object (the project's TypeScript libraries declare its types only). */
-function wasmCompiler(): { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } {
+function wasmCompiler(): { compile(bytes: Uint8Array): Promise<WasmModule> } {
   return (globalThis as unknown as { WebAssembly: ReturnType<typeof wasmCompiler> }).WebAssembly;
 }
 
