@@ -50,6 +50,9 @@ describe.skipIf(!hasChromium)('emulator web UI in Chromium', () => {
       toRecipients: [{ emailAddress: { address: people.gatesheadTeamManager } }],
     });
     await h.graph.api(`/users/${people.teamManager}/messages/${draft.id}/send`).post(null);
+    // Send answers 202 and the message is delivered a moment later (sendDelayMs), as in Exchange:
+    // the counterpart opens the inbox once it has arrived.
+    await h.m365.notifier.idle();
 
     let dialogs = 0;
     page.on('dialog', (d) => {
@@ -74,6 +77,7 @@ describe.skipIf(!hasChromium)('emulator web UI in Chromium', () => {
     await page.getByLabel('Your reply').fill('Agreed: we will review the placement plan by Friday.');
     await page.getByRole('button', { name: 'Send reply' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Reply sent.');
+    await h.m365.notifier.idle();
 
     const replies = await h.graph
       .api(`/users/${people.teamManager}/mailFolders/inbox/messages`)
