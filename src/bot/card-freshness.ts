@@ -115,7 +115,8 @@ function liveSlotsOf(state: DisputeState, personId: string): string[] {
 
 /**
  * Whether a copy carrying `sendId` was superseded by a resend of the same card: one of the
- * person's slots for this step records that it was sent again for this copy's interrupted attempt.
+ * person's slots for this step records that it was sent again for this copy's interrupted attempt,
+ * or that a newer card took its place before the interrupted attempt was retried.
  * A newer card of another effect in the slot (the meeting moved, say) does not count: the older
  * copy refreshes to the current step as any card does.
  */
@@ -131,7 +132,7 @@ async function sentAgain(
       slot?.card &&
       slot.personId === person.id &&
       slot.stepKey === stepKey(state) &&
-      slot.supersedes === sendId &&
+      (slot.supersedes === sendId || slot.supersededSends?.includes(sendId) === true) &&
       slot.sendId !== sendId
     )
       return true;

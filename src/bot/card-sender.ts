@@ -13,7 +13,9 @@
  * - Idempotent by effect key: a repeat of a delivered key sends nothing.
  * - A card asked for before the one now in its slot (its effect was retried after a crash, or
  *   waited in a backlog, while the dispute moved on) is not posted: it would turn the newer, live
- *   card read-only and put a card for a step already taken in its place.
+ *   card read-only and put a card for a step already taken in its place. If that effect's earlier
+ *   attempt was interrupted, the slot records the attempt (`supersededSends`), so a copy the
+ *   Connector had taken refreshes as "sent again" instead of showing the newer card's buttons.
  * - At-least-once only across one window, which the Bot Connector leaves open (it has no
  *   idempotency key and no way to read a conversation back): a crash after it accepted the POST
  *   and before the slot write that records the activity id commits. Each attempt is written down
@@ -59,6 +61,9 @@ export interface CardSenderOptions {
 
 /** The marker written under an effect key before its card is posted; the sendId follows it. */
 const SENDING = 'sending:';
+
+/** How many superseded attempts a slot remembers (a dispute's step rarely sees more than one). */
+const MAX_SUPERSEDED_SENDS = 8;
 
 /** The card with `sendId` in its refresh data, so a refresh can tell this copy from a resend. */
 function withSendId(card: AdaptiveCardJson, sendId: string): AdaptiveCardJson {
@@ -122,6 +127,18 @@ export function createCardSender(options: CardSenderOptions): CardSender {
         { disputeId: cardViewOf(effect).disputeId, card: effect.card, slot: effect.slot },
         'card not sent: a newer card for the dispute has its place',
       );
+      if (already) {
+        // This effect's earlier attempt was interrupted, and the Connector may have taken its copy.
+        // The slot's newer card names that attempt, so the copy refreshes as sent again and does
+        // not show the newer card's buttons beside it.
+        const interrupted = already.slice(SENDING.length);
+        const earlier = inSlot.supersededSends ?? [];
+        if (!earlier.includes(interrupted))
+          await cards.setSlot(effect.slot, {
+            ...inSlot,
+            supersededSends: [...earlier, interrupted].slice(-MAX_SUPERSEDED_SENDS),
+          });
+      }
       await cards.markDelivered(effect.key, 'superseded');
       return { ok: true, result: { activityId: null, superseded: true } };
     }

@@ -103,6 +103,12 @@ export interface SlotRecord {
    */
   readonly supersedes?: string;
   /**
+   * Interrupted attempts of earlier effects that were not posted again because this newer card
+   * had their place (card-sender.ts). The Connector may have taken their copy before the crash; it
+   * refreshes as "sent again", like a copy that `supersedes` names, so one live card remains.
+   */
+  readonly supersededSends?: readonly string[];
+  /**
    * The dispute `seq` of the event that asked for this card (from its effect key). A card asked
    * for earlier that is still in the outbox (a retry after a crash, a backlog) is for a step this
    * one replaced: it is not posted over it.

@@ -281,6 +281,34 @@ describe('card sender', () => {
     expect(calls.filter((c) => c.method === 'POST')).toHaveLength(2);
   });
 
+  it('leaves one live card when a newer card took the slot before an interrupted delivery was retried', async () => {
+    const { id, effect } = await stepCardForTm();
+    calls.length = 0;
+    const dying = killedAt('slot write');
+    void sender(noInstall, dying.cards).perform(effect);
+    await dying.killed;
+    const first = calls.filter((c) => c.method === 'POST')[0]?.body.attachments?.[0]?.content;
+
+    // After the restart a card asked for by a later event of the same step goes out first, and
+    // the interrupted one, retried late, is not posted over it.
+    const newerEffect = { ...effect, key: effectKey(id, effectSeq(effect.key) + 2, 1) };
+    await sender(noInstall).perform(newerEffect);
+    expect(await sender(noInstall).perform(effect)).toMatchObject({ ok: true, result: { superseded: true } });
+    const posted = calls.filter((c) => c.method === 'POST');
+    expect(posted).toHaveLength(2);
+    const second = posted[1]?.body.attachments?.[0]?.content;
+
+    // The copy the Connector took before the crash turns read-only; the newer one keeps its buttons.
+    const seq = (await h.service.get(id))?.seq ?? 0;
+    const refresh = (card: unknown) =>
+      h.click('teamManager', 'refresh', { disputeId: id, seq, view: 'step', send: sendIdIn(card) });
+    const earlier = await refresh(first);
+    expect(textOf(earlier.card)).toContain('This card was sent again');
+    expect(actionsOf(earlier.card).filter((a) => a.verb === 'escalate')).toEqual([]);
+    const newer = await refresh(second);
+    expect(actionsOf(newer.card).map((a) => a.verb)).toContain('escalate');
+  });
+
   it('posts once when the same effect is performed again while its first attempt is under way', async () => {
     const { effect } = await stepCardForTm();
     calls.length = 0;
