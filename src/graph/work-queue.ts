@@ -3,8 +3,9 @@
  * the webhook answers 202 as soon as the accepted notifications are stored and never waits for the
  * work (Graph wants an answer within 3 s; see docs/graph.md).
  *
- * - `add(jobs)` stores them in one short transaction (the store's `graph_notifications` table through
- *   `NotificationStore`) and resolves `queued`, or `full` when the queue already holds `capacity`
+ * - `add(jobs)` stores them (the store's `graph_notifications` table through `NotificationStore`,
+ *   whose adds arriving together are written as one multi-row statement, a group commit) and
+ *   resolves `queued`, or `full` when the queue already holds `capacity`
  *   rows: nothing is added, and the webhook answers 503 with Retry-After, as Microsoft documents for
  *   a notification that was neither processed nor queued, so Graph delivers it again. Memory never
  *   grows with a burst.
@@ -18,7 +19,7 @@
  *   idempotent (a reply or meeting response already recorded is refused by `decide`), so a job cut
  *   short by a crash and run again changes the dispute once.
  * - A notification for a key already queued is folded into it; if the row is running, it runs once
- *   more afterwards (see migration 0004), so a change that arrives mid-run is never missed.
+ *   more afterwards (see migration 0006), so a change that arrives mid-run is never missed.
  * - A failing job is retried with Concord's one backoff (src/runtime/backoff.ts) up to
  *   `maxAttempts`, then dropped with a log line; the periodic delta catch-up is the safety net.
  */

@@ -759,6 +759,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     if (killer) clearTimeout(killer);
     await ready;
     await sleep(3_000);
+    // An email or meeting may still be on its way: under injected faults its outbox entry can be
+    // waiting out a Retry-After or a backoff. Wait for it (as a person would) before calling it lost.
+    const settleBy = Date.now() + 180_000;
+    for (;;) {
+      let missing = 0;
+      for (const d of disputes)
+        for (const e of d.procedure.once) {
+          const count =
+            e.kind === 'email'
+              ? (await mailsFor(d.id, e)).length
+              : (await meetingsFor(d.caseReference, e)).length;
+          if (count === 0) missing++;
+        }
+      if (missing === 0 || Date.now() > settleBy) break;
+      log(`waiting for ${missing} emails or meetings still on their way`);
+      await sleep(5_000);
+    }
     for (const d of disputes) {
       for (const e of d.procedure.once) {
         const count =

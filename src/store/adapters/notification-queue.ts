@@ -1,7 +1,7 @@
 /**
  * A durable queue kept in the store, for src/graph/work-queue.ts: the Graph notification queue
- * (`graph_notifications`, migration 0004; the default) or the bot's reply outbox (`bot_replies`,
- * migration 0005). Every method is one store operation.
+ * (`graph_notifications`, migration 0006; the default) or the bot's reply outbox (`bot_replies`,
+ * migration 0007). Every method is one store operation.
  *
  * `add` is a group commit: an add made while an earlier one's statement is running waits for it,
  * and then every add that waited meanwhile is stored by one multi-row statement

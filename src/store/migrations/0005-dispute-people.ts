@@ -1,5 +1,5 @@
 /**
- * Migration 0004: `disputes.people`, the ids of everyone a dispute involves (who raised it, its
+ * Migration 0005: `disputes.people`, the ids of everyone a dispute involves (who raised it, its
  * owner, whoever it is waiting on, and every participant), with a GIN index, so that "my disputes"
  * and every per-person view read only that person's rows instead of every dispute's state. It is
  * written with the state, in the same statement (`saveDispute`), so it can never disagree with it.

@@ -1,6 +1,6 @@
 /**
- * Migration 0005: the outbox of the bot's replies in local mode (`bot_replies`), with the same
- * columns as the Graph notification queue (migration 0004) and drained by the same durable queue
+ * Migration 0007: the outbox of the bot's replies in local mode (`bot_replies`), with the same
+ * columns as the Graph notification queue (migration 0006) and drained by the same durable queue
  * (src/graph/work-queue.ts). In local mode a turn's replies are stored here and the turn is answered
  * at once; a worker then delivers them to the conversation's serviceUrl, retrying with backoff, so a
  * serviceUrl that refuses connections never holds the turn (it used to, for about 10 s).
