@@ -59,6 +59,11 @@ export interface OutboxWorkerOptions {
   /** Real time, for leases and backoff. */
   readonly wallClock?: Clock;
   /**
+   * The dispute's time (the service's clock), for when an effect was done: the case file's "Sent
+   * …" and the report read it beside the audit. Default: `wallClock`.
+   */
+  readonly clock?: Clock;
+  /**
    * How long a claim lasts without renewal before another worker may take it over. Default 15 s;
    * the heartbeat renews it while the effect is performed.
    */
@@ -103,6 +108,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { store, service, performer } = options;
   const workerId = options.workerId ?? `outbox-${randomUUID().slice(0, 8)}`;
   const wallClock = options.wallClock ?? systemClock;
+  const clock = options.clock ?? wallClock;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const batchSize = options.batchSize ?? store.profile.claimBatch;
@@ -148,7 +154,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
             key: row.key,
             workerId,
             result: result.result,
-            at: wallClock.now(),
+            // When it was done is a fact of the case (the case file's "Sent …", the report), so it
+            // is read on the dispute's clock, as the audit is; leases stay on wall time.
+            at: clock.now(),
           });
           if (!marked) return 'lost' as const;
           for (const event of events) {

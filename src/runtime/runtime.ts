@@ -94,6 +94,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       store,
       service,
       performer: options.performer,
+      clock,
       log,
       ...(id ? { workerId: `${id}-outbox` } : {}),
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),

@@ -152,10 +152,9 @@ describe('NEL LSCB/SAB: the exceptional routes, end to end', () => {
     }
     const file = await w.caseFileText();
     expect(file).toContain('Panel of independent board representatives');
-    // Whether it went that day is judged against the outbox's delivery time, which is wall time
-    // (not the test clock), so here the file is only checked to carry the rule; the Yes / No reading
-    // is tests/export/case-file.test.ts.
+    // Whether it went that day is read from when the outbox sent it, on the dispute's clock.
     expect(file).toContain('Relayed on the day of the decision');
+    expect(file).toContain('Yes: decided and sent on Monday 11 January 2027.');
   }, 150_000);
 
   it('the usual 25 working days pass: the practitioner is told it is the usual time, not a fixed limit', async () => {

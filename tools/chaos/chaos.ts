@@ -115,6 +115,8 @@ function prng(seed: number): () => number {
   };
 }
 
+/** What a wait for a person's card answers when the step's effect showed meanwhile. */
+const DONE = Symbol('done');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const TSX = ['--import', 'tsx'];
 /** The raise wizard's own verbs (its cards carry the draft's id, which becomes the dispute's). */
@@ -659,10 +661,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
           if (await seen(d, step.done)) return;
           // The person acts on their latest card as Teams shows it: refreshed (Universal Actions).
           // A copy whose delivery was cut off by a kill shows read-only until its resend arrives.
+          // The step may have been taken before a kill cut off its answer: its card then turns
+          // read-only and its effect (an email that waits out the 2-minute settle of a send cut
+          // off by the kill, or a Retry-After) shows later. So the wait also watches for the effect.
           const live = await until(
             `${step.person}'s card with ${step.verb} for ${d.caseReference}`,
-            180_000,
+            300_000,
             async () => {
+              if (await seen(d, step.done)) return DONE;
               const latest = latestCardWith(d, step.person, step.verb);
               if (!latest) return undefined;
               const shown = await shownAsTeamsWould(step.person, latest.card);
@@ -686,7 +692,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
             log(`  cards to ${step.person}: ${verbs.join(' | ')} (dispute ${d.id.slice(0, 8)})`);
             throw error;
           });
-          if (await seen(d, step.done)) return;
+          if (live === DONE || (await seen(d, step.done))) return;
           await refreshEarlierCopies(d, step.person, step.verb);
           const action = actionsOf(live).find((a) => a.verb === step.verb && a.data.disputeId === d.id);
           await invoke(teamsUserIdOf(step.person), step.verb, {
