@@ -197,7 +197,7 @@ export function cardForEffect(
       canRequestMeeting: intent.kind === 'record-outcome' && intent.canRequestMeeting,
       // The step's own words: the procedure's quote, who it is with, and any replies on its thread.
       title: view.title,
-      notes: view.text,
+      notes: [...view.text, ...sameDayNote(stage)],
       errors: errors as FieldErrors<OutcomeField>,
     });
   }
@@ -216,6 +216,19 @@ export function cardForEffect(
       warned: intent.kind === 'retry' ? undefined : warningOf(intent),
     }),
   );
+}
+
+/**
+ * The stage's rule that its decision is relayed on the day it is made (NEL Stage 4), in the
+ * procedure's words, on the card that records it: Concord sends the written outcome at once.
+ */
+function sameDayNote(stage: ProcedureDefinition['stages'][number] | undefined): string[] {
+  const rule = stage?.outcomeInWriting?.sameDay;
+  return rule
+    ? [
+        `Concord sends the decision in writing as soon as you record it, because the procedure asks: “${rule.quote}”`,
+      ]
+    : [];
 }
 
 /** A read-only card saying where the dispute is now (after an action, or for a stale card). */

@@ -121,6 +121,13 @@ describe('NEL LSCB/SAB: the exceptional routes, end to end', () => {
     const referral = await w.mailTo(PANEL, 'the referral to the panel', (m) => m.importance === 'high');
     expect(referral.subject).toContain(w.caseReference);
     expect(referral.text).toContain('The agencies disagree about whether the threshold');
+    // The card that records the panel's outcome says it goes out that day, in the procedure's words.
+    const record = await w.cardTo(ad.id, 'the card that records the outcome', (t) =>
+      t.includes('as soon as you record it'),
+    );
+    expect(plain(textOf(record.card))).toContain(
+      "the final decision relayed to the two parties' seniors and heads of service on the day the decision is made",
+    );
     await w.act({
       type: 'outcome-recorded',
       by: ad,
