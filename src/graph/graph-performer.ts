@@ -4,8 +4,8 @@
  * (errors.ts): 429/503/504/network → retryable with Retry-After; 400/403/404 → park.
  *
  * Events fed back: `message-sent` (effect key, kind, internetMessageId, conversationId) after an
- * email; `meeting-booked` or `meeting-unbookable` after booking. Emails sent are remembered in the
- * `MessageIndex`, so replies find their dispute.
+ * email; `meeting-booked` or `meeting-unbookable` after booking. Emails are remembered in the
+ * `MessageIndex` before they are sent, so replies find their dispute.
  */
 import type { DisputeEvent } from '../domain/dispute/types.ts';
 import type { Logger } from '../log/index.ts';
@@ -30,15 +30,23 @@ export function createGraphEffectPerformer(options: GraphEffectPerformerOptions)
       try {
         switch (effect.type) {
           case 'send-email': {
+            // The email's ids are recorded before it is sent: a reply can come back before the
+            // send's answer does, and a crash in between would otherwise leave it unmatched.
+            let recorded: string | undefined;
+            const remember = async (ids: { internetMessageId: string; conversationId?: string }) => {
+              await options.index.remember({ ...ids, disputeId: meta.disputeId });
+              recorded = ids.internetMessageId;
+            };
             const sent = await options.mail.send(effect, {
               disputeId: meta.disputeId,
               firstAttempt: meta.attempt === 1,
+              beforeSend: remember,
             });
-            await options.index.remember({
-              internetMessageId: sent.internetMessageId,
-              ...(sent.conversationId ? { conversationId: sent.conversationId } : {}),
-              disputeId: meta.disputeId,
-            });
+            if (recorded !== sent.internetMessageId)
+              await remember({
+                internetMessageId: sent.internetMessageId,
+                ...(sent.conversationId ? { conversationId: sent.conversationId } : {}),
+              });
             if (effect.kind === 'notice') return { ok: true, result: ids(sent) };
             const event: DisputeEvent = {
               type: 'message-sent',

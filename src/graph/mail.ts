@@ -105,6 +105,12 @@ export class SendInProgressError extends GraphStatusError {
   }
 }
 
+/** The ids a reply to an email names it by. */
+export interface SentIds {
+  readonly internetMessageId: string;
+  readonly conversationId?: string;
+}
+
 export interface GraphMail {
   /**
    * `firstAttempt`: the outbox's first claim of this effect, so nothing tagged with its key can exist
@@ -112,7 +118,15 @@ export interface GraphMail {
    */
   send(
     effect: SendEmailEffect,
-    meta: { readonly disputeId: string; readonly firstAttempt?: boolean },
+    meta: {
+      readonly disputeId: string;
+      readonly firstAttempt?: boolean;
+      /**
+       * Called with the email's ids once they are known and before it is sent, so a reply that
+       * comes back before the send's answer (or after a crash that lost it) finds its dispute.
+       */
+      readonly beforeSend?: (ids: SentIds) => Promise<void>;
+    },
   ): Promise<SentMessage>;
 }
 
@@ -224,6 +238,7 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
           if (reply) {
             options.ownItems?.remember(mailbox, reply.id);
             const withIds = reply.internetMessageId ? reply : await readIds(mailbox, reply.id);
+            await announce(meta.beforeSend, withIds);
             await tagAndSend(mailbox, withIds.id, tags);
             log.info({ key: effect.key, mailbox, threaded }, 'email sent');
             return remembered(sent(mailbox, withIds, false, threaded));
@@ -245,6 +260,7 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
         }
       }
       if (!draft.internetMessageId) draft = await readIds(mailbox, draft.id);
+      await announce(meta.beforeSend, draft);
       await sendDraft(mailbox, draft.id);
       log.info({ key: effect.key, mailbox, threaded }, 'email sent');
       return remembered(sent(mailbox, draft, false, threaded));
@@ -260,6 +276,15 @@ export function createGraphMail(options: GraphMailOptions): GraphMail {
       });
     return result;
   }
+}
+
+/** Hands a draft's ids to `beforeSend`, when there is one and the draft has them. */
+async function announce(beforeSend: ((ids: SentIds) => Promise<void>) | undefined, m: MessageJson) {
+  if (!beforeSend || !m.internetMessageId) return;
+  await beforeSend({
+    internetMessageId: m.internetMessageId,
+    ...(m.conversationId ? { conversationId: m.conversationId } : {}),
+  });
 }
 
 function sent(mailbox: string, m: MessageJson, alreadySent: boolean, threaded: boolean): SentMessage {

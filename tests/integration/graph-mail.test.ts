@@ -644,6 +644,49 @@ describe('webhook refusals', () => {
   });
 });
 
+describe('a reply that comes back before the send is recorded', () => {
+  it('still finds its dispute when the process died after Exchange took the email', async () => {
+    const id = 'd-mail-crash';
+    const effect = stage1Email(
+      id,
+      w.person('ane-team-manager'),
+      w.person('north-tyneside-team-manager'),
+      due,
+    );
+    const real = createGraphMail({ client: w.h.graph.api, log, batch: w.batch });
+    // Exchange takes the email, and the process dies before anything after the send runs.
+    const dying = createGraphEffectPerformer({
+      mail: {
+        send: async (e, meta) => {
+          await real.send(e, meta);
+          throw new Error('killed after the send');
+        },
+      },
+      meetings: w.booker,
+      index: w.messageIndex,
+      log,
+    });
+    const result = await dying.perform(effect, { key: effect.key, disputeId: id, attempt: 1 });
+    expect(result.ok).toBe(false);
+    await w.h.m365.notifier.idle();
+    const [received] = (await inbox('team.manager@northtyneside.example')).filter(
+      (m) => header(m, DISPUTE_HEADER) === id,
+    );
+    if (!received) throw new Error('the email did not arrive');
+    // The counterpart answers at once, before any retry of the send has recorded anything.
+    await w.h.admin(
+      'POST',
+      `/mailboxes/team.manager@northtyneside.example/messages/${encodeURIComponent(received.id)}/reply`,
+      { comment: 'Received; we will look at it this week.' },
+    );
+    const fed = await w.waitFor((f) => f.event.type === 'reply-received' && f.disputeId === id);
+    expect(fed.event).toMatchObject({
+      type: 'reply-received',
+      text: 'Received; we will look at it this week.',
+    });
+  });
+});
+
 describe('subscription lifecycle', () => {
   it('reauthorizationRequired renews; subscriptionRemoved recreates', async () => {
     const sub = w.subscriptions

@@ -371,8 +371,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         victim.kill('SIGKILL');
         await exited;
         figures.kills++;
-        log(`  killed the bot (${figures.kills})`);
+        const down = Date.now();
         if (!stopping) await startBot();
+        log(
+          `  killed the bot (${figures.kills}); it was answering again ${((Date.now() - down) / 1000).toFixed(1)} s later`,
+        );
       })().finally(() => {
         killing = null;
       });
