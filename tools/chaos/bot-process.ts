@@ -58,6 +58,20 @@ const app = await createApp({
     },
   }),
 });
-await app.listen(port);
+// Ready as a load balancer sees it: /readyz answers (the HTTP server is up and the store migrated).
+// `listen` goes on to subscribe the mailboxes and catch up on them through Graph, which under
+// injected faults takes tens of seconds; kills fall in that part too.
+const listening = app.listen(port).catch((error: unknown) => {
+  process.stderr.write(`listen failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
+for (;;) {
+  const ok = await fetch(`http://127.0.0.1:${port}/readyz`)
+    .then((r) => r.ok)
+    .catch(() => false);
+  if (ok) break;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
 process.stdout.write('ready\n');
+await listening;
 process.on('SIGTERM', () => void app.stop().then(() => process.exit(0)));
