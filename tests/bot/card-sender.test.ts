@@ -231,6 +231,18 @@ describe('card sender', () => {
   const sendIdIn = (card: unknown) =>
     (card as { refresh?: { action?: { data?: { send?: string } } } }).refresh?.action?.data?.send;
 
+  /** Refreshed as Teams shows them: the earlier copy says it was sent again, the newer keeps its buttons. */
+  async function expectOneLiveCopy(id: string, earlierCopy: unknown, newerCopy: unknown) {
+    const seq = (await h.service.get(id))?.seq ?? 0;
+    const refresh = (card: unknown) =>
+      h.click('teamManager', 'refresh', { disputeId: id, seq, view: 'step', send: sendIdIn(card) });
+    const earlier = await refresh(earlierCopy);
+    expect(textOf(earlier.card)).toContain('This card was sent again');
+    expect(actionsOf(earlier.card).filter((a) => a.verb === 'escalate')).toEqual([]);
+    const newer = await refresh(newerCopy);
+    expect(actionsOf(newer.card).map((a) => a.verb)).toContain('escalate');
+  }
+
   it('posts nothing again when the process died after recording the card but before marking the effect', async () => {
     const { effect } = await stepCardForTm();
     calls.length = 0;
@@ -267,14 +279,7 @@ describe('card sender', () => {
 
     // Teams refreshes each copy as it is shown: the earlier one turns read-only and points at the
     // newer one, which keeps its buttons.
-    const seq = (await h.service.get(id))?.seq ?? 0;
-    const refresh = (card: unknown) =>
-      h.click('teamManager', 'refresh', { disputeId: id, seq, view: 'step', send: sendIdIn(card) });
-    const earlier = await refresh(first);
-    expect(textOf(earlier.card)).toContain('This card was sent again');
-    expect(actionsOf(earlier.card).filter((a) => a.verb === 'escalate')).toEqual([]);
-    const newer = await refresh(second);
-    expect(actionsOf(newer.card).map((a) => a.verb)).toContain('escalate');
+    await expectOneLiveCopy(id, first, second);
 
     // Recorded now: a further retry posts nothing.
     await sender(noInstall).perform(effect);
@@ -299,14 +304,7 @@ describe('card sender', () => {
     const second = posted[1]?.body.attachments?.[0]?.content;
 
     // The copy the Connector took before the crash turns read-only; the newer one keeps its buttons.
-    const seq = (await h.service.get(id))?.seq ?? 0;
-    const refresh = (card: unknown) =>
-      h.click('teamManager', 'refresh', { disputeId: id, seq, view: 'step', send: sendIdIn(card) });
-    const earlier = await refresh(first);
-    expect(textOf(earlier.card)).toContain('This card was sent again');
-    expect(actionsOf(earlier.card).filter((a) => a.verb === 'escalate')).toEqual([]);
-    const newer = await refresh(second);
-    expect(actionsOf(newer.card).map((a) => a.verb)).toContain('escalate');
+    await expectOneLiveCopy(id, first, second);
   });
 
   it('posts once when the same effect is performed again while its first attempt is under way', async () => {

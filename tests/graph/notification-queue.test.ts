@@ -327,7 +327,8 @@ describe('the work queue makes way for the acks', () => {
     };
   }
 
-  it('a claim waits while an add is being stored, and goes once it is', async () => {
+  /** A queue over a gated store, recording the jobs it works. */
+  function gatedQueue(makeWayMs: number) {
     const g = gatedStore();
     const worked: string[] = [];
     const queue = createWorkQueue<string>({
@@ -338,8 +339,13 @@ describe('the work queue makes way for the acks', () => {
       },
       log: silentLogger(),
       pollMs: 20,
-      makeWayMs: 5_000,
+      makeWayMs,
     });
+    return { g, worked, queue };
+  }
+
+  it('a claim waits while an add is being stored, and goes once it is', async () => {
+    const { g, worked, queue } = gatedQueue(5_000);
     try {
       g.gate();
       const adding = queue.add(['first']);
@@ -357,18 +363,7 @@ describe('the work queue makes way for the acks', () => {
   });
 
   it('a claim waits no longer than makeWayMs, however long the adds take', async () => {
-    const g = gatedStore();
-    const worked: string[] = [];
-    const queue = createWorkQueue<string>({
-      store: g.store,
-      keyOf: (job) => job,
-      handle: async (job) => {
-        worked.push(job);
-      },
-      log: silentLogger(),
-      pollMs: 20,
-      makeWayMs: 100,
-    });
+    const { g, worked, queue } = gatedQueue(100);
     try {
       g.gate();
       const started = performance.now();
