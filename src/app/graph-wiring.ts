@@ -88,7 +88,17 @@ export function wireGraph(options: {
   const ownItems = createOwnItems();
   const knownMessages = createKnownMessages();
   const performer = createGraphEffectPerformer({
-    mail: createGraphMail({ client: api, log, ownItems, knownMessages, batch }),
+    mail: createGraphMail({
+      client: api,
+      log,
+      ownItems,
+      knownMessages,
+      batch,
+      // An organisation whose directory entry says `sendFrom: "shared-mailbox"` sends from its
+      // shared mailbox with the acting manager copied; everyone else from their own mailbox.
+      senderPolicy: 'shared-mailbox',
+      sharedMailboxOf: (person) => sendingMailboxOf(directory, person),
+    }),
     meetings: createMeetingBooker({
       calendar,
       index: meetingIndex,
@@ -144,4 +154,14 @@ export function wireGraph(options: {
     log,
   });
   return { performer, inbound, meetings };
+}
+
+/** The shared mailbox a person's emails go from, when their organisation sends from one. */
+export function sendingMailboxOf(
+  directory: Pick<DirectoryService, 'organisation' | 'personByEmail'>,
+  person: { readonly email: string; readonly organisationId?: string },
+): string | undefined {
+  const organisationId = person.organisationId ?? directory.personByEmail(person.email)?.organisation;
+  const org = organisationId ? directory.organisation(organisationId) : undefined;
+  return org?.sendFrom === 'shared-mailbox' && org.tenant === 'host' ? org.sharedMailbox : undefined;
 }

@@ -87,6 +87,12 @@ export const organisationSchema = z
     /** A shared mailbox that may send on the organisation's behalf, with the acting manager copied. */
     sharedMailbox: email.optional(),
     /**
+     * Whose mailbox the organisation's emails go from: the manager whose step it is (the default),
+     * or its `sharedMailbox` with that manager copied, so Exchange's RBAC for Applications scope can
+     * hold the shared mailbox instead of every manager's. A host-tenant organisation only.
+     */
+    sendFrom: z.enum(['manager', 'shared-mailbox']).default('manager'),
+    /**
      * People outside the organisation who hold one of its roles for it, used when none of its own
      * people holds the role (a self-employed professional's safeguarding lead).
      */
@@ -170,6 +176,13 @@ export const directorySchema = directoryObjectSchema.superRefine((dir, ctx) => {
     orgs.set(org.id, org);
     if (org.sharedMailbox && !inDomain(org.sharedMailbox, org.domain))
       issue(['organisations', i, 'sharedMailbox'], `must be an address in ${org.domain}`);
+    if (org.sendFrom === 'shared-mailbox' && !org.sharedMailbox)
+      issue(['organisations', i, 'sendFrom'], '"shared-mailbox" needs the organisation\'s sharedMailbox');
+    if (org.sendFrom === 'shared-mailbox' && org.tenant !== 'host')
+      issue(
+        ['organisations', i, 'sendFrom'],
+        "only an organisation in the host tenant sends through Concord; another tenant's mail is its own",
+      );
   });
   if (!dir.organisations.some((org) => org.tenant === 'host'))
     issue(['organisations'], 'at least one organisation must have tenant "host"');

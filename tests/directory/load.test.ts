@@ -144,6 +144,23 @@ describe('validation errors name the bad path', () => {
       'counterparts[0].partner',
       'unknown organisation',
     ],
+    [
+      'sending from a shared mailbox it does not have',
+      (d: RawJson) => (d.organisations[0].sendFrom = 'shared-mailbox'),
+      'organisations[0].sendFrom',
+      'needs the organisation',
+    ],
+    [
+      'sending from a shared mailbox in another tenant',
+      (d: RawJson) =>
+        Object.assign(d.organisations[0], {
+          tenant: 'external',
+          sendFrom: 'shared-mailbox',
+          sharedMailbox: 'disputes@ane.example',
+        }),
+      'organisations[0].sendFrom',
+      'only an organisation in the host tenant',
+    ],
   ])('%s', (_name, mutate, path, message) => {
     const data = base();
     mutate(data);
