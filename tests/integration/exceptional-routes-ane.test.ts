@@ -14,7 +14,7 @@
 import { describe, expect, it } from 'vitest';
 import { actionsOf, textOf } from '../bot/harness.ts';
 import type { AdminMail } from '../support/concord-app.ts';
-import { type Journey, journeyPerTest, plain, recordKinds } from '../support/journey.ts';
+import { aneStageOne, type Journey, journeyPerTest, plain, recordKinds } from '../support/journey.ts';
 
 const RAISE = { raiser: 'ane-practitioner', raising: 'ane', counterpart: 'gateshead' } as const;
 const TM = 'ane-team-manager';
@@ -23,24 +23,9 @@ const GATESHEAD_TM = 'team.manager@gateshead.example';
 
 const open = journeyPerTest({ sample: 'ane', procedureId: 'ane' });
 
-/** The Team Manager raises Stage 1; its email reaches the Gateshead Team Manager. */
+/** The Team Manager raises Stage 1; its email reaches the Gateshead Team Manager from their mailbox. */
 async function stageOne(w: Journey): Promise<AdminMail> {
-  const s = await w.next('raise');
-  expect(s.stage.phase).toBe('awaiting-decision');
-  expect(s.stage.awaiting?.id).toBe(TM);
-  await w.act({ type: 'decision', by: w.person(TM), choice: 'escalate' });
-  const statement = await w.settled('the Stage 1 email', async () => {
-    const x = await w.state();
-    return x.stage.phase === 'awaiting-response'
-      ? x.stage.thread.find((m) => m.kind === 'statement')
-      : undefined;
-  });
-  const mail = await w.mailTo(
-    GATESHEAD_TM,
-    'the Stage 1 email',
-    (m) => m.internetMessageId === statement.internetMessageId,
-  );
-  expect(mail.importance).toBe('high');
+  const mail = await aneStageOne(w);
   expect(mail.from?.emailAddress.address).toBe('team.manager@ane.example');
   expect(mail.text).toContain('Monday 18 January 2027 (within 5 working days)');
   return mail;

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { journeyPerTest } from '../support/journey.ts';
+import { aneStageOne, journeyPerTest } from '../support/journey.ts';
 
 const SHARED = 'disputes@ane.example';
 const TM = 'ane-team-manager';
@@ -38,20 +38,7 @@ describe('an organisation that sends from its shared mailbox', () => {
   it('sends Stage 1 from the shared mailbox with the Team Manager copied, tracks the reply and acknowledges on the thread', async () => {
     const w = await open();
     await w.raise({ raiser: 'ane-practitioner', raising: 'ane', counterpart: 'gateshead' });
-    await w.next('raise');
-    await w.act({ type: 'decision', by: w.person(TM), choice: 'escalate' });
-    const statement = await w.settled('the Stage 1 email', async () => {
-      const x = await w.state();
-      return x.stage.phase === 'awaiting-response'
-        ? x.stage.thread.find((m) => m.kind === 'statement')
-        : undefined;
-    });
-    const mail = await w.mailTo(
-      GATESHEAD_TM,
-      'the Stage 1 email',
-      (m) => m.internetMessageId === statement.internetMessageId,
-    );
-    expect(mail.importance).toBe('high');
+    const mail = await aneStageOne(w);
     expect(mail.from?.emailAddress.address).toBe(SHARED);
     expect(mail.ccRecipients?.map((r) => r.emailAddress.address)).toContain('team.manager@ane.example');
 

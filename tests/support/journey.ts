@@ -495,3 +495,27 @@ export function journeyPerTest(options: JourneyOptions): () => Promise<Journey> 
     return j;
   };
 }
+
+/**
+ * ANE's Stage 1 from a raised dispute: the Team Manager sends it, and the email is returned as the
+ * Gateshead Team Manager received it (High Importance, on the thread the dispute records).
+ */
+export async function aneStageOne(w: Journey): Promise<AdminMail> {
+  const s = await w.next('raise');
+  expect(s.stage.phase).toBe('awaiting-decision');
+  expect(s.stage.awaiting?.id).toBe('ane-team-manager');
+  await w.act({ type: 'decision', by: w.person('ane-team-manager'), choice: 'escalate' });
+  const statement = await w.settled('the Stage 1 email', async () => {
+    const x = await w.state();
+    return x.stage.phase === 'awaiting-response'
+      ? x.stage.thread.find((m) => m.kind === 'statement')
+      : undefined;
+  });
+  const mail = await w.mailTo(
+    'team.manager@gateshead.example',
+    'the Stage 1 email',
+    (m) => m.internetMessageId === statement.internetMessageId,
+  );
+  expect(mail.importance).toBe('high');
+  return mail;
+}
