@@ -8,6 +8,8 @@
  * Stage 3 → a meeting is booked and accepted → minutes "not resolved" → Stage 4 booked, outcome
  * recorded → resolved, with the written confirmation email → the record is closed.
  *
+ * `E2E_LOG_LEVEL=info` shows the app's log.
+ *
  * When Chromium or the Playground cannot run here, the test is reported as skipped with the reason
  * (never as a pass); with CI=true and Chromium installed, that is a failure instead.
  */
@@ -179,7 +181,7 @@ describe.skipIf(SKIP !== null)('ANE journey through the Agents Playground (e2e)'
       PUBLIC_URL: botUrl,
       CLOCK: 'test',
       DATA_DIR: '/tmp/concord-e2e-unused',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent',
       NODE_ENV: 'test',
     });
     m365 = await startEmulator({ directory: SAMPLE_DIRECTORY });
@@ -191,6 +193,9 @@ describe.skipIf(SKIP !== null)('ANE journey through the Agents Playground (e2e)'
       testClockStart: new Date('2027-01-04T09:00:00.000Z'),
       pollIntervalMs: 100,
       graph: graphTargetOf(m365),
+      ...(process.env.E2E_LOG_LEVEL
+        ? { log: (await import('../../src/log/index.ts')).createLogger({ level: config.logLevel }) }
+        : {}),
     });
     await app.listen(port);
     await clock(T0);
@@ -366,6 +371,14 @@ describe.skipIf(SKIP !== null)('ANE journey through the Agents Playground (e2e)'
         );
         await admin('POST', `/mailboxes/${address}/events/${copy.id}/respond`, { response: 'accept' });
       }
+      // As at Stage 3: the acceptance is on the convener's meeting card before the meeting ends. When
+      // its update arrived later, while the outcome card was being filled in, what had been typed was
+      // lost and the press sent an empty form (the card came back with its three field errors).
+      await eventually("every Stage 4 acceptance on the convener's event", async () => {
+        const mine = (await events(ANE_HOS)).find((e) => e.id === meeting.id);
+        return mine?.attendees.every((a) => a.status?.response === 'accepted') ? mine : undefined;
+      });
+      await chat.waitForCard([/Stage 4/, /Accepted/], 30_000);
       await clock(new Date(end.getTime() + 60_000).toISOString());
       const outcome = await chat.waitForCard([/Stage 4/, /Minutes of the meeting/], 30_000);
       await chat.fill(
@@ -388,8 +401,8 @@ describe.skipIf(SKIP !== null)('ANE journey through the Agents Playground (e2e)'
         async () => ((await recorded()) > before ? true : undefined),
         60_000,
       ).catch(async (error: unknown) => {
-        const last = await chat.cards().last().textContent();
-        throw new Error(`${String(error)}; the last card reads: ${last?.slice(0, 600)}`);
+        const last = await outcome.textContent().catch(() => 'the outcome card is gone');
+        throw new Error(`${String(error)}; the outcome card reads: ${last?.slice(0, 1500)}`);
       });
     });
 
