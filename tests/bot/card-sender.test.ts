@@ -231,6 +231,17 @@ describe('card sender', () => {
   const sendIdIn = (card: unknown) =>
     (card as { refresh?: { action?: { data?: { send?: string } } } }).refresh?.action?.data?.send;
 
+  /** A step card the Connector took, and the process killed before the slot write recorded it. */
+  async function killedAfterTheConnectorTookIt() {
+    const { id, effect } = await stepCardForTm();
+    calls.length = 0;
+    const dying = killedAt('slot write');
+    void sender(noInstall, dying.cards).perform(effect);
+    await dying.killed;
+    const first = calls.filter((c) => c.method === 'POST')[0]?.body.attachments?.[0]?.content;
+    return { id, effect, first };
+  }
+
   /** Refreshed as Teams shows them: the earlier copy says it was sent again, the newer keeps its buttons. */
   async function expectOneLiveCopy(id: string, earlierCopy: unknown, newerCopy: unknown) {
     const seq = (await h.service.get(id))?.seq ?? 0;
@@ -260,12 +271,7 @@ describe('card sender', () => {
   });
 
   it('leaves one live card when the process died after the Connector took the card and before it was recorded', async () => {
-    const { id, effect } = await stepCardForTm();
-    calls.length = 0;
-    const dying = killedAt('slot write');
-    void sender(noInstall, dying.cards).perform(effect);
-    await dying.killed;
-    const first = calls.filter((c) => c.method === 'POST')[0]?.body.attachments?.[0]?.content;
+    const { id, effect, first } = await killedAfterTheConnectorTookIt();
     expect(actionsOf(first).map((a) => a.verb)).toContain('escalate');
 
     // The window the Bot Connector leaves open: with no activity id recorded, the card goes again.
@@ -287,12 +293,7 @@ describe('card sender', () => {
   });
 
   it('leaves one live card when a newer card took the slot before an interrupted delivery was retried', async () => {
-    const { id, effect } = await stepCardForTm();
-    calls.length = 0;
-    const dying = killedAt('slot write');
-    void sender(noInstall, dying.cards).perform(effect);
-    await dying.killed;
-    const first = calls.filter((c) => c.method === 'POST')[0]?.body.attachments?.[0]?.content;
+    const { id, effect, first } = await killedAfterTheConnectorTookIt();
 
     // After the restart a card asked for by a later event of the same step goes out first, and
     // the interrupted one, retried late, is not posted over it.
