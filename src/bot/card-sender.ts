@@ -132,10 +132,12 @@ export function createCardSender(options: CardSenderOptions): CardSender {
         // The slot's newer card names that attempt, so the copy refreshes as sent again and does
         // not show the newer card's buttons beside it.
         const interrupted = already.slice(SENDING.length);
-        const earlier = inSlot.supersededSends ?? [];
+        // Read again just before the write, so a card that took the slot meanwhile is kept.
+        const current = (await cards.getSlot(effect.slot)) ?? inSlot;
+        const earlier = current.supersededSends ?? [];
         if (!earlier.includes(interrupted))
           await cards.setSlot(effect.slot, {
-            ...inSlot,
+            ...current,
             supersededSends: [...earlier, interrupted].slice(-MAX_SUPERSEDED_SENDS),
           });
       }
