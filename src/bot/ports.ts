@@ -8,6 +8,7 @@
 import type { RaiseDraft } from '../cards/view-models.ts';
 import type {
   DisputeEvent,
+  DisputeListing,
   DisputeState,
   PersonRef,
   RecordEntry,
@@ -143,8 +144,8 @@ export interface DisputeGateway {
     options?: { procedureId?: string; expectedSeq?: number },
   ): Promise<ApplyOutcome>;
   get(disputeId: string): Promise<DisputeState | null>;
-  /** Disputes the person raised, owns, is waiting on or took part in; newest first. */
-  listFor(personId: string): Promise<readonly DisputeState[]>;
+  /** Disputes the person raised, owns, is waiting on or took part in, as a list shows them; newest first. */
+  listFor(personId: string): Promise<readonly DisputeListing[]>;
   /** The record entries (timeline), oldest first. */
   records(disputeId: string): Promise<readonly RecordEntry[]>;
   /**

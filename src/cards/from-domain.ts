@@ -4,7 +4,13 @@
  */
 import type { OfferedNote } from '../domain/dispute/anytime-notes.ts';
 import type { OfferedBypass } from '../domain/dispute/bypass-offer.ts';
-import type { CardView, DisputeState, RecordEntry, Refusal } from '../domain/dispute/types.ts';
+import type {
+  CardView,
+  DisputeListing,
+  DisputeState,
+  RecordEntry,
+  Refusal,
+} from '../domain/dispute/types.ts';
 import {
   looksLikeName,
   RAISE_TEXT_MAX,
@@ -36,7 +42,7 @@ import { ABOUT_CHOICES, NAME_CONFIRM_TITLE, raiseFieldWords, type Subject } from
 import { recordEntryText } from './wording/records.ts';
 import { refusalText } from './wording/refusals.ts';
 
-export function deadlinesOf(state: DisputeState, procedure: ProcedureDefinition): Deadlines {
+export function deadlinesOf(state: DisputeListing, procedure: ProcedureDefinition): Deadlines {
   return {
     stageStartedAt: state.stage.startedAt,
     stageDue: state.stage.due,
@@ -305,7 +311,7 @@ export function reviewStatementModel(input: {
   };
 }
 
-export function summaryOf(state: DisputeState, procedure: ProcedureDefinition): DisputeSummary {
+export function summaryOf(state: DisputeListing, procedure: ProcedureDefinition): DisputeSummary {
   return {
     disputeId: state.id,
     caseReference: state.caseReference,

@@ -8,11 +8,29 @@
  */
 import { TZDate, tz } from '@date-fns/tz';
 import { format } from 'date-fns';
+import { LRUCache } from 'lru-cache';
 
 const LONDON = 'Europe/London';
 const inLondon = { in: tz(LONDON) };
 const DAY = 'EEEE d MMMM yyyy';
 const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * The words for a day or a time are a pure function of the string, and working them out in London
+ * time costs @date-fns/tz several `Intl` offset look-ups each (a third of a "my disputes" card's
+ * rendering went there, issue 15). The same dates come back on every card of a dispute, so each
+ * formatter keeps its latest answers. An invalid input throws and is never kept.
+ */
+function remembered(compute: (value: string) => string): (value: string) => string {
+  const cache = new LRUCache<string, string>({ max: 2_000 });
+  return (value) => {
+    const known = cache.get(value);
+    if (known !== undefined) return known;
+    const words = compute(value);
+    cache.set(value, words);
+    return words;
+  };
+}
 
 function instant(value: string): Date {
   const date = new Date(value);
@@ -24,29 +42,29 @@ function instant(value: string): Date {
  * A calendar day ("2026-12-08") in words.
  * @example dayInWords('2026-12-08') // 'Tuesday 8 December 2026'
  */
-export function dayInWords(day: string): string {
+export const dayInWords = remembered(function dayInWords(day: string): string {
   const m = CALENDAR_DAY.exec(day);
   if (!m) throw new RangeError(`not a calendar day: ${day}`);
   const date = new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12, LONDON);
   if (format(date, 'yyyy-MM-dd', inLondon) !== day) throw new RangeError(`not a calendar day: ${day}`);
   return format(date, DAY, inLondon);
-}
+});
 
 /**
  * The London day of an instant, in words.
  * @example instantDayInWords('2026-06-01T23:30:00Z') // 'Tuesday 2 June 2026' (00:30 BST)
  */
-export function instantDayInWords(value: string): string {
+export const instantDayInWords = remembered(function instantDayInWords(value: string): string {
   return format(instant(value), DAY, inLondon);
-}
+});
 
 /**
  * London wall-clock time of an instant, 24-hour.
  * @example timeInWords('2026-06-01T09:30:00Z') // '10:30'
  */
-export function timeInWords(value: string): string {
+export const timeInWords = remembered(function timeInWords(value: string): string {
   return format(instant(value), 'HH:mm', inLondon);
-}
+});
 
 /**
  * An instant as a time and a day.

@@ -5,6 +5,7 @@
 import { Migrator, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decide } from '../../src/domain/dispute/decide.ts';
+import type { DisputeState } from '../../src/domain/dispute/types.ts';
 import { createDisputeService } from '../../src/runtime/dispute-service.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { migrationProvider } from '../../src/store/migrations/index.ts';
@@ -16,6 +17,29 @@ import { ENGINES } from './engines.ts';
 const clock = { now: () => new Date('2026-11-23T10:00:00Z') };
 const ids = (states: readonly { id: string }[]) => states.map((s) => s.id);
 
+/** Raises ANE dispute `id` for the practitioner and returns its state and the service. */
+async function raiseOne(store: Store, id: string) {
+  const service = createDisputeService({ store, decide, clock, contextFor: aneContextFor });
+  const raised = await service.applyEvent(id, aneRaise(id), { source: 'teams', procedureId: 'ane' });
+  if (!raised.ok) throw new Error(raised.refusal.reason);
+  return { service, raised: raised.state };
+}
+
+/** The Team Manager's decision to escalate to Stage 1. */
+async function escalate(
+  service: Awaited<ReturnType<typeof raiseOne>>['service'],
+  id: string,
+  state: DisputeState,
+) {
+  const escalated = await service.applyEvent(
+    id,
+    { type: 'decision', by: state.stage.awaiting ?? teamManager, choice: 'escalate' },
+    { source: 'teams' },
+  );
+  if (!escalated.ok) throw new Error(escalated.refusal.reason);
+  return escalated.state;
+}
+
 for (const engine of ENGINES) {
   describe(`disputes by person on ${engine.name}`, () => {
     let store: Store | undefined;
@@ -26,32 +50,51 @@ for (const engine of ENGINES) {
 
     it('lists a dispute for everyone it involves, as it moves on, and for nobody else', async () => {
       store = await engine.open();
-      const service = createDisputeService({ store, decide, clock, contextFor: aneContextFor });
-      const raised = await service.applyEvent('d-1', aneRaise('d-1'), {
-        source: 'teams',
-        procedureId: 'ane',
-      });
+      const { service, raised } = await raiseOne(store, 'd-1');
       await service.applyEvent(
         'd-2',
         { ...aneRaise('d-2'), by: teamManager },
         { source: 'teams', procedureId: 'ane' },
       );
-      if (!raised.ok) throw new Error(raised.refusal.reason);
       expect(ids(await listDisputesFor(store.db, practitioner.id))).toEqual(['d-1']);
-      for (const person of disputePeople(raised.state)) {
+      for (const person of disputePeople(raised)) {
         expect(ids(await listDisputesFor(store.db, person))).toContain('d-1');
       }
       expect(await listDisputesFor(store.db, 'gateshead.nobody')).toEqual([]);
 
-      const escalated = await service.applyEvent(
-        'd-1',
-        { type: 'decision', by: raised.state.stage.awaiting ?? teamManager, choice: 'escalate' },
-        { source: 'teams' },
-      );
-      if (!escalated.ok) throw new Error(escalated.refusal.reason);
-      for (const person of disputePeople(escalated.state)) {
+      const escalated = await escalate(service, 'd-1', raised);
+      for (const person of disputePeople(escalated)) {
         expect(ids(await listDisputesFor(store.db, person))).toContain('d-1');
       }
+    });
+
+    it('reads what the list shows of each dispute, as the state has it, and nothing of its story', async () => {
+      store = await engine.open();
+      const { service, raised } = await raiseOne(store, 'd-1');
+      const s = await escalate(service, 'd-1', raised);
+      const [listing] = await listDisputesFor(store.db, practitioner.id);
+      expect(listing).toEqual({
+        id: s.id,
+        procedureId: s.procedureId,
+        status: s.status,
+        caseReference: s.caseReference,
+        formalStartedAt: s.formalStartedAt,
+        overallDue: s.overallDue,
+        stage: {
+          id: s.stage.id,
+          startedAt: s.stage.startedAt,
+          due: s.stage.due,
+          dueDate: s.stage.dueDate,
+          phase: s.stage.phase,
+          awaiting: s.stage.awaiting,
+        },
+      });
+      // The case's own words (what is in dispute, the resolution sought) are not read for a list.
+      const caseWords = Object.values(s.details).filter(
+        (v): v is string => typeof v === 'string' && v.length > 10,
+      );
+      expect(caseWords.length).toBeGreaterThan(1);
+      for (const words of caseWords) expect(JSON.stringify(listing)).not.toContain(words.slice(0, 20));
     });
 
     it('migration 0004 fills the people of disputes stored before it', async () => {

@@ -28,6 +28,16 @@ describe('dates people read: Europe/London, in words', () => {
     expect(() => dayInWords('8 December')).toThrow(RangeError);
   });
 
+  it('answers the same words when asked again (the words are remembered), and refuses bad input every time', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(dayInWords('2026-12-08')).toBe('Tuesday 8 December 2026');
+      expect(instantDayInWords('2026-06-01T23:30:00Z')).toBe('Tuesday 2 June 2026');
+      expect(timeInWords('2026-06-01T09:30:00Z')).toBe('10:30');
+      expect(() => dayInWords('2026-02-30')).toThrow(RangeError);
+      expect(() => instantDayInWords('not a time')).toThrow(RangeError);
+    }
+  });
+
   it('puts an instant on its London day and wall-clock time, across the clock change', () => {
     // 23:30 UTC on 1 June is 00:30 BST on 2 June; in December London is on UTC.
     expect(instantDayInWords('2026-06-01T23:30:00Z')).toBe('Tuesday 2 June 2026');

@@ -150,6 +150,17 @@ export interface StageState {
   readonly enteredSeq?: number;
 }
 
+/**
+ * What a list of disputes shows of each (the person's "my disputes"): the store reads only these,
+ * not the whole state with its threads, meetings and history.
+ */
+export type DisputeListing = Pick<
+  DisputeState,
+  'id' | 'procedureId' | 'status' | 'caseReference' | 'formalStartedAt' | 'overallDue'
+> & {
+  readonly stage: Pick<StageState, 'id' | 'startedAt' | 'due' | 'dueDate' | 'phase' | 'awaiting'>;
+};
+
 export interface DisputeState {
   readonly id: string;
   readonly procedureId: string;
