@@ -11,7 +11,7 @@
 /** The npm packages the domain may use: dates and schemas, nothing with I/O. */
 const DOMAIN_PACKAGES = ['date-fns', '@date-fns/tz', 'zod'];
 /** The npm packages cards and email may use besides the domain's. */
-const CARD_AND_EMAIL_PACKAGES = ['adaptivecards-templating', 'email-reply-parser'];
+const CARD_AND_EMAIL_PACKAGES = ['adaptivecards-templating', 'email-reply-parser', 'lru-cache'];
 
 const packages = (names) => `(^|/)node_modules/(${names.map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})/`;
 
