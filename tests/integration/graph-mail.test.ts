@@ -49,6 +49,23 @@ const inbox = async (address: string) =>
 const header = (m: AdminMessage, name: string) =>
   m.internetMessageHeaders.find((x) => x.name.toLowerCase() === name.toLowerCase())?.value;
 
+/**
+ * Sends the Stage 1 statement from the ANE Team Manager to `counterpartId` (mailbox `to`), has the
+ * counterpart reply on the thread, and returns the reply and the acknowledgement effect that answers it.
+ */
+async function statementAnswered(disputeId: string, counterpartId: string, to: string) {
+  const statement = stage1Email(disputeId, w.person('ane-team-manager'), w.person(counterpartId), due);
+  expect((await w.performer.perform(statement, { key: statement.key, disputeId, attempt: 1 })).ok).toBe(true);
+  const original = (await inbox(to)).find((m) => header(m, DISPUTE_HEADER) === disputeId) as AdminMessage;
+  const reply = await w.h.admin<AdminMessage>(
+    'POST',
+    `/mailboxes/${to}/messages/${encodeURIComponent(original.id)}/reply`,
+    { comment: 'Agreed.' },
+  );
+  const ack = acknowledgement(disputeId, w.person('ane-team-manager'), w.person(counterpartId), reply);
+  return { reply, ack };
+}
+
 describe('Stage 1 email', () => {
   const disputeId = 'd-mail-1';
   let statement: AdminMessage;
@@ -370,27 +387,7 @@ describe('send is asynchronous (Sent Items a moment later)', () => {
   it('a reply draft is tagged by PATCH after createReply, so a retry finds it', async () => {
     const disputeId = 'd-mail-reply-tag';
     const to = 'team.manager@northumberland.example';
-    const statement = stage1Email(
-      disputeId,
-      w.person('ane-team-manager'),
-      w.person('northumberland-team-manager'),
-      due,
-    );
-    expect((await w.performer.perform(statement, { key: statement.key, disputeId, attempt: 1 })).ok).toBe(
-      true,
-    );
-    const original = (await sent(to, disputeId))[0] as AdminMessage;
-    const reply = await w.h.admin<AdminMessage>(
-      'POST',
-      `/mailboxes/${to}/messages/${encodeURIComponent(original.id)}/reply`,
-      { comment: 'Agreed.' },
-    );
-    const ack = acknowledgement(
-      disputeId,
-      w.person('ane-team-manager'),
-      w.person('northumberland-team-manager'),
-      reply,
-    );
+    const { ack } = await statementAnswered(disputeId, 'northumberland-team-manager', to);
     await w.h.admin('POST', '/faults/fail-next', {
       status: 503,
       // The send's in-process retries (3) all meet it; the outbox's retry does not.
@@ -419,27 +416,7 @@ describe('send is asynchronous (Sent Items a moment later)', () => {
   it('a reply whose send inside the batch lost its answer (504 after Exchange sent it) goes once', async () => {
     const disputeId = 'd-mail-reply-504';
     const to = 'team.manager@southtyneside.example';
-    const statement = stage1Email(
-      disputeId,
-      w.person('ane-team-manager'),
-      w.person('south-tyneside-team-manager'),
-      due,
-    );
-    expect((await w.performer.perform(statement, { key: statement.key, disputeId, attempt: 1 })).ok).toBe(
-      true,
-    );
-    const original = (await sent(to, disputeId))[0] as AdminMessage;
-    const reply = await w.h.admin<AdminMessage>(
-      'POST',
-      `/mailboxes/${to}/messages/${encodeURIComponent(original.id)}/reply`,
-      { comment: 'Agreed.' },
-    );
-    const ack = acknowledgement(
-      disputeId,
-      w.person('ane-team-manager'),
-      w.person('south-tyneside-team-manager'),
-      reply,
-    );
+    const { ack } = await statementAnswered(disputeId, 'south-tyneside-team-manager', to);
     await w.h.admin('POST', '/faults/fail-next', {
       status: 504,
       count: 1,
@@ -467,18 +444,7 @@ describe('a reply draft made but never tagged', () => {
   it('a createReply whose answer was lost leaves no orphan: the retry finds the draft, tags it and sends it once', async () => {
     const disputeId = 'd-mail-orphan';
     const to = 'team.manager@northtyneside.example';
-    const counterpartId = 'north-tyneside-team-manager';
-    const statement = stage1Email(disputeId, w.person('ane-team-manager'), w.person(counterpartId), due);
-    expect((await w.performer.perform(statement, { key: statement.key, disputeId, attempt: 1 })).ok).toBe(
-      true,
-    );
-    const original = (await inbox(to)).find((m) => header(m, DISPUTE_HEADER) === disputeId) as AdminMessage;
-    const reply = await w.h.admin<AdminMessage>(
-      'POST',
-      `/mailboxes/${to}/messages/${encodeURIComponent(original.id)}/reply`,
-      { comment: 'Agreed.' },
-    );
-    const ack = acknowledgement(disputeId, w.person('ane-team-manager'), w.person(counterpartId), reply);
+    const { ack } = await statementAnswered(disputeId, 'north-tyneside-team-manager', to);
     // Exchange makes the reply draft, then the answer is lost (as when the process dies before the tag).
     await w.h.admin('POST', '/faults/fail-next', {
       status: 504,
