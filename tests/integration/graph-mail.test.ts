@@ -294,15 +294,8 @@ describe('send is asynchronous (Sent Items a moment later)', () => {
   const sent = async (address: string, disputeId: string) =>
     (await inbox(address)).filter((m) => header(m, DISPUTE_HEADER) === disputeId);
 
-  it('a retry after a lost answer to send finds the draft still a draft and does not send it again', async () => {
-    const disputeId = 'd-mail-async';
-    const to = 'team.manager@newcastle.example';
-    const effect = stage1Email(
-      disputeId,
-      w.person('ane-team-manager'),
-      w.person('newcastle-team-manager'),
-      due,
-    );
+  /** Runs `steps` while a sent email takes 1.5 s to leave Drafts and the next send's answer is lost. */
+  async function withLostSendAnswer(steps: () => Promise<void>) {
     await w.h.admin('PUT', '/faults', { sendDelayMs: 1500 });
     // Exchange accepts the send, then the gateway loses the answer.
     await w.h.admin('POST', '/faults/fail-next', {
@@ -313,6 +306,22 @@ describe('send is asynchronous (Sent Items a moment later)', () => {
       afterApplying: true,
     });
     try {
+      await steps();
+    } finally {
+      await w.h.admin('PUT', '/faults', { sendDelayMs: DEFAULT_FAULTS.sendDelayMs });
+    }
+  }
+
+  it('a retry after a lost answer to send finds the draft still a draft and does not send it again', async () => {
+    const disputeId = 'd-mail-async';
+    const to = 'team.manager@newcastle.example';
+    const effect = stage1Email(
+      disputeId,
+      w.person('ane-team-manager'),
+      w.person('newcastle-team-manager'),
+      due,
+    );
+    await withLostSendAnswer(async () => {
       const first = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 });
       expect(first).toMatchObject({ ok: false, retryable: true });
       const retry = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 2 });
@@ -321,9 +330,7 @@ describe('send is asynchronous (Sent Items a moment later)', () => {
       const later = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 3 });
       expect(later.ok && later.events?.[0]).toMatchObject({ type: 'message-sent' });
       expect(await sent(to, disputeId)).toHaveLength(1);
-    } finally {
-      await w.h.admin('PUT', '/faults', { sendDelayMs: DEFAULT_FAULTS.sendDelayMs });
-    }
+    });
   });
 
   it('reckons the draft’s age on Exchange’s clock (the Date header), not on Concord’s test clock days ahead', async () => {
@@ -335,29 +342,22 @@ describe('send is asynchronous (Sent Items a moment later)', () => {
       w.person('gateshead-team-manager'),
       due,
     );
-    await w.h.admin('PUT', '/faults', { sendDelayMs: 1500 });
-    await w.h.admin('POST', '/faults/fail-next', {
-      status: 504,
-      count: 1,
-      pathContains: '/send',
-      method: 'POST',
-      afterApplying: true,
+    await withLostSendAnswer(async () => {
+      try {
+        const first = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 });
+        expect(first).toMatchObject({ ok: false, retryable: true });
+        // Concord's clock is a test clock three days ahead (as in the chaos run); Exchange's is not.
+        w.clock.offsetMs = 3 * 24 * 60 * 60_000;
+        const retry = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 2 });
+        expect(retry).toMatchObject({ ok: false, retryable: true });
+        await w.h.m365.notifier.idle();
+        const later = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 3 });
+        expect(later.ok && later.events?.[0]).toMatchObject({ type: 'message-sent' });
+        expect(await sent(to, disputeId)).toHaveLength(1);
+      } finally {
+        w.clock.offsetMs = 0;
+      }
     });
-    try {
-      const first = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 1 });
-      expect(first).toMatchObject({ ok: false, retryable: true });
-      // Concord's clock is a test clock three days ahead (as in the chaos run); Exchange's is not.
-      w.clock.offsetMs = 3 * 24 * 60 * 60_000;
-      const retry = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 2 });
-      expect(retry).toMatchObject({ ok: false, retryable: true });
-      await w.h.m365.notifier.idle();
-      const later = await w.performer.perform(effect, { key: effect.key, disputeId, attempt: 3 });
-      expect(later.ok && later.events?.[0]).toMatchObject({ type: 'message-sent' });
-      expect(await sent(to, disputeId)).toHaveLength(1);
-    } finally {
-      w.clock.offsetMs = 0;
-      await w.h.admin('PUT', '/faults', { sendDelayMs: DEFAULT_FAULTS.sendDelayMs });
-    }
   });
 
   it('a send refused outright (503 through every in-process retry) is sent by the next attempt at once, once', async () => {
