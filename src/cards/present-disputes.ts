@@ -6,12 +6,47 @@ import { action, type Data, presentDeadlines, presentHeader, refresh } from './p
 import { UI_VERBS, VERBS } from './verbs.ts';
 import type { DisputeDetailViewModel, MyDisputesViewModel } from './view-models.ts';
 
+/**
+ * How much of a long list goes on a card. Teams refuses a bot message over about 100 KB, counted in
+ * UTF-16 (413 `MessageSizeTooBig`; Microsoft recommends staying within 80 KB, and earlier said 40 KB:
+ * "Format your bot messages"). A dispute on "my disputes" takes about 3 KB of it and a timeline
+ * entry up to 2 KB, so a Service Manager with a year of disputes, or a dispute with a long record,
+ * would get no card at all. The cards show the first part and say where the rest is: the Disputes
+ * tab lists every dispute and shows the whole record.
+ */
+export const CARD_LIMITS = {
+  /** Disputes listed on "my disputes": open ones first, then the newest. */
+  myDisputes: 10,
+  /** Timeline entries on a dispute's card: the latest. */
+  timeline: 15,
+  /** Characters of one entry's summary or outcome on the card. */
+  entryChars: 400,
+} as const;
+
+/** `text` cut at a word to at most `max` characters, with an ellipsis when it was longer. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
 export function presentMyDisputes(vm: MyDisputesViewModel): Data {
+  const total = vm.disputes.length;
+  const ordered = [
+    ...vm.disputes.filter((d) => d.status === 'open'),
+    ...vm.disputes.filter((d) => d.status !== 'open'),
+  ];
+  const shown = ordered.slice(0, CARD_LIMITS.myDisputes);
   return {
     refresh: refresh(vm.viewer, null, 0),
-    count: `${vm.disputes.length} ${vm.disputes.length === 1 ? 'dispute' : 'disputes'}`,
-    empty: vm.disputes.length === 0,
-    disputes: vm.disputes.map((d) => {
+    count: `${total} ${total === 1 ? 'dispute' : 'disputes'}`,
+    more:
+      shown.length < total
+        ? `Showing ${shown.length} of ${total}: open ones first, then the newest. The Disputes tab lists them all.`
+        : '',
+    empty: total === 0,
+    disputes: shown.map((d) => {
       const deadline = presentDeadlines(d.deadlines, vm.now);
       return {
         caseReference: esc(d.caseReference),
@@ -50,10 +85,11 @@ export function presentDisputeDetail(vm: DisputeDetailViewModel): Data {
       { title: 'Waiting for', value: vm.awaiting ? esc(vm.awaiting) : 'No one' },
     ],
     empty: vm.timeline.length === 0,
-    timeline: vm.timeline.map((e) => ({
+    timelineEarlier: timelineEarlier(vm.timeline),
+    timeline: vm.timeline.slice(-CARD_LIMITS.timeline).map((e) => ({
       when: `${formatDateTime(e.at)} · ${esc(e.stageName)}`,
-      summary: esc(e.summary),
-      outcome: e.outcome ? `Outcome: ${esc(e.outcome)}` : '',
+      summary: esc(clip(e.summary, CARD_LIMITS.entryChars)),
+      outcome: e.outcome ? `Outcome: ${esc(clip(e.outcome, CARD_LIMITS.entryChars))}` : '',
       between: e.between.length ? `Between: ${esc(e.between.join(', '))}` : '',
     })),
     hasNotes: notes.length > 0,
@@ -88,4 +124,19 @@ export function presentDisputeDetail(vm: DisputeDetailViewModel): Data {
       action(UI_VERBS.refresh, 'Refresh', { disputeId: d.disputeId, seq: d.seq }),
     ],
   };
+}
+
+/** What the card says of the record it does not show in full: earlier entries, shortened ones. */
+function timelineEarlier(timeline: DisputeDetailViewModel['timeline']): string {
+  const earlier = timeline.length - Math.min(timeline.length, CARD_LIMITS.timeline);
+  const shortened = timeline
+    .slice(-CARD_LIMITS.timeline)
+    .some(
+      (e) => e.summary.length > CARD_LIMITS.entryChars || (e.outcome?.length ?? 0) > CARD_LIMITS.entryChars,
+    );
+  const parts = [
+    earlier > 0 ? `The latest ${CARD_LIMITS.timeline} of ${timeline.length} entries are shown here.` : '',
+    shortened ? 'Long entries are shortened here.' : '',
+  ].filter(Boolean);
+  return parts.length ? `${parts.join(' ')} The Disputes tab shows the whole record.` : '';
 }

@@ -11,6 +11,7 @@ import { escapeCardText, unescapeCardText } from '../../src/cards/escape.ts';
 import { raiseDisputeModel, raiseStartModel } from '../../src/cards/from-domain.ts';
 import { CASE_REFERENCE_PATTERN } from '../../src/cards/inputs.ts';
 import { presentDeadlines } from '../../src/cards/present.ts';
+import { CARD_LIMITS } from '../../src/cards/present-disputes.ts';
 import { rag } from '../../src/cards/rag.ts';
 import { CardRenderError, fillTemplate, renderCard, TEMPLATES } from '../../src/cards/render.ts';
 import { CARD_VERBS, isCardVerb, parseVerb, UI_VERBS, VERBS } from '../../src/cards/verbs.ts';
@@ -450,6 +451,80 @@ describe('my disputes', () => {
   it('says so when there are none', () => {
     const card = renderCard('my-disputes', { ...FIXTURES['my-disputes'], disputes: [] });
     expect(displayedText(card).join()).toMatch(/You have no disputes/);
+  });
+
+  it('stays within the size Teams accepts for a person with 60 disputes: open ones first, the rest in the tab', () => {
+    const [one] = FIXTURES['my-disputes'].disputes;
+    if (!one) throw new Error('fixture');
+    // Newest first, as the store lists them: every third one still open.
+    const disputes = Array.from({ length: 60 }, (_, i) => ({
+      ...one,
+      disputeId: `d-${i}`,
+      caseReference: `GH-2026/${1000 + i}`,
+      status: i % 3 === 2 ? ('open' as const) : ('resolved' as const),
+    }));
+    const card = renderCard('my-disputes', { ...FIXTURES['my-disputes'], disputes });
+    // Microsoft counts the message in UTF-16 and refuses it (413) past about 100 KB; 40 KB is the
+    // strictest figure it has documented.
+    expect(JSON.stringify(card).length * 2).toBeLessThan(40 * 1024);
+    const opens = objectsOfType(card, 'Action.Execute').filter((a) => a.verb === UI_VERBS.openDispute);
+    const shown = opens.map((a) => (a.data as Json).disputeId);
+    expect(shown).toHaveLength(CARD_LIMITS.myDisputes);
+    expect(shown.slice(0, 10)).toEqual(
+      disputes
+        .filter((d) => d.status === 'open')
+        .slice(0, 10)
+        .map((d) => d.disputeId),
+    );
+    const texts = displayedText(card).join('\n');
+    expect(texts).toContain('60 disputes');
+    expect(texts).toContain(
+      'Showing 10 of 60: open ones first, then the newest. The Disputes tab lists them all.',
+    );
+  });
+
+  it('lists ended disputes after the open ones, and says nothing of a tab when all fit', () => {
+    const [one, two] = FIXTURES['my-disputes'].disputes;
+    if (!one || !two) throw new Error('fixture');
+    const card = renderCard('my-disputes', {
+      ...FIXTURES['my-disputes'],
+      disputes: [{ ...one, status: 'withdrawn' }, two],
+    });
+    const opens = objectsOfType(card, 'Action.Execute').filter((a) => a.verb === UI_VERBS.openDispute);
+    expect(opens.map((a) => (a.data as Json).disputeId)).toEqual([two.disputeId, one.disputeId]);
+    expect(displayedText(card).join()).not.toMatch(/Disputes tab/);
+  });
+});
+
+describe('a dispute with a long record', () => {
+  it('shows its latest entries, shortened, within the size Teams accepts, and says where the rest is', () => {
+    const base = FIXTURES['dispute-detail'];
+    const long = `The counterpart's reply, in full: ${'an agreed action with its owner and date; '.repeat(60)}`;
+    const timeline = Array.from({ length: 120 }, (_, i) => ({
+      at: new Date(Date.UTC(2026, 10, 25, 9, i)).toISOString(),
+      stageName: 'Stage 1',
+      summary: `Entry ${i + 1}. ${long}`,
+      outcome: i % 2 ? `Outcome ${i + 1}. ${long}` : null,
+      between: ['Alex Wilber', 'Sam Counterpart'],
+    }));
+    const card = renderCard('dispute-detail', { ...base, timeline });
+    expect(JSON.stringify(card).length * 2).toBeLessThan(60 * 1024);
+    const texts = displayedText(card);
+    const entries = texts.filter((t) => /^Entry \d+\./.test(t));
+    expect(entries).toHaveLength(CARD_LIMITS.timeline);
+    expect(entries[0]).toMatch(/^Entry 106\./);
+    expect(entries.at(-1)).toMatch(/^Entry 120\./);
+    for (const t of entries) expect(t.length).toBeLessThanOrEqual(CARD_LIMITS.entryChars + 10);
+    expect(entries[0]).toMatch(/…$/);
+    expect(texts).toContain(
+      'The latest 15 of 120 entries are shown here. Long entries are shortened here. The Disputes tab shows the whole record.',
+    );
+  });
+
+  it('shows a short record whole, with no note about the tab', () => {
+    const texts = displayedText(render('dispute-detail')).join('\n');
+    expect(texts).toContain('Dispute raised.');
+    expect(texts).not.toMatch(/Disputes tab/);
   });
 });
 

@@ -10,7 +10,7 @@ import { createDisputeService } from '../../src/runtime/dispute-service.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { migrationProvider } from '../../src/store/migrations/index.ts';
 import type { Store } from '../../src/store/open-store.ts';
-import { disputePeople, listDisputesFor } from '../../src/store/operations/index.ts';
+import { disputePeople, listDisputeStatesFor, listDisputesFor } from '../../src/store/operations/index.ts';
 import { aneContextFor, aneRaise, practitioner, teamManager } from '../runtime/ane-context.ts';
 import { ENGINES } from './engines.ts';
 
@@ -95,6 +95,22 @@ for (const engine of ENGINES) {
       );
       expect(caseWords.length).toBeGreaterThan(1);
       for (const words of caseWords) expect(JSON.stringify(listing)).not.toContain(words.slice(0, 20));
+    });
+
+    it('gives the Disputes tab the whole states of the person’s disputes, and no one else’s', async () => {
+      store = await engine.open();
+      const { service, raised } = await raiseOne(store, 'd-1');
+      const other = await service.applyEvent(
+        'd-2',
+        { ...aneRaise('d-2'), by: teamManager },
+        { source: 'teams', procedureId: 'ane' },
+      );
+      if (!other.ok) throw new Error(other.refusal.reason);
+      expect(await listDisputeStatesFor(store.db, practitioner.id)).toEqual([raised]);
+      expect(ids(await listDisputeStatesFor(store.db, teamManager.id))).toEqual(
+        ids(await listDisputesFor(store.db, teamManager.id)),
+      );
+      expect(await listDisputeStatesFor(store.db, 'gateshead.nobody')).toEqual([]);
     });
 
     it('migration 0004 fills the people of disputes stored before it', async () => {

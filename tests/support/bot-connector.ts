@@ -35,6 +35,8 @@ export interface BotConnector {
   /** The serviceUrl conversation references carry. */
   readonly serviceUrl: string;
   readonly calls: readonly ConnectorCall[];
+  /** Requests refused as too large (413 MessageSizeTooBig), never delivered. */
+  readonly refused: readonly { method: string; path: string; bytes: number }[];
   /** Every card delivered, in order. */
   cards(): DeliveredCard[];
   /** New cards (POSTs) delivered into the person's chat. */
@@ -50,11 +52,15 @@ export interface BotConnector {
 
 const CONVERSATION_PREFIX = 'conv-';
 
+/** See the size check in the request handler. */
+export const MESSAGE_LIMIT_UTF16_BYTES = 80 * 1024;
+
 /** The conversation a person's cards go to. */
 export const conversationOf = (personId: string) => `${CONVERSATION_PREFIX}${personId}`;
 
 export async function startBotConnector(): Promise<BotConnector> {
   const calls: ConnectorCall[] = [];
+  const refused: { method: string; path: string; bytes: number }[] = [];
   const installed: string[] = [];
   let n = 0;
   const server: Server = createServer((req, res) => {
@@ -63,6 +69,21 @@ export async function startBotConnector(): Promise<BotConnector> {
       body += chunk;
     });
     req.on('end', () => {
+      // Teams refuses a bot message over about 100 KB counted in UTF-16 (a JS string's length is its
+      // UTF-16 code units) with 413 MessageSizeTooBig, and recommends staying within 80 KB ("Format
+      // your bot messages"); the stand-in refuses past 80 KB, so a card that grows with a person's
+      // disputes or a dispute's record fails here before it fails in Teams.
+      if (body.length * 2 > MESSAGE_LIMIT_UTF16_BYTES) {
+        refused.push({ method: req.method ?? '', path: req.url ?? '', bytes: body.length * 2 });
+        res.statusCode = 413;
+        res.setHeader('content-type', 'application/json');
+        res.end(
+          JSON.stringify({
+            error: { code: 'MessageSizeTooBig', message: 'Message size is larger than the limit.' },
+          }),
+        );
+        return;
+      }
       calls.push({
         method: req.method ?? '',
         path: req.url ?? '',
@@ -98,6 +119,7 @@ export async function startBotConnector(): Promise<BotConnector> {
   return {
     serviceUrl,
     calls,
+    refused,
     cards,
     cardsTo: (personId) => cards().filter((c) => c.method === 'POST' && c.personId === personId),
     deliveriesTo: (personId) => cards().filter((c) => c.personId === personId),

@@ -24,7 +24,7 @@ export { getKvValue } from './get-kv-value.ts';
 export { holdOffTimer } from './hold-off-timer.ts';
 export { listAuditEntries } from './list-audit-entries.ts';
 export { listDisputeStates } from './list-dispute-states.ts';
-export { listDisputesFor } from './list-disputes-for.ts';
+export { listDisputeStatesFor, listDisputesFor } from './list-disputes-for.ts';
 
 export { listRecordEntries } from './list-record-entries.ts';
 export { lockDispute } from './lock-dispute.ts';

@@ -5,7 +5,7 @@
  */
 
 import { sql } from 'kysely';
-import type { DisputeListing } from '../../domain/dispute/types.ts';
+import type { DisputeListing, DisputeState } from '../../domain/dispute/types.ts';
 import type { Db } from '../schema.ts';
 
 /**
@@ -28,6 +28,8 @@ export async function listDisputesFor(db: Db, personId: string): Promise<Dispute
     ])
     .where(sql<boolean>`people @> array[${personId}]::text[]`)
     .orderBy('created_at', 'desc')
+    // Disputes made in the same instant (a bulk import, a test clock) come in the same order each time.
+    .orderBy('id', 'desc')
     .execute();
   return rows.map((r) => ({
     id: r.id,
@@ -45,4 +47,20 @@ export async function listDisputesFor(db: Db, personId: string): Promise<Dispute
       awaiting: r.stage.awaiting,
     },
   }));
+}
+
+/**
+ * The whole states of the disputes a person is involved in, newest first, for a view that shows more
+ * than the list does (the Disputes tab's rows): by the same index, so it too costs the same whatever
+ * the number of other disputes in the store.
+ */
+export async function listDisputeStatesFor(db: Db, personId: string): Promise<DisputeState[]> {
+  const rows = await db
+    .selectFrom('disputes')
+    .select('state')
+    .where(sql<boolean>`people @> array[${personId}]::text[]`)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map((r) => r.state);
 }
