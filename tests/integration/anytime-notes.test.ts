@@ -16,8 +16,7 @@ import { getProcedure } from '../../src/procedures/index.ts';
 import { loadDisputeExport } from '../../src/store/index.ts';
 import { actionsOf, textOf } from '../bot/harness.ts';
 import { raiseConfirmations } from '../domain/dispute/fixtures.ts';
-import { postCardAction } from '../support/card-action.ts';
-import { type ConcordApp, startConcordApp } from '../support/concord-app.ts';
+import { type ConcordApp, clickAs, startConcordApp } from '../support/concord-app.ts';
 import { eventually } from '../support/wait.ts';
 
 const iro = getProcedure('iro-drp')!;
@@ -29,25 +28,6 @@ afterEach(async () => {
   world = undefined;
 }, 30_000);
 
-/** An Action.Execute click as Teams posts it, from the directory person `personId`; the card in place. */
-async function click(
-  w: ConcordApp,
-  personId: string,
-  verb: string,
-  data: Record<string, unknown>,
-): Promise<Record<string, unknown> | null> {
-  const p = w.app.directory.person(personId);
-  if (!p?.teamsUserId) throw new Error(`${personId} has no Teams user id`);
-  return postCardAction({
-    url: w.url,
-    serviceUrl: w.connector.serviceUrl,
-    personId,
-    from: { id: p.teamsUserId, name: p.displayName },
-    verb,
-    data: { verb, ...data },
-  });
-}
-
 /** "Open" from my disputes: the dispute card arrives in the person's chat as a message of its own. */
 async function openDispute(
   w: ConcordApp,
@@ -55,7 +35,7 @@ async function openDispute(
   disputeId: string,
 ): Promise<Record<string, unknown>> {
   const before = w.connector.deliveriesTo(personId).length;
-  await click(w, personId, 'open-dispute', { disputeId, seq: 0 });
+  await clickAs(w, personId, 'open-dispute', { disputeId, seq: 0 });
   const delivered = await eventually('the dispute card in the chat', async () =>
     w.connector
       .deliveriesTo(personId)
@@ -117,7 +97,7 @@ describe('IRO: independent legal advice recorded at any point', () => {
     const tmDetail = await openDispute(w, tmId, id);
     expect(textOf(tmDetail)).toContain('IRO-2027-0042');
     expect(actionsOf(tmDetail).some((a) => a.verb === 'record-note')).toBe(false);
-    await click(w, tmId, 'record-note', { ...record!.data, note: 'Not mine to record.' });
+    await clickAs(w, tmId, 'record-note', { ...record!.data, note: 'Not mine to record.' });
     await eventually('the refusal in the team manager’s chat', async () =>
       w.connector
         .deliveriesTo(tmId)
@@ -129,14 +109,14 @@ describe('IRO: independent legal advice recorded at any point', () => {
     // Someone not taking part (the group manager is not, before Stage 2) learns only that it is not theirs.
     const stranger = 'northborough-csc-group-manager';
     expect(before?.participants.map((q) => q.id)).not.toContain(stranger);
-    const strangerCard = await click(w, stranger, 'record-note', { ...record!.data, note: 'x' });
+    const strangerCard = await clickAs(w, stranger, 'record-note', { ...record!.data, note: 'x' });
     expect(textOf(strangerCard)).toContain('This dispute is not one you are taking part in');
     expect(textOf(strangerCard)).not.toContain('IRO-2027-0042');
     expect(textOf(strangerCard)).not.toContain('legal advice');
 
     // The IRO records it, with a note, from the card as it was shown (any step, any seq).
     const putsBefore = w.connector.deliveriesTo(ownerIro.id).filter((d) => d.method === 'PUT').length;
-    const done = await click(w, ownerIro.id, 'record-note', {
+    const done = await clickAs(w, ownerIro.id, 'record-note', {
       ...record!.data,
       note: 'Advice sought from the council’s legal services on the contact plan.',
     });

@@ -8,8 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DisputeEvent } from '../../src/domain/dispute/types.ts';
 import { writeRecordEntry } from '../../src/store/operations/index.ts';
 import { textOf } from '../bot/harness.ts';
-import { postCardAction } from '../support/card-action.ts';
-import { type ConcordApp, startConcordApp } from '../support/concord-app.ts';
+import { type ConcordApp, clickAs, startConcordApp } from '../support/concord-app.ts';
 import { eventually } from '../support/wait.ts';
 
 let world: ConcordApp | undefined;
@@ -17,20 +16,6 @@ afterEach(async () => {
   await world?.close();
   world = undefined;
 }, 30_000);
-
-/** An Action.Execute click from `personId`'s card, as Teams posts it. */
-async function click(w: ConcordApp, personId: string, verb: string, data: Record<string, unknown>) {
-  const p = w.app.directory.person(personId);
-  if (!p?.teamsUserId) throw new Error(`${personId} has no Teams user id`);
-  return postCardAction({
-    url: w.url,
-    serviceUrl: w.connector.serviceUrl,
-    personId,
-    from: { id: p.teamsUserId, name: p.displayName },
-    verb,
-    data: { verb, ...data },
-  });
-}
 
 /** Raises `count` ANE disputes by the practitioner; returns their ids, oldest first. */
 async function raiseMany(w: ConcordApp, count: number): Promise<string[]> {
@@ -65,21 +50,27 @@ async function raiseMany(w: ConcordApp, count: number): Promise<string[]> {
   return ids;
 }
 
+/** Clicks `verb` as the practitioner and returns the text of the card it brings into their chat. */
+async function cardAfter(w: ConcordApp, verb: string, data: Record<string, unknown>, marker: string) {
+  const before = w.connector.deliveriesTo('ane-practitioner').length;
+  await clickAs(w, 'ane-practitioner', verb, data);
+  const card = await eventually(`the card with “${marker}” in the chat`, async () =>
+    w.connector
+      .deliveriesTo('ane-practitioner')
+      .slice(before)
+      .find((c) => textOf(c.card).includes(marker)),
+  );
+  // Nothing was refused as too large on the way.
+  expect(w.connector.refused).toEqual([]);
+  return textOf(card.card);
+}
+
 describe('cards that grow with a person’s disputes or a dispute’s record', () => {
   it('"my disputes" for someone with 40 disputes arrives, lists 10 and points to the Disputes tab', async () => {
     world = await startConcordApp();
     const w = world;
     await raiseMany(w, 40);
-    const before = w.connector.deliveriesTo('ane-practitioner').length;
-    await click(w, 'ane-practitioner', 'my-disputes', { disputeId: null, seq: 0 });
-    const card = await eventually('the my-disputes card in the chat', async () =>
-      w.connector
-        .deliveriesTo('ane-practitioner')
-        .slice(before)
-        .find((c) => textOf(c.card).includes('My disputes')),
-    );
-    expect(w.connector.refused).toEqual([]);
-    const text = textOf(card.card);
+    const text = await cardAfter(w, 'my-disputes', { disputeId: null, seq: 0 }, 'My disputes');
     expect(text).toContain('40 disputes');
     expect(text).toContain(
       'Showing 10 of 40: open ones first, then the newest. The Disputes tab lists them all.',
@@ -112,16 +103,7 @@ describe('cards that grow with a person’s disputes or a dispute’s record', (
           params: { label: `Note ${i + 1}`, by: 'Practitioner, ANE', quote: reply },
         },
       });
-    const before = w.connector.deliveriesTo('ane-practitioner').length;
-    await click(w, 'ane-practitioner', 'open-dispute', { disputeId: id, seq: 0 });
-    const card = await eventually('the dispute card in the chat', async () =>
-      w.connector
-        .deliveriesTo('ane-practitioner')
-        .slice(before)
-        .find((c) => textOf(c.card).includes('Timeline')),
-    );
-    expect(w.connector.refused).toEqual([]);
-    const text = textOf(card.card);
+    const text = await cardAfter(w, 'open-dispute', { disputeId: id, seq: 0 }, 'Timeline');
     expect(text).toContain('The Disputes tab shows the whole record.');
     expect(text).toContain('recorded: Note 150 ');
     expect(text).toContain('recorded: Note 136 ');

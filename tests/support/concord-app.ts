@@ -22,6 +22,7 @@ import type { Logger } from '../../src/log/index.ts';
 import type { StoreTarget } from '../../src/store/open-store.ts';
 import { type GraphHarness, startGraphHarness } from '../graph/harness.ts';
 import { type BotConnector, startBotConnector } from './bot-connector.ts';
+import { postCardAction } from './card-action.ts';
 import { freePort } from './wait.ts';
 
 /** A message as the emulator's admin API shows it. */
@@ -185,6 +186,28 @@ export async function startConcordApp(
 }
 
 /** An event time from the admin API as an instant. */
+/**
+ * An Action.Execute click as Teams posts it to the app's real `POST /api/messages`, from the directory
+ * person `personId`; returns the card the bot puts in place (null when it answers otherwise).
+ */
+export async function clickAs(
+  w: ConcordApp,
+  personId: string,
+  verb: string,
+  data: Record<string, unknown>,
+): Promise<Record<string, unknown> | null> {
+  const p = w.app.directory.person(personId);
+  if (!p?.teamsUserId) throw new Error(`${personId} has no Teams user id`);
+  return postCardAction({
+    url: w.url,
+    serviceUrl: w.connector.serviceUrl,
+    personId,
+    from: { id: p.teamsUserId, name: p.displayName },
+    verb,
+    data: { verb, ...data },
+  });
+}
+
 export function eventInstant(dt: { dateTime: string; timeZone: string }): Date {
   return new Date(dt.timeZone === 'UTC' && !/Z$/.test(dt.dateTime) ? `${dt.dateTime}Z` : dt.dateTime);
 }

@@ -25,11 +25,11 @@ import { loadDisputeExport } from '../../src/store/index.ts';
 import { actionsOf, textOf } from '../bot/harness.ts';
 import { raiseConfirmations } from '../domain/dispute/fixtures.ts';
 import type { DeliveredCard } from './bot-connector.ts';
-import { postCardAction } from './card-action.ts';
 import {
   type AdminEvent,
   type AdminMail,
   type ConcordApp,
+  clickAs,
   eventInstant,
   startConcordApp,
 } from './concord-app.ts';
@@ -157,16 +157,7 @@ export async function openJourney(options: JourneyOptions) {
     verb: string,
     data: Record<string, unknown>,
   ): Promise<Record<string, unknown> | null> => {
-    const p = app.directory.person(personId);
-    if (!p?.teamsUserId) throw new Error(`${personId} has no Teams user id`);
-    const card = await postCardAction({
-      url: world.url,
-      serviceUrl: connector.serviceUrl,
-      personId,
-      from: { id: p.teamsUserId, name: p.displayName },
-      verb,
-      data: { verb, ...data },
-    });
+    const card = await clickAs(world, personId, verb, data);
     await runtime.worker.drain();
     return card;
   };
