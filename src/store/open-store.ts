@@ -17,7 +17,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Config } from '../config/index.ts';
 import {
@@ -27,6 +26,7 @@ import {
   withPreparedStatements,
 } from './backends.ts';
 import { DataDirLockedError } from './errors.ts';
+import { PgliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
 export type StoreTarget =
@@ -126,7 +126,7 @@ async function openPglite(dataDir: string | null): Promise<Store> {
   }
   try {
     const client = await createPglite(dataDir === null ? null : path.join(dataDir, 'pglite'));
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+    const db = new Kysely<Database>({ dialect: new PgliteDialect(client) });
     return {
       db,
       engine: 'pglite',
