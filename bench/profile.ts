@@ -5,13 +5,13 @@
  * see where a turn's time goes. A diagnostic for issue 15's work, not part of the table.
  */
 import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { StoreTarget } from '../src/store/open-store.ts';
 import { startConcord } from './lib/concord.ts';
+import { countStatements } from './lib/count-statements.ts';
+import { profiled } from './lib/cpu-profile.ts';
 import { benchPerson, writeBenchDirectory } from './lib/directory.ts';
 import { startLoad, type TurnSpec } from './lib/load.ts';
 import { cloneDisputes, raise, raisedBy } from './lib/seed.ts';
@@ -27,32 +27,7 @@ const { values } = parseArgs({
     prof: { type: 'string' },
   },
 });
-const counts = new Map<string, number>();
-const count = (text: unknown) => {
-  const sqlText = typeof text === 'string' ? text : String((text as { text?: string })?.text ?? '?');
-  const key = sqlText.replace(/\s+/g, ' ').trim().slice(0, 70);
-  counts.set(key, (counts.get(key) ?? 0) + 1);
-};
-const pgQuery = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  count(args[0]);
-  return (pgQuery as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof pgQuery;
-for (const name of ['query', 'exec'] as const) {
-  const original = PGlite.prototype[name] as (...a: unknown[]) => unknown;
-  (PGlite.prototype as unknown as Record<string, unknown>)[name] = function (
-    this: PGlite,
-    ...args: unknown[]
-  ) {
-    count(args[0]);
-    return original.apply(this, args);
-  };
-}
-
-const post = (session: Session, method: string, params?: object) =>
-  new Promise<unknown>((resolve, reject) =>
-    session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))),
-  );
+const counts = countStatements(70);
 
 const url = process.env.DATABASE_URL;
 const target: StoreTarget =
@@ -91,22 +66,19 @@ const n = Number(values.count);
 await load.sequential(concord.url, concord.connector.serviceUrl, turn, 30);
 await new Promise((r) => setTimeout(r, 500));
 counts.clear();
-const session = new Session();
-if (values.prof) {
-  session.connect();
-  await post(session, 'Profiler.enable');
-  await post(session, 'Profiler.setSamplingInterval', { interval: 200 });
-  await post(session, 'Profiler.start');
-}
 const elu = performance.eventLoopUtilization();
-const lat = await load.sequential(concord.url, concord.connector.serviceUrl, turn, n);
-await new Promise((r) => setTimeout(r, 500));
-const busy = performance.eventLoopUtilization(elu).active / n;
+const measure = async () => {
+  const measured = await load.sequential(concord.url, concord.connector.serviceUrl, turn, n);
+  await new Promise((r) => setTimeout(r, 500));
+  return measured;
+};
+let lat: Awaited<ReturnType<typeof measure>>;
 if (values.prof) {
-  const { profile } = (await post(session, 'Profiler.stop')) as { profile: unknown };
-  writeFileSync(values.prof, JSON.stringify(profile));
-  session.disconnect();
-}
+  const run = await profiled(measure, 200);
+  lat = run.value;
+  writeFileSync(values.prof, JSON.stringify(run.profile));
+} else lat = await measure();
+const busy = performance.eventLoopUtilization(elu).active / n;
 console.log(
   `${values.engine} ${values.turn}: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, main thread busy ${busy.toFixed(2)} ms per turn`,
 );

@@ -129,6 +129,11 @@ const verdict = [
     : []),
 ];
 console.log(verdict.length ? `\n${verdict.join(' ')}` : '\nEvery target met.');
+const explained = notMet.filter((r) => r.why);
+if (explained.length > 0) {
+  console.log('\nNot met, and why (measured in this run):');
+  for (const r of explained) console.log(`- ${r.figure} (${r.engine}): ${r.why}`);
+}
 process.exit(0);
 
 async function dropSchema(connectionString: string, schema: string): Promise<void> {

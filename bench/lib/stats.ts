@@ -39,6 +39,8 @@ export interface Row {
   readonly ratio: string;
   readonly target: string;
   readonly met: boolean | null;
+  /** For a target not met: where the time or the memory goes, as measured in the same run. */
+  readonly why?: string;
 }
 
 export const fmt = (n: number, digits = 1): string =>

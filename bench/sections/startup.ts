@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_CLIENT, startEmulator } from '@concord/m365-emulator';
+import { PGLITE_START_OPTIONS } from '../../src/store/open-store.ts';
 import { freePort } from '../../tests/support/wait.ts';
 import { cloneDisputes, raise, raisedBy } from '../lib/seed.ts';
 import { fmt, type Row } from '../lib/stats.ts';
@@ -21,6 +22,70 @@ function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
   return kb / 1024;
+}
+
+/**
+ * RSS after `idleMs` of a Node process running `script` (an ES module, from the project's folder)
+ * once it has printed "ready": the parts of Concord's memory measured alone, for a target not met.
+ */
+async function idleRss(script: string, idleMs: number): Promise<number> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not ready: ${output.slice(-500)}`)), 60_000);
+      const seen = (d: Buffer) => {
+        output += d;
+        if (output.includes('ready')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout?.on('data', seen);
+      child.stderr?.on('data', (d) => (output += d));
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`exited ${code}: ${output.slice(-500)}`));
+      });
+    });
+    await new Promise((r) => setTimeout(r, idleMs));
+    return rssMiB(child.pid as number);
+  } finally {
+    child.removeAllListeners('exit');
+    await stop(child);
+  }
+}
+
+/**
+ * Why an idle RSS is over its target: the same PGlite folder opened by a process that does nothing
+ * else, a bare botbuilder bot (CloudAdapter and an HTTP server), and Node itself, each measured now.
+ */
+async function whyRss(pgliteFolder: string, idleMs: number): Promise<string> {
+  const pglite = await idleRss(
+    `import { PGlite } from '@electric-sql/pglite';
+     const db = await PGlite.create(${JSON.stringify(pgliteFolder)}, ${JSON.stringify(PGLITE_START_OPTIONS)});
+     await db.query('select count(*) from disputes');
+     console.log('ready');`,
+    idleMs,
+  );
+  const bot = await idleRss(
+    `import { createServer } from 'node:http';
+     import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+     const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+     createServer((req, res) => res.end()).listen(0, '127.0.0.1', () => console.log('ready', typeof adapter));`,
+    idleMs,
+  );
+  const node = await idleRss(`console.log('ready'); setInterval(() => {}, 1000);`, idleMs);
+  return (
+    `measured alone, idle: PGlite on the same folder, opened as Concord opens it, ${fmt(pglite, 0)} MiB (its WebAssembly module ` +
+    `declares 128 MiB as its minimum memory), a bare botbuilder bot ${fmt(bot, 0)} MiB, Node itself ` +
+    `${fmt(node, 0)} MiB; the first two in one process come to about ${fmt(pglite + bot - node, 0)} MiB ` +
+    'before any of Concord (compare the PostgreSQL row, without PGlite)'
+  );
 }
 
 async function readyAfter(child: ChildProcess, port: number, timeoutMs: number): Promise<number> {
@@ -106,6 +171,9 @@ export async function benchStartup(options: { big: number; idleMs: number; build
         ratio: '',
         target: '≤ 400 MiB',
         met: local.rss <= 400,
+        ...(local.rss <= 400
+          ? {}
+          : { why: await whyRss(path.join(scratch, 'local', 'pglite'), options.idleMs) }),
       },
     );
 
@@ -147,18 +215,23 @@ export async function benchStartup(options: { big: number; idleMs: number; build
         LOG_LEVEL: 'silent',
         ...store,
       });
-      const engines: { name: string; served: (open: number) => Promise<{ readyMs: number; rss: number }> }[] =
-        [
-          {
-            name: 'PGlite',
-            served: async (open) => {
-              const dataDir = path.join(scratch, `serve-${open}`);
-              await seedStore({ engine: 'pglite', dataDir }, open);
-              const p = await freePort();
-              return measure([entry], env(p, { DATA_DIR: dataDir }), p, options.idleMs);
-            },
+      const engines: {
+        name: string;
+        served: (open: number) => Promise<{ readyMs: number; rss: number }>;
+        /** The PGlite folder a run at `open` disputes used, for `whyRss`. */
+        folder?: (open: number) => string;
+      }[] = [
+        {
+          name: 'PGlite',
+          folder: (open) => path.join(scratch, `serve-${open}`, 'pglite'),
+          served: async (open) => {
+            const dataDir = path.join(scratch, `serve-${open}`);
+            await seedStore({ engine: 'pglite', dataDir }, open);
+            const p = await freePort();
+            return measure([entry], env(p, { DATA_DIR: dataDir }), p, options.idleMs);
           },
-        ];
+        },
+      ];
       const url = process.env.DATABASE_URL;
       if (url)
         engines.push({
@@ -184,7 +257,7 @@ export async function benchStartup(options: { big: number; idleMs: number; build
             }
           },
         });
-      for (const { name, served } of engines) {
+      for (const { name, served, folder } of engines) {
         try {
           const small = await served(1000);
           const big = await served(options.big);
@@ -206,6 +279,7 @@ export async function benchStartup(options: { big: number; idleMs: number; build
               ratio: '',
               target: '≤ 200 MiB',
               met: small.rss <= 200,
+              ...(small.rss <= 200 || !folder ? {} : { why: await whyRss(folder(1000), options.idleMs) }),
             },
             {
               figure: `\`npm run serve\` RSS idle, ${fmt(options.big, 0)} open disputes (MiB)`,

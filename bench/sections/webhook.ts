@@ -130,7 +130,7 @@ function readsOf(m365: BenchConcord['m365'], runId: string): { runs: number; dis
 
 /**
  * BENCH_WEBHOOK_PROFILE=prefix: CPU profiles of the main thread (node:inspector), one of the burst
- * (prefix-burst.cpuprofile) and one of the drain; read them with bench/lib/profile-summary.mjs.
+ * (prefix-burst.cpuprofile) and one of the drain; read them with bench/lib/profile-summary.ts.
  */
 async function startProfile(
   prefix: string | undefined,

@@ -205,7 +205,9 @@ async function runPristine(cache: string, folder: string | null): Promise<void> 
  * working set is small; a page not in them is read from the folder (the OS's cache) when needed.
  * Passed at every start (PGlite's `postgresqlconf` would overwrite the folder's postgresql.conf).
  */
-const START_OPTIONS = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
+export const PGLITE_START_OPTIONS = {
+  startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
+};
 
 /** PGlite's compiled WebAssembly, as PGlite would compile it itself. */
 type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
@@ -236,7 +238,7 @@ function wasmCompiler(): { compile(bytes: Uint8Array): Promise<WasmModule> } {
 async function createPglite(folder: string | null): Promise<PGlite> {
   // The compile runs on V8's background threads while a fresh folder is filled by the child below.
   const prepared = preparePglite();
-  const options = async () => ({ ...START_OPTIONS, ...((await prepared) ?? {}) });
+  const options = async () => ({ ...PGLITE_START_OPTIONS, ...((await prepared) ?? {}) });
   const cache = pristinePath();
   if (folder !== null) {
     if (!existsSync(path.join(folder, 'PG_VERSION'))) {
