@@ -214,7 +214,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       audiences: tabAudiences,
     }),
     applyEvent: (disputeId, event) => runtime.service.applyEvent(disputeId, event, { source: 'teams' }),
-    stateAsAt: (disputeId, at) => runtime.service.replay(disputeId, at),
+    statesAsAt: (disputeIds, at) => runtime.service.replayAll(disputeIds, at),
     botChatUrl: () =>
       config.mode === 'local'
         ? (options.localChatUrl?.() ?? null)

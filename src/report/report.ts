@@ -22,26 +22,29 @@ export interface PeriodFiguresInput {
   readonly from: string;
   readonly to: string;
   /**
-   * A dispute as it was at an instant, by replaying its events up to then (the dispute service's
-   * `replay`). For a period that has ended, the disputes open at its end are read as they were then,
-   * so "open by stage", RAG, overdue steps and agreed actions are the period's, not today's. Without
-   * it they are read as they are now.
+   * The disputes named as they were at an instant, by replaying their events up to then (the
+   * dispute service's `replayAll`, which reads their logs a chunk at a time). For a period that has
+   * ended, the disputes open at its end are read as they were then, so "open by stage", RAG, overdue
+   * steps and agreed actions are the period's, not today's. Without it they are read as they are now.
    */
-  readonly stateAsAt?: (disputeId: string, at: Date) => Promise<DisputeState | null>;
+  readonly statesAsAt?: (
+    disputeIds: readonly string[],
+    at: Date,
+  ) => Promise<ReadonlyMap<string, DisputeState>>;
 }
 
 export async function periodFigures(input: PeriodFiguresInput): Promise<Figures> {
   let inputs = await loadReportInputs(input.store);
   const asAt = Math.min(input.now.getTime(), endOfLondonDay(input.to).getTime());
-  const stateAsAt = input.stateAsAt;
-  if (stateAsAt && asAt < input.now.getTime()) {
-    const at = new Date(asAt);
-    const states: DisputeState[] = [];
-    for (const s of inputs.states) {
-      const openThen = Date.parse(s.raisedAt) <= asAt && (s.endedAt === null || Date.parse(s.endedAt) > asAt);
-      states.push(openThen ? ((await stateAsAt(s.id, at)) ?? s) : s);
-    }
-    inputs = { ...inputs, states };
+  const statesAsAt = input.statesAsAt;
+  if (statesAsAt && asAt < input.now.getTime()) {
+    const openThen = (s: DisputeState) =>
+      Date.parse(s.raisedAt) <= asAt && (s.endedAt === null || Date.parse(s.endedAt) > asAt);
+    const then = await statesAsAt(
+      inputs.states.filter(openThen).map((s) => s.id),
+      new Date(asAt),
+    );
+    inputs = { ...inputs, states: inputs.states.map((s) => (openThen(s) ? (then.get(s.id) ?? s) : s)) };
   }
   return computeFigures(inputs, {
     from: input.from,

@@ -28,33 +28,20 @@
  * if (!result.ok) reply(refusalText(result.refusal));
  */
 import type { Transaction } from 'kysely';
-import type { Decide, DecideContext } from '../domain/dispute/decide-types.ts';
+import type { Decide } from '../domain/dispute/decide-types.ts';
 import type { DisputeEvent, DisputeState, Effect, EventSource, Refusal } from '../domain/dispute/types.ts';
 import { describeEvent, type Logger, silentLogger } from '../log/index.ts';
 import type { Store } from '../store/open-store.ts';
-import { findDispute, listAuditEntries, lockDispute, writeDecision } from '../store/operations/index.ts';
+import { findDispute, lockDispute, writeDecision } from '../store/operations/index.ts';
 import type { LockedDispute } from '../store/operations/lock-dispute.ts';
 import type { FiredTimerWrite } from '../store/operations/write-decision.ts';
 import type { Database, Db, DisputeRow } from '../store/schema.ts';
 import { type Clock, systemClock } from './clock.ts';
+import type { ContextFor, DecideEnvironment } from './decide-environment.ts';
+import { raisingOrganisationOf } from './decide-environment.ts';
+import { createReplayer } from './replay.ts';
 
-/** What `contextFor` is told about the dispute the event is for. */
-export interface ContextSubject {
-  readonly disputeId: string;
-  readonly procedureId: string;
-  /** The version the dispute started under; null for a dispute being raised (use the current one). */
-  readonly procedureVersion: string | null;
-  readonly state: DisputeState | null;
-  /**
-   * The raising organisation (its division and closure days pick the calendar): from the state, or
-   * for a dispute being raised from the `raised` event. Null only if neither is known.
-   */
-  readonly raisingOrganisationId: string | null;
-}
-
-/** The decide context minus `now`, which the service takes from its Clock. */
-export type DecideEnvironment = Omit<DecideContext, 'now'>;
-export type ContextFor = (subject: ContextSubject) => DecideEnvironment | Promise<DecideEnvironment>;
+export type { ContextFor, ContextSubject, DecideEnvironment } from './decide-environment.ts';
 
 export interface ApplyOptions {
   readonly source: EventSource;
@@ -151,6 +138,8 @@ export interface DisputeService {
    * not been raised).
    */
   replay(disputeId: string, until?: Date): Promise<DisputeState | null>;
+  /** `replay` for many disputes, their logs read a chunk at a time (src/runtime/replay.ts): by id, those raised by then. */
+  replayAll(disputeIds: readonly string[], until?: Date): Promise<Map<string, DisputeState>>;
 }
 
 const CHANGED_MEANWHILE: Refusal = { reason: 'stale-card', code: 'changed-meanwhile', params: {} };
@@ -398,35 +387,18 @@ export function createDisputeService(options: DisputeServiceOptions): DisputeSer
     return (await findDispute(store.db, disputeId))?.state ?? null;
   }
 
-  async function replay(disputeId: string, until?: Date): Promise<DisputeState | null> {
-    const row = await findDispute(store.db, disputeId);
-    if (!row) return null;
-    const audit = await listAuditEntries(store.db, disputeId);
-    let state: DisputeState | null = null;
-    for (const entry of audit) {
-      if (until && entry.at.getTime() > until.getTime()) break;
-      const environment = await contextFor({
-        disputeId,
-        procedureId: row.procedure_id,
-        procedureVersion: row.procedure_version,
-        state,
-        raisingOrganisationId: raisingOrganisationOf(state, entry.event),
-      });
-      const decision = decide(state, entry.event, { ...environment, now: entry.at.toISOString() });
-      if (!decision.ok) {
-        throw new Error(`replay of ${disputeId} refused audit seq ${entry.seq}: ${decision.refusal.reason}`);
-      }
-      state = decision.state;
-    }
-    return state;
-  }
+  const replayer = createReplayer({ store, decide, contextFor });
 
-  return { applyEvent, prepare, prepareRow, applyPrepared, applyUnlocked, get, replay };
-}
-
-function raisingOrganisationOf(state: DisputeState | null, event: DisputeEvent | undefined): string | null {
-  if (state) return state.raisingOrganisationId;
-  return event?.type === 'raised' ? event.raisingOrganisationId : null;
+  return {
+    applyEvent,
+    prepare,
+    prepareRow,
+    applyPrepared,
+    applyUnlocked,
+    get,
+    replay: replayer.replay,
+    replayAll: replayer.replayAll,
+  };
 }
 
 /** The dispute's version moved although its row was locked: nothing of the event was kept. */

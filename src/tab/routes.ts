@@ -58,8 +58,11 @@ export interface TabOptions {
    * the Agents Playground, or null when there is none running (the tab then says where the chat is).
    */
   readonly botChatUrl: () => string | null;
-  /** A dispute as it was at an instant (replayed from its events), for a past period's figures. */
-  readonly stateAsAt?: (disputeId: string, at: Date) => Promise<DisputeState | null>;
+  /** The disputes named as they were at an instant (replayed from their events), for a past period's figures. */
+  readonly statesAsAt?: (
+    disputeIds: readonly string[],
+    at: Date,
+  ) => Promise<ReadonlyMap<string, DisputeState>>;
   /** Applies a domain event as the signed-in person (the dispute service's `applyEvent`, from Teams). */
   readonly applyEvent: (
     disputeId: string,
@@ -165,7 +168,7 @@ export function tabRoutes(options: TabOptions): Route[] {
         now: options.now(),
         from,
         to,
-        ...(options.stateAsAt ? { stateAsAt: options.stateAsAt } : {}),
+        ...(options.statesAsAt ? { statesAsAt: options.statesAsAt } : {}),
       }),
       await listDisputeStates(store.db),
     ];

@@ -213,7 +213,9 @@ describe('agreed actions marked done', () => {
     ]);
     // To 20 January: ANE-T-0103 was still at the informal stage (the Team Manager's decision due,
     // no fixed timescale) and ANE-T-0102 at Stage 1, on track; ANE-T-0101 had been resolved.
-    const figures = (stateAsAt?: (id: string, at: Date) => Promise<DisputeState | null>) =>
+    const figures = (
+      statesAsAt?: (ids: readonly string[], at: Date) => Promise<ReadonlyMap<string, DisputeState>>,
+    ) =>
       periodFigures({
         store: w.app.runtime.store,
         directory: w.app.directory,
@@ -221,9 +223,9 @@ describe('agreed actions marked done', () => {
         now: new Date('2027-01-27T10:00:00.000Z'),
         from: '2027-01-01',
         to: '2027-01-20',
-        ...(stateAsAt ? { stateAsAt } : {}),
+        ...(statesAsAt ? { statesAsAt } : {}),
       });
-    const replayed = await figures((id, at) => w.app.runtime.service.replay(id, at));
+    const replayed = await figures((ids, at) => w.app.runtime.service.replayAll(ids, at));
     expect(replayed.openByStage.map((r) => [r.stage, r.count])).toEqual([
       ['Informal Resolution', 1],
       ['Formal Resolution Process – Stage 1', 1],

@@ -17,8 +17,7 @@ import { loadProcedures } from '../../procedures/index.ts';
 import { forViewer } from '../../report/figures.ts';
 import { renderCsv, renderReportDocx } from '../../report/render.ts';
 import { periodFigures, periodProblem } from '../../report/report.ts';
-import { systemClock } from '../../runtime/clock.ts';
-import { createDisputeService } from '../../runtime/dispute-service.ts';
+import { createReplayer } from '../../runtime/replay.ts';
 import { type StoreCommandDeps, withStore } from '../../runtime/store-session.ts';
 import { createProcedureVersions } from '../../store/adapters/procedure-versions.ts';
 import { type CliIo, CliUsageError, parseCliArgs } from '../io.ts';
@@ -53,7 +52,7 @@ export async function run(argv: string[], io: CliIo, deps: StoreCommandDeps = {}
   return withStore(deps, async ({ store, now }) => {
     // A past period's open disputes are read as they were at its end: replayed from their events.
     const versions = createProcedureVersions(store);
-    const replayer = createDisputeService({
+    const replayer = createReplayer({
       store,
       decide,
       contextFor: directoryContextFor({
@@ -62,7 +61,6 @@ export async function run(argv: string[], io: CliIo, deps: StoreCommandDeps = {}
         versions: () => versions,
         hostOrganisationId,
       }),
-      clock: systemClock,
     });
     const figures = forViewer(
       await periodFigures({
@@ -72,7 +70,7 @@ export async function run(argv: string[], io: CliIo, deps: StoreCommandDeps = {}
         now: await now(),
         from,
         to,
-        stateAsAt: (id, at) => replayer.replay(id, at),
+        statesAsAt: (ids, at) => replayer.replayAll(ids, at),
       }),
     );
     if (format === 'csv') {
