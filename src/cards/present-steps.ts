@@ -95,16 +95,31 @@ export function presentReviewStatement(vm: ReviewStatementViewModel): Data {
   };
 }
 
+/**
+ * A reply's paragraphs, one TextBlock each, at most `MAX_REPLY_PARAGRAPHS`: the rest stay in the
+ * last, with their blank lines. Each TextBlock adds its own JSON, so a reply of thousands of short
+ * paragraphs made a card of over 500 KB, which Teams refuses (src/cards/fit.ts).
+ */
+export const MAX_REPLY_PARAGRAPHS = 40;
+
+export function replyParagraphs(text: string): string[] {
+  const paragraphs = text
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (paragraphs.length <= MAX_REPLY_PARAGRAPHS) return paragraphs;
+  return [
+    ...paragraphs.slice(0, MAX_REPLY_PARAGRAPHS - 1),
+    paragraphs.slice(MAX_REPLY_PARAGRAPHS - 1).join('\n\n'),
+  ];
+}
+
 export function presentReviewReply(vm: ReviewReplyViewModel): Data {
   const base = stepBase(vm);
   return {
     ...base,
     replyFrom: `Reply from ${esc(vm.reply.from)}, ${formatDateTime(vm.reply.at)}`,
-    replyParagraphs: vm.reply.text
-      .split(/\n{2,}/)
-      .map((p) => p.trim())
-      .filter(Boolean)
-      .map((p) => ({ text: esc(p) })),
+    replyParagraphs: replyParagraphs(vm.reply.text).map((p) => ({ text: esc(p) })),
     mustInclude: vm.responseMustInclude.map((m) => ({ text: `• ${esc(m)}` })),
     hasMustInclude: vm.responseMustInclude.length > 0,
     errors: presentErrors(['note'], vm.errors),

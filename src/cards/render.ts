@@ -20,6 +20,7 @@ import raiseStart from '../../adaptive-cards/raise-start.json' with { type: 'jso
 import reviewReply from '../../adaptive-cards/review-reply.json' with { type: 'json' };
 import reviewStatement from '../../adaptive-cards/review-statement.json' with { type: 'json' };
 import welcome from '../../adaptive-cards/welcome.json' with { type: 'json' };
+import { fitCard } from './fit.ts';
 import { PRESENTERS } from './present.ts';
 import type { CardViewModels, TemplateName } from './view-models.ts';
 
@@ -107,7 +108,7 @@ export function fillTemplate(
   const unbound: string[] = [];
   findUnbound(card, '$', unbound);
   if (unbound.length > 0) throw new CardRenderError(name, unbound);
-  return card;
+  return fitCard(card);
 }
 
 /** Wraps a card as a Bot Framework attachment. */
