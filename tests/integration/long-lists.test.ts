@@ -2,7 +2,9 @@
  * Cards that grow with what a person has: "my disputes" for a manager with a year of disputes, and
  * a dispute whose record runs long. Teams refuses a bot message over its size limit (413
  * MessageSizeTooBig, as the stand-in Bot Connector does past 80 KB), and the person would get no card
- * at all; these cards show the first part and say the Disputes tab has the rest.
+ * at all; these cards show the first part and say the Disputes tab has the rest. And a reply from
+ * the other agency as long as Concord keeps it: the manager's review card is shortened to fit
+ * (src/cards/fit.ts); without that the card was refused and never arrived.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DisputeEvent } from '../../src/domain/dispute/types.ts';
@@ -109,5 +111,49 @@ describe('cards that grow with a person’s disputes or a dispute’s record', (
     expect(text).toContain('recorded: Note 136 ');
     expect(text).not.toContain('recorded: Note 135 ');
     expect(text).toContain('The latest 15 of 152 entries are shown here. Long entries are shortened here.');
+  });
+
+  it('a reply of 20,000 markdown characters reaches the Team Manager’s review card, shortened to fit, with the buttons', async () => {
+    world = await startConcordApp();
+    const w = world;
+    const [id] = await raiseMany(w, 1);
+    if (!id) throw new Error('no dispute');
+    const tm = w.person('ane-team-manager');
+    const escalated = await w.app.runtime.service.applyEvent(
+      id,
+      { type: 'decision', by: tm, choice: 'escalate' },
+      { source: 'teams' },
+    );
+    if (!escalated.ok) throw new Error(escalated.refusal.reason);
+    // The Stage 1 statement goes out through Graph; then the other agency answers, at length.
+    const counterpart = w.person('gateshead-team-manager');
+    const sent = await eventually('the Stage 1 statement sent', async () => {
+      const state = await w.app.runtime.service.get(id);
+      return state?.stage.phase === 'awaiting-response' ? state : undefined;
+    });
+    const statement = sent.stage.thread.find((m) => m.kind === 'statement');
+    const before = w.connector.deliveriesTo(tm.id).length;
+    const replied = await w.app.runtime.service.applyEvent(
+      id,
+      {
+        type: 'reply-received',
+        internetMessageId: '<long-reply@gateshead.example>',
+        ...(statement?.internetMessageId ? { inReplyTo: [statement.internetMessageId] } : {}),
+        fromEmail: counterpart.email,
+        text: `We do not agree. ${'*'.repeat(20_000)}`,
+      },
+      { source: 'email' },
+    );
+    if (!replied.ok) throw new Error(replied.refusal.reason);
+    const card = await eventually('the review card in the Team Manager’s chat', async () =>
+      w.connector
+        .deliveriesTo(tm.id)
+        .slice(before)
+        .find((c) => textOf(c.card).includes('We do not agree.')),
+    );
+    expect(w.connector.refused).toEqual([]);
+    const text = textOf(card.card);
+    expect(text).toContain('Some long text is shortened here so that Teams can show this card.');
+    expect(text).toContain('Not agreed');
   });
 });
