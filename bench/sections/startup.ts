@@ -1,6 +1,7 @@
 /**
- * Start-up and idle memory of whole processes: `npm start` on a fresh data folder (local mode, the
- * emulator and the Agents Playground in their own processes, Concord's own process measured), and
+ * Start-up and idle memory of whole processes: `npm start` on a fresh data folder (local mode: the
+ * Agents Playground in a process of its own, the Microsoft 365 emulator inside Concord's, which is
+ * the one measured), and
  * the built server (`node dist/app/main.js`, as `npm run serve`) on PGlite folders holding 1k and
  * then many more open disputes.
  */
@@ -28,8 +29,8 @@ function rssMiB(pid: number): number {
  * RSS after `idleMs` of a Node process running `script` (an ES module, from the project's folder)
  * once it has printed "ready": the parts of Concord's memory measured alone, for a target not met.
  */
-async function idleRss(script: string, idleMs: number): Promise<number> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+async function idleRss(script: string, idleMs: number, loader: string[] = []): Promise<number> {
+  const child = spawn(process.execPath, [...loader, '--input-type=module', '-e', script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,7 +65,7 @@ async function idleRss(script: string, idleMs: number): Promise<number> {
  * Why an idle RSS is over its target: the same PGlite folder opened by a process that does nothing
  * else, a bare botbuilder bot (CloudAdapter and an HTTP server), and Node itself, each measured now.
  */
-async function whyRss(pgliteFolder: string, idleMs: number): Promise<string> {
+async function whyRss(pgliteFolder: string, idleMs: number, local?: { certDir: string }): Promise<string> {
   const pglite = await idleRss(
     `import { PGlite } from '@electric-sql/pglite';
      const db = await PGlite.create(${JSON.stringify(pgliteFolder)}, ${JSON.stringify(PGLITE_START_OPTIONS)});
@@ -80,10 +81,25 @@ async function whyRss(pgliteFolder: string, idleMs: number): Promise<string> {
     idleMs,
   );
   const node = await idleRss(`console.log('ready'); setInterval(() => {}, 1000);`, idleMs);
+  // `npm start` runs under tsx with the Microsoft 365 emulator in the same process.
+  const emulator = local
+    ? await idleRss(
+        `import { startEmulator } from '@concord/m365-emulator';
+         await startEmulator({ directory: 'directory/sample-ane.json', certDir: ${JSON.stringify(local.certDir)} });
+         console.log('ready');`,
+        idleMs,
+        ['--import', 'tsx'],
+      )
+    : null;
+  const beside =
+    emulator === null
+      ? ''
+      : `; \`npm start\` also holds the Microsoft 365 emulator, under tsx: ${fmt(emulator, 0)} MiB alone`;
+  const floor = pglite + bot - node + (emulator === null ? 0 : emulator - node);
   return (
     `measured alone, idle: PGlite on the same folder, opened as Concord opens it, ${fmt(pglite, 0)} MiB (its WebAssembly module ` +
     `declares 128 MiB as its minimum memory), a bare botbuilder bot ${fmt(bot, 0)} MiB, Node itself ` +
-    `${fmt(node, 0)} MiB; the first two in one process come to about ${fmt(pglite + bot - node, 0)} MiB ` +
+    `${fmt(node, 0)} MiB${beside}; together in one process about ${fmt(floor, 0)} MiB ` +
     'before any of Concord (compare the PostgreSQL row, without PGlite)'
   );
 }
@@ -173,7 +189,11 @@ export async function benchStartup(options: { big: number; idleMs: number; build
         met: local.rss <= 400,
         ...(local.rss <= 400
           ? {}
-          : { why: await whyRss(path.join(scratch, 'local', 'pglite'), options.idleMs) }),
+          : {
+              why: await whyRss(path.join(scratch, 'local', 'pglite'), options.idleMs, {
+                certDir: path.join(scratch, 'why-tls'),
+              }),
+            }),
       },
     );
 
