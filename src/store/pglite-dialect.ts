@@ -13,8 +13,8 @@
  * A statement without parameters (`begin`, `commit`, DDL) goes as one simple query, as node-postgres
  * sends it on PostgreSQL. The named statements are bounded (an LRU of `MAX_PREPARED`); an evicted one
  * is closed at the start of the next call. PostgreSQL re-plans a named statement after a schema
- * change; the one case it refuses ("cached plan must not change result type") drops the statement
- * and, outside a transaction, parses it again once.
+ * change; the one case it refuses ("cached plan must not change result type"), and a statement
+ * someone deallocated, drop the statement and, outside a transaction, parse it again once.
  *
  * @example
  * const db = new Kysely<Database>({ dialect: new PgliteDialect(await PGlite.create()) });
@@ -60,9 +60,13 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** PostgreSQL's refusal to reuse a plan whose result columns changed (SQLSTATE 0A000). */
-function isStalePlan(error: unknown): boolean {
+/**
+ * A named statement that cannot be used as parsed: PostgreSQL refuses a plan whose result columns
+ * changed (SQLSTATE 0A000), or the statement is gone (26000, after a `DEALLOCATE` or `DISCARD ALL`).
+ */
+function isStaleStatement(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown } | null;
+  if (e?.code === '26000') return true;
   return e?.code === '0A000' && typeof e.message === 'string' && e.message.includes('cached plan');
 }
 
@@ -144,7 +148,7 @@ export class PgliteStatements {
       try {
         return await this.#runOnce<R>(text, values);
       } catch (error) {
-        if (!isStalePlan(error)) throw error;
+        if (!isStaleStatement(error)) throw error;
         this.#prepared.delete(text);
         if (this.client.isInTransaction()) throw error;
         return await this.#runOnce<R>(text, values);

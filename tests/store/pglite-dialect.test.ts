@@ -147,6 +147,13 @@ describe('PGlite dialect', () => {
     expect((await star()).rows[0]).toMatchObject({ id: 'd-2', added: 'yes' });
   });
 
+  it('parses a statement again when it was deallocated', async () => {
+    const read = () => sql<{ id: string }>`select id from sample where id = ${'d-1'}`.execute(db);
+    expect((await read()).rows).toEqual([{ id: 'd-1' }]);
+    await sql`deallocate all`.execute(db);
+    expect((await read()).rows).toEqual([{ id: 'd-1' }]);
+  });
+
   it('keeps a bounded number of statements parsed, closing the ones it drops', async () => {
     const own = await PGlite.create();
     try {
