@@ -10,6 +10,10 @@
  *   card's activity (`replyToId`) is updated.
  * - Everything is quick (a store read and one transaction): the turn answers at once, and the
  *   effects (emails, other people's cards) go through the outbox.
+ * - The replies are sent after the turn's work is done. If the Bot Connector refuses one (413 when
+ *   Teams finds it too large, 429, 5xx), the person is told in a short text that what they did is
+ *   done and where to see it, not the turn-error apology ("may not have been saved"), which would
+ *   be untrue and send them to do it twice.
  */
 import { ActivityTypes, CardFactory, type ConversationReference, TurnContext } from 'botbuilder';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCardJson } from '../cards/index.ts';
@@ -18,6 +22,14 @@ import { silentLogger } from '../log/index.ts';
 import type { TurnLogic } from './adapter.ts';
 import type { Conversation, Incoming, Outgoing } from './conversation.ts';
 import type { ConversationRefStore, StoredReference, TeamsIdentity } from './ports.ts';
+
+/** Sent when Teams refused a reply as too large (413 MessageSizeTooBig) after the turn's work was done. */
+export const REPLY_TOO_LARGE =
+  'That is done, but Teams found my reply too large to show. The Disputes tab shows the dispute in full; type "my disputes" for the list.';
+
+/** Sent when the Bot Connector refused a reply for another reason (throttled, unavailable). */
+export const REPLY_NOT_DELIVERED =
+  'That is done, but Teams did not take my reply. Type "my disputes" to see where things stand.';
 
 export interface TurnHandlerOptions {
   readonly conversation: Conversation;
@@ -56,7 +68,7 @@ export function createTurnHandler(options: TurnHandlerOptions): TurnLogic {
     const out = await conversation.handle(incoming);
     // Check `remember` again after "act as": the new persona's cards must come to this chat too.
     if (incoming.kind === 'message' && /^\s*act as/i.test(incoming.text)) await remember(context, identity);
-    await deliver(context, incoming, out);
+    await deliver(context, incoming, out, log);
     log.debug({ kind: incoming.kind, sent: out.send.length, updated: !!out.update }, 'turn handled');
   };
 }
@@ -86,12 +98,42 @@ function toIncoming(context: TurnContext, identity: TeamsIdentity): Incoming | n
   return null;
 }
 
-async function deliver(context: TurnContext, incoming: Incoming, out: Outgoing): Promise<void> {
-  const a = context.activity;
-  for (const item of out.send) {
-    if ('text' in item) await context.sendActivity(item.text);
-    else await context.sendActivity({ attachments: [CardFactory.adaptiveCard(item.card)] });
+/**
+ * Runs `send`; if the Bot Connector refuses (an HTTP status), tells the person in a short text that
+ * what they did is done, and logs it. Anything else (a bug) goes on to the adapter's turn error.
+ */
+async function refusedReplyTold(
+  context: TurnContext,
+  incoming: Incoming,
+  log: Logger,
+  send: () => Promise<void>,
+): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    const status = (error as { statusCode?: unknown } | null)?.statusCode;
+    if (typeof status !== 'number') throw error;
+    log.warn(
+      { status, code: (error as { code?: unknown }).code ?? null, kind: incoming.kind },
+      'the Bot Connector refused the reply; the turn itself was done',
+    );
+    try {
+      await context.sendActivity(status === 413 ? REPLY_TOO_LARGE : REPLY_NOT_DELIVERED);
+    } catch {
+      // The Connector refuses this too: the log line above is what remains.
+    }
   }
+}
+
+async function deliver(context: TurnContext, incoming: Incoming, out: Outgoing, log: Logger): Promise<void> {
+  const a = context.activity;
+  await refusedReplyTold(context, incoming, log, async () => {
+    for (const item of out.send) {
+      if ('text' in item) await context.sendActivity(item.text);
+      else await context.sendActivity({ attachments: [CardFactory.adaptiveCard(item.card)] });
+    }
+  });
+  // The invoke's answer is this request's response, not a Connector call: it always goes.
   if (a.type === ActivityTypes.Invoke) {
     const body = out.update
       ? { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: out.update }
@@ -100,7 +142,8 @@ async function deliver(context: TurnContext, incoming: Incoming, out: Outgoing):
     return;
   }
   if (incoming.kind === 'action' && out.update) {
-    await replaceSubmittedCard(context, out.update);
+    const card = out.update;
+    await refusedReplyTold(context, incoming, log, () => replaceSubmittedCard(context, card));
   }
 }
 
