@@ -1,9 +1,10 @@
 /**
- * The oversight report for a period that has ended (`periodFigures` with `stateAsAt` =
- * `DisputeService.replay`, as the tab's dashboard and `concord report` run it): every dispute open at
- * the period's end is replayed from its audit log, the logs read 500 disputes at a time. Measured with 1k and 10k open disputes
- * (each raised, decided and its Stage 1 email sent: four audit entries), against the same report for
- * the current period, which reads the stored states and replays nothing.
+ * The oversight report for a period that has ended (`periodFigures` with `statesAsAt` =
+ * `DisputeService.replayAll`, as the tab's dashboard and `concord report` run it): every dispute open
+ * at the period's end is replayed from its audit log, the logs read 500 disputes at a time. Measured
+ * with 1k and 10k open disputes (each raised, decided and its Stage 1 email sent: four audit
+ * entries), against the same report for the current period, which reads the stored states and
+ * replays nothing.
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
