@@ -22,7 +22,7 @@ export { getCardSlot } from './get-card-slot.ts';
 export { getConversationRef } from './get-conversation-ref.ts';
 export { getKvValue } from './get-kv-value.ts';
 export { holdOffTimer } from './hold-off-timer.ts';
-export { listAuditEntries, listAuditEntriesOf } from './list-audit-entries.ts';
+export { listAuditEntriesOf } from './list-audit-entries.ts';
 export { listDisputeStates } from './list-dispute-states.ts';
 export { listDisputeStatesFor, listDisputesFor } from './list-disputes-for.ts';
 

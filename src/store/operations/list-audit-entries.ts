@@ -1,4 +1,4 @@
-/** A dispute's audit log in order, as replay needs it: each event with the instant it was decided at. */
+/** Disputes' audit logs in order, as replay needs them: each event with the instant it was decided at. */
 import { sql } from 'kysely';
 import type { DisputeEvent } from '../../domain/dispute/types.ts';
 import type { Db } from '../schema.ts';
@@ -9,13 +9,11 @@ export interface ReplayEntry {
   readonly event: DisputeEvent;
 }
 
-export async function listAuditEntries(db: Db, disputeId: string): Promise<ReplayEntry[]> {
-  return db
-    .selectFrom('audit')
-    .select(['seq', 'at', 'event'])
-    .where('dispute_id', '=', disputeId)
-    .orderBy('seq')
-    .execute();
+/** One dispute's audit log, with the procedure version it runs under. */
+export interface AuditLog {
+  readonly procedureId: string;
+  readonly procedureVersion: string;
+  readonly entries: ReplayEntry[];
 }
 
 /**
@@ -25,16 +23,8 @@ export async function listAuditEntries(db: Db, disputeId: string): Promise<Repla
 export async function listAuditEntriesOf(
   db: Db,
   disputeIds: readonly string[],
-): Promise<
-  Map<
-    string,
-    { readonly procedureId: string; readonly procedureVersion: string; readonly entries: ReplayEntry[] }
-  >
-> {
-  const out = new Map<
-    string,
-    { readonly procedureId: string; readonly procedureVersion: string; readonly entries: ReplayEntry[] }
-  >();
+): Promise<Map<string, AuditLog>> {
+  const out = new Map<string, AuditLog>();
   if (disputeIds.length === 0) return out;
   // One array parameter, so the statement's text is the same whatever the number of disputes.
   const ids = sql`any(${sql.val([...disputeIds])}::text[])`;
