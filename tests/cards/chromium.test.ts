@@ -125,6 +125,22 @@ describe.skipIf(!available)(`cards in Chromium${available ? '' : ` (skipped: ${S
     },
   );
 
+  it('a review card for a reply too long for Teams says it is shortened, keeps its buttons and shows no markup', async () => {
+    const base = FIXTURES['review-reply'];
+    const text = `We do not agree. ${'*'.repeat(12_000)}\n\n${Array.from({ length: 60 }, (_, i) => `- point ${i} (see www.example.org)`).join('\n\n')}`;
+    const card = renderCard('review-reply', { ...base, reply: { ...base.reply, text } });
+    const rendered = (await page.evaluate(
+      (json) => (globalThis as unknown as BrowserGlobals).renderConcordCard(json),
+      card,
+    )) as Rendered;
+    await page.locator('#root').screenshot({ path: `${OUTPUT}review-reply-shortened.png` });
+    expect(rendered.text).toContain('Some long text is shortened here so that Teams can show this card.');
+    expect(rendered.text).toContain('We do not agree.');
+    for (const title of EXPECTED_BUTTONS['review-reply']) expect(rendered.buttons).toContain(title);
+    expect(rendered.links).toEqual([]);
+    expect(rendered.markup).toBe(0);
+  });
+
   it('a read-only step card shows whose step it is and no buttons but refresh', async () => {
     const card = renderCard('decision', {
       ...FIXTURES.decision,
