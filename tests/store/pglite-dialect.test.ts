@@ -96,19 +96,11 @@ describe('PGlite dialect', () => {
     expect(again.rows).toEqual([{ id: 'd-1' }]);
   });
 
-  it('counts the rows an update or delete touched, and none when it touched none', async () => {
-    const touched = await db
-      .updateTable('sample')
-      .set({ note: 'x' })
-      .where('id', '=', 'd-2')
-      .executeTakeFirst();
-    expect(touched.numUpdatedRows).toBe(1n);
-    const none = await db
-      .updateTable('sample')
-      .set({ note: 'x' })
-      .where('id', '=', 'nobody')
-      .executeTakeFirst();
-    expect(none.numUpdatedRows).toBe(0n);
+  it('counts the rows an update touched, and none when it touched none', async () => {
+    const noteOn = (id: string) =>
+      db.updateTable('sample').set({ note: 'x' }).where('id', '=', id).executeTakeFirst();
+    expect((await noteOn('d-2')).numUpdatedRows).toBe(1n);
+    expect((await noteOn('nobody')).numUpdatedRows).toBe(0n);
   });
 
   it('throws the database error, with its code, and the session goes on', async () => {
