@@ -10,7 +10,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { StoreTarget } from '../src/store/open-store.ts';
+import { preparePglite, type StoreTarget } from '../src/store/open-store.ts';
 import { printTable, type Row } from './lib/stats.ts';
 import { benchReport } from './sections/report.ts';
 import { benchStartup } from './sections/startup.ts';
@@ -69,6 +69,11 @@ if (values.engine) {
   engines.splice(0, engines.length, ...keep);
 }
 
+// PGlite here runs as the server runs it (`npm start`, `npm run serve`): on V8's baseline
+// WebAssembly compiler unless PGLITE_OPTIMISING_COMPILER=on. It holds for this whole process.
+const optimisingCompiler = process.env.PGLITE_OPTIMISING_COMPILER === 'on';
+void preparePglite({ optimisingCompiler });
+
 const started = Date.now();
 const rows: Row[] = [];
 const section = async (name: string, fn: () => Promise<Row[] | Row>) => {
@@ -118,7 +123,7 @@ const load = loadavg()
   .map((l) => l.toFixed(1))
   .join(' ');
 console.log(
-  `\nConcord bench${quick ? ' (--quick)' : ''}: ${new Date().toISOString()}, ${cpus().length} cores, load ${load}, Node ${process.version}, ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+  `\nConcord bench${quick ? ' (--quick)' : ''}: ${new Date().toISOString()}, ${cpus().length} cores, load ${load}, Node ${process.version}, ${((Date.now() - started) / 1000).toFixed(0)} s, PGlite on the ${optimisingCompiler ? 'optimising' : 'baseline'} WebAssembly compiler (PGLITE_OPTIMISING_COMPILER=${optimisingCompiler ? 'on' : 'off'})\n`,
 );
 console.log(printTable(rows));
 const notMet = rows.filter((r) => r.met === false);

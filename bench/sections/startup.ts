@@ -17,6 +17,10 @@ import { cloneDisputes, raise, raisedBy } from '../lib/seed.ts';
 import { fmt, type Row } from '../lib/stats.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+/** The bench's PGLITE_OPTIMISING_COMPILER, passed on to each server it starts. */
+const COMPILER: NodeJS.ProcessEnv = process.env.PGLITE_OPTIMISING_COMPILER
+  ? { PGLITE_OPTIMISING_COMPILER: process.env.PGLITE_OPTIMISING_COMPILER }
+  : {};
 
 /** VmRSS of one process, in MiB (Linux). */
 function rssMiB(pid: number): number {
@@ -67,7 +71,10 @@ async function idleRss(script: string, idleMs: number, loader: string[] = []): P
  */
 async function whyRss(pgliteFolder: string, idleMs: number, local?: { certDir: string }): Promise<string> {
   const pglite = await idleRss(
-    `import { PGlite } from '@electric-sql/pglite';
+    // As the server opens it: on V8's baseline compiler (preparePglite, PGLITE_OPTIMISING_COMPILER).
+    `import { setFlagsFromString } from 'node:v8';
+     ${process.env.PGLITE_OPTIMISING_COMPILER === 'on' ? '' : "setFlagsFromString('--liftoff-only');"}
+     const { PGlite } = await import('@electric-sql/pglite');
      const db = await PGlite.create(${JSON.stringify(pgliteFolder)}, ${JSON.stringify(PGLITE_START_OPTIONS)});
      await db.query('select count(*) from disputes');
      console.log('ready');`,
@@ -98,7 +105,7 @@ async function whyRss(pgliteFolder: string, idleMs: number, local?: { certDir: s
   const floor = pglite + bot - node + (emulator === null ? 0 : emulator - node);
   return (
     `measured alone, idle: PGlite on the same folder, opened as Concord opens it, ${fmt(pglite, 0)} MiB (its WebAssembly module ` +
-    `declares 128 MiB as its minimum memory), a bare botbuilder bot ${fmt(bot, 0)} MiB, Node itself ` +
+    `declares 128 MiB as its minimum memory, of which about 30 MiB is touched), a bare botbuilder bot ${fmt(bot, 0)} MiB, Node itself ` +
     `${fmt(node, 0)} MiB${beside}; together in one process about ${fmt(floor, 0)} MiB ` +
     'before any of Concord (compare the PostgreSQL row, without PGlite)'
   );
@@ -165,6 +172,7 @@ export async function benchStartup(options: { big: number; idleMs: number; build
         PORT: String(port),
         DATA_DIR: path.join(scratch, 'local'),
         LOG_LEVEL: 'silent',
+        ...COMPILER,
       },
       port,
       options.idleMs,
@@ -233,6 +241,7 @@ export async function benchStartup(options: { big: number; idleMs: number; build
         DIRECTORY_FILE: path.join(ROOT, 'directory/sample-ane.json'),
         NODE_EXTRA_CA_CERTS: m365.caPath,
         LOG_LEVEL: 'silent',
+        ...COMPILER,
         ...store,
       });
       const engines: {

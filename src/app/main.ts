@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   }
   // PGlite's WebAssembly compiles on V8's background threads while the rest of Concord's modules
   // load on this one (issue 15: start-up); `createApp` is imported only after that has begun.
-  if (!config.databaseUrl) void preparePglite();
+  if (!config.databaseUrl)
+    void preparePglite({ optimisingCompiler: config.pgliteOptimisingCompiler === true });
   const { createApp } = await import('./create-app.ts');
   const log = createLogger({ level: config.logLevel });
   const app = await createApp({

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       databaseUrl: null,
       databasePreparedStatements: true,
       dataDir: './.data',
+      pgliteOptimisingCompiler: false,
       bot: null,
       mode: 'local',
       graphBaseUrl: 'https://graph.microsoft.com/v1.0',
@@ -39,6 +40,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow(
       /DATABASE_PREPARED_STATEMENTS must be on or off/,
     );
+  });
+
+  it('reads PGLITE_OPTIMISING_COMPILER (off by default: PGlite on the baseline compiler, for memory)', () => {
+    expect(loadConfig({}).pgliteOptimisingCompiler).toBe(false);
+    expect(loadConfig({ PGLITE_OPTIMISING_COMPILER: 'on' }).pgliteOptimisingCompiler).toBe(true);
+    expect(problemsOf({ PGLITE_OPTIMISING_COMPILER: 'yes' })).toEqual([
+      'PGLITE_OPTIMISING_COMPILER must be on or off',
+    ]);
   });
 
   it('derives PUBLIC_URL from PORT and reads every named variable', () => {

@@ -28,6 +28,8 @@ export interface ServeOptions {
   readonly port: number;
   readonly dataDir: string;
   readonly readyWithinMs?: number;
+  /** More of the server's environment (a setting under test). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Starts the server and resolves once `/readyz` answers 200 and it has said it is listening. */
@@ -49,6 +51,7 @@ export async function startServed(options: ServeOptions): Promise<ServedApp> {
       DIRECTORY_FILE: path.join(ROOT, 'directory/sample-ane.json'),
       NODE_EXTRA_CA_CERTS: m365.caPath,
       LOG_LEVEL: 'info',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

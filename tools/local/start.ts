@@ -22,6 +22,7 @@ import {
 import { createApp, SAMPLE_DIRECTORY } from '../../src/app/create-app.ts';
 import { loadConfigOrExit } from '../../src/config/index.ts';
 import { createLogger } from '../../src/log/index.ts';
+import { preparePglite } from '../../src/store/open-store.ts';
 import { followTestClock } from './clock-sync.ts';
 import { startPlayground } from './playground.ts';
 
@@ -34,6 +35,10 @@ async function main(): Promise<void> {
     console.error('npm start runs local mode only; unset BOT_ID to use it.');
     process.exit(2);
   }
+  // As `npm run serve` does: PGlite compiles while the emulator starts, and on the baseline
+  // compiler unless PGLITE_OPTIMISING_COMPILER=on (`preparePglite`).
+  if (!config.databaseUrl)
+    void preparePglite({ optimisingCompiler: config.pgliteOptimisingCompiler === true });
   const faults = emulatorFaults(process.env.EMULATOR_FAULTS);
   const log = createLogger({ level: config.logLevel });
   const directoryFile = config.directoryFile ?? SAMPLE_DIRECTORY;

@@ -45,7 +45,7 @@ export function looksLikeName(reference: string): boolean {
   if (!/\p{L}/u.test(ref)) return false;
   if (!/\p{Nd}/u.test(ref)) return true;
   const nameWords = ref
-    .split(/[^\p{L}'’]+/u)
+    .split(/[^\p{L}'\u2019]+/u)
     .filter((w) => /^\p{Lu}\p{Ll}+$/u.test(w) || /^\p{Ll}{3,}$/u.test(w));
   return nameWords.length >= 2;
 }
