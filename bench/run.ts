@@ -56,7 +56,7 @@ const sizes = quick
       webhook: { burstPerSecond: 1_000, burstSeconds: 2 },
       store: { applyDisputes: 40, timerSmall: 1_000, timerBig: 100_000 },
       report: { disputes: [1_000, 10_000] },
-      startup: { big: 20_000, idleMs: 3_000, build: true },
+      startup: { big: 20_000, idleMs: 3_000, settleMs: 45_000, build: true },
     };
 
 const engines: { name: string; target: StoreTarget }[] = [
