@@ -225,7 +225,7 @@ export interface PgliteCompileOptions {
    * compiler memory each, and the process kept about 80 MiB more resident after start-up (283-293
    * against 206 MiB, `npm run serve` on 1,000 disputes) and 50-85 MiB more a minute later. Turns
    * and webhooks measured the same either way; a past period's report over 10,000 disputes took
-   * 3.5 s against 2.3 s. It holds for the whole process, so only a server's entry sets it, first.
+   * 2.6-3.5 s against 2.3 s. It holds for the whole process, so only a server's entry sets it, first.
    * Unset (tests, the CLI): V8's defaults.
    */
   readonly optimisingCompiler?: boolean;
