@@ -32,6 +32,24 @@ export interface ServeOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
+const running = new Set<ChildProcess>();
+let watching = false;
+
+/**
+ * A test that times out while a server starts never reaches its `stop`, and vitest ends the worker
+ * with SIGTERM: every server still running goes with the worker instead of living on.
+ */
+function killedWithThisProcess(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (watching) return;
+  watching = true;
+  process.once('exit', () => {
+    for (const c of running) c.kill('SIGKILL');
+  });
+  process.once('SIGTERM', () => process.exit(143));
+}
+
 /** Starts the server and resolves once `/readyz` answers 200 and it has said it is listening. */
 export async function startServed(options: ServeOptions): Promise<ServedApp> {
   const { m365, port } = options;
@@ -57,6 +75,7 @@ export async function startServed(options: ServeOptions): Promise<ServedApp> {
   });
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
+  killedWithThisProcess(child);
   const served: ServedApp = {
     child,
     output: () => output,
