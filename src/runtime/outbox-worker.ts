@@ -90,7 +90,10 @@ export interface OutboxWorker {
   runOnce(): Promise<OutboxRound>;
   /** Runs rounds until none claims anything; returns the total. */
   drain(maxRounds?: number): Promise<OutboxRound>;
-  /** Rows this worker instance is performing right now (any caller of `runOnce`, e.g. its polling loop). */
+  /**
+   * Rows this worker instance is performing right now (any caller of `runOnce`, e.g. its polling
+   * loop), plus one for each claim still under way: 0 means nothing of this worker's is running.
+   */
   inFlight(): number;
 }
 
@@ -234,9 +237,20 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     log,
   });
 
+  // Claims under way: their rows are this worker's before `claim` returns them, so `inFlight`
+  // counts each claim until its rows are held (the test clock's driver, racing the polling loop,
+  // once read an effect as pending while this worker's claim of it was still in the database).
+  let claiming = 0;
+
   async function runOnce(): Promise<OutboxRound> {
-    const rows = await claim();
-    heartbeat.hold(rows.map((row) => row.key));
+    claiming += 1;
+    let rows: OutboxRow[];
+    try {
+      rows = await claim();
+      heartbeat.hold(rows.map((row) => row.key));
+    } finally {
+      claiming -= 1;
+    }
     return performAll(rows);
   }
 
@@ -293,7 +307,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return total;
   }
 
-  return { workerId, runOnce, drain, inFlight: () => heartbeat.held() };
+  return { workerId, runOnce, drain, inFlight: () => heartbeat.held() + claiming };
 }
 
 class StaleRetry extends Error {}

@@ -104,6 +104,31 @@ for (const engine of ENGINES) {
       expect(sink.performs.get(`${id}:welcome`)).toBe(1);
     });
 
+    it('counts itself in flight from the moment it claims until the effect is settled, so 0 means none of its work is running', async () => {
+      const id = await raise();
+      let release: () => void = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let performing = false;
+      const slow: EffectPerformer = {
+        async perform(effect, meta) {
+          performing = true;
+          await gate;
+          return sink.perform(effect, meta);
+        },
+      };
+      const w = worker(slow);
+      expect(w.inFlight()).toBe(0);
+      const round = w.runOnce();
+      // The claim is still in the database: its row is already this worker's.
+      expect(w.inFlight()).toBe(1);
+      while (!performing) await new Promise((r) => setTimeout(r, 1));
+      expect(w.inFlight()).toBe(1);
+      release();
+      expect(await round).toMatchObject({ claimed: 1, done: 1 });
+      expect(w.inFlight()).toBe(0);
+      expect(sink.delivered).toEqual([`${id}:welcome`]);
+    });
+
     it('backs off, honouring Retry-After, then succeeds', async () => {
       const id = await raise();
       sink.failWith = (_e, meta) =>
