@@ -1,9 +1,8 @@
 /**
  * Start-up and idle memory of whole processes: `npm start` on a fresh data folder (local mode: the
  * Agents Playground in a process of its own, the Microsoft 365 emulator inside Concord's, which is
- * the one measured), and
- * the built server (`node dist/app/main.js`, as `npm run serve`) on PGlite folders holding 1k and
- * then many more open disputes.
+ * the one measured), and the built server (`npm run serve`'s command from package.json: node, its
+ * flags, dist/app/main.js) on PGlite folders holding 1k and then many more open disputes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +20,20 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const COMPILER: NodeJS.ProcessEnv = process.env.PGLITE_OPTIMISING_COMPILER
   ? { PGLITE_OPTIMISING_COMPILER: process.env.PGLITE_OPTIMISING_COMPILER }
   : {};
+
+/**
+ * `npm run serve`'s arguments to node (its flags, then dist/app/main.js), read from package.json so
+ * the bench measures the command a deployment runs.
+ */
+function serveArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const [node, ...args] = (pkg.scripts.serve ?? '').trim().split(/\s+/);
+  if (node !== 'node' || !args.at(-1)?.endsWith('.js'))
+    throw new Error(`npm run serve is not "node [flags] ENTRY.js": ${pkg.scripts.serve}`);
+  return args;
+}
 
 /** VmRSS of one process, in MiB (Linux). */
 function rssMiB(pid: number): number {
@@ -277,7 +290,7 @@ export async function benchStartup(options: {
             const p = await freePort();
             // At 1k only: how far it settles once idle for longer.
             return measure(
-              [entry],
+              serveArgs(),
               env(p, { DATA_DIR: dataDir }),
               p,
               options.idleMs,
@@ -297,7 +310,7 @@ export async function benchStartup(options: {
             const scoped = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
             try {
               return await measure(
-                [entry],
+                serveArgs(),
                 env(p, {
                   DATABASE_URL: scoped,
                   DATA_DIR: path.join(scratch, 'unused'),

@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type Emulator, startEmulator, trustEmulatorCa } from '@concord/m365-emulator';
+import { type Emulator, startEmulator, tabSignInOf, trustEmulatorCa } from '@concord/m365-emulator';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServedApp, startServed } from '../support/served-app.ts';
 import { freePort } from '../support/wait.ts';
@@ -53,6 +54,8 @@ describe('production: built, pruned to production dependencies, served from dist
   let served: ServedApp | undefined;
   let PORT = 0;
   let untrust: () => void = () => {};
+  /** `npm run serve`'s arguments to node, from the copy's package.json. */
+  let serveArgs: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(path.join(app, 'packages/m365-emulator'), { recursive: true });
@@ -76,11 +79,13 @@ describe('production: built, pruned to production dependencies, served from dist
         scripts: Record<string, string>;
       }
     ).scripts.serve;
-    expect(serve).toBe('node dist/app/main.js');
+    // Node's flags, then the entry: the young generation capped at 8 MiB a semi-space (issue 15).
+    expect(serve).toBe('node --max-semi-space-size=8 dist/app/main.js');
+    serveArgs = (serve ?? '').split(' ').slice(1);
     served = await startServed({
       m365,
       cwd: app,
-      args: ['dist/app/main.js'],
+      args: serveArgs,
       port: PORT,
       dataDir: path.join(dir, 'data'),
     });
@@ -126,7 +131,7 @@ describe('production: built, pruned to production dependencies, served from dist
       const traced = await startServed({
         m365,
         cwd: app,
-        args: ['--trace-wasm-compilation-times', 'dist/app/main.js'],
+        args: ['--trace-wasm-compilation-times', ...serveArgs],
         port,
         dataDir: path.join(dir, `data-compiler-${optimised ? 'on' : 'off'}`),
         env,
@@ -157,6 +162,30 @@ describe('production: built, pruned to production dependencies, served from dist
     },
     90_000,
   );
+
+  // The charts (vega) and the Word writer (docx) are chunks of the bundle of their own, read on the
+  // first dashboard or report (tools/build.mjs): they must be there, and load, in a deployment.
+  it("gives the oversight role the dashboard's charts and the Word report from the bundle's own chunks", async () => {
+    const signIn = tabSignInOf(m365);
+    const audience = `api://localhost:${PORT}/${(m365.clients[0] ?? { clientId: '' }).clientId}`;
+    const token = await signIn('practice.leadership@ane.example', audience);
+    const get = (p: string) =>
+      fetch(`http://127.0.0.1:${PORT}${p}`, { headers: { authorization: `Bearer ${token}` } });
+    const dashboard = await get('/tab/api/dashboard?from=2027-01-01&to=2027-01-31');
+    expect(dashboard.status, await dashboard.clone().text()).toBe(200);
+    const { charts } = (await dashboard.json()) as { charts: { title: string; svg: string }[] };
+    expect(charts.length).toBeGreaterThan(0);
+    for (const chart of charts) expect(chart.svg, chart.title).toMatch(/^<svg[\s\S]*<\/svg>$/);
+    const report = await get('/tab/api/report?from=2027-01-01&to=2027-01-31&format=docx');
+    expect(report.status).toBe(200);
+    expect(report.headers.get('content-disposition')).toBe(
+      'attachment; filename="concord-report-2027-01-01-to-2027-01-31.docx"',
+    );
+    const zip = await JSZip.loadAsync(await report.arrayBuffer());
+    expect(await zip.file('word/document.xml')?.async('string')).toContain('2027');
+    // Each chart is in the Word report as a picture (resvg, outside the bundle).
+    expect(Object.keys(zip.files).filter((f) => /^word\/media\/.+\.png$/.test(f)).length).toBe(charts.length);
+  }, 60_000);
 
   it('runs the concord bin from dist/, reading the procedure files copied beside it', async () => {
     const { stdout } = await run(
