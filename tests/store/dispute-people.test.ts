@@ -113,6 +113,33 @@ for (const engine of ENGINES) {
       expect(await listDisputeStatesFor(store.db, 'gateshead.nobody')).toEqual([]);
     });
 
+    // Migration 0008: PGlite runs no autovacuum, so with GIN's pending list every dispute saved
+    // since the index was made stayed in the list, and the planner read "my disputes" by scanning
+    // every dispute instead (at 10,000: 3.7 ms a query against 0.43 once merged).
+    it('finds a person’s disputes by the index, however many disputes were saved after it was made', async () => {
+      store = await engine.open();
+      await raiseOne(store, 'mine-1');
+      // 3,000 of other people's, saved after the index (one statement, as a bulk import would).
+      await sql`insert into disputes (id, procedure_id, procedure_version, status, stage_id, phase,
+          case_reference, owner_id, state, next_due, created_at, updated_at, version, people)
+        select 'other-' || g, procedure_id, procedure_version, status, stage_id, phase,
+          'other-' || g, owner_id, jsonb_set(state, '{id}', to_jsonb('other-' || g)), next_due,
+          created_at - make_interval(secs => g), updated_at, version,
+          array['someone-' || (g % 40), 'manager-' || (g % 7)]
+        from disputes, generate_series(1, 3000) g where id = 'mine-1'`.execute(store.db);
+      await sql`analyze disputes`.execute(store.db);
+      const plan = await sql<{ 'QUERY PLAN': string }>`explain select id from disputes
+        where people @> array[${practitioner.id}]::text[] order by created_at desc`.execute(store.db);
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain(
+        'Bitmap Index Scan on disputes_people',
+      );
+      const pending = await sql<{ pages: number }>`
+        select gin_clean_pending_list('disputes_people'::regclass) as pages`.execute(store.db);
+      // Nothing was left pending to merge.
+      expect(Number(pending.rows[0]?.pages)).toBe(0);
+      expect(ids(await listDisputesFor(store.db, practitioner.id))).toEqual(['mine-1']);
+    });
+
     it('migration 0004 fills the people of disputes stored before it', async () => {
       store = await engine.open({ migrate: false });
       const migrator = new Migrator({

@@ -10,6 +10,7 @@ import * as m0004 from './0004-graph-subscriptions-shared.ts';
 import * as m0005 from './0005-dispute-people.ts';
 import * as m0006 from './0006-graph-notification-queue.ts';
 import * as m0007 from './0007-bot-reply-outbox.ts';
+import * as m0008 from './0008-dispute-people-no-pending-list.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': m0001,
@@ -19,6 +20,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-dispute-people': m0005,
   '0006-graph-notification-queue': m0006,
   '0007-bot-reply-outbox': m0007,
+  '0008-dispute-people-no-pending-list': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {
