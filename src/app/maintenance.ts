@@ -1,7 +1,8 @@
 /**
  * Graph housekeeping after `listen`: subscriptions renewed before they lapse, the fallbacks for lost
  * notifications (inbox delta, meeting polling), the managers Graph knows, card bookkeeping pruned,
- * and (in the cloud) GOV.UK's bank holidays. Webhooks do the real-time work; these are safety nets.
+ * (in the cloud) GOV.UK's bank holidays, and on PGlite the vacuuming and checkpoints that PostgreSQL's
+ * own background workers do (`startStoreUpkeep`). Webhooks do the real-time work; these are safety nets.
  *
  * @example
  * const loops = startMaintenance({ inbound, meetings, directory, store, log, cloud: true });
@@ -14,7 +15,7 @@ import type { MeetingTracker } from '../graph/meeting-tracker.ts';
 import { type Logger, silentLogger } from '../log/index.ts';
 import { type PollLoop, startPollLoop } from '../runtime/poll-loop.ts';
 import type { Store } from '../store/open-store.ts';
-import { pruneCardState } from '../store/operations/index.ts';
+import { checkpointWhereDue, pruneCardState, vacuumWhereDue } from '../store/operations/index.ts';
 
 /** How often Graph housekeeping runs. Webhooks do the real-time work; these are the safety nets. */
 export const DEFAULT_MAINTENANCE = {
@@ -29,7 +30,43 @@ export const DEFAULT_MAINTENANCE = {
   bankHolidaysMs: 7 * 24 * 60 * 60_000,
   /** Card steps of ended disputes and delivery markers of done effects (see pruneCardState). */
   cardStatePruneMs: 24 * 60 * 60_000,
+  /** PGlite's vacuum and checkpoint, when due: as often as autovacuum looks (autovacuum_naptime). */
+  storeUpkeepMs: 60_000,
 } as const;
+
+/**
+ * On PGlite, what PostgreSQL's autovacuum and checkpointer would do: each run vacuums or analyses
+ * the tables that need it (`vacuumWhereDue`) and checkpoints when one is due (`checkpointWhereDue`).
+ * Without it a PGlite store never gave back a deleted row's space, its queue claims slowed as the
+ * queue's table grew, and its WAL grew past any bound. None on PostgreSQL: the server's own workers
+ * do it there.
+ */
+export function startStoreUpkeep(options: {
+  readonly store: Store;
+  readonly log: Logger;
+  readonly intervalMs?: number;
+}): PollLoop | null {
+  const { store, log } = options;
+  if (store.engine !== 'pglite') return null;
+  let first = true;
+  return startPollLoop({
+    name: 'store-upkeep',
+    intervalMs: options.intervalMs ?? DEFAULT_MAINTENANCE.storeUpkeepMs,
+    log,
+    tick: async () => {
+      // The first run one interval after start, not in the middle of it.
+      if (first) {
+        first = false;
+        return 0;
+      }
+      const { vacuumed, analysed } = await vacuumWhereDue(store.db);
+      const checkpointed = await checkpointWhereDue(store.db);
+      if (vacuumed.length + analysed.length > 0 || checkpointed)
+        log.debug({ vacuumed, analysed, checkpointed }, 'store upkeep');
+      return 0;
+    },
+  });
+}
 
 export function startMaintenance(options: {
   readonly inbound: GraphInbound;
@@ -66,6 +103,8 @@ export function startMaintenance(options: {
       if (pruned.steps + pruned.deliveries > 0) log.info(pruned, 'card bookkeeping pruned');
     }),
   ];
+  const upkeep = startStoreUpkeep({ store, log, intervalMs: m.storeUpkeepMs });
+  if (upkeep) loops.push(upkeep);
   if (options.cloud) {
     loops.push(
       every('bank-holidays', m.bankHolidaysMs, () =>
