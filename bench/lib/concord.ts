@@ -2,7 +2,13 @@
  * Concord as `createApp` composes it, against the local Microsoft 365 emulator (loopback, seeded
  * from the sample directory) and the tests' stand-in Bot Connector, on the store the bench names.
  */
-import { type Emulator, graphTargetOf, startEmulator, trustEmulatorCa } from '@concord/m365-emulator';
+import {
+  type Emulator,
+  graphTargetOf,
+  startEmulator,
+  tabSignInOf,
+  trustEmulatorCa,
+} from '@concord/m365-emulator';
 import { type App, createApp } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import type { StoreTarget } from '../../src/store/open-store.ts';
@@ -39,6 +45,8 @@ export async function startConcord(storeTarget: StoreTarget, directoryFile: stri
     conversationOpener: connector.conversationOpener,
     maintenance: false,
     graph: graphTargetOf(m365),
+    // The Disputes tab signs in as local mode does (the emulator's tokens).
+    tabSignIn: tabSignInOf(m365),
   });
   await app.listen(port);
   return {
