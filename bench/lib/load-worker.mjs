@@ -3,8 +3,10 @@
  * times it reads are not held up by the server under test (which shares the main thread).
  *
  * Messages in: { job: 'turns', url, serviceUrl, mode: 'sequential' | 'concurrent', turn, count,
- * conversations } or { job: 'burst', url, perSecond, total, subscriptions, runId } (one notification
- * a request, for the subscriptions in turn). Out: { samples: number[], seconds: number, failures:
+ * conversations }, { job: 'burst', url, perSecond, total, subscriptions, runId } (one notification
+ * a request, for the subscriptions in turn) or { job: 'get', url, path, headers, count, listKey,
+ * listLength } (GETs one after another; a failure unless the answer's JSON has listLength items at
+ * listKey). Out: { samples: number[], seconds: number, failures:
  * number, healthz?: number[], sendSeconds?: number }.
  */
 import { performance } from 'node:perf_hooks';
@@ -66,6 +68,21 @@ async function turns(msg) {
   };
   if (msg.mode === 'sequential') await loop(0, msg.count);
   else await Promise.all(Array.from({ length: msg.conversations }, (_, c) => loop(c, msg.count)));
+  return { samples, failures, seconds: (performance.now() - start) / 1000 };
+}
+
+async function gets(msg) {
+  const pool = poolFor(msg.url, 1);
+  const samples = [];
+  let failures = 0;
+  const start = performance.now();
+  for (let i = 0; i < msg.count; i++) {
+    const t = performance.now();
+    const res = await pool.request({ path: msg.path, method: 'GET', headers: msg.headers });
+    const body = await res.body.json().catch(() => null);
+    samples.push(performance.now() - t);
+    if (res.statusCode >= 300 || body?.[msg.listKey]?.length !== msg.listLength) failures++;
+  }
   return { samples, failures, seconds: (performance.now() - start) / 1000 };
 }
 
@@ -132,7 +149,8 @@ parentPort.on('message', async (msg) => {
         };
       };
       parentPort.postMessage(await burst(msg));
-    } else parentPort.postMessage(await turns(msg));
+    } else if (msg.job === 'get') parentPort.postMessage(await gets(msg));
+    else parentPort.postMessage(await turns(msg));
   } catch (error) {
     parentPort.postMessage({ error: String(error) });
   }

@@ -41,6 +41,14 @@ export interface Load {
     /** What every message id of this burst starts with (`bench-message-<runId>-<i>`). */
     runId: string;
   }>;
+  /** `count` GETs of `path`, one after another; each must answer JSON with `listLength` items at `listKey`. */
+  get(
+    url: string,
+    path: string,
+    headers: Record<string, string>,
+    count: number,
+    list: { readonly key: string; readonly length: number },
+  ): Promise<Latencies>;
   close(): Promise<void>;
 }
 
@@ -69,6 +77,19 @@ export function startLoad(): Load {
         conversations,
       });
       return { perSecond: r.samples.length / r.seconds, latency: latencies(r.samples), failures: r.failures };
+    },
+    async get(url, path, headers, count, list) {
+      const r = await ask({
+        job: 'get',
+        url,
+        path,
+        headers,
+        count,
+        listKey: list.key,
+        listLength: list.length,
+      });
+      if (r.failures) throw new Error(`${r.failures} of ${count} GET ${path} failed`);
+      return latencies(r.samples);
     },
     async burst(url, subscriptions, perSecond, total) {
       runs++;
