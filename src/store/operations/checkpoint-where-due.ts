@@ -2,8 +2,9 @@
  * PGlite's stand-in for PostgreSQL's checkpointer. PGlite runs no background processes, and was
  * not seen to checkpoint by itself: with 150,000 Graph notifications through the queue, its WAL
  * (`pg_wal`) grew to 213 MB, past max_wal_size, and every start after a crash would replay all of
- * it. With a checkpoint whenever one is due, as below, the folder stayed at 56 MB and the WAL at
- * min_wal_size (32 MB, PGLITE_START_OPTIONS).
+ * it. With a checkpoint after every 10,000 (about 16 MB of WAL each, so about as often as the rule
+ * below has one due), the folder stayed at 56 MB and the WAL at min_wal_size (32 MB,
+ * PGLITE_START_OPTIONS).
  *
  * Due as PostgreSQL's checkpointer has them: when a WAL segment's worth (16 MB) was written since
  * the last checkpoint's redo point, or when anything was written (more than the last checkpoint's
